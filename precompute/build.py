@@ -1,0 +1,167 @@
+"""Build a frame bank: painting in, ``frames/<name>/`` out.
+
+Everything is written into a temp folder beside the destination and renamed into place at
+the end, so a failure or Ctrl-C leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from tqdm import tqdm
+
+from precompute import __version__
+from precompute.bank import BankWriter, FrameLabel, write_png
+from precompute.blend import BlendParams, alpha_mask, blend, match_colors
+from precompute.crop import head_box, head_crop
+from precompute.engines import SweepSpec, make_engine
+from precompute.errors import NoFaceError, SfumatoError
+from precompute.face import MIN_FACE_PX, face_outline, find_faces
+from precompute.imaging import resize_max_side
+from precompute.painting import load_painting, sha256_file
+from precompute.previews import PreviewFrames, contact_sheet, sweep_order, write_mp4
+
+CONTACT_SHEET = "contact_sheet.png"
+PREVIEW = "preview.mp4"
+
+
+@dataclass
+class BuildConfig:
+    """Everything that defines a bank build.
+
+    Attributes:
+        painting: the painting file.
+        out: the bank folder to create.
+        sweep: the grid of poses.
+        engine: engine name; ``engine_options`` are passed to it.
+        face: which face (0 = largest).
+        margin: crop margin per side as a fraction of the face size.
+        blend: how the head is blended back.
+        force: replace an existing bank.
+        progress: show tqdm progress bars.
+    """
+
+    painting: Path
+    out: Path
+    sweep: SweepSpec = field(default_factory=SweepSpec)
+    engine: str = "landmark"
+    engine_options: dict[str, Any] = field(default_factory=dict)
+    face: int = 0
+    margin: float = 0.6
+    blend: BlendParams = field(default_factory=BlendParams)
+    force: bool = False
+    progress: bool = True
+
+
+def _check_destination(out: Path, force: bool) -> None:
+    if out.exists() and not force:
+        raise SfumatoError(f"{out}: a bank already exists there; pass --force to replace it or --out another folder.")
+    if out.exists() and not out.is_dir():
+        raise SfumatoError(f"{out}: exists and is not a folder; choose another --out.")
+    out.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _choose_face(painting: np.ndarray, cfg: BuildConfig):
+    faces = find_faces(painting)
+    if not faces:
+        raise NoFaceError(f"{cfg.painting}: no face found; sfumato needs a visible, roughly frontal face at least {MIN_FACE_PX} px wide.")
+    if not 0 <= cfg.face < len(faces):
+        raise NoFaceError(f"{cfg.painting}: --face {cfg.face} asked for, but only {len(faces)} face(s) found (use 0..{len(faces) - 1}).")
+    face = faces[cfg.face]
+    if face.width < MIN_FACE_PX:
+        raise NoFaceError(
+            f"{cfg.painting}: the face is {face.width:.0f} px wide, the minimum is {MIN_FACE_PX} px; "
+            "use a higher-resolution image of the painting."
+        )
+    return face, len(faces)
+
+
+def _replace(tmp: Path, out: Path) -> None:
+    """Move the finished temp folder to ``out``, replacing an old bank only now."""
+    trash = None
+    if out.exists():
+        trash = out.with_name(f".{out.name}.old-{int(time.time() * 1000)}")
+        out.rename(trash)
+    tmp.rename(out)
+    if trash is not None:
+        shutil.rmtree(trash, ignore_errors=True)
+
+
+def build_bank(cfg: BuildConfig) -> Path:
+    """Build the bank that ``cfg`` describes; return its folder."""
+    t0 = time.perf_counter()
+    out = Path(cfg.out)
+    _check_destination(out, cfg.force)
+    painting = load_painting(cfg.painting)
+    h, w = painting.shape[:2]
+    face, n_faces = _choose_face(painting, cfg)
+    box = head_box(face, (w, h), cfg.margin)
+    crop = head_crop(painting, face, box)
+    engine = make_engine(cfg.engine, **cfg.engine_options)
+    engine.prepare(crop)
+    poses = engine.plan(cfg.sweep)
+    if len(poses) != cfg.sweep.rows * cfg.sweep.cols:
+        raise SfumatoError(f"engine {cfg.engine} planned {len(poses)} frames, expected {cfg.sweep.rows * cfg.sweep.cols}")
+    rows_sl, cols_sl = box.square_slice()
+    alpha = alpha_mask(cfg.blend, box.side, face_outline(crop.landmarks))[rows_sl, cols_sl]
+    cx, cy, cw, ch = box.clipped
+    base = painting[cy : cy + ch, cx : cx + cw]
+    preview = PreviewFrames(painting, box.clipped)
+    focus = _face_region(face.landmarks, box.clipped)
+
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        tmp.chmod(0o755)
+        writer = BankWriter(tmp)
+        writer.write_painting(painting, Path(cfg.painting), sha256_file(Path(cfg.painting)))
+        del painting
+        thumbs, previews = [], []
+        bar = tqdm(range(len(poses)), desc=f"rendering {out.name}", unit="frame", disable=not cfg.progress, leave=False)
+        for i in bar:
+            rendered = engine.render(i)[rows_sl, cols_sl]
+            if cfg.blend.color_match:
+                rendered = match_colors(rendered, base, alpha)
+            patch = blend(base, rendered, alpha)
+            p = poses[i]
+            writer.add_frame(patch, FrameLabel(p.gaze_yaw, p.gaze_pitch, p.head_yaw, p.head_pitch))
+            thumbs.append(resize_max_side(patch[focus], 256)[0])
+            previews.append(preview.frame(patch))
+        labels = [(p.gaze_yaw, p.gaze_pitch) for p in poses]
+        grid = (cfg.sweep.rows, cfg.sweep.cols)
+        write_png(tmp / CONTACT_SHEET, contact_sheet(thumbs, labels, grid))
+        write_mp4(tmp / PREVIEW, (previews[i] for i in sweep_order(grid)))
+        meta = {
+            "sfumato_version": __version__,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "engine": {"name": cfg.engine, "params": engine.params()},
+            "sweep": asdict(cfg.sweep),
+            "blend": cfg.blend.to_dict(),
+            "face": {"index": cfg.face, "count": n_faces, "box": [round(v, 2) for v in face.box], "score": round(face.score, 4)},
+            "square_box": [box.x, box.y, box.side],
+            "margin": cfg.margin,
+            "previews": {"contact_sheet": CONTACT_SHEET, "preview": PREVIEW},
+            "build_seconds": round(time.perf_counter() - t0, 3),
+        }
+        writer.finish(box.clipped, grid, meta)
+        _replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def _face_region(landmarks: np.ndarray, clipped: tuple[int, int, int, int]) -> tuple[slice, slice]:
+    """Rows and columns of the patch around the face (landmark extent plus 15%), for thumbnails."""
+    cx, cy, cw, ch = clipped
+    x0, y0 = landmarks[:, 0].min() - cx, landmarks[:, 1].min() - cy
+    x1, y1 = landmarks[:, 0].max() - cx, landmarks[:, 1].max() - cy
+    pad = 0.15 * max(x1 - x0, y1 - y0)
+    r = slice(max(0, int(y0 - pad)), min(ch, int(y1 + pad)))
+    c = slice(max(0, int(x0 - pad)), min(cw, int(x1 + pad)))
+    return r, c

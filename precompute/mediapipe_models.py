@@ -1,0 +1,71 @@
+"""MediaPipe face models, created once per process with their C++ log noise silenced.
+
+MediaPipe's native code writes to file descriptor 2 directly, so the only way to keep a
+CLI's output clean is to point fd 2 at /dev/null while a graph is created.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import sys
+from typing import Iterator
+
+os.environ.setdefault("GLOG_minloglevel", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+@contextlib.contextmanager
+def quiet_stderr() -> Iterator[None]:
+    """Redirect file descriptor 2 to /dev/null inside the block (restored after)."""
+    if os.environ.get("SFUMATO_VERBOSE_MEDIAPIPE"):
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no real fd 2 (e.g. some test runners)
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def _solutions():  # imported lazily: importing mediapipe costs ~1 s
+    with quiet_stderr():
+        import mediapipe as mp
+    return mp.solutions
+
+
+@functools.lru_cache(maxsize=4)
+def face_detector(full_range: bool = False, min_confidence: float = 0.5):
+    """A BlazeFace detector (short range, or full range for small/far faces). Cached."""
+    with quiet_stderr():
+        return _solutions().face_detection.FaceDetection(
+            min_detection_confidence=min_confidence, model_selection=1 if full_range else 0
+        )
+
+
+@functools.lru_cache(maxsize=2)
+def face_mesh(max_faces: int = 1):
+    """A static-image FaceMesh with iris refinement (478 landmarks). Cached."""
+    with quiet_stderr():
+        return _solutions().face_mesh.FaceMesh(
+            static_image_mode=True,
+            refine_landmarks=True,
+            max_num_faces=max_faces,
+            min_detection_confidence=0.3,
+        )
+
+
+@functools.lru_cache(maxsize=1)
+def face_oval_indices() -> tuple[int, ...]:
+    """FaceMesh indices of the face outline, in no particular order."""
+    return tuple(sorted({i for edge in _solutions().face_mesh.FACEMESH_FACE_OVAL for i in edge}))
