@@ -56,15 +56,17 @@ def _normalise(alpha: np.ndarray, a_center: float, a_edge: float) -> np.ndarray:
 def square_alpha(side: int, j_rel: float = ANCHOR_J_REL, k_rel: float = ANCHOR_K_REL) -> np.ndarray:
     """The anchor's square sigmoid mask scaled to any crop.
 
+    The sigmoid falls with distance, so the mask of the Chebyshev distance
+    ``max(|x - m|, |y - m|)`` is the minimum of two 1-D masks: one (side, side) array in all.
+
     Returns:
         (side, side) float32 in [0, 1]: 1 at the centre, 0 on the outermost pixels.
     """
     m = side / 2.0
     c = np.abs(np.arange(side, dtype=np.float64) + 0.5 - m)
-    d = np.maximum(c[None, :], c[:, None])
     j, k = j_rel / side, k_rel * side
-    alpha = _sigmoid(-j * (d - k))
-    return _normalise(alpha, float(_sigmoid(-j * (d.min() - k))), float(_sigmoid(-j * (d.max() - k))))
+    a1 = _normalise(_sigmoid(-j * (c - k)), float(_sigmoid(-j * (c.min() - k))), float(_sigmoid(-j * (c.max() - k))))
+    return np.minimum(a1[None, :], a1[:, None])
 
 
 def ellipse_alpha(side: int, outline: np.ndarray, scale: float = 1.35, softness: float = 12.0) -> np.ndarray:
@@ -127,8 +129,10 @@ def match_colors(rendered: np.ndarray, reference: np.ndarray, weight: np.ndarray
     return cv2.cvtColor(np.clip(out, 0, 255).astype(np.uint8), cv2.COLOR_LAB2RGB)
 
 
-def blend(base: np.ndarray, rendered: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+def blend(base: np.ndarray, rendered: np.ndarray, alpha: np.ndarray, rows: int = 256) -> np.ndarray:
     """``base * (1 - alpha) + rendered * alpha``, rounded; exactly ``base`` where alpha is 0.
+
+    Works in strips of ``rows`` rows so large crops need no full-size float copies.
 
     Args:
         base, rendered: (H, W, 3) uint8.
@@ -137,7 +141,10 @@ def blend(base: np.ndarray, rendered: np.ndarray, alpha: np.ndarray) -> np.ndarr
     Returns:
         (H, W, 3) uint8.
     """
-    a = alpha[..., None]
-    out = base.astype(np.float32)
-    out += a * (rendered.astype(np.float32) - out)
-    return np.rint(out, out=out).astype(np.uint8)
+    out = np.empty_like(base)
+    for y in range(0, base.shape[0], rows):
+        sl = slice(y, y + rows)
+        b = base[sl].astype(np.float32)
+        b += alpha[sl, :, None] * (rendered[sl].astype(np.float32) - b)
+        out[sl] = np.rint(b, out=b)
+    return out

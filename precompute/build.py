@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,25 +103,29 @@ def build_bank(cfg: BuildConfig) -> Path:
     h, w = painting.shape[:2]
     face, n_faces = _choose_face(painting, cfg)
     box = head_box(face, (w, h), cfg.margin)
-    crop = head_crop(painting, face, box)
-    engine = make_engine(cfg.engine, **cfg.engine_options)
-    engine.prepare(crop)
-    poses = engine.plan(cfg.sweep)
-    if len(poses) != cfg.sweep.rows * cfg.sweep.cols:
-        raise SfumatoError(f"engine {cfg.engine} planned {len(poses)} frames, expected {cfg.sweep.rows * cfg.sweep.cols}")
-    rows_sl, cols_sl = box.square_slice()
-    alpha = alpha_mask(cfg.blend, box.side, face_outline(crop.landmarks))[rows_sl, cols_sl]
     cx, cy, cw, ch = box.clipped
-    base = painting[cy : cy + ch, cx : cx + cw]
+    base = painting[cy : cy + ch, cx : cx + cw].copy()  # a copy: the painting is freed early
     preview = PreviewFrames(painting, box.clipped)
     focus = _face_region(face.landmarks, box.clipped)
+    crop = head_crop(painting, face, box)
 
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    # One writer thread: PNG encoding (which releases the GIL) overlaps rendering, and frames
+    # are written in order. At most two frames wait, so memory stays bounded.
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bank-writer")
     try:
         tmp.chmod(0o755)
         writer = BankWriter(tmp)
-        writer.write_painting(painting, Path(cfg.painting), sha256_file(Path(cfg.painting)))
+        pending = [pool.submit(writer.write_painting, painting, Path(cfg.painting), sha256_file(Path(cfg.painting)))]
         del painting
+        engine = make_engine(cfg.engine, **cfg.engine_options)
+        engine.prepare(crop)
+        del crop
+        poses = engine.plan(cfg.sweep)
+        if len(poses) != cfg.sweep.rows * cfg.sweep.cols:
+            raise SfumatoError(f"engine {cfg.engine} planned {len(poses)} frames, expected {cfg.sweep.rows * cfg.sweep.cols}")
+        rows_sl, cols_sl = box.square_slice()
+        alpha = alpha_mask(cfg.blend, box.side, face_outline(face.landmarks - [box.x, box.y, 0]))[rows_sl, cols_sl]
         thumbs, previews = [], []
         bar = tqdm(range(len(poses)), desc=f"rendering {out.name}", unit="frame", disable=not cfg.progress, leave=False)
         for i in bar:
@@ -128,14 +133,20 @@ def build_bank(cfg: BuildConfig) -> Path:
             if cfg.blend.color_match:
                 rendered = match_colors(rendered, base, alpha)
             patch = blend(base, rendered, alpha)
+            del rendered
             p = poses[i]
-            writer.add_frame(patch, FrameLabel(p.gaze_yaw, p.gaze_pitch, p.head_yaw, p.head_pitch))
+            _drain(pending, keep=1)
+            pending.append(pool.submit(writer.add_frame, patch, FrameLabel(p.gaze_yaw, p.gaze_pitch, p.head_yaw, p.head_pitch)))
             thumbs.append(resize_max_side(patch[focus], 256)[0])
             previews.append(preview.frame(patch))
+            del patch
+        _drain(pending, keep=0)
         labels = [(p.gaze_yaw, p.gaze_pitch) for p in poses]
         grid = (cfg.sweep.rows, cfg.sweep.cols)
         write_png(tmp / CONTACT_SHEET, contact_sheet(thumbs, labels, grid))
         write_mp4(tmp / PREVIEW, (previews[i] for i in sweep_order(grid)))
+        extra = getattr(engine, "extra_outputs", None)
+        extra_files = extra(tmp) if callable(extra) else None
         meta = {
             "sfumato_version": __version__,
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -145,15 +156,23 @@ def build_bank(cfg: BuildConfig) -> Path:
             "face": {"index": cfg.face, "count": n_faces, "box": [round(v, 2) for v in face.box], "score": round(face.score, 4)},
             "square_box": [box.x, box.y, box.side],
             "margin": cfg.margin,
-            "previews": {"contact_sheet": CONTACT_SHEET, "preview": PREVIEW},
+            "previews": {"contact_sheet": CONTACT_SHEET, "preview": PREVIEW, **(extra_files or {})},
             "build_seconds": round(time.perf_counter() - t0, 3),
         }
         writer.finish(box.clipped, grid, meta)
+        pool.shutdown()
         _replace(tmp, out)
     except BaseException:
+        pool.shutdown(cancel_futures=True)
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+def _drain(pending: list, keep: int) -> None:
+    """Wait for the oldest writes until at most ``keep`` are pending; re-raise their errors."""
+    while len(pending) > keep:
+        pending.pop(0).result()
 
 
 def _face_region(landmarks: np.ndarray, clipped: tuple[int, int, int, int]) -> tuple[slice, slice]:
