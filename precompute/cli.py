@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     fomm.add_argument("--checkpoint", type=Path, default=Path("checkpoints/vox-cpk.pth.tar"), help="official FOMM checkpoint (default %(default)s)")
     fomm.add_argument("--config", type=Path, default=None, help="FOMM model_params YAML (default: bundled vox-256)")
     fomm.add_argument("--driving", type=Path, help="video of a person looking from side to side")
+    fomm.add_argument("--fomm-mode", choices=("exact", "fast"), default="exact", help="exact: PyTorch; fast: ONNX Runtime (default %(default)s)")
     return p
 
 
@@ -57,7 +58,10 @@ def _engine_options(args: argparse.Namespace) -> dict:
     if args.engine == "fomm":
         if args.driving is None:
             raise SfumatoError("--engine fomm needs --driving clip.mp4; record one with `python -m precompute record --out clip.mp4`.")
-        return {"checkpoint": args.checkpoint, "config": args.config, "driving": args.driving}
+        return {
+            "checkpoint": args.checkpoint, "config": args.config, "driving": args.driving,
+            "mode": args.fomm_mode, "progress": not args.quiet,
+        }
     return {}
 
 

@@ -1,0 +1,166 @@
+"""Thin-plate-spline dense warp of a square image, driven by moved control points.
+
+The control points (face landmarks in the rest pose) are fixed for a crop, so the TPS system is
+factorised once; each frame only solves for new weights (a back-substitution) and evaluates the
+spline on a coarse grid (a matrix product). The forward field (rest -> moved) is inverted on the
+grid by fixed-point iteration, upsampled to a full per-pixel map and applied with ``cv2.remap``.
+Anchor points with zero displacement along the image border pin the border: border pixels of
+the output are bit-identical to the input.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from scipy.linalg import lu_factor, lu_solve
+
+
+def _tps_kernel(d2: np.ndarray) -> np.ndarray:
+    """TPS radial basis U(r) = r^2 log r, written in terms of d2 = r^2 (U(0) = 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        u = 0.5 * d2 * np.log(d2)
+    u[d2 <= 0] = 0.0
+    return u
+
+
+def _pairwise_d2(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(len(a), len(b)) squared distances between (N, 2) and (M, 2) point sets."""
+    return ((a[:, None, :] - b[None, :, :]) ** 2).sum(-1)
+
+
+def _border_points(size: int, step: float) -> np.ndarray:
+    """(K, 2) points around the border of a size x size image, about ``step`` apart."""
+    n = max(2, int(np.ceil((size - 1) / step)) + 1)
+    t = np.linspace(0.0, size - 1.0, n)
+    lo, hi = np.zeros_like(t), np.full_like(t, size - 1.0)
+    m = t[1:-1]
+    return np.concatenate(
+        [np.stack([t, lo], 1), np.stack([t, hi], 1), np.stack([lo[1:-1], m], 1), np.stack([hi[1:-1], m], 1)]
+    )
+
+
+class ThinPlateWarp:
+    """Warp a (size, size) image so that control points move to new positions.
+
+    Args:
+        points: (N, 2) float control points (x, y) in pixels of the image, rest positions.
+        size: side of the square image in pixels.
+        grid_step: spacing in pixels of the coarse grid the spline is evaluated on.
+        max_grid: at most this many grid nodes per side (large crops get a coarser grid).
+        border_step: spacing of the zero-displacement border anchors (default 2 * grid_step).
+        smoothing: TPS regularisation (in units of the normalised coordinates); > 0 keeps the
+            system well posed when control points nearly coincide.
+        iterations: fixed-point iterations inverting the forward field.
+    """
+
+    def __init__(
+        self,
+        points: np.ndarray,
+        size: int,
+        grid_step: float = 16.0,
+        max_grid: int = 72,
+        border_step: float | None = None,
+        smoothing: float = 1e-5,
+        iterations: int = 4,
+    ) -> None:
+        self.size = int(size)
+        self.iterations = int(iterations)
+        pts = np.asarray(points, dtype=np.float64)[:, :2]
+        self.n_points = len(pts)
+        n_grid = int(np.clip(np.ceil((self.size - 1) / max(grid_step, 1.0)) + 1, 3, max_grid))
+        self.grid_n = n_grid
+        border_step = border_step if border_step is not None else 2.0 * (self.size - 1) / (n_grid - 1)
+        anchors = _border_points(self.size, border_step)
+        ctrl = np.concatenate([pts, anchors]) / self.size  # normalised coordinates
+        n = len(ctrl)
+        p = np.concatenate([np.ones((n, 1)), ctrl], axis=1)
+        a = np.zeros((n + 3, n + 3))
+        a[:n, :n] = _tps_kernel(_pairwise_d2(ctrl, ctrl)) + smoothing * np.eye(n)
+        a[:n, n:] = p
+        a[n:, :n] = p.T
+        self._lu = lu_factor(a)
+        self._n_ctrl = n
+        g = np.linspace(0.0, self.size - 1.0, n_grid)
+        gx, gy = np.meshgrid(g, g)
+        grid = np.stack([gx.ravel(), gy.ravel()], 1) / self.size
+        kg = _tps_kernel(_pairwise_d2(grid, ctrl))
+        pg = np.concatenate([np.ones((len(grid), 1)), grid], axis=1)
+        self._eval = np.concatenate([kg, pg], axis=1).astype(np.float32)  # (G, n + 3)
+        self._grid_xy = np.stack([gx, gy], -1).astype(np.float32)  # (n, n, 2) pixels
+        self._border = np.zeros((n_grid, n_grid), bool)
+        self._border[[0, -1], :] = True
+        self._border[:, [0, -1]] = True
+        # Per-pixel fractional grid coordinates (1-D; strips are built on the fly), for
+        # upsampling the grid field with remap.
+        scale = (n_grid - 1) / max(self.size - 1, 1)
+        coord = np.arange(self.size, dtype=np.float32) * np.float32(scale)
+        coord[-1] = n_grid - 1  # exact, so the last row/column reads only the pinned ring
+        self._coord = coord
+        self._pix = np.arange(self.size, dtype=np.float32)
+
+    def forward_grid(self, displacements: np.ndarray) -> np.ndarray:
+        """Forward displacement (moved - rest) at the grid nodes.
+
+        Args:
+            displacements: (N, 2) float pixel displacements of the control points.
+
+        Returns:
+            (n, n, 2) float32 displacement at the rest-space grid nodes; zero on the border ring.
+        """
+        rhs = np.zeros((self._n_ctrl + 3, 2))
+        rhs[: self.n_points] = np.asarray(displacements, dtype=np.float64)[:, :2]
+        w = lu_solve(self._lu, rhs).astype(np.float32)
+        field = (self._eval @ w).reshape(self.grid_n, self.grid_n, 2)
+        field[self._border] = 0.0
+        return field
+
+    def backward_grid(self, displacements: np.ndarray) -> np.ndarray:
+        """Backward displacement (source - output) at the output-space grid nodes.
+
+        Solves s + F(s) = p for each grid node p by fixed-point iteration s <- p - F(s).
+
+        Returns:
+            (n, n, 2) float32; zero on the border ring.
+        """
+        fwd = self.forward_grid(displacements)
+        scale = np.float32((self.grid_n - 1) / max(self.size - 1, 1))
+        src = self._grid_xy - fwd
+        for _ in range(self.iterations):
+            f = cv2.remap(fwd, src[..., 0] * scale, src[..., 1] * scale, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+            src = self._grid_xy - f
+        back = src - self._grid_xy
+        back[self._border] = 0.0
+        return back
+
+    def _strip_maps(self, back: np.ndarray, y0: int, y1: int) -> tuple[np.ndarray, np.ndarray]:
+        """Source coordinates for output rows y0..y1: two (y1 - y0, size) float32 maps."""
+        rows = y1 - y0
+        ux = np.broadcast_to(self._coord[None, :], (rows, self.size))
+        uy = np.broadcast_to(self._coord[y0:y1, None], (rows, self.size))
+        up = cv2.remap(back, np.ascontiguousarray(ux), np.ascontiguousarray(uy), cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        return self._pix[None, :] + up[..., 0], self._pix[y0:y1, None] + up[..., 1]
+
+    def maps(self, displacements: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per-pixel source coordinates for ``cv2.remap``: two (size, size) float32 maps."""
+        return self._strip_maps(self.backward_grid(displacements), 0, self.size)
+
+    def warp(self, image: np.ndarray, displacements: np.ndarray, rows: int = 512) -> np.ndarray:
+        """Warp ``image`` so the control points land at rest + displacements.
+
+        The per-pixel maps are built and applied ``rows`` rows at a time, so a 6000 px crop
+        needs no full-size float maps.
+
+        Args:
+            image: (size, size, C) image (any dtype cv2.remap accepts, e.g. uint8 RGB).
+            displacements: (N, 2) float pixel displacements of the control points.
+
+        Returns:
+            The warped image, same shape and dtype; border pixels unchanged.
+        """
+        back = self.backward_grid(displacements)
+        out = np.empty_like(image)
+        for y0 in range(0, self.size, rows):
+            y1 = min(self.size, y0 + rows)
+            mx, my = self._strip_maps(back, y0, y1)
+            out[y0:y1] = cv2.remap(image, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        return out
