@@ -1,6 +1,6 @@
 """``python -m precompute record``: record a guided driving clip for the FOMM engine.
 
-    python -m precompute record --out clip.mp4 [--camera 0|FILE|sim] [--seconds 12] [--headless]
+    python -m precompute record --out clip.mp4 [--camera 0|FILE] [--seconds 12] [--headless]
 
 A dot moves across the screen (pygame); the person in front of the camera follows it with
 their eyes (and a little with the head). The camera frames are saved as an H.264 MP4 (the
@@ -8,8 +8,9 @@ bundled ffmpeg) with a sidecar ``clip.json`` holding the dot position of every f
 gaze each frame was asked for. Camera frames are written only because the user ran this
 command to record them; nothing is uploaded anywhere.
 
-Without a webcam, ``--camera FILE`` replays a video file as the camera (tests), and
-``--camera sim`` uses the simulated viewer of ``live/simulated.py`` when it is installed.
+Without a webcam, ``--camera FILE`` replays a video file as the camera (tests). (precompute
+never imports live, so the live simulated viewer is not offered here: it would only record
+the astronaut, not a person following the dot.)
 ``--headless`` opens no window (SDL's dummy driver) and runs in the source's own time.
 """
 
@@ -41,10 +42,10 @@ class RecordConfig:
 
     Attributes:
         out: the MP4 to write; the labels go to ``out`` with suffix ``.json``.
-        camera: webcam index ("0"), a video file, or "sim[:scenario]".
+        camera: webcam index ("0") or a video file.
         seconds: length of the recording.
         pattern: 'sweep' (left-right-left, twice) or 'grid' (three rows, serpentine, for 2-D banks).
-        headless: no window; time advances by frames (needs a file or simulated camera).
+        headless: no window; time advances by frames (needs a video file as the camera).
         screen: (width, height) of the window.
         countdown: seconds of "get ready" before recording (not in headless mode).
     """
@@ -80,7 +81,7 @@ def dot_position(t: float, seconds: float, pattern: str = "sweep") -> tuple[floa
 # ---- cameras ------------------------------------------------------------------------------
 class Camera:
     """A frame source: ``read()`` -> (H, W, 3) uint8 RGB or None at the end; ``realtime``
-    says whether frames arrive in wall-clock time (webcam) or as fast as asked (file, sim)."""
+    says whether frames arrive in wall-clock time (webcam) or as fast as asked (file)."""
 
     def __init__(self, read: Callable[[int], np.ndarray | None], fps: float, name: str, realtime: bool,
                  close: Callable[[], None] = lambda: None) -> None:
@@ -101,30 +102,18 @@ def _capture_reader(cap: cv2.VideoCapture) -> Callable[[int], np.ndarray | None]
 
 
 def open_camera(spec: str) -> Camera:
-    """The camera ``--camera`` names: a webcam index, ``sim[:scenario]`` or a video file."""
+    """The camera ``--camera`` names: a webcam index or a video file."""
     if spec.isdigit():
         cv2.setLogLevel(0)  # silent: no V4L2 noise when there is no webcam
         cap = cv2.VideoCapture(int(spec))
         if not cap.isOpened() or not cap.read()[0]:
             cap.release()
-            raise SfumatoError(f"camera {spec} not found; connect a webcam, or pass --camera FILE (a video) or --camera sim.")
+            raise SfumatoError(f"camera {spec} not found; connect a webcam, or pass --camera FILE (a video).")
         fps = cap.get(cv2.CAP_PROP_FPS)
         return Camera(_capture_reader(cap), fps if 1 <= fps <= 240 else 30.0, f"webcam {spec}", True, cap.release)
-    if spec == "sim" or spec.startswith("sim:"):
-        try:
-            from live.simulated import SimulatedViewer
-        except ImportError as exc:
-            raise SfumatoError("--camera sim needs the live package (live/simulated.py); use a webcam or a video file.") from exc
-        scenario = spec.partition(":")[2] or "still"
-        try:
-            viewer = SimulatedViewer(scenario)
-        except ValueError as exc:
-            raise SfumatoError(f"--camera {spec}: {exc}") from exc
-        return Camera(lambda i: cv2.cvtColor(viewer.render(i / 30.0), cv2.COLOR_BGR2RGB), 30.0,
-                      f"simulated viewer ({scenario})", False)
     path = Path(spec)
     if not path.is_file():
-        raise SfumatoError(f"--camera {spec}: no such video file (use a webcam index like 0, a video file, or sim).")
+        raise SfumatoError(f"--camera {spec}: no such video file (use a webcam index like 0 or a video file).")
     cap = cv2.VideoCapture(str(path))
     if not cap.isOpened():
         raise SfumatoError(f"--camera {spec}: cannot read this video.")
@@ -187,7 +176,7 @@ def record(cfg: RecordConfig, log: Callable[[str], None] = print) -> dict:
     camera = open_camera(cfg.camera)
     if cfg.headless and camera.realtime:
         camera.close()
-        raise SfumatoError("--headless needs --camera FILE or --camera sim (a webcam runs in real time; drop --headless).")
+        raise SfumatoError("--headless needs --camera FILE (a webcam runs in real time; drop --headless).")
     cfg.out.parent.mkdir(parents=True, exist_ok=True)
     screen = Screen(cfg.screen, cfg.headless)
     dots: list[list[float]] = []
@@ -258,10 +247,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m precompute record",
                                 description="Record a guided driving clip for --engine fomm: follow the dot with your eyes.")
     p.add_argument("--out", type=Path, required=True, help="the MP4 to write (labels go to the same name .json)")
-    p.add_argument("--camera", default="0", help="webcam index, a video file, or sim[:scenario] (default %(default)s)")
+    p.add_argument("--camera", default="0", help="webcam index or a video file (default %(default)s)")
     p.add_argument("--seconds", type=float, default=12.0, help="recording length (default %(default)s)")
     p.add_argument("--pattern", choices=PATTERNS, default="sweep", help="dot path: sweep (1-D) or grid (2-D banks)")
-    p.add_argument("--headless", action="store_true", help="no window (needs a file or simulated camera)")
+    p.add_argument("--headless", action="store_true", help="no window (needs a video file as the camera)")
     p.add_argument("--force", action="store_true", help="replace an existing clip")
     return p
 

@@ -23,6 +23,11 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from precompute.engines.sclera import WORK_SIDE, _inpaint, _normalised_fill, canvas_texture, white_colour
+
+__all__ = ["EYES", "WORK_SIDE", "EyeIndices", "EyePatch", "analyse_eye", "iris_offset", "render_eye", "soft_limit"]
+_ = (_normalised_fill,)  # re-exported work-scale helpers
+
 # FaceMesh (refined, 478 points) indices. "Right" is the sitter's right eye (image left).
 RIGHT_EYE_CONTOUR = (33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144, 163, 7)
 LEFT_EYE_CONTOUR = (263, 466, 388, 387, 386, 385, 384, 398, 362, 382, 381, 380, 374, 373, 390, 249)
@@ -59,9 +64,11 @@ class EyePatch:
         eyeball: (h, w, 3) float32 RGB: the painted eye completed under the lids (the white
             extended outward, the iris completed from its radial profile), the surface that
             rolls when the eye turns.
-        sclera: (h, w, 3) float32 RGB: smooth colour of the white of the eye everywhere (lit
-            white pixels interpolated by normalised convolution), what fills in where the
-            iris leaves.
+        sclera: (h, w, 3) float32 RGB: smooth colour of the white of the eye everywhere (the
+            visible white's local colour interpolated by normalised convolution), what fills in
+            where the iris leaves.
+        texture: (h, w) float32: the canvas' fine luminance modulation (craquelure), about 1,
+            laid over the white that fills in.
         u, v: (h, w) float32 eye-frame coordinates of every ROI pixel.
         iris_radius: iris radius in pixels.
         centre: (2,) midpoint of the eye corners, ROI pixels.
@@ -80,6 +87,7 @@ class EyePatch:
     opening: np.ndarray
     eyeball: np.ndarray
     sclera: np.ndarray
+    texture: np.ndarray
     u: np.ndarray
     v: np.ndarray
     iris_radius: float
@@ -124,82 +132,6 @@ def _disk(shape: tuple[int, int], centre: np.ndarray, radius: float, edge: float
     return np.clip((radius - d) / max(edge, 1e-3) + 0.5, 0.0, 1.0)
 
 
-WORK_SIDE = 240
-"""Smooth fills (inpainting under the lids, the white of the eye) are computed on an eye ROI
-of at most this many pixels per side and upsampled: their cost no longer grows with the
-painting's resolution, and being smooth they lose nothing."""
-
-
-def _work_scale(shape: tuple[int, ...]) -> float:
-    return min(1.0, WORK_SIDE / max(shape[0], shape[1]))
-
-
-def _inpaint(image: np.ndarray, mask: np.ndarray, radius: float) -> np.ndarray:
-    """``cv2.inpaint`` (Telea) at work scale; known pixels keep their full-resolution values.
-
-    Args:
-        image: (h, w, 3) uint8; mask: (h, w) uint8, 1 where to fill.
-
-    Returns:
-        (h, w, 3) uint8.
-    """
-    scale = _work_scale(image.shape)
-    if scale >= 1.0:
-        return cv2.inpaint(image, mask, radius, cv2.INPAINT_TELEA)
-    h, w = mask.shape
-    size = (max(1, round(w * scale)), max(1, round(h * scale)))
-    small = cv2.inpaint(
-        cv2.resize(image, size, interpolation=cv2.INTER_AREA),
-        cv2.resize(mask, size, interpolation=cv2.INTER_NEAREST), max(1.0, radius * scale), cv2.INPAINT_TELEA,
-    )
-    up = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
-    return np.where(mask[..., None] > 0, up, image)
-
-
-def _normalised_fill(image: np.ndarray, known: np.ndarray, sigma: float) -> np.ndarray:
-    """:func:`_normalised_fill_full` at work scale, upsampled (the result is smooth)."""
-    scale = _work_scale(image.shape)
-    if scale >= 1.0:
-        return _normalised_fill_full(image, known, sigma)
-    h, w = known.shape
-    size = (max(1, round(w * scale)), max(1, round(h * scale)))
-    small = _normalised_fill_full(
-        cv2.resize(image, size, interpolation=cv2.INTER_AREA), cv2.resize(known, size, interpolation=cv2.INTER_AREA),
-        max(0.5, sigma * scale),
-    )
-    return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
-
-
-def _normalised_fill_full(image: np.ndarray, known: np.ndarray, sigma: float) -> np.ndarray:
-    """Fill an image from its ``known`` pixels by multi-scale normalised convolution.
-
-    Smoothing is anisotropic (wider along x than y) so the vertical shading of the white of the
-    eye is kept.
-
-    Args:
-        image: (h, w, 3) float32.
-        known: (h, w) float32 >= 0, weight of each pixel as a sample.
-        sigma: horizontal scale of the finest level, pixels.
-
-    Returns:
-        (h, w, 3) float32: a smooth interpolation of the known pixels everywhere.
-    """
-    weighted = image * known[..., None]
-    peak = float(known.max()) or 1.0
-    out = None
-    for s in (8.0, 4.0, 2.0, 1.0):  # coarse to fine
-        sx, sy = sigma * s, max(0.5, sigma * s / 3.0)
-        num = cv2.GaussianBlur(weighted, (0, 0), sigmaX=sx, sigmaY=sy, borderType=cv2.BORDER_REFLECT)
-        den = cv2.GaussianBlur(known, (0, 0), sigmaX=sx, sigmaY=sy, borderType=cv2.BORDER_REFLECT)
-        est = num / np.maximum(den, 1e-6)[..., None]
-        if out is None:
-            out = est
-        else:
-            a = np.clip(den / (0.2 * peak), 0.0, 1.0)[..., None]
-            out = a * est + (1.0 - a) * out
-    return out
-
-
 def _radial_profile(image: np.ndarray, weight: np.ndarray, centre: np.ndarray, radius: float) -> np.ndarray:
     """The iris' mean colour as a function of the distance from its centre.
 
@@ -239,7 +171,7 @@ def analyse_eye(
     iris_edge: float = 0.2,
     corner_margin: float = 0.5,
     open_fraction: float = 0.5,
-    white_percentile: float = 90.0,
+    white_percentile: float = 50.0,
     up_limit: float = 0.45,
     down_limit: float = 0.3,
 ) -> EyePatch | None:
@@ -253,8 +185,8 @@ def analyse_eye(
         iris_edge: width of the completed iris' soft rim as a fraction of the iris radius.
         corner_margin: the iris centre stops (softly) this many iris radii from the corners.
         open_fraction: ... and where the opening is at least this fraction of its largest height.
-        white_percentile: the white that fills in is interpolated from the white-of-the-eye
-            pixels, weighted toward those as light as this percentile of them.
+        white_percentile: the white that fills in is the local mean of the visible white, its
+            pixels darker (relative to their surroundings) than this percentile left out.
         up_limit, down_limit: how far (in iris radii) the iris centre may move up / down.
 
     Returns:
@@ -301,17 +233,19 @@ def analyse_eye(
     hidden = (_disk(shape, c_r, radius, max(1.0, iris_edge * radius)) * (1.0 - visible))[..., None]
     eyeball = eyeball * (1.0 - hidden) + profile * hidden
 
-    # The white of the eye: lit opening pixels away from the iris, interpolated everywhere.
-    erode_px = max(1, int(round(0.04 * width)))
-    inner = cv2.erode(hard, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * erode_px + 1,) * 2))
-    known = inner * (1.0 - _disk(shape, c_r, 1.25 * radius, max(1.0, iris_edge * radius)))
+    # The white of the eye: the visible white's local colour, interpolated under the iris, and
+    # the canvas texture (measured per region so the iris rim and lid line leave no trace).
+    inner = cv2.erode(hard, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3)))
+    iris_hard = (_disk(shape, c_r, radius, 1.0) >= 0.5).astype(np.float32) * hard
+    known = inner * (1.0 - _disk(shape, c_r, 1.2 * radius, max(1.0, iris_edge * radius)))
     lum = image.mean(2)
-    if known.sum() >= 3:
-        ref = float(np.percentile(lum[known > 0.5], white_percentile)) if (known > 0.5).any() else float(lum.max())
-        known = known * np.clip(lum / max(ref, 1.0), 0.0, 1.0) ** 4  # favour the lit white
-    else:  # no white visible: the lightest part of the opening
+    if known.sum() < 3:  # no white visible: the lightest part of the opening
         known = hard * (lum >= np.median(lum[hard > 0]))
-    sclera = _normalised_fill(image, known.astype(np.float32), sigma=max(1.0, 0.5 * radius))
+    sclera = white_colour(image, known.astype(np.float32), max(1.0, 0.5 * radius), white_percentile)
+    regions = [hard - iris_hard, iris_hard, 1.0 - hard.astype(np.float32)]
+    side = -1.0 if (c_r - centre) @ axis > 0 else 1.0  # borrow from the wider white
+    hole = _disk(shape, c_r, 0.85 * radius, max(1.0, iris_edge * radius))  # the rim keeps its shade
+    texture = canvas_texture(image, regions, max(0.8, 0.12 * radius), hole, tuple(side * 2.3 * radius * axis))
 
     yy, xx = np.mgrid[0 : shape[0], 0 : shape[1]].astype(np.float32)
     dx, dy = xx - np.float32(centre[0]), yy - np.float32(centre[1])
@@ -331,7 +265,7 @@ def analyse_eye(
     slack = 0.05 * width  # the painted position always lies inside the limits
     u_limits = (max(neg, -rest[0] + slack, slack), max(pos, rest[0] + slack, slack))
     return EyePatch(
-        x0=x0, y0=y0, image=image, opening=opening, eyeball=eyeball, sclera=sclera, u=u, v=v,
+        x0=x0, y0=y0, image=image, opening=opening, eyeball=eyeball, sclera=sclera, texture=texture, u=u, v=v,
         iris_radius=radius, centre=centre, axis=axis, half_width=width / 2,
         half_height=float(np.abs(pv).max()), rest=rest, u_limits=(float(u_limits[0]), float(u_limits[1])),
         v_limits=(down_limit * radius, up_limit * radius),
@@ -429,9 +363,7 @@ def render_eye(patch: EyePatch, uv: np.ndarray) -> np.ndarray:
     was = _disk(shape, p0, 1.05 * r + grow, edge)[..., None]
     now = _disk(shape, p1, 1.05 * r, edge)[..., None]
     fill = np.clip(was - now, 0.0, 1.0)
-    sig = max(0.7, 0.1 * r)
-    detail = np.clip(rolled - cv2.GaussianBlur(rolled, (0, 0), sig), -40.0, 40.0)
-    white = patch.sclera + detail
+    white = patch.sclera * patch.texture[..., None]
     eye = rolled * now + white * fill + patch.image * (1.0 - now - fill)
     m = patch.opening[..., None]
     return patch.image * (1.0 - m) + eye * m

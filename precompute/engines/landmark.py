@@ -40,8 +40,9 @@ class LandmarkParams:
         corner_margin: the iris centre stops this many iris radii short of a corner.
         open_fraction: ... and where the eye opening is still at least this fraction of its
             largest height (keeps the iris out of narrow almond corners).
-        white_percentile: the white filling in where the iris leaves is interpolated from the
-            painted white of the eye, favouring pixels as light as this percentile of them.
+        white_percentile: the white filling in where the iris leaves is the local mean of the
+            visible painted white, its pixels darker (relative to their surroundings) than this
+            percentile of them (cracks, lashes) left out; higher gives a lighter fill.
         eyelid_feather: eyelid mask feather (Gaussian sigma) as a fraction of the eye width.
         iris_edge: soft rim of the iris completed under the lids, as a fraction of its radius.
         head_turn: scale on the sweep's head yaw/pitch (0 disables the head warp).
@@ -51,10 +52,10 @@ class LandmarkParams:
         control_stride: use every n-th mesh landmark as a warp control point.
     """
 
-    iris_travel: float = 0.95
+    iris_travel: float = 1.0
     corner_margin: float = 0.6
     open_fraction: float = 0.5
-    white_percentile: float = 90.0
+    white_percentile: float = 50.0
     eyelid_feather: float = 0.03
     iris_edge: float = 0.2
     head_turn: float = 1.0
