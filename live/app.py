@@ -1,0 +1,55 @@
+"""Assemble and run the live loop from a :class:`LiveConfig` (the part of the CLI that is not argparse)."""
+
+from __future__ import annotations
+
+import gc
+
+from live.camera import LockstepCamera, ThreadedCamera, make_source, resolve_auto, stderr_log
+from live.compositor import MasterBank
+from live.config import LiveConfig
+from live.display import Display
+from live.loop import LiveLoop
+
+
+def load_master(bank_path: str, max_size: tuple[int, int]) -> MasterBank:
+    """Load and validate the bank, scale it for the screen, and drop the full-resolution pixels."""
+    from precompute.bank import load_bank
+
+    bank = load_bank(bank_path)
+    master = MasterBank.from_bank(bank, max_size)
+    del bank
+    gc.collect()
+    return master
+
+
+def build_loop(cfg: LiveConfig, log=stderr_log) -> LiveLoop:
+    """Everything wired, nothing running yet (camera thread not started)."""
+    display = Display(cfg.display.size, cfg.display.fullscreen, cfg.output.headless)
+    try:
+        master = load_master(cfg.bank, display.max_size)
+        c = cfg.camera
+        spec = resolve_auto(c.source, log)
+        source = make_source(spec, c.width, c.height, c.fps, c.loop_video, cfg.mapping.hfov_deg,
+                             cfg.mapping.camera_offset_m, c.seed)
+        if cfg.output.lockstep:
+            camera = LockstepCamera(source, c.fps, c.retry_s, log)
+        else:
+            camera = ThreadedCamera(source, c.fps, c.retry_s, log)
+        return LiveLoop(cfg, master, camera, display, log=log)
+    except BaseException:
+        display.close()
+        raise
+
+
+def run_app(cfg: LiveConfig) -> list[str]:
+    """Run until quit or the configured duration; returns the files written."""
+    loop = build_loop(cfg)
+    try:
+        if cfg.output.lockstep:
+            loop.run_lockstep(cfg.output.duration_s)
+        else:
+            loop.camera.start()
+            loop.run(cfg.output.duration_s)
+    finally:
+        written = loop.close()
+    return written

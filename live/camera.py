@@ -1,0 +1,324 @@
+"""Camera sources and the capture thread (newest frame wins).
+
+A *source* opens and reads BGR frames: a webcam index, a video file (looped, stands in for
+a webcam in tests) or the simulated viewer. :class:`ThreadedCamera` reads one on its own
+thread, keeps only the newest frame, reconnects every ``retry_s`` seconds when the camera is
+missing or lost, and never blocks the display loop. :class:`LockstepCamera` reads the same
+sources synchronously in virtual time for tests and offline renders.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Protocol
+
+import cv2
+import numpy as np
+
+from live.simulated import SCENARIOS, SimulatedViewer
+
+if hasattr(cv2, "setLogLevel"):
+    cv2.setLogLevel(0)   # silent: a missing webcam is reported by us, once
+
+Log = Callable[[str], None]
+
+
+def stderr_log(msg: str) -> None:
+    """Default logger: one line to stderr."""
+    print(f"sfumato-live: {msg}", file=sys.stderr, flush=True)
+
+
+@dataclass(frozen=True)
+class CameraFrame:
+    """One captured frame.
+
+    Attributes:
+        seq: 1, 2, 3... in capture order.
+        t: capture time on the loop's clock (seconds; perf_counter, or virtual in lockstep).
+        image: (H, W, 3) uint8 BGR.
+    """
+
+    seq: int
+    t: float
+    image: np.ndarray
+
+
+class Source(Protocol):
+    """Something that yields BGR frames."""
+
+    name: str
+    paced: bool   # True when reading is instant and the reader must pace it at ``fps``
+
+    def open(self) -> bool: ...
+    def read(self, t: float) -> np.ndarray | None: ...
+    def close(self) -> None: ...
+
+
+class WebcamSource:
+    """A webcam by index (``cv2.VideoCapture(index)``), asked for ``width`` x ``height`` at ``fps``."""
+
+    paced = False
+
+    def __init__(self, index: int, width: int = 640, height: int = 480, fps: float = 30.0) -> None:
+        self.index, self.size, self.fps = index, (width, height), fps
+        self.name = f"webcam {index}"
+        self._cap: cv2.VideoCapture | None = None
+
+    def open(self) -> bool:
+        cap = cv2.VideoCapture(self.index)
+        if not cap.isOpened():
+            cap.release()
+            return False
+        cap.set(cv2.CAP_PROP_FRAME_WIDTH, self.size[0])
+        cap.set(cv2.CAP_PROP_FRAME_HEIGHT, self.size[1])
+        cap.set(cv2.CAP_PROP_FPS, self.fps)
+        cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)
+        self._cap = cap
+        return True
+
+    def read(self, t: float) -> np.ndarray | None:
+        if self._cap is None:
+            return None
+        ok, frame = self._cap.read()
+        return frame if ok else None
+
+    def close(self) -> None:
+        if self._cap is not None:
+            self._cap.release()
+            self._cap = None
+
+
+class VideoFileSource(WebcamSource):
+    """A video file read at its own frame rate; restarts at the end when ``loop``."""
+
+    paced = True
+
+    def __init__(self, path: str | Path, loop: bool = True) -> None:
+        self.path, self.loop = str(path), loop
+        self.name = f"video {path}"
+        self.fps = 30.0
+        self._cap = None
+
+    def open(self) -> bool:
+        if not Path(self.path).is_file():
+            return False
+        cap = cv2.VideoCapture(self.path)
+        if not cap.isOpened():
+            cap.release()
+            return False
+        fps = cap.get(cv2.CAP_PROP_FPS)
+        self.fps = fps if 1.0 <= fps <= 240.0 else 30.0
+        self._cap = cap
+        return True
+
+    def read(self, t: float) -> np.ndarray | None:
+        frame = super().read(t)
+        if frame is None and self.loop and self._cap is not None:
+            self._cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
+            frame = super().read(t)
+        return frame
+
+
+class SimulatedSource:
+    """The simulated viewer (:mod:`live.simulated`); frame at time ``t`` since it opened."""
+
+    paced = True
+
+    def __init__(self, viewer: SimulatedViewer, fps: float = 30.0) -> None:
+        self.viewer, self.fps = viewer, fps
+        self.name = f"simulated viewer ({viewer.scenario})"
+        self._t0: float | None = None
+
+    def open(self) -> bool:
+        self._t0 = None
+        return True
+
+    def read(self, t: float) -> np.ndarray | None:
+        if self._t0 is None:
+            self._t0 = t
+        return self.viewer.render(t - self._t0)
+
+    def close(self) -> None:
+        pass
+
+
+def make_source(spec: str, width: int = 640, height: int = 480, fps: float = 30.0,
+                loop_video: bool = True, hfov_deg: float = 60.0,
+                camera_offset_m: tuple[float, float] = (0.0, 0.35), seed: int = 0) -> Source:
+    """A source from ``--camera``: an index ("0"), ``sim[:scenario]`` or a video file path.
+
+    ``auto`` must be resolved first (:func:`resolve_auto`).
+    """
+    if spec.isdigit():
+        return WebcamSource(int(spec), width, height, fps)
+    if spec == "sim" or spec.startswith("sim:"):
+        scenario = spec.partition(":")[2] or "demo"
+        if scenario not in SCENARIOS:
+            from precompute.errors import SfumatoError
+            raise SfumatoError(f"--camera {spec}: unknown scenario; use one of "
+                               + ", ".join(f"sim:{s}" for s in SCENARIOS))
+        return SimulatedSource(SimulatedViewer(scenario, width, height, hfov_deg, camera_offset_m, seed), fps)
+    return VideoFileSource(spec, loop_video)
+
+
+def webcam_available(index: int = 0) -> bool:
+    """True when webcam ``index`` opens and delivers a frame."""
+    cap = cv2.VideoCapture(index)
+    try:
+        return bool(cap.isOpened() and cap.read()[0])
+    finally:
+        cap.release()
+
+
+def resolve_auto(spec: str, log: Log = stderr_log) -> str:
+    """``auto`` -> ``"0"`` when a webcam works, else ``"sim"`` (and says so); others unchanged."""
+    if spec != "auto":
+        return spec
+    if webcam_available(0):
+        log("using webcam 0")
+        return "0"
+    log("no webcam found; using the simulated viewer (--camera sim)")
+    return "sim"
+
+
+class _Connection:
+    """Open/reconnect bookkeeping shared by both readers: one log line per state change."""
+
+    def __init__(self, source: Source, retry_s: float, log: Log) -> None:
+        self.source, self.retry_s, self.log = source, retry_s, log
+        self.is_open = False
+        self.next_try = -1e18
+        self.ever_open = False
+        self.failures = 0
+
+    def ensure_open(self, now: float) -> bool:
+        if self.is_open:
+            return True
+        if now < self.next_try:
+            return False
+        if self.source.open():
+            self.is_open = True
+            if self.ever_open or self.failures:
+                self.log(f"{self.source.name} connected")
+            self.ever_open = True
+            return True
+        if self.failures == 0:
+            what = "lost" if self.ever_open else "not available"
+            self.log(f"{self.source.name} {what}; showing the idle portrait, retrying every {self.retry_s:g} s")
+        self.failures += 1
+        self.next_try = now + self.retry_s
+        return False
+
+    def lost(self, now: float) -> None:
+        self.source.close()
+        self.is_open = False
+        self.failures = 0
+        self.next_try = now
+        if self.ever_open:
+            self.log(f"{self.source.name} lost; showing the idle portrait, retrying every {self.retry_s:g} s")
+            self.failures = 1
+            self.next_try = now + self.retry_s
+
+
+class ThreadedCamera:
+    """Capture on a daemon thread; :meth:`wait_newer` hands the loop the newest frame only."""
+
+    def __init__(self, source: Source, fps: float = 30.0, retry_s: float = 3.0,
+                 log: Log = stderr_log, clock: Callable[[], float] = time.perf_counter) -> None:
+        self.source, self.clock = source, clock
+        self.fps = getattr(source, "fps", fps) or fps
+        self._conn = _Connection(source, retry_s, log)
+        self._cond = threading.Condition()
+        self._latest: CameraFrame | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="camera", daemon=True)
+        self.frames_read = 0
+
+    @property
+    def connected(self) -> bool:
+        return self._conn.is_open
+
+    def start(self) -> "ThreadedCamera":
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        seq = 0
+        due = self.clock()
+        while not self._stop.is_set():
+            now = self.clock()
+            if not self._conn.ensure_open(now):
+                self._stop.wait(min(0.2, max(0.0, self._conn.next_try - now)))
+                continue
+            if self.source.paced:
+                period = 1.0 / (getattr(self.source, "fps", self.fps) or self.fps)
+                if now < due:
+                    self._stop.wait(due - now)
+                    continue
+                due = max(due + period, now - period)   # fall behind -> drop, never queue
+            image = self.source.read(self.clock())
+            if image is None:
+                self._conn.lost(self.clock())
+                continue
+            seq += 1
+            self.frames_read += 1
+            with self._cond:
+                self._latest = CameraFrame(seq, self.clock(), image)
+                self._cond.notify_all()
+        self.source.close()
+
+    def latest(self) -> CameraFrame | None:
+        """The newest frame (or None before the first)."""
+        return self._latest
+
+    def wait_newer(self, seq: int, timeout: float) -> CameraFrame | None:
+        """The newest frame if its seq is above ``seq``, waiting at most ``timeout`` s; else None."""
+        with self._cond:
+            if (self._latest is None or self._latest.seq <= seq) and timeout > 0:
+                self._cond.wait(timeout)
+            f = self._latest
+        return f if f is not None and f.seq > seq else None
+
+    def stop(self) -> None:
+        self._stop.set()
+        with self._cond:
+            self._cond.notify_all()
+        self._thread.join(timeout=2.0)
+
+
+class LockstepCamera:
+    """Synchronous reads in virtual time: :meth:`frame_at` returns every frame due by ``t``."""
+
+    def __init__(self, source: Source, fps: float = 30.0, retry_s: float = 3.0, log: Log = stderr_log) -> None:
+        self.source = source
+        self._conn = _Connection(source, retry_s, log)
+        self.fps = fps
+        self._next = 0.0
+        self._seq = 0
+
+    @property
+    def connected(self) -> bool:
+        return self._conn.is_open
+
+    def frame_at(self, t: float) -> CameraFrame | None:
+        """The frame due at virtual time ``t`` (at most one per 1/fps), or None."""
+        if t + 1e-9 < self._next:
+            return None
+        if not self._conn.ensure_open(t):
+            self._next = t + 1.0 / self.fps
+            return None
+        fps = getattr(self.source, "fps", self.fps) or self.fps
+        self._next = max(self._next + 1.0 / fps, t)
+        image = self.source.read(t)
+        if image is None:
+            self._conn.lost(t)
+            return None
+        self._seq += 1
+        return CameraFrame(self._seq, t, image)
+
+    def stop(self) -> None:
+        self.source.close()

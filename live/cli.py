@@ -1,0 +1,116 @@
+"""``python -m live`` / ``sfumato-live``: run the portrait whose eyes follow the viewer.
+
+Configuration: defaults (``live/default.toml``), then ``--config FILE``, then flags.
+``--camera auto`` (the default) uses webcam 0 when one works, else the simulated viewer,
+and says which. With no display (no DISPLAY/WAYLAND_DISPLAY on Linux, or
+SDL_VIDEODRIVER=dummy) it runs headless, records to ``out/live.mp4`` unless told
+otherwise, stops after 20 s unless ``--duration`` says otherwise, and prints the path.
+Errors in the user's input print one line to stderr and exit non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from precompute.errors import SfumatoError
+
+DEFAULT_RECORD = "out/live.mp4"
+DEFAULT_HEADLESS_DURATION = 20.0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m live", description="Show a frame bank whose eyes follow the viewer.")
+    a = p.add_argument
+    a("--config", metavar="TOML", help="config file (see live/default.toml for every option)")
+    a("--bank", metavar="DIR", help="frame bank folder (default frames/astronaut)")
+    a("--camera", metavar="SRC", help="auto | webcam index (0) | video file | sim | sim:walk|two|still|demo|empty")
+    a("--model", choices=("short", "full"), help="BlazeFace short range (< 2 m) or full range (2-5 m)")
+    a("--mapping", choices=("linear", "angular"), help="eye position -> gaze mapping")
+    a("--hfov", type=float, metavar="DEG", help="camera horizontal field of view, degrees")
+    a("--no-mirror", action="store_true", default=None, help="the camera image is already mirrored")
+    a("--naive", action="store_true", default=None, help="no smoothing: nearest frame per camera frame (for comparison)")
+    a("--fullscreen", action="store_true", default=None, help="start fullscreen (cursor hidden)")
+    a("--size", metavar="WxH", help="window / headless size, e.g. 1920x1080")
+    a("--fps", type=float, help="display frame rate")
+    a("--hud", action="store_true", default=None, help="start with the debug HUD")
+    a("--headless", action="store_true", default=None, help="no window")
+    a("--record", metavar="MP4", help="record what the screen showed")
+    a("--record-camera", metavar="MP4", help="record the raw camera frames (off unless asked: privacy)")
+    a("--trace", metavar="JSONL", help="write one JSON line per camera frame")
+    a("--duration", type=float, metavar="S", help="stop after S seconds")
+    a("--lockstep", action="store_true", default=None, help="virtual time, every camera frame processed (needs --duration)")
+    a("--seed", type=int, help="simulated viewer / idle glance seed")
+    return p
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+        if w < 16 or h < 16:
+            raise ValueError
+        return w, h
+    except ValueError:
+        raise SfumatoError(f"--size {text}: expected WIDTHxHEIGHT, e.g. 1280x720") from None
+
+
+def make_config(args: argparse.Namespace):
+    """Defaults <- TOML <- flags."""
+    from live.config import load_config, set_option
+
+    cfg = load_config(args.config)
+    flags = {
+        "bank": args.bank, "camera.source": args.camera, "tracker.model": args.model,
+        "mapping.mode": args.mapping, "mapping.hfov_deg": args.hfov,
+        "mapping.mirror": False if args.no_mirror else None,
+        "smoothing.enabled": False if args.naive else None,
+        "display.fullscreen": args.fullscreen, "display.size": _size(args.size) if args.size else None,
+        "display.fps": args.fps, "display.hud": args.hud, "output.headless": args.headless,
+        "output.record": args.record, "output.record_camera": args.record_camera, "output.trace": args.trace,
+        "output.duration_s": args.duration, "output.lockstep": args.lockstep, "camera.seed": args.seed,
+    }
+    for key, value in flags.items():
+        if value is not None:
+            cfg = set_option(cfg, key, value)
+    return cfg
+
+
+def run(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    cfg = make_config(args)
+    from live.display import display_available
+    from live.camera import stderr_log
+    from live.config import set_option
+
+    if not cfg.output.headless and not display_available():
+        stderr_log("no display found; running headless")
+        cfg = set_option(cfg, "output.headless", True)
+        if not cfg.output.record:
+            cfg = set_option(cfg, "output.record", DEFAULT_RECORD)
+            stderr_log(f"recording what the screen shows to {DEFAULT_RECORD}")
+        if not cfg.output.duration_s:
+            cfg = set_option(cfg, "output.duration_s", DEFAULT_HEADLESS_DURATION)
+    if cfg.output.lockstep and not cfg.output.duration_s:
+        raise SfumatoError("--lockstep needs --duration SECONDS (virtual time never runs out by itself)")
+    from live.app import run_app
+
+    written = run_app(cfg)
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return run(argv)
+    except SfumatoError as err:
+        print(f"sfumato-live: error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,179 @@
+"""Configuration of the live loop: dataclasses with documented defaults, loaded from TOML.
+
+Every option has a default here; ``live/default.toml`` documents the same keys (a test
+checks they agree). A user TOML may set any subset; unknown sections or keys are an error
+(one line naming the file and the key), so a typo never silently does nothing. CLI flags
+override the file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from precompute.errors import SfumatoError
+
+DEFAULT_TOML = Path(__file__).with_name("default.toml")
+
+
+class ConfigError(SfumatoError):
+    """The config file is missing, not TOML, or has an unknown key or a wrong type."""
+
+
+@dataclass
+class CameraConfig:
+    source: str = "auto"          # "auto", a webcam index ("0"), a video file path, or "sim[:scenario]"
+    width: int = 640              # requested capture width (px); the simulated viewer renders at this size
+    height: int = 480
+    fps: float = 30.0             # requested capture rate; the simulated viewer and video pacing use it
+    retry_s: float = 3.0          # seconds between reconnect attempts when the camera is missing or lost
+    loop_video: bool = True       # restart a video file when it ends
+    seed: int = 0                 # simulated viewer: noise and idle-glance seed
+
+
+@dataclass
+class TrackerConfig:
+    model: str = "short"          # "short" (BlazeFace short range, < 2 m) or "full" (2-5 m)
+    min_confidence: float = 0.5   # detections below this score are ignored (0..1)
+    keep_s: float = 0.5           # the followed face may go undetected this long before another is chosen
+    match_radius: float = 1.0     # a face matches the followed one if its centre is within this many box widths
+
+
+@dataclass
+class MappingConfig:
+    mode: str = "angular"         # "linear" (x across the camera width) or "angular" (geometry below)
+    mirror: bool = True           # camera image is not mirrored (a person on the screen's right appears on the image's left)
+    hfov_deg: float = 60.0        # camera horizontal field of view (degrees)
+    camera_offset_m: tuple[float, float] = (0.0, 0.35)  # camera position relative to the painting centre (x right, y up), metres
+    eye_distance_m: float = 0.063  # assumed interpupillary distance, for the viewer distance estimate
+    gain: float = 1.0             # multiplies the viewer angle before looking it up (1 = look straight at them)
+
+
+@dataclass
+class SmoothingConfig:
+    min_cutoff_hz: float = 0.6    # One Euro: cutoff when still (lower = calmer)
+    beta: float = 0.04            # One Euro: cutoff increase per deg/s of speed (higher = catches quick moves)
+    d_cutoff_hz: float = 1.0      # One Euro: cutoff of the speed estimate
+    hysteresis: float = 0.3       # extra fraction of a bin the position must pass before the frame changes (0..0.5)
+    crossfade_ms: float = 80.0    # time to blend from one frame to its neighbour
+    enabled: bool = True          # false = the naive loop (raw nearest frame per camera frame, no smoothing)
+
+
+@dataclass
+class PresenceConfig:
+    lost_after_s: float = 2.0     # no viewer this long -> ease back to the centre frame
+    return_s: float = 1.5         # duration of the ease back
+    idle_glances: bool = True     # while nobody is there, occasionally glance aside
+    glance_every_s: tuple[float, float] = (8.0, 16.0)  # random interval between glances
+    glance_hold_s: float = 1.2    # how long a glance rests before easing back
+    glance_amount: float = 0.5    # fraction of the bank's yaw range a glance may reach (0..1)
+
+
+@dataclass
+class DisplayConfig:
+    size: tuple[int, int] = (1280, 720)   # window size (px); also the headless/recording size
+    fullscreen: bool = False
+    fps: float = 60.0
+    background: tuple[int, int, int] = (0, 0, 0)  # letterbox colour, RGB
+    hud: bool = False             # start with the debug HUD on (toggle with D)
+
+
+@dataclass
+class OutputConfig:
+    headless: bool = False        # no window (SDL dummy driver)
+    record: str = ""              # write what the screen showed to this MP4 ("" = off)
+    record_fps: float = 30.0
+    record_camera: str = ""       # write the camera frames to this MP4 (privacy: off unless asked)
+    trace: str = ""               # JSONL, one line per camera frame ("" = off)
+    duration_s: float = 0.0       # stop after this many seconds (0 = run until Q/Esc)
+    lockstep: bool = False        # process every camera frame in virtual time (tests, offline renders)
+
+
+@dataclass
+class LiveConfig:
+    bank: str = "frames/astronaut"
+    camera: CameraConfig = field(default_factory=CameraConfig)
+    tracker: TrackerConfig = field(default_factory=TrackerConfig)
+    mapping: MappingConfig = field(default_factory=MappingConfig)
+    smoothing: SmoothingConfig = field(default_factory=SmoothingConfig)
+    presence: PresenceConfig = field(default_factory=PresenceConfig)
+    display: DisplayConfig = field(default_factory=DisplayConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
+
+
+def _coerce(value: Any, default: Any, where: str, path: str) -> Any:
+    """Check ``value`` against the type of ``default`` and convert lists to tuples."""
+    if isinstance(default, bool):
+        ok = isinstance(value, bool)
+    elif isinstance(default, (int, float)):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if ok:
+            value = type(default)(value) if isinstance(default, float) or float(value).is_integer() else value
+    elif isinstance(default, str):
+        ok = isinstance(value, (str, int)) and not isinstance(value, bool)
+        value = str(value)
+    elif isinstance(default, tuple):
+        ok = isinstance(value, (list, tuple)) and len(value) == len(default)
+        if ok:
+            value = tuple(_coerce(v, d, where, path) for v, d in zip(value, default))
+    else:
+        ok = True
+    if not ok:
+        raise ConfigError(f"{path}: {where} should look like {default!r}, got {value!r}; fix the value")
+    return value
+
+
+def _merge(obj: Any, data: dict[str, Any], prefix: str, path: str) -> Any:
+    known = {f.name: f for f in fields(obj)}
+    changes: dict[str, Any] = {}
+    for key, value in data.items():
+        where = f"{prefix}{key}"
+        if key not in known:
+            raise ConfigError(f"{path}: unknown option '{where}'; see live/default.toml for the valid keys")
+        current = getattr(obj, key)
+        if is_dataclass(current):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{path}: '{where}' should be a [{where}] table")
+            changes[key] = _merge(current, value, f"{where}.", path)
+        else:
+            changes[key] = _coerce(value, current, where, path)
+    return replace(obj, **changes)
+
+
+def load_config(path: str | Path | None = None) -> LiveConfig:
+    """Defaults, overridden by the TOML file at ``path`` when given.
+
+    Raises:
+        ConfigError: missing file, bad TOML, unknown key or wrong type (one line, names the file).
+    """
+    cfg = LiveConfig()
+    if path is None:
+        return cfg
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{p}: config file not found; pass an existing file to --config") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{p}: not valid TOML ({err}); fix the syntax") from None
+    return _merge(cfg, data, "", str(p))
+
+
+def set_option(cfg: LiveConfig, dotted: str, value: Any) -> LiveConfig:
+    """Return ``cfg`` with ``section.key`` (or a top-level key) set to ``value``, type-checked."""
+    parts = dotted.split(".")
+    data: dict[str, Any] = {parts[-1]: value}
+    for part in reversed(parts[:-1]):
+        data = {part: data}
+    return _merge(cfg, data, "", "command line")
+
+
+def as_dict(obj: Any) -> dict[str, Any]:
+    """The config as plain TOML-able data (tuples become lists)."""
+    out: dict[str, Any] = {}
+    for f in fields(obj):
+        v = getattr(obj, f.name)
+        out[f.name] = as_dict(v) if is_dataclass(v) else (list(v) if isinstance(v, tuple) else v)
+    return out

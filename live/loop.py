@@ -1,0 +1,223 @@
+"""The live loop: camera frames in, composed portrait out, at the display rate.
+
+Real time (:meth:`LiveLoop.run`): the camera thread delivers the newest frame; the loop waits
+for either a new frame or the next display tick, whichever comes first. A new frame is
+tracked and shown at once (the flip re-phases to it, keeping latency to the processing
+time); between frames the display keeps ticking at ``display.fps`` for the cross-fade.
+Lockstep (:meth:`LiveLoop.run_lockstep`): the same steps in virtual time, every camera frame
+processed, for tests and offline renders.
+"""
+
+from __future__ import annotations
+
+import collections
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from live.camera import CameraFrame, LockstepCamera, ThreadedCamera
+from live.compositor import MasterBank, ScreenBank
+from live.config import LiveConfig
+from live.control import Controller
+from live.crossfade import FrameChaser
+from live.display import FULLSCREEN, HUD, MIRROR, QUIT, Display
+from live.hud import Hud, HudInfo
+from live.mapping import LabelGrid
+from live.recorder import Recorder
+from live.trace import TraceWriter
+
+NO_CAMERA_S = 0.25   # no camera frame for this long -> advance presence without one
+
+
+@dataclass
+class LoopStats:
+    """Bounded run statistics (memory stays flat over weeks)."""
+
+    latencies_ms: collections.deque = field(default_factory=lambda: collections.deque(maxlen=50_000))
+    track_ms: collections.deque = field(default_factory=lambda: collections.deque(maxlen=50_000))
+    flip_gaps_s: collections.deque = field(default_factory=lambda: collections.deque(maxlen=50_000))
+    flips: int = 0
+    camera_frames: int = 0
+    index_changes: int = 0
+
+    def summary(self) -> dict[str, float]:
+        def pct(d, q):
+            return float(np.percentile(np.fromiter(d, float), q)) if d else float("nan")
+        return {"flips": self.flips, "camera_frames": self.camera_frames, "index_changes": self.index_changes,
+                "latency_ms_p50": pct(self.latencies_ms, 50), "latency_ms_p95": pct(self.latencies_ms, 95),
+                "track_ms_p50": pct(self.track_ms, 50), "track_ms_p95": pct(self.track_ms, 95)}
+
+
+class LiveLoop:
+    """Wires camera, controller, compositor, display, HUD, recorder and trace together."""
+
+    def __init__(self, cfg: LiveConfig, master: MasterBank, camera: ThreadedCamera | LockstepCamera,
+                 display: Display, controller: Controller | None = None,
+                 log: Callable[[str], None] = print) -> None:
+        self.cfg, self.master, self.camera, self.display, self.log = cfg, master, camera, display, log
+        self.grid = LabelGrid.from_bank(master.labels, master.grid, master.center_index)
+        self.controller = controller or Controller(cfg, self.grid)
+        xf = cfg.smoothing.crossfade_ms / 1000.0 if cfg.smoothing.enabled else 0.0
+        self.chaser = FrameChaser(self.grid.rows, self.grid.cols, self.grid.center, xf)
+        self.hud = Hud(display.pg)
+        self.hud_on = cfg.display.hud
+        out = cfg.output
+        self.recorder = Recorder(out.record, out.record_fps) if out.record else None
+        self.camera_recorder = Recorder(out.record_camera, cfg.camera.fps) if out.record_camera else None
+        self.trace = TraceWriter(out.trace) if out.trace else None
+        self.stats = LoopStats()
+        self._info = HudInfo(camera=getattr(camera.source, "name", ""))
+        self._last_frame: CameraFrame | None = None
+        self._fps_window: collections.deque = collections.deque(maxlen=60)
+        self._rescale()
+
+    # --- drawing ---------------------------------------------------------------------------
+    def _rescale(self) -> None:
+        self.screen_bank = ScreenBank(self.master, self.display.size, self.cfg.display.background)
+        self._background = self.display.surface_from(self.screen_bank.background)
+        self._last_weights: list[tuple[int, float]] | None = None
+        self._full_redraw = True
+        self._shown_index = self.chaser.index
+
+    def render(self, t: float, dt: float) -> None:
+        """Draw the display frame for time ``t`` and flip (only the changed rectangle when possible)."""
+        self.chaser.update(self.controller.bin, dt)
+        weights = self.chaser.weights()
+        if weights[0][0] != self._shown_index:
+            self.stats.index_changes += 1
+            self._shown_index = weights[0][0]
+        screen = self.display.screen
+        full = self._full_redraw or self.hud_on
+        rects: list[tuple[int, int, int, int]] = []
+        if full:
+            screen.blit(self._background, (0, 0))
+        rect = self.screen_bank.rect
+        if full or weights != self._last_weights:
+            self.display.blit_array(self.screen_bank.compose(weights), rect[:2])
+            rects.append(rect)
+            self._last_weights = weights
+        if self.hud_on:
+            self._update_info()
+            rects.append(self.hud.draw_text(screen, self._info))
+        if self.recorder is not None and self.recorder.due(t):
+            self.recorder.add(self.display.grab(), t)
+        if self.hud_on and self._last_frame is not None:   # after the grab: never recorded
+            self.hud.draw_thumbnail(screen, self._last_frame.image, self._info)
+        self.display.flip(None if full else rects)
+        self._full_redraw = False
+        self.stats.flips += 1
+
+    def _update_info(self) -> None:
+        i = self._info
+        gaps = self._fps_window
+        i.fps = (len(gaps) / sum(gaps)) if gaps and sum(gaps) > 0 else 0.0
+        i.latency_ms = self.stats.latencies_ms[-1] if self.stats.latencies_ms else 0.0
+        i.track_ms, i.index, i.state = self.controller.track_ms, self._shown_index, self.controller.state
+        i.faces, i.chosen, i.mirror = self.controller.faces, self.controller.chosen, self.controller.mapper.mirror
+
+    # --- events -----------------------------------------------------------------------------
+    def handle_events(self) -> bool:
+        """Apply key presses; False when the user quit."""
+        for action in self.display.events():
+            if action == QUIT:
+                return False
+            if action == FULLSCREEN:
+                self.display.toggle_fullscreen()
+                self._rescale()
+            elif action == HUD:
+                self.hud_on = not self.hud_on
+                self._full_redraw = True
+            elif action == MIRROR:
+                self.controller.mapper.mirror = not self.controller.mapper.mirror
+        return True
+
+    # --- per camera frame -----------------------------------------------------------------------
+    def _process(self, frame: CameraFrame, t: float) -> dict[str, Any]:
+        self._last_frame = frame
+        self.stats.camera_frames += 1
+        if self.camera_recorder is not None:
+            self.camera_recorder.add(frame.image[:, :, ::-1], t)
+        rec = self.controller.on_frame(frame, t)
+        self.stats.track_ms.append(self.controller.track_ms)
+        return rec
+
+    def _finish_records(self, pending: list[tuple[dict[str, Any], float]], t_rel: float, t_flip: float) -> None:
+        for rec, t_avail in pending:
+            lat = (t_flip - t_avail) * 1000.0
+            self.stats.latencies_ms.append(lat)
+            if self.trace is not None:
+                rec = {"t": round(t_rel, 4), **rec, "index": self._shown_index, "latency_ms": round(lat, 3)}
+                self.trace.write(rec)
+        pending.clear()
+
+    # --- drivers ------------------------------------------------------------------------------
+    def run(self, duration_s: float = 0.0, clock: Callable[[], float] = time.perf_counter) -> LoopStats:
+        """Real time until quit or ``duration_s`` (0 = forever)."""
+        period = 1.0 / self.cfg.display.fps
+        start = clock()
+        next_tick = start
+        last_render = start
+        last_seq, last_cam = 0, start
+        pending: list[tuple[dict[str, Any], float]] = []
+        while True:
+            now = clock()
+            frame = self.camera.wait_newer(last_seq, max(0.0, next_tick - now))
+            now = clock()
+            if frame is not None:
+                last_seq, last_cam = frame.seq, now
+                pending.append((self._process(frame, frame.t - start), frame.t))
+            elif now - last_cam > NO_CAMERA_S:
+                self.controller.on_no_camera(now - start)
+            if frame is not None or now >= next_tick - 5e-4:
+                self.render(now - start, now - last_render)
+                t_flip = clock()
+                self.stats.flip_gaps_s.append(t_flip - last_render)
+                self._fps_window.append(t_flip - last_render)
+                last_render = t_flip
+                self._finish_records(pending, now - start, t_flip)
+                next_tick = t_flip + period if frame is not None or next_tick + period < t_flip else next_tick + period
+                if not self.handle_events():
+                    break
+            if duration_s and now - start >= duration_s:
+                break
+        return self.stats
+
+    def run_lockstep(self, duration_s: float) -> LoopStats:
+        """Virtual time: display ticks at ``display.fps``, every due camera frame processed."""
+        period = 1.0 / self.cfg.display.fps
+        n_ticks = int(round(duration_s * self.cfg.display.fps))
+        last_cam = 0.0
+        pending: list[tuple[dict[str, Any], float]] = []
+        for k in range(n_ticks):
+            t = k * period
+            t0 = time.perf_counter()
+            frame = self.camera.frame_at(t)
+            if frame is not None:
+                last_cam = t
+                t0 = time.perf_counter()     # latency counts from the frame being available
+                pending.append((self._process(frame, t), t0))
+            elif t - last_cam > NO_CAMERA_S:
+                self.controller.on_no_camera(t)
+            self.render(t, period if k else 0.0)
+            t_flip = time.perf_counter()
+            self._fps_window.append(period)
+            self._finish_records(pending, t, t_flip)
+            if not self.handle_events():
+                break
+        return self.stats
+
+    def close(self) -> list[str]:
+        """Stop everything; returns the paths written."""
+        written = []
+        self.camera.stop()
+        if self.trace is not None:
+            self.trace.close()
+            written.append(str(self.trace.path))
+        for rec in (self.recorder, self.camera_recorder):
+            if rec is not None:
+                written.append(str(rec.close()))
+        self.controller.close()
+        self.display.close()
+        return written

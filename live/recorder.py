@@ -1,0 +1,77 @@
+"""MP4 recording on a writer thread (H.264 through imageio's bundled ffmpeg).
+
+Used for ``--record`` (what the screen showed) and ``--record-camera`` (raw camera frames,
+only when the user asks). Frames are queued and encoded off the display thread; ``add``
+keeps a fixed output rate by writing a frame only when it is due on the recording clock.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from precompute.errors import SfumatoError
+
+
+class Recorder:
+    """Write RGB frames to ``path`` at ``fps``; ``add(frame, t)`` keeps the clock."""
+
+    def __init__(self, path: str | Path, fps: float = 30.0, quality: int = 7) -> None:
+        import imageio.v2 as imageio
+
+        self.path, self.fps = Path(path), float(fps)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._writer = imageio.get_writer(str(self.path), fps=self.fps, codec="libx264", quality=quality,
+                                              macro_block_size=2, pixelformat="yuv420p",
+                                              ffmpeg_log_level="error")
+        except OSError as err:
+            raise SfumatoError(f"{self.path}: cannot write the recording ({err}); choose a writable path") from None
+        self._q: queue.Queue = queue.Queue(maxsize=8)
+        self._t0: float | None = None
+        self.frames = 0
+        self.error: Exception | None = None
+        self._thread = threading.Thread(target=self._run, name="recorder", daemon=True)
+        self._thread.start()
+
+    def due(self, t: float) -> bool:
+        """Whether a frame at time ``t`` (s) should be written to keep ``fps``."""
+        if self._t0 is None:
+            return True
+        return t - self._t0 >= self.frames / self.fps - 1e-6
+
+    def add(self, frame: np.ndarray, t: float) -> bool:
+        """Queue (H, W, 3) uint8 RGB ``frame`` if due at ``t``; True when queued."""
+        if not self.due(t):
+            return False
+        if self._t0 is None:
+            self._t0 = t
+        h, w = frame.shape[:2]
+        if h % 2 or w % 2:
+            frame = frame[: h - h % 2, : w - w % 2]
+        # several frames may be due after a stall: repeat this one so the clock keeps up
+        while self.frames == 0 or t - self._t0 >= self.frames / self.fps - 1e-6:
+            self._q.put(frame)
+            self.frames += 1
+        return True
+
+    def _run(self) -> None:
+        while True:
+            frame = self._q.get()
+            if frame is None:
+                break
+            try:
+                self._writer.append_data(frame)
+            except Exception as err:  # keep draining; report at close
+                self.error = err
+
+    def close(self) -> Path:
+        self._q.put(None)
+        self._thread.join()
+        self._writer.close()
+        if self.error is not None:
+            raise SfumatoError(f"{self.path}: recording failed ({self.error})")
+        return self.path
