@@ -35,7 +35,12 @@ def build_loop(cfg: LiveConfig, log=stderr_log) -> LiveLoop:
             camera = LockstepCamera(source, c.fps, c.retry_s, log)
         else:
             camera = ThreadedCamera(source, c.fps, c.retry_s, log)
-        return LiveLoop(cfg, master, camera, display, log=log)
+        loop = LiveLoop(cfg, master, camera, display, log=log)
+        if cfg.drive.enabled:
+            from live.drive_app import make_driver
+
+            loop.driver = make_driver(cfg, master, log)
+        return loop
     except BaseException:
         display.close()
         raise
@@ -49,6 +54,8 @@ def run_app(cfg: LiveConfig) -> list[str]:
             loop.run_lockstep(cfg.output.duration_s)
         else:
             loop.camera.start()
+            if loop.driver is not None:
+                loop.driver.start()
             loop.run(cfg.output.duration_s)
     finally:
         written = loop.close()

@@ -43,6 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     a("--duration", type=float, metavar="S", help="stop after S seconds")
     a("--lockstep", action="store_true", default=None, help="virtual time, every camera frame processed (needs --duration)")
     a("--seed", type=int, help="simulated viewer / idle glance seed")
+    a("--drive", action="store_true", default=None, help="drive the painting's head live with the viewer's face (FOMM)")
+    a("--checkpoint", metavar="PTH", help="FOMM vox-256 checkpoint for --drive (default checkpoints/vox-cpk.pth.tar)")
+    a("--fomm-config", metavar="YAML", help="FOMM model_params YAML for --drive (default: bundled vox-256)")
+    a("--fomm-mode", choices=("exact", "fast"), help="--drive model: exact (PyTorch) or fast (ONNX Runtime int8)")
     return p
 
 
@@ -70,6 +74,8 @@ def make_config(args: argparse.Namespace):
         "display.fps": args.fps, "display.hud": args.hud, "output.headless": args.headless,
         "output.record": args.record, "output.record_camera": args.record_camera, "output.trace": args.trace,
         "output.duration_s": args.duration, "output.lockstep": args.lockstep, "camera.seed": args.seed,
+        "drive.enabled": args.drive, "drive.checkpoint": args.checkpoint, "drive.model_config": args.fomm_config,
+        "drive.mode": args.fomm_mode,
     }
     for key, value in flags.items():
         if value is not None:
@@ -80,6 +86,10 @@ def make_config(args: argparse.Namespace):
 def run(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     cfg = make_config(args)
+    if cfg.drive.enabled:   # before opening anything: a missing checkpoint is one line, exit 2
+        from live.drive_app import check_drive
+
+        check_drive(cfg.drive)
     from live.display import display_available
     from live.camera import stderr_log
     from live.config import set_option

@@ -92,6 +92,19 @@ class OutputConfig:
 
 
 @dataclass
+class DriveConfig:
+    enabled: bool = False         # true = the painting's head is driven live by the viewer's face (FOMM)
+    checkpoint: str = "checkpoints/vox-cpk.pth.tar"  # FOMM vox-256 checkpoint
+    model_config: str = ""        # FOMM model_params YAML ("" = the bundled vox-256 config)
+    mode: str = "fast"            # "exact" (PyTorch fp32) or "fast" (ONNX Runtime, int8 motion generator)
+    onnx_dir: str = ""            # fast mode's ONNX graphs ("" = ~/.cache/sfumato/fomm-onnx/<checkpoint hash>)
+    margin: float = 0.6           # viewer crop margin per side, fraction of the face size (the bank's head crop margin)
+    relative: bool = True         # move the painting by the viewer's motion relative to the reference frame
+    adapt_scale: bool = True      # scale that motion by the faces' keypoint hull size ratio
+    threads: int = 0              # model threads (0 = all cores)
+
+
+@dataclass
 class LiveConfig:
     bank: str = "frames/astronaut"
     camera: CameraConfig = field(default_factory=CameraConfig)
@@ -101,6 +114,7 @@ class LiveConfig:
     presence: PresenceConfig = field(default_factory=PresenceConfig)
     display: DisplayConfig = field(default_factory=DisplayConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    drive: DriveConfig = field(default_factory=DriveConfig)
 
 
 def _coerce(value: Any, default: Any, where: str, path: str) -> Any:

@@ -2,7 +2,7 @@
 
 Headless mode uses SDL's dummy video driver, so everything downstream (surfaces, HUD,
 recording) is the same code as on a kiosk screen. Keys: F fullscreen, D debug HUD, M mirror,
-Q or Esc quit.
+R re-capture the driving reference (``--drive``), Q or Esc quit.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 
 import numpy as np
 
-QUIT, FULLSCREEN, HUD, MIRROR = "quit", "fullscreen", "hud", "mirror"
+QUIT, FULLSCREEN, HUD, MIRROR, REFERENCE = "quit", "fullscreen", "hud", "mirror", "reference"
 
 
 def display_available() -> bool:
@@ -69,14 +69,15 @@ class Display:
         self.screen = self._set_mode(not self.fullscreen)
 
     def events(self) -> list[str]:
-        """Pending user actions: QUIT, FULLSCREEN, HUD, MIRROR."""
+        """Pending user actions: QUIT, FULLSCREEN, HUD, MIRROR, REFERENCE."""
         pg = self.pg
         out = []
         for ev in pg.event.get():
             if ev.type == pg.QUIT:
                 out.append(QUIT)
             elif ev.type == pg.KEYDOWN:
-                key = {pg.K_q: QUIT, pg.K_ESCAPE: QUIT, pg.K_f: FULLSCREEN, pg.K_d: HUD, pg.K_m: MIRROR}.get(ev.key)
+                key = {pg.K_q: QUIT, pg.K_ESCAPE: QUIT, pg.K_f: FULLSCREEN, pg.K_d: HUD, pg.K_m: MIRROR,
+                       pg.K_r: REFERENCE}.get(ev.key)
                 if key:
                     out.append(key)
         return out

@@ -22,11 +22,13 @@ from live.compositor import MasterBank, ScreenBank
 from live.config import LiveConfig
 from live.control import Controller
 from live.crossfade import FrameChaser
-from live.display import FULLSCREEN, HUD, MIRROR, QUIT, Display
+from live.display import FULLSCREEN, HUD, MIRROR, QUIT, REFERENCE, Display
+from live.drive import DriveWorker
 from live.hud import Hud, HudInfo
 from live.mapping import LabelGrid
 from live.recorder import Recorder
 from live.trace import TraceWriter
+from precompute.imaging import resize_to
 
 NO_CAMERA_S = 0.25   # no camera frame for this long -> advance presence without one
 
@@ -71,6 +73,8 @@ class LiveLoop:
         self._info = HudInfo(camera=getattr(camera.source, "name", ""))
         self._last_frame: CameraFrame | None = None
         self._fps_window: collections.deque = collections.deque(maxlen=60)
+        self.driver: DriveWorker | None = None   # --drive: live FOMM patches replace the bank's frames
+        self._driven_seq = -1
         self._rescale()
 
     # --- drawing ---------------------------------------------------------------------------
@@ -94,7 +98,16 @@ class LiveLoop:
         if full:
             screen.blit(self._background, (0, 0))
         rect = self.screen_bank.rect
-        if full or weights != self._last_weights:
+        driven = self.driver.latest() if self.driver is not None else None
+        if driven is not None:
+            if full or driven.seq != self._driven_seq:
+                patch = driven.patch
+                if patch.shape[1::-1] != tuple(rect[2:]):
+                    patch = resize_to(patch, rect[2], rect[3])
+                self.display.blit_array(patch, rect[:2])
+                rects.append(rect)
+                self._driven_seq = driven.seq
+        elif full or weights != self._last_weights:
             self.display.blit_array(self.screen_bank.compose(weights), rect[:2])
             rects.append(rect)
             self._last_weights = weights
@@ -131,6 +144,8 @@ class LiveLoop:
                 self._full_redraw = True
             elif action == MIRROR:
                 self.controller.mapper.mirror = not self.controller.mapper.mirror
+            elif action == REFERENCE and self.driver is not None:
+                self.driver.request_reference()
         return True
 
     # --- per camera frame -----------------------------------------------------------------------
@@ -141,6 +156,9 @@ class LiveLoop:
             self.camera_recorder.add(frame.image[:, :, ::-1], t)
         rec = self.controller.on_frame(frame, t)
         self.stats.track_ms.append(self.controller.track_ms)
+        if self.driver is not None:
+            chosen = self.controller.chosen
+            self.driver.submit(frame.seq, frame.image, None if chosen is None else self.controller.faces[chosen].box)
         return rec
 
     def _finish_records(self, pending: list[tuple[dict[str, Any], float]], t_rel: float, t_flip: float) -> None:
@@ -211,6 +229,12 @@ class LiveLoop:
     def close(self) -> list[str]:
         """Stop everything; returns the paths written."""
         written = []
+        if self.driver is not None:
+            self.driver.stop()
+            s = self.driver.stats.summary()
+            self.log(f"drive: {s['results']} driven frames, {s['fps']:.1f} fps ({s['dropped']} camera frames "
+                     f"dropped, newest wins), {self.driver.backend.provider}; median ms: face crop "
+                     f"{s['crop_ms']:.1f}, model {s['model_ms']:.1f}, warp+blend {s['warp_ms']:.1f}")
         self.camera.stop()
         if self.trace is not None:
             self.trace.close()

@@ -1,0 +1,264 @@
+"""Live driving: the viewer's face moves the painting's head (FOMM), off the display thread.
+
+Per camera frame (newest wins; older unprocessed frames are dropped):
+
+1. **face crop** - a square around the viewer's BlazeFace box (the box chosen by the live
+   controller), grown by ``margin`` per side like the painting's head crop, cut from the
+   camera frame and resized to 256 px RGB float32 in [0, 1]. The square is fixed when the
+   reference is captured (a box that followed the face would hide head motion) and
+   re-captured with the reference;
+2. **reference** - the first good frame is the neutral reference (FOMM's relative motion is
+   measured against it); :meth:`DriveWorker.request_reference` (key R) re-captures it from
+   the next frame with a face, and it is re-captured automatically when the viewer's face
+   centre leaves the middle half of the fixed square (they walked away from it);
+3. **model** - FOMM (exact: PyTorch; fast: ONNX Runtime int8) gives the 256 px prediction,
+   the 64x64 deformation grid and the occlusion map;
+4. **warp + blend** - the grid warps the painting's head crop at display resolution
+   (:func:`precompute.fomm.fullres.full_resolution_warp`, never the blurry 256 px output
+   except where occluded), which is alpha-blended into the painting under the crop patch.
+
+The display thread only calls :meth:`DriveWorker.submit` (non-blocking) and
+:meth:`DriveWorker.latest` (the last finished patch) and never waits for the model.
+"""
+
+from __future__ import annotations
+
+import collections
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Optional, Protocol
+
+import cv2
+import numpy as np
+
+from precompute.blend import blend
+from precompute.imaging import pad_square_crop, resize_to
+
+SIZE = 256
+
+
+class Backend(Protocol):
+    """FOMM on some runtime (see :mod:`live.drive_app`)."""
+
+    provider: str
+
+    def prepare(self, source: np.ndarray) -> None:
+        """source: (256, 256, 3) float32 RGB in [0, 1] (the painting's head crop), once."""
+
+    def set_reference(self, frame: np.ndarray) -> None:
+        """frame: (256, 256, 3) float32 RGB in [0, 1], the neutral driving frame."""
+
+    def drive(self, frame: np.ndarray, relative: bool, adapt_scale: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """frame (256, 256, 3) -> prediction (256, 256, 3) [0, 1], deformation (64, 64, 2), occlusion (64, 64)."""
+
+
+@dataclass
+class DriveSource:
+    """The painting side of driving, at the compositor's (display) scale.
+
+    Attributes:
+        head: (hh, hw, 3) uint8 RGB head crop (the region FOMM animates; square for real banks).
+        base: (ch, cw, 3) uint8 RGB painting pixels under the bank's crop patch.
+        alpha: (ch, cw) float32 in [0, 1], blend weight of the animated head.
+        offset: (x, y) of the crop patch inside ``head`` (may be negative: the head square may
+            extend past the painting, the patch never does).
+    """
+
+    head: np.ndarray
+    base: np.ndarray
+    alpha: np.ndarray
+    offset: tuple[int, int]
+
+    @property
+    def head256(self) -> np.ndarray:
+        """(256, 256, 3) float32 in [0, 1]: FOMM's source image."""
+        return resize_to(self.head, SIZE, SIZE).astype(np.float32) / 255.0
+
+    def compose(self, animated_head: np.ndarray) -> np.ndarray:
+        """Blend an animated (hh, hw, 3) uint8 head into the painting: (ch, cw, 3) uint8 patch."""
+        ch, cw = self.base.shape[:2]
+        x, y = self.offset
+        hh, hw = animated_head.shape[:2]
+        if x < 0 or y < 0 or x + cw > hw or y + ch > hh:   # rounding at display scale: pad the edge
+            p = max(-x, -y, x + cw - hw, y + ch - hh, 0)
+            animated_head = cv2.copyMakeBorder(animated_head, p, p, p, p, cv2.BORDER_REPLICATE)
+            x, y = x + p, y + p
+        return blend(self.base, animated_head[y:y + ch, x:x + cw], self.alpha)
+
+
+def viewer_box(box: tuple[float, float, float, float], margin: float) -> tuple[int, int, int]:
+    """Square (x, y, side) camera px around a face box (x, y, w, h), grown by ``margin`` per side."""
+    x, y, w, h = box
+    side = max(8.0, max(w, h) * (1.0 + 2.0 * margin))
+    cx, cy = x + w / 2.0, y + h / 2.0
+    return int(round(cx - side / 2)), int(round(cy - side / 2)), int(round(side))
+
+
+def crop_viewer(image_bgr: np.ndarray, square: tuple[int, int, int]) -> np.ndarray:
+    """Cut ``square`` (x, y, side) from an (H, W, 3) uint8 BGR frame -> (256, 256, 3) float32 RGB in [0, 1]."""
+    crop = resize_to(pad_square_crop(image_bgr, *square), SIZE, SIZE)
+    return cv2.cvtColor(crop, cv2.COLOR_BGR2RGB).astype(np.float32) * (1.0 / 255.0)
+
+
+@dataclass
+class DriveResult:
+    """One driven frame: ``patch`` (ch, cw, 3) uint8 RGB for the crop rectangle, from camera frame ``seq``."""
+
+    seq: int
+    patch: np.ndarray
+    crop_ms: float
+    model_ms: float
+    warp_ms: float
+
+
+@dataclass
+class DriveStats:
+    """Bounded per-stage timings (ms) and counters of the worker."""
+
+    crop_ms: collections.deque = field(default_factory=lambda: collections.deque(maxlen=10_000))
+    model_ms: collections.deque = field(default_factory=lambda: collections.deque(maxlen=10_000))
+    warp_ms: collections.deque = field(default_factory=lambda: collections.deque(maxlen=10_000))
+    results: int = 0
+    submitted: int = 0
+    dropped: int = 0          # frames replaced by a newer one before the worker got to them
+    references: int = 0
+    first_t: float = 0.0
+    last_t: float = 0.0
+
+    def fps(self) -> float:
+        """Driven frames per second between the first and the last result."""
+        span = self.last_t - self.first_t
+        return (self.results - 1) / span if self.results > 1 and span > 0 else 0.0
+
+    def summary(self) -> dict[str, float]:
+        med = lambda d: float(np.median(np.fromiter(d, float))) if d else float("nan")  # noqa: E731
+        return {"results": self.results, "fps": self.fps(), "dropped": self.dropped, "references": self.references,
+                "crop_ms": med(self.crop_ms), "model_ms": med(self.model_ms), "warp_ms": med(self.warp_ms)}
+
+
+class DriveWorker:
+    """Drives the painting from camera frames on its own thread (or inline when ``sync``).
+
+    Args:
+        backend: FOMM runtime (:class:`Backend`).
+        source: the painting side (:class:`DriveSource`).
+        margin: viewer crop margin per side (fraction of the face size).
+        relative, adapt_scale: FOMM's keypoint normalisation options.
+        sync: process each submitted frame inline (lockstep renders and tests).
+    """
+
+    def __init__(self, backend: Backend, source: DriveSource, margin: float = 0.6, relative: bool = True,
+                 adapt_scale: bool = True, sync: bool = False, log: Callable[[str], None] = print) -> None:
+        self.backend, self.source, self.margin = backend, source, margin
+        self.relative, self.adapt_scale, self.sync, self.log = relative, adapt_scale, sync, log
+        self.stats = DriveStats()
+        self.error: Optional[BaseException] = None
+        self.square: Optional[tuple[int, int, int]] = None   # viewer crop square, fixed at reference capture
+        self.reference: Optional[np.ndarray] = None          # (256, 256, 3) float32 reference crop
+        self._want_reference = True
+        self._cond = threading.Condition()
+        self._pending: Optional[tuple[int, np.ndarray, tuple[float, float, float, float]]] = None
+        self._latest: Optional[DriveResult] = None
+        self._stop = False
+        self._thread: Optional[threading.Thread] = None
+        backend.prepare(source.head256)
+
+    # --- display-thread side (never blocks on the model) --------------------------------------
+    def start(self) -> None:
+        if not self.sync and self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="drive", daemon=True)
+            self._thread.start()
+
+    def submit(self, seq: int, image_bgr: np.ndarray, face_box: Optional[tuple[float, float, float, float]]) -> None:
+        """Offer camera frame ``seq`` ((H, W, 3) uint8 BGR) with the viewer's face box (x, y, w, h) px.
+
+        Frames without a face are ignored (the display keeps the last result). A pending frame
+        not yet taken by the worker is replaced (newest wins).
+        """
+        if face_box is None:
+            return
+        self.stats.submitted += 1
+        if self.sync:
+            self._publish(self.process(seq, image_bgr, face_box))
+            return
+        with self._cond:
+            if self._pending is not None:
+                self.stats.dropped += 1
+            self._pending = (seq, image_bgr, face_box)
+            self._cond.notify()
+
+    def latest(self) -> Optional[DriveResult]:
+        """The newest finished result (None before the first); re-raises a worker failure."""
+        if self.error is not None:
+            err, self.error = self.error, None
+            raise err
+        return self._latest
+
+    def request_reference(self) -> None:
+        """Re-capture the neutral reference (and the crop square) from the next frame with a face."""
+        self._want_reference = True
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stop = True
+            self._cond.notify()
+        if self._thread is not None:
+            self._thread.join(timeout=10.0)
+            self._thread = None
+
+    # --- worker side -------------------------------------------------------------------------
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while self._pending is None and not self._stop:
+                    self._cond.wait()
+                if self._stop:
+                    return
+                job, self._pending = self._pending, None
+            try:
+                self._publish(self.process(*job))
+            except BaseException as err:  # hand it to the display thread; stop driving
+                self.error = err
+                return
+
+    def _publish(self, result: DriveResult) -> None:
+        now = time.perf_counter()
+        s = self.stats
+        if s.results == 0:
+            s.first_t = now
+        s.last_t = now
+        s.results += 1
+        s.crop_ms.append(result.crop_ms)
+        s.model_ms.append(result.model_ms)
+        s.warp_ms.append(result.warp_ms)
+        self._latest = result   # one reference assignment: atomic for the reader
+
+    def _needs_reference(self, face_box: tuple[float, float, float, float]) -> bool:
+        if self._want_reference or self.square is None:
+            return True
+        x, y, side = self.square
+        cx, cy = face_box[0] + face_box[2] / 2.0, face_box[1] + face_box[3] / 2.0
+        return abs(cx - (x + side / 2.0)) > side / 4.0 or abs(cy - (y + side / 2.0)) > side / 4.0
+
+    def process(self, seq: int, image_bgr: np.ndarray, face_box: tuple[float, float, float, float]) -> DriveResult:
+        """One driven frame, synchronously (the worker thread's step; also used by the benchmark)."""
+        t0 = time.perf_counter()
+        if self._needs_reference(face_box):
+            self._want_reference = False
+            self.square = viewer_box(face_box, self.margin)
+            self.reference = crop_viewer(image_bgr, self.square)
+            self.backend.set_reference(self.reference)
+            self.stats.references += 1
+            frame = self.reference
+        else:
+            frame = crop_viewer(image_bgr, self.square)
+        t1 = time.perf_counter()
+        pred, deformation, occlusion = self.backend.drive(frame, self.relative, self.adapt_scale)
+        t2 = time.perf_counter()
+        from precompute.fomm.fullres import full_resolution_warp
+
+        head = full_resolution_warp(self.source.head, deformation, occlusion, pred)
+        patch = self.source.compose(head)
+        t3 = time.perf_counter()
+        return DriveResult(seq, patch, (t1 - t0) * 1e3, (t2 - t1) * 1e3, (t3 - t2) * 1e3)
