@@ -84,11 +84,24 @@ def child(variant: str, seconds: float) -> dict:
 
 
 def ensure_bank() -> None:
+    """A real 33-frame landmark-engine bank of a 4000x6000 painting (the astronaut scaled to
+    4000 px wide, the canvas extended below), built once with the precompute pipeline."""
     if (BANK / "manifest.json").is_file():
         return
-    from live.fakebank import fake_bank
+    import tempfile
+
+    import cv2
+    from skimage import data
+
+    from precompute.build import BuildConfig, build_bank
+
     print(f"building the 33-frame 4000x6000 benchmark bank in {BANK} ...", flush=True)
-    fake_bank(BANK, cols=33, size=(4000, 6000))
+    top = cv2.resize(data.astronaut(), (4000, 4000), interpolation=cv2.INTER_CUBIC)
+    painting = cv2.copyMakeBorder(top, 0, 2000, 0, 0, cv2.BORDER_REFLECT)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "astronaut_4000x6000.png"
+        cv2.imwrite(str(path), cv2.cvtColor(painting, cv2.COLOR_RGB2BGR))
+        build_bank(BuildConfig(painting=path, out=BANK, force=True, progress=False))
 
 
 def main() -> int:

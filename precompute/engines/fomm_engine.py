@@ -15,7 +15,6 @@ writes ``fomm_comparison.png``: the 256 px prediction upscaled beside the full-r
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -27,11 +26,11 @@ from precompute.bank import write_png
 from precompute.driving import COLUMNS, DrivingClip, DrivingOptions, load_driving, select_frames
 from precompute.engines.base import Engine, HeadCrop, Pose, SweepSpec
 from precompute.errors import SfumatoError
+from precompute.fomm.backends import DEFAULT_CHECKPOINT, OnnxBackend, TorchBackend, check_checkpoint, onnx_cache_dir, require_torch
 from precompute.imaging import resize_to
 from precompute.painting import sha256_file
 from precompute.reference import choose_reference
 
-DEFAULT_CHECKPOINT = Path("checkpoints") / "vox-cpk.pth.tar"
 COMPARISON = "fomm_comparison.png"
 MODES = ("exact", "fast")
 
@@ -57,70 +56,6 @@ class FommOptions:
     border: str = "replicate"
     comparison_frames: int = 4
     max_driving_frames: int = 600
-
-
-def _file_sha256(path: Path) -> str:
-    return sha256_file(path)
-
-
-class _TorchBackend:
-    """FOMM on PyTorch: prepare(source) once, then drive(frame) per frame."""
-
-    def __init__(self, checkpoint: Path, config: Path | None) -> None:
-        from precompute.fomm import load_fomm
-
-        self.model = load_fomm(checkpoint, config)
-        self._cache = None
-        self._kp_ref = None
-
-    def prepare(self, source: np.ndarray) -> None:
-        """source: (256, 256, 3) float32 in [0, 1]."""
-        self._cache = self.model.prepare_source(source)
-
-    def set_reference(self, frame: np.ndarray) -> None:
-        from precompute.fomm.model import to_tensor
-
-        self._kp_ref = self.model.detect(to_tensor(frame))
-
-    def drive(self, frame: np.ndarray, relative: bool, adapt_scale: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """frame (256, 256, 3) float32 -> prediction (256, 256, 3) [0, 1], deformation (64, 64, 2), occlusion (64, 64)."""
-        r = self.model.drive(self._cache, frame, self._kp_ref, relative=relative, adapt_scale=adapt_scale)
-        return r.prediction, r.deformation, r.occlusion
-
-
-class _OnnxBackend:
-    """FOMM on ONNX Runtime (fp32 graphs, exported from the checkpoint on first use)."""
-
-    def __init__(self, checkpoint: Path, config: Path | None, onnx_dir: Path) -> None:
-        from precompute.fomm.onnx_runtime import ENCODER_FILE, KP_FILE, FommOnnxRuntime
-
-        if not all((onnx_dir / f).is_file() for f in (KP_FILE, ENCODER_FILE, "motion_generator.onnx")):
-            from precompute.fomm import load_fomm
-            from precompute.fomm.onnx_export import export_onnx
-
-            onnx_dir.mkdir(parents=True, exist_ok=True)
-            export_onnx(load_fomm(checkpoint, config), onnx_dir)
-        self.rt = FommOnnxRuntime(onnx_dir, mode="exact")
-        self._cache = None
-        self._kp_ref = None
-
-    def prepare(self, source: np.ndarray) -> None:
-        self._cache = self.rt.prepare_source(source)
-
-    def set_reference(self, frame: np.ndarray) -> None:
-        self._kp_ref = self.rt.keypoints(frame)
-
-    def drive(self, frame: np.ndarray, relative: bool, adapt_scale: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        r = self.rt.drive(self._cache, frame, self._kp_ref, relative=relative, adapt_scale=adapt_scale)
-        return r.prediction, r.deformation, r.occlusion
-
-
-def _check_checkpoint(checkpoint: Path) -> None:
-    if not checkpoint.is_file():
-        raise SfumatoError(
-            f"FOMM checkpoint not found: {checkpoint}; download vox-cpk.pth.tar from the official First Order "
-            f"Motion Model release and put it at {DEFAULT_CHECKPOINT} (see checkpoints/README.md), "
-            "or pass --checkpoint FILE.")
 
 
 class FommEngine(Engine):
@@ -153,20 +88,17 @@ class FommEngine(Engine):
         self.checkpoint, self.driving = Path(checkpoint), Path(driving)
         self.config = Path(config) if config is not None else None
         self.progress = progress
-        _check_checkpoint(self.checkpoint)
+        check_checkpoint(self.checkpoint)
         if not self.driving.is_file():
             raise SfumatoError(f"driving clip not found: {self.driving}; record one with "
                                f"`python -m precompute record --out {self.driving}`.")
-        try:
-            import torch  # noqa: F401
-        except ImportError as exc:
-            raise SfumatoError("the FOMM engine needs PyTorch: pip install -e '.[fomm]'") from exc
-        self.checkpoint_sha256 = _file_sha256(self.checkpoint)
+        require_torch("the FOMM engine")
+        self.checkpoint_sha256 = sha256_file(self.checkpoint)
         if self.opt.mode == "fast":
-            cache = Path(onnx_dir) if onnx_dir else Path.home() / ".cache" / "sfumato" / "fomm-onnx" / self._onnx_key()
-            self.backend: _TorchBackend | _OnnxBackend = _OnnxBackend(self.checkpoint, self.config, cache)
+            cache = Path(onnx_dir) if onnx_dir else onnx_cache_dir(self.checkpoint_sha256, self.config)
+            self.backend: TorchBackend | OnnxBackend = OnnxBackend(self.checkpoint, self.config, "onnx", cache)
         else:
-            self.backend = _TorchBackend(self.checkpoint, self.config)
+            self.backend = TorchBackend(self.checkpoint, self.config)
         self._crop: HeadCrop | None = None
         self._clip: DrivingClip | None = None
         self._selected: list[int] = []
@@ -176,10 +108,6 @@ class FommEngine(Engine):
         self._panels: dict[int, list[np.ndarray]] = {}
         self._visible: dict[int, float] = {}
         self.source_measure: np.ndarray | None = None
-
-    def _onnx_key(self) -> str:
-        cfg = self.config.read_bytes() if self.config else b"vox-256"
-        return hashlib.sha256(self.checkpoint_sha256.encode() + cfg).hexdigest()[:16]
 
     # ---- Engine -------------------------------------------------------------------------
     def prepare(self, crop: HeadCrop) -> None:
@@ -248,9 +176,9 @@ class FommEngine(Engine):
         out: dict[str, Any] = {
             "checkpoint": self.checkpoint.name, "checkpoint_sha256": self.checkpoint_sha256,
             "config": str(self.config) if self.config else "vox-256 (bundled)",
-            "config_sha256": _file_sha256(self.config) if self.config else None,
+            "config_sha256": sha256_file(self.config) if self.config else None,
             **asdict(self.opt),
-            "driving": self.driving.name, "driving_sha256": clip.sha256 if clip else _file_sha256(self.driving),
+            "driving": self.driving.name, "driving_sha256": clip.sha256 if clip else sha256_file(self.driving),
         }
         if clip is None:
             return out

@@ -194,7 +194,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     model = load_fomm(args.checkpoint, args.config)
     paths = export_onnx(model, args.out, args.opset)
     if args.int8:
-        src, frames = _calibration_images(args.calib_source)
+        src, frames = calibration_images(args.calib_source)
         feeds = calibration_feeds(model, src, frames)
         paths["motion_generator_int8"] = quantize_generator_int8(paths["motion_generator"],
                                                                  Path(args.out) / GENERATOR_INT8_FILE, feeds)
@@ -206,7 +206,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     return 0
 
 
-def _calibration_images(path: Optional[str], n: int = 8) -> tuple:
+def calibration_images(path: Optional[str], n: int = 8) -> tuple:
     """A source and n driving frames (shifted/zoomed copies) for calibration, float32 (256,256,3)."""
     import cv2
 
