@@ -108,7 +108,7 @@ def run(argv: list[str] | None = None) -> int:
 
     written = run_app(cfg)
     for path in written:
-        print(f"wrote {path}")
+        print(f"wrote {Path(path).resolve()}")
     return 0
 
 
