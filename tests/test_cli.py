@@ -114,3 +114,35 @@ def test_failure_mid_build_leaves_nothing(tmp_path, astronaut_png, monkeypatch):
     with pytest.raises(RuntimeError):
         main([str(astronaut_png), "--out", str(tmp_path / "b"), "--frames", "3", "--quiet"])
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("kind", ["gray", "rgba", "16bit", "exif-rotated"])
+def test_odd_image_formats_build_a_bank(tmp_path, astronaut, kind):
+    """Grayscale, RGBA, 16-bit and EXIF-rotated paintings go through the whole pipeline."""
+    from PIL import Image
+
+    path = tmp_path / ("p.jpg" if kind == "exif-rotated" else "p.png")
+    if kind == "gray":
+        cv2.imwrite(str(path), cv2.cvtColor(astronaut, cv2.COLOR_RGB2GRAY))
+    elif kind == "rgba":
+        rgba = np.dstack([astronaut, np.full(astronaut.shape[:2], 255, np.uint8)])
+        rgba[:, :40, 3] = 0  # a transparent strip at the left
+        Image.fromarray(rgba, "RGBA").save(path)
+    elif kind == "16bit":
+        cv2.imwrite(str(path), cv2.cvtColor(astronaut, cv2.COLOR_RGB2BGR).astype(np.uint16) * 257)
+    else:  # stored turned 90 degrees counter-clockwise, EXIF says: turn it clockwise to view
+        exif = Image.Exif()
+        exif[0x0112] = 6
+        Image.fromarray(np.rot90(astronaut).copy()).save(path, exif=exif, quality=95)
+    out = tmp_path / "bank"
+    proc = _run(path, "--out", out, "--frames", 3, "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    bank = load_bank(out)
+    assert bank.painting.shape == (512, 512, 3)
+    if kind == "rgba":
+        assert (bank.painting[:, :40] == 255).all()
+    if kind == "exif-rotated":  # upright again (JPEG-lossy copy of the astronaut)
+        assert np.abs(bank.painting.astype(int) - astronaut).mean() < 6
+    if kind in ("gray", "16bit"):
+        expect = astronaut if kind == "16bit" else cv2.cvtColor(cv2.cvtColor(astronaut, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
+        assert np.abs(bank.painting.astype(int) - expect).max() <= 1
