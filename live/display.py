@@ -12,6 +12,8 @@ import sys
 
 import numpy as np
 
+from precompute.screen import init_pygame
+
 QUIT, FULLSCREEN, HUD, MIRROR, REFERENCE = "quit", "fullscreen", "hud", "mirror", "reference"
 
 
@@ -29,15 +31,7 @@ class Display:
 
     def __init__(self, size: tuple[int, int], fullscreen: bool = False, headless: bool = False,
                  title: str = "sfumato") -> None:
-        if headless:
-            os.environ["SDL_VIDEODRIVER"] = "dummy"
-        os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-        import pygame
-
-        self.pg = pygame
-        pygame.display.init()
-        pygame.font.init()
-        pygame.display.set_caption(title)
+        self.pg = pygame = init_pygame(headless, title)
         self.headless = headless
         self.window_size = (int(size[0]), int(size[1]))
         info = pygame.display.Info()

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ import numpy as np
 from precompute.errors import SfumatoError
 from precompute.imaging import paste, resize_max_side
 from precompute.previews import write_mp4
+from precompute.screen import init_pygame
 
 PATTERNS = ("sweep", "grid")
 LABELS_FORMAT = "sfumato-driving-labels"
@@ -126,17 +126,9 @@ class Screen:
     """The pygame window: a dark screen, the dot, a small mirrored camera preview."""
 
     def __init__(self, size: tuple[int, int], headless: bool) -> None:
-        if headless:
-            os.environ["SDL_VIDEODRIVER"] = "dummy"
-        os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-        import pygame
-
-        self.pg = pygame
-        pygame.display.init()
-        pygame.font.init()
+        self.pg = pygame = init_pygame(headless, "sfumato record: follow the dot with your eyes")
         self.size = size
         self.surface = pygame.display.set_mode(size)
-        pygame.display.set_caption("sfumato record: follow the dot with your eyes")
         self.font = pygame.font.Font(None, 32)
 
     def draw(self, dot: tuple[float, float], camera: np.ndarray | None, text: str) -> bool:
