@@ -45,7 +45,6 @@ def camera_frames(n: int) -> tuple[list[np.ndarray], list[tuple[float, float, fl
         if faces:
             frames.append(img)
             boxes.append(max(faces, key=lambda f: f.area).box)
-    tracker.close()
     if not frames:
         raise SystemExit("BlazeFace found no face in the simulated frames")
     return frames, boxes

@@ -82,6 +82,3 @@ class Controller:
         self.bin = (self.hyst[0].update(r), self.hyst[1].update(c))
         return {"target": [_r(target[0]), _r(target[1])], "smoothed": [_r(yaw), _r(pitch)],
                 "bin": list(self.bin), "state": self.state}
-
-    def close(self) -> None:
-        self.tracker.close()

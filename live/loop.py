@@ -242,6 +242,5 @@ class LiveLoop:
         for rec in (self.recorder, self.camera_recorder):
             if rec is not None:
                 written.append(str(rec.close()))
-        self.controller.close()
         self.display.close()
         return written

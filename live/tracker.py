@@ -1,8 +1,7 @@
 """Face tracking with MediaPipe BlazeFace: boxes, scores and the eye midpoint of every face.
 
-Short range (faces within ~2 m) by default, full range for 2-5 m. MediaPipe's C++ logging
-can only be silenced at the file-descriptor level, so model creation and the first call
-run with fd 2 pointed at /dev/null (restored right after).
+Short range (faces within ~2 m) by default, full range for 2-5 m. The detector itself is
+precompute's (``precompute.face.detect_faces``); this module adds the live view of a face.
 """
 
 from __future__ import annotations
@@ -13,7 +12,8 @@ import cv2
 import numpy as np
 
 from precompute.errors import SfumatoError
-from precompute.mediapipe_models import quiet_stderr
+from precompute.face import detect_faces
+from precompute.mediapipe_models import face_detector
 
 
 @dataclass(frozen=True)
@@ -52,34 +52,20 @@ class Face:
 
 
 class FaceTracker:
-    """BlazeFace on BGR camera frames; :meth:`detect` returns every face found."""
+    """BlazeFace on BGR camera frames; :meth:`detect` returns every face found.
+
+    The detector is precompute's cached one (:func:`precompute.face.detect_faces`), created
+    and warmed up with fd 2 silenced, so per-frame calls never redirect stderr.
+    """
 
     def __init__(self, model: str = "short", min_confidence: float = 0.5) -> None:
         if model not in ("short", "full"):
             raise SfumatoError(f"tracker.model is {model!r}; use 'short' (< 2 m) or 'full' (2-5 m)")
-        with quiet_stderr():
-            import mediapipe as mp
-
-            self._fd = mp.solutions.face_detection.FaceDetection(
-                model_selection=0 if model == "short" else 1, min_detection_confidence=min_confidence)
-            self._fd.process(np.zeros((64, 64, 3), np.uint8))   # first call logs the delegate
         self.model = model
+        self.min_confidence = float(min_confidence)
+        face_detector(model == "full", self.min_confidence)  # create + warm up now, not on the first frame
 
     def detect(self, frame_bgr: np.ndarray) -> list[Face]:
         """Faces in a (H, W, 3) uint8 BGR frame, in camera pixels, highest score first."""
-        h, w = frame_bgr.shape[:2]
-        result = self._fd.process(cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2RGB))
-        faces = []
-        for det in result.detections or []:
-            loc = det.location_data
-            b = loc.relative_bounding_box
-            kp = loc.relative_keypoints
-            faces.append(Face(
-                box=(b.xmin * w, b.ymin * h, b.width * w, b.height * h),
-                score=float(det.score[0]),
-                eyes=((kp[0].x * w, kp[0].y * h), (kp[1].x * w, kp[1].y * h)),
-            ))
-        return sorted(faces, key=lambda f: -f.score)
-
-    def close(self) -> None:
-        self._fd.close()
+        rgb = cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2RGB)
+        return [Face(d.box, d.score, d.eyes) for d in detect_faces(rgb, self.model == "full", self.min_confidence)]

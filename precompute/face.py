@@ -45,17 +45,47 @@ class Face:
         return float(self.box[2])
 
 
-def _detect(image: np.ndarray, full_range: bool) -> list[tuple[np.ndarray, float]]:
-    """BlazeFace on an RGB image: list of ((4,) x, y, w, h in pixels, score)."""
+@dataclass(frozen=True)
+class Detection:
+    """One BlazeFace detection in pixels of the image it ran on.
+
+    Attributes:
+        box: (x, y, w, h) float.
+        score: confidence in [0, 1].
+        eyes: ((x, y) of the subject's right eye, (x, y) of the subject's left eye).
+    """
+
+    box: tuple[float, float, float, float]
+    score: float
+    eyes: tuple[tuple[float, float], tuple[float, float]]
+
+
+def detect_faces(image: np.ndarray, full_range: bool = False, min_confidence: float = 0.5) -> list[Detection]:
+    """BlazeFace on an image as it is (the cached, pre-warmed detector; no stderr redirection).
+
+    Args:
+        image: (H, W, 3) uint8 RGB.
+        full_range: the full-range model (small or distant faces) instead of short range.
+
+    Returns:
+        Detections, highest score first.
+    """
     h, w = image.shape[:2]
-    with mpm.quiet_stderr():
-        result = mpm.face_detector(full_range).process(np.ascontiguousarray(image))
+    result = mpm.face_detector(full_range, min_confidence).process(np.ascontiguousarray(image))
     out = []
     for det in result.detections or []:
-        b = det.location_data.relative_bounding_box
-        box = np.array([b.xmin * w, b.ymin * h, b.width * w, b.height * h], dtype=np.float64)
-        out.append((box, float(det.score[0])))
-    return out
+        b, kp = det.location_data.relative_bounding_box, det.location_data.relative_keypoints
+        out.append(Detection(
+            box=(b.xmin * w, b.ymin * h, b.width * w, b.height * h),
+            score=float(det.score[0]),
+            eyes=((kp[0].x * w, kp[0].y * h), (kp[1].x * w, kp[1].y * h)),
+        ))
+    return sorted(out, key=lambda d: -d.score)
+
+
+def _detect(image: np.ndarray, full_range: bool) -> list[tuple[np.ndarray, float]]:
+    """:func:`detect_faces` as ((4,) float64 x, y, w, h, score) pairs for the box arithmetic here."""
+    return [(np.array(d.box, dtype=np.float64), d.score) for d in detect_faces(image, full_range)]
 
 
 def _iou(a: np.ndarray, b: np.ndarray) -> float:

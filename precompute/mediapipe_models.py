@@ -46,11 +46,20 @@ def _solutions():  # imported lazily: importing mediapipe costs ~1 s
 
 @functools.lru_cache(maxsize=4)
 def face_detector(full_range: bool = False, min_confidence: float = 0.5):
-    """A BlazeFace detector (short range, or full range for small/far faces). Cached."""
+    """A BlazeFace detector (short range, or full range for small/far faces). Cached.
+
+    Its first call, which logs from C++, is made here on a blank image with fd 2 silenced, so
+    later calls need no redirection (live calls it every camera frame while other threads
+    may be writing to stderr).
+    """
+    import numpy as np
+
     with quiet_stderr():
-        return _solutions().face_detection.FaceDetection(
+        detector = _solutions().face_detection.FaceDetection(
             min_detection_confidence=min_confidence, model_selection=1 if full_range else 0
         )
+        detector.process(np.zeros((64, 64, 3), np.uint8))
+    return detector
 
 
 @functools.lru_cache(maxsize=2)

@@ -71,18 +71,15 @@ def test_angular_geometry():
 
 def test_angular_recovers_where_the_simulated_viewer_stands():
     tracker = FaceTracker("short")
-    try:
-        sim = SimulatedViewer("walk", hfov_deg=60.0, camera_offset_m=(0.0, 0.35))
-        m = GazeMapper(MappingConfig(mode="angular", hfov_deg=60.0, camera_offset_m=(0.0, 0.35)), grid_1d())
-        for p in (Person(-0.2, 0.3, 0.65), Person(0.15, 0.3, 0.75)):
-            (face,) = tracker.detect(sim.render(0.0, [p]))
-            x, y, z = m.viewer_position(face, sim.size)
-            assert abs(z - p.z) < 0.2 * p.z     # BlazeFace eye keypoints are coarse
-            assert abs(x - p.x) < 0.05 and abs(y - p.y) < 0.06
-            yaw, _ = m.direction(face, sim.size)
-            assert abs(yaw - math.degrees(math.atan2(p.x, p.z))) < 4.0
-    finally:
-        tracker.close()
+    sim = SimulatedViewer("walk", hfov_deg=60.0, camera_offset_m=(0.0, 0.35))
+    m = GazeMapper(MappingConfig(mode="angular", hfov_deg=60.0, camera_offset_m=(0.0, 0.35)), grid_1d())
+    for p in (Person(-0.2, 0.3, 0.65), Person(0.15, 0.3, 0.75)):
+        (face,) = tracker.detect(sim.render(0.0, [p]))
+        x, y, z = m.viewer_position(face, sim.size)
+        assert abs(z - p.z) < 0.2 * p.z     # BlazeFace eye keypoints are coarse
+        assert abs(x - p.x) < 0.05 and abs(y - p.y) < 0.06
+        yaw, _ = m.direction(face, sim.size)
+        assert abs(yaw - math.degrees(math.atan2(p.x, p.z))) < 4.0
 
 
 def test_unknown_mode_is_a_clear_error():

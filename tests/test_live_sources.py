@@ -19,9 +19,7 @@ from live.tracker import FaceTracker
 
 @pytest.fixture(scope="module")
 def tracker():
-    t = FaceTracker("short")
-    yield t
-    t.close()
+    return FaceTracker("short")
 
 
 def test_simulated_viewer_is_deterministic_and_moves():
