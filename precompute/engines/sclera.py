@@ -17,14 +17,12 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from precompute.imaging import resize_max_side, resize_to
+
 WORK_SIDE = 240
 """Smooth fills (inpainting under the lids, the white of the eye) are computed on an eye ROI
 of at most this many pixels per side and upsampled: their cost no longer grows with the
 painting's resolution, and being smooth they lose nothing."""
-
-
-def _work_scale(shape: tuple[int, ...]) -> float:
-    return min(1.0, WORK_SIDE / max(shape[0], shape[1]))
 
 
 def _inpaint(image: np.ndarray, mask: np.ndarray, radius: float) -> np.ndarray:
@@ -36,31 +34,22 @@ def _inpaint(image: np.ndarray, mask: np.ndarray, radius: float) -> np.ndarray:
     Returns:
         (h, w, 3) uint8.
     """
-    scale = _work_scale(image.shape)
-    if scale >= 1.0:
+    small, scale = resize_max_side(image, WORK_SIDE)
+    if scale == 1.0:
         return cv2.inpaint(image, mask, radius, cv2.INPAINT_TELEA)
-    h, w = mask.shape
-    size = (max(1, round(w * scale)), max(1, round(h * scale)))
-    small = cv2.inpaint(
-        cv2.resize(image, size, interpolation=cv2.INTER_AREA),
-        cv2.resize(mask, size, interpolation=cv2.INTER_NEAREST), max(1.0, radius * scale), cv2.INPAINT_TELEA,
-    )
-    up = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+    small_mask = cv2.resize(mask, small.shape[1::-1], interpolation=cv2.INTER_NEAREST)
+    filled = cv2.inpaint(small, small_mask, max(1.0, radius * scale), cv2.INPAINT_TELEA)
+    up = resize_to(filled, image.shape[1], image.shape[0])
     return np.where(mask[..., None] > 0, up, image)
 
 
 def _normalised_fill(image: np.ndarray, known: np.ndarray, sigma: float) -> np.ndarray:
     """:func:`_normalised_fill_full` at work scale, upsampled (the result is smooth)."""
-    scale = _work_scale(image.shape)
-    if scale >= 1.0:
+    small, scale = resize_max_side(image, WORK_SIDE)
+    if scale == 1.0:
         return _normalised_fill_full(image, known, sigma)
-    h, w = known.shape
-    size = (max(1, round(w * scale)), max(1, round(h * scale)))
-    small = _normalised_fill_full(
-        cv2.resize(image, size, interpolation=cv2.INTER_AREA), cv2.resize(known, size, interpolation=cv2.INTER_AREA),
-        max(0.5, sigma * scale),
-    )
-    return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+    small_known = resize_to(known, small.shape[1], small.shape[0])
+    return resize_to(_normalised_fill_full(small, small_known, max(0.5, sigma * scale)), image.shape[1], image.shape[0])
 
 
 def _normalised_fill_full(image: np.ndarray, known: np.ndarray, sigma: float) -> np.ndarray:
