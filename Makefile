@@ -26,7 +26,7 @@ install: $(VENV)/.installed-base
 install-full: $(VENV)/.installed-full
 
 $(BANK)/manifest.json: | $(VENV)/.installed-base
-	$(BIN)/python -m precompute.samples astronaut build/astronaut.png
+	$(BIN)/python -m sfumato.imaging.samples astronaut build/astronaut.png
 	$(BIN)/python -m precompute build/astronaut.png --out $(BANK) --force
 
 demo: $(VENV)/.installed-base $(BANK)/manifest.json

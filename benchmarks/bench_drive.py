@@ -27,7 +27,7 @@ from live.compositor import MasterBank  # noqa: E402
 from live.config import DriveConfig  # noqa: E402
 from live.drive import DriveWorker  # noqa: E402
 from live.drive_app import drive_source, make_backend  # noqa: E402
-from live.fakebank import fake_bank  # noqa: E402
+from tests.fakebank import fake_bank  # noqa: E402
 
 
 def camera_frames(n: int) -> tuple[list[np.ndarray], list[tuple[float, float, float, float]]]:
@@ -53,7 +53,7 @@ def camera_frames(n: int) -> tuple[list[np.ndarray], list[tuple[float, float, fl
 def run_mode(mode: str, args: argparse.Namespace, bank: str, frames, boxes) -> dict:
     cfg = DriveConfig(enabled=True, checkpoint=args.checkpoint, model_config=args.config or "", mode=mode,
                       onnx_dir=args.onnx_dir or "", threads=args.threads)
-    from precompute.bank import load_bank
+    from sfumato.bank.format import load_bank
 
     master = MasterBank.from_bank(load_bank(bank, verify=False), (4096, 4096))
     backend = make_backend(cfg, log=lambda m: print(m, file=sys.stderr))

@@ -3,7 +3,7 @@
 Modes (same source, same driving frames, relative motion with adapt scale):
   (a) official-style eager PyTorch: kp detector on the driving frame + the full generator,
       source encoding included, every frame (as the official demo's make_animation does);
-  (b) precompute.fomm PyTorch with source caching (inference_mode, optional channels_last);
+  (b) sfumato.fomm PyTorch with source caching (inference_mode, optional channels_last);
   (c) ONNX Runtime exact (fp32) with source caching;
   (d) ONNX Runtime fast mode (static int8 QDQ motion generator) with source caching.
 Median of N runs after warm-up; prints a markdown table.
@@ -32,10 +32,10 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
-from precompute.fomm.model import FommModel, to_tensor  # noqa: E402
-from precompute.fomm.motion import normalize_kp  # noqa: E402
-from precompute.fomm.onnx_export import calibration_feeds, export_onnx, quantize_generator_int8  # noqa: E402
-from precompute.fomm.onnx_runtime import FommOnnxRuntime  # noqa: E402
+from sfumato.fomm.model import FommModel, to_tensor  # noqa: E402
+from sfumato.fomm.motion import normalize_kp  # noqa: E402
+from sfumato.fomm.onnx_export import calibration_feeds, export_onnx, quantize_generator_int8  # noqa: E402
+from sfumato.fomm.onnx_runtime import FommOnnxRuntime  # noqa: E402
 
 
 def cpu_model_name() -> str:
@@ -102,7 +102,7 @@ def int8_quality_on_tiny(out_dir: Path) -> str:
     shared = Path(__file__).resolve().parents[2] / "shared" / "fomm"
     if not (shared / "tiny-random.pth.tar").is_file() or not (shared / "tiny_reference.npz").is_file():
         return ""
-    from precompute.fomm.loader import load_fomm
+    from sfumato.fomm.loader import load_fomm
 
     tiny = load_fomm(shared / "tiny-random.pth.tar", shared / "vox-tiny-model_params.yaml")
     ref = np.load(shared / "tiny_reference.npz")
@@ -177,7 +177,7 @@ def main(argv: List[str] | None = None) -> int:
                  count_flops(lambda: official(0)), "torch CPU"))
     ms, outs = timed(ours_torch, runs, warmup)
     flops_cached = count_flops(lambda: ours_torch(0))
-    rows.append((f"(b) precompute.fomm PyTorch, source cached{' + channels_last' if args.channels_last else ''}",
+    rows.append((f"(b) sfumato.fomm PyTorch, source cached{' + channels_last' if args.channels_last else ''}",
                  ms, outs, flops_cached, "torch CPU"))
     for label, mode in (("(c) ONNX Runtime exact fp32, source cached", "exact"),
                         ("(d) ONNX Runtime fast: int8 QDQ generator, source cached", "int8")):

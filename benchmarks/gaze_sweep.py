@@ -3,7 +3,7 @@
     python benchmarks/gaze_sweep.py frames/mona_lisa [--samples 1 8] [--json out.json]
 
 Per frame: the bank's full frame (the painting with that frame blended in) is measured with
-``precompute.gaze.measure_gaze``: iris centre offset from the eye-corner midpoint, in eye
+``sfumato.face.gaze.measure_gaze``: iris centre offset from the eye-corner midpoint, in eye
 half-widths, averaged over both eyes (``samples`` > 1 averages jittered copies of the frame
 to tame FaceMesh's own noise; 1 is a single plain run). Prints the range, the number of
 reversed steps and the smallest step of the first row.
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from precompute.bank import load_bank
-from precompute.gaze import measure_gaze
+from sfumato.bank.format import load_bank
+from sfumato.face.gaze import measure_gaze
 
 
 def sweep(bank_dir: Path, samples: int) -> np.ndarray:

@@ -13,7 +13,7 @@ from live.loop import LiveLoop
 
 def load_master(bank_path: str, max_size: tuple[int, int]) -> MasterBank:
     """Load and validate the bank, scale it for the screen, and drop the full-resolution pixels."""
-    from precompute.bank import load_bank
+    from sfumato.bank.format import load_bank
 
     bank = load_bank(bank_path)
     master = MasterBank.from_bank(bank, max_size)

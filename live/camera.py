@@ -158,7 +158,7 @@ def make_source(spec: str, width: int = 640, height: int = 480, fps: float = 30.
     if spec == "sim" or spec.startswith("sim:"):
         scenario = spec.partition(":")[2] or "demo"
         if scenario not in SCENARIOS:
-            from precompute.errors import SfumatoError
+            from sfumato.errors import SfumatoError
             raise SfumatoError(f"--camera {spec}: unknown scenario; use one of "
                                + ", ".join(f"sim:{s}" for s in SCENARIOS))
         return SimulatedSource(SimulatedViewer(scenario, width, height, hfov_deg, camera_offset_m, seed), fps)

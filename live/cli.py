@@ -15,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from precompute.errors import SfumatoError
+from sfumato.errors import SfumatoError
 
 DEFAULT_RECORD = "out/live.mp4"
 DEFAULT_HEADLESS_DURATION = 20.0

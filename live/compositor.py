@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from precompute.imaging import resize_to
+from sfumato.imaging.resize import resize_to
 
 
 def fit(size: tuple[int, int], box: tuple[int, int]) -> tuple[float, int, int, int, int]:
@@ -55,7 +55,7 @@ class MasterBank:
 
     @classmethod
     def from_bank(cls, bank, max_size: tuple[int, int]) -> "MasterBank":
-        """Scale a loaded bank (``precompute.bank.Bank``-like) to fit ``max_size`` (w, h)."""
+        """Scale a loaded bank (``sfumato.bank.format.Bank``-like) to fit ``max_size`` (w, h)."""
         full = bank.painting
         ph, pw = full.shape[:2]
         s = min(1.0, max_size[0] / pw, max_size[1] / ph)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from precompute.errors import SfumatoError
+from sfumato.errors import SfumatoError
 
 DEFAULT_TOML = Path(__file__).with_name("default.toml")
 

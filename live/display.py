@@ -12,7 +12,7 @@ import sys
 
 import numpy as np
 
-from precompute.screen import init_pygame
+from sfumato.screen import init_pygame
 
 QUIT, FULLSCREEN, HUD, MIRROR, REFERENCE = "quit", "fullscreen", "hud", "mirror", "reference"
 

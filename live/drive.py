@@ -14,7 +14,7 @@ Per camera frame (newest wins; older unprocessed frames are dropped):
 3. **model** - FOMM (exact: PyTorch; fast: ONNX Runtime int8) gives the 256 px prediction,
    the 64x64 deformation grid and the occlusion map;
 4. **warp + blend** - the grid warps the painting's head crop at display resolution
-   (:func:`precompute.fomm.fullres.full_resolution_warp`, never the blurry 256 px output
+   (:func:`sfumato.fomm.fullres.full_resolution_warp`, never the blurry 256 px output
    except where occluded), which is alpha-blended into the painting under the crop patch.
 
 The display thread only calls :meth:`DriveWorker.submit` (non-blocking) and
@@ -32,8 +32,8 @@ from typing import Callable, Optional, Protocol
 import cv2
 import numpy as np
 
-from precompute.blend import blend
-from precompute.imaging import pad_square_crop, resize_to
+from sfumato.geometry.blend import blend
+from sfumato.imaging.resize import pad_square_crop, resize_to
 
 SIZE = 256
 
@@ -256,7 +256,7 @@ class DriveWorker:
         t1 = time.perf_counter()
         pred, deformation, occlusion = self.backend.drive(frame, self.relative, self.adapt_scale)
         t2 = time.perf_counter()
-        from precompute.fomm.fullres import full_resolution_warp
+        from sfumato.fomm.fullres import full_resolution_warp
 
         head = full_resolution_warp(self.source.head, deformation, occlusion, pred)
         patch = self.source.compose(head)

@@ -1,7 +1,7 @@
 """Wiring for ``python -m live --drive``: checks, FOMM backends (exact / fast) and the painting side.
 
 The FOMM backends (checkpoint check, PyTorch exact mode, ONNX Runtime int8 fast mode with its
-export cache) are the offline engine's, from :mod:`precompute.fomm.backends`.
+export cache) are the offline engine's, from :mod:`sfumato.fomm.backends`.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import numpy as np
 from live.compositor import MasterBank
 from live.config import DriveConfig, LiveConfig
 from live.drive import DriveSource, DriveWorker
-from precompute.errors import SfumatoError
-from precompute.fomm.backends import check_checkpoint, require_torch
-from precompute.fomm.backends import make_backend as fomm_backend
-from precompute.imaging import pad_square_crop, resize_to
+from sfumato.errors import SfumatoError
+from sfumato.fomm.backends import check_checkpoint, require_torch
+from sfumato.fomm.backends import make_backend as fomm_backend
+from sfumato.imaging.resize import pad_square_crop, resize_to
 
 MODES = ("exact", "fast")
 SIDE_ALPHA = 512   # resolution the blend mask is computed at before resizing to the head crop
@@ -51,8 +51,8 @@ def drive_source(bank_path: str, master: MasterBank) -> DriveSource:
     The blend mask is the bank's own (``blend`` in the manifest; 'ellipse' falls back to the
     square mask, which needs no face outline).
     """
-    from precompute.bank import load_bank
-    from precompute.blend import BlendParams, alpha_mask
+    from sfumato.bank.format import load_bank
+    from sfumato.geometry.blend import BlendParams, alpha_mask
 
     bank = load_bank(bank_path, verify=False)
     full = bank.painting

@@ -28,7 +28,7 @@ from live.hud import Hud, HudInfo
 from live.mapping import LabelGrid
 from live.recorder import Recorder
 from live.trace import TraceWriter
-from precompute.imaging import resize_to
+from sfumato.imaging.resize import resize_to
 
 NO_CAMERA_S = 0.25   # no camera frame for this long -> advance presence without one
 

@@ -91,7 +91,7 @@ class GazeMapper:
 
     def __init__(self, cfg: MappingConfig, grid: LabelGrid) -> None:
         if cfg.mode not in ("linear", "angular"):
-            from precompute.errors import SfumatoError
+            from sfumato.errors import SfumatoError
             raise SfumatoError(f"mapping.mode is {cfg.mode!r}; use 'linear' or 'angular'")
         self.cfg, self.grid = cfg, grid
         self.mirror = cfg.mirror

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from precompute.errors import SfumatoError
+from sfumato.errors import SfumatoError
 
 
 class Recorder:

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterator
 
-from precompute.errors import SfumatoError
+from sfumato.errors import SfumatoError
 
 
 class TraceWriter:

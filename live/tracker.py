@@ -1,7 +1,7 @@
 """Face tracking with MediaPipe BlazeFace: boxes, scores and the eye midpoint of every face.
 
 Short range (faces within ~2 m) by default, full range for 2-5 m. The detector itself is
-precompute's (``precompute.face.detect_faces``); this module adds the live view of a face.
+the core's (``sfumato.face.detect.detect_faces``); this module adds the live view of a face.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from precompute.errors import SfumatoError
-from precompute.face import detect_faces
-from precompute.mediapipe_models import face_detector
+from sfumato.errors import SfumatoError
+from sfumato.face.detect import detect_faces
+from sfumato.face.models import face_detector
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class Face:
 class FaceTracker:
     """BlazeFace on BGR camera frames; :meth:`detect` returns every face found.
 
-    The detector is precompute's cached one (:func:`precompute.face.detect_faces`), created
+    The detector is the core's cached one (:func:`sfumato.face.detect.detect_faces`), created
     and warmed up with fd 2 silenced, so per-frame calls never redirect stderr.
     """
 

@@ -1,3 +1,1 @@
-"""sfumato precompute: painting in, gaze frame bank out."""
-
-__version__ = "0.1.0"
+"""sfumato precompute: painting in, gaze frame bank out (the offline application)."""

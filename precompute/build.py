@@ -17,15 +17,15 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from precompute import __version__
-from precompute.bank import BankWriter, FrameLabel, write_png
-from precompute.blend import BlendParams, alpha_mask, blend, match_colors
-from precompute.crop import head_box, head_crop
-from precompute.engines import SweepSpec, make_engine
-from precompute.errors import NoFaceError, SfumatoError
-from precompute.face import MIN_FACE_PX, face_outline, find_faces
-from precompute.imaging import resize_max_side
-from precompute.painting import load_painting, sha256_file
+from sfumato import __version__
+from sfumato.bank.format import BankWriter, FrameLabel, write_png
+from sfumato.geometry.blend import BlendParams, alpha_mask, blend, match_colors
+from sfumato.geometry.crop import head_box, head_crop
+from sfumato.engines import SweepSpec, make_engine
+from sfumato.errors import NoFaceError, SfumatoError
+from sfumato.face.detect import MIN_FACE_PX, face_outline, find_faces
+from sfumato.imaging.resize import resize_max_side
+from sfumato.imaging.painting import load_painting, sha256_file
 from precompute.previews import PreviewFrames, contact_sheet, sweep_order, write_mp4
 
 CONTACT_SHEET = "contact_sheet.png"

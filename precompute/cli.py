@@ -12,9 +12,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from precompute.blend import BlendParams
-from precompute.engines import ENGINES, SweepSpec
-from precompute.errors import SfumatoError
+from sfumato.geometry.blend import BlendParams
+from sfumato.engines import ENGINES, SweepSpec
+from sfumato.errors import SfumatoError
 
 
 def _positive_int(text: str) -> int:

@@ -13,7 +13,7 @@ import cv2
 import imageio_ffmpeg
 import numpy as np
 
-from precompute.imaging import paste, resize_max_side, resize_to
+from sfumato.imaging.resize import paste, resize_max_side, resize_to
 
 
 def label_text(yaw: float, pitch: float, rows: int) -> str:

@@ -27,10 +27,10 @@ from typing import Callable, Iterator
 import cv2
 import numpy as np
 
-from precompute.errors import SfumatoError
-from precompute.imaging import paste, resize_max_side
+from sfumato.errors import SfumatoError
+from sfumato.imaging.resize import paste, resize_max_side
 from precompute.previews import write_mp4
-from precompute.screen import init_pygame
+from sfumato.screen import init_pygame
 
 PATTERNS = ("sweep", "grid")
 LABELS_FORMAT = "sfumato-driving-labels"

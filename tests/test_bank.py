@@ -8,8 +8,8 @@ import shutil
 import numpy as np
 import pytest
 
-from precompute.bank import MANIFEST, load_bank, write_bank
-from precompute.errors import BankError
+from sfumato.bank.format import MANIFEST, load_bank, write_bank
+from sfumato.errors import BankError
 
 
 @pytest.fixture()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from precompute.blend import BlendParams, alpha_mask, blend, ellipse_alpha, match_colors, square_alpha
+from sfumato.geometry.blend import BlendParams, alpha_mask, blend, ellipse_alpha, match_colors, square_alpha
 
 
 @pytest.mark.parametrize("side", [64, 512, 1001])

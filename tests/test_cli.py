@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
-from precompute.bank import load_bank
+from sfumato.bank.format import load_bank
 from precompute.cli import main
 
 

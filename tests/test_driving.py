@@ -1,4 +1,4 @@
-"""Driving clip (precompute.driving) and reference frame (precompute.reference).
+"""Driving clip (sfumato.engines.fomm.driving) and reference frame (sfumato.engines.fomm.reference).
 
 The driving clip is a real face: the astronaut animated by the landmark engine (eyes and head
 turning from -30 to +30 deg gaze, head +-10 deg), written as the bank's preview MP4.
@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from precompute.driving import (COLUMNS, DrivingOptions, head_angles, load_driving, read_video,
+from sfumato.engines.fomm.driving import (COLUMNS, DrivingOptions, head_angles, load_driving, read_video,
                                 select_frames, stable_box)
-from precompute.errors import SfumatoError
-from precompute.reference import choose_reference, distances, normalise
+from sfumato.errors import SfumatoError
+from sfumato.engines.fomm.reference import choose_reference, distances, normalise
 
 CLIP_FRAMES = 11  # bank frames; the preview goes there and back: 2 * 11 - 2 = 20 video frames
 
@@ -24,7 +24,7 @@ CLIP_FRAMES = 11  # bank frames; the preview goes there and back: 2 * 11 - 2 = 2
 def driving_clip(tmp_path_factory, astronaut_png) -> tuple[Path, list[float]]:
     """(MP4 of the astronaut looking from side to side, the gaze yaw label of each video frame)."""
     from precompute.build import BuildConfig, build_bank
-    from precompute.engines import SweepSpec
+    from sfumato.engines import SweepSpec
     from precompute.previews import sweep_order
 
     out = tmp_path_factory.mktemp("driving") / "bank"
@@ -36,7 +36,7 @@ def driving_clip(tmp_path_factory, astronaut_png) -> tuple[Path, list[float]]:
 
 @pytest.fixture(scope="session")
 def astronaut_landmarks(astronaut) -> np.ndarray:
-    from precompute.face import find_faces
+    from sfumato.face.detect import find_faces
 
     return find_faces(astronaut)[0].landmarks.astype(np.float64)
 

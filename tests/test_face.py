@@ -5,8 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from precompute.face import find_faces, mesh_landmarks
-from precompute.painting import load_painting
+from sfumato.face.detect import find_faces, mesh_landmarks
+from sfumato.imaging.painting import load_painting
 
 
 def _eye_centres(lms: np.ndarray) -> np.ndarray:

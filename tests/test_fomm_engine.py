@@ -37,8 +37,8 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def big_crop(astronaut):
     """A HeadCrop of the astronaut upscaled 2x (crop side ~500 px)."""
-    from precompute.crop import head_box, head_crop
-    from precompute.face import find_faces
+    from sfumato.geometry.crop import head_box, head_crop
+    from sfumato.face.detect import find_faces
 
     img = cv2.resize(astronaut, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
     face = find_faces(img)[0]
@@ -47,7 +47,7 @@ def big_crop(astronaut):
 
 @pytest.fixture(scope="module")
 def engine(big_crop, driving_clip):  # noqa: F811
-    from precompute.engines import SweepSpec, make_engine
+    from sfumato.engines import SweepSpec, make_engine
 
     eng = make_engine("fomm", checkpoint=CKPT, config=CONFIG, driving=driving_clip[0], progress=False)
     eng.prepare(big_crop)
@@ -98,7 +98,7 @@ def test_extra_outputs_write_the_comparison(engine, tmp_path):
 def test_fast_mode_matches_exact(big_crop, driving_clip, tmp_path):  # noqa: F811
     pytest.importorskip("onnx")
     pytest.importorskip("onnxruntime")
-    from precompute.engines import SweepSpec, make_engine
+    from sfumato.engines import SweepSpec, make_engine
 
     out = []
     for mode in ("exact", "fast"):

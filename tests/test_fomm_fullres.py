@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from precompute.fomm.fullres import full_resolution_warp, grid_to_pixel_maps
+from sfumato.fomm.fullres import full_resolution_warp, grid_to_pixel_maps
 
 
 def _identity_grid(n: int = 64) -> np.ndarray:

@@ -9,8 +9,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from precompute.errors import SfumatoError  # noqa: E402
-from precompute.fomm import FommCheckpointError, FommCheckpointMissingError, load_fomm  # noqa: E402
+from sfumato.errors import SfumatoError  # noqa: E402
+from sfumato.fomm import FommCheckpointError, FommCheckpointMissingError, load_fomm  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "fomm"
 KEY_LIST = SHARED / "vox-256-state-dict.txt"
@@ -49,7 +49,7 @@ needs_tiny = pytest.mark.skipif(not (TINY_CKPT.is_file() and TINY_CONFIG.is_file
 
 @needs_keys
 def test_state_dict_layout_matches_official():
-    from precompute.fomm.model import FommModel
+    from sfumato.fomm.model import FommModel
 
     official = _parse_key_list(KEY_LIST)
     model = FommModel()  # bundled vox-256 config

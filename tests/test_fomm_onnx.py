@@ -25,7 +25,7 @@ pytestmark = pytest.mark.skipif(not (CKPT.is_file() and CONFIG.is_file() and REF
 
 @pytest.fixture(scope="module")
 def model():
-    from precompute.fomm import load_fomm
+    from sfumato.fomm import load_fomm
 
     return load_fomm(CKPT, CONFIG)
 
@@ -38,7 +38,7 @@ def ref():
 
 @pytest.fixture(scope="module")
 def onnx_dir(model, ref, tmp_path_factory):
-    from precompute.fomm.onnx_export import calibration_feeds, export_onnx, quantize_generator_int8
+    from sfumato.fomm.onnx_export import calibration_feeds, export_onnx, quantize_generator_int8
 
     out = tmp_path_factory.mktemp("fomm_onnx")
     paths = export_onnx(model, out)
@@ -57,7 +57,7 @@ def test_exported_graphs_are_valid(onnx_dir):
 
 
 def test_runtime_parity_with_torch(model, ref, onnx_dir):
-    from precompute.fomm.onnx_runtime import FommOnnxRuntime
+    from sfumato.fomm.onnx_runtime import FommOnnxRuntime
 
     rt = FommOnnxRuntime(onnx_dir, mode="exact")
     assert "CPUExecutionProvider" in rt.providers["motion_generator"] or rt.providers["motion_generator"]
@@ -79,7 +79,7 @@ def test_runtime_parity_with_torch(model, ref, onnx_dir):
 
 @pytest.mark.parametrize("relative", [True, False])
 def test_runtime_animate_end_to_end(model, ref, onnx_dir, relative):
-    from precompute.fomm.onnx_runtime import FommOnnxRuntime
+    from sfumato.fomm.onnx_runtime import FommOnnxRuntime
 
     rt = FommOnnxRuntime(onnx_dir, mode="exact")
     out = rt.animate(ref["source"], ref["driving"], relative=relative, adapt_scale=relative)
@@ -91,7 +91,7 @@ def test_runtime_animate_end_to_end(model, ref, onnx_dir, relative):
 
 
 def test_int8_fast_mode_quality(model, ref, onnx_dir):
-    from precompute.fomm.onnx_runtime import FommOnnxRuntime
+    from sfumato.fomm.onnx_runtime import FommOnnxRuntime
 
     exact = FommOnnxRuntime(onnx_dir, mode="exact").animate(ref["source"], ref["driving"])
     fast = FommOnnxRuntime(onnx_dir, mode="int8").animate(ref["source"], ref["driving"])
@@ -101,7 +101,7 @@ def test_int8_fast_mode_quality(model, ref, onnx_dir):
 
 
 def test_runtime_does_not_import_torch(onnx_dir):
-    code = ("import sys; from precompute.fomm.onnx_runtime import FommOnnxRuntime; "
+    code = ("import sys; from sfumato.fomm.onnx_runtime import FommOnnxRuntime; "
             f"rt = FommOnnxRuntime(r'{onnx_dir}'); print(rt.providers['motion_generator']); "
             "assert 'torch' not in sys.modules, 'torch imported'")
     root = Path(__file__).resolve().parents[1]
@@ -110,8 +110,8 @@ def test_runtime_does_not_import_torch(onnx_dir):
 
 
 def test_missing_onnx_file_message(tmp_path):
-    from precompute.fomm import FommError
-    from precompute.fomm.onnx_runtime import FommOnnxRuntime
+    from sfumato.fomm import FommError
+    from sfumato.fomm.onnx_runtime import FommOnnxRuntime
 
     with pytest.raises(FommError) as info:
         FommOnnxRuntime(tmp_path)
@@ -122,8 +122,8 @@ def test_fp16_generator_converts_and_runs(ref, onnx_dir):
     """fp16 is meant for CUDA; ORT CPU still runs it, which checks the conversion is sound."""
     import onnx
 
-    from precompute.fomm.onnx_export import convert_generator_fp16
-    from precompute.fomm.onnx_runtime import FommOnnxRuntime
+    from sfumato.fomm.onnx_export import convert_generator_fp16
+    from sfumato.fomm.onnx_runtime import FommOnnxRuntime
 
     path = convert_generator_fp16(onnx_dir / "motion_generator.onnx", onnx_dir / "motion_generator_fp16.onnx")
     onnx.checker.check_model(onnx.load(str(path)))

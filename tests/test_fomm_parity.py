@@ -1,4 +1,4 @@
-"""Parity of precompute.fomm with the official FOMM code on the tiny random checkpoint.
+"""Parity of sfumato.fomm with the official FOMM code on the tiny random checkpoint.
 
 Reference data: ../shared/fomm beside the repository (tiny_reference.npz was produced by the
 official implementation). Tests skip cleanly when it is absent.
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.skipif(not (CKPT.is_file() and CONFIG.is_file() and REF
 
 @pytest.fixture(scope="module")
 def model():
-    from precompute.fomm import load_fomm
+    from sfumato.fomm import load_fomm
 
     torch.set_num_threads(max(1, min(4, torch.get_num_threads())))
     return load_fomm(CKPT, CONFIG)
@@ -109,7 +109,7 @@ def test_cached_per_frame_drive(model, ref):
 
 
 def test_adapt_scale_and_inverse():
-    from precompute.fomm.motion import adapt_movement_scale, inv2x2, inv2x2_np
+    from sfumato.fomm.motion import adapt_movement_scale, inv2x2, inv2x2_np
 
     with np.load(REFERENCE) as data:
         scale = adapt_movement_scale(data["kp_source_value"], data["kp_driving_value"][0])
@@ -120,7 +120,7 @@ def test_adapt_scale_and_inverse():
 
 
 def test_channels_last_same_outputs(ref):
-    from precompute.fomm import load_fomm
+    from sfumato.fomm import load_fomm
 
     model_cl = load_fomm(CKPT, CONFIG, channels_last=True)
     cache = model_cl.prepare_source(ref["source"])

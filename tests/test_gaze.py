@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from precompute.engines.eyes import EYES
-from precompute.gaze import gaze_from_landmarks, measure_gaze
+from sfumato.rig.eyes import EYES
+from sfumato.face.gaze import gaze_from_landmarks, measure_gaze
 
 
 def _synthetic(offset_u: float, offset_v: float, roll_deg: float = 0.0) -> np.ndarray:

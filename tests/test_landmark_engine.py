@@ -8,15 +8,15 @@ import cv2
 import numpy as np
 import pytest
 
-from precompute.crop import head_box, head_crop
-from precompute.engines import make_engine
-from precompute.engines.base import HeadCrop, Pose, SweepSpec
-from precompute.engines.eyes import EYES
-from precompute.engines.landmark import LandmarkEngine, LandmarkParams, rotate_head
-from precompute.errors import SfumatoError
-from precompute.face import find_faces, mesh_landmarks
-from precompute.gaze import measure_gaze
-from precompute.painting import load_painting
+from sfumato.geometry.crop import head_box, head_crop
+from sfumato.engines import make_engine
+from sfumato.engines.base import HeadCrop, Pose, SweepSpec
+from sfumato.rig.eyes import EYES
+from sfumato.engines.landmark import LandmarkEngine, LandmarkParams, rotate_head
+from sfumato.errors import SfumatoError
+from sfumato.face.detect import find_faces, mesh_landmarks
+from sfumato.face.gaze import measure_gaze
+from sfumato.imaging.painting import load_painting
 
 
 def _crop(image: np.ndarray) -> HeadCrop:

@@ -25,7 +25,7 @@ from live.app import build_loop  # noqa: E402
 from live.cli import main  # noqa: E402
 from live.config import LiveConfig, set_option  # noqa: E402
 from live.drive import DriveResult, DriveSource, DriveWorker, viewer_box  # noqa: E402
-from live.fakebank import fake_bank  # noqa: E402
+from tests.fakebank import fake_bank  # noqa: E402
 
 TINY_ARGS = ["--drive", "--checkpoint", str(TINY), "--fomm-config", str(TINY_CFG)]
 

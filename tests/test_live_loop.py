@@ -22,7 +22,7 @@ from live.display import Display
 from live.loop import LiveLoop
 from live.simulated import SimulatedViewer
 from live.trace import read_trace
-from live.fakebank import fake_bank
+from tests.fakebank import fake_bank
 
 CENTER = 16
 

@@ -83,6 +83,6 @@ def test_angular_recovers_where_the_simulated_viewer_stands():
 
 
 def test_unknown_mode_is_a_clear_error():
-    from precompute.errors import SfumatoError
+    from sfumato.errors import SfumatoError
     with pytest.raises(SfumatoError, match="linear"):
         GazeMapper(MappingConfig(mode="cubic"), grid_1d())

@@ -69,7 +69,7 @@ def test_make_source_parses_specs(tmp_path):
     assert isinstance(s, SimulatedSource) and s.viewer.scenario == "two"
     assert make_source("sim").viewer.scenario == "demo"
     assert isinstance(make_source(str(tmp_path / "x.mp4")), VideoFileSource)
-    from precompute.errors import SfumatoError
+    from sfumato.errors import SfumatoError
     with pytest.raises(SfumatoError, match="sim:walk"):
         make_source("sim:dance")
 

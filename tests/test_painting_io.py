@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from precompute.errors import InputImageError
-from precompute.painting import load_painting
+from sfumato.errors import InputImageError
+from sfumato.imaging.painting import load_painting
 
 
 def _rgb(h=40, w=60):

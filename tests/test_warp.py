@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from precompute.engines.warp import ThinPlateWarp
+from sfumato.rig.warp import ThinPlateWarp
 
 
 def _image(size: int) -> np.ndarray:

@@ -1,0 +1,1 @@
+"""The frame-bank format: reading, validating and writing ``frames/<name>/``."""

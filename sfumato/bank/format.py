@@ -1,0 +1,251 @@
+"""The frame bank on disk: write it, load it, validate it.
+
+Layout of ``frames/<name>/``::
+
+    manifest.json       format, painting (name, sha256, size), crop, grid, engine + params,
+                        blend, per-frame labels (gaze / head yaw, pitch in degrees), files
+    painting.png        the painting once, (H, W, 3) 8-bit RGB, upright
+    frame_000.png ...   one image per frame holding only the crop patch (already blended)
+    contact_sheet.png   every frame at a glance
+    preview.mp4         the sweep there and back
+
+``load_bank`` checks every file (presence, size, sha256) and names the bad one.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from sfumato.errors import BankError
+from sfumato.imaging.resize import paste
+from sfumato.imaging.painting import sha256_file
+
+FORMAT = "sfumato-bank"
+VERSION = 1
+MANIFEST = "manifest.json"
+PAINTING = "painting.png"
+_PNG_FAST = [cv2.IMWRITE_PNG_COMPRESSION, 1]
+
+
+def frame_name(i: int) -> str:
+    return f"frame_{i:03d}.png"
+
+
+def write_png(path: Path, rgb: np.ndarray) -> str:
+    """Write (H, W, 3) uint8 RGB as PNG (fast compression); return its sha256."""
+    ok, buf = cv2.imencode(".png", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), _PNG_FAST)
+    if not ok:
+        raise OSError(f"could not encode {path}")
+    buf.tofile(path)
+    return sha256_file(path)
+
+
+def read_png(path: Path) -> np.ndarray:
+    """Read an 8-bit RGB PNG as (H, W, 3) uint8 RGB."""
+    img = cv2.imdecode(np.fromfile(path, dtype=np.uint8), cv2.IMREAD_COLOR)
+    if img is None:
+        raise BankError(f"{path}: unreadable image; rebuild the bank with --force.")
+    return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
+
+
+@dataclass
+class FrameLabel:
+    """One frame's pose in degrees (positive yaw: toward image +x; positive pitch: up)."""
+
+    gaze_yaw: float
+    gaze_pitch: float
+    head_yaw: float = 0.0
+    head_pitch: float = 0.0
+
+
+@dataclass
+class BankWriter:
+    """Writes a bank into ``folder`` (normally a temp dir that the builder renames).
+
+    Call :meth:`write_painting`, then :meth:`add_frame` per frame in row-major order, then
+    :meth:`finish` with the rest of the manifest.
+    """
+
+    folder: Path
+    frames: list[dict[str, Any]] = field(default_factory=list)
+    painting_info: dict[str, Any] = field(default_factory=dict)
+
+    def write_painting(self, painting: np.ndarray, source: Path | None, source_sha256: str | None) -> None:
+        h, w = painting.shape[:2]
+        digest = write_png(self.folder / PAINTING, painting)
+        self.painting_info = {
+            "file": source.name if source else None,
+            "sha256": source_sha256,
+            "size": [int(w), int(h)],
+            "stored_as": PAINTING,
+            "stored_sha256": digest,
+        }
+
+    def add_frame(self, patch: np.ndarray, label: FrameLabel) -> None:
+        name = frame_name(len(self.frames))
+        digest = write_png(self.folder / name, patch)
+        self.frames.append({"file": name, "sha256": digest, **{k: round(float(v), 4) for k, v in vars(label).items()}})
+
+    def finish(self, crop: tuple[int, int, int, int], grid: tuple[int, int], meta: dict[str, Any]) -> dict[str, Any]:
+        """Write manifest.json; return it. ``meta`` adds engine, blend, face, previews, ..."""
+        manifest = {
+            "format": FORMAT,
+            "version": VERSION,
+            "painting": self.painting_info,
+            "crop": [int(v) for v in crop],
+            "grid": [int(grid[0]), int(grid[1])],
+            **meta,
+            "frames": self.frames,
+        }
+        _validate_manifest(manifest, self.folder / MANIFEST)
+        (self.folder / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
+        return manifest
+
+
+def write_bank(
+    folder: str | Path,
+    painting: np.ndarray,
+    crop: tuple[int, int, int, int],
+    patches: list[np.ndarray],
+    labels: list[FrameLabel] | np.ndarray,
+    grid: tuple[int, int] | None = None,
+    meta: dict[str, Any] | None = None,
+) -> Path:
+    """Write a complete bank in one call (tests, tools). No previews are made.
+
+    Args:
+        painting: (H, W, 3) uint8 RGB.
+        crop: (x, y, w, h); each patch is (h, w, 3) uint8 RGB.
+        labels: FrameLabels, or an (N, 2) / (N, 4) array of yaw, pitch[, head yaw, head pitch].
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    writer = BankWriter(folder)
+    writer.write_painting(painting, None, None)
+    for patch, lab in zip(patches, labels):
+        writer.add_frame(patch, lab if isinstance(lab, FrameLabel) else FrameLabel(*map(float, lab)))
+    writer.finish(crop, grid or (1, len(patches)), {"engine": {"name": "external", "params": {}}, **(meta or {})})
+    return folder
+
+
+def _need(cond: bool, where: Path, what: str) -> None:
+    if not cond:
+        raise BankError(f"{where}: {what}; rebuild the bank with `python -m precompute PAINTING --force`.")
+
+
+def _validate_manifest(m: Any, where: Path) -> None:
+    _need(isinstance(m, dict), where, "manifest is not a JSON object")
+    _need(m.get("format") == FORMAT, where, f"not a sfumato bank (format is {m.get('format')!r})")
+    _need(m.get("version") == VERSION, where, f"bank format version {m.get('version')!r}, this sfumato reads {VERSION}")
+    p = m.get("painting")
+    _need(isinstance(p, dict) and isinstance(p.get("stored_as"), str), where, "painting entry missing")
+    size = p.get("size")
+    _need(isinstance(size, list) and len(size) == 2 and all(isinstance(v, int) and v > 0 for v in size), where, "painting size must be [width, height]")
+    crop = m.get("crop")
+    _need(isinstance(crop, list) and len(crop) == 4 and all(isinstance(v, int) for v in crop), where, "crop must be [x, y, w, h] integers")
+    x, y, w, h = crop
+    _need(w > 0 and h > 0 and x >= 0 and y >= 0 and x + w <= size[0] and y + h <= size[1], where, f"crop {crop} does not fit the {size[0]}x{size[1]} painting")
+    grid = m.get("grid")
+    _need(isinstance(grid, list) and len(grid) == 2 and all(isinstance(v, int) and v > 0 for v in grid), where, "grid must be [rows, cols]")
+    frames = m.get("frames")
+    _need(isinstance(frames, list) and len(frames) > 0, where, "no frames listed")
+    _need(len(frames) == grid[0] * grid[1], where, f"{len(frames)} frames listed but grid is {grid[0]}x{grid[1]}")
+    for i, f in enumerate(frames):
+        ok = isinstance(f, dict) and isinstance(f.get("file"), str) and all(
+            isinstance(f.get(k), (int, float)) and np.isfinite(f.get(k)) for k in ("gaze_yaw", "gaze_pitch")
+        )
+        _need(ok, where, f"frame {i} needs file, gaze_yaw and gaze_pitch")
+    _need(isinstance(m.get("engine"), dict) and "name" in m["engine"], where, "engine entry missing")
+
+
+class Bank:
+    """A validated frame bank. Patches are read from disk when asked for, not kept."""
+
+    def __init__(self, folder: Path, manifest: dict[str, Any]) -> None:
+        self.folder = folder
+        self.manifest = manifest
+        frames = manifest["frames"]
+        self.labels = np.array([[f["gaze_yaw"], f["gaze_pitch"]] for f in frames], dtype=np.float32)
+        """(N, 2) float32 gaze yaw, pitch per frame, degrees."""
+        self.head_labels = np.array([[f.get("head_yaw", 0.0), f.get("head_pitch", 0.0)] for f in frames], dtype=np.float32)
+        self.crop: tuple[int, int, int, int] = tuple(manifest["crop"])  # type: ignore[assignment]
+        self.grid: tuple[int, int] = tuple(manifest["grid"])  # type: ignore[assignment]
+        self.painting_size: tuple[int, int] = tuple(manifest["painting"]["size"])  # type: ignore[assignment]
+        self.name = folder.name
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def __repr__(self) -> str:
+        return f"Bank({self.folder}, {len(self)} frames, grid {self.grid}, crop {self.crop})"
+
+    @property
+    def center_index(self) -> int:
+        """Index of the frame nearest gaze (0, 0)."""
+        return int(np.argmin(np.hypot(self.labels[:, 0], self.labels[:, 1])))
+
+    @functools.cached_property
+    def painting(self) -> np.ndarray:
+        """(H, W, 3) uint8 RGB, read on first use and kept."""
+        return read_png(self.folder / self.manifest["painting"]["stored_as"])
+
+    def patch(self, i: int) -> np.ndarray:
+        """Frame ``i``'s crop patch: (h, w, 3) uint8 RGB, already blended."""
+        if not -len(self) <= i < len(self):
+            raise IndexError(f"frame {i} out of range for a {len(self)}-frame bank")
+        return read_png(self.folder / self.manifest["frames"][i]["file"])
+
+    def full_frame(self, i: int) -> np.ndarray:
+        """(H, W, 3) uint8 RGB: the painting with frame ``i`` pasted at the crop."""
+        x, y, _, _ = self.crop
+        return paste(self.painting.copy(), self.patch(i), x, y)
+
+
+def _check_image(path: Path, size: tuple[int, int], sha: str | None, verify: bool) -> None:
+    _need(path.is_file(), path, "file missing")
+    try:
+        with Image.open(path) as im:
+            got = im.size
+    except Exception:
+        raise BankError(f"{path}: not a readable image; rebuild the bank with `python -m precompute PAINTING --force`.") from None
+    _need(tuple(got) == tuple(size), path, f"image is {got[0]}x{got[1]}, manifest says {size[0]}x{size[1]}")
+    if verify and sha:
+        _need(sha256_file(path) == sha, path, "contents changed since the bank was built (sha256 mismatch)")
+
+
+def load_bank(path: str | Path, verify: bool = True) -> Bank:
+    """Open and validate a bank folder.
+
+    Args:
+        path: the bank folder (or its manifest.json).
+        verify: also check every file's sha256 (reads every byte once).
+
+    Raises:
+        BankError: naming the missing or bad file.
+    """
+    folder = Path(path)
+    if folder.name == MANIFEST:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise BankError(f"{folder}: no such bank folder; build one with `python -m precompute PAINTING --out {folder}`.")
+    mpath = folder / MANIFEST
+    _need(mpath.is_file(), mpath, "manifest missing")
+    try:
+        manifest = json.loads(mpath.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise BankError(f"{mpath}: not valid JSON ({err}); rebuild the bank with `python -m precompute PAINTING --force`.") from None
+    _validate_manifest(manifest, mpath)
+    pinfo = manifest["painting"]
+    _check_image(folder / pinfo["stored_as"], tuple(pinfo["size"]), pinfo.get("stored_sha256"), verify)
+    _, _, w, h = manifest["crop"]
+    for f in manifest["frames"]:
+        _check_image(folder / f["file"], (w, h), f.get("sha256"), verify)
+    return Bank(folder, manifest)

@@ -1,0 +1,1 @@
+"""Face analysis: BlazeFace detection, FaceMesh landmarks, topology, the gaze measure."""

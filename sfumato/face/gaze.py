@@ -1,0 +1,105 @@
+"""Measure where a face looks, from FaceMesh iris landmarks: the bank's objective check.
+
+The gaze of one eye is the iris centre's offset from the midpoint of the eye corners, in eye
+half-widths, in the eye's own frame (along the corner line, and perpendicular to it), so head
+roll does not leak into it. Both eyes are averaged.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sfumato.rig.eyes import EYES
+
+
+def gaze_from_landmarks(landmarks: np.ndarray) -> tuple[float, float]:
+    """Gaze from refined FaceMesh landmarks.
+
+    Args:
+        landmarks: (478, 3) or (478, 2) float, x, y in pixels of any image.
+
+    Returns:
+        (horizontal, vertical) in eye half-widths, averaged over both eyes: horizontal > 0 when
+        the irises sit toward image +x, vertical > 0 when they sit up (toward image -y).
+        0 is centred; about +-0.6 is an iris at a corner.
+    """
+    lm = np.asarray(landmarks, np.float64)
+    if lm.ndim != 2 or lm.shape[0] < 478:
+        raise ValueError(f"expected (478, 2|3) refined FaceMesh landmarks, got {lm.shape}")
+    hs, vs = [], []
+    for eye in EYES:
+        a, b = lm[eye.corners[0], :2], lm[eye.corners[1], :2]
+        if a[0] > b[0]:
+            a, b = b, a
+        half = np.linalg.norm(b - a) / 2.0
+        if half <= 0:
+            continue
+        axis = (b - a) / (2.0 * half)
+        up = np.array([axis[1], -axis[0]])
+        d = lm[eye.iris[0], :2] - (a + b) / 2.0
+        hs.append(float(d @ axis / half))
+        vs.append(float(d @ up / half))
+    if not hs:
+        raise ValueError("degenerate eye corners")
+    return float(np.mean(hs)), float(np.mean(vs))
+
+
+def _variants(samples: int) -> list[tuple[float, float, float, float, bool]]:
+    """Deterministic jitters (scale, shift x, shift y as fractions of the size, rotation in
+    degrees, mirror) for :func:`measure_gaze`; the first is the image as it is."""
+    rng = np.random.default_rng(0)
+    out = [(1.0, 0.0, 0.0, 0.0, False)]
+    for j in range(1, samples):
+        out.append(
+            (
+                float(rng.uniform(0.85, 1.15)),
+                float(rng.uniform(-0.04, 0.04)),
+                float(rng.uniform(-0.04, 0.04)),
+                float(rng.uniform(-4.0, 4.0)),
+                bool(j % 2),
+            )
+        )
+    return out
+
+
+def measure_gaze(image_rgb: np.ndarray, samples: int = 8) -> tuple[float, float] | None:
+    """Gaze measured with FaceMesh on an image (e.g. a rendered bank frame).
+
+    FaceMesh sees a face at 192 px, so its iris points jitter by a few hundredths of an eye
+    half-width from one image to a nearly identical one. The gaze is therefore averaged over
+    ``samples`` copies of the image, slightly scaled, shifted, rotated and mirrored (each
+    copy's landmarks mapped back to the image first); the first copy is the image as it is,
+    so ``samples=1`` is a single plain FaceMesh run.
+
+    Args:
+        image_rgb: (H, W, 3) uint8 RGB.
+        samples: number of copies (>= 1).
+
+    Returns:
+        (horizontal, vertical) as in :func:`gaze_from_landmarks`, averaged over the copies
+        where a face was found (the largest face), or None when none was.
+    """
+    import cv2
+
+    from sfumato.face.detect import mesh_landmarks  # imports mediapipe lazily
+
+    h, w = image_rgb.shape[:2]
+    gazes = []
+    for scale, tx, ty, rot, flip in _variants(max(1, int(samples))):
+        img = cv2.flip(image_rgb, 1) if flip else image_rgb
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), rot, scale)
+        m[:, 2] += (tx * w, ty * h)
+        if (scale, tx, ty, rot) != (1.0, 0.0, 0.0, 0.0):
+            img = cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        lms = mesh_landmarks(np.ascontiguousarray(img))
+        if lms is None:
+            continue
+        mi = cv2.invertAffineTransform(m)
+        xy = lms[:, :2].astype(np.float64) @ mi[:, :2].T + mi[:, 2]
+        if flip:  # back to the image's orientation; each eye keeps its own iris and corners
+            xy[:, 0] = w - 1 - xy[:, 0]
+        gazes.append(gaze_from_landmarks(xy))
+    if not gazes:
+        return None
+    g = np.mean(gazes, axis=0)
+    return float(g[0]), float(g[1])

@@ -1,0 +1,145 @@
+"""FOMM per-frame backends shared by the offline FOMM engine and live driving.
+
+Each backend is prepared once with the painting's 256 px source, given a reference driving
+frame, then drives one frame at a time::
+
+    b = make_backend(checkpoint, config, mode="fast")
+    b.prepare(source)            # (256, 256, 3) float32 in [0, 1]
+    b.set_reference(frame0)      # (256, 256, 3) float32 in [0, 1]
+    pred, deformation, occlusion = b.drive(frame, relative=True, adapt_scale=True)
+    # (256, 256, 3) [0, 1], (64, 64, 2) grid_sample grid in [-1, 1], (64, 64) in (0, 1)
+
+Modes: ``exact`` PyTorch; ``onnx`` the same fp32 graphs on ONNX Runtime; ``int8`` ONNX Runtime
+with the int8 generator (the CPU fast mode). ONNX graphs are exported from the checkpoint
+once and cached in ``~/.cache/sfumato/fomm-onnx/<key>/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Callable, Optional
+
+import numpy as np
+
+from sfumato.errors import SfumatoError
+from sfumato.imaging.painting import sha256_file
+
+DEFAULT_CHECKPOINT = Path("checkpoints") / "vox-cpk.pth.tar"
+MODES = ("exact", "onnx", "int8")
+
+
+def check_checkpoint(checkpoint: Path) -> None:
+    """One-line error naming the file to put where when the checkpoint is missing."""
+    if not Path(checkpoint).is_file():
+        raise SfumatoError(
+            f"FOMM checkpoint not found: {checkpoint}; download vox-cpk.pth.tar from the official First Order "
+            f"Motion Model release and put it at {DEFAULT_CHECKPOINT} (see checkpoints/README.md), "
+            "or pass --checkpoint FILE.")
+
+
+def require_torch(what: str) -> None:
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        raise SfumatoError(f"{what} needs PyTorch to load the checkpoint: pip install -e '.[fomm]'") from None
+
+
+def onnx_cache_dir(checkpoint_sha256: str, config: Optional[Path]) -> Path:
+    """Where the ONNX graphs of this checkpoint + config are cached."""
+    cfg = Path(config).read_bytes() if config else b"vox-256"
+    key = hashlib.sha256(checkpoint_sha256.encode() + cfg).hexdigest()[:16]
+    return Path.home() / ".cache" / "sfumato" / "fomm-onnx" / key
+
+
+class TorchBackend:
+    """FOMM on PyTorch (exact)."""
+
+    def __init__(self, checkpoint: Path, config: Optional[Path], threads: int = 0) -> None:
+        import torch
+
+        from sfumato.fomm import load_fomm
+
+        if threads:
+            torch.set_num_threads(threads)
+        self.model = load_fomm(checkpoint, config)
+        self.provider = f"PyTorch {torch.__version__} CPU ({torch.get_num_threads()} threads)"
+        self._cache = None
+        self._kp_ref = None
+
+    def prepare(self, source: np.ndarray) -> None:
+        """source: (256, 256, 3) float32 in [0, 1]."""
+        self._cache = self.model.prepare_source(source)
+
+    def set_reference(self, frame: np.ndarray) -> None:
+        from sfumato.fomm.model import to_tensor
+
+        self._kp_ref = self.model.detect(to_tensor(frame))
+
+    def drive(self, frame: np.ndarray, relative: bool, adapt_scale: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        r = self.model.drive(self._cache, frame, self._kp_ref, relative=relative, adapt_scale=adapt_scale)
+        return r.prediction, r.deformation, r.occlusion
+
+
+def export_graphs(checkpoint: Path, config: Optional[Path], out: Path, int8: bool) -> None:
+    """Export the three fp32 graphs (and the int8 generator) into ``out``."""
+    from sfumato.fomm import load_fomm
+    from sfumato.fomm.onnx_export import GENERATOR_INT8_FILE, calibration_feeds, calibration_images, export_onnx, quantize_generator_int8
+
+    out.mkdir(parents=True, exist_ok=True)
+    model = load_fomm(checkpoint, config)
+    paths = export_onnx(model, out)
+    if int8:
+        src, frames = calibration_images(None)
+        quantize_generator_int8(paths["motion_generator"], out / GENERATOR_INT8_FILE, calibration_feeds(model, src, frames))
+
+
+class OnnxBackend:
+    """FOMM on ONNX Runtime: ``mode`` 'onnx' (fp32) or 'int8'; CUDA provider when present."""
+
+    def __init__(self, checkpoint: Path, config: Optional[Path], mode: str = "onnx", onnx_dir: Optional[Path] = None,
+                 threads: int = 0, log: Callable[[str], None] = lambda msg: None) -> None:
+        import onnxruntime
+
+        from sfumato.fomm.onnx_runtime import ENCODER_FILE, GENERATOR_FILES, KP_FILE, FommOnnxRuntime
+
+        rt_mode = "int8" if mode == "int8" else "exact"
+        d = Path(onnx_dir) if onnx_dir else onnx_cache_dir(sha256_file(checkpoint), config)
+        if not all((d / f).is_file() for f in (KP_FILE, ENCODER_FILE, GENERATOR_FILES[rt_mode])):
+            log(f"exporting FOMM to ONNX{' + int8' if rt_mode == 'int8' else ''} in {d} (once per checkpoint)")
+            export_graphs(checkpoint, config, d, int8=rt_mode == "int8")
+        self.rt = FommOnnxRuntime(d, mode=rt_mode, num_threads=threads or None)
+        provs = sorted({p[0] for p in self.rt.providers.values()})
+        self.provider = f"ONNX Runtime {onnxruntime.__version__} {rt_mode}, {'/'.join(provs)}"
+        self._cache = None
+        self._kp_ref = None
+        self._scale: Optional[float] = None
+
+    def prepare(self, source: np.ndarray) -> None:
+        self._cache = self.rt.prepare_source(source)
+
+    def set_reference(self, frame: np.ndarray) -> None:
+        from sfumato.fomm.motion_np import adapt_movement_scale
+
+        self._kp_ref = self.rt.keypoints(frame)
+        self._scale = float(adapt_movement_scale(self._cache.kp_value, self._kp_ref[0]))  # once per reference
+
+    def drive(self, frame: np.ndarray, relative: bool, adapt_scale: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        r = self.rt.drive(self._cache, frame, self._kp_ref, relative=relative, adapt_scale=adapt_scale,
+                          scale=self._scale if adapt_scale else None)
+        return r.prediction, r.deformation, r.occlusion
+
+
+def make_backend(checkpoint: Path, config: Optional[Path], mode: str, onnx_dir: Optional[Path] = None,
+                 threads: int = 0, log: Callable[[str], None] = lambda msg: None) -> TorchBackend | OnnxBackend:
+    """The backend for ``mode`` (one of :data:`MODES`)."""
+    if mode not in MODES:
+        raise SfumatoError(f"unknown FOMM mode {mode!r}; choose one of {', '.join(MODES)}")
+    check_checkpoint(checkpoint)
+    require_torch("FOMM")
+    if mode == "exact":
+        return TorchBackend(checkpoint, config, threads)
+    return OnnxBackend(checkpoint, config, mode, onnx_dir, threads, log)
+
+
+__all__ = ["MODES", "DEFAULT_CHECKPOINT", "check_checkpoint", "onnx_cache_dir", "TorchBackend", "OnnxBackend", "make_backend"]

@@ -1,0 +1,239 @@
+"""Export FOMM to ONNX, split so that per-painting work runs once.
+
+Files written to ``out_dir`` (batch 1, static 256x256 shapes, opset 17 by default):
+
+- ``kp_detector.onnx``: image (1,3,256,256) -> kp_value (1,K,2), kp_jacobian (1,K,2,2)
+- ``source_encoder.onnx``: source (1,3,256,256) -> source_features (1,256,64,64), source_small (1,3,64,64)
+- ``motion_generator.onnx``: source_small, source_features, kp_driving_value, kp_driving_jacobian,
+  kp_source_value, kp_source_jacobian -> prediction (1,3,256,256) in [0,1], deformation (1,64,64,2)
+  grid in [-1,1], occlusion (1,1,64,64)
+- optionally ``motion_generator_int8.onnx``: static QDQ int8 quantisation (fast mode) and
+  ``motion_generator_fp16.onnx`` (float16 weights/compute, float32 I/O; for CUDA).
+
+Command line: ``python -m sfumato.fomm.onnx_export --checkpoint checkpoints/vox-cpk.pth.tar --out models/fomm``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import warnings
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional
+
+import numpy as np
+import torch
+from torch import nn
+
+from sfumato.fomm.model import FommModel
+
+KP_FILE = "kp_detector.onnx"
+ENCODER_FILE = "source_encoder.onnx"
+GENERATOR_FILE = "motion_generator.onnx"
+GENERATOR_INT8_FILE = "motion_generator_int8.onnx"
+GENERATOR_FP16_FILE = "motion_generator_fp16.onnx"
+GENERATOR_INPUTS = ["source_small", "source_features", "kp_driving_value", "kp_driving_jacobian",
+                    "kp_source_value", "kp_source_jacobian"]
+GENERATOR_OUTPUTS = ["prediction", "deformation", "occlusion"]
+
+
+class _SourceEncoder(nn.Module):
+    def __init__(self, model: FommModel) -> None:
+        super().__init__()
+        self.generator = model.generator
+
+    def forward(self, source: torch.Tensor):
+        return self.generator.encode_source(source)
+
+
+class _MotionGenerator(nn.Module):
+    def __init__(self, model: FommModel) -> None:
+        super().__init__()
+        self.generator = model.generator
+
+    def forward(self, source_small, source_features, kp_driving_value, kp_driving_jacobian,
+                kp_source_value, kp_source_jacobian):
+        pred, deformation, occlusion, _ = self.generator.decode(
+            source_features, source_small, kp_driving_value, kp_driving_jacobian, kp_source_value, kp_source_jacobian)
+        return pred, deformation, occlusion
+
+
+def _export(module: nn.Module, args: tuple, path: Path, input_names: List[str], output_names: List[str],
+            opset: int) -> None:
+    module.eval()
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # TracerWarnings on static shape checks, exporter deprecation notes
+        torch.onnx.export(module, args, str(path), input_names=input_names, output_names=output_names,
+                          opset_version=opset, do_constant_folding=True, dynamo=False)
+
+
+def example_inputs(model: FommModel, size: int = 256, seed: int = 0) -> Dict[str, torch.Tensor]:
+    """Deterministic example tensors for tracing (a smooth random image and its keypoints)."""
+    g = torch.Generator().manual_seed(seed)
+    image = torch.nn.functional.interpolate(torch.rand(1, 3, 16, 16, generator=g), size=(size, size),
+                                            mode="bilinear", align_corners=False)
+    with torch.no_grad():
+        value, jac = model.kp_detector(image)
+        feats, small = model.generator.encode_source(image)
+    return {"source": image, "source_small": small, "source_features": feats,
+            "kp_driving_value": value + 0.05, "kp_driving_jacobian": jac,
+            "kp_source_value": value, "kp_source_jacobian": jac}
+
+
+def export_onnx(model: FommModel, out_dir: str | Path, opset: int = 17, size: int = 256) -> Dict[str, Path]:
+    """Export the three fp32 graphs; returns {'kp_detector'|'source_encoder'|'motion_generator': path}."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    model = model.cpu().eval()
+    ex = example_inputs(model, size)
+    paths = {"kp_detector": out / KP_FILE, "source_encoder": out / ENCODER_FILE, "motion_generator": out / GENERATOR_FILE}
+    _export(model.kp_detector, (ex["source"],), paths["kp_detector"], ["image"], ["kp_value", "kp_jacobian"], opset)
+    _export(_SourceEncoder(model), (ex["source"],), paths["source_encoder"], ["source"],
+            ["source_features", "source_small"], opset)
+    _export(_MotionGenerator(model), tuple(ex[n] for n in GENERATOR_INPUTS), paths["motion_generator"],
+            GENERATOR_INPUTS, GENERATOR_OUTPUTS, opset)
+    return paths
+
+
+class _FeedReader:
+    """onnxruntime.quantization CalibrationDataReader over a list of feed dicts."""
+
+    def __init__(self, feeds: List[Dict[str, np.ndarray]]) -> None:
+        self._it = iter(feeds)
+
+    def get_next(self) -> Optional[Dict[str, np.ndarray]]:
+        return next(self._it, None)
+
+    def rewind(self) -> None:  # pragma: no cover - not used by the calibrators we call
+        pass
+
+
+def calibration_feeds(model: FommModel, source: np.ndarray, driving: Iterable[np.ndarray],
+                      relative: bool = True, adapt_scale: bool = True) -> List[Dict[str, np.ndarray]]:
+    """Motion-generator feeds for int8 calibration: a source (H,W,3) and driving frames in [0,1]."""
+    from sfumato.fomm.model import to_tensor
+    from sfumato.fomm.motion import normalize_kp
+
+    cache = model.prepare_source(source)
+    frames = [np.asarray(f, np.float32) for f in driving]
+    kp_d0 = model.detect(to_tensor(frames[0]))
+    feeds = []
+    for frame in frames:
+        value, jac, _ = normalize_kp(cache.keypoints, model.detect(to_tensor(frame)), kp_d0, relative, adapt_scale)
+        tensors = [cache.small, cache.features, value, jac, cache.kp_value, cache.kp_jacobian]
+        feeds.append({n: t.detach().cpu().numpy().astype(np.float32) for n, t in zip(GENERATOR_INPUTS, tensors)})
+    return feeds
+
+
+def quantize_generator_int8(fp32_path: str | Path, out_path: str | Path,
+                            feeds: List[Dict[str, np.ndarray]], per_channel: bool = True) -> Path:
+    """Static int8 QDQ quantisation (u8 activations, s8 weights) of the motion generator's convs.
+
+    Only Conv nodes are quantised (grid_sample, softmax and the keypoint maths stay float).
+    """
+    from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    fp32_path, out_path = Path(fp32_path), Path(out_path)
+    pre = out_path.with_name(out_path.stem + "_pre.onnx")
+    quant_pre_process(str(fp32_path), str(pre), skip_symbolic_shape=True)
+    try:
+        quantize_static(str(pre), str(out_path), _FeedReader(feeds), quant_format=QuantFormat.QDQ,
+                        activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, per_channel=per_channel,
+                        op_types_to_quantize=["Conv"], calibrate_method=CalibrationMethod.MinMax,
+                        extra_options={"ActivationSymmetric": False, "WeightSymmetric": True})
+    finally:
+        if pre.exists():
+            os.remove(pre)
+    return out_path
+
+
+def convert_generator_fp16(fp32_path: str | Path, out_path: str | Path) -> Path:
+    """float16 copy of the motion generator with float32 inputs/outputs (useful on CUDA only)."""
+    import onnx
+    from onnxruntime.transformers.float16 import convert_float_to_float16
+
+    model = convert_float_to_float16(onnx.load(str(fp32_path)), keep_io_types=True,
+                                     op_block_list=["GridSample", "Softmax", "Exp"])
+    _toposort(model.graph)  # the converter appends input casts at the end of the node list
+    onnx.save(model, str(out_path))
+    return Path(out_path)
+
+
+def _toposort(graph) -> None:
+    """Reorder graph.node topologically in place (stable; inputs: graph inputs/initializers/outputs)."""
+    ready = {i.name for i in graph.input} | {t.name for t in graph.initializer} | {""}
+    pending, ordered = list(graph.node), []
+    while pending:
+        rest = []
+        for node in pending:
+            if all(name in ready for name in node.input):
+                ordered.append(node)
+                ready.update(node.output)
+            else:
+                rest.append(node)
+        if len(rest) == len(pending):
+            raise RuntimeError("ONNX graph has a cycle or a dangling input")
+        pending = rest
+    graph.ClearField("node")
+    graph.node.extend(ordered)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    from sfumato.fomm.loader import DEFAULT_CHECKPOINT, load_fomm
+
+    ap = argparse.ArgumentParser(description="Export FOMM (vox-256) to ONNX")
+    ap.add_argument("--checkpoint", default=str(DEFAULT_CHECKPOINT))
+    ap.add_argument("--config", default=None, help="model_params YAML (default: bundled vox-256)")
+    ap.add_argument("--out", default="models/fomm")
+    ap.add_argument("--opset", type=int, default=17)
+    ap.add_argument("--int8", action="store_true", help="also write the int8 fast-mode generator")
+    ap.add_argument("--fp16", action="store_true", help="also write the fp16 generator (CUDA)")
+    ap.add_argument("--calib-source", default=None, help="image for int8 calibration (default: synthetic)")
+    args = ap.parse_args(argv)
+    model = load_fomm(args.checkpoint, args.config)
+    paths = export_onnx(model, args.out, args.opset)
+    if args.int8:
+        src, frames = calibration_images(args.calib_source)
+        feeds = calibration_feeds(model, src, frames)
+        paths["motion_generator_int8"] = quantize_generator_int8(paths["motion_generator"],
+                                                                 Path(args.out) / GENERATOR_INT8_FILE, feeds)
+    if args.fp16:
+        paths["motion_generator_fp16"] = convert_generator_fp16(paths["motion_generator"],
+                                                                Path(args.out) / GENERATOR_FP16_FILE)
+    for name, path in paths.items():
+        print(f"{name}: {path}")
+    return 0
+
+
+def calibration_images(path: Optional[str], n: int = 8) -> tuple:
+    """A source and n driving frames (shifted/zoomed copies) for calibration, float32 (256,256,3)."""
+    import cv2
+
+    if path:
+        img = cv2.imread(path, cv2.IMREAD_COLOR)
+        if img is None:
+            from sfumato.fomm.errors import FommError
+            raise FommError(f"FOMM export: cannot read calibration image {path}")
+        src = cv2.resize(cv2.cvtColor(img, cv2.COLOR_BGR2RGB), (256, 256), interpolation=cv2.INTER_AREA)
+        src = src.astype(np.float32) / 255.0
+    else:
+        rng = np.random.default_rng(0)
+        src = cv2.resize(rng.random((16, 16, 3)).astype(np.float32), (256, 256), interpolation=cv2.INTER_CUBIC)
+        src = np.clip(src, 0, 1)
+    frames = []
+    for i in range(n):
+        m = cv2.getRotationMatrix2D((128, 128), 4.0 * np.sin(i), 1.0 + 0.03 * np.cos(i))
+        m[:, 2] += (6 * np.sin(i * 1.3), 4 * np.cos(i * 0.7))
+        frames.append(cv2.warpAffine(src, m, (256, 256), borderMode=cv2.BORDER_REFLECT101))
+    return src, frames
+
+
+if __name__ == "__main__":  # pragma: no cover
+    from sfumato.errors import SfumatoError
+
+    try:
+        raise SystemExit(main())
+    except SfumatoError as err:
+        print(f"error: {err}", file=__import__("sys").stderr)
+        raise SystemExit(err.exit_code)

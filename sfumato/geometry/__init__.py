@@ -1,0 +1,1 @@
+"""Head-crop geometry and the blend of an animated head back into the painting."""

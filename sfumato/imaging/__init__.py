@@ -1,0 +1,1 @@
+"""Painting reading, resizing and the bundled sample images."""
