@@ -12,14 +12,20 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
+# piper-tts (offline speech) needs "onnxruntime"; onnxruntime-gpu provides the same module,
+# so piper-tts goes in without its dependency list (its one other dependency is in pyproject).
+PIPER := piper-tts==1.8.0
+
 # Base install: everything the landmark engine and the live loop need (no torch).
 $(VENV)/.installed-base: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m pip install -q --no-deps $(PIPER)
 	touch $@
 
 # Full install: + torch, onnx (FOMM engine, ONNX export) and pytest.
 $(VENV)/.installed-full: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[fomm,dev]'
+	$(BIN)/python -m pip install -q --no-deps $(PIPER)
 	touch $@ $(VENV)/.installed-base
 
 install: $(VENV)/.installed-base
@@ -39,6 +45,7 @@ bench: $(VENV)/.installed-full
 	$(BIN)/python benchmarks/bench_precompute.py
 	$(BIN)/python benchmarks/bench_live.py
 	$(BIN)/python benchmarks/bench_fomm.py
+	$(BIN)/python benchmarks/bench_speech.py
 
 clean:
 	rm -rf build out .pytest_cache

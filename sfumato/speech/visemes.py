@@ -3,8 +3,9 @@
 Each phoneme has a target mouth shape (open, round, spread) and, per parameter, a *dominance*
 (Cohen & Massaro's model of co-articulation): how strongly it pulls the mouth toward its target
 around its own time. The mouth at time t is the dominance-weighted mean of all targets, each
-dominance falling off as ``exp(-(|t - centre| / reach) ** 1.5)`` with ``reach`` half the
-phoneme's length plus an anticipation time. Lip closures (p, b, m) dominate the opening, so the
+dominance flat over the middle 60% of the phoneme and falling off outside it as
+``exp(-(distance / reach) ** 2)``, ``reach`` a fifth of the phoneme's length plus an
+anticipation time. Lip closures (p, b, m) dominate the opening, so the
 lips really meet; rounded sounds (w, oo) reach into their neighbours, as in speech.
 """
 
@@ -17,8 +18,8 @@ from sfumato.speech.tts import Phone
 # symbol: (open, round, spread, dominance of the opening)
 _TABLE: dict[str, tuple[float, float, float, float]] = {
     # closures and near-closures
-    "p": (0.0, 0.1, 0.0, 6.0), "b": (0.0, 0.1, 0.0, 6.0), "m": (0.0, 0.1, 0.0, 6.0),
-    "f": (0.06, 0.0, 0.2, 3.0), "v": (0.06, 0.0, 0.2, 3.0),
+    "p": (0.0, 0.1, 0.0, 4.0), "b": (0.0, 0.1, 0.0, 4.0), "m": (0.0, 0.1, 0.0, 4.0),
+    "f": (0.06, 0.0, 0.2, 2.5), "v": (0.06, 0.0, 0.2, 2.5),
     # other consonants
     "θ": (0.15, 0.0, 0.2, 1.2), "ð": (0.15, 0.0, 0.2, 1.2),
     "t": (0.18, 0.0, 0.25, 1.0), "d": (0.18, 0.0, 0.25, 1.0), "n": (0.18, 0.0, 0.2, 1.0),
@@ -39,8 +40,8 @@ _SILENCE = (0.0, 0.0, 0.0, 0.9)
 _NEUTRAL = (0.3, 0.0, 0.0, 0.1)  # stress and length marks, unknown letters: let neighbours decide
 _ROUND_DOMINANCE = {"w": 3.0, "u": 2.0, "o": 1.6, "ʊ": 1.6, "ʃ": 1.5, "ʒ": 1.5, "ɔ": 1.4}
 
-ANTICIPATION_S = 0.04
-"""Co-articulation reach beyond a phoneme's half length, seconds."""
+ANTICIPATION_S = 0.035
+"""Co-articulation reach beyond a phoneme's own span, seconds."""
 
 
 def viseme(symbol: str) -> tuple[float, float, float, float]:
@@ -68,19 +69,19 @@ def mouth_track(phones: list[Phone], fps: float, n_frames: int) -> np.ndarray:
         return out
     t = np.arange(n_frames) / float(fps)
     centres = np.array([(p.start + p.end) / 2.0 for p in phones])
-    reach = np.array([max(p.end - p.start, 0.0) / 2.0 + ANTICIPATION_S for p in phones])
+    length = np.array([max(p.end - p.start, 0.0) for p in phones])
+    plateau = 0.3 * length
+    reach = 0.2 * length + ANTICIPATION_S
     targets = np.array([viseme(p.symbol)[:3] for p in phones], np.float64)
     dom = np.ones((len(phones), 3))
     dom[:, 0] = [viseme(p.symbol)[3] for p in phones]
     dom[:, 1] = [_ROUND_DOMINANCE.get(p.symbol, 0.7) for p in phones]
     dom[:, 2] = 0.8
-    for i, p in enumerate(phones):
-        if viseme(p.symbol) is _SILENCE and p.end - p.start > 0.15:
-            dom[i] *= 2.0  # long pauses close the mouth
     # frames x phones weights, computed in blocks to bound memory
     for a in range(0, n_frames, 512):
         tt = t[a : a + 512, None]
-        fall = np.exp(-((np.abs(tt - centres[None]) / reach[None]) ** 1.5))  # (F, P)
+        dist = np.maximum(np.abs(tt - centres[None]) - plateau[None], 0.0)
+        fall = np.exp(-((dist / reach[None]) ** 2)) + 1e-12  # (F, P)
         for k in range(3):
             wk = fall * dom[None, :, k]
             out[a : a + 512, k] = (wk @ targets[:, k]) / np.maximum(wk.sum(1), 1e-9)
