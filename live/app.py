@@ -40,6 +40,10 @@ def build_loop(cfg: LiveConfig, log=stderr_log) -> LiveLoop:
             from live.drive_app import make_driver
 
             loop.driver = make_driver(cfg, master, log)
+        if cfg.speech.enabled and not cfg.speech.mute:
+            from live.speaker import make_speaker
+
+            loop.speaker = make_speaker(cfg.speech, master.painting, master.crop, log)
         return loop
     except BaseException:
         display.close()
@@ -58,5 +62,7 @@ def run_app(cfg: LiveConfig) -> list[str]:
                 loop.driver.start()
             loop.run(cfg.output.duration_s)
     finally:
+        if loop.speaker is not None:
+            loop.speaker.stop()
         written = loop.close()
     return written

@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     a("--checkpoint", metavar="PTH", help="FOMM vox-256 checkpoint for --drive (default checkpoints/vox-cpk.pth.tar)")
     a("--fomm-config", metavar="YAML", help="FOMM model_params YAML for --drive (default: bundled vox-256)")
     a("--fomm-mode", choices=("exact", "fast"), help="--drive model: exact (PyTorch) or fast (ONNX Runtime int8)")
+    a("--speech", action="store_true", default=None, help="greet each new viewer with a spoken line ([speech] in the config)")
+    a("--mute", action="store_true", default=None, help="no speech at all")
     return p
 
 
@@ -75,7 +77,7 @@ def make_config(args: argparse.Namespace):
         "output.record": args.record, "output.record_camera": args.record_camera, "output.trace": args.trace,
         "output.duration_s": args.duration, "output.lockstep": args.lockstep, "camera.seed": args.seed,
         "drive.enabled": args.drive, "drive.checkpoint": args.checkpoint, "drive.model_config": args.fomm_config,
-        "drive.mode": args.fomm_mode,
+        "drive.mode": args.fomm_mode, "speech.enabled": args.speech, "speech.mute": args.mute,
     }
     for key, value in flags.items():
         if value is not None:

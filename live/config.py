@@ -104,6 +104,24 @@ class DriveConfig:
     threads: int = 0              # model threads (0 = all cores)
 
 
+DEFAULT_LINES = (
+    "Hello. I have been waiting for you.",
+    "Welcome. Come a little closer, and I will tell you a secret.",
+    "Good day. Do you like my smile?",
+)
+
+
+@dataclass
+class SpeechConfig:
+    enabled: bool = False         # greet each new viewer with one of the lines (spoken offline, prepared at start-up)
+    lines: list = field(default_factory=lambda: list(DEFAULT_LINES))  # what the portrait says, in turn
+    wav_folder: str = ""          # a folder of recordings (any format ffmpeg reads) to say instead of the lines
+    max_chars: int = 300          # longest line accepted
+    mute: bool = False            # --mute: no speech at all
+    volume: float = 1.0           # 0..1
+    min_gap_s: float = 10.0       # no new greeting within this many seconds after the last one ended
+
+
 @dataclass
 class LiveConfig:
     bank: str = "frames/astronaut"
@@ -115,6 +133,7 @@ class LiveConfig:
     display: DisplayConfig = field(default_factory=DisplayConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     drive: DriveConfig = field(default_factory=DriveConfig)
+    speech: SpeechConfig = field(default_factory=SpeechConfig)
 
 
 def _coerce(value: Any, default: Any, where: str, path: str) -> Any:
@@ -128,6 +147,9 @@ def _coerce(value: Any, default: Any, where: str, path: str) -> Any:
     elif isinstance(default, str):
         ok = isinstance(value, (str, int)) and not isinstance(value, bool)
         value = str(value)
+    elif isinstance(default, list):
+        ok = isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value)
+        value = list(value) if ok else value
     elif isinstance(default, tuple):
         ok = isinstance(value, (list, tuple)) and len(value) == len(default)
         if ok:

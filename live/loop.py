@@ -75,6 +75,8 @@ class LiveLoop:
         self._fps_window: collections.deque = collections.deque(maxlen=60)
         self.driver: DriveWorker | None = None   # --drive: live FOMM patches replace the bank's frames
         self._driven_seq = -1
+        self.speaker = None    # [speech]: a live.speaker.Speaker that draws the talking mouth
+        self._talking = False
         self._rescale()
 
     # --- drawing ---------------------------------------------------------------------------
@@ -84,6 +86,8 @@ class LiveLoop:
         self._last_weights: list[tuple[int, float]] | None = None
         self._full_redraw = True
         self._shown_index = self.chaser.index
+        if getattr(self, "speaker", None) is not None:
+            self.speaker.rig = None   # re-measured on the next patch at the new screen size
 
     def render(self, t: float, dt: float) -> None:
         """Draw the display frame for time ``t`` and flip (only the changed rectangle when possible)."""
@@ -107,10 +111,16 @@ class LiveLoop:
                 self.display.blit_array(patch, rect[:2])
                 rects.append(rect)
                 self._driven_seq = driven.seq
-        elif full or weights != self._last_weights:
-            self.display.blit_array(self.screen_bank.compose(weights), rect[:2])
-            rects.append(rect)
-            self._last_weights = weights
+        else:
+            mouth = self.speaker.mouth(t) if self.speaker is not None else None
+            if full or weights != self._last_weights or mouth is not None or self._talking:
+                patch = self.screen_bank.compose(weights)
+                if mouth is not None:
+                    patch = self.speaker.render(patch, mouth)
+                self.display.blit_array(patch, rect[:2])
+                rects.append(rect)
+                self._last_weights = weights
+            self._talking = mouth is not None
         if self.hud_on:
             self._update_info()
             rects.append(self.hud.draw_text(screen, self._info))
@@ -155,6 +165,8 @@ class LiveLoop:
         if self.camera_recorder is not None:
             self.camera_recorder.add(frame.image[:, :, ::-1], t)
         rec = self.controller.on_frame(frame, t)
+        if self.speaker is not None:
+            self.speaker.update(self.controller.state, t)
         self.stats.track_ms.append(self.controller.track_ms)
         if self.driver is not None:
             chosen = self.controller.chosen
