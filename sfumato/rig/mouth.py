@@ -65,8 +65,8 @@ class MouthParams:
         grid_step: the fields are evaluated every ``grid_step`` pixels and interpolated.
     """
 
-    jaw_drop: float = 0.4
-    lip_lift: float = 0.12
+    jaw_drop: float = 0.45
+    lip_lift: float = 0.2
     round_pull: float = 0.16
     round_gap: float = 0.10
     spread_push: float = 0.10

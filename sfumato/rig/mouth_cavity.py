@@ -51,14 +51,14 @@ def mouth_palette(image: np.ndarray, landmarks: np.ndarray) -> Palette:
         px = image.reshape(-1, 3).astype(np.float64)
     luma = _luma(px)
     lip = np.median(px, axis=0)
-    darkest = px[luma <= np.percentile(luma, 8)]
-    dark = darkest.mean(0) * 0.4
+    shadow = px[luma <= np.percentile(luma, 8)].mean(0)  # the painted line between the lips
+    dark = shadow * 0.3
     face = _polygon_mask(shape, lm[list(T.JAW_LINE) + list(T.CHEEKS)][np.argsort(_angles(lm, list(T.JAW_LINE) + list(T.CHEEKS)))])
     fpx = image[face].astype(np.float64) if face.sum() > 50 else px
     light = fpx[_luma(fpx) >= np.percentile(_luma(fpx), 92)].mean(0)
     light = 0.6 * light + 0.4 * _luma(light[None])[0]  # muted, ivory rather than white
-    teeth = dark + 0.5 * (light - dark)
-    tongue = dark + 0.5 * (lip - dark) * np.array([1.1, 0.85, 0.85])
+    teeth = shadow + 0.55 * (light - shadow)
+    tongue = shadow + 0.45 * (lip - shadow) * np.array([1.1, 0.85, 0.85])
     as_t = lambda c: tuple(float(x) for x in np.clip(c, 0, 255))  # noqa: E731
     return Palette(dark=as_t(dark), teeth=as_t(teeth), tongue=as_t(tongue))
 
@@ -83,7 +83,7 @@ def cavity_colour(t: np.ndarray, un: np.ndarray, height: np.ndarray, palette: Pa
     """
     dark, teeth, tongue = (np.asarray(c, np.float32) for c in (palette.dark, palette.teeth, palette.tongue))
     across = np.sqrt(np.clip(1.0 - un**2, 0.0, 1.0))
-    tall = np.clip((height - 0.06) / 0.14, 0.0, 1.0)
+    tall = np.clip((height - 0.15) / 0.2, 0.0, 1.0)  # teeth and tongue only in a wide-open mouth
     tooth = np.clip((0.32 - t) / 0.14, 0.0, 1.0) * across * tall
     tongue_w = np.clip((t - 0.55) / 0.3, 0.0, 1.0) * np.clip(1.0 - (un / 0.75) ** 2, 0.0, 1.0) * tall
     shade = (0.8 + 0.2 * np.abs(un))[..., None]  # deeper in the middle

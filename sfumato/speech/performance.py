@@ -38,6 +38,8 @@ class MotionParams:
         sway_deg: slow head sway amplitude.
         brow_threshold: syllables louder than this (0-1 peak height) raise the brows.
         glance_every: (min, max) seconds between glances away; glance_deg: how far.
+        mouth_lead_s: the mouth shapes lead the sound by this much (lips move before the
+            sound they shape comes out; it also offsets the display's small delay).
         seed: random seed.
     """
 
@@ -49,6 +51,7 @@ class MotionParams:
     brow_threshold: float = 0.8
     glance_every: tuple[float, float] = (3.0, 7.0)
     glance_deg: float = 12.0
+    mouth_lead_s: float = 0.02
     seed: int = 0
 
 
@@ -130,11 +133,15 @@ def make_performance(audio: Audio, fps: float, phones: list[Phone] | None = None
     n = max(1, int(round(audio.duration * fps)))
     t = np.arange(n) / float(fps)
     loud = loudness(audio, fps, n)
+    lead = int(round(p.mouth_lead_s * fps))
     if phones:
-        mouth = mouth_track(phones, fps, n)
-        mouth[:, 0] = np.clip(mouth[:, 0] * (0.6 + 0.9 * uniform_filter1d(loud, 3)), 0.0, 1.0)
+        shifted = [Phone(ph.symbol, ph.start - p.mouth_lead_s, ph.end - p.mouth_lead_s) for ph in phones]
+        mouth = mouth_track(shifted, fps, n)
+        gain = 0.6 + 0.9 * np.roll(uniform_filter1d(loud, 3), -lead)
+        mouth[:, 0] = np.clip(mouth[:, 0] * gain, 0.0, 1.0) ** 0.8
     else:
-        mouth = audio_mouth_track(audio, fps, n)
+        mouth = np.roll(audio_mouth_track(audio, fps, n), -lead, axis=0)
+        mouth[len(mouth) - lead :] = 0.0
     # stressed syllables: peaks of the loudness
     smooth = uniform_filter1d(loud, 5)
     peaks, props = find_peaks(smooth, height=0.45, prominence=0.15, distance=max(1, int(0.25 * fps)))
