@@ -1,7 +1,7 @@
-"""Wiring for ``python -m live --drive``: checks, FOMM backends (exact / fast) and the painting side.
+"""Wiring for ``python -m live --drive``: checks, FOMM backends and the painting side.
 
-The FOMM backends (checkpoint check, PyTorch exact mode, ONNX Runtime int8 fast mode with its
-export cache) are the offline engine's, from :mod:`sfumato.fomm.backends`.
+The FOMM backends (checkpoint check, modes of :mod:`sfumato.fomm.modes`, the ONNX export
+cache) are the offline engine's, from :mod:`sfumato.fomm.backends`.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from live.drive import DriveSource, DriveWorker
 from sfumato.errors import SfumatoError
 from sfumato.fomm.backends import check_checkpoint, require_torch
 from sfumato.fomm.backends import make_backend as fomm_backend
+from sfumato.fomm.modes import MODES
 from sfumato.imaging.resize import pad_square_crop, resize_to
 
-MODES = ("exact", "fast")
 SIDE_ALPHA = 512   # resolution the blend mask is computed at before resizing to the head crop
 
 
@@ -38,8 +38,7 @@ def make_backend(cfg: DriveConfig, log: Callable[[str], None] = print):
     """The backend ``cfg.mode`` asks for (checks first)."""
     check_drive(cfg)
     ckpt, mcfg = Path(cfg.checkpoint), (Path(cfg.model_config) if cfg.model_config else None)
-    # live "fast" is the int8 generator on ONNX Runtime (CUDA provider when present)
-    return fomm_backend(ckpt, mcfg, "exact" if cfg.mode == "exact" else "int8",
+    return fomm_backend(ckpt, mcfg, cfg.mode,
                         Path(cfg.onnx_dir) if cfg.onnx_dir else None, cfg.threads or (os.cpu_count() or 1), log)
 
 

@@ -27,6 +27,7 @@ from PIL import Image
 from sfumato.errors import BankError
 from sfumato.imaging.resize import paste
 from sfumato.imaging.painting import sha256_file
+from sfumato.pose import Pose
 
 FORMAT = "sfumato-bank"
 VERSION = 1
@@ -39,12 +40,17 @@ def frame_name(i: int) -> str:
     return f"frame_{i:03d}.png"
 
 
-def write_png(path: Path, rgb: np.ndarray) -> str:
-    """Write (H, W, 3) uint8 RGB as PNG (fast compression); return its sha256."""
+def encode_png(rgb: np.ndarray) -> bytes:
+    """(H, W, 3) uint8 RGB -> PNG bytes (fast compression)."""
     ok, buf = cv2.imencode(".png", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), _PNG_FAST)
     if not ok:
-        raise OSError(f"could not encode {path}")
-    buf.tofile(path)
+        raise OSError(f"could not encode a {rgb.shape} image as PNG")
+    return buf.tobytes()
+
+
+def write_png(path: Path, rgb: np.ndarray) -> str:
+    """Write (H, W, 3) uint8 RGB as PNG (fast compression); return its sha256."""
+    Path(path).write_bytes(encode_png(rgb))
     return sha256_file(path)
 
 
@@ -54,16 +60,6 @@ def read_png(path: Path) -> np.ndarray:
     if img is None:
         raise BankError(f"{path}: unreadable image; rebuild the bank with --force.")
     return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
-
-
-@dataclass
-class FrameLabel:
-    """One frame's pose in degrees (positive yaw: toward image +x; positive pitch: up)."""
-
-    gaze_yaw: float
-    gaze_pitch: float
-    head_yaw: float = 0.0
-    head_pitch: float = 0.0
 
 
 @dataclass
@@ -77,6 +73,7 @@ class BankWriter:
     folder: Path
     frames: list[dict[str, Any]] = field(default_factory=list)
     painting_info: dict[str, Any] = field(default_factory=dict)
+    artifacts: dict[str, str] = field(default_factory=dict)
 
     def write_painting(self, painting: np.ndarray, source: Path | None, source_sha256: str | None) -> None:
         h, w = painting.shape[:2]
@@ -89,10 +86,17 @@ class BankWriter:
             "stored_sha256": digest,
         }
 
-    def add_frame(self, patch: np.ndarray, label: FrameLabel) -> None:
+    def add_frame(self, patch: np.ndarray, label: Pose) -> None:
         name = frame_name(len(self.frames))
         digest = write_png(self.folder / name, patch)
         self.frames.append({"file": name, "sha256": digest, **{k: round(float(v), 4) for k, v in vars(label).items()}})
+
+    def add_artifact(self, name: str, data: bytes) -> None:
+        """Store an engine's extra file (a plain file name) and list its sha256 in the manifest."""
+        if name != Path(name).name or name in (MANIFEST, PAINTING) or name.startswith("frame_"):
+            raise ValueError(f"engine artifact {name!r}: needs a plain file name of its own")
+        (self.folder / name).write_bytes(data)
+        self.artifacts[name] = sha256_file(self.folder / name)
 
     def finish(self, crop: tuple[int, int, int, int], grid: tuple[int, int], meta: dict[str, Any]) -> dict[str, Any]:
         """Write manifest.json; return it. ``meta`` adds engine, blend, face, previews, ..."""
@@ -103,6 +107,7 @@ class BankWriter:
             "crop": [int(v) for v in crop],
             "grid": [int(grid[0]), int(grid[1])],
             **meta,
+            **({"artifacts": dict(self.artifacts)} if self.artifacts else {}),
             "frames": self.frames,
         }
         _validate_manifest(manifest, self.folder / MANIFEST)
@@ -115,7 +120,7 @@ def write_bank(
     painting: np.ndarray,
     crop: tuple[int, int, int, int],
     patches: list[np.ndarray],
-    labels: list[FrameLabel] | np.ndarray,
+    labels: list[Pose] | np.ndarray,
     grid: tuple[int, int] | None = None,
     meta: dict[str, Any] | None = None,
 ) -> Path:
@@ -124,14 +129,14 @@ def write_bank(
     Args:
         painting: (H, W, 3) uint8 RGB.
         crop: (x, y, w, h); each patch is (h, w, 3) uint8 RGB.
-        labels: FrameLabels, or an (N, 2) / (N, 4) array of yaw, pitch[, head yaw, head pitch].
+        labels: Poses, or an (N, 2) / (N, 4) array of yaw, pitch[, head yaw, head pitch].
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     writer = BankWriter(folder)
     writer.write_painting(painting, None, None)
     for patch, lab in zip(patches, labels):
-        writer.add_frame(patch, lab if isinstance(lab, FrameLabel) else FrameLabel(*map(float, lab)))
+        writer.add_frame(patch, lab if isinstance(lab, Pose) else Pose(*map(float, lab)))
     writer.finish(crop, grid or (1, len(patches)), {"engine": {"name": "external", "params": {}}, **(meta or {})})
     return folder
 
@@ -248,4 +253,8 @@ def load_bank(path: str | Path, verify: bool = True) -> Bank:
     _, _, w, h = manifest["crop"]
     for f in manifest["frames"]:
         _check_image(folder / f["file"], (w, h), f.get("sha256"), verify)
+    for name, sha in (manifest.get("artifacts") or {}).items():
+        _need((folder / name).is_file(), folder / name, "engine artifact missing")
+        if verify:
+            _need(sha256_file(folder / name) == sha, folder / name, "contents changed since the bank was built (sha256 mismatch)")
     return Bank(folder, manifest)
