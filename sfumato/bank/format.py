@@ -180,7 +180,6 @@ class Bank:
         frames = manifest["frames"]
         self.labels = np.array([[f["gaze_yaw"], f["gaze_pitch"]] for f in frames], dtype=np.float32)
         """(N, 2) float32 gaze yaw, pitch per frame, degrees."""
-        self.head_labels = np.array([[f.get("head_yaw", 0.0), f.get("head_pitch", 0.0)] for f in frames], dtype=np.float32)
         self.crop: tuple[int, int, int, int] = tuple(manifest["crop"])  # type: ignore[assignment]
         self.grid: tuple[int, int] = tuple(manifest["grid"])  # type: ignore[assignment]
         self.painting_size: tuple[int, int] = tuple(manifest["painting"]["size"])  # type: ignore[assignment]

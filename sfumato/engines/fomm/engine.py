@@ -29,6 +29,7 @@ from sfumato.bank.format import encode_png
 from sfumato.engines.fomm.driving import COLUMNS, DrivingClip, DrivingOptions, load_driving, select_frames
 from sfumato.engines.base import Engine, HeadCrop, Pose, SweepSpec
 from sfumato.errors import SfumatoError
+from sfumato.face.topology import IRIS_CENTRES, N_MESH
 from sfumato.fomm.backends import OnnxBackend, TorchBackend, check_checkpoint, make_backend, onnx_cache_dir, require_torch
 from sfumato.fomm.modes import DEFAULT_CHECKPOINT, MODES
 from sfumato.imaging.resize import resize_to
@@ -126,7 +127,7 @@ class FommEngine(Engine):
 
     def _crop_margin(self) -> float:
         """The head crop's margin per side (fraction of the face size), from its landmarks."""
-        lm = self._crop.landmarks[:468, :2]
+        lm = self._crop.landmarks[:N_MESH, :2]
         extent = float(max(np.ptp(lm[:, 0]), np.ptp(lm[:, 1])))
         return max(0.1, (self._crop.size / max(extent, 1.0) - 1.0) / 2.0)
 
@@ -241,11 +242,12 @@ def comparison_panels(images: tuple[np.ndarray, ...], landmarks: np.ndarray) -> 
     """
     s = images[0].shape[0]
     lm = np.asarray(landmarks, np.float64)
-    x0, y0 = lm[:468, :2].min(0)
-    x1, y1 = lm[:468, :2].max(0)
+    x0, y0 = lm[:N_MESH, :2].min(0)
+    x1, y1 = lm[:N_MESH, :2].max(0)
     face = _square(int((x0 + x1) / 2), int((y0 + y1) / 2), int(max(x1 - x0, y1 - y0) * 1.15), s)
-    eyes = (lm[468, :2] + lm[473, :2]) / 2
-    eye_side = max(32, min(PANEL, int(np.linalg.norm(lm[468, :2] - lm[473, :2]) * 1.6)))
+    right, left = lm[IRIS_CENTRES[0], :2], lm[IRIS_CENTRES[1], :2]
+    eyes = (right + left) / 2
+    eye_side = max(32, min(PANEL, int(np.linalg.norm(right - left) * 1.6)))
     detail = _square(int(eyes[0]), int(eyes[1]), eye_side, s)
     return [np.concatenate([resize_to(img[face], PANEL, PANEL),
                             cv2.resize(img[detail], (PANEL, PANEL), interpolation=cv2.INTER_NEAREST)], axis=1)
