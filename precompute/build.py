@@ -125,7 +125,8 @@ def build_bank(cfg: BuildConfig) -> Path:
         if len(poses) != cfg.sweep.rows * cfg.sweep.cols:
             raise SfumatoError(f"engine {cfg.engine} planned {len(poses)} frames, expected {cfg.sweep.rows * cfg.sweep.cols}")
         rows_sl, cols_sl = box.square_slice()
-        alpha = alpha_mask(cfg.blend, box.side, face_outline(face.landmarks - [box.x, box.y, 0]))[rows_sl, cols_sl]
+        outline = face_outline(face.landmarks - [box.x, box.y, 0])
+        alpha = alpha_mask(cfg.blend, box.side, outline)[rows_sl, cols_sl]
         thumbs, previews = [], []
         bar = tqdm(range(len(poses)), desc=f"rendering {out.name}", unit="frame", disable=not cfg.progress, leave=False)
         for i in bar:
@@ -155,6 +156,7 @@ def build_bank(cfg: BuildConfig) -> Path:
             "blend": cfg.blend.to_dict(),
             "face": {"index": cfg.face, "count": n_faces, "box": [round(v, 2) for v in face.box], "score": round(face.score, 4)},
             "square_box": [box.x, box.y, box.side],
+            "face_outline": [[round(float(x), 2), round(float(y), 2)] for x, y in outline],
             "margin": cfg.margin,
             "previews": {"contact_sheet": CONTACT_SHEET, "preview": PREVIEW},
             "build_seconds": round(time.perf_counter() - t0, 3),

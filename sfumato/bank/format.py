@@ -25,6 +25,7 @@ import numpy as np
 from PIL import Image
 
 from sfumato.errors import BankError
+from sfumato.geometry.blend import BlendParams
 from sfumato.imaging.resize import paste
 from sfumato.imaging.painting import sha256_file
 from sfumato.pose import Pose
@@ -169,6 +170,14 @@ def _validate_manifest(m: Any, where: Path) -> None:
         )
         _need(ok, where, f"frame {i} needs file, gaze_yaw and gaze_pitch")
     _need(isinstance(m.get("engine"), dict) and "name" in m["engine"], where, "engine entry missing")
+    sq = m.get("square_box")
+    _need(sq is None or (isinstance(sq, list) and len(sq) == 3 and all(isinstance(v, int) for v in sq) and sq[2] > 0),
+          where, "square_box must be [x, y, side] integers")
+    outline = m.get("face_outline")
+    _need(outline is None or (isinstance(outline, list) and len(outline) >= 5
+                              and all(isinstance(p, list) and len(p) == 2 for p in outline)),
+          where, "face_outline must be a list of at least 5 [x, y] points")
+    _need(m.get("blend") is None or isinstance(m["blend"], dict), where, "blend must be an object")
 
 
 class Bank:
@@ -180,6 +189,19 @@ class Bank:
         frames = manifest["frames"]
         self.labels = np.array([[f["gaze_yaw"], f["gaze_pitch"]] for f in frames], dtype=np.float32)
         """(N, 2) float32 gaze yaw, pitch per frame, degrees."""
+        self.poses = [Pose(f["gaze_yaw"], f["gaze_pitch"], f.get("head_yaw", 0.0), f.get("head_pitch", 0.0))
+                      for f in frames]
+        """Each frame's :class:`Pose` (gaze and head angles, degrees), row-major."""
+        sq = manifest.get("square_box")
+        self.square_box: tuple[int, int, int] | None = tuple(sq) if sq else None  # type: ignore[assignment]
+        """(x, y, side) of the head square the engine animated, painting pixels (may pass the
+        painting's edge); None for banks written without one (the crop is then the head region)."""
+        bp = manifest.get("blend") or {}
+        self.blend = BlendParams(**{k: v for k, v in bp.items() if k in BlendParams.__dataclass_fields__})
+        """How the frames were blended (shape and its parameters)."""
+        outline = manifest.get("face_outline")
+        self.face_outline: np.ndarray | None = None if outline is None else np.asarray(outline, np.float32)
+        """(K, 2) float32 face-outline points in head-square pixels (the ellipse mask's input), or None."""
         self.crop: tuple[int, int, int, int] = tuple(manifest["crop"])  # type: ignore[assignment]
         self.grid: tuple[int, int] = tuple(manifest["grid"])  # type: ignore[assignment]
         self.painting_size: tuple[int, int] = tuple(manifest["painting"]["size"])  # type: ignore[assignment]
@@ -187,6 +209,29 @@ class Bank:
 
     def __len__(self) -> int:
         return len(self.labels)
+
+    @property
+    def head_box(self) -> tuple[int, int, int, int]:
+        """(x, y, w, h) of the head region: the square box if the bank has one, else the crop."""
+        if self.square_box is not None:
+            x, y, side = self.square_box
+            return x, y, side, side
+        return self.crop
+
+    def head_alpha(self, side: int) -> np.ndarray:
+        """The bank's own blend mask over its head region, computed at ``side`` px.
+
+        Returns:
+            (side, side) float32 in [0, 1] (resize it to the head region's size on screen).
+        Raises:
+            BankError: an ellipse bank without its face outline (built before it was stored).
+        """
+        from sfumato.geometry.blend import alpha_mask
+
+        if self.blend.shape == "ellipse":
+            _need(self.face_outline is not None, self.folder / MANIFEST, "an ellipse-blended bank needs face_outline")
+            return alpha_mask(self.blend, side, self.face_outline * (side / self.head_box[2]))
+        return alpha_mask(self.blend, side)
 
     def __repr__(self) -> str:
         return f"Bank({self.folder}, {len(self)} frames, grid {self.grid}, crop {self.crop})"
