@@ -51,7 +51,7 @@ class BuildConfig:
     painting: Path
     out: Path
     sweep: SweepSpec = field(default_factory=SweepSpec)
-    engine: str = "landmark"
+    engine: str = "rig"
     engine_options: dict[str, Any] = field(default_factory=dict)
     face: int = 0
     margin: float = 0.6
@@ -146,7 +146,10 @@ def build_bank(cfg: BuildConfig) -> Path:
         write_png(tmp / CONTACT_SHEET, contact_sheet(thumbs, labels, grid))
         write_mp4(tmp / PREVIEW, (previews[i] for i in sweep_order(grid)))
         extra = getattr(engine, "extra_outputs", None)
-        extra_files = extra(tmp) if callable(extra) else None
+        extra_files = dict(extra(tmp)) if callable(extra) else {}
+        for name, data in getattr(engine, "artifacts", dict)().items():
+            (tmp / name).write_bytes(data)
+            extra_files[name.rsplit(".", 1)[0]] = name
         meta = {
             "sfumato_version": __version__,
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -156,7 +159,7 @@ def build_bank(cfg: BuildConfig) -> Path:
             "face": {"index": cfg.face, "count": n_faces, "box": [round(v, 2) for v in face.box], "score": round(face.score, 4)},
             "square_box": [box.x, box.y, box.side],
             "margin": cfg.margin,
-            "previews": {"contact_sheet": CONTACT_SHEET, "preview": PREVIEW, **(extra_files or {})},
+            "previews": {"contact_sheet": CONTACT_SHEET, "preview": PREVIEW, **extra_files},
             "build_seconds": round(time.perf_counter() - t0, 3),
         }
         writer.finish(box.clipped, grid, meta)

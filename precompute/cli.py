@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from sfumato.geometry.blend import BlendParams
-from sfumato.engines import ENGINES, SweepSpec
+from sfumato.engines import DEFAULT_ENGINE, ENGINES, SweepSpec
 from sfumato.errors import SfumatoError
 
 
@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pitch-range", type=float, default=d.pitch_range, metavar="DEG", help="gaze pitch sweeps +DEG..-DEG with --rows > 1 (default %(default)s)")
     p.add_argument("--head-yaw", type=float, default=d.head_yaw, metavar="DEG", help="head turn at the ends of the sweep (default %(default)s)")
     p.add_argument("--head-pitch", type=float, default=d.head_pitch, metavar="DEG", help="head tilt at the ends of the pitch sweep (default %(default)s)")
-    p.add_argument("--engine", choices=ENGINES, default="landmark", help="animation engine (default %(default)s: no model weights needed)")
+    p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE, help="animation engine (default %(default)s: no model weights needed; landmark is its old name)")
     p.add_argument("--face", type=int, default=0, metavar="N", help="which face, 0 = largest (default %(default)s)")
     p.add_argument("--margin", type=float, default=0.6, help="crop margin per side, fraction of the face size (default %(default)s)")
     p.add_argument("--blend", choices=("square", "ellipse"), default="square", help="alpha mask shape (default %(default)s)")
