@@ -7,7 +7,6 @@ the end, so a failure or Ctrl-C leaves nothing half-written.
 from __future__ import annotations
 
 import shutil
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -26,6 +25,8 @@ from sfumato.errors import NoFaceError, SfumatoError
 from sfumato.face.detect import MIN_FACE_PX, face_outline, find_faces
 from sfumato.imaging.resize import resize_max_side
 from sfumato.imaging.painting import load_painting, sha256_file
+from precompute.destination import BuildLock, check_destination, make_temp, remove_stale, replace_with
+from precompute.limits import check_build
 from precompute.previews import PreviewFrames, contact_sheet, sweep_order, write_mp4
 
 CONTACT_SHEET = "contact_sheet.png"
@@ -60,14 +61,6 @@ class BuildConfig:
     progress: bool = True
 
 
-def _check_destination(out: Path, force: bool) -> None:
-    if out.exists() and not force:
-        raise SfumatoError(f"{out}: a bank already exists there; pass --force to replace it or --out another folder.")
-    if out.exists() and not out.is_dir():
-        raise SfumatoError(f"{out}: exists and is not a folder; choose another --out.")
-    out.parent.mkdir(parents=True, exist_ok=True)
-
-
 def _choose_face(painting: np.ndarray, cfg: BuildConfig):
     faces = find_faces(painting)
     if not faces:
@@ -83,22 +76,23 @@ def _choose_face(painting: np.ndarray, cfg: BuildConfig):
     return face, len(faces)
 
 
-def _replace(tmp: Path, out: Path) -> None:
-    """Move the finished temp folder to ``out``, replacing an old bank only now."""
-    trash = None
-    if out.exists():
-        trash = out.with_name(f".{out.name}.old-{int(time.time() * 1000)}")
-        out.rename(trash)
-    tmp.rename(out)
-    if trash is not None:
-        shutil.rmtree(trash, ignore_errors=True)
-
-
 def build_bank(cfg: BuildConfig) -> Path:
-    """Build the bank that ``cfg`` describes; return its folder."""
-    t0 = time.perf_counter()
+    """Build the bank that ``cfg`` describes; return its folder.
+
+    Holds the destination's build lock throughout; removes temp folders left by killed
+    builds; writes into a temp folder renamed into place at the end.
+    """
+    check_build(cfg)
     out = Path(cfg.out)
-    _check_destination(out, cfg.force)
+    check_destination(out, cfg.force)
+    with BuildLock(out):
+        check_destination(out, cfg.force)   # again: a concurrent build may have just finished
+        remove_stale(out)
+        return _build_locked(cfg, out)
+
+
+def _build_locked(cfg: BuildConfig, out: Path) -> Path:
+    t0 = time.perf_counter()
     painting = load_painting(cfg.painting)
     h, w = painting.shape[:2]
     face, n_faces = _choose_face(painting, cfg)
@@ -109,12 +103,11 @@ def build_bank(cfg: BuildConfig) -> Path:
     focus = _face_region(face.landmarks, box.clipped)
     crop = head_crop(painting, face, box)
 
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    tmp = make_temp(out)
     # One writer thread: PNG encoding (which releases the GIL) overlaps rendering, and frames
     # are written in order. At most two frames wait, so memory stays bounded.
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bank-writer")
     try:
-        tmp.chmod(0o755)
         writer = BankWriter(tmp)
         pending = [pool.submit(writer.write_painting, painting, Path(cfg.painting), sha256_file(Path(cfg.painting)))]
         del painting
@@ -164,10 +157,12 @@ def build_bank(cfg: BuildConfig) -> Path:
         }
         writer.finish(box.clipped, grid, meta)
         pool.shutdown()
-        _replace(tmp, out)
-    except BaseException:
-        pool.shutdown(cancel_futures=True)
-        shutil.rmtree(tmp, ignore_errors=True)
+        replace_with(tmp, out)
+    except BaseException:   # error, Ctrl-C or SIGTERM (see sfumato.interrupts): leave nothing behind
+        try:
+            pool.shutdown(cancel_futures=True)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
 
