@@ -15,6 +15,7 @@ from pathlib import Path
 from sfumato.geometry.blend import BlendParams
 from sfumato.engines import DEFAULT_ENGINE, ENGINES, SweepSpec
 from sfumato.errors import SfumatoError
+from sfumato.fomm.modes import DEFAULT_CHECKPOINT, MODE_HELP, MODES
 from sfumato.interrupts import Terminated, stop_signals
 from sfumato.validate import OneLineParser, arg_type
 from precompute.limits import rule
@@ -43,10 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace an existing bank")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     fomm = p.add_argument_group("FOMM engine")
-    fomm.add_argument("--checkpoint", type=Path, default=Path("checkpoints/vox-cpk.pth.tar"), help="official FOMM checkpoint (default %(default)s)")
+    fomm.add_argument("--checkpoint", type=Path, default=DEFAULT_CHECKPOINT, help="official FOMM checkpoint (default %(default)s)")
     fomm.add_argument("--config", type=Path, default=None, help="FOMM model_params YAML (default: bundled vox-256)")
     fomm.add_argument("--driving", type=Path, help="video of a person looking from side to side")
-    fomm.add_argument("--fomm-mode", choices=("exact", "fast"), default="exact", help="exact: PyTorch; fast: ONNX Runtime (default %(default)s)")
+    fomm.add_argument("--fomm-mode", choices=MODES, default="exact", help=f"{MODE_HELP} (default %(default)s)")
     return p
 
 

@@ -16,7 +16,7 @@ from sfumato.face.detect import find_faces, mesh_landmarks
 from sfumato.face.gaze import measure_gaze
 from sfumato.geometry.crop import head_box, head_crop
 from sfumato.imaging.painting import load_painting
-from sfumato.rig.eyes import EYES
+from sfumato.face.topology import EYES
 from sfumato.rig.head import rotate_head
 from sfumato.rig.iris import lightness
 from sfumato.rig.model import Rig
@@ -262,3 +262,24 @@ def test_mona_lisa_gaze_is_monotonic(mona_lisa_path):
     h = _sweep_h(frames, samples=8)
     assert np.all(np.diff(h) > 0), np.round(h, 3).tolist()
     assert h.max() - h.min() >= 0.5
+
+
+def test_registry_default_alias_and_contract():
+    from sfumato.engines import _FACTORIES, DEFAULT_ENGINE, ENGINES, Engine, canonical_name, register
+
+    assert DEFAULT_ENGINE == "rig" and {"rig", "landmark", "fomm"} <= set(ENGINES)
+    assert canonical_name("landmark") == "rig" and canonical_name("fomm") == "fomm"
+    assert type(make_engine("rig")) is type(make_engine("landmark")) is RigEngine
+    with pytest.raises(ValueError, match="unknown engine 'nope'"):
+        make_engine("nope")
+    assert Engine.can_blink is False and RigEngine.can_blink is True
+    assert make_engine("rig").artifacts() == {}  # nothing rigged yet
+
+    class Probe(RigEngine):
+        name = "probe"
+
+    register("probe", Probe)
+    try:
+        assert isinstance(make_engine("probe", eye_range=0.5), Probe)
+    finally:
+        del _FACTORIES["probe"]

@@ -26,7 +26,8 @@ import numpy as np
 from sfumato.engines.base import Engine, HeadCrop, Pose, SweepSpec
 from sfumato.errors import SfumatoError
 from sfumato.rig.eye import EyeLayers, eye_layers, render_eye
-from sfumato.rig.head import N_MESH, rotate_head
+from sfumato.face.topology import N_MESH
+from sfumato.rig.head import rotate_head
 from sfumato.rig.model import RIG_FILE, Rig
 from sfumato.rig.rig import extract_rig
 from sfumato.rig.warp import ThinPlateWarp

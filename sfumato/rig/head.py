@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-N_MESH = 468
-"""FaceMesh points without the iris points (468..477); the head warp's control points."""
+from sfumato.face.topology import N_MESH
 
 
 def rotate_head(landmarks: np.ndarray, yaw_deg: float, pitch_deg: float, pivot_depth: float) -> np.ndarray:

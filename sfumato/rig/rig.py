@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 
 from sfumato.rig.catchlight import find_catchlight
-from sfumato.rig.eyes import EYES, EyeIndices
+from sfumato.face.topology import EYES, EyeIndices
 from sfumato.rig.iris import fit_iris, lightness, pupil_and_limbus, radial_profile
 from sfumato.rig.lids import EyeFrame, Lids, opening
 from sfumato.rig.model import EyeRig, IrisFit, Rig
