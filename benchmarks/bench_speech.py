@@ -97,9 +97,9 @@ def main() -> int:
             speeds.append(info["seconds"] / info["render_s"])
         m = measure_clip(talk)
         wav = tmp / "voice.wav"
-        from sfumato.speech.audio import read_audio, write_wav
+        from sfumato.speech.audio import read_audio, save_wav
 
-        write_wav(wav, read_audio(talk))
+        save_wav(wav, read_audio(talk))
         speak(SpeakConfig(painting=src, out=dub, audio=wav, max_size=args.size, force=True, progress=False))
         d = measure_clip(dub)
         stages = stage_times(src, TEXT)

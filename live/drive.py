@@ -11,7 +11,7 @@ Per camera frame (newest wins; older unprocessed frames are dropped):
    measured against it); :meth:`DriveWorker.request_reference` (key R) re-captures it from
    the next frame with a face, and it is re-captured automatically when the viewer's face
    centre leaves the middle half of the fixed square (they walked away from it);
-3. **model** - FOMM (exact: PyTorch; fast: ONNX Runtime int8) gives the 256 px prediction,
+3. **model** - FOMM (a mode of :mod:`sfumato.fomm.modes`: exact, fast or int8) gives the 256 px prediction,
    the 64x64 deformation grid and the occlusion map;
 4. **warp + blend** - the grid warps the painting's head crop at display resolution
    (:func:`sfumato.fomm.fullres.full_resolution_warp`, never the blurry 256 px output
@@ -26,12 +26,13 @@ from __future__ import annotations
 import collections
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Optional, Protocol
 
 import cv2
 import numpy as np
 
+from live.stats import bounded
 from sfumato.geometry.blend import blend
 from sfumato.imaging.resize import pad_square_crop, resize_to
 
@@ -114,15 +115,15 @@ class DriveResult:
 
 @dataclass
 class DriveStats:
-    """Bounded per-stage timings (ms) and counters of the worker."""
+    """Counters and bounded per-stage timings (ms) of the worker."""
 
-    crop_ms: collections.deque = field(default_factory=lambda: collections.deque(maxlen=10_000))
-    model_ms: collections.deque = field(default_factory=lambda: collections.deque(maxlen=10_000))
-    warp_ms: collections.deque = field(default_factory=lambda: collections.deque(maxlen=10_000))
     results: int = 0
     submitted: int = 0
     dropped: int = 0          # frames replaced by a newer one before the worker got to them
     references: int = 0
+    crop_ms: collections.deque = bounded(10_000)
+    model_ms: collections.deque = bounded(10_000)
+    warp_ms: collections.deque = bounded(10_000)
     first_t: float = 0.0
     last_t: float = 0.0
 

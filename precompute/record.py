@@ -28,12 +28,14 @@ import cv2
 import numpy as np
 
 from sfumato.errors import SfumatoError
+from sfumato.validate import OneLineParser, Range, arg_type
 from sfumato.imaging.resize import paste, resize_max_side
-from precompute.previews import write_mp4
+from sfumato.video import VideoReader, write_mp4
 from sfumato.screen import init_pygame
 
 PATTERNS = ("sweep", "grid")
 LABELS_FORMAT = "sfumato-driving-labels"
+SECONDS = Range(0, 600, open_lo=True)   # --seconds: a recording session of at most ten minutes
 
 
 @dataclass(frozen=True)
@@ -94,31 +96,21 @@ class Camera:
         return frame
 
 
-def _capture_reader(cap: cv2.VideoCapture) -> Callable[[int], np.ndarray | None]:
-    def read(_: int) -> np.ndarray | None:
-        ok, bgr = cap.read()
-        return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB) if ok else None
-    return read
-
-
 def open_camera(spec: str) -> Camera:
-    """The camera ``--camera`` names: a webcam index or a video file."""
+    """The camera ``--camera`` names: a webcam index or a video file (:class:`sfumato.video.VideoReader`)."""
     if spec.isdigit():
-        cv2.setLogLevel(0)  # silent: no V4L2 noise when there is no webcam
-        cap = cv2.VideoCapture(int(spec))
-        if not cap.isOpened() or not cap.read()[0]:
-            cap.release()
+        reader = VideoReader(int(spec))
+        if not reader.opened or reader.read() is None:
+            reader.close()
             raise SfumatoError(f"camera {spec} not found; connect a webcam, or pass --camera FILE (a video).")
-        fps = cap.get(cv2.CAP_PROP_FPS)
-        return Camera(_capture_reader(cap), fps if 1 <= fps <= 240 else 30.0, f"webcam {spec}", True, cap.release)
+        return Camera(lambda _: reader.read_rgb(), reader.fps, f"webcam {spec}", True, reader.close)
     path = Path(spec)
     if not path.is_file():
         raise SfumatoError(f"--camera {spec}: no such video file (use a webcam index like 0 or a video file).")
-    cap = cv2.VideoCapture(str(path))
-    if not cap.isOpened():
+    reader = VideoReader(path)
+    if not reader.opened:
         raise SfumatoError(f"--camera {spec}: cannot read this video.")
-    fps = cap.get(cv2.CAP_PROP_FPS)
-    return Camera(_capture_reader(cap), fps if 1 <= fps <= 240 else 30.0, f"video {path.name}", False, cap.release)
+    return Camera(lambda _: reader.read_rgb(), reader.fps, f"video {path.name}", False, reader.close)
 
 
 # ---- the session --------------------------------------------------------------------------
@@ -152,11 +144,6 @@ class Screen:
 
     def close(self) -> None:
         self.pg.display.quit()
-
-
-def _even(frame: np.ndarray) -> np.ndarray:
-    h, w = frame.shape[:2]
-    return frame[: h - h % 2, : w - w % 2]
 
 
 def record(cfg: RecordConfig, log: Callable[[str], None] = print) -> dict:
@@ -198,7 +185,7 @@ def record(cfg: RecordConfig, log: Callable[[str], None] = print) -> dict:
                 return
             dots.append([round(t, 4), round(dot[0], 4), round(dot[1], 4)])
             i += 1
-            yield _even(frame)
+            yield frame   # the writer crops odd sizes to even
             if not camera.realtime and not cfg.headless:
                 clock.tick(camera.fps)
 
@@ -236,11 +223,11 @@ def record(cfg: RecordConfig, log: Callable[[str], None] = print) -> dict:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m precompute record",
+    p = OneLineParser(prog="python -m precompute record",
                                 description="Record a guided driving clip for --engine fomm: follow the dot with your eyes.")
     p.add_argument("--out", type=Path, required=True, help="the MP4 to write (labels go to the same name .json)")
     p.add_argument("--camera", default="0", help="webcam index or a video file (default %(default)s)")
-    p.add_argument("--seconds", type=float, default=12.0, help="recording length (default %(default)s)")
+    p.add_argument("--seconds", type=arg_type(SECONDS), default=12.0, help="recording length (default %(default)s)")
     p.add_argument("--pattern", choices=PATTERNS, default="sweep", help="dot path: sweep (1-D) or grid (2-D banks)")
     p.add_argument("--headless", action="store_true", help="no window (needs a video file as the camera)")
     p.add_argument("--force", action="store_true", help="replace an existing clip")
@@ -250,8 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """``python -m precompute record ...``; SfumatoError propagates to the CLI (one line, exit 2)."""
     args = build_parser().parse_args(argv)
-    if args.seconds <= 0:
-        raise SfumatoError("--seconds must be positive.")
+    if args.out.is_dir():
+        raise SfumatoError(f"--out {args.out}: is a folder; give the clip's file name, e.g. {args.out / 'clip.mp4'}")
     if args.out.exists() and not args.force:
         raise SfumatoError(f"{args.out} exists; pass --force to replace it or choose another --out.")
     record(RecordConfig(out=args.out, camera=args.camera, seconds=args.seconds, pattern=args.pattern,

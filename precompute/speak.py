@@ -17,14 +17,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 from tqdm import tqdm
 
-from sfumato.engines import ENGINES
+from sfumato.engines import DEFAULT_ENGINE, ENGINES
 from sfumato.errors import SfumatoError
+from sfumato.validate import OneLineParser, Range, arg_type
 from sfumato.speech.tts import MAX_CHARS
-
-DEFAULT_ENGINE = "landmark"
 
 
 @dataclass
@@ -47,19 +45,19 @@ class SpeakConfig:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m precompute speak", description="Make the painting talk: an MP4 with sound.")
+    p = OneLineParser(prog="python -m precompute speak", description="Make the painting talk: an MP4 with sound.")
     p.add_argument("painting", type=Path, help="the painting image (JPEG, PNG, TIFF, ...)")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--text", help="what the portrait says (English; spoken offline by the bundled piper voice)")
     src.add_argument("--audio", type=Path, help="a recording to lip-sync to (any file ffmpeg reads)")
     p.add_argument("--out", type=Path, required=True, help="the MP4 to write")
-    p.add_argument("--max-size", type=int, default=1080, metavar="PX", help="short side at most PX, long side at most 16/9 PX (default %(default)s)")
-    p.add_argument("--fps", type=float, default=25.0, help="frames per second (default %(default)s)")
+    p.add_argument("--max-size", type=arg_type(Range(64, 16384, integer=True)), default=1080, metavar="PX", help="short side at most PX, long side at most 16/9 PX (default %(default)s)")
+    p.add_argument("--fps", type=arg_type(Range(1, 120)), default=25.0, help="frames per second (default %(default)s)")
     p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE, help="eye/head engine (default %(default)s)")
     p.add_argument("--face", type=int, default=0, metavar="N", help="which face, 0 = largest (default %(default)s)")
-    p.add_argument("--max-chars", type=int, default=MAX_CHARS, help="longest text accepted (default %(default)s)")
+    p.add_argument("--max-chars", type=arg_type(Range(1, 100000, integer=True)), default=MAX_CHARS, help="longest text accepted (default %(default)s)")
     p.add_argument("--seed", type=int, default=0, help="seed of blinks, glances and head motion (default %(default)s)")
-    p.add_argument("--workers", type=int, default=2, help="render threads (default %(default)s)")
+    p.add_argument("--workers", type=arg_type(Range(1, 64, integer=True)), default=2, help="render threads (default %(default)s)")
     p.add_argument("--force", action="store_true", help="replace an existing --out")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
@@ -73,31 +71,15 @@ def output_size(width: int, height: int, max_size: int) -> tuple[int, int]:
     return w - w % 2, h - h % 2
 
 
-def write_talk_mp4(path: Path, frames, size: tuple[int, int], fps: float, wav: Path) -> None:
-    """Encode (H, W, 3) uint8 RGB frames as H.264 with ``wav`` as an AAC track (bundled ffmpeg)."""
-    import imageio_ffmpeg
-
-    writer = imageio_ffmpeg.write_frames(
-        str(path), size, fps=fps, codec="libx264", pix_fmt_out="yuv420p", macro_block_size=2,
-        output_params=["-crf", "20", "-preset", "veryfast", "-movflags", "+faststart"],
-        audio_path=str(wav), audio_codec="aac", ffmpeg_log_level="error",
-    )
-    writer.send(None)
-    try:
-        for frame in frames:
-            writer.send(np.ascontiguousarray(frame))
-    finally:
-        writer.close()
-
-
 def speak(cfg: SpeakConfig) -> dict:
     """Render the clip ``cfg`` describes; returns a summary (frames, seconds, timing source)."""
     from sfumato.imaging.painting import load_painting
     from sfumato.imaging.resize import resize_to
-    from sfumato.speech.audio import read_audio, write_wav
+    from sfumato.speech.audio import read_audio
     from sfumato.speech.performance import MotionParams, make_performance
     from sfumato.speech.portrait import TalkingPortrait
     from sfumato.speech.tts import check_text, synthesize
+    from sfumato.video.writer import write_mp4
 
     t0 = time.perf_counter()
     out = Path(cfg.out)
@@ -123,20 +105,16 @@ def speak(cfg: SpeakConfig) -> dict:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=".mp4", dir=out.parent)
     os.close(fd)
     tmp = Path(tmp_name)
-    wav = tmp.with_suffix(".wav")
     try:
-        write_wav(wav, audio)
         frames = tqdm(portrait.frames(perf, cfg.workers), total=len(perf), desc=f"speaking {out.name}", unit="frame",
                       disable=not cfg.progress, leave=False)
         t_render = time.perf_counter()
-        write_talk_mp4(tmp, frames, (w, h), cfg.fps, wav)
+        write_mp4(tmp, frames, cfg.fps, audio=audio.samples, sample_rate=audio.rate)
         render_s = time.perf_counter() - t_render
         tmp.replace(out)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    finally:
-        wav.unlink(missing_ok=True)
     return {
         "frames": len(perf), "seconds": round(audio.duration, 3), "size": (w, h), "mouth": timing,
         "blinks": bool(portrait.can_blink), "render_s": round(render_s, 2), "total_s": round(time.perf_counter() - t0, 2),

@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 
-from sfumato.speech.audio import Audio, ffmpeg_exe, write_wav
+from sfumato.speech.audio import Audio, ffmpeg_exe, save_wav
 from sfumato.speech.measure import measure_clip
 
 TEXT = "Hello there! I am a painting, and today I would like to talk to you about the stars."
@@ -76,7 +76,7 @@ def test_audio_clip_lip_syncs_from_the_sound(tmp_path, text_clip, astronaut_png)
 def test_bad_inputs_one_line_exit_2_nothing_written(tmp_path, astronaut_png):
     out = tmp_path / "x.mp4"
     silent = tmp_path / "silent.wav"
-    write_wav(silent, Audio(np.zeros(22050, np.float32), 22050))
+    save_wav(silent, Audio(np.zeros(22050, np.float32), 22050))
     notes = tmp_path / "notes.mp3"
     notes.write_text("hello")
     cases = [

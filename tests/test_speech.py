@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sfumato.speech.audio import Audio, AudioError, read_audio, write_wav
+from sfumato.speech.audio import Audio, AudioError, read_audio, save_wav
 from sfumato.speech.features import audio_mouth_track, loudness
 from sfumato.speech.performance import MotionParams, make_performance
 from sfumato.speech.tts import Phone, SpeechError, _estimated_phones, check_text
@@ -39,7 +39,7 @@ def test_too_long_text_is_refused():
 
 def test_read_audio_round_trips_a_wav(tmp_path):
     a = _bursts(1.0)
-    write_wav(tmp_path / "a.wav", a)
+    save_wav(tmp_path / "a.wav", a)
     b = read_audio(tmp_path / "a.wav")
     assert b.rate == RATE and abs(b.duration - 1.0) < 0.01
     assert np.abs(b.samples - a.samples).max() < 1e-3
@@ -51,7 +51,7 @@ def test_missing_unreadable_and_silent_audio_are_refused(tmp_path):
     (tmp_path / "notes.wav").write_text("not audio at all")
     with pytest.raises(AudioError, match="not audio ffmpeg can read"):
         read_audio(tmp_path / "notes.wav")
-    write_wav(tmp_path / "silent.wav", Audio(np.zeros(RATE, np.float32), RATE))
+    save_wav(tmp_path / "silent.wav", Audio(np.zeros(RATE, np.float32), RATE))
     with pytest.raises(AudioError, match="silent"):
         read_audio(tmp_path / "silent.wav")
 

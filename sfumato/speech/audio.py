@@ -1,4 +1,4 @@
-"""Audio in and out: any file ffmpeg reads becomes mono float samples; WAV files are written.
+"""Audio in: any file ffmpeg reads becomes mono float samples (and back out as WAV).
 
 ffmpeg is the one bundled with imageio-ffmpeg, so nothing needs to be installed system-wide.
 """
@@ -6,7 +6,6 @@ ffmpeg is the one bundled with imageio-ffmpeg, so nothing needs to be installed 
 from __future__ import annotations
 
 import subprocess
-import wave
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,11 +82,8 @@ def read_audio(path: Path, rate: int = SAMPLE_RATE) -> Audio:
     return audio
 
 
-def write_wav(path: Path, audio: Audio) -> None:
-    """Write 16-bit mono PCM WAV."""
-    pcm = np.clip(np.rint(audio.samples * 32767.0), -32768, 32767).astype("<i2")
-    with wave.open(str(path), "wb") as f:
-        f.setnchannels(1)
-        f.setsampwidth(2)
-        f.setframerate(int(audio.rate))
-        f.writeframes(pcm.tobytes())
+def save_wav(path: Path, audio: Audio) -> None:
+    """Write ``audio`` as 16-bit mono PCM WAV (:func:`sfumato.video.writer.write_wav`)."""
+    from sfumato.video.writer import write_wav
+
+    write_wav(Path(path), audio.samples, audio.rate)

@@ -57,13 +57,10 @@ class ClipMeasure:
 
 def read_video(path: Path) -> tuple[list[np.ndarray], float]:
     """All frames of a video as (H, W, 3) uint8 RGB, and its frame rate."""
-    import imageio_ffmpeg
+    from sfumato.video.reader import read_frames
 
-    reader = imageio_ffmpeg.read_frames(str(path))
-    meta = reader.__next__()
-    w, h = meta["size"]
-    frames = [np.frombuffer(b, np.uint8).reshape(h, w, 3).copy() for b in reader]
-    return frames, float(meta["fps"])
+    frames, _, fps = read_frames(path)
+    return frames, float(fps)
 
 
 def best_lag(x: np.ndarray, y: np.ndarray, max_lag: int) -> tuple[float, int]:

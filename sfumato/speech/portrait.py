@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
 
-from sfumato.engines import SweepSpec, make_engine
+from sfumato.engines import DEFAULT_ENGINE, SweepSpec, make_engine
 from sfumato.engines.base import Pose
-from sfumato.engines.landmark import rotate_head
 from sfumato.errors import NoFaceError
 from sfumato.face import topology as T
 from sfumato.face.detect import MIN_FACE_PX, face_outline, find_faces
@@ -24,6 +23,7 @@ from sfumato.geometry.blend import BlendParams, alpha_mask, blend
 from sfumato.geometry.crop import head_box, head_crop
 from sfumato.imaging.resize import paste
 from sfumato.rig.brows import BrowRig
+from sfumato.rig.head import rotate_head
 from sfumato.rig.mouth import MouthPose, MouthRig
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ class TalkingPortrait:
         name: shown in errors (the painting's file name).
     """
 
-    def __init__(self, painting: np.ndarray, engine: str = "landmark", face: int = 0, margin: float = 0.6,
+    def __init__(self, painting: np.ndarray, engine: str = DEFAULT_ENGINE, face: int = 0, margin: float = 0.6,
                  blend_params: BlendParams | None = None, name: str = "painting") -> None:
         faces = find_faces(painting)
         if not faces:
