@@ -82,10 +82,10 @@ class BrowRig:
             shift: (dx, dy) pixels the brows have moved in ``image``.
 
         Returns:
-            (S, S, 3) uint8 RGB: ``image`` itself when ``raise_`` is ~0, else a copy in
+            (S, S, 3) uint8 RGB: ``image`` itself when ``raise_`` < 0.02, else a copy in
             which only the brow box changed.
         """
-        if raise_ < 1e-3:
+        if raise_ < 0.02:  # below a fiftieth of a raise nothing visible moves
             return image
         h, w = image.shape[:2]
         x0, y0, x1, y1 = self.box

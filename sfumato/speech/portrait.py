@@ -8,6 +8,7 @@ with :func:`sfumato.geometry.blend.blend` and pasted into one reused full-size f
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Iterator
@@ -57,6 +58,7 @@ class TalkingPortrait:
         self.engine.prepare(crop)
         self.engine.plan(SweepSpec())
         self.can_blink = bool(getattr(self.engine, "can_blink", False))
+        self._engine_lock = threading.Lock()  # engines solve with LAPACK, which deadlocks when two threads call it
         self.landmarks = np.asarray(crop.landmarks, np.float64)
         self.mouth = MouthRig.from_landmarks(crop.image, crop.landmarks)
         self.brows = BrowRig.from_landmarks(crop.landmarks, crop.size)
@@ -80,10 +82,8 @@ class TalkingPortrait:
 
     def head(self, pose: Pose, mouth: MouthPose, blink: float = 0.0, brow: float = 0.0) -> np.ndarray:
         """The animated head crop: (S, S, 3) uint8 RGB."""
-        if self.can_blink:
-            img = self.engine.render_pose(pose, blink=blink)
-        else:
-            img = self.engine.render_pose(pose)
+        with self._engine_lock:
+            img = self.engine.render_pose(pose, blink=blink) if self.can_blink else self.engine.render_pose(pose)
         img = self.brows.render(img, brow, self._shift(pose, list(T.BROW_RIGHT[:5] + T.BROW_LEFT[:5])))
         return self.mouth.render(img, mouth, self._shift(pose, list(T.INNER_LIP_MID)))
 
@@ -103,7 +103,9 @@ class TalkingPortrait:
         """Every frame of a performance, in order: (H, W, 3) uint8 RGB (the reused buffer).
 
         Head patches are rendered by ``workers`` threads (OpenCV and NumPy release the GIL;
-        rendering reads only state fixed at set-up), a few frames ahead of the consumer.
+        rendering reads only state fixed at set-up), a few frames ahead of the consumer; the
+        engine's own step runs one frame at a time (its LAPACK solve is not thread-safe here),
+        the brows, mouth and blend in parallel.
         """
         cx, cy, _, _ = self.clipped
         args = lambda i: (perf.pose(i), perf.mouth_pose(i), float(perf.blink[i]), float(perf.brow[i]))  # noqa: E731
