@@ -6,6 +6,8 @@ Layout of ``frames/<name>/``::
                         blend, per-frame labels (gaze / head yaw, pitch in degrees), files
     painting.png        the painting once, (H, W, 3) 8-bit RGB, upright
     frame_000.png ...   one image per frame holding only the crop patch (already blended)
+    blink_016_100.png   blink frames (optional): the eye region of a frame at a closure level
+                        (see :mod:`sfumato.bank.blinks`)
     contact_sheet.png   every frame at a glance
     preview.mp4         the sweep there and back
 
@@ -24,6 +26,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from sfumato.bank.blinks import BlinkPatch, blink_name, changed_box, nearest_blink_frame, validate_blinks
 from sfumato.errors import BankError
 from sfumato.imaging.resize import paste
 from sfumato.imaging.painting import sha256_file
@@ -77,6 +80,7 @@ class BankWriter:
     folder: Path
     frames: list[dict[str, Any]] = field(default_factory=list)
     painting_info: dict[str, Any] = field(default_factory=dict)
+    blinks: dict[str, Any] | None = None
 
     def write_painting(self, painting: np.ndarray, source: Path | None, source_sha256: str | None) -> None:
         h, w = painting.shape[:2]
@@ -94,6 +98,26 @@ class BankWriter:
         digest = write_png(self.folder / name, patch)
         self.frames.append({"file": name, "sha256": digest, **{k: round(float(v), 4) for k, v in vars(label).items()}})
 
+    def add_blinks(self, frame: int, open_patch: np.ndarray, closed: list[np.ndarray], levels: tuple[float, ...], feather: int) -> bool:
+        """Store frame ``frame``'s blink: the box around what ``closed`` (one (h, w, 3) uint8
+        RGB patch per closure level) changes in ``open_patch``, padded by ``feather`` pixels.
+
+        Returns:
+            False (nothing stored) when the closed patches do not differ from the open one.
+        """
+        box = changed_box(open_patch, closed, feather)
+        if box is None:
+            return False
+        if self.blinks is None:
+            self.blinks = {"levels": [float(v) for v in levels], "frames": [], "feather": int(feather), "patches": []}
+        x, y, w, h = box
+        for level, patch in zip(levels, closed):
+            name = blink_name(frame, level)
+            digest = write_png(self.folder / name, np.ascontiguousarray(patch[y : y + h, x : x + w]))
+            self.blinks["patches"].append({"frame": int(frame), "level": float(level), "file": name, "box": list(box), "sha256": digest})
+        self.blinks["frames"].append(int(frame))
+        return True
+
     def finish(self, crop: tuple[int, int, int, int], grid: tuple[int, int], meta: dict[str, Any]) -> dict[str, Any]:
         """Write manifest.json; return it. ``meta`` adds engine, blend, face, previews, ..."""
         manifest = {
@@ -103,6 +127,7 @@ class BankWriter:
             "crop": [int(v) for v in crop],
             "grid": [int(grid[0]), int(grid[1])],
             **meta,
+            **({"blinks": self.blinks} if self.blinks else {}),
             "frames": self.frames,
         }
         _validate_manifest(manifest, self.folder / MANIFEST)
@@ -164,6 +189,7 @@ def _validate_manifest(m: Any, where: Path) -> None:
         )
         _need(ok, where, f"frame {i} needs file, gaze_yaw and gaze_pitch")
     _need(isinstance(m.get("engine"), dict) and "name" in m["engine"], where, "engine entry missing")
+    validate_blinks(m, where, _need)
 
 
 class Bank:
@@ -202,6 +228,32 @@ class Bank:
         if not -len(self) <= i < len(self):
             raise IndexError(f"frame {i} out of range for a {len(self)}-frame bank")
         return read_png(self.folder / self.manifest["frames"][i]["file"])
+
+    @property
+    def blink_levels(self) -> tuple[float, ...]:
+        """Closure levels of the stored blinks (increasing, 0 open .. 1 closed); () without."""
+        b = self.manifest.get("blinks")
+        return tuple(float(v) for v in b["levels"]) if b else ()
+
+    @property
+    def blink_frames(self) -> list[int]:
+        """Frames that carry blink images; [] for a bank without blinks."""
+        b = self.manifest.get("blinks")
+        return list(b["frames"]) if b else []
+
+    def blink_patch(self, i: int, level: float) -> BlinkPatch:
+        """The blink image nearest frame ``i``'s gaze at the stored ``level`` nearest ``level``.
+
+        Raises:
+            BankError: when the bank has no blinks.
+        """
+        if not self.blink_frames:
+            raise BankError(f"{self.folder}: this bank has no blink frames; rebuild it with an engine that can blink.")
+        frame = nearest_blink_frame(self.labels, self.blink_frames, i % len(self))
+        lv = min(self.blink_levels, key=lambda v: abs(v - level))
+        b = self.manifest["blinks"]
+        entry = next(p for p in b["patches"] if p["frame"] == frame and p["level"] == lv)
+        return BlinkPatch(read_png(self.folder / entry["file"]), tuple(entry["box"]), frame, lv, int(b.get("feather", 0)))  # type: ignore[arg-type]
 
     def full_frame(self, i: int) -> np.ndarray:
         """(H, W, 3) uint8 RGB: the painting with frame ``i`` pasted at the crop."""
@@ -248,4 +300,6 @@ def load_bank(path: str | Path, verify: bool = True) -> Bank:
     _, _, w, h = manifest["crop"]
     for f in manifest["frames"]:
         _check_image(folder / f["file"], (w, h), f.get("sha256"), verify)
+    for b in (manifest.get("blinks") or {}).get("patches", []):
+        _check_image(folder / b["file"], tuple(b["box"][2:]), b.get("sha256"), verify)
     return Bank(folder, manifest)
