@@ -143,6 +143,9 @@ def write_bank(
     labels: list[FrameLabel] | np.ndarray,
     grid: tuple[int, int] | None = None,
     meta: dict[str, Any] | None = None,
+    blinks: dict[int, list[np.ndarray]] | None = None,
+    blink_levels: tuple[float, ...] = (0.35, 0.7, 1.0),
+    blink_feather: int = 4,
 ) -> Path:
     """Write a complete bank in one call (tests, tools). No previews are made.
 
@@ -150,6 +153,7 @@ def write_bank(
         painting: (H, W, 3) uint8 RGB.
         crop: (x, y, w, h); each patch is (h, w, 3) uint8 RGB.
         labels: FrameLabels, or an (N, 2) / (N, 4) array of yaw, pitch[, head yaw, head pitch].
+        blinks: frame index -> its patches at ``blink_levels`` (stored as eye-region boxes).
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -157,6 +161,8 @@ def write_bank(
     writer.write_painting(painting, None, None)
     for patch, lab in zip(patches, labels):
         writer.add_frame(patch, lab if isinstance(lab, FrameLabel) else FrameLabel(*map(float, lab)))
+    for i, closed in sorted((blinks or {}).items()):
+        writer.add_blinks(i, patches[i], closed, blink_levels, blink_feather)
     writer.finish(crop, grid or (1, len(patches)), {"engine": {"name": "external", "params": {}}, **(meta or {})})
     return folder
 
