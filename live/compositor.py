@@ -103,11 +103,6 @@ class MasterBank:
         return cls(painting, patches, crop, np.asarray(bank.labels, np.float32),
                    tuple(bank.grid), int(bank.center_index), levels, blinks, blink_of)
 
-    @property
-    def nbytes(self) -> int:
-        blinks = sum(im.nbytes for b in self.blinks.values() for im in b.images)
-        return self.painting.nbytes + sum(p.nbytes for p in self.patches) + blinks
-
 
 class ScreenBank:
     """The master bank fitted to one screen size: background image and patches in screen px.

@@ -13,7 +13,7 @@ import numpy as np
 
 from sfumato.engines.base import Engine, HeadCrop, Pose, SweepSpec
 from sfumato.engines.landmark import LandmarkEngine
-from sfumato.rig.eyes import EYES
+from sfumato.face.topology import EYES
 
 
 class DarkeningBlinkEngine(Engine):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from sfumato.rig.eyes import EYES
+from sfumato.face.topology import EYES
 
 Box = tuple[int, int, int, int]
 """(x, y, w, h) pixels."""
