@@ -11,7 +11,9 @@ Laplacian of a painting's crackle drops to 0.5-0.8), bicubic and Lanczos-4 still
 2. resamples the moving ones with a sharp kernel (bicubic by default), saturated to uint8;
 3. restores the detail that kernel lost by one step of iterative back-projection: the result
    is warped back onto the source grid with the inverse field, the difference to the source
-   (what the kernels took) is warped forward again and added. For a local translation with
+   (what the kernels took) is warped forward again and added. This runs on the luma only
+   (a painting's fine detail is lightness, not colour) and the same correction goes to
+   every channel, which halves the cost. For a local translation with
    kernel response H this gives H * (2 - |H|^2): within 9% of 1 wherever H > 0.6, so the
    painting's own detail comes back without generic sharpening (where nothing moves, H = 1
    and nothing is added). Where the warp squeezes the painting, detail above the new
@@ -42,19 +44,26 @@ take 6 bytes a pixel); larger ones rebuild them per strip and pass."""
 
 
 def _maps(field: np.ndarray, y0: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Fixed-point ``cv2.remap`` maps for a strip starting at box row y0, and |field| >= 0.
+    """Fixed-point ``cv2.remap`` maps for a strip starting at box row y0, and |field|^2.
 
     Args:
         field: (rows, W, 2) float32 displacement.
 
     Returns:
-        (map1 (rows, W, 2) int16, map2 (rows, W) uint16, magnitude (rows, W) float32).
+        (map1 (rows, W, 2) int16 (the whole-pixel part, floor), map2 (rows, W) uint16,
+        squared displacement (rows, W) float32).
     """
     rows, cols = field.shape[:2]
-    mx = np.arange(cols, dtype=np.float32)[None, :] + field[..., 0]
-    my = np.arange(y0, y0 + rows, dtype=np.float32)[:, None] + field[..., 1]
+    fx, fy = field[..., 0], field[..., 1]
+    mx = np.arange(cols, dtype=np.float32)[None, :] + fx
+    my = np.arange(y0, y0 + rows, dtype=np.float32)[:, None] + fy
     m1, m2 = cv2.convertMaps(mx, my, cv2.CV_16SC2)
-    return m1, m2, np.hypot(field[..., 0], field[..., 1])
+    return m1, m2, fx * fx + fy * fy
+
+
+def _grey(image: np.ndarray) -> np.ndarray:
+    """(h, w) uint8 luma of a 3-channel image (the image itself when it has one channel)."""
+    return cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 and image.shape[2] == 3 else image.reshape(image.shape[:2])
 
 
 class _Strips:
@@ -113,17 +122,21 @@ def remap_sharp(
     rm = lambda img, m, how: cv2.remap(img, m[0], m[1], how, borderMode=cv2.BORDER_REPLICATE)  # noqa: E731
     for r0, r1, m in back:
         warped[r0:r1] = rm(src, m, interpolation)
-        moving[r0:r1] = m[2] >= still
+        moving[r0:r1] = m[2] >= still * still
     if back_project:
         kernel = np.ones((3, 3), np.uint8)
         lo, hi = cv2.erode(src, kernel), cv2.dilate(src, kernel)
-        err = np.empty(src.shape, np.int16)
+        grey_src, grey_warped = _grey(src), _grey(warped)
+        err = np.empty(grey_src.shape, np.int16)
         for r0, r1, m in _Strips(forward, h, w, rows):
-            err[r0:r1] = src[r0:r1].astype(np.int16) - rm(warped, m, interpolation)
+            err[r0:r1] = cv2.subtract(grey_src[r0:r1], rm(grey_warped, m, interpolation), dtype=cv2.CV_16S)
         for r0, r1, m in back:
-            sharp = warped[r0:r1].astype(np.int16) + rm(err, m, interpolation)
-            # anti-ringing: stay within the range of the source pixels around the sample
-            warped[r0:r1] = np.clip(sharp, rm(lo, m, cv2.INTER_LINEAR), rm(hi, m, cv2.INTER_LINEAR))
+            fix = rm(err, m, interpolation)
+            sharp = warped[r0:r1].astype(np.int16) + (fix[..., None] if warped.ndim == 3 else fix)
+            # anti-ringing: stay within the range of the 3 x 3 source pixels around the sample's
+            # whole-pixel part (which holds the pixels on both sides of the sample)
+            near = [cv2.remap(a, m[0], None, cv2.INTER_NEAREST, borderMode=cv2.BORDER_REPLICATE) for a in (lo, hi)]
+            warped[r0:r1] = np.clip(sharp, near[0], near[1]).astype(np.uint8)
     region = out[y0:y1, x0:x1]
-    region[moving] = warped[moving]
+    np.copyto(region, warped, where=moving[..., None] if warped.ndim == 3 else moving)
     return out
