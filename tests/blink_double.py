@@ -1,6 +1,6 @@
 """A TEST DOUBLE of a blinking engine, for the bank's blink storage before the rig engine.
 
-``DarkeningBlinkEngine`` renders every frame with the real landmark engine and, asked for
+``DarkeningBlinkEngine`` renders every frame with the real rig engine (eyes open) and, asked for
 ``blink=c``, darkens a box around both eyes by ``c`` (it does not draw lids: it only gives the
 bank writer, loader, previews and live overlay something that changes with the closure).
 """
@@ -12,18 +12,18 @@ from typing import Any
 import numpy as np
 
 from sfumato.engines.base import Engine, HeadCrop, Pose, SweepSpec
-from sfumato.engines.landmark import LandmarkEngine
+from sfumato.engines.rig import RigEngine
 from sfumato.face.topology import EYES
 
 
 class DarkeningBlinkEngine(Engine):
-    """Landmark engine frames; ``blink=c`` multiplies the eye box by ``1 - 0.7 c``."""
+    """Rig engine frames with open eyes; ``blink=c`` multiplies the eye box by ``1 - 0.7 c``."""
 
     name = "blink-double"
     can_blink = True
 
     def __init__(self, **options: Any) -> None:
-        self.inner = LandmarkEngine(**options)
+        self.inner = RigEngine(**options)
         self.box: tuple[slice, slice] | None = None
         self.calls: list[tuple[int, float]] = []
 

@@ -1,6 +1,6 @@
 """Blink frames in the bank: which frames, compact storage, manifest + sha256, loading, previews.
 
-The build runs for real (astronaut, real MediaPipe, real landmark engine) through a clearly
+The build runs for real (astronaut, real MediaPipe, real rig engine with open eyes) through a clearly
 labelled test double that darkens the eye box by the closure (tests/blink_double.py).
 """
 
@@ -131,3 +131,34 @@ def test_banks_without_blinks_still_load(tmp_path):
     assert bank.blink_frames == [] and bank.blink_levels == ()
     with pytest.raises(BankError, match="no blink frames"):
         bank.blink_patch(0, 1.0)
+
+
+def _lid_gap(lm: np.ndarray) -> float:
+    """Mean vertical gap between the upper and lower lid midpoints of both eyes (pixels)."""
+    return float(np.mean([abs(lm[145, 1] - lm[159, 1]), abs(lm[374, 1] - lm[386, 1])]))
+
+
+def test_rig_bank_blinks_measured_from_outside(tmp_path, astronaut_png):
+    """The default (rig) engine's bank stores real blinks: FaceMesh on the full frames with the
+    stored blink pasted sees the lid gap shrink (and the box sits on the eyes)."""
+    from sfumato.face.quality import face_landmarks
+
+    out = build_bank(BuildConfig(astronaut_png, tmp_path / "rig", sweep=SweepSpec(cols=9), progress=False))
+    bank = load_bank(out)
+    assert bank.manifest["engine"]["name"] == "rig"
+    assert bank.blink_frames == list(range(9)) and bank.blink_levels == (0.35, 0.7, 1.0)
+    centre = bank.center_index
+    gaps = []
+    for level in (0.0, 0.35, 1.0):
+        lm = face_landmarks(bank.full_frame(centre, blink=level), near=bank.crop)
+        assert lm is not None
+        gaps.append(_lid_gap(lm))
+    assert gaps[2] < 0.5 * gaps[0] and gaps[1] < gaps[0], gaps
+    bp = bank.blink_patch(centre, 1.0)
+    x, y, w, h = bp.box
+    cx, cy, cw, ch = bank.crop
+    painting_lm = face_landmarks(bank.painting, near=bank.crop)
+    for k in (159, 145, 386, 374):            # the lid midpoints lie inside the stored box
+        px, py = painting_lm[k, :2] - [cx, cy]
+        assert x <= px <= x + w and y <= py <= y + h
+    assert w * h < 0.2 * cw * ch

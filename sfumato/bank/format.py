@@ -26,7 +26,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from sfumato.bank.blinks import BlinkPatch, blink_name, changed_box, nearest_blink_frame, validate_blinks
+from sfumato.bank.blinks import BlinkPatch, blink_name, changed_box, nearest_blink_frame, paste_blink, validate_blinks
 from sfumato.errors import BankError
 from sfumato.geometry.blend import BlendParams
 from sfumato.imaging.resize import paste
@@ -310,10 +310,15 @@ class Bank:
         entry = next(p for p in b["patches"] if p["frame"] == frame and p["level"] == lv)
         return BlinkPatch(read_png(self.folder / entry["file"]), tuple(entry["box"]), frame, lv, int(b.get("feather", 0)))  # type: ignore[arg-type]
 
-    def full_frame(self, i: int) -> np.ndarray:
-        """(H, W, 3) uint8 RGB: the painting with frame ``i`` pasted at the crop."""
+    def full_frame(self, i: int, blink: float = 0.0) -> np.ndarray:
+        """(H, W, 3) uint8 RGB: the painting with frame ``i`` pasted at the crop; with
+        ``blink`` > 0 the stored blink level nearest it pasted over the eyes (banks with blinks)."""
         x, y, _, _ = self.crop
-        return paste(self.painting.copy(), self.patch(i), x, y)
+        patch = self.patch(i)
+        if blink > 0:
+            bp = self.blink_patch(i, blink)
+            paste_blink(patch, [bp.image], [(0, 1.0)], bp.box, bp.feather)
+        return paste(self.painting.copy(), patch, x, y)
 
 
 def _check_image(path: Path, size: tuple[int, int], sha: str | None, verify: bool) -> None:
