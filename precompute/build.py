@@ -48,7 +48,7 @@ class BuildConfig:
         blend: how the head is blended back.
         force: replace an existing bank.
         progress: show tqdm progress bars.
-        blinks: which blink frames to store when the engine can blink (``can_blink``).
+        blinks: which blink frames to store when the engine can blink (``can_blink``); None: none.
     """
 
     painting: Path
@@ -61,7 +61,7 @@ class BuildConfig:
     blend: BlendParams = field(default_factory=BlendParams)
     force: bool = False
     progress: bool = True
-    blinks: BlinkSpec = field(default_factory=BlinkSpec)
+    blinks: BlinkSpec | None = field(default_factory=BlinkSpec)
 
 
 def _choose_face(painting: np.ndarray, cfg: BuildConfig):
@@ -124,8 +124,9 @@ def _build_locked(cfg: BuildConfig, out: Path) -> Path:
         outline = face_outline(face.landmarks - [box.x, box.y, 0])
         alpha = alpha_mask(cfg.blend, box.side, outline)[rows_sl, cols_sl]
         grid = (cfg.sweep.rows, cfg.sweep.cols)
-        levels, feather = cfg.blinks.levels, feather_px(cfg.blinks, box.side)
-        blinking = set(blink_frames(grid, cfg.blinks)) if engine.can_blink else set()
+        spec = cfg.blinks or BlinkSpec()
+        levels, feather = spec.levels, feather_px(spec, box.side)
+        blinking = set(blink_frames(grid, spec)) if engine.can_blink and cfg.blinks is not None else set()
         center = min(range(len(poses)), key=lambda k: abs(poses[k].gaze_yaw) + abs(poses[k].gaze_pitch))
         blink_show = min(blinking, key=lambda k: abs(k - center)) if blinking else None
         thumbs, previews, blink_previews, blink_thumb = [], [], [], None
