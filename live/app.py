@@ -36,10 +36,14 @@ def build_loop(cfg: LiveConfig, log=stderr_log) -> LiveLoop:
         else:
             camera = ThreadedCamera(source, c.fps, c.retry_s, log)
         loop = LiveLoop(cfg, master, camera, display, log=log)
-        if cfg.drive.enabled:
+        if cfg.drive.enabled and cfg.drive.engine == "fomm":
             from live.drive_app import make_driver
 
             loop.driver = make_driver(cfg, master, log)
+        elif cfg.drive.enabled:
+            from live.puppet.app import make_puppet
+
+            loop.driver = make_puppet(cfg, master, log)
         return loop
     except BaseException:
         display.close()

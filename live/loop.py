@@ -23,11 +23,11 @@ from live.config import LiveConfig
 from live.control import Controller
 from live.crossfade import FrameChaser
 from live.display import FULLSCREEN, HUD, MIRROR, QUIT, REFERENCE, Display
-from live.drive import DriveWorker
 from live.hud import Hud, HudInfo
 from live.mapping import LabelGrid
 from live.recorder import Recorder
 from live.trace import TraceWriter
+from live.worker import FrameWorker
 from sfumato.imaging.resize import resize_to
 
 NO_CAMERA_S = 0.25   # no camera frame for this long -> advance presence without one
@@ -73,7 +73,7 @@ class LiveLoop:
         self._info = HudInfo(camera=getattr(camera.source, "name", ""))
         self._last_frame: CameraFrame | None = None
         self._fps_window: collections.deque = collections.deque(maxlen=60)
-        self.driver: DriveWorker | None = None   # --drive: live FOMM patches replace the bank's frames
+        self.driver: FrameWorker | None = None   # --drive: live patches (rig puppet or FOMM) replace the bank's frames
         self._driven_seq = -1
         self._rescale()
 
@@ -158,7 +158,7 @@ class LiveLoop:
         self.stats.track_ms.append(self.controller.track_ms)
         if self.driver is not None:
             chosen = self.controller.chosen
-            self.driver.submit(frame.seq, frame.image, None if chosen is None else self.controller.faces[chosen].box)
+            self.driver.submit(frame.seq, frame.image, None if chosen is None else self.controller.faces[chosen].box, t)
         return rec
 
     def _finish_records(self, pending: list[tuple[dict[str, Any], float]], t_rel: float, t_flip: float) -> None:
@@ -231,10 +231,7 @@ class LiveLoop:
         written = []
         if self.driver is not None:
             self.driver.stop()
-            s = self.driver.stats.summary()
-            self.log(f"drive: {s['results']} driven frames, {s['fps']:.1f} fps ({s['dropped']} camera frames "
-                     f"dropped, newest wins), {self.driver.backend.provider}; median ms: face crop "
-                     f"{s['crop_ms']:.1f}, model {s['model_ms']:.1f}, warp+blend {s['warp_ms']:.1f}")
+            self.log(self.driver.describe())
         self.camera.stop()
         if self.trace is not None:
             self.trace.close()
