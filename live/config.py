@@ -119,7 +119,7 @@ class PuppetConfig:
     max_gaze_deg: float = 25.0    # soft limit of the eye turn (vertical: half of it)
     blink_open: float = 0.8       # eye aspect ratio / neutral at or above which the lid is fully open
     blink_shut: float = 0.35      # ... and at or below which it is shut
-    mouth_gain: float = 4.0       # painting mouth opening (0..1) per eye distance of the viewer's lip gap
+    mouth_gain: float = 5.0       # painting mouth opening (0..1) per eye distance of the viewer's lip gap
     mouth_width_gain: float = 2.5  # painting mouth spread (-1..1) per fraction of the viewer's mouth width
     brow_gain: float = 12.0       # painting brow raise (-1..1) per eye distance of the viewer's brow raise
     min_cutoff_hz: float = 1.5    # One Euro cutoff when still (gaze x2, blinks x6); lower = calmer, more lag
