@@ -81,7 +81,7 @@ def test_a_wild_grimace_stays_within_the_painterly_ranges(landmarks):
     c = retarget(relative(measure(lm), measure(landmarks)), cfg)
     assert abs(c.head_yaw) < cfg.max_yaw_deg and abs(c.head_roll) < cfg.max_roll_deg
     assert abs(c.head_yaw) > 0.8 * cfg.max_yaw_deg          # saturated, not cut off
-    assert 0.9 < c.mouth_open < 1.0
+    assert 0.9 < c.mouth_open <= 1.0 and all(-1.0 <= b <= 1.0 for b in c.brows)
     small = retarget(relative(measure(turned(landmarks, yaw=4)), measure(landmarks)), cfg)
     assert small.head_yaw == pytest.approx(4.0, abs=0.7)    # identity near rest
 

@@ -19,17 +19,20 @@ import numpy as np
 from scipy.spatial.transform import Rotation
 
 from sfumato.face.gaze import gaze_from_landmarks
+from sfumato.face.topology import IRIS_CENTRES, LEFT_EYE_CORNERS, MOUTH_CORNERS, N_LANDMARKS, RIGHT_EYE_CORNERS
 
 RIGID = (10, 151, 9, 8, 168, 6, 197, 195, 5, 4, 1, 2, 108, 337, 67, 297, 33, 133, 362, 263,
          234, 454, 127, 356, 93, 323, 116, 345, 50, 280)
 """Landmarks that move with the skull, not with expressions (no lips, jaw, lids or brows)."""
 EYE_LIDS = (((160, 144), (159, 145), (158, 153)), ((385, 380), (386, 374), (387, 373)))
 """Per eye (right, left): upper / lower lid point pairs for the eye aspect ratio."""
-EYE_CORNERS = ((33, 133), (362, 263))
+EYE_CORNERS = (RIGHT_EYE_CORNERS, LEFT_EYE_CORNERS)
 BROWS = ((70, 63, 105, 66, 107), (300, 293, 334, 296, 336))
 """Upper edge of each brow (right, left)."""
 LIP_GAP = (13, 14)        # inner upper / lower lip, midline
-MOUTH_CORNERS = (61, 291)  # sitter's right, left
+OUTER_EYE_CORNERS = (RIGHT_EYE_CORNERS[0], LEFT_EYE_CORNERS[1])   # 33, 263: the face's width scale
+__all__ = ["RIGID", "EYE_LIDS", "EYE_CORNERS", "OUTER_EYE_CORNERS", "BROWS", "LIP_GAP", "MOUTH_CORNERS", "IRIS_CENTRES", "Features",
+           "Signals", "measure", "head_rotation", "relative"]
 
 
 @dataclass(frozen=True)
@@ -104,18 +107,18 @@ def measure(landmarks: np.ndarray) -> Features:
         landmarks: (478, 3) float refined FaceMesh landmarks, x, y pixels of any image, z in the same scale.
     """
     lm = np.asarray(landmarks, np.float64)
-    if lm.shape != (478, 3):
-        raise ValueError(f"expected (478, 3) refined FaceMesh landmarks, got {lm.shape}")
+    if lm.shape != (N_LANDMARKS, 3):
+        raise ValueError(f"expected ({N_LANDMARKS}, 3) refined FaceMesh landmarks, got {lm.shape}")
     pts = lm[list(RIGID)]
     pts = pts - pts.mean(0)
     pts /= max(float(np.sqrt((pts ** 2).sum(1).mean())), 1e-9)
-    eye_dist = max(_dist(lm, 33, 263), 1e-6)
+    eye_dist = max(_dist(lm, *OUTER_EYE_CORNERS), 1e-6)
     ears = []
     for pairs, (c0, c1) in zip(EYE_LIDS, EYE_CORNERS):
         gap = np.mean([_dist(lm, a, b) for a, b in pairs])
         ears.append(gap / max(_dist(lm, c0, c1), 1e-6))
     # brows: height above the eye-corner line, perpendicular to the line through the outer corners
-    axis = (lm[263, :2] - lm[33, :2]) / eye_dist
+    axis = (lm[OUTER_EYE_CORNERS[1], :2] - lm[OUTER_EYE_CORNERS[0], :2]) / eye_dist
     up = np.array([axis[1], -axis[0]])
     brows = []
     for idx, (c0, c1) in zip(BROWS, EYE_CORNERS):

@@ -26,11 +26,12 @@ import cv2
 import numpy as np
 
 from live.drive import DriveSource
-from live.puppet.features import BROWS, MOUTH_CORNERS
+from live.puppet.features import BROWS, IRIS_CENTRES, MOUTH_CORNERS, OUTER_EYE_CORNERS
 from live.puppet.retarget import Controls
 from sfumato.engines import HeadCrop, Pose, make_engine
-from sfumato.engines.landmark import N_MESH, rotate_head
+from sfumato.engines.landmark import rotate_head
 from sfumato.errors import SfumatoError
+from sfumato.face.topology import N_MESH
 from sfumato.rig.warp import ThinPlateWarp
 
 LAYERS = ("head", "eyes", "blink", "mouth", "brows")
@@ -95,14 +96,14 @@ class HeadRig:
         self.warp = ThinPlateWarp(mesh[:, :2], side)
         self._mesh = mesh
         self._bases = self._expression_bases(mesh)
-        eye_dist = float(np.linalg.norm(mesh[263, :2] - mesh[33, :2]))
+        eye_dist = float(np.linalg.norm(mesh[OUTER_EYE_CORNERS[1], :2] - mesh[OUTER_EYE_CORNERS[0], :2]))
         self._pivot = np.array([mesh[:, 0].mean(), mesh[152, 1] + 0.3 * eye_dist])   # the neck, for roll
-        self._mid_x = int(round((self.landmarks[468, 0] + self.landmarks[473, 0]) / 2.0))
+        self._mid_x = int(round(self.landmarks[list(IRIS_CENTRES), 0].mean()))
 
     @staticmethod
     def _expression_bases(mesh: np.ndarray) -> dict[str, np.ndarray]:
         """(N_MESH, 2) pixel offsets of the control points at each expression control = 1."""
-        eye_dist = float(np.linalg.norm(mesh[263, :2] - mesh[33, :2]))
+        eye_dist = float(np.linalg.norm(mesh[OUTER_EYE_CORNERS[1], :2] - mesh[OUTER_EYE_CORNERS[0], :2]))
         x, y = mesh[:, 0], mesh[:, 1]
         mx = (mesh[MOUTH_CORNERS[0], 0] + mesh[MOUTH_CORNERS[1], 0]) / 2.0
         lip_y = (mesh[13, 1] + mesh[14, 1]) / 2.0
@@ -119,7 +120,7 @@ class HeadRig:
         for i, sign in zip(MOUTH_CORNERS, (-1.0, 1.0)):
             near = np.linalg.norm(mesh[:, :2] - mesh[i, :2], axis=1) < 0.25 * eye_dist
             spread[near, 0] = sign * SPREAD * eye_dist
-        axis = (mesh[263, :2] - mesh[33, :2]) / eye_dist
+        axis = (mesh[OUTER_EYE_CORNERS[1], :2] - mesh[OUTER_EYE_CORNERS[0], :2]) / eye_dist
         up = np.array([axis[1], -axis[0]])
         brows = []
         for upper_row, lower_row in zip(BROWS, BROW_LOWER):
