@@ -116,7 +116,7 @@ class PuppetConfig:
     head_gain: float = 1.0        # painting head degrees per viewer head degree
     max_yaw_deg: float = 15.0     # soft limits of the painting's head turn (the rig's range)
     max_pitch_deg: float = 10.0
-    max_roll_deg: float = 12.0
+    max_roll_deg: float = 10.0
     gaze_gain_deg: float = 50.0   # painting eye-in-head degrees per eye half-width of the viewer's iris offset
     max_gaze_deg: float = 25.0    # soft limit of the eye turn (vertical: half of it)
     blink_open: float = 0.8       # eye aspect ratio / neutral at or above which the lid is fully open

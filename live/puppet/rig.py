@@ -37,8 +37,8 @@ from sfumato.rig.warp import ThinPlateWarp
 LAYERS = ("head", "eyes", "blink", "mouth", "brows")
 UPPER_LIP = (185, 40, 39, 37, 0, 267, 269, 270, 409, 191, 80, 81, 82, 13, 312, 311, 310, 415)
 BROW_LOWER = ((46, 53, 52, 65, 55), (276, 283, 282, 295, 285))
-JAW_DROP = 0.30       # jaw and lower lip drop at mouth_open = 1, in eye distances
-LIP_LIFT = 0.06       # upper lip lift at mouth_open = 1, in eye distances
+JAW_DROP = 0.25       # jaw and lower lip drop at mouth_open = 1, in eye distances
+LIP_LIFT = 0.04       # upper lip lift at mouth_open = 1, in eye distances
 SPREAD = 0.10         # mouth corners move this far outward at mouth_width = 1, in eye distances
 BROW_RAISE = 0.10     # brow travel at brows = +-1, in eye distances
 REST_EPS = 1e-3
