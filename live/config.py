@@ -118,7 +118,7 @@ class PuppetConfig:
     max_pitch_deg: float = 10.0
     max_roll_deg: float = 10.0
     gaze_gain_deg: float = 50.0   # painting eye-in-head degrees per eye half-width of the viewer's iris offset
-    max_gaze_deg: float = 25.0    # soft limit of the eye turn (vertical: half of it)
+    max_gaze_deg: float = 15.0    # soft limit of the eye turn (vertical: half of it)
     blink_open: float = 0.8       # eye aspect ratio / neutral at or above which the lid is fully open
     blink_shut: float = 0.35      # ... and at or below which it is shut
     mouth_gain: float = 5.0       # painting mouth opening (0..1) per eye distance of the viewer's lip gap

@@ -20,7 +20,7 @@ import numpy as np
 from live.config import PuppetConfig
 from live.filters import OneEuroFilter
 from live.puppet.features import Signals
-from sfumato.rig.eyes import soft_limit
+from sfumato.engines.rig import soft_limit
 
 N_CONTROLS = 11
 GROUPS = {"head": slice(0, 3), "gaze": slice(3, 5), "blink": slice(5, 7), "mouth": slice(7, 9), "brows": slice(9, 11)}

@@ -10,7 +10,7 @@ Layers, each optional (``layers``), applied to the display-scale head crop:
    lip drop and the upper lip lifts (the lips part), the mouth corners spread or draw in, each
    brow rises or falls;
 3. **head** - yaw and pitch turn the 3-D landmarks about a pivot behind the face
-   (:func:`sfumato.engines.landmark.rotate_head`), roll turns them on the image about the neck;
+   (:func:`sfumato.rig.head.rotate_head`), roll turns them on the image about the neck;
 
 the expression offsets and the head turn move the control points of one thin-plate-spline
 warp (:class:`sfumato.rig.warp.ThinPlateWarp`, crop border pinned), so the face is resampled
@@ -29,7 +29,7 @@ from live.drive import DriveSource
 from live.puppet.features import BROWS, IRIS_CENTRES, MOUTH_CORNERS, OUTER_EYE_CORNERS
 from live.puppet.retarget import Controls
 from sfumato.engines import HeadCrop, Pose, make_engine
-from sfumato.engines.landmark import rotate_head
+from sfumato.rig.head import rotate_head
 from sfumato.errors import SfumatoError
 from sfumato.face.topology import N_MESH
 from sfumato.rig.warp import ThinPlateWarp
@@ -42,6 +42,7 @@ LIP_LIFT = 0.04       # upper lip lift at mouth_open = 1, in eye distances
 SPREAD = 0.10         # mouth corners move this far outward at mouth_width = 1, in eye distances
 BROW_RAISE = 0.10     # brow travel at brows = +-1, in eye distances
 REST_EPS = 1e-3
+WINK = 0.15           # lids closer than this render together (one pass); further apart, each its own
 
 
 def parse_layers(text: str) -> frozenset[str]:
@@ -72,7 +73,7 @@ class HeadRig:
         landmarks: (478, 3) FaceMesh landmarks of ``source.head`` (found with FaceMesh when None).
     """
 
-    def __init__(self, source: DriveSource, layers: frozenset[str] = frozenset(LAYERS), engine: str = "landmark",
+    def __init__(self, source: DriveSource, layers: frozenset[str] = frozenset(LAYERS), engine: str = "rig",
                  landmarks: Optional[np.ndarray] = None) -> None:
         self.source, self.layers = source, layers
         self.head = square_head(source.head)
@@ -138,8 +139,10 @@ class HeadRig:
         b_right, b_left = (float(np.clip(b, 0.0, 1.0)) for b in c.blink)
         if pose == Pose(0.0) and max(b_right, b_left) < REST_EPS:
             return self.head
+        if abs(b_right - b_left) <= WINK:
+            b_right = b_left = (b_right + b_left) / 2.0
         frame = self.eyes.render_pose(pose, blink=b_right)
-        if abs(b_right - b_left) > 0.02:   # each eye its own lid: the sitter's left eye is on image +x
+        if abs(b_right - b_left) > WINK:   # each eye its own lid: the sitter's left eye is on image +x
             other = self.eyes.render_pose(pose, blink=b_left)
             frame = frame.copy()
             frame[:, self._mid_x:] = other[:, self._mid_x:]

@@ -113,7 +113,10 @@ class ThinPlateWarp:
             (n, n, 2) float32 displacement at the rest-space grid nodes; zero on the border ring.
         """
         d = np.asarray(displacements, dtype=np.float32)[:, :2]
-        field = (self._influence @ d).reshape(self.grid_n, self.grid_n, 2)
+        # two matrix-vector products: steadier than one (G, N) x (N, 2) product, which BLAS
+        # may spread over threads that a busy machine makes wait
+        field = np.stack([self._influence @ np.ascontiguousarray(d[:, 0]),
+                          self._influence @ np.ascontiguousarray(d[:, 1])], -1).reshape(self.grid_n, self.grid_n, 2)
         field[self._border] = 0.0
         return field
 
