@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import collections
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Optional, Protocol
 
 import cv2
 import numpy as np
 
-from live.worker import FrameWorker
+from live.stats import bounded
+from live.worker import FrameWorker, WorkerStats, median
 from sfumato.geometry.blend import blend
 from sfumato.imaging.resize import pad_square_crop, resize_to
 
@@ -113,38 +114,23 @@ class DriveResult:
 
 
 @dataclass
-class DriveStats:
-    """Bounded per-stage timings (ms) and counters of the worker."""
+class DriveStats(WorkerStats):
+    """Counters and bounded per-stage timings (ms) of the worker."""
 
-    crop_ms: collections.deque = field(default_factory=lambda: collections.deque(maxlen=10_000))
-    model_ms: collections.deque = field(default_factory=lambda: collections.deque(maxlen=10_000))
-    warp_ms: collections.deque = field(default_factory=lambda: collections.deque(maxlen=10_000))
-    results: int = 0
-    submitted: int = 0
-    dropped: int = 0          # frames replaced by a newer one before the worker got to them
     references: int = 0
-    first_t: float = 0.0
-    last_t: float = 0.0
-
-    def fps(self) -> float:
-        """Driven frames per second between the first and the last result."""
-        span = self.last_t - self.first_t
-        return (self.results - 1) / span if self.results > 1 and span > 0 else 0.0
+    crop_ms: collections.deque = bounded(10_000)
+    model_ms: collections.deque = bounded(10_000)
+    warp_ms: collections.deque = bounded(10_000)
 
     def add(self, result: DriveResult, now: float) -> None:
-        """Count one finished result at ``now`` (perf_counter seconds)."""
-        if self.results == 0:
-            self.first_t = now
-        self.last_t = now
-        self.results += 1
+        super().add(result, now)
         self.crop_ms.append(result.crop_ms)
         self.model_ms.append(result.model_ms)
         self.warp_ms.append(result.warp_ms)
 
     def summary(self) -> dict[str, float]:
-        med = lambda d: float(np.median(np.fromiter(d, float))) if d else float("nan")  # noqa: E731
-        return {"results": self.results, "fps": self.fps(), "dropped": self.dropped, "references": self.references,
-                "crop_ms": med(self.crop_ms), "model_ms": med(self.model_ms), "warp_ms": med(self.warp_ms)}
+        return {**super().summary(), "references": self.references, "crop_ms": median(self.crop_ms),
+                "model_ms": median(self.model_ms), "warp_ms": median(self.warp_ms)}
 
 
 class DriveWorker(FrameWorker):

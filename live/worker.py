@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any, Optional, Protocol
+
+import numpy as np
 
 
 class Result(Protocol):
@@ -21,15 +24,35 @@ class Result(Protocol):
     patch: Any
 
 
-class WorkerStats(Protocol):
-    """Bounded counters a worker keeps (see :class:`live.drive.DriveStats`)."""
+@dataclass
+class WorkerStats:
+    """Counters every worker keeps; subclasses add their per-stage timings in :meth:`add`."""
 
-    results: int
-    submitted: int
-    dropped: int
+    results: int = 0          # finished (published) results
+    submitted: int = 0        # camera frames offered
+    dropped: int = 0          # frames replaced by a newer one before the worker got to them
+    first_t: float = 0.0
+    last_t: float = 0.0
 
-    def add(self, result: Any, now: float) -> None: ...
-    def summary(self) -> dict[str, float]: ...
+    def add(self, result: Any, now: float) -> None:
+        """Count one finished result at ``now`` (perf_counter seconds)."""
+        if self.results == 0:
+            self.first_t = now
+        self.last_t = now
+        self.results += 1
+
+    def fps(self) -> float:
+        """Results per second between the first and the last."""
+        span = self.last_t - self.first_t
+        return (self.results - 1) / span if self.results > 1 and span > 0 else 0.0
+
+    def summary(self) -> dict[str, float]:
+        return {"results": self.results, "fps": self.fps(), "submitted": self.submitted, "dropped": self.dropped}
+
+
+def median(values: Any) -> float:
+    """Median of a deque of floats (NaN when empty)."""
+    return float(np.median(np.fromiter(values, float))) if values else float("nan")
 
 
 Box = tuple[float, float, float, float]

@@ -3,7 +3,7 @@
 The driver is ``skimage.data.astronaut()`` animated by the painting rig itself
 (:class:`live.puppet.rig.HeadRig` on her head square: the head turns, the jaw drops, the lids
 close), placed in a 640x480 camera frame and written with the project's MP4 writer
-(:class:`live.recorder.Recorder`), to be used as ``--camera FILE``.
+(:class:`sfumato.video.Mp4Writer`), to be used as ``--camera FILE``.
 
 The measures are taken from outside, with FaceMesh on whole frames (of the driver video and of
 the recorded screen), independently of the puppet's own estimator: head yaw as the nose tip's
@@ -68,11 +68,11 @@ def astronaut_rig():
 def write_driver_video(path: Path, schedule: Schedule = Schedule()) -> Path:
     """Render the driver (640x480, 30 fps, H.264) to ``path``; returns the path."""
     from live.puppet.retarget import Controls
-    from live.recorder import Recorder
     from sfumato.imaging.resize import resize_to
+    from sfumato.video import Mp4Writer
 
     img, box, rig = astronaut_rig()
-    rec = Recorder(path, FPS, quality=9)
+    rec = Mp4Writer(path, FPS, crf=16)
     w, h = CAMERA
     scale = h / img.shape[0]
     side = int(round(img.shape[1] * scale))
@@ -89,16 +89,16 @@ def write_driver_video(path: Path, schedule: Schedule = Schedule()) -> Path:
         frame[y0:y0 + hh, x0h:x0h + hw] = head[sy:sy + hh, sx:sx + hw]
         cam = np.full((h, w, 3), 96, np.uint8)
         cam[:, x0:x0 + side] = resize_to(frame, side, h)
-        rec.add(cam, i / FPS)
+        rec.write(cam)
     rec.close()
     return path
 
 
 def read_video(path: Path) -> np.ndarray:
-    """(T, H, W, 3) uint8 RGB frames of an MP4."""
-    import imageio.v2 as imageio
+    """(T, H, W, 3) uint8 RGB frames of an MP4 (the project's reader)."""
+    from sfumato.video.reader import read_frames
 
-    return np.stack(imageio.mimread(str(path), memtest=False))
+    return np.stack(read_frames(path)[0])
 
 
 def face_measures(frames: np.ndarray, region: tuple[int, int, int, int] | None = None) -> np.ndarray:

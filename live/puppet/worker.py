@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import collections
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Optional
 
 import cv2
@@ -33,7 +33,8 @@ from live.puppet.features import Features, measure, relative
 from live.puppet.neutral import NeutralCapture
 from live.puppet.retarget import Controls, Retargeter
 from live.puppet.rig import HeadRig
-from live.worker import FrameWorker
+from live.stats import bounded
+from live.worker import FrameWorker, WorkerStats, median
 from sfumato.imaging.resize import pad_square_crop, resize_to
 
 CROP_MARGIN = 0.5            # the FaceMesh crop: the face box grown by this much per side (2x the box)
@@ -52,34 +53,21 @@ class PuppetResult:
 
 
 @dataclass
-class PuppetStats:
-    """Bounded timings (ms) and counters."""
+class PuppetStats(WorkerStats):
+    """Counters and bounded timings (ms)."""
 
-    mesh_ms: collections.deque = field(default_factory=lambda: collections.deque(maxlen=10_000))
-    render_ms: collections.deque = field(default_factory=lambda: collections.deque(maxlen=10_000))
-    results: int = 0
-    submitted: int = 0
-    dropped: int = 0
     faces: int = 0            # frames where FaceMesh found the viewer
-    first_t: float = 0.0
-    last_t: float = 0.0
+    mesh_ms: collections.deque = bounded(10_000)
+    render_ms: collections.deque = bounded(10_000)
 
     def add(self, result: PuppetResult, now: float) -> None:
-        if self.results == 0:
-            self.first_t = now
-        self.last_t = now
-        self.results += 1
+        super().add(result, now)
         self.mesh_ms.append(result.mesh_ms)
         self.render_ms.append(result.render_ms)
 
-    def fps(self) -> float:
-        span = self.last_t - self.first_t
-        return (self.results - 1) / span if self.results > 1 and span > 0 else 0.0
-
     def summary(self) -> dict[str, float]:
-        med = lambda d: float(np.median(np.fromiter(d, float))) if d else float("nan")  # noqa: E731
-        return {"results": self.results, "fps": self.fps(), "submitted": self.submitted, "dropped": self.dropped,
-                "faces": self.faces, "mesh_ms": med(self.mesh_ms), "render_ms": med(self.render_ms)}
+        return {**super().summary(), "faces": self.faces, "mesh_ms": median(self.mesh_ms),
+                "render_ms": median(self.render_ms)}
 
 
 class PuppetWorker(FrameWorker):
