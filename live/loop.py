@@ -26,7 +26,9 @@ from live.display import FULLSCREEN, HUD, MIRROR, QUIT, REFERENCE, Display
 from live.drive import DriveWorker
 from live.hud import Hud, HudInfo
 from live.mapping import LabelGrid
+from live.progress import Progress, gaze_text
 from live.recorder import Recorder
+from live.sidebyside import SideBySide
 from live.trace import TraceWriter
 from sfumato.imaging.resize import resize_to
 
@@ -66,7 +68,7 @@ class LiveLoop:
         self.hud = Hud(display.pg)
         self.hud_on = cfg.display.hud
         out = cfg.output
-        self.recorder = Recorder(out.record, out.record_fps) if out.record else None
+        self.recorder = Recorder(out.record, out.record_fps, hold_when_behind=True) if out.record else None
         self.camera_recorder = Recorder(out.record_camera, cfg.camera.fps) if out.record_camera else None
         self.trace = TraceWriter(out.trace) if out.trace else None
         self.stats = LoopStats()
@@ -75,7 +77,15 @@ class LiveLoop:
         self._fps_window: collections.deque = collections.deque(maxlen=60)
         self.driver: DriveWorker | None = None   # --drive: live FOMM patches replace the bank's frames
         self._driven_seq = -1
+        self.sidebyside: SideBySide | None = None
         self._rescale()
+        if self.recorder is not None and out.record_layout == "side-by-side":
+            src = camera.source
+            self.sidebyside = SideBySide(  # camera pixels only when synthetic or when the user asked for them
+                self.screen_bank.painting_rect, (cfg.camera.width, cfg.camera.height),
+                show_camera=bool(getattr(src, "synthetic", False) or out.record_camera),
+                mirror=cfg.mapping.mirror, camera_name=getattr(src, "name", "camera"))
+        self.progress: Progress | None = None   # headless runs: a status line every few seconds
 
     # --- drawing ---------------------------------------------------------------------------
     def _rescale(self) -> None:
@@ -84,6 +94,8 @@ class LiveLoop:
         self._last_weights: list[tuple[int, float]] | None = None
         self._full_redraw = True
         self._shown_index = self.chaser.index
+        if getattr(self, "sidebyside", None) is not None:
+            self.sidebyside.painting_rect = self.screen_bank.painting_rect
 
     def render(self, t: float, dt: float) -> None:
         """Draw the display frame for time ``t`` and flip (only the changed rectangle when possible)."""
@@ -115,12 +127,27 @@ class LiveLoop:
             self._update_info()
             rects.append(self.hud.draw_text(screen, self._info))
         if self.recorder is not None and self.recorder.due(t):
-            self.recorder.add(self.display.grab(), t)
+            self.recorder.add(self._recording_frame(), t)
         if self.hud_on and self._last_frame is not None:   # after the grab: never recorded
             self.hud.draw_thumbnail(screen, self._last_frame.image, self._info)
         self.display.flip(None if full else rects)
         self._full_redraw = False
         self.stats.flips += 1
+        if self.progress is not None:
+            c = self.controller
+            self.progress.update(t, c.state, len(c.faces), self._shown_index, self.stats.camera_frames, self.stats.flips)
+
+    def _recording_frame(self) -> np.ndarray:
+        """What ``--record`` keeps: the screen, or the side-by-side demo view; (H, W, 3) uint8 RGB."""
+        if self.sidebyside is None:
+            return self.display.grab()
+        c, i = self.controller, self._shown_index
+        self.sidebyside.mirror = c.mapper.mirror
+        n = len(c.faces)
+        return self.sidebyside.frame(
+            self.display.grab(), None if self._last_frame is None else self._last_frame.image, c.faces, c.chosen,
+            f"portrait: frame {i}, {gaze_text(self.master.labels, i, self.grid.rows)}",
+            f"{self._info.camera}: {c.state}, {n} face{'' if n == 1 else 's'}")
 
     def _update_info(self) -> None:
         i = self._info
@@ -242,5 +269,8 @@ class LiveLoop:
         for rec in (self.recorder, self.camera_recorder):
             if rec is not None:
                 written.append(str(rec.close()))
+        if self.recorder is not None and self.recorder.held:
+            self.log(f"{self.recorder.path}: {self.recorder.held} of {self.recorder.frames} frames repeat the one "
+                     "before (the encoder fell behind; the machine is busy)")
         self.display.close()
         return written
