@@ -23,7 +23,6 @@ from sfumato.validate import OneLineParser, arg_type
 
 DEFAULT_RECORD = "out/live.mp4"
 DEFAULT_HEADLESS_DURATION = 20.0
-RECORD_LAYOUTS = ("screen", "side-by-side")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     a("--hud", action="store_true", default=None, help="start with the debug HUD")
     a("--headless", action="store_true", default=None, help="no window")
     a("--record", metavar="MP4", help="record what the screen showed")
-    a("--record-layout", choices=RECORD_LAYOUTS,
+    a("--record-layout", choices=RULES["output.record_layout"].choices,
       help="what --record keeps: the screen, or the portrait and the camera view with face boxes side by side")
     a("--record-camera", metavar="MP4", help="record the raw camera frames (off unless asked: privacy)")
     a("--trace", metavar="JSONL", help="write one JSON line per camera frame")

@@ -58,14 +58,15 @@ def test_no_display_demo_records_portrait_and_viewer_side_by_side(bank, tmp_path
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
-    assert main(["--bank", bank, "--camera", "sim:walk", "--duration", "6", "--size", "320x240"]) == 0
+    # lockstep (virtual time, every camera frame) so a loaded machine cannot change what is recorded
+    assert main(["--bank", bank, "--camera", "sim:walk", "--duration", "6", "--lockstep", "--size", "320x240"]) == 0
     cap = capsys.readouterr()
     out = tmp_path / "out" / "live.mp4"
     assert "running headless" in cap.err and "side by side" in cap.err and f"wrote {out}" in cap.out
     frames = imageio.mimread(out, memtest=False)
     sb = ScreenBank(load_master(bank, (320, 240)), (320, 240), (0, 0, 0))
     lay = SideBySideLayout.fit(sb.painting_rect[2:], (640, 480))
-    assert frames[0].shape == (lay.size[1], lay.size[0], 3) and len(frames) >= 30
+    assert frames[0].shape == (lay.size[1], lay.size[0], 3) and len(frames) == 6 * 30
     pw, ph = lay.portrait
     # left: the painting (no letterbox bars), scaled to the camera's height
     px, py, pw0, ph0 = sb.painting_rect
