@@ -145,7 +145,8 @@ class LiveLoop:
         self.sidebyside.mirror = c.mapper.mirror
         n = len(c.faces)
         return self.sidebyside.frame(
-            self.display.grab(), None if self._last_frame is None else self._last_frame.image, c.faces, c.chosen,
+            self.display.grab(self.sidebyside.painting_rect), None if self._last_frame is None else self._last_frame.image,
+            c.faces, c.chosen,
             f"portrait: frame {i}, {gaze_text(self.master.labels, i, self.grid.rows)}",
             f"{self._info.camera}: {c.state}, {n} face{'' if n == 1 else 's'}")
 
@@ -203,7 +204,7 @@ class LiveLoop:
         period = 1.0 / self.cfg.display.fps
         start = clock()
         next_tick = start
-        last_render = start
+        last_render = last_now = start
         last_seq, last_cam = 0, start
         pending: list[tuple[dict[str, Any], float]] = []
         while True:
@@ -216,7 +217,9 @@ class LiveLoop:
             elif now - last_cam > NO_CAMERA_S:
                 self.controller.on_no_camera(now - start)
             if frame is not None or now >= next_tick - 5e-4:
-                self.render(now - start, now - last_render)
+                # dt from the previous render's clock reading, so tracking and drawing time count too
+                self.render(now - start, now - last_now)
+                last_now = now
                 t_flip = clock()
                 self.stats.flip_gaps_s.append(t_flip - last_render)
                 self._fps_window.append(t_flip - last_render)

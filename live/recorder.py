@@ -5,8 +5,9 @@ only when the user asks). Frames are queued and encoded off the display thread; 
 keeps a fixed output rate by writing a frame only when it is due on the recording clock.
 A frame is queued once with how many times it is due (after a stall). When the encoder
 falls behind, ``add`` waits for it (offline writers: every frame kept), or, with
-``hold_when_behind`` (the live loop, which must never wait), drops the newest frame and
-holds the last queued one longer instead, so the recording's clock still keeps time.
+``hold_when_behind`` (the live loop, which must never wait), puts the newest frame in
+place of the last queued one and shows it longer instead (the frame in between is
+dropped), so the recording's clock still keeps time.
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ class Recorder:
             if not self.hold_when_behind:
                 while len(self._q) >= self.max_queued:
                     self._cv.wait()
-            if len(self._q) >= self.max_queued:   # encoder behind: hold the last queued frame longer
+            if len(self._q) >= self.max_queued:   # encoder behind: the newest frame replaces the last queued
+                self._q[-1][0] = frame              # one, which is shown longer (the clock keeps time)
                 self._q[-1][1] += n
                 self.held += n
             else:

@@ -91,15 +91,14 @@ class SideBySide:
         """One recording frame, (H, W, 3) uint8 RGB of ``layout.size``.
 
         Args:
-            screen_rgb: (Hs, Ws, 3) uint8 RGB, what the screen shows now.
+            screen_rgb: (h, w, 3) uint8 RGB, the screen's ``painting_rect`` as it shows now.
             camera_bgr: (h, w, 3) uint8 BGR newest camera frame, or None before the first.
             faces, chosen: the faces tracked in that frame (camera px) and the followed one.
         """
-        x, y, w, h = self.painting_rect
         pw, ph = self.layout.portrait
         out = self._frame
         out[:] = 0
-        out[:ph, :pw] = resize_to(screen_rgb[y:y + h, x:x + w], pw, ph)
+        out[:ph, :pw] = resize_to(screen_rgb, pw, ph)
         out[:ph, pw:] = self._viewer_panel(camera_bgr, faces, chosen)
         for text, x0 in ((portrait_caption, 0), (viewer_caption, pw)):
             cv2.putText(out, text, (x0 + 8, ph + 19), cv2.FONT_HERSHEY_SIMPLEX, 0.5, TEXT_RGB, 1, cv2.LINE_AA)

@@ -129,3 +129,47 @@ def test_headless_run_prints_progress_and_ctrl_c_keeps_the_recording(bank, tmp_p
     assert rc == 130 and f"wrote {out}" in cap.out and "interrupted" in cap.err
     assert "5/60 s" in cap.err and "portrait frame" in cap.err   # a status line every 5 s
     assert len(imageio.mimread(out, memtest=False)) == 6 * 30
+
+
+def test_real_time_loop_clock_counts_tracking_and_drawing_time(bank, tmp_path):
+    """On a busy machine tracking and drawing take most of the time; the cross-fade's clock must
+    still advance by the whole elapsed time, or the eyes lag far behind the viewer."""
+    from live.camera import CameraFrame
+
+    cfg = LiveConfig(bank=bank)
+    for key, value in {"camera.source": "sim:still", "output.headless": True, "display.size": (320, 240),
+                       "display.fps": 30.0}.items():
+        cfg = set_option(cfg, key, value)
+    loop = build_loop(cfg, log=lambda m: None)
+    now = [0.0]
+
+    class SlowCamera:                        # a new frame every call, after 20 ms of waiting
+        source, seq = loop.camera.source, 0
+
+        def wait_newer(self, seq, timeout):
+            now[0] += 0.02
+            self.seq += 1
+            return CameraFrame(self.seq, now[0], np.zeros((48, 64, 3), np.uint8))
+
+        def stop(self):
+            pass
+
+    dts: list[float] = []
+    real_render = loop.render
+
+    def render(t, dt):
+        dts.append(dt)
+        now[0] += 0.03                       # drawing takes 30 ms
+        real_render(t, dt)
+
+    def process(frame, t):
+        now[0] += 0.05                       # tracking takes 50 ms
+        return {}
+
+    loop.camera, loop.render, loop._process = SlowCamera(), render, process
+    try:
+        loop.run(2.0, clock=lambda: now[0])
+    finally:
+        loop.close()
+    assert len(dts) >= 15
+    assert sum(dts) == pytest.approx(now[0] - 0.03, abs=0.11)   # every second of the run, not just the waits
