@@ -14,12 +14,12 @@ import argparse
 import sys
 from pathlib import Path
 
-import imageio.v2 as imageio
 import numpy as np
 from PIL import Image
 
 from live.sidebyside import CAPTION_H, SideBySideLayout
 from sfumato.imaging.resize import resize_to
+from sfumato.video import read_frames
 
 
 def strip(frames: list[np.ndarray], fps: float, at: list[float], aspect: float,
@@ -56,9 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--aspect", type=float, default=1.0, help="the painting's width / height (1 for the bundled one)")
     p.add_argument("--head", default="0.28,0.06,0.44,0.44", help="portrait head box x,y,w,h as fractions")
     args = p.parse_args(argv)
-    reader = imageio.get_reader(str(args.video))
-    fps = float(reader.get_meta_data().get("fps", 30.0))
-    frames = [np.asarray(f) for f in reader]
+    frames, _, fps = read_frames(args.video)
+    if not frames:
+        print(f"error: {args.video}: no frames could be read; pass the demo's recording (out/live.mp4)", file=sys.stderr)
+        return 2
     img = strip(frames, fps, [float(v) for v in args.at.split(",")], args.aspect, tuple(float(v) for v in args.head.split(",")))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     Image.fromarray(img).quantize(256, dither=Image.Dither.FLOYDSTEINBERG).save(args.out, optimize=True)
