@@ -40,8 +40,10 @@ def contact_sheet(
     thumb: int = 200,
     max_cols: int = 11,
     max_width: int = MAX_SHEET_WIDTH,
+    extras: Sequence[tuple[np.ndarray, str]] = (),
 ) -> np.ndarray:
-    """Tile frame thumbnails with their gaze labels, at most ``max_width`` px wide.
+    """Tile frame thumbnails with their gaze labels, then ``extras`` (e.g. a blink), at most
+    ``max_width`` px wide.
 
     A 1-D bank (one row) wraps at ``max_cols`` thumbnails per line, each labelled
     ``index: yaw``. A 2-D bank is a grid: one row per gaze pitch (top: looking up), one
@@ -54,24 +56,27 @@ def contact_sheet(
         labels: N (yaw, pitch) in degrees, row-major like ``patches``.
         grid: (rows, cols) of the bank.
         thumb: largest thumbnail width in pixels (smaller when needed to fit ``max_width``).
+        extras: more (thumbnail, caption) tiles after the frames (1-D: wrapped on after them;
+            2-D: on a row of their own under the grid).
 
     Returns:
         (H, W, 3) uint8 RGB sheet, W <= ``max_width``.
     """
     if grid[0] > 1:
-        return _grid_sheet(patches, labels, grid, thumb, max_width)
-    n = len(patches)
-    cols = min(max_cols, n)
-    rows = int(np.ceil(n / cols))
+        return _grid_sheet(patches, labels, grid, thumb, max_width, extras)
+    tiles = [(p, f"{i}: {label_text(yaw, pitch, 1)}") for i, (p, (yaw, pitch)) in enumerate(zip(patches, labels))]
+    tiles += list(extras)
+    cols = min(max_cols, len(tiles))
+    rows = int(np.ceil(len(tiles) / cols))
     h0, w0 = patches[0].shape[:2]
     tw = _thumb_width(thumb, cols, max_width)
     th = max(1, int(round(tw * h0 / w0)))
     sheet = np.full((rows * (th + TEXT_H + PAD) + PAD, cols * (tw + PAD) + PAD, 3), 24, np.uint8)
-    for i, (patch, (yaw, pitch)) in enumerate(zip(patches, labels)):
-        r, c = divmod(i, cols)
+    for k, (patch, text) in enumerate(tiles):
+        r, c = divmod(k, cols)
         x, y = PAD + c * (tw + PAD), PAD + r * (th + TEXT_H + PAD)
         paste(sheet, resize_to(patch, tw, th), x, y)
-        _put(sheet, f"{i}: {label_text(yaw, pitch, 1)}", x + 3, y + th + 16)
+        _put(sheet, text, x + 3, y + th + 16)
     return sheet
 
 
@@ -79,7 +84,7 @@ MIN_GRID_THUMB = 48   # px: below this a 2-D sheet wraps its yaw columns into ba
 
 
 def _grid_sheet(patches: Sequence[np.ndarray], labels: Sequence[tuple[float, float]], grid: tuple[int, int],
-                thumb: int, max_width: int) -> np.ndarray:
+                thumb: int, max_width: int, extras: Sequence[tuple[np.ndarray, str]] = ()) -> np.ndarray:
     """The 2-D contact sheet: rows are gaze pitch, columns gaze yaw (see :func:`contact_sheet`).
 
     When the columns would need thumbnails under ``MIN_GRID_THUMB`` px to fit ``max_width``,
@@ -95,7 +100,9 @@ def _grid_sheet(patches: Sequence[np.ndarray], labels: Sequence[tuple[float, flo
     th = max(1, int(round(tw * h0 / w0)))
     top = TEXT_H + 14                            # yaw labels
     band_h = top + rows * (th + PAD)
-    sheet = np.full((bands * band_h + PAD, left + per * (tw + PAD) + PAD, 3), 24, np.uint8)
+    extra_rows = int(np.ceil(len(extras) / per)) if extras else 0
+    sheet = np.full((bands * band_h + extra_rows * (th + TEXT_H + PAD) + PAD, left + per * (tw + PAD) + PAD, 3),
+                    24, np.uint8)
     for b in range(bands):
         y0 = b * band_h
         _put(sheet, "yaw", 6, y0 + 16, 0.4)
@@ -110,6 +117,11 @@ def _grid_sheet(patches: Sequence[np.ndarray], labels: Sequence[tuple[float, flo
                 _put(sheet, str(i), x + 3, y + 14, 0.4)
         for r in range(rows):
             _put(sheet, f"{labels[r * cols][1]:+.0f}", 8, y0 + top + PAD + r * (th + PAD) + th // 2 + 6, 0.5)
+    for k, (patch, text) in enumerate(extras):     # e.g. the blink: a row of its own under the grid
+        r, c = divmod(k, per)
+        x, y = left + PAD + c * (tw + PAD), bands * band_h + PAD + r * (th + TEXT_H + PAD)
+        paste(sheet, resize_to(patch, tw, th), x, y)
+        _put(sheet, text, x + 3, y + th + 16, 0.4)
     return sheet
 
 
@@ -123,6 +135,19 @@ def sweep_order(grid: tuple[int, int]) -> list[int]:
     if rows > 1:
         order += order[-2:0:-1]
     return order
+
+
+def blink_sequence(open_frame: np.ndarray, closed: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """A blink for the 20 fps preview: a pause, the lids closing through ``closed`` (one
+    frame per closure level, about 150 ms), one closed frame more, then opening twice as
+    slowly, and a pause.
+
+    Args:
+        open_frame: (h, w, 3) uint8 RGB preview frame with open eyes.
+        closed: preview frames at increasing closure levels, the last one closed.
+    """
+    opening = [f for f in closed[-2::-1] for _ in range(2)]
+    return [open_frame] * 4 + list(closed) + [closed[-1]] + opening + [open_frame] * 6
 
 
 class PreviewFrames:
