@@ -74,6 +74,15 @@ class PresenceConfig:
 
 
 @dataclass
+class BlinkConfig:
+    enabled: bool = True          # blink (banks with blink frames only)
+    every_s: tuple[float, float] = (2.0, 10.0)  # random interval between blinks, seconds
+    close_ms: float = 120.0       # time for the lids to close
+    closed_ms: float = 30.0       # time they stay shut
+    open_ms: float = 280.0        # time to open again (slower than closing)
+
+
+@dataclass
 class DisplayConfig:
     size: tuple[int, int] = (1280, 720)   # window size (px); also the headless/recording size
     fullscreen: bool = False
@@ -87,6 +96,7 @@ class OutputConfig:
     headless: bool = False        # no window (SDL dummy driver)
     record: str = ""              # write what the screen showed to this MP4 ("" = off)
     record_fps: float = 30.0
+    record_layout: str = "screen"  # "screen" (what the screen showed) or "side-by-side" (portrait + viewer with face boxes)
     record_camera: str = ""       # write the camera frames to this MP4 (privacy: off unless asked)
     trace: str = ""               # JSONL, one line per camera frame ("" = off)
     duration_s: float = 0.0       # stop after this many seconds (0 = run until Q/Esc)
@@ -133,12 +143,13 @@ class PuppetConfig:
 
 @dataclass
 class LiveConfig:
-    bank: str = "frames/astronaut"
+    bank: str = "frames/mona_lisa"
     camera: CameraConfig = field(default_factory=CameraConfig)
     tracker: TrackerConfig = field(default_factory=TrackerConfig)
     mapping: MappingConfig = field(default_factory=MappingConfig)
     smoothing: SmoothingConfig = field(default_factory=SmoothingConfig)
     presence: PresenceConfig = field(default_factory=PresenceConfig)
+    blink: BlinkConfig = field(default_factory=BlinkConfig)
     display: DisplayConfig = field(default_factory=DisplayConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     drive: DriveConfig = field(default_factory=DriveConfig)
@@ -175,6 +186,7 @@ RULES: dict[str, Rule] = {
     "display.fps": FPS,
     "display.background": RGB_CHANNEL,
     "output.record_fps": FPS,
+    "output.record_layout": OneOf(("screen", "side-by-side")),
     "output.duration_s": NON_NEGATIVE,
     "drive.mode": OneOf(MODES),
     "drive.margin": Range(0.1, 2.0),
