@@ -34,16 +34,19 @@ TEXT = (
 )
 
 
+BUNDLED = ROOT / "sfumato" / "data" / "mona_lisa.jpg"
+
+
 def painting(size: int, folder: Path) -> Path:
-    if MONA.is_file():
-        src = cv2.imread(str(MONA))
+    if MONA.is_file() or BUNDLED.is_file():
+        src = cv2.imread(str(MONA if MONA.is_file() else BUNDLED))
     else:
         from skimage import data
 
         src = cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)
     h, w = src.shape[:2]
     s = size / min(h, w)
-    path = folder / ("mona_lisa.png" if MONA.is_file() else "astronaut.png")
+    path = folder / ("mona_lisa.png" if MONA.is_file() or BUNDLED.is_file() else "astronaut.png")
     cv2.imwrite(str(path), cv2.resize(src, (round(w * s), round(h * s)), interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC))
     return path
 
