@@ -16,37 +16,41 @@ import sys
 from pathlib import Path
 
 from sfumato.errors import SfumatoError
+from sfumato.fomm.modes import MODE_HELP, MODES
+from sfumato.validate import OneLineParser, arg_type
 
 DEFAULT_RECORD = "out/live.mp4"
 DEFAULT_HEADLESS_DURATION = 20.0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m live", description="Show a frame bank whose eyes follow the viewer.")
+    from live.config import RULES
+
+    p = OneLineParser(prog="python -m live", description="Show a frame bank whose eyes follow the viewer.")
     a = p.add_argument
     a("--config", metavar="TOML", help="config file (see live/default.toml for every option)")
     a("--bank", metavar="DIR", help="frame bank folder (default frames/astronaut)")
     a("--camera", metavar="SRC", help="auto | webcam index (0) | video file | sim | sim:walk|two|still|demo|empty")
     a("--model", choices=("short", "full"), help="BlazeFace short range (< 2 m) or full range (2-5 m)")
     a("--mapping", choices=("linear", "angular"), help="eye position -> gaze mapping")
-    a("--hfov", type=float, metavar="DEG", help="camera horizontal field of view, degrees")
+    a("--hfov", type=arg_type(RULES["mapping.hfov_deg"]), metavar="DEG", help="camera horizontal field of view, degrees")
     a("--no-mirror", action="store_true", default=None, help="the camera image is already mirrored")
     a("--naive", action="store_true", default=None, help="no smoothing: nearest frame per camera frame (for comparison)")
     a("--fullscreen", action="store_true", default=None, help="start fullscreen (cursor hidden)")
     a("--size", metavar="WxH", help="window / headless size, e.g. 1920x1080")
-    a("--fps", type=float, help="display frame rate")
+    a("--fps", type=arg_type(RULES["display.fps"]), help="display frame rate")
     a("--hud", action="store_true", default=None, help="start with the debug HUD")
     a("--headless", action="store_true", default=None, help="no window")
     a("--record", metavar="MP4", help="record what the screen showed")
     a("--record-camera", metavar="MP4", help="record the raw camera frames (off unless asked: privacy)")
     a("--trace", metavar="JSONL", help="write one JSON line per camera frame")
-    a("--duration", type=float, metavar="S", help="stop after S seconds")
+    a("--duration", type=arg_type(RULES["output.duration_s"]), metavar="S", help="stop after S seconds")
     a("--lockstep", action="store_true", default=None, help="virtual time, every camera frame processed (needs --duration)")
-    a("--seed", type=int, help="simulated viewer / idle glance seed")
+    a("--seed", type=arg_type(RULES["camera.seed"]), help="simulated viewer / idle glance seed")
     a("--drive", action="store_true", default=None, help="drive the painting's head live with the viewer's face (FOMM)")
     a("--checkpoint", metavar="PTH", help="FOMM vox-256 checkpoint for --drive (default checkpoints/vox-cpk.pth.tar)")
     a("--fomm-config", metavar="YAML", help="FOMM model_params YAML for --drive (default: bundled vox-256)")
-    a("--fomm-mode", choices=("exact", "fast"), help="--drive model: exact (PyTorch) or fast (ONNX Runtime int8)")
+    a("--fomm-mode", choices=MODES, help=f"--drive model: {MODE_HELP}")
     return p
 
 
@@ -61,8 +65,8 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def make_config(args: argparse.Namespace):
-    """Defaults <- TOML <- flags."""
-    from live.config import load_config, set_option
+    """Defaults <- TOML <- flags, every value checked against its range."""
+    from live.config import check_config, load_config, set_option
 
     cfg = load_config(args.config)
     flags = {
@@ -80,7 +84,7 @@ def make_config(args: argparse.Namespace):
     for key, value in flags.items():
         if value is not None:
             cfg = set_option(cfg, key, value)
-    return cfg
+    return check_config(cfg, "command line")
 
 
 def run(argv: list[str] | None = None) -> int:

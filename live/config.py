@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from sfumato.errors import SfumatoError
+from sfumato.fomm.modes import MODES
+from sfumato.validate import FPS, FRACTION, NON_NEGATIVE, RGB_CHANNEL, SEED, OneOf, Range, Rule, check_fields, check_pair_order
 
 DEFAULT_TOML = Path(__file__).with_name("default.toml")
 
@@ -96,8 +98,8 @@ class DriveConfig:
     enabled: bool = False         # true = the painting's head is driven live by the viewer's face (FOMM)
     checkpoint: str = "checkpoints/vox-cpk.pth.tar"  # FOMM vox-256 checkpoint
     model_config: str = ""        # FOMM model_params YAML ("" = the bundled vox-256 config)
-    mode: str = "fast"            # "exact" (PyTorch fp32) or "fast" (ONNX Runtime, int8 motion generator)
-    onnx_dir: str = ""            # fast mode's ONNX graphs ("" = ~/.cache/sfumato/fomm-onnx/<checkpoint hash>)
+    mode: str = "int8"            # sfumato.fomm.modes.MODES: "exact" (PyTorch fp32), "fast" (ONNX Runtime fp32), "int8" (ONNX Runtime, int8 generator)
+    onnx_dir: str = ""            # fast and int8 modes' ONNX graphs ("" = ~/.cache/sfumato/fomm-onnx/<checkpoint hash>)
     margin: float = 0.6           # viewer crop margin per side, fraction of the face size (the bank's head crop margin)
     relative: bool = True         # move the painting by the viewer's motion relative to the reference frame
     adapt_scale: bool = True      # scale that motion by the faces' keypoint hull size ratio
@@ -115,6 +117,50 @@ class LiveConfig:
     display: DisplayConfig = field(default_factory=DisplayConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     drive: DriveConfig = field(default_factory=DriveConfig)
+
+
+# The allowed range of every numeric or word option (dotted keys as in the TOML file).
+RULES: dict[str, Rule] = {
+    "camera.width": Range(16, 7680, integer=True),
+    "camera.height": Range(16, 4320, integer=True),
+    "camera.fps": FPS,
+    "camera.retry_s": Range(0.1, 3600),
+    "camera.seed": SEED,
+    "tracker.model": OneOf(("short", "full")),
+    "tracker.min_confidence": FRACTION,
+    "tracker.keep_s": Range(0, 60),
+    "tracker.match_radius": Range(0, 10, open_lo=True),
+    "mapping.mode": OneOf(("linear", "angular")),
+    "mapping.hfov_deg": Range(10, 170),
+    "mapping.camera_offset_m": Range(-10, 10),
+    "mapping.eye_distance_m": Range(0.03, 0.1),
+    "mapping.gain": Range(0, 5, open_lo=True),
+    "smoothing.min_cutoff_hz": Range(0, 100, open_lo=True),
+    "smoothing.beta": Range(0, 100),
+    "smoothing.d_cutoff_hz": Range(0, 100, open_lo=True),
+    "smoothing.hysteresis": Range(0, 0.5),
+    "smoothing.crossfade_ms": Range(0, 5000),
+    "presence.lost_after_s": Range(0, 3600),
+    "presence.return_s": Range(0, 60),
+    "presence.glance_every_s": Range(0.1, 3600),
+    "presence.glance_hold_s": Range(0, 60),
+    "presence.glance_amount": FRACTION,
+    "display.size": Range(16, 16384, integer=True),
+    "display.fps": FPS,
+    "display.background": RGB_CHANNEL,
+    "output.record_fps": FPS,
+    "output.duration_s": NON_NEGATIVE,
+    "drive.mode": OneOf(MODES),
+    "drive.margin": Range(0.1, 2.0),
+    "drive.threads": Range(0, 1024, integer=True),
+}
+
+
+def check_config(cfg: LiveConfig, where: str = "") -> LiveConfig:
+    """Refuse any value outside :data:`RULES` (one line: key, value, allowed range); return ``cfg``."""
+    check_fields(cfg, RULES, where)
+    check_pair_order("presence.glance_every_s", cfg.presence.glance_every_s, where)
+    return cfg
 
 
 def _coerce(value: Any, default: Any, where: str, path: str) -> Any:
@@ -160,7 +206,8 @@ def load_config(path: str | Path | None = None) -> LiveConfig:
     """Defaults, overridden by the TOML file at ``path`` when given.
 
     Raises:
-        ConfigError: missing file, bad TOML, unknown key or wrong type (one line, names the file).
+        ConfigError: missing file, a folder, bad TOML, unknown key or wrong type (one line, names the file).
+        ValueRangeError: a value outside its range (:data:`RULES`).
     """
     cfg = LiveConfig()
     if path is None:
@@ -170,9 +217,13 @@ def load_config(path: str | Path | None = None) -> LiveConfig:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{p}: config file not found; pass an existing file to --config") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{p}: is a folder; --config needs a TOML file (see live/default.toml)") from None
+    except OSError as err:
+        raise ConfigError(f"{p}: cannot read the config file ({err.strerror}); check the path and permissions") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise ConfigError(f"{p}: not valid TOML ({err}); fix the syntax") from None
-    return _merge(cfg, data, "", str(p))
+    return check_config(_merge(cfg, data, "", str(p)), str(p))
 
 
 def set_option(cfg: LiveConfig, dotted: str, value: Any) -> LiveConfig:

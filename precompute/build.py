@@ -7,7 +7,6 @@ the end, so a failure or Ctrl-C leaves nothing half-written.
 from __future__ import annotations
 
 import shutil
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -18,14 +17,16 @@ import numpy as np
 from tqdm import tqdm
 
 from sfumato import __version__
-from sfumato.bank.format import BankWriter, FrameLabel, write_png
+from sfumato.bank.format import BankWriter, write_png
 from sfumato.geometry.blend import BlendParams, alpha_mask, blend, match_colors
 from sfumato.geometry.crop import head_box, head_crop
-from sfumato.engines import SweepSpec, make_engine
+from sfumato.engines import DEFAULT_ENGINE, SweepSpec, canonical_name, make_engine
 from sfumato.errors import NoFaceError, SfumatoError
 from sfumato.face.detect import MIN_FACE_PX, face_outline, find_faces
 from sfumato.imaging.resize import resize_max_side
 from sfumato.imaging.painting import load_painting, sha256_file
+from precompute.destination import BuildLock, check_destination, make_temp, remove_stale, replace_with
+from precompute.limits import check_build
 from precompute.previews import PreviewFrames, contact_sheet, sweep_order, write_mp4
 
 CONTACT_SHEET = "contact_sheet.png"
@@ -40,7 +41,7 @@ class BuildConfig:
         painting: the painting file.
         out: the bank folder to create.
         sweep: the grid of poses.
-        engine: engine name; ``engine_options`` are passed to it.
+        engine: engine name (or alias, see :mod:`sfumato.engines`); ``engine_options`` are passed to it.
         face: which face (0 = largest).
         margin: crop margin per side as a fraction of the face size.
         blend: how the head is blended back.
@@ -51,21 +52,13 @@ class BuildConfig:
     painting: Path
     out: Path
     sweep: SweepSpec = field(default_factory=SweepSpec)
-    engine: str = "landmark"
+    engine: str = DEFAULT_ENGINE
     engine_options: dict[str, Any] = field(default_factory=dict)
     face: int = 0
     margin: float = 0.6
     blend: BlendParams = field(default_factory=BlendParams)
     force: bool = False
     progress: bool = True
-
-
-def _check_destination(out: Path, force: bool) -> None:
-    if out.exists() and not force:
-        raise SfumatoError(f"{out}: a bank already exists there; pass --force to replace it or --out another folder.")
-    if out.exists() and not out.is_dir():
-        raise SfumatoError(f"{out}: exists and is not a folder; choose another --out.")
-    out.parent.mkdir(parents=True, exist_ok=True)
 
 
 def _choose_face(painting: np.ndarray, cfg: BuildConfig):
@@ -83,22 +76,23 @@ def _choose_face(painting: np.ndarray, cfg: BuildConfig):
     return face, len(faces)
 
 
-def _replace(tmp: Path, out: Path) -> None:
-    """Move the finished temp folder to ``out``, replacing an old bank only now."""
-    trash = None
-    if out.exists():
-        trash = out.with_name(f".{out.name}.old-{int(time.time() * 1000)}")
-        out.rename(trash)
-    tmp.rename(out)
-    if trash is not None:
-        shutil.rmtree(trash, ignore_errors=True)
-
-
 def build_bank(cfg: BuildConfig) -> Path:
-    """Build the bank that ``cfg`` describes; return its folder."""
-    t0 = time.perf_counter()
+    """Build the bank that ``cfg`` describes; return its folder.
+
+    Holds the destination's build lock throughout; removes temp folders left by killed
+    builds; writes into a temp folder renamed into place at the end.
+    """
+    check_build(cfg)
     out = Path(cfg.out)
-    _check_destination(out, cfg.force)
+    check_destination(out, cfg.force)
+    with BuildLock(out):
+        check_destination(out, cfg.force)   # again: a concurrent build may have just finished
+        remove_stale(out)
+        return _build_locked(cfg, out)
+
+
+def _build_locked(cfg: BuildConfig, out: Path) -> Path:
+    t0 = time.perf_counter()
     painting = load_painting(cfg.painting)
     h, w = painting.shape[:2]
     face, n_faces = _choose_face(painting, cfg)
@@ -109,12 +103,11 @@ def build_bank(cfg: BuildConfig) -> Path:
     focus = _face_region(face.landmarks, box.clipped)
     crop = head_crop(painting, face, box)
 
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    tmp = make_temp(out)
     # One writer thread: PNG encoding (which releases the GIL) overlaps rendering, and frames
     # are written in order. At most two frames wait, so memory stays bounded.
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bank-writer")
     try:
-        tmp.chmod(0o755)
         writer = BankWriter(tmp)
         pending = [pool.submit(writer.write_painting, painting, Path(cfg.painting), sha256_file(Path(cfg.painting)))]
         del painting
@@ -125,7 +118,8 @@ def build_bank(cfg: BuildConfig) -> Path:
         if len(poses) != cfg.sweep.rows * cfg.sweep.cols:
             raise SfumatoError(f"engine {cfg.engine} planned {len(poses)} frames, expected {cfg.sweep.rows * cfg.sweep.cols}")
         rows_sl, cols_sl = box.square_slice()
-        alpha = alpha_mask(cfg.blend, box.side, face_outline(face.landmarks - [box.x, box.y, 0]))[rows_sl, cols_sl]
+        outline = face_outline(face.landmarks - [box.x, box.y, 0])
+        alpha = alpha_mask(cfg.blend, box.side, outline)[rows_sl, cols_sl]
         thumbs, previews = [], []
         bar = tqdm(range(len(poses)), desc=f"rendering {out.name}", unit="frame", disable=not cfg.progress, leave=False)
         for i in bar:
@@ -136,7 +130,7 @@ def build_bank(cfg: BuildConfig) -> Path:
             del rendered
             p = poses[i]
             _drain(pending, keep=1)
-            pending.append(pool.submit(writer.add_frame, patch, FrameLabel(p.gaze_yaw, p.gaze_pitch, p.head_yaw, p.head_pitch)))
+            pending.append(pool.submit(writer.add_frame, patch, p))
             thumbs.append(resize_max_side(patch[focus], 256)[0])
             previews.append(preview.frame(patch))
             del patch
@@ -145,26 +139,29 @@ def build_bank(cfg: BuildConfig) -> Path:
         grid = (cfg.sweep.rows, cfg.sweep.cols)
         write_png(tmp / CONTACT_SHEET, contact_sheet(thumbs, labels, grid))
         write_mp4(tmp / PREVIEW, (previews[i] for i in sweep_order(grid)))
-        extra = getattr(engine, "extra_outputs", None)
-        extra_files = extra(tmp) if callable(extra) else None
+        for name, data in engine.artifacts().items():
+            writer.add_artifact(name, data)
         meta = {
             "sfumato_version": __version__,
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "engine": {"name": cfg.engine, "params": engine.params()},
+            "engine": {"name": canonical_name(cfg.engine), "params": engine.params()},
             "sweep": asdict(cfg.sweep),
             "blend": cfg.blend.to_dict(),
             "face": {"index": cfg.face, "count": n_faces, "box": [round(v, 2) for v in face.box], "score": round(face.score, 4)},
             "square_box": [box.x, box.y, box.side],
+            "face_outline": [[round(float(x), 2), round(float(y), 2)] for x, y in outline],
             "margin": cfg.margin,
-            "previews": {"contact_sheet": CONTACT_SHEET, "preview": PREVIEW, **(extra_files or {})},
+            "previews": {"contact_sheet": CONTACT_SHEET, "preview": PREVIEW},
             "build_seconds": round(time.perf_counter() - t0, 3),
         }
         writer.finish(box.clipped, grid, meta)
         pool.shutdown()
-        _replace(tmp, out)
-    except BaseException:
-        pool.shutdown(cancel_futures=True)
-        shutil.rmtree(tmp, ignore_errors=True)
+        replace_with(tmp, out)
+    except BaseException:   # error, Ctrl-C or SIGTERM (see sfumato.interrupts): leave nothing behind
+        try:
+            pool.shutdown(cancel_futures=True)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
 

@@ -13,44 +13,41 @@ import sys
 from pathlib import Path
 
 from sfumato.geometry.blend import BlendParams
-from sfumato.engines import ENGINES, SweepSpec
+from sfumato.engines import DEFAULT_ENGINE, ENGINES, SweepSpec
 from sfumato.errors import SfumatoError
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
+from sfumato.fomm.modes import DEFAULT_CHECKPOINT, MODE_HELP, MODES
+from sfumato.interrupts import Terminated, stop_signals
+from sfumato.validate import OneLineParser, arg_type
+from precompute.limits import rule
 
 
 def build_parser() -> argparse.ArgumentParser:
     d = SweepSpec()
-    p = argparse.ArgumentParser(
+    p = OneLineParser(
         prog="python -m precompute",
         description="Animate a painting's head into a gaze frame bank (frames/<name>/).",
         epilog="Also: `python -m precompute record --out clip.mp4` records a guided driving clip for --engine fomm.",
     )
     p.add_argument("painting", type=Path, help="the painting image (JPEG, PNG, TIFF, ...)")
     p.add_argument("--out", type=Path, help="bank folder (default: frames/<painting name>)")
-    p.add_argument("--frames", type=_positive_int, default=d.cols, help="frames across the gaze sweep (default %(default)s)")
-    p.add_argument("--rows", type=_positive_int, default=d.rows, help="rows of gaze pitch; >1 makes a 2-D yaw x pitch bank (default %(default)s)")
-    p.add_argument("--gaze-range", type=float, default=d.gaze_range, metavar="DEG", help="gaze yaw sweeps -DEG..+DEG (default %(default)s)")
-    p.add_argument("--pitch-range", type=float, default=d.pitch_range, metavar="DEG", help="gaze pitch sweeps +DEG..-DEG with --rows > 1 (default %(default)s)")
-    p.add_argument("--head-yaw", type=float, default=d.head_yaw, metavar="DEG", help="head turn at the ends of the sweep (default %(default)s)")
-    p.add_argument("--head-pitch", type=float, default=d.head_pitch, metavar="DEG", help="head tilt at the ends of the pitch sweep (default %(default)s)")
-    p.add_argument("--engine", choices=ENGINES, default="landmark", help="animation engine (default %(default)s: no model weights needed)")
-    p.add_argument("--face", type=int, default=0, metavar="N", help="which face, 0 = largest (default %(default)s)")
-    p.add_argument("--margin", type=float, default=0.6, help="crop margin per side, fraction of the face size (default %(default)s)")
+    p.add_argument("--frames", type=arg_type(rule("--frames")), default=d.cols, help="frames across the gaze sweep (default %(default)s)")
+    p.add_argument("--rows", type=arg_type(rule("--rows")), default=d.rows, help="rows of gaze pitch; >1 makes a 2-D yaw x pitch bank (default %(default)s)")
+    p.add_argument("--gaze-range", type=arg_type(rule("--gaze-range")), default=d.gaze_range, metavar="DEG", help="gaze yaw sweeps -DEG..+DEG (default %(default)s)")
+    p.add_argument("--pitch-range", type=arg_type(rule("--pitch-range")), default=d.pitch_range, metavar="DEG", help="gaze pitch sweeps +DEG..-DEG with --rows > 1 (default %(default)s)")
+    p.add_argument("--head-yaw", type=arg_type(rule("--head-yaw")), default=d.head_yaw, metavar="DEG", help="head turn at the ends of the sweep (default %(default)s)")
+    p.add_argument("--head-pitch", type=arg_type(rule("--head-pitch")), default=d.head_pitch, metavar="DEG", help="head tilt at the ends of the pitch sweep (default %(default)s)")
+    p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE, help="animation engine (default %(default)s: no model weights needed; landmark is its old name)")
+    p.add_argument("--face", type=arg_type(rule("--face")), default=0, metavar="N", help="which face, 0 = largest (default %(default)s)")
+    p.add_argument("--margin", type=arg_type(rule("--margin")), default=0.6, help="crop margin per side, fraction of the face size (default %(default)s)")
     p.add_argument("--blend", choices=("square", "ellipse"), default="square", help="alpha mask shape (default %(default)s)")
     p.add_argument("--color-match", action="store_true", help="match the animated head's colours to the painting")
     p.add_argument("--force", action="store_true", help="replace an existing bank")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     fomm = p.add_argument_group("FOMM engine")
-    fomm.add_argument("--checkpoint", type=Path, default=Path("checkpoints/vox-cpk.pth.tar"), help="official FOMM checkpoint (default %(default)s)")
+    fomm.add_argument("--checkpoint", type=Path, default=DEFAULT_CHECKPOINT, help="official FOMM checkpoint (default %(default)s)")
     fomm.add_argument("--config", type=Path, default=None, help="FOMM model_params YAML (default: bundled vox-256)")
     fomm.add_argument("--driving", type=Path, help="video of a person looking from side to side")
-    fomm.add_argument("--fomm-mode", choices=("exact", "fast"), default="exact", help="exact: PyTorch; fast: ONNX Runtime (default %(default)s)")
+    fomm.add_argument("--fomm-mode", choices=MODES, default="exact", help=f"{MODE_HELP} (default %(default)s)")
     return p
 
 
@@ -93,7 +90,11 @@ def run(argv: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Console entry point; returns the exit code."""
     try:
-        return run(sys.argv[1:] if argv is None else argv)
+        with stop_signals():
+            return run(sys.argv[1:] if argv is None else argv)
+    except Terminated as stop:
+        print(f"stopped by {stop}; nothing was written.", file=sys.stderr)
+        return stop.exit_code
     except SfumatoError as err:
         print(f"error: {err}", file=sys.stderr)
         return err.exit_code

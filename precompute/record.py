@@ -28,12 +28,14 @@ import cv2
 import numpy as np
 
 from sfumato.errors import SfumatoError
+from sfumato.validate import OneLineParser, Range, arg_type
 from sfumato.imaging.resize import paste, resize_max_side
 from precompute.previews import write_mp4
 from sfumato.screen import init_pygame
 
 PATTERNS = ("sweep", "grid")
 LABELS_FORMAT = "sfumato-driving-labels"
+SECONDS = Range(0, 600, open_lo=True)   # --seconds: a recording session of at most ten minutes
 
 
 @dataclass(frozen=True)
@@ -236,11 +238,11 @@ def record(cfg: RecordConfig, log: Callable[[str], None] = print) -> dict:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m precompute record",
+    p = OneLineParser(prog="python -m precompute record",
                                 description="Record a guided driving clip for --engine fomm: follow the dot with your eyes.")
     p.add_argument("--out", type=Path, required=True, help="the MP4 to write (labels go to the same name .json)")
     p.add_argument("--camera", default="0", help="webcam index or a video file (default %(default)s)")
-    p.add_argument("--seconds", type=float, default=12.0, help="recording length (default %(default)s)")
+    p.add_argument("--seconds", type=arg_type(SECONDS), default=12.0, help="recording length (default %(default)s)")
     p.add_argument("--pattern", choices=PATTERNS, default="sweep", help="dot path: sweep (1-D) or grid (2-D banks)")
     p.add_argument("--headless", action="store_true", help="no window (needs a video file as the camera)")
     p.add_argument("--force", action="store_true", help="replace an existing clip")
@@ -250,8 +252,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """``python -m precompute record ...``; SfumatoError propagates to the CLI (one line, exit 2)."""
     args = build_parser().parse_args(argv)
-    if args.seconds <= 0:
-        raise SfumatoError("--seconds must be positive.")
+    if args.out.is_dir():
+        raise SfumatoError(f"--out {args.out}: is a folder; give the clip's file name, e.g. {args.out / 'clip.mp4'}")
     if args.out.exists() and not args.force:
         raise SfumatoError(f"{args.out} exists; pass --force to replace it or choose another --out.")
     record(RecordConfig(out=args.out, camera=args.camera, seconds=args.seconds, pattern=args.pattern,

@@ -12,6 +12,8 @@ import os
 import sys
 from typing import Iterator
 
+from sfumato.face.topology import FACE_OVAL
+
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -38,8 +40,30 @@ def quiet_stderr() -> Iterator[None]:
         os.close(devnull)
 
 
+@contextlib.contextmanager
+def without_sounddevice() -> Iterator[None]:
+    """Hide the ``sounddevice`` module inside the block.
+
+    ``import mediapipe`` imports its audio tasks (``mediapipe.tasks.python.audio``), whose
+    ``audio_record`` imports ``sounddevice``; that import looks for PortAudio with
+    ``ctypes.util.find_library``, which runs ldconfig, gcc and ld, at every start of every
+    app. sfumato uses no MediaPipe audio, and MediaPipe handles a missing sounddevice (it
+    catches the ImportError), so the module is blocked for that import only: afterwards a
+    real ``import sounddevice`` works as usual for code that plays sound.
+    """
+    if "sounddevice" in sys.modules:   # already imported (or blocked) elsewhere: leave it be
+        yield
+        return
+    sys.modules["sounddevice"] = None  # type: ignore[assignment]  # makes `import sounddevice` raise ImportError
+    try:
+        yield
+    finally:
+        if "sounddevice" in sys.modules and sys.modules["sounddevice"] is None:
+            del sys.modules["sounddevice"]
+
+
 def _solutions():  # imported lazily: importing mediapipe costs ~1 s
-    with quiet_stderr():
+    with quiet_stderr(), without_sounddevice():
         import mediapipe as mp
     return mp.solutions
 
@@ -74,7 +98,6 @@ def face_mesh(max_faces: int = 1):
         )
 
 
-@functools.lru_cache(maxsize=1)
 def face_oval_indices() -> tuple[int, ...]:
     """FaceMesh indices of the face outline, in no particular order."""
-    return tuple(sorted({i for edge in _solutions().face_mesh.FACEMESH_FACE_OVAL for i in edge}))
+    return tuple(sorted(FACE_OVAL))
