@@ -20,7 +20,7 @@ import argparse
 import sys
 import tempfile
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -28,9 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sfumato.fomm.onnx_runtime import FommOnnxRuntime  # noqa: E402
+from sfumato.fomm.quality import Case, quality, run_cases  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
-Case = Tuple[str, np.ndarray, List[np.ndarray]]
 
 
 def evaluation_cases(faces_eval: Sequence[Tuple[str, np.ndarray]], seed: int = 1000) -> List[Case]:
@@ -45,35 +45,6 @@ def evaluation_cases(faces_eval: Sequence[Tuple[str, np.ndarray]], seed: int = 1
     for i, (name, crop) in enumerate(faces_eval):
         cases.append((name, crop, head_motion_clip(crop, 6, seed + i)))
     return cases
-
-
-def run_cases(rt: FommOnnxRuntime, cases: Sequence[Case]) -> Dict[str, np.ndarray]:
-    """Predictions (N,256,256,3), deformations (N,64,64,2), occlusions (N,64,64), driving kp (N,K,2)."""
-    from sfumato.fomm.motion_np import adapt_movement_scale
-
-    preds, defs, occs, kps = [], [], [], []
-    for _, source, frames in cases:
-        cache = rt.prepare_source(source)
-        kp0 = rt.keypoints(frames[0])
-        scale = adapt_movement_scale(cache.kp_value, kp0[0])
-        for f in frames:
-            kps.append(rt.keypoints(f)[0][0])
-            r = rt.drive(cache, f, kp0, True, True, scale)
-            preds.append(r.prediction)
-            defs.append(r.deformation)
-            occs.append(r.occlusion)
-    return {"prediction": np.stack(preds), "deformation": np.stack(defs), "occlusion": np.stack(occs),
-            "kp": np.stack(kps)}
-
-
-def quality(fast: Dict[str, np.ndarray], exact: Dict[str, np.ndarray]) -> Dict[str, float]:
-    """mean/max pixel diff (0-255), deformation drift and keypoint drift (pixels of 256), occlusion max diff."""
-    d = np.abs(fast["prediction"] - exact["prediction"]) * 255.0
-    return {"mean": float(d.mean()), "max": float(d.max()),
-            "p999": float(np.percentile(d, 99.9)),
-            "deform_px": float(np.abs(fast["deformation"] - exact["deformation"]).max() * 128.0),
-            "kp_px": float(np.abs(fast["kp"] - exact["kp"]).max() * 128.0),
-            "occ": float(np.abs(fast["occlusion"] - exact["occlusion"]).max())}
 
 
 def load_faces() -> Tuple[List[np.ndarray], List[Tuple[str, np.ndarray]]]:

@@ -98,7 +98,7 @@ class DriveConfig:
     enabled: bool = False         # true = the painting's head is driven live by the viewer's face (FOMM)
     checkpoint: str = "checkpoints/vox-cpk.pth.tar"  # FOMM vox-256 checkpoint
     model_config: str = ""        # FOMM model_params YAML ("" = the bundled vox-256 config)
-    mode: str = "int8"            # sfumato.fomm.modes.MODES: "exact" (PyTorch fp32), "fast" (ONNX Runtime fp32), "int8" (ONNX Runtime, int8 generator)
+    mode: str = "fast"            # sfumato.fomm.modes.MODES: "exact" (PyTorch fp32), "fast" (ONNX Runtime fp32), "int8" (ONNX Runtime, int8 generator)
     onnx_dir: str = ""            # fast and int8 modes' ONNX graphs ("" = ~/.cache/sfumato/fomm-onnx/<checkpoint hash>)
     margin: float = 0.6           # viewer crop margin per side, fraction of the face size (the bank's head crop margin)
     relative: bool = True         # move the painting by the viewer's motion relative to the reference frame

@@ -1,0 +1,58 @@
+"""Repo-only stand-in for ../shared/fomm/tiny-random.pth.tar: a tiny FOMM checkpoint made in the tests.
+
+Same architecture as vox-256 with narrow layers (tests/data/vox-tiny-model_params.yaml, a copy
+of ../shared/fomm/vox-tiny-model_params.yaml). Weights: PyTorch's default random init with a
+fixed seed, then "trained-like" BatchNorm statistics: every BatchNorm's running mean/variance
+is set to the exact average over real inputs (the astronaut face crop and a head-motion clip
+of it, driven through keypoint detector and generator), so activations stay in a realistic
+range layer after layer instead of exploding or vanishing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Tuple
+
+import numpy as np
+
+TINY_CONFIG = Path(__file__).resolve().parent / "data" / "vox-tiny-model_params.yaml"
+
+
+def tiny_model(seed: int = 7):
+    """A FommModel (tiny config, eval mode) with seeded random weights and calibrated BatchNorm."""
+    import torch
+    from skimage import data
+
+    from sfumato.fomm.calibration import face_crop, head_motion_clip
+    from sfumato.fomm.config import FommConfig
+    from sfumato.fomm.model import FommModel, to_tensor
+
+    torch.manual_seed(seed)
+    model = FommModel(FommConfig.from_yaml(TINY_CONFIG))
+    crop = face_crop(data.astronaut())
+    frames = [crop] + head_motion_clip(crop, 6, seed=seed)
+    batch = to_tensor(np.stack(frames))
+    for m in model.modules():
+        if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
+            m.reset_running_stats()
+            m.momentum = None  # cumulative average over the calibration passes
+    model.train()
+    with torch.no_grad():
+        for _ in range(2):
+            kp_v, kp_j = model.kp_detector(batch)
+            src = batch[:1].expand_as(batch)
+            model.generator(src, kp_v, kp_j, kp_v[:1].expand_as(kp_v), kp_j[:1].expand_as(kp_j))
+    return model.eval()
+
+
+def write_tiny_checkpoint(folder: Path, seed: int = 7) -> Tuple[Path, Path]:
+    """Write ``tiny-standin.pth.tar`` ({'generator', 'kp_detector'} state dicts) into folder.
+
+    Returns (checkpoint path, config path).
+    """
+    import torch
+
+    model = tiny_model(seed)
+    path = Path(folder) / "tiny-standin.pth.tar"
+    torch.save({"generator": model.generator.state_dict(), "kp_detector": model.kp_detector.state_dict()}, path)
+    return path, TINY_CONFIG
