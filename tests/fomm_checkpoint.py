@@ -56,3 +56,33 @@ def write_tiny_checkpoint(folder: Path, seed: int = 7) -> Tuple[Path, Path]:
     path = Path(folder) / "tiny-standin.pth.tar"
     torch.save({"generator": model.generator.state_dict(), "kp_detector": model.kp_detector.state_dict()}, path)
     return path, TINY_CONFIG
+
+
+SHARED_FOMM = Path(__file__).resolve().parents[2] / "shared" / "fomm"
+STANDIN_VERSION = 1  # bump when tiny_model() changes (names the cached file)
+
+
+def tiny_checkpoint() -> Tuple[Path, Path]:
+    """(checkpoint, config) of a tiny FOMM: ../shared/fomm's when present, else the stand-in.
+
+    The stand-in is written once per machine into the temp folder (deterministic, seeded) and
+    reused by later test runs.
+    """
+    import os
+    import tempfile
+
+    shared = SHARED_FOMM / "tiny-random.pth.tar"
+    if shared.is_file() and (SHARED_FOMM / "vox-tiny-model_params.yaml").is_file():
+        return shared, SHARED_FOMM / "vox-tiny-model_params.yaml"
+    folder = Path(tempfile.gettempdir()) / f"sfumato-tests-{os.getuid()}"
+    path = folder / f"tiny-standin-v{STANDIN_VERSION}.pth.tar"
+    if not path.is_file():
+        work = Path(tempfile.mkdtemp(prefix="standin_", dir=_mkdir(folder)))
+        written, _ = write_tiny_checkpoint(work)
+        os.replace(written, path)  # atomic: parallel runs never see half a file
+    return path, TINY_CONFIG
+
+
+def _mkdir(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
