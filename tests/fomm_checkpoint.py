@@ -5,7 +5,8 @@ of ../shared/fomm/vox-tiny-model_params.yaml). Weights: PyTorch's default random
 fixed seed, then "trained-like" BatchNorm statistics: every BatchNorm's running mean/variance
 is set to the exact average over real inputs (the astronaut face crop and a head-motion clip
 of it, driven through keypoint detector and generator), so activations stay in a realistic
-range layer after layer instead of exploding or vanishing.
+range layer after layer instead of exploding or vanishing. The occlusion head is rescaled so
+that, as in a trained model, the warped source is used almost everywhere (occlusion ~0.95).
 """
 
 from __future__ import annotations
@@ -42,6 +43,10 @@ def tiny_model(seed: int = 7):
             kp_v, kp_j = model.kp_detector(batch)
             src = batch[:1].expand_as(batch)
             model.generator(src, kp_v, kp_j, kp_v[:1].expand_as(kp_v), kp_j[:1].expand_as(kp_j))
+    with torch.no_grad():  # heads like a trained model's: the warped source is mostly usable (occlusion ~0.95)
+        occ = model.generator.dense_motion_network.occlusion
+        occ.weight.mul_(0.1)
+        occ.bias.fill_(3.0)
     return model.eval()
 
 
@@ -59,7 +64,7 @@ def write_tiny_checkpoint(folder: Path, seed: int = 7) -> Tuple[Path, Path]:
 
 
 SHARED_FOMM = Path(__file__).resolve().parents[2] / "shared" / "fomm"
-STANDIN_VERSION = 1  # bump when tiny_model() changes (names the cached file)
+STANDIN_VERSION = 2  # bump when tiny_model() changes (names the cached file)
 
 
 def tiny_checkpoint() -> Tuple[Path, Path]:
