@@ -136,14 +136,16 @@ def white_colour(image: np.ndarray, known: np.ndarray, sigma: float, percentile:
     return _normalised_fill(image, keep.astype(np.float32), sigma=sigma)
 
 
-def select_white(light: np.ndarray, candidates: np.ndarray, iris_light: float) -> np.ndarray:
-    """The painted eye white among ``candidates``: all but their darkest part, well above the iris.
+def select_white(image: np.ndarray, light: np.ndarray, candidates: np.ndarray, iris_light: float) -> np.ndarray:
+    """The painted eye white among ``candidates``: the lighter, less coloured part, well above
+    the iris.
 
-    Lid rims, lashes and shadowed corners inside a loose lid contour are darker than the white
-    and are left out, so they cannot tint the rebuilt white.
+    Lid rims (red), lashes and shadowed corners inside a loose lid contour are darker or more
+    coloured than the white and are left out, so they cannot tint the rebuilt white.
 
     Args:
-        light: (h, w) float32 CIE L; candidates: (h, w) bool, inside the opening off the iris.
+        image: (h, w, 3) float32 RGB in [0, 255]; light: (h, w) float32 CIE L.
+        candidates: (h, w) bool, inside the opening off the iris.
         iris_light: median L of the iris.
 
     Returns:
@@ -151,10 +153,13 @@ def select_white(light: np.ndarray, candidates: np.ndarray, iris_light: float) -
     """
     if candidates.sum() < 4:
         return candidates.astype(np.float32)
-    vals = light[candidates]
+    lab = cv2.cvtColor(np.clip(image, 0, 255).astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    score = light - 0.5 * np.hypot(lab[..., 1], lab[..., 2])
+    vals, svals = light[candidates], score[candidates]
     p90 = float(np.percentile(vals, 90))
-    thr = max(float(np.percentile(vals, 20)), iris_light + 0.3 * (p90 - iris_light))
-    return (candidates & (light >= thr)).astype(np.float32)
+    keep = (score >= np.percentile(svals, 35)) & (light >= iris_light + 0.4 * (p90 - iris_light))
+    sel = candidates & keep
+    return (sel if sel.sum() >= 4 else candidates).astype(np.float32)
 
 
 def shading_model(
@@ -230,17 +235,20 @@ def sclera_plate(
     Returns:
         (h, w, 3) float32 RGB: the eye white everywhere in the ROI.
     """
-    local = white_colour(image, white, max(1.0, sigma), percentile=25.0)
+    local = white_colour(image, white, max(1.0, sigma), percentile=35.0)
     near = cv2.GaussianBlur(white, (0, 0), max(1.0, sigma))
     conf = np.clip(near / 0.35, 0.0, 1.0)[..., None]
     colour = local * conf + model * (1.0 - conf)
     # texture: the white's own, else the skin's (the same canvas and crackle), never the iris'
     lum = image.mean(2)
-    skin = (1.0 - np.clip(white + hole, 0, 1)).astype(np.float32)
+    eye = np.clip(white + hole, 0, 1).astype(np.float32)
+    # skin well away from the eye (lid lines and lashes would print as lines), weaker texture
+    away = cv2.dilate((eye > 0.01).astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (int(2 * sigma) | 1,) * 2))
+    skin = (1.0 - away).astype(np.float32)
     ratio = np.ones_like(lum)
-    for region in (white, skin):
+    for region, amp in ((white, 0.15), (skin, 0.06)):
         mean, _ = _masked_blur(lum, region, max(0.8, 0.25 * sigma))
-        ratio = np.where(region > 0.5, np.clip(lum / np.maximum(mean, 1.0), 0.85, 1.15), ratio)
+        ratio = np.where(region > 0.5, np.clip(lum / np.maximum(mean, 1.0), 1.0 - amp, 1.0 + amp), ratio)
     ratio = ratio.astype(np.float32)
     source = ((white > 0.5) | (skin > 0.5)).astype(np.float32)
     tex, done = ratio.copy(), (white > 0.5)
@@ -253,3 +261,19 @@ def sclera_plate(
         tex[take] = r[take]
         done |= take
     return colour * tex[..., None]
+
+
+def match_lightness(plate: np.ndarray, where: np.ndarray, target: float) -> np.ndarray:
+    """Shift the plate's CIE L so its median over ``where`` is ``target`` (colour kept).
+
+    Args:
+        plate: (h, w, 3) float32 RGB in [0, 255]; where: (h, w) bool; target: L in [0, 100].
+
+    Returns:
+        (h, w, 3) float32 RGB.
+    """
+    if not where.any():
+        return plate
+    lab = cv2.cvtColor(np.clip(plate, 0, 255).astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    lab[..., 0] = np.clip(lab[..., 0] + (target - float(np.median(lab[..., 0][where]))), 0, 100)
+    return cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255.0
