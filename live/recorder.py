@@ -1,4 +1,4 @@
-"""MP4 recording on a writer thread (H.264 through imageio's bundled ffmpeg).
+"""MP4 recording on a writer thread (:class:`sfumato.video.Mp4Writer`: H.264 through the bundled ffmpeg).
 
 Used for ``--record`` (what the screen showed) and ``--record-camera`` (raw camera frames,
 only when the user asks). Frames are queued and encoded off the display thread; ``add``
@@ -7,6 +7,7 @@ keeps a fixed output rate by writing a frame only when it is due on the recordin
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 from pathlib import Path
@@ -14,22 +15,21 @@ from pathlib import Path
 import numpy as np
 
 from sfumato.errors import SfumatoError
+from sfumato.video import Mp4Writer
 
 
 class Recorder:
     """Write RGB frames to ``path`` at ``fps``; ``add(frame, t)`` keeps the clock."""
 
-    def __init__(self, path: str | Path, fps: float = 30.0, quality: int = 7) -> None:
-        import imageio.v2 as imageio
-
+    def __init__(self, path: str | Path, fps: float = 30.0, crf: int = 23) -> None:
         self.path, self.fps = Path(path), float(fps)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._writer = imageio.get_writer(str(self.path), fps=self.fps, codec="libx264", quality=quality,
-                                              macro_block_size=2, pixelformat="yuv420p",
-                                              ffmpeg_log_level="error")
+            if not os.access(self.path.parent, os.W_OK) or self.path.is_dir():
+                raise PermissionError("not writable")
         except OSError as err:
             raise SfumatoError(f"{self.path}: cannot write the recording ({err}); choose a writable path") from None
+        self._writer = Mp4Writer(self.path, self.fps, crf=crf)
         self._q: queue.Queue = queue.Queue(maxsize=8)
         self._t0: float | None = None
         self.frames = 0
@@ -49,9 +49,6 @@ class Recorder:
             return False
         if self._t0 is None:
             self._t0 = t
-        h, w = frame.shape[:2]
-        if h % 2 or w % 2:
-            frame = frame[: h - h % 2, : w - w % 2]
         # several frames may be due after a stall: repeat this one so the clock keeps up
         while self.frames == 0 or t - self._t0 >= self.frames / self.fps - 1e-6:
             self._q.put(frame)
@@ -64,7 +61,7 @@ class Recorder:
             if frame is None:
                 break
             try:
-                self._writer.append_data(frame)
+                self._writer.write(frame)
             except Exception as err:  # keep draining; report at close
                 self.error = err
 
