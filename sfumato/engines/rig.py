@@ -54,7 +54,7 @@ class RigParams:
     """
 
     eye_range: float = 0.5
-    min_visible: float = 0.55
+    min_visible: float = 0.65
     pitch_travel: float = 0.45
     head_turn: float = 1.0
     max_head_yaw: float = 8.0

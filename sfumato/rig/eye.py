@@ -25,14 +25,11 @@ from sfumato.rig.catchlight import FOLLOW, catchlight_alpha
 from sfumato.rig.iris import disc, iris_layer, lightness
 from sfumato.rig.lids import EyeFrame, Lids, lid_shadow, opening, skin_source
 from sfumato.rig.model import Catchlight, EyeRig
-from sfumato.rig.sclera import match_lightness, sclera_plate, select_white, shading_model
+from sfumato.rig.sclera import rebuild_white
 
 EYEBALL = 2.5
 """Eyeball radius in iris radii (a human eye: about 12 mm over 6 mm; painted irises are often
 drawn smaller than the eyeball suggests, so a little more)."""
-HOLE = 1.2
-"""The rebuilt white replaces the painted eye up to this many iris radii from the old iris
-(where it is darker than the white: rim, halo, the iris' shadow)."""
 
 
 @dataclass
@@ -106,46 +103,7 @@ def eye_layers(crop: np.ndarray, rig: EyeRig) -> EyeLayers:
         hide = catchlight_alpha(shape, c + rig.catchlight.offset, Catchlight(rig.catchlight.offset, rig.catchlight.radius + 1.5, rig.catchlight.colour, 1.0))
     trust = seen if hide is None else seen * (1 - hide)
     iris_rgb, iris_alpha = iris_layer(image, trust, c, r, max(1.0, 0.6 * rig.iris.limbus * r), hide)
-    # The visible painted white: inside the opening (off the lid lines), away from the iris,
-    # its lighter part (lid rims and lashes inside a loose contour left out).
-    light = lightness(image)
-    far = 1.0 - disc(shape, c, r + 1.0, 1.0)  # the rim and halo beyond are left to select_white
-    cand = (opening(u, v, lids, 1.5 * edge + 0.5) > 0.99) & (far > 0.5)
-    iris_l = float(np.median(light[disc(shape, c, 0.8 * r, 1.0) * inside > 0.5])) if (disc(shape, c, 0.8 * r, 1.0) * inside > 0.5).any() else 30.0
-    white = select_white(image, light, cand, iris_l)
-    up_v, lo_v = lids.at(u)
-    t = (v - lo_v) / np.maximum(up_v - lo_v, 1.0)
-    loose = ((inside > 0.5) & (far > 0.5)).astype(np.float32)  # reaches into narrow corners
-    model = shading_model(image, white if white.sum() >= 12 else np.maximum(white, loose), t, u / hw)
-    step = 2.4 * r
-    shifts = [(s * step * frame.axis[0], s * step * frame.axis[1]) for s in (1, -1, 1.6, -1.6)]
-    shifts += [(s * step * frame.up[0], s * step * frame.up[1]) for s in (-1.5, -2.2, 1.8)]  # cheek, lid
-    ring = disc(shape, c, HOLE * r, max(1.0, 0.15 * r))
-    # samples of the white: the clean white, plus all the painted opening beyond the old iris'
-    # reach (shaded corners keep their shade)
-    known = np.maximum(white, loose * (ring < 0.01)) if white.sum() >= 12 else np.maximum(white, loose)
-    # a side of the iris with (almost) no clean white is painted in shadow: its own pixels
-    # are the samples there, and only the iris disc itself is replaced on that side
-    u_iris = float(frame.to_uv(c)[0])
-    shaded = np.zeros(shape, bool)
-    for side in (u < u_iris, u >= u_iris):
-        if white[side].sum() < 0.15 * max(float(loose[side].sum()), 1.0):
-            known = np.maximum(known, loose * side)
-            shaded |= side
-    ring = np.where(shaded, 0.0, ring).astype(np.float32)
-    plate = sclera_plate(image, known, ring, model, max(1.0, 0.5 * r), shifts)
-    # its tone: near all the painted white's (shaded parts included), a little toward the clean white, so
-    # the eye reads neither milky nor brighter than the painting's
-    if loose.sum() >= 4 and white.sum() >= 4:
-        target = 0.75 * float(np.median(light[loose > 0.5])) + 0.25 * float(np.median(light[white > 0.5]))
-        plate = match_lightness(plate, (inside > 0.5) & (loose + white > 0.5), target)
-    # What is replaced: the iris disc, and around it whatever is darker than the rebuilt white
-    # (the limbus rim, its halo, a shadow the iris cast); painted white there is kept.
-    plate_l = lightness(plate)
-    dark = np.clip((plate_l - light) / max(float(np.median(plate_l[inside > 0.5])) - iris_l, 5.0) * 2.0 - 0.2, 0.0, 1.0) if (inside > 0.5).any() else 1.0
-    hole = np.maximum(disc(shape, c, 1.05 * r, max(1.0, 0.15 * r)), ring * dark)
-    hole = cv2.GaussianBlur(hole, (0, 0), max(0.5, 0.05 * r))[..., None]
-    base = image * (1 - hole) + plate * hole
+    base = rebuild_white(image, lids, frame, u, v, inside, c, r, edge)
     return EyeLayers(x0, y0, image, base, frame, u, v, lids, edge, iris_rgb, iris_alpha, frame.to_uv(c), r, rig.catchlight)
 
 
