@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import gc
 
-from live.camera import LockstepCamera, ThreadedCamera, make_source, resolve_auto, stderr_log
+from live.camera import LockstepCamera, ThreadedCamera, check_source, make_source, resolve_auto, stderr_log
 from live.compositor import MasterBank
 from live.config import LiveConfig
 from live.display import Display
 from live.loop import LiveLoop
+from sfumato.interrupts import Terminated
 
 
 def load_master(bank_path: str, max_size: tuple[int, int]) -> MasterBank:
@@ -31,6 +32,7 @@ def build_loop(cfg: LiveConfig, log=stderr_log) -> LiveLoop:
         spec = resolve_auto(c.source, log)
         source = make_source(spec, c.width, c.height, c.fps, c.loop_video, cfg.mapping.hfov_deg,
                              cfg.mapping.camera_offset_m, c.seed)
+        check_source(source, c.source)   # a camera file that cannot be read is an error now, not a retry loop
         if cfg.output.lockstep:
             camera = LockstepCamera(source, c.fps, c.retry_s, log)
         else:
@@ -46,8 +48,12 @@ def build_loop(cfg: LiveConfig, log=stderr_log) -> LiveLoop:
         raise
 
 
-def run_app(cfg: LiveConfig) -> list[str]:
-    """Run until quit or the configured duration; returns the files written."""
+def run_app(cfg: LiveConfig) -> tuple[list[str], list[str]]:
+    """Run until quit or the configured duration.
+
+    Returns:
+        (files written completely, one line per output that stopped during the run).
+    """
     loop = build_loop(cfg)
     try:
         if cfg.output.lockstep:
@@ -57,6 +63,8 @@ def run_app(cfg: LiveConfig) -> list[str]:
             if loop.driver is not None:
                 loop.driver.start()
             loop.run(cfg.output.duration_s)
+    except Terminated as stop:   # systemd stopping the unit: a normal end, outputs finished
+        loop.log(f"stopped by {stop}")
     finally:
         written = loop.close()
-    return written
+    return written, loop.failures
