@@ -55,9 +55,10 @@ def run_mode(mode: str, args: argparse.Namespace, bank: str, frames, boxes) -> d
                       onnx_dir=args.onnx_dir or "", threads=args.threads)
     from sfumato.bank.format import load_bank
 
-    master = MasterBank.from_bank(load_bank(bank, verify=False), (4096, 4096))
+    loaded = load_bank(bank, verify=False)
+    master = MasterBank.from_bank(loaded, (4096, 4096))
     backend = make_backend(cfg, log=lambda m: print(m, file=sys.stderr))
-    worker = DriveWorker(backend, drive_source(bank, master), sync=True)
+    worker = DriveWorker(backend, drive_source(loaded, master), sync=True)
     for i in range(args.warmup):
         worker.process(i, frames[i % len(frames)], boxes[i % len(boxes)])
     rows = []
@@ -77,8 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--checkpoint", required=True, help="FOMM checkpoint (full-size vox-256 for real numbers)")
     ap.add_argument("--config", default=None, help="model_params YAML (default: bundled vox-256)")
-    ap.add_argument("--onnx-dir", default=None, help="fast mode's ONNX folder (default: the cache)")
-    ap.add_argument("--modes", default="fast,exact")
+    ap.add_argument("--onnx-dir", default=None, help="ONNX folder of the fast and int8 modes (default: the cache)")
+    ap.add_argument("--modes", default="int8,exact", help="comma-separated sfumato.fomm.modes.MODES")
     ap.add_argument("--frames", type=int, default=30)
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--head", type=int, default=512, help="head crop side at display scale, px")

@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 from sfumato.errors import SfumatoError
+from sfumato.fomm.modes import MODE_HELP, MODES
 from sfumato.interrupts import Terminated, stop_signals
 from sfumato.validate import OneLineParser, arg_type
 
@@ -58,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     a("--drive", action="store_true", default=None, help="drive the painting's head live with the viewer's face (FOMM)")
     a("--checkpoint", metavar="PTH", help="FOMM vox-256 checkpoint for --drive (default checkpoints/vox-cpk.pth.tar)")
     a("--fomm-config", metavar="YAML", help="FOMM model_params YAML for --drive (default: bundled vox-256)")
-    a("--fomm-mode", choices=("exact", "fast"), help="--drive model: exact (PyTorch) or fast (ONNX Runtime int8)")
+    a("--fomm-mode", choices=MODES, help=f"--drive model: {MODE_HELP}")
     return p
 
 

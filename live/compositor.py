@@ -66,10 +66,6 @@ class MasterBank:
         return cls(painting, patches, crop, np.asarray(bank.labels, np.float32),
                    tuple(bank.grid), int(bank.center_index))
 
-    @property
-    def nbytes(self) -> int:
-        return self.painting.nbytes + sum(p.nbytes for p in self.patches)
-
 
 class ScreenBank:
     """The master bank fitted to one screen size: background image and patches in screen px.

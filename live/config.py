@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sfumato.errors import SfumatoError
+from sfumato.fomm.modes import MODES
 from sfumato.validate import FPS, FRACTION, NON_NEGATIVE, RGB_CHANNEL, SEED, OneOf, Range, Rule, check_fields, check_pair_order
 
 DEFAULT_TOML = Path(__file__).with_name("default.toml")
@@ -98,8 +99,8 @@ class DriveConfig:
     enabled: bool = False         # true = the painting's head is driven live by the viewer's face (FOMM)
     checkpoint: str = "checkpoints/vox-cpk.pth.tar"  # FOMM vox-256 checkpoint
     model_config: str = ""        # FOMM model_params YAML ("" = the bundled vox-256 config)
-    mode: str = "fast"            # "exact" (PyTorch fp32) or "fast" (ONNX Runtime, int8 motion generator)
-    onnx_dir: str = ""            # fast mode's ONNX graphs ("" = ~/.cache/sfumato/fomm-onnx/<checkpoint hash>)
+    mode: str = "int8"            # sfumato.fomm.modes.MODES: "exact" (PyTorch fp32), "fast" (ONNX Runtime fp32), "int8" (ONNX Runtime, int8 generator)
+    onnx_dir: str = ""            # fast and int8 modes' ONNX graphs ("" = ~/.cache/sfumato/fomm-onnx/<checkpoint hash>)
     margin: float = 0.6           # viewer crop margin per side, fraction of the face size (the bank's head crop margin)
     relative: bool = True         # move the painting by the viewer's motion relative to the reference frame
     adapt_scale: bool = True      # scale that motion by the faces' keypoint hull size ratio
@@ -150,7 +151,7 @@ RULES: dict[str, Rule] = {
     "display.background": RGB_CHANNEL,
     "output.record_fps": FPS,
     "output.duration_s": NON_NEGATIVE,
-    "drive.mode": OneOf(("exact", "fast")),
+    "drive.mode": OneOf(MODES),
     "drive.margin": Range(0.1, 2.0),
     "drive.threads": Range(0, 1024, integer=True),
 }

@@ -11,7 +11,7 @@ Per camera frame (newest wins; older unprocessed frames are dropped):
    measured against it); :meth:`DriveWorker.request_reference` (key R) re-captures it from
    the next frame with a face, and it is re-captured automatically when the viewer's face
    centre leaves the middle half of the fixed square (they walked away from it);
-3. **model** - FOMM (exact: PyTorch; fast: ONNX Runtime int8) gives the 256 px prediction,
+3. **model** - FOMM (a mode of :mod:`sfumato.fomm.modes`: exact, fast or int8) gives the 256 px prediction,
    the 64x64 deformation grid and the occlusion map;
 4. **warp + blend** - the grid warps the painting's head crop at display resolution
    (:func:`sfumato.fomm.fullres.full_resolution_warp`, never the blurry 256 px output

@@ -1,7 +1,7 @@
-"""Wiring for ``python -m live --drive``: checks, FOMM backends (exact / fast) and the painting side.
+"""Wiring for ``python -m live --drive``: checks, FOMM backends and the painting side.
 
-The FOMM backends (checkpoint check, PyTorch exact mode, ONNX Runtime int8 fast mode with its
-export cache) are the offline engine's, from :mod:`sfumato.fomm.backends`.
+The FOMM backends (checkpoint check, modes of :mod:`sfumato.fomm.modes`, the ONNX export
+cache) are the offline engine's, from :mod:`sfumato.fomm.backends`.
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ import numpy as np
 from live.compositor import MasterBank
 from live.config import DriveConfig, LiveConfig
 from live.drive import DriveSource, DriveWorker
+from sfumato.bank.format import Bank
 from sfumato.errors import SfumatoError
 from sfumato.fomm.backends import check_checkpoint, require_torch
 from sfumato.fomm.backends import make_backend as fomm_backend
+from sfumato.fomm.modes import MODES
 from sfumato.imaging.resize import pad_square_crop, resize_to
 
-MODES = ("exact", "fast")
 SIDE_ALPHA = 512   # resolution the blend mask is computed at before resizing to the head crop
 
 
@@ -38,47 +39,36 @@ def make_backend(cfg: DriveConfig, log: Callable[[str], None] = print):
     """The backend ``cfg.mode`` asks for (checks first)."""
     check_drive(cfg)
     ckpt, mcfg = Path(cfg.checkpoint), (Path(cfg.model_config) if cfg.model_config else None)
-    # live "fast" is the int8 generator on ONNX Runtime (CUDA provider when present)
-    return fomm_backend(ckpt, mcfg, "exact" if cfg.mode == "exact" else "int8",
+    return fomm_backend(ckpt, mcfg, cfg.mode,
                         Path(cfg.onnx_dir) if cfg.onnx_dir else None, cfg.threads or (os.cpu_count() or 1), log)
 
 
-def drive_source(bank_path: str, master: MasterBank) -> DriveSource:
+def drive_source(bank: Bank, master: MasterBank) -> DriveSource:
     """The painting's head crop, base and blend mask at the master (display) scale.
 
-    The head region is the manifest's ``square_box`` [x, y, side] (the build's head crop,
-    possibly past the painting's edge) or, for banks without one, the crop rectangle itself.
-    The blend mask is the bank's own (``blend`` in the manifest; 'ellipse' falls back to the
-    square mask, which needs no face outline).
-    """
-    from sfumato.bank.format import load_bank
-    from sfumato.geometry.blend import BlendParams, alpha_mask
+    The head region is the bank's :attr:`~sfumato.bank.format.Bank.head_box` (the build's
+    head square, possibly past the painting's edge); the blend mask is the bank's own
+    (:meth:`~sfumato.bank.format.Bank.head_alpha`: square or ellipse, with its parameters).
 
-    bank = load_bank(bank_path, verify=False)
+    Args:
+        bank: the loaded bank (full resolution; only its painting, head box and blend are read).
+        master: the same bank scaled for the screen.
+    """
     full = bank.painting
     ph, pw = full.shape[:2]
     mh, mw = master.painting.shape[:2]
     sx, sy = mw / pw, mh / ph
-    sq = bank.manifest.get("square_box")
-    if sq:
-        hx, hy, hw, hh = int(sq[0]), int(sq[1]), int(sq[2]), int(sq[2])
-        head_full = pad_square_crop(full, hx, hy, hw)
-    else:
-        hx, hy, hw, hh = bank.crop
-        head_full = full[hy:hy + hh, hx:hx + hw]
+    hx, hy, hw, hh = bank.head_box
+    head_full = pad_square_crop(full, hx, hy, hw) if bank.square_box else full[hy:hy + hh, hx:hx + hw]
     x0, y0 = int(round(hx * sx)), int(round(hy * sy))
     w_s, h_s = max(1, int(round((hx + hw) * sx)) - x0), max(1, int(round((hy + hh) * sy)) - y0)
     head = resize_to(head_full, w_s, h_s) if (w_s, h_s) != head_full.shape[1::-1] else head_full.copy()
-    bp = bank.manifest.get("blend") or {}
-    known = {k: v for k, v in bp.items() if k in BlendParams.__dataclass_fields__}
-    params = BlendParams(**{**known, "shape": "square"})
-    alpha_head = resize_to(alpha_mask(params, SIDE_ALPHA), w_s, h_s)
+    alpha_head = resize_to(bank.head_alpha(SIDE_ALPHA), w_s, h_s)
     cx, cy, cw, ch = master.crop
     ox, oy = cx - x0, cy - y0
     alpha = _slice_padded(alpha_head[..., None], ox, oy, cw, ch)[..., 0].astype(np.float32)
     base = np.ascontiguousarray(master.painting[cy:cy + ch, cx:cx + cw])
     return DriveSource(head, base, np.clip(alpha, 0.0, 1.0), (ox, oy))
-
 
 
 def _slice_padded(img: np.ndarray, x: int, y: int, w: int, h: int) -> np.ndarray:
@@ -94,10 +84,10 @@ def _slice_padded(img: np.ndarray, x: int, y: int, w: int, h: int) -> np.ndarray
     return img[y + p:y + p + h, x + p:x + p + w]
 
 
-def make_driver(cfg: LiveConfig, master: MasterBank, log: Callable[[str], None] = print) -> DriveWorker:
+def make_driver(cfg: LiveConfig, bank: Bank, master: MasterBank, log: Callable[[str], None] = print) -> DriveWorker:
     """Backend + painting side + worker (not started; ``sync`` in lockstep)."""
     backend = make_backend(cfg.drive, log)
-    source = drive_source(cfg.bank, master)
+    source = drive_source(bank, master)
     log(f"driving the painting with FOMM ({cfg.drive.mode} mode, {backend.provider}); press R to re-capture "
         "the neutral reference")
     d = cfg.drive

@@ -17,10 +17,10 @@ import numpy as np
 from tqdm import tqdm
 
 from sfumato import __version__
-from sfumato.bank.format import BankWriter, FrameLabel, write_png
+from sfumato.bank.format import BankWriter, write_png
 from sfumato.geometry.blend import BlendParams, alpha_mask, blend, match_colors
 from sfumato.geometry.crop import head_box, head_crop
-from sfumato.engines import SweepSpec, make_engine
+from sfumato.engines import DEFAULT_ENGINE, SweepSpec, canonical_name, make_engine
 from sfumato.errors import NoFaceError, SfumatoError
 from sfumato.face.detect import MIN_FACE_PX, face_outline, find_faces
 from sfumato.imaging.resize import resize_max_side
@@ -41,7 +41,7 @@ class BuildConfig:
         painting: the painting file.
         out: the bank folder to create.
         sweep: the grid of poses.
-        engine: engine name; ``engine_options`` are passed to it.
+        engine: engine name (or alias, see :mod:`sfumato.engines`); ``engine_options`` are passed to it.
         face: which face (0 = largest).
         margin: crop margin per side as a fraction of the face size.
         blend: how the head is blended back.
@@ -52,7 +52,7 @@ class BuildConfig:
     painting: Path
     out: Path
     sweep: SweepSpec = field(default_factory=SweepSpec)
-    engine: str = "landmark"
+    engine: str = DEFAULT_ENGINE
     engine_options: dict[str, Any] = field(default_factory=dict)
     face: int = 0
     margin: float = 0.6
@@ -118,7 +118,8 @@ def _build_locked(cfg: BuildConfig, out: Path) -> Path:
         if len(poses) != cfg.sweep.rows * cfg.sweep.cols:
             raise SfumatoError(f"engine {cfg.engine} planned {len(poses)} frames, expected {cfg.sweep.rows * cfg.sweep.cols}")
         rows_sl, cols_sl = box.square_slice()
-        alpha = alpha_mask(cfg.blend, box.side, face_outline(face.landmarks - [box.x, box.y, 0]))[rows_sl, cols_sl]
+        outline = face_outline(face.landmarks - [box.x, box.y, 0])
+        alpha = alpha_mask(cfg.blend, box.side, outline)[rows_sl, cols_sl]
         thumbs, previews = [], []
         bar = tqdm(range(len(poses)), desc=f"rendering {out.name}", unit="frame", disable=not cfg.progress, leave=False)
         for i in bar:
@@ -129,7 +130,7 @@ def _build_locked(cfg: BuildConfig, out: Path) -> Path:
             del rendered
             p = poses[i]
             _drain(pending, keep=1)
-            pending.append(pool.submit(writer.add_frame, patch, FrameLabel(p.gaze_yaw, p.gaze_pitch, p.head_yaw, p.head_pitch)))
+            pending.append(pool.submit(writer.add_frame, patch, p))
             thumbs.append(resize_max_side(patch[focus], 256)[0])
             previews.append(preview.frame(patch))
             del patch
@@ -138,18 +139,19 @@ def _build_locked(cfg: BuildConfig, out: Path) -> Path:
         grid = (cfg.sweep.rows, cfg.sweep.cols)
         write_png(tmp / CONTACT_SHEET, contact_sheet(thumbs, labels, grid))
         write_mp4(tmp / PREVIEW, (previews[i] for i in sweep_order(grid)))
-        extra = getattr(engine, "extra_outputs", None)
-        extra_files = extra(tmp) if callable(extra) else None
+        for name, data in engine.artifacts().items():
+            writer.add_artifact(name, data)
         meta = {
             "sfumato_version": __version__,
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "engine": {"name": cfg.engine, "params": engine.params()},
+            "engine": {"name": canonical_name(cfg.engine), "params": engine.params()},
             "sweep": asdict(cfg.sweep),
             "blend": cfg.blend.to_dict(),
             "face": {"index": cfg.face, "count": n_faces, "box": [round(v, 2) for v in face.box], "score": round(face.score, 4)},
             "square_box": [box.x, box.y, box.side],
+            "face_outline": [[round(float(x), 2), round(float(y), 2)] for x, y in outline],
             "margin": cfg.margin,
-            "previews": {"contact_sheet": CONTACT_SHEET, "preview": PREVIEW, **(extra_files or {})},
+            "previews": {"contact_sheet": CONTACT_SHEET, "preview": PREVIEW},
             "build_seconds": round(time.perf_counter() - t0, 3),
         }
         writer.finish(box.clipped, grid, meta)

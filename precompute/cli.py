@@ -13,8 +13,9 @@ import sys
 from pathlib import Path
 
 from sfumato.geometry.blend import BlendParams
-from sfumato.engines import ENGINES, SweepSpec
+from sfumato.engines import DEFAULT_ENGINE, ENGINES, SweepSpec
 from sfumato.errors import SfumatoError
+from sfumato.fomm.modes import DEFAULT_CHECKPOINT, MODE_HELP, MODES
 from sfumato.interrupts import Terminated, stop_signals
 from sfumato.validate import OneLineParser, arg_type
 from precompute.limits import rule
@@ -35,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pitch-range", type=arg_type(rule("--pitch-range")), default=d.pitch_range, metavar="DEG", help="gaze pitch sweeps +DEG..-DEG with --rows > 1 (default %(default)s)")
     p.add_argument("--head-yaw", type=arg_type(rule("--head-yaw")), default=d.head_yaw, metavar="DEG", help="head turn at the ends of the sweep (default %(default)s)")
     p.add_argument("--head-pitch", type=arg_type(rule("--head-pitch")), default=d.head_pitch, metavar="DEG", help="head tilt at the ends of the pitch sweep (default %(default)s)")
-    p.add_argument("--engine", choices=ENGINES, default="landmark", help="animation engine (default %(default)s: no model weights needed)")
+    p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE, help="animation engine (default %(default)s: no model weights needed; landmark is its old name)")
     p.add_argument("--face", type=arg_type(rule("--face")), default=0, metavar="N", help="which face, 0 = largest (default %(default)s)")
     p.add_argument("--margin", type=arg_type(rule("--margin")), default=0.6, help="crop margin per side, fraction of the face size (default %(default)s)")
     p.add_argument("--blend", choices=("square", "ellipse"), default="square", help="alpha mask shape (default %(default)s)")
@@ -43,10 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace an existing bank")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     fomm = p.add_argument_group("FOMM engine")
-    fomm.add_argument("--checkpoint", type=Path, default=Path("checkpoints/vox-cpk.pth.tar"), help="official FOMM checkpoint (default %(default)s)")
+    fomm.add_argument("--checkpoint", type=Path, default=DEFAULT_CHECKPOINT, help="official FOMM checkpoint (default %(default)s)")
     fomm.add_argument("--config", type=Path, default=None, help="FOMM model_params YAML (default: bundled vox-256)")
     fomm.add_argument("--driving", type=Path, help="video of a person looking from side to side")
-    fomm.add_argument("--fomm-mode", choices=("exact", "fast"), default="exact", help="exact: PyTorch; fast: ONNX Runtime (default %(default)s)")
+    fomm.add_argument("--fomm-mode", choices=MODES, default="exact", help=f"{MODE_HELP} (default %(default)s)")
     return p
 
 

@@ -84,3 +84,29 @@ def test_wrong_patch_size_and_changed_content(bank_dir, tmp_path):
     with pytest.raises(BankError, match="frame_000.png.*sha256"):
         load_bank(folder)
     assert len(load_bank(folder, verify=False)) == 6
+
+
+def test_bank_typed_head_fields_and_own_blend(tmp_path):
+    """square_box, blend and face_outline are typed on Bank; head_alpha follows the bank's own shape."""
+    from sfumato.geometry.blend import BlendParams, alpha_mask
+    from sfumato.pose import Pose
+
+    painting = np.full((120, 100, 3), 90, np.uint8)
+    patch = np.full((60, 50, 3), 200, np.uint8)
+    t = np.linspace(0, 2 * np.pi, 24, endpoint=False)
+    outline = np.stack([40 + 18 * np.cos(t), 40 + 26 * np.sin(t)], 1).round(2)
+    meta = {"square_box": [20, 30, 80], "face_outline": outline.tolist(),
+            "blend": BlendParams(shape="ellipse").to_dict()}
+    folder = write_bank(tmp_path / "b", painting, (20, 30, 50, 60), [patch, patch], [Pose(-5, 0, -1), Pose(5, 0, 1)],
+                        meta=meta)
+    bank = load_bank(folder)
+    assert bank.square_box == (20, 30, 80) and bank.head_box == (20, 30, 80, 80)
+    assert bank.blend.shape == "ellipse" and bank.poses[1] == Pose(5.0, 0.0, 1.0, 0.0)
+    np.testing.assert_allclose(bank.face_outline, outline, atol=1e-4)
+    got = bank.head_alpha(160)   # twice the square's side: the outline is scaled with it
+    want = alpha_mask(BlendParams(shape="ellipse"), 160, outline * 2)
+    np.testing.assert_allclose(got, want, atol=1e-6)
+    assert not np.allclose(got, alpha_mask(BlendParams(), 160), atol=0.05)   # not the square mask
+    # a bank without the head fields: the crop is the head region, the square mask
+    plain = load_bank(write_bank(tmp_path / "p", painting, (20, 30, 50, 60), [patch], [(0, 0)]))
+    assert plain.square_box is None and plain.head_box == (20, 30, 50, 60) and plain.blend == BlendParams()

@@ -87,11 +87,12 @@ def test_plan_selects_frames_in_yaw_order_with_a_reference(engine):
     assert p["checkpoint"] == CKPT.name and len(p["checkpoint_sha256"]) == 64 and len(p["driving_sha256"]) == 64
 
 
-def test_extra_outputs_write_the_comparison(engine, tmp_path):
+def test_artifacts_hold_the_comparison(engine, tmp_path):
     for i in range(len(engine.poses)):
         engine.render(i)
-    assert engine.extra_outputs(tmp_path) == {"fomm_comparison": "fomm_comparison.png"}
-    sheet = cv2.imread(str(tmp_path / "fomm_comparison.png"))
+    files = engine.artifacts()
+    assert list(files) == ["fomm_comparison.png"]
+    sheet = cv2.imdecode(np.frombuffer(files["fomm_comparison.png"], np.uint8), cv2.IMREAD_COLOR)
     assert sheet is not None and sheet.shape[1] > 4 * 300 and sheet.shape[0] > 2 * 300
 
 
@@ -123,7 +124,13 @@ def test_cli_builds_a_fomm_bank(astronaut_png, driving_clip, tmp_path):  # noqa:
     frame = cv2.imread(str(out / m["frames"][0]["file"]))
     assert frame.shape == (h, w, 3)
     assert m["engine"]["params"]["selected_frames"] and "reference_frame" in m["engine"]["params"]
-    assert m["previews"]["fomm_comparison"] == "fomm_comparison.png" and (out / "fomm_comparison.png").is_file()
+    from sfumato.imaging.painting import sha256_file
+
+    assert m["artifacts"] == {"fomm_comparison.png": sha256_file(out / "fomm_comparison.png")}
+    r = _cli(astronaut_png, "--engine", "fomm", "--checkpoint", CKPT, "--config", CONFIG,
+             "--driving", driving_clip[0], "--gaze-range", 20, "--out", tmp_path / "b3", "--quiet")
+    assert r.returncode == 2 and "--gaze-range" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "b3").exists()
 
 
 @pytest.mark.parametrize("case", ["missing", "corrupt"])

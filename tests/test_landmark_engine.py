@@ -170,3 +170,25 @@ def test_mona_lisa_gaze_is_monotonic(mona_lisa_path):
     h = _sweep_h(frames, samples=8)
     assert np.all(np.diff(h) > 0), np.round(h, 3).tolist()
     assert h.max() - h.min() >= 0.6
+
+
+def test_registry_default_alias_and_contract():
+    from sfumato.engines import DEFAULT_ENGINE, ENGINES, Engine, canonical_name, register
+
+    assert DEFAULT_ENGINE == "rig" and {"rig", "landmark", "fomm"} <= set(ENGINES)
+    assert canonical_name("landmark") == "rig" and canonical_name("fomm") == "fomm"
+    assert type(make_engine("rig")) is type(make_engine("landmark"))
+    with pytest.raises(ValueError, match="unknown engine 'nope'"):
+        make_engine("nope")
+    assert Engine.can_blink is False and Engine.artifacts(make_engine("rig")) == {}
+
+    class Probe(LandmarkEngine):
+        name = "probe"
+
+    from sfumato.engines import _FACTORIES
+
+    register("probe", Probe)
+    try:
+        assert isinstance(make_engine("probe", iris_travel=0.5), Probe)
+    finally:
+        del _FACTORIES["probe"]

@@ -25,8 +25,10 @@ import numpy as np
 from PIL import Image
 
 from sfumato.errors import BankError
+from sfumato.geometry.blend import BlendParams
 from sfumato.imaging.resize import paste
 from sfumato.imaging.painting import sha256_file
+from sfumato.pose import Pose
 
 FORMAT = "sfumato-bank"
 VERSION = 1
@@ -39,12 +41,17 @@ def frame_name(i: int) -> str:
     return f"frame_{i:03d}.png"
 
 
-def write_png(path: Path, rgb: np.ndarray) -> str:
-    """Write (H, W, 3) uint8 RGB as PNG (fast compression); return its sha256."""
+def encode_png(rgb: np.ndarray) -> bytes:
+    """(H, W, 3) uint8 RGB -> PNG bytes (fast compression)."""
     ok, buf = cv2.imencode(".png", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), _PNG_FAST)
     if not ok:
-        raise OSError(f"could not encode {path}")
-    buf.tofile(path)
+        raise OSError(f"could not encode a {rgb.shape} image as PNG")
+    return buf.tobytes()
+
+
+def write_png(path: Path, rgb: np.ndarray) -> str:
+    """Write (H, W, 3) uint8 RGB as PNG (fast compression); return its sha256."""
+    Path(path).write_bytes(encode_png(rgb))
     return sha256_file(path)
 
 
@@ -54,16 +61,6 @@ def read_png(path: Path) -> np.ndarray:
     if img is None:
         raise BankError(f"{path}: unreadable image; rebuild the bank with --force.")
     return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
-
-
-@dataclass
-class FrameLabel:
-    """One frame's pose in degrees (positive yaw: toward image +x; positive pitch: up)."""
-
-    gaze_yaw: float
-    gaze_pitch: float
-    head_yaw: float = 0.0
-    head_pitch: float = 0.0
 
 
 @dataclass
@@ -77,6 +74,7 @@ class BankWriter:
     folder: Path
     frames: list[dict[str, Any]] = field(default_factory=list)
     painting_info: dict[str, Any] = field(default_factory=dict)
+    artifacts: dict[str, str] = field(default_factory=dict)
 
     def write_painting(self, painting: np.ndarray, source: Path | None, source_sha256: str | None) -> None:
         h, w = painting.shape[:2]
@@ -89,10 +87,17 @@ class BankWriter:
             "stored_sha256": digest,
         }
 
-    def add_frame(self, patch: np.ndarray, label: FrameLabel) -> None:
+    def add_frame(self, patch: np.ndarray, label: Pose) -> None:
         name = frame_name(len(self.frames))
         digest = write_png(self.folder / name, patch)
         self.frames.append({"file": name, "sha256": digest, **{k: round(float(v), 4) for k, v in vars(label).items()}})
+
+    def add_artifact(self, name: str, data: bytes) -> None:
+        """Store an engine's extra file (a plain file name) and list its sha256 in the manifest."""
+        if name != Path(name).name or name in (MANIFEST, PAINTING) or name.startswith("frame_"):
+            raise ValueError(f"engine artifact {name!r}: needs a plain file name of its own")
+        (self.folder / name).write_bytes(data)
+        self.artifacts[name] = sha256_file(self.folder / name)
 
     def finish(self, crop: tuple[int, int, int, int], grid: tuple[int, int], meta: dict[str, Any]) -> dict[str, Any]:
         """Write manifest.json; return it. ``meta`` adds engine, blend, face, previews, ..."""
@@ -103,6 +108,7 @@ class BankWriter:
             "crop": [int(v) for v in crop],
             "grid": [int(grid[0]), int(grid[1])],
             **meta,
+            **({"artifacts": dict(self.artifacts)} if self.artifacts else {}),
             "frames": self.frames,
         }
         _validate_manifest(manifest, self.folder / MANIFEST)
@@ -115,7 +121,7 @@ def write_bank(
     painting: np.ndarray,
     crop: tuple[int, int, int, int],
     patches: list[np.ndarray],
-    labels: list[FrameLabel] | np.ndarray,
+    labels: list[Pose] | np.ndarray,
     grid: tuple[int, int] | None = None,
     meta: dict[str, Any] | None = None,
 ) -> Path:
@@ -124,14 +130,14 @@ def write_bank(
     Args:
         painting: (H, W, 3) uint8 RGB.
         crop: (x, y, w, h); each patch is (h, w, 3) uint8 RGB.
-        labels: FrameLabels, or an (N, 2) / (N, 4) array of yaw, pitch[, head yaw, head pitch].
+        labels: Poses, or an (N, 2) / (N, 4) array of yaw, pitch[, head yaw, head pitch].
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     writer = BankWriter(folder)
     writer.write_painting(painting, None, None)
     for patch, lab in zip(patches, labels):
-        writer.add_frame(patch, lab if isinstance(lab, FrameLabel) else FrameLabel(*map(float, lab)))
+        writer.add_frame(patch, lab if isinstance(lab, Pose) else Pose(*map(float, lab)))
     writer.finish(crop, grid or (1, len(patches)), {"engine": {"name": "external", "params": {}}, **(meta or {})})
     return folder
 
@@ -164,6 +170,14 @@ def _validate_manifest(m: Any, where: Path) -> None:
         )
         _need(ok, where, f"frame {i} needs file, gaze_yaw and gaze_pitch")
     _need(isinstance(m.get("engine"), dict) and "name" in m["engine"], where, "engine entry missing")
+    sq = m.get("square_box")
+    _need(sq is None or (isinstance(sq, list) and len(sq) == 3 and all(isinstance(v, int) for v in sq) and sq[2] > 0),
+          where, "square_box must be [x, y, side] integers")
+    outline = m.get("face_outline")
+    _need(outline is None or (isinstance(outline, list) and len(outline) >= 5
+                              and all(isinstance(p, list) and len(p) == 2 for p in outline)),
+          where, "face_outline must be a list of at least 5 [x, y] points")
+    _need(m.get("blend") is None or isinstance(m["blend"], dict), where, "blend must be an object")
 
 
 class Bank:
@@ -175,7 +189,19 @@ class Bank:
         frames = manifest["frames"]
         self.labels = np.array([[f["gaze_yaw"], f["gaze_pitch"]] for f in frames], dtype=np.float32)
         """(N, 2) float32 gaze yaw, pitch per frame, degrees."""
-        self.head_labels = np.array([[f.get("head_yaw", 0.0), f.get("head_pitch", 0.0)] for f in frames], dtype=np.float32)
+        self.poses = [Pose(f["gaze_yaw"], f["gaze_pitch"], f.get("head_yaw", 0.0), f.get("head_pitch", 0.0))
+                      for f in frames]
+        """Each frame's :class:`Pose` (gaze and head angles, degrees), row-major."""
+        sq = manifest.get("square_box")
+        self.square_box: tuple[int, int, int] | None = tuple(sq) if sq else None  # type: ignore[assignment]
+        """(x, y, side) of the head square the engine animated, painting pixels (may pass the
+        painting's edge); None for banks written without one (the crop is then the head region)."""
+        bp = manifest.get("blend") or {}
+        self.blend = BlendParams(**{k: v for k, v in bp.items() if k in BlendParams.__dataclass_fields__})
+        """How the frames were blended (shape and its parameters)."""
+        outline = manifest.get("face_outline")
+        self.face_outline: np.ndarray | None = None if outline is None else np.asarray(outline, np.float32)
+        """(K, 2) float32 face-outline points in head-square pixels (the ellipse mask's input), or None."""
         self.crop: tuple[int, int, int, int] = tuple(manifest["crop"])  # type: ignore[assignment]
         self.grid: tuple[int, int] = tuple(manifest["grid"])  # type: ignore[assignment]
         self.painting_size: tuple[int, int] = tuple(manifest["painting"]["size"])  # type: ignore[assignment]
@@ -183,6 +209,29 @@ class Bank:
 
     def __len__(self) -> int:
         return len(self.labels)
+
+    @property
+    def head_box(self) -> tuple[int, int, int, int]:
+        """(x, y, w, h) of the head region: the square box if the bank has one, else the crop."""
+        if self.square_box is not None:
+            x, y, side = self.square_box
+            return x, y, side, side
+        return self.crop
+
+    def head_alpha(self, side: int) -> np.ndarray:
+        """The bank's own blend mask over its head region, computed at ``side`` px.
+
+        Returns:
+            (side, side) float32 in [0, 1] (resize it to the head region's size on screen).
+        Raises:
+            BankError: an ellipse bank without its face outline (built before it was stored).
+        """
+        from sfumato.geometry.blend import alpha_mask
+
+        if self.blend.shape == "ellipse":
+            _need(self.face_outline is not None, self.folder / MANIFEST, "an ellipse-blended bank needs face_outline")
+            return alpha_mask(self.blend, side, self.face_outline * (side / self.head_box[2]))
+        return alpha_mask(self.blend, side)
 
     def __repr__(self) -> str:
         return f"Bank({self.folder}, {len(self)} frames, grid {self.grid}, crop {self.crop})"
@@ -248,4 +297,8 @@ def load_bank(path: str | Path, verify: bool = True) -> Bank:
     _, _, w, h = manifest["crop"]
     for f in manifest["frames"]:
         _check_image(folder / f["file"], (w, h), f.get("sha256"), verify)
+    for name, sha in (manifest.get("artifacts") or {}).items():
+        _need((folder / name).is_file(), folder / name, "engine artifact missing")
+        if verify:
+            _need(sha256_file(folder / name) == sha, folder / name, "contents changed since the bank was built (sha256 mismatch)")
     return Bank(folder, manifest)

@@ -14,20 +14,7 @@ from typing import Any
 
 import numpy as np
 
-
-@dataclass(frozen=True)
-class Pose:
-    """Where the portrait looks, in degrees.
-
-    Positive yaw looks to the portrait's own left, which is the *viewer's right* (image +x);
-    positive pitch looks up (image -y). Gaze angles are eye-in-world directions; head angles
-    are the (small) turn of the whole head.
-    """
-
-    gaze_yaw: float
-    gaze_pitch: float = 0.0
-    head_yaw: float = 0.0
-    head_pitch: float = 0.0
+from sfumato.pose import Pose
 
 
 @dataclass(frozen=True)
@@ -81,9 +68,21 @@ class HeadCrop:
 
 
 class Engine(ABC):
-    """Animate a :class:`HeadCrop` into the frames of a bank."""
+    """Animate a :class:`HeadCrop` into the frames of a bank.
+
+    The contract every engine follows:
+
+    - ``prepare(crop)`` once, then ``plan(spec)`` (the labelled poses), then ``render(i)``
+      for each planned pose; ``params()`` for the manifest.
+    - ``can_blink``: engines that can close the eyes set it to True and honour
+      ``render(index, blink)`` (and ``render_pose(pose, blink)``), blink in [0, 1] (0 open,
+      1 closed); the others ignore ``blink``.
+    - ``artifacts()``: extra files the engine wants stored in the bank folder ({file name:
+      bytes}); the bank writer writes them and lists their sha256 in the manifest.
+    """
 
     name: str = "engine"
+    can_blink: bool = False
 
     @abstractmethod
     def prepare(self, crop: HeadCrop) -> None:
@@ -94,9 +93,16 @@ class Engine(ABC):
         """The labelled poses of the bank's frames, row-major; ``render(i)`` renders pose ``i``."""
 
     @abstractmethod
-    def render(self, index: int) -> np.ndarray:
-        """Render planned frame ``index``: (S, S, 3) uint8 RGB, the same size as the crop."""
+    def render(self, index: int, blink: float = 0.0) -> np.ndarray:
+        """Render planned frame ``index``: (S, S, 3) uint8 RGB, the same size as the crop.
+
+        ``blink`` in [0, 1] (0 open, 1 closed) is honoured only where :attr:`can_blink`.
+        """
 
     @abstractmethod
     def params(self) -> dict[str, Any]:
         """All parameters that define the output, JSON-serialisable, for the manifest."""
+
+    def artifacts(self) -> dict[str, bytes]:
+        """Extra files for the bank folder, {file name: contents}; call after the last render."""
+        return {}

@@ -22,12 +22,11 @@ from typing import Any
 import numpy as np
 
 from sfumato.engines.base import Engine, HeadCrop, Pose, SweepSpec
-from sfumato.rig.eyes import EYES, EyePatch, analyse_eye, iris_offset, render_eye
+from sfumato.face.topology import EYES, N_MESH
+from sfumato.rig.eyes import EyePatch, analyse_eye, iris_offset, render_eye
 from sfumato.rig.warp import ThinPlateWarp
 from sfumato.errors import SfumatoError
 
-N_MESH = 468
-"""FaceMesh points without the iris points (468..477); the head warp's control points."""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sfumato.rig.eyes import EYES
+from sfumato.face.topology import EYES, N_LANDMARKS
 
 
 def gaze_from_landmarks(landmarks: np.ndarray) -> tuple[float, float]:
@@ -24,7 +24,7 @@ def gaze_from_landmarks(landmarks: np.ndarray) -> tuple[float, float]:
         0 is centred; about +-0.6 is an iris at a corner.
     """
     lm = np.asarray(landmarks, np.float64)
-    if lm.ndim != 2 or lm.shape[0] < 478:
+    if lm.ndim != 2 or lm.shape[0] < N_LANDMARKS:
         raise ValueError(f"expected (478, 2|3) refined FaceMesh landmarks, got {lm.shape}")
     hs, vs = [], []
     for eye in EYES:

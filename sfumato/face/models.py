@@ -12,6 +12,8 @@ import os
 import sys
 from typing import Iterator
 
+from sfumato.face.topology import FACE_OVAL
+
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -96,7 +98,6 @@ def face_mesh(max_faces: int = 1):
         )
 
 
-@functools.lru_cache(maxsize=1)
 def face_oval_indices() -> tuple[int, ...]:
     """FaceMesh indices of the face outline, in no particular order."""
-    return tuple(sorted({i for edge in _solutions().face_mesh.FACEMESH_FACE_OVAL for i in edge}))
+    return tuple(sorted(FACE_OVAL))

@@ -11,11 +11,12 @@ from typing import Any
 
 __all__ = ["load_fomm", "FommModel", "FommConfig", "SourceCache", "FrameResult", "FommError",
            "FommCheckpointError", "FommCheckpointMissingError", "full_resolution_warp",
-           "FommOnnxRuntime", "DEFAULT_CHECKPOINT", "DEFAULT_CONFIG_PATH"]
+           "FommOnnxRuntime", "DEFAULT_CHECKPOINT", "MODES", "DEFAULT_CONFIG_PATH"]
 
 _LAZY = {
     "load_fomm": "sfumato.fomm.loader",
-    "DEFAULT_CHECKPOINT": "sfumato.fomm.loader",
+    "DEFAULT_CHECKPOINT": "sfumato.fomm.modes",
+    "MODES": "sfumato.fomm.modes",
     "FommModel": "sfumato.fomm.model",
     "SourceCache": "sfumato.fomm.model",
     "FrameResult": "sfumato.fomm.model",

@@ -9,9 +9,9 @@ frame, then drives one frame at a time::
     pred, deformation, occlusion = b.drive(frame, relative=True, adapt_scale=True)
     # (256, 256, 3) [0, 1], (64, 64, 2) grid_sample grid in [-1, 1], (64, 64) in (0, 1)
 
-Modes: ``exact`` PyTorch; ``onnx`` the same fp32 graphs on ONNX Runtime; ``int8`` ONNX Runtime
-with the int8 generator (the CPU fast mode). ONNX graphs are exported from the checkpoint
-once and cached in ``~/.cache/sfumato/fomm-onnx/<key>/``.
+Modes (:mod:`sfumato.fomm.modes`): ``exact`` PyTorch; ``fast`` the same fp32 graphs on ONNX
+Runtime; ``int8`` ONNX Runtime with the int8 generator. ONNX graphs are exported from the
+checkpoint once and cached in ``~/.cache/sfumato/fomm-onnx/<key>/``.
 """
 
 from __future__ import annotations
@@ -23,10 +23,8 @@ from typing import Callable, Optional
 import numpy as np
 
 from sfumato.errors import SfumatoError
+from sfumato.fomm.modes import DEFAULT_CHECKPOINT, MODES
 from sfumato.imaging.painting import sha256_file
-
-DEFAULT_CHECKPOINT = Path("checkpoints") / "vox-cpk.pth.tar"
-MODES = ("exact", "onnx", "int8")
 
 
 def check_checkpoint(checkpoint: Path) -> None:
@@ -95,9 +93,9 @@ def export_graphs(checkpoint: Path, config: Optional[Path], out: Path, int8: boo
 
 
 class OnnxBackend:
-    """FOMM on ONNX Runtime: ``mode`` 'onnx' (fp32) or 'int8'; CUDA provider when present."""
+    """FOMM on ONNX Runtime: ``mode`` 'fast' (fp32) or 'int8'; CUDA provider when present."""
 
-    def __init__(self, checkpoint: Path, config: Optional[Path], mode: str = "onnx", onnx_dir: Optional[Path] = None,
+    def __init__(self, checkpoint: Path, config: Optional[Path], mode: str = "fast", onnx_dir: Optional[Path] = None,
                  threads: int = 0, log: Callable[[str], None] = lambda msg: None) -> None:
         import onnxruntime
 

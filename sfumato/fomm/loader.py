@@ -16,8 +16,7 @@ from sfumato.fomm.config import FommConfig
 from sfumato.fomm.errors import FommCheckpointError, FommCheckpointMissingError
 from sfumato.fomm.model import FommModel
 
-#: Where the project expects the official vox-256 checkpoint.
-DEFAULT_CHECKPOINT = Path("checkpoints") / "vox-cpk.pth.tar"
+from sfumato.fomm.modes import DEFAULT_CHECKPOINT
 _HINT = ("put the official vox-256 checkpoint 'vox-cpk.pth.tar' (First Order Motion Model release, "
          "github.com/AliaksandrSiarohin/first-order-model) at checkpoints/vox-cpk.pth.tar")
 

@@ -180,7 +180,8 @@ def _toposort(graph) -> None:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    from sfumato.fomm.loader import DEFAULT_CHECKPOINT, load_fomm
+    from sfumato.fomm.loader import load_fomm
+    from sfumato.fomm.modes import DEFAULT_CHECKPOINT
 
     ap = argparse.ArgumentParser(description="Export FOMM (vox-256) to ONNX")
     ap.add_argument("--checkpoint", default=str(DEFAULT_CHECKPOINT))

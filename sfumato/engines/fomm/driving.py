@@ -30,10 +30,10 @@ from sfumato.face.detect import mesh_landmarks
 from sfumato.face.gaze import gaze_from_landmarks
 from sfumato.imaging.resize import pad_square_crop, resize_max_side, resize_to
 from sfumato.imaging.painting import sha256_file
+from sfumato.face.topology import N_MESH
 
 # FaceMesh indices used for the head pose: cheeks (face oval, left/right), forehead, chin.
 CHEEK_RIGHT, CHEEK_LEFT, FOREHEAD, CHIN = 234, 454, 10, 152
-N_MESH = 468
 
 COLUMNS = ("head_yaw", "head_pitch", "iris_h", "iris_v", "gaze_yaw", "gaze_pitch")
 """Columns of :attr:`DrivingClip.measures`: head angles (deg), iris offsets (eye half-widths),

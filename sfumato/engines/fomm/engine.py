@@ -9,8 +9,11 @@ the driver's measured gaze relative to the reference.
 Frames are rendered at the crop's **full resolution**: FOMM's 64x64 deformation grid and
 occlusion map are upsampled to the crop and warp the full-resolution crop itself
 (:func:`sfumato.fomm.fullres.full_resolution_warp`); the blurry 256 px prediction is used
-only where the occlusion map says the painting is not visible. ``extra_outputs(folder)``
-writes ``fomm_comparison.png``: the 256 px prediction upscaled beside the full-res warp.
+only where the occlusion map says the painting is not visible. ``artifacts()`` gives
+``fomm_comparison.png`` for the bank folder: the 256 px prediction upscaled beside the full-res warp.
+
+The gaze and head angles come from the driving clip: a :class:`SweepSpec` asking for other
+ranges than the defaults (``--gaze-range``, ``--head-yaw``, ...) is refused, not ignored.
 """
 
 from __future__ import annotations
@@ -22,17 +25,18 @@ from typing import Any
 import cv2
 import numpy as np
 
-from sfumato.bank.format import write_png
+from sfumato.bank.format import encode_png
 from sfumato.engines.fomm.driving import COLUMNS, DrivingClip, DrivingOptions, load_driving, select_frames
 from sfumato.engines.base import Engine, HeadCrop, Pose, SweepSpec
 from sfumato.errors import SfumatoError
-from sfumato.fomm.backends import DEFAULT_CHECKPOINT, OnnxBackend, TorchBackend, check_checkpoint, onnx_cache_dir, require_torch
+from sfumato.face.topology import IRIS_CENTRES, N_MESH
+from sfumato.fomm.backends import OnnxBackend, TorchBackend, check_checkpoint, make_backend, onnx_cache_dir, require_torch
+from sfumato.fomm.modes import DEFAULT_CHECKPOINT, MODES
 from sfumato.imaging.resize import resize_to
 from sfumato.imaging.painting import sha256_file
 from sfumato.engines.fomm.reference import choose_reference
 
 COMPARISON = "fomm_comparison.png"
-MODES = ("exact", "fast")
 
 
 @dataclass(frozen=True)
@@ -40,8 +44,9 @@ class FommOptions:
     """How the FOMM engine animates (all reported in the manifest).
 
     Attributes:
-        mode: 'exact' runs the PyTorch model; 'fast' runs the same fp32 graphs on ONNX Runtime
-            (exported once per checkpoint into ``onnx_dir``).
+        mode: one of :data:`sfumato.fomm.modes.MODES`: 'exact' runs the PyTorch model; 'fast'
+            runs the same fp32 graphs on ONNX Runtime, 'int8' with the int8 generator (graphs
+            exported once per checkpoint into ``onnx_dir``).
         relative: move the painting by the driver's motion relative to the reference frame
             (FOMM's demo default); False uses the driver's absolute keypoints.
         adapt_scale: scale that motion by the ratio of the faces' keypoint hull sizes.
@@ -94,11 +99,10 @@ class FommEngine(Engine):
                                f"`python -m precompute record --out {self.driving}`.")
         require_torch("the FOMM engine")
         self.checkpoint_sha256 = sha256_file(self.checkpoint)
-        if self.opt.mode == "fast":
+        cache = None
+        if self.opt.mode != "exact":
             cache = Path(onnx_dir) if onnx_dir else onnx_cache_dir(self.checkpoint_sha256, self.config)
-            self.backend: TorchBackend | OnnxBackend = OnnxBackend(self.checkpoint, self.config, "onnx", cache)
-        else:
-            self.backend = TorchBackend(self.checkpoint, self.config)
+        self.backend: TorchBackend | OnnxBackend = make_backend(self.checkpoint, self.config, self.opt.mode, cache)
         self._crop: HeadCrop | None = None
         self._clip: DrivingClip | None = None
         self._selected: list[int] = []
@@ -123,7 +127,7 @@ class FommEngine(Engine):
 
     def _crop_margin(self) -> float:
         """The head crop's margin per side (fraction of the face size), from its landmarks."""
-        lm = self._crop.landmarks[:468, :2]
+        lm = self._crop.landmarks[:N_MESH, :2]
         extent = float(max(np.ptp(lm[:, 0]), np.ptp(lm[:, 1])))
         return max(0.1, (self._crop.size / max(extent, 1.0) - 1.0) / 2.0)
 
@@ -135,6 +139,7 @@ class FommEngine(Engine):
         """
         if self._crop is None:
             raise RuntimeError("FommEngine.prepare() must be called before plan()")
+        check_angles(spec)
         opts = DrivingOptions(margin=self._crop_margin(), max_frames=self.opt.max_driving_frames)
         clip = load_driving(self.driving, opts, progress=self.progress)
         yaw, pitch = clip.column("gaze_yaw"), clip.column("gaze_pitch")
@@ -200,18 +205,25 @@ class FommEngine(Engine):
         })
         return out
 
-    # ---- extras -------------------------------------------------------------------------
-    def extra_outputs(self, folder: str | Path) -> dict[str, str]:
-        """Write ``fomm_comparison.png`` into the bank folder.
-
-        Returns:
-            {kind: file name} of what was written (for the manifest's ``previews``).
-        """
+    def artifacts(self) -> dict[str, bytes]:
+        """``{"fomm_comparison.png": PNG bytes}`` once frames were rendered, else {}."""
         if not self._panels:
             return {}
         rows = [_labelled_row(self._panels[i], i, self._poses[i].gaze_yaw) for i in sorted(self._panels)]
-        write_png(Path(folder) / COMPARISON, np.concatenate(rows, axis=0))
-        return {"fomm_comparison": COMPARISON}
+        return {COMPARISON: encode_png(np.concatenate(rows, axis=0))}
+
+
+ANGLE_OPTIONS = {"gaze_range": "--gaze-range", "pitch_range": "--pitch-range", "head_yaw": "--head-yaw",
+                 "head_pitch": "--head-pitch"}
+
+
+def check_angles(spec: SweepSpec) -> None:
+    """Refuse sweep angles the FOMM engine cannot honour (its angles are the driving clip's)."""
+    default = SweepSpec()
+    changed = [flag for key, flag in ANGLE_OPTIONS.items() if getattr(spec, key) != getattr(default, key)]
+    if changed:
+        raise SfumatoError(f"{'/'.join(changed)}: the FOMM engine takes its gaze and head angles from the driving "
+                           "clip; drop the option, or record a clip that looks further (precompute record).")
 
 
 PANEL = 360
@@ -230,11 +242,12 @@ def comparison_panels(images: tuple[np.ndarray, ...], landmarks: np.ndarray) -> 
     """
     s = images[0].shape[0]
     lm = np.asarray(landmarks, np.float64)
-    x0, y0 = lm[:468, :2].min(0)
-    x1, y1 = lm[:468, :2].max(0)
+    x0, y0 = lm[:N_MESH, :2].min(0)
+    x1, y1 = lm[:N_MESH, :2].max(0)
     face = _square(int((x0 + x1) / 2), int((y0 + y1) / 2), int(max(x1 - x0, y1 - y0) * 1.15), s)
-    eyes = (lm[468, :2] + lm[473, :2]) / 2
-    eye_side = max(32, min(PANEL, int(np.linalg.norm(lm[468, :2] - lm[473, :2]) * 1.6)))
+    right, left = lm[IRIS_CENTRES[0], :2], lm[IRIS_CENTRES[1], :2]
+    eyes = (right + left) / 2
+    eye_side = max(32, min(PANEL, int(np.linalg.norm(right - left) * 1.6)))
     detail = _square(int(eyes[0]), int(eyes[1]), eye_side, s)
     return [np.concatenate([resize_to(img[face], PANEL, PANEL),
                             cv2.resize(img[detail], (PANEL, PANEL), interpolation=cv2.INTER_NEAREST)], axis=1)

@@ -14,7 +14,8 @@ from typing import Sequence
 
 import numpy as np
 
-N_MESH = 468
+from sfumato.face.topology import N_MESH
+
 """FaceMesh points without the iris points: the face's shape."""
 
 
