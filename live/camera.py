@@ -16,13 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Protocol
 
-import cv2
 import numpy as np
 
 from live.simulated import SCENARIOS, SimulatedViewer
+from sfumato.video import VideoReader
 
-if hasattr(cv2, "setLogLevel"):
-    cv2.setLogLevel(0)   # silent: a missing webcam is reported by us, once
 
 Log = Callable[[str], None]
 
@@ -59,37 +57,33 @@ class Source(Protocol):
 
 
 class WebcamSource:
-    """A webcam by index (``cv2.VideoCapture(index)``), asked for ``width`` x ``height`` at ``fps``."""
+    """A webcam by index, asked for ``width`` x ``height`` at ``fps`` (:class:`sfumato.video.VideoReader`)."""
 
     paced = False
 
     def __init__(self, index: int, width: int = 640, height: int = 480, fps: float = 30.0) -> None:
         self.index, self.size, self.fps = index, (width, height), fps
         self.name = f"webcam {index}"
-        self._cap: cv2.VideoCapture | None = None
+        self._reader: VideoReader | None = None
 
-    def open(self) -> bool:
-        cap = cv2.VideoCapture(self.index)
-        if not cap.isOpened():
-            cap.release()
+    def _open(self, reader: VideoReader) -> bool:
+        if not reader.opened:
+            reader.close()
             return False
-        cap.set(cv2.CAP_PROP_FRAME_WIDTH, self.size[0])
-        cap.set(cv2.CAP_PROP_FRAME_HEIGHT, self.size[1])
-        cap.set(cv2.CAP_PROP_FPS, self.fps)
-        cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)
-        self._cap = cap
+        self._reader = reader
         return True
 
+    def open(self) -> bool:
+        return self._open(VideoReader(self.index, self.size, self.fps))
+
     def read(self, t: float) -> np.ndarray | None:
-        if self._cap is None:
-            return None
-        ok, frame = self._cap.read()
-        return frame if ok else None
+        """The next (H, W, 3) uint8 BGR frame, or None."""
+        return None if self._reader is None else self._reader.read()
 
     def close(self) -> None:
-        if self._cap is not None:
-            self._cap.release()
-            self._cap = None
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
 
 
 class VideoFileSource(WebcamSource):
@@ -101,7 +95,7 @@ class VideoFileSource(WebcamSource):
         self.path, self.loop = str(path), loop
         self.name = f"video {path}"
         self.fps = 30.0
-        self._cap = None
+        self._reader = None
 
     def open(self) -> bool:
         if not Path(self.path).is_file():
@@ -109,21 +103,9 @@ class VideoFileSource(WebcamSource):
         from sfumato.face.models import quiet_stderr
 
         with quiet_stderr():   # a broken file makes FFmpeg print on fd 2 at every retry
-            cap = cv2.VideoCapture(self.path)
-        if not cap.isOpened():
-            cap.release()
-            return False
-        fps = cap.get(cv2.CAP_PROP_FPS)
-        self.fps = fps if 1.0 <= fps <= 240.0 else 30.0
-        self._cap = cap
-        return True
-
-    def read(self, t: float) -> np.ndarray | None:
-        frame = super().read(t)
-        if frame is None and self.loop and self._cap is not None:
-            self._cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
-            frame = super().read(t)
-        return frame
+            reader = VideoReader(self.path, loop=self.loop)
+        self.fps = reader.fps
+        return self._open(reader)
 
 
 class SimulatedSource:
@@ -193,11 +175,8 @@ def check_source(source: Source, spec: str) -> None:
 
 def webcam_available(index: int = 0) -> bool:
     """True when webcam ``index`` opens and delivers a frame."""
-    cap = cv2.VideoCapture(index)
-    try:
-        return bool(cap.isOpened() and cap.read()[0])
-    finally:
-        cap.release()
+    with VideoReader(index) as reader:
+        return reader.opened and reader.read() is not None
 
 
 def resolve_auto(spec: str, log: Log = stderr_log) -> str:

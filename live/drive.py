@@ -26,12 +26,13 @@ from __future__ import annotations
 import collections
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Optional, Protocol
 
 import cv2
 import numpy as np
 
+from live.stats import bounded
 from sfumato.geometry.blend import blend
 from sfumato.imaging.resize import pad_square_crop, resize_to
 
@@ -114,15 +115,15 @@ class DriveResult:
 
 @dataclass
 class DriveStats:
-    """Bounded per-stage timings (ms) and counters of the worker."""
+    """Counters and bounded per-stage timings (ms) of the worker."""
 
-    crop_ms: collections.deque = field(default_factory=lambda: collections.deque(maxlen=10_000))
-    model_ms: collections.deque = field(default_factory=lambda: collections.deque(maxlen=10_000))
-    warp_ms: collections.deque = field(default_factory=lambda: collections.deque(maxlen=10_000))
     results: int = 0
     submitted: int = 0
     dropped: int = 0          # frames replaced by a newer one before the worker got to them
     references: int = 0
+    crop_ms: collections.deque = bounded(10_000)
+    model_ms: collections.deque = bounded(10_000)
+    warp_ms: collections.deque = bounded(10_000)
     first_t: float = 0.0
     last_t: float = 0.0
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import collections
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
@@ -27,6 +27,7 @@ from live.drive import DriveWorker
 from live.hud import Hud, HudInfo
 from live.mapping import LabelGrid
 from live.recorder import Recorder
+from live.stats import bounded
 from live.trace import TraceWriter
 from live.watchdog import Notifier
 from sfumato.imaging.resize import resize_to
@@ -38,9 +39,9 @@ NO_CAMERA_S = 0.25   # no camera frame for this long -> advance presence without
 class LoopStats:
     """Bounded run statistics (memory stays flat over weeks)."""
 
-    latencies_ms: collections.deque = field(default_factory=lambda: collections.deque(maxlen=50_000))
-    track_ms: collections.deque = field(default_factory=lambda: collections.deque(maxlen=50_000))
-    flip_gaps_s: collections.deque = field(default_factory=lambda: collections.deque(maxlen=50_000))
+    latencies_ms: collections.deque = bounded(50_000)
+    track_ms: collections.deque = bounded(50_000)
+    flip_gaps_s: collections.deque = bounded(50_000)
     flips: int = 0
     camera_frames: int = 0
     index_changes: int = 0

@@ -1,4 +1,4 @@
-"""MP4 recording off the display thread (H.264 through imageio's bundled ffmpeg).
+"""MP4 recording off the display thread (:class:`sfumato.video.Mp4Writer`: H.264 through the bundled ffmpeg).
 
 Used for ``--record`` (what the screen showed) and ``--record-camera`` (raw camera frames,
 only when the user asks). ``add`` keeps a fixed output rate by queueing a frame only when it
@@ -11,6 +11,7 @@ the portrait keeps running and :attr:`error` reports it at the end.
 from __future__ import annotations
 
 import errno
+import os
 import shutil
 from pathlib import Path
 from typing import Callable
@@ -19,6 +20,7 @@ import numpy as np
 
 from sfumato.errors import SfumatoError
 from sfumato.output_queue import OutputQueue
+from sfumato.video import Mp4Writer
 
 
 MIN_FREE_BYTES = 64 * 2**20   # stop recording below this much free disk, so the file can still be finished
@@ -33,20 +35,19 @@ class Recorder:
     opened again to check that it is a playable video.
     """
 
-    def __init__(self, path: str | Path, fps: float = 30.0, quality: int = 7,
+    def __init__(self, path: str | Path, fps: float = 30.0, crf: int = 23,
                  log: Callable[[str], None] = print, drop_when_busy: bool = False,
                  min_free_bytes: int = MIN_FREE_BYTES) -> None:
-        import imageio.v2 as imageio
-
         self.path, self.fps, self.drop_when_busy = Path(path), float(fps), drop_when_busy
         self.min_free_bytes = min_free_bytes
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._writer = imageio.get_writer(str(self.path), fps=self.fps, codec="libx264", quality=quality,
-                                              macro_block_size=2, pixelformat="yuv420p",
-                                              ffmpeg_log_level="quiet")   # failures: one line of ours, not ffmpeg's
+            if not os.access(self.path.parent, os.W_OK) or self.path.is_dir():
+                raise PermissionError("not writable")
         except OSError as err:
             raise SfumatoError(f"{self.path}: cannot write the recording ({err}); choose a writable path") from None
+        # ffmpeg quiet: a failure is one line of ours, not ffmpeg's
+        self._writer = Mp4Writer(self.path, self.fps, crf=crf, ffmpeg_log_level="quiet")
         self._out = OutputQueue(self._write, f"recording {self.path}", log, maxsize=8, name="recorder")
         self._encoded = 0
         self._t0: float | None = None
@@ -75,9 +76,6 @@ class Recorder:
             return False
         if self._t0 is None:
             self._t0 = t
-        h, w = frame.shape[:2]
-        if h % 2 or w % 2:
-            frame = frame[: h - h % 2, : w - w % 2]
         # several frames may be due after a stall: repeat this one so the clock keeps up
         while self.frames == 0 or t - self._t0 >= self.frames / self.fps - 1e-6:
             self._out.put(frame, block=not self.drop_when_busy)
@@ -87,8 +85,8 @@ class Recorder:
     def _write(self, frame: np.ndarray) -> None:
         """Encode one frame (writer thread); raise ENOSPC when the disk is nearly full."""
         try:
-            self._writer.append_data(frame)
-        except OSError:   # imageio: ffmpeg exited (broken pipe); its reason is not passed on
+            self._writer.write(frame)
+        except OSError:   # imageio-ffmpeg: ffmpeg exited (broken pipe); its reason is not passed on
             raise OSError(errno.EIO, f"ffmpeg stopped writing ({self._free_text()})") from None
         self._encoded += 1
         if self._encoded % max(1, round(self.fps)) == 1:
@@ -111,7 +109,7 @@ class Recorder:
         except Exception as err:   # noqa: BLE001 - e.g. ffmpeg could not finish the file on a full disk
             if self._out.error is None:
                 self._close_error = err
-        if self.error is None and not _playable(self.path):
+        if self.error is None and self._encoded and not _playable(self.path):
             self._close_error = OSError(errno.EIO, "ffmpeg could not finish the file (is the disk full?)")
         return self.path
 

@@ -27,7 +27,8 @@ from sfumato.imaging.resize import resize_max_side
 from sfumato.imaging.painting import load_painting, sha256_file
 from precompute.destination import BuildLock, check_destination, make_temp, remove_stale, replace_with
 from precompute.limits import check_build
-from precompute.previews import PreviewFrames, contact_sheet, sweep_order, write_mp4
+from precompute.previews import PreviewFrames, contact_sheet, sweep_order
+from sfumato.video import write_mp4
 
 CONTACT_SHEET = "contact_sheet.png"
 PREVIEW = "preview.mp4"

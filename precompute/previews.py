@@ -7,10 +7,9 @@ frames, so a 10000 px painting costs no more than a small one.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import cv2
-import imageio_ffmpeg
 import numpy as np
 
 from sfumato.imaging.resize import paste, resize_max_side, resize_to
@@ -94,22 +93,3 @@ class PreviewFrames:
         if self.x1 > self.x0 and self.y1 > self.y0:
             paste(out, resize_to(patch, self.x1 - self.x0, self.y1 - self.y0), self.x0, self.y0)
         return out
-
-
-def write_mp4(path: Path, frames: Iterable[np.ndarray], fps: float = 20.0) -> None:
-    """Encode (H, W, 3) uint8 RGB frames (even sizes) as H.264 MP4 with the bundled ffmpeg."""
-    writer = None
-    try:
-        for frame in frames:
-            if writer is None:
-                h, w = frame.shape[:2]
-                writer = imageio_ffmpeg.write_frames(
-                    str(path), (w, h), fps=fps, codec="libx264", pix_fmt_out="yuv420p",
-                    output_params=["-crf", "20", "-preset", "veryfast"], macro_block_size=2,
-                    ffmpeg_log_level="error",
-                )
-                writer.send(None)
-            writer.send(np.ascontiguousarray(frame))
-    finally:
-        if writer is not None:
-            writer.close()

@@ -30,7 +30,7 @@ import numpy as np
 from sfumato.errors import SfumatoError
 from sfumato.validate import OneLineParser, Range, arg_type
 from sfumato.imaging.resize import paste, resize_max_side
-from precompute.previews import write_mp4
+from sfumato.video import VideoReader, write_mp4
 from sfumato.screen import init_pygame
 
 PATTERNS = ("sweep", "grid")
@@ -96,31 +96,21 @@ class Camera:
         return frame
 
 
-def _capture_reader(cap: cv2.VideoCapture) -> Callable[[int], np.ndarray | None]:
-    def read(_: int) -> np.ndarray | None:
-        ok, bgr = cap.read()
-        return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB) if ok else None
-    return read
-
-
 def open_camera(spec: str) -> Camera:
-    """The camera ``--camera`` names: a webcam index or a video file."""
+    """The camera ``--camera`` names: a webcam index or a video file (:class:`sfumato.video.VideoReader`)."""
     if spec.isdigit():
-        cv2.setLogLevel(0)  # silent: no V4L2 noise when there is no webcam
-        cap = cv2.VideoCapture(int(spec))
-        if not cap.isOpened() or not cap.read()[0]:
-            cap.release()
+        reader = VideoReader(int(spec))
+        if not reader.opened or reader.read() is None:
+            reader.close()
             raise SfumatoError(f"camera {spec} not found; connect a webcam, or pass --camera FILE (a video).")
-        fps = cap.get(cv2.CAP_PROP_FPS)
-        return Camera(_capture_reader(cap), fps if 1 <= fps <= 240 else 30.0, f"webcam {spec}", True, cap.release)
+        return Camera(lambda _: reader.read_rgb(), reader.fps, f"webcam {spec}", True, reader.close)
     path = Path(spec)
     if not path.is_file():
         raise SfumatoError(f"--camera {spec}: no such video file (use a webcam index like 0 or a video file).")
-    cap = cv2.VideoCapture(str(path))
-    if not cap.isOpened():
+    reader = VideoReader(path)
+    if not reader.opened:
         raise SfumatoError(f"--camera {spec}: cannot read this video.")
-    fps = cap.get(cv2.CAP_PROP_FPS)
-    return Camera(_capture_reader(cap), fps if 1 <= fps <= 240 else 30.0, f"video {path.name}", False, cap.release)
+    return Camera(lambda _: reader.read_rgb(), reader.fps, f"video {path.name}", False, reader.close)
 
 
 # ---- the session --------------------------------------------------------------------------
@@ -154,11 +144,6 @@ class Screen:
 
     def close(self) -> None:
         self.pg.display.quit()
-
-
-def _even(frame: np.ndarray) -> np.ndarray:
-    h, w = frame.shape[:2]
-    return frame[: h - h % 2, : w - w % 2]
 
 
 def record(cfg: RecordConfig, log: Callable[[str], None] = print) -> dict:
@@ -200,7 +185,7 @@ def record(cfg: RecordConfig, log: Callable[[str], None] = print) -> dict:
                 return
             dots.append([round(t, 4), round(dot[0], 4), round(dot[1], 4)])
             i += 1
-            yield _even(frame)
+            yield frame   # the writer crops odd sizes to even
             if not camera.realtime and not cfg.headless:
                 clock.tick(camera.fps)
 

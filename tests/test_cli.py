@@ -37,6 +37,7 @@ def test_cli_builds_a_complete_bank(built_bank, astronaut):
     np.testing.assert_array_equal(bank.painting, astronaut)
     m = json.loads((out / "manifest.json").read_text())
     assert m["engine"]["name"] == "rig" and m["engine"]["params"]
+    assert (out / "rig.json").is_file() and "rig.json" in m["artifacts"]
     assert m["painting"]["file"] == "astronaut.png" and len(m["painting"]["sha256"]) == 64
     sheet = cv2.imread(str(out / "contact_sheet.png"))
     assert sheet is not None and sheet.shape[0] > 100

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sfumato.rig.eyes import EYES
+from sfumato.face.topology import EYES
 from sfumato.face.gaze import gaze_from_landmarks, measure_gaze
 
 

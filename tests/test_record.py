@@ -18,7 +18,7 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 @pytest.fixture(scope="module")
 def camera_video(tmp_path_factory, astronaut):
     """A 2 s, 15 fps video of the astronaut drifting right: (path, frames)."""
-    from precompute.previews import write_mp4
+    from sfumato.video import write_mp4
 
     path = tmp_path_factory.mktemp("cam") / "camera.mp4"
     frames = [np.ascontiguousarray(np.roll(astronaut[::2, ::2], 3 * i, axis=1)) for i in range(30)]

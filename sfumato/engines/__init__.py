@@ -21,9 +21,9 @@ def register(name: str, factory: Callable[..., Engine]) -> None:
 
 
 def _rig(**options: Any) -> Engine:
-    from sfumato.engines.landmark import LandmarkEngine
+    from sfumato.engines.rig import RigEngine
 
-    return LandmarkEngine(**options)
+    return RigEngine(**options)
 
 
 def _fomm(**options: Any) -> Engine:

@@ -21,7 +21,6 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import cv2
 import numpy as np
 from tqdm import tqdm
 
@@ -30,6 +29,7 @@ from sfumato.face.detect import mesh_landmarks
 from sfumato.face.gaze import gaze_from_landmarks
 from sfumato.imaging.resize import pad_square_crop, resize_max_side, resize_to
 from sfumato.imaging.painting import sha256_file
+from sfumato.video.reader import VideoReader, read_frames
 from sfumato.face.topology import N_MESH
 
 # FaceMesh indices used for the head pose: cheeks (face oval, left/right), forehead, chin.
@@ -107,26 +107,14 @@ def read_video(path: str | Path, max_frames: int = 600) -> tuple[list[np.ndarray
     path = Path(path)
     if not path.is_file():
         raise SfumatoError(f"driving clip not found: {path}; record one with `python -m precompute record --out {path}`.")
-    cap = cv2.VideoCapture(str(path))
-    try:
-        if not cap.isOpened():
-            raise SfumatoError(f"{path}: cannot read this video (use an MP4, MOV, AVI or WebM file).")
-        fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
-        frames = []
-        while True:
-            ok, bgr = cap.read()
-            if not ok:
-                break
-            frames.append(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
-    finally:
-        cap.release()
+    with VideoReader(path) as probe:
+        readable = probe.opened
+    if not readable:
+        raise SfumatoError(f"{path}: cannot read this video (use an MP4, MOV, AVI or WebM file).")
+    frames, idx, fps = read_frames(path, max_frames)
     if not frames:
         raise SfumatoError(f"{path}: the video has no readable frames.")
-    idx = np.arange(len(frames))
-    if len(frames) > max_frames:
-        idx = np.unique(np.linspace(0, len(frames) - 1, max_frames).round().astype(int))
-        frames = [frames[i] for i in idx]
-    return frames, idx, fps if 1.0 <= fps <= 240.0 else 30.0
+    return frames, idx, fps
 
 
 # ---- measuring ----------------------------------------------------------------------------

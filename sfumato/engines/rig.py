@@ -1,0 +1,241 @@
+"""The default engine: every frame rendered from the painting's rig (no model weights).
+
+``prepare`` rigs the head crop once (:func:`sfumato.rig.rig.extract_rig`: lids, iris, catchlight,
+eye white per eye) and derives the eye layers (:mod:`sfumato.rig.eye`). A frame is then:
+
+1. **Eyes**: each iris moved on its eyeball by the eye-in-head angle, foreshortened, shaded and
+   clipped by the lids (which follow vertical gaze and close for a blink) over the rebuilt white.
+2. **Head** (:mod:`sfumato.rig.warp`): the landmarks rotated by the head yaw/pitch and the crop
+   warped through them.
+
+Eye-in-head rotation stays within a natural range (the iris keeps at least ``min_visible`` of
+its painted visible share, and travels at most ``eye_range`` eye half-widths); the head turn
+carries the rest of the sweep, so the labels stay the gaze angles. A portrait whose eyes are
+closed or hidden gets the head turn only, with one line on stderr saying why.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sfumato.engines.base import Engine, HeadCrop, Pose, SweepSpec
+from sfumato.errors import SfumatoError
+from sfumato.rig.eye import EyeLayers, eye_layers, render_eye
+from sfumato.face.topology import N_MESH
+from sfumato.rig.head import rotate_head
+from sfumato.rig.model import RIG_FILE, Rig
+from sfumato.rig.rig import extract_rig
+from sfumato.rig.warp import ThinPlateWarp
+
+MAX_EYE_YAW = 35.0
+"""Eye-in-head yaw never planned past this (degrees), whatever room the opening leaves."""
+
+
+@dataclass(frozen=True)
+class RigParams:
+    """Parameters of the rig engine (all reported in the bank manifest).
+
+    Attributes:
+        eye_range: the iris travels at most this many eye half-widths from its painted place.
+        min_visible: ... and keeps at least this fraction of its painted visible area.
+        pitch_travel: vertical iris travel at the largest eye pitch, in iris radii.
+        head_turn: scale on the head yaw/pitch (0: the eyes alone, within their range).
+        max_head_yaw: the head turns at most this much (degrees); where the eyes and this
+            together cannot reach a gaze label, the frame looks as far as they can.
+        pivot_depth: head rotation centre behind the landmarks' mean depth, in face widths.
+        tps_grid_step: spacing (crop pixels) of the grid the thin-plate spline is evaluated on.
+        tps_max_grid: at most this many grid nodes per side (coarser grid for large crops).
+        control_stride: use every n-th mesh landmark as a warp control point.
+    """
+
+    eye_range: float = 0.5
+    min_visible: float = 0.65
+    pitch_travel: float = 0.45
+    head_turn: float = 1.0
+    max_head_yaw: float = 8.0
+    pivot_depth: float = 0.6
+    tps_grid_step: float = 16.0
+    tps_max_grid: int = 72
+    control_stride: int = 2
+
+
+def soft_limit(x: float, limit: float, knee: float = 0.6) -> float:
+    """Strictly increasing soft clip of ``x`` into (-limit, limit): identity for |x| <= knee * limit."""
+    if limit <= 0:
+        return 0.0
+    k, ax = knee * limit, abs(x)
+    if ax <= k:
+        return float(x)
+    return float(np.sign(x) * (k + (limit - k) * np.tanh((ax - k) / (limit - k))))
+
+
+def _visible_share(layers: EyeLayers, du: float) -> float:
+    """Share of the iris disc inside the painted opening with the iris moved ``du`` pixels."""
+    t = np.linspace(-1, 1, 21)
+    gx, gy = np.meshgrid(t, t)
+    inside = gx**2 + gy**2 <= 1
+    c = layers.rest + np.array([du, 0.0])
+    u, v = c[0] + layers.radius * gx[inside], c[1] + layers.radius * gy[inside]
+    up, lo = layers.lids.at(u)
+    ok = (v < up) & (v > lo) & (u > layers.lids.u[0]) & (u < layers.lids.u[-1])
+    return float(ok.mean())
+
+
+class RigEngine(Engine):
+    """Render gaze, head turn and blink from the painting's rig.
+
+    Args:
+        params: a :class:`RigParams`; keyword overrides (field names) are applied on top.
+    """
+
+    name = "rig"
+    can_blink = True
+
+    def __init__(self, params: RigParams | None = None, **overrides: Any) -> None:
+        base = params or RigParams()
+        known = {f.name for f in fields(RigParams)}
+        unknown = sorted(set(overrides) - known)
+        if unknown:
+            raise SfumatoError(f"unknown rig engine option(s): {', '.join(unknown)}; valid: {', '.join(sorted(known))}")
+        self.p = RigParams(**{**asdict(base), **overrides})
+        self.rig: Rig | None = None
+        self._crop: np.ndarray | None = None
+        self._eyes: list[EyeLayers] = []
+        self._warp: ThinPlateWarp | None = None
+        self._ctrl = np.arange(0, N_MESH, max(1, int(self.p.control_stride)))
+        self._poses: list[Pose] = []
+        self.yaw_limits = (0.0, 0.0)  # eye-in-head yaw range (toward -x, toward +x), degrees
+        self.pitch_limit = 0.0
+
+    # -- set-up -------------------------------------------------------------------------
+    def prepare(self, crop: HeadCrop) -> None:
+        """Rig the crop (``crop.image`` (S, S, 3) uint8 RGB, ``crop.landmarks`` (478, 3))."""
+        lm = np.asarray(crop.landmarks, np.float64)
+        if lm.shape != (478, 3):
+            raise SfumatoError(f"the rig engine needs 478 refined FaceMesh landmarks, got {lm.shape}")
+        rig = extract_rig(crop.image, lm)
+        if rig.eyes_off:
+            print(f"rig: eyes not animated, head turn only: {rig.eyes_off}", file=sys.stderr)
+        self.load(crop.image, rig)
+
+    def load(self, image: np.ndarray, rig: Rig) -> None:
+        """Set up from a crop ((S, S, 3) uint8 RGB) and a rig measured on it (no FaceMesh)."""
+        if image.shape[0] != rig.size:
+            raise SfumatoError(f"the rig was measured on a {rig.size} px crop, this crop is {image.shape[0]} px")
+        self.rig, self._crop = rig, image
+        self._eyes = [eye_layers(image, e) for e in rig.eyes]
+        self._warp = ThinPlateWarp(rig.landmarks[self._ctrl, :2], rig.size, grid_step=self.p.tps_grid_step, max_grid=self.p.tps_max_grid)
+        self.yaw_limits = (self._yaw_limit(-1), self._yaw_limit(+1)) if self._eyes else (0.0, 0.0)
+        self.pitch_limit = float(np.degrees(np.arcsin(min(0.9, self.p.pitch_travel / 2.0)))) if self._eyes else 0.0
+
+    @classmethod
+    def from_bank(cls, folder: str | Path) -> RigEngine:
+        """Rebuild a bank's engine from its files (painting, manifest, ``rig.json``), no FaceMesh."""
+        from sfumato.bank.format import load_bank
+        from sfumato.imaging.resize import pad_square_crop
+
+        bank = load_bank(folder, verify=False)
+        path = Path(folder) / RIG_FILE
+        if not path.is_file():
+            raise SfumatoError(f"{path}: no rig in this bank; rebuild it with `python -m precompute PAINTING --engine rig --force`.")
+        rig = Rig.from_json(path.read_bytes())
+        params = {k: v for k, v in bank.manifest["engine"].get("params", {}).items() if k in RigParams.__dataclass_fields__}
+        eng = cls(**params)
+        x, y, side = bank.manifest["square_box"]
+        eng.load(pad_square_crop(bank.painting, x, y, side), rig)
+        sweep = bank.manifest.get("sweep")
+        if sweep:
+            eng.plan(SweepSpec(**sweep))
+        return eng
+
+    def _yaw_limit(self, sign: int) -> float:
+        """Largest eye-in-head yaw (degrees) toward ``sign`` that keeps both irises in range."""
+        angles = []
+        for e in self._eyes:
+            base = _visible_share(e, 0.0)
+            du_max = 0.0
+            for du in np.linspace(0, self.p.eye_range * e.frame.half_width, 25)[1:]:
+                if _visible_share(e, sign * du) < self.p.min_visible * base:
+                    break
+                du_max = float(du)
+            du_max = max(du_max, 0.2 * e.frame.half_width)  # the eyes always move a little
+            r0 = np.clip(e.rest[0] / e.eyeball, -0.95, 0.95)
+            r1 = np.clip((e.rest[0] + sign * du_max) / e.eyeball, -0.95, 0.95)
+            angles.append(min(MAX_EYE_YAW, abs(np.degrees(np.arcsin(r1) - np.arcsin(r0)))))
+        return float(min(angles))
+
+    # -- the sweep ----------------------------------------------------------------------
+    def plan(self, spec: SweepSpec) -> list[Pose]:
+        """The sweep's poses (row-major): gaze labels as asked, the head turning what the eyes
+        cannot (its yaw grows past the spec's where the eye-in-head range ends)."""
+        out = []
+        for q in spec.poses():
+            yaw_eye, pitch_eye = q.gaze_yaw - q.head_yaw, q.gaze_pitch - q.head_pitch
+            if self._eyes:
+                lim = self.yaw_limits[1] if yaw_eye >= 0 else self.yaw_limits[0]
+                yaw_eye = soft_limit(yaw_eye, lim)
+                pitch_eye = soft_limit(pitch_eye, self.pitch_limit)
+            else:
+                yaw_eye = pitch_eye = 0.0
+            cap = max(self.p.max_head_yaw, abs(q.head_yaw))
+            head_yaw = float(np.clip(q.gaze_yaw - yaw_eye, -cap, cap))
+            out.append(Pose(q.gaze_yaw, q.gaze_pitch, head_yaw, q.gaze_pitch - pitch_eye))
+        self._poses = out
+        return list(out)
+
+    # -- rendering ----------------------------------------------------------------------
+    def _shift(self, e: EyeLayers, yaw: float, pitch: float) -> np.ndarray:
+        """(du, dv) iris displacement, pixels, for an eye-in-head rotation (degrees)."""
+        r0 = np.arcsin(np.clip(e.rest / e.eyeball, -0.95, 0.95))
+        # within the range the angle is kept; past it (the head turn is capped) it is softly
+        # limited at 1.3 times the range, so the sweep stays strictly ordered
+        lim = self.yaw_limits[1] if yaw >= 0 else self.yaw_limits[0]
+        lim_u = np.radians(soft_limit(yaw, 1.3 * lim, knee=1 / 1.3))
+        lim_v = np.radians(soft_limit(pitch, 1.3 * self.pitch_limit, knee=1 / 1.3))
+        return e.eyeball * (np.sin(r0 + np.array([lim_u, lim_v])) - np.sin(r0))
+
+    def render_pose(self, pose: Pose, blink: float = 0.0) -> np.ndarray:
+        """Render one pose with a blink in [0, 1]: (S, S, 3) uint8 RGB, the crop's size."""
+        if self._crop is None or self._warp is None or self.rig is None:
+            raise RuntimeError("RigEngine.prepare() must be called before rendering")
+        t = self.p.head_turn
+        head_yaw, head_pitch = t * pose.head_yaw, t * pose.head_pitch
+        frame = self._crop.copy()
+        for e in self._eyes:
+            shift = self._shift(e, pose.gaze_yaw - head_yaw, pose.gaze_pitch - head_pitch)
+            rows, cols = e.roi
+            frame[rows, cols] = np.clip(np.rint(render_eye(e, shift, blink)), 0, 255).astype(np.uint8)
+        if head_yaw or head_pitch:
+            lm = self.rig.landmarks[self._ctrl]
+            moved = rotate_head(lm, head_yaw, head_pitch, self.p.pivot_depth)
+            frame = self._warp.warp(frame, moved - np.asarray(lm, np.float64)[:, :2])
+        return frame
+
+    def render(self, index: int, blink: float = 0.0) -> np.ndarray:
+        """Render planned frame ``index``: (S, S, 3) uint8 RGB, the same size as the crop."""
+        if not self._poses:
+            raise RuntimeError("RigEngine.plan() must be called before render()")
+        return self.render_pose(self._poses[index], blink)
+
+    def params(self) -> dict[str, Any]:
+        """All parameters, plus what the rig measured, JSON-serialisable."""
+        out: dict[str, Any] = {k: (float(v) if isinstance(v, float) else v) for k, v in asdict(self.p).items()}
+        if self.rig is not None:
+            out["rig"] = {
+                "file": RIG_FILE,
+                "eyes": len(self.rig.eyes),
+                "eyes_off": self.rig.eyes_off,
+                "eye_yaw_limits": [round(v, 2) for v in self.yaw_limits],
+                "eye_pitch_limit": round(self.pitch_limit, 2),
+                "iris_radius": [round(e.iris.radius, 2) for e in self.rig.eyes],
+            }
+        return out
+
+    def artifacts(self) -> dict[str, bytes]:
+        """``{"rig.json": ...}``: the rig, to rebuild this engine from the bank (:meth:`from_bank`)."""
+        return {RIG_FILE: self.rig.to_json()} if self.rig is not None else {}

@@ -1,0 +1,78 @@
+"""The catchlight: the painted highlight on the iris, found once and drawn as its own layer.
+
+The highlight is a reflection of the light, not a mark on the iris: when the eye turns it
+stays nearly where it is (it moves :data:`FOLLOW` of the iris' displacement), so it is
+removed from the iris texture and drawn on top, clipped to the iris.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from sfumato.rig.model import Catchlight
+
+FOLLOW = 0.25
+"""Fraction of the iris' displacement the catchlight moves with."""
+
+
+def find_catchlight(
+    image: np.ndarray, light: np.ndarray, seen: np.ndarray, centre: np.ndarray, radius: float
+) -> tuple[Catchlight | None, np.ndarray]:
+    """Find the iris' highlight: the largest small blob much lighter than the iris around it.
+
+    Args:
+        image: (h, w, 3) float32 RGB ROI in [0, 255]; light: (h, w) float32 CIE L.
+        seen: (h, w) float32 in [0, 1], inside the eye opening.
+        centre: (2,) iris centre, ROI pixels; radius: iris radius, pixels.
+
+    Returns:
+        The :class:`Catchlight` (None when there is none) and its (h, w) float32 mask in
+        [0, 1] (dilated a little, what to remove from the iris texture; zeros when none).
+    """
+    h, w = light.shape
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    d = np.hypot(xx - centre[0], yy - centre[1])
+    iris = (d < 0.92 * radius) & (seen > 0.5)
+    mask = np.zeros((h, w), np.float32)
+    if iris.sum() < 12:
+        return None, mask
+    vals = light[iris]
+    med = float(np.median(vals))
+    mad = float(np.median(np.abs(vals - med))) + 1e-3
+    thr = med + max(14.0, 4.0 * 1.4826 * mad)
+    blob = (iris & (light > thr)).astype(np.uint8)
+    n, lab, stats, cents = cv2.connectedComponentsWithStats(blob, connectivity=8)
+    if n <= 1:
+        return None, mask
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    k = int(np.argmax(areas)) + 1
+    area = float(areas[k - 1])
+    if area > 0.25 * np.pi * radius**2:  # a big light region is iris colour or white, not a glint
+        return None, mask
+    sel = lab == k
+    peak = light[sel].max()
+    strength = float(np.clip((peak - med) / max(100.0 - med, 1.0) * 1.6, 0.3, 1.0))
+    top = sel & (light >= np.percentile(light[sel], 40))
+    colour = tuple(float(c) for c in image[top].mean(0))
+    cx, cy = cents[k]
+    cl = Catchlight(
+        offset=(float(cx - centre[0]), float(cy - centre[1])),
+        radius=float(max(0.6, np.sqrt(area / np.pi))),
+        colour=colour,  # type: ignore[arg-type]
+        strength=strength,
+    )
+    grow = cv2.dilate(sel.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))
+    return cl, grow.astype(np.float32)
+
+
+def catchlight_alpha(shape: tuple[int, int], position: np.ndarray, cl: Catchlight) -> np.ndarray:
+    """The catchlight layer's alpha at ``position`` (ROI pixels): (h, w) float32 in [0, 1].
+
+    A disc of the highlight's radius with a soft edge of about a pixel, at its strength.
+    """
+    h, w = shape
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    d = np.hypot(xx - np.float32(position[0]), yy - np.float32(position[1]))
+    edge = max(0.8, 0.35 * cl.radius)
+    return (cl.strength * np.clip((cl.radius - d) / edge + 0.5, 0.0, 1.0)).astype(np.float32)

@@ -1,0 +1,178 @@
+"""One eye as layers, and a gaze (and blink) rendered from them.
+
+Layers, back to front, in a region of interest (ROI) around the eye:
+
+1. the rebuilt eye white (:func:`sfumato.rig.sclera.sclera_plate`) wherever the painted iris
+   was (rim and halo included), the painted white elsewhere;
+2. the iris (:func:`sfumato.rig.iris.iris_layer`), moved and foreshortened as a disc on the
+   eyeball, shaded by the upper lid's shadow;
+3. the catchlight, which moves only :data:`~sfumato.rig.catchlight.FOLLOW` of the iris;
+4. the lids: the painted lid skin, displaced when the lids move, over everything outside the
+   soft opening they leave.
+
+:func:`eye_layers` derives the layers from the head crop and an :class:`EyeRig` (no FaceMesh),
+:func:`render_eye` composes one gaze.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from sfumato.rig.catchlight import FOLLOW, catchlight_alpha
+from sfumato.rig.iris import disc, iris_layer, lightness
+from sfumato.rig.lids import EyeFrame, Lids, lid_shadow, opening, skin_source
+from sfumato.rig.model import Catchlight, EyeRig
+from sfumato.rig.sclera import sclera_plate, select_white, shading_model
+
+EYEBALL = 2.5
+"""Eyeball radius in iris radii (a human eye: about 12 mm over 6 mm; painted irises are often
+drawn smaller than the eyeball suggests, so a little more)."""
+HOLE = 1.35
+"""The rebuilt white replaces the painted eye within this many iris radii of the old iris."""
+
+
+@dataclass
+class EyeLayers:
+    """The layers of one eye (see the module docstring), ROI pixels.
+
+    Attributes:
+        x0, y0: ROI origin in crop pixels.
+        image: (h, w, 3) float32 RGB, the painted ROI.
+        base: (h, w, 3) float32 RGB, the eye with the iris taken out (rebuilt white where it was).
+        frame: the eye frame; u, v: (h, w) float32 eye-frame coordinates of each pixel.
+        lids: the painted lids; edge: soft rim of the opening, pixels.
+        iris_rgb, iris_alpha: (n, n, 3) / (n, n) float32 iris layer centred at pixel (n//2, n//2).
+        rest: (2,) painted iris centre, eye frame (u, v); radius: iris radius, pixels.
+        catch: the catchlight or None.
+    """
+
+    x0: int
+    y0: int
+    image: np.ndarray
+    base: np.ndarray
+    frame: EyeFrame
+    u: np.ndarray
+    v: np.ndarray
+    lids: Lids
+    edge: float
+    iris_rgb: np.ndarray
+    iris_alpha: np.ndarray
+    rest: np.ndarray
+    radius: float
+    catch: Catchlight | None
+
+    @property
+    def roi(self) -> tuple[slice, slice]:
+        h, w = self.image.shape[:2]
+        return slice(self.y0, self.y0 + h), slice(self.x0, self.x0 + w)
+
+    @property
+    def eyeball(self) -> float:
+        return EYEBALL * self.radius
+
+
+def eye_roi(rig: EyeRig, size: int) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1) crop pixels around the eye, room for the lid skin to move."""
+    pts = np.concatenate([np.asarray(rig.upper), np.asarray(rig.lower)])
+    hw, r = rig.half_width, rig.iris.radius
+    pad_x, pad_y = int(np.ceil(0.5 * hw + 2 * r)) + 2, int(np.ceil(1.2 * hw + 2 * r)) + 2
+    x0, y0 = int(max(0, np.floor(pts[:, 0].min()) - pad_x)), int(max(0, np.floor(pts[:, 1].min()) - pad_y))
+    x1, y1 = int(min(size, np.ceil(pts[:, 0].max()) + pad_x + 1)), int(min(size, np.ceil(pts[:, 1].max()) + pad_y + 1))
+    return x0, y0, x1, y1
+
+
+def eye_layers(crop: np.ndarray, rig: EyeRig) -> EyeLayers:
+    """Derive one eye's layers from the head crop ((S, S, 3) uint8 RGB) and its rig."""
+    x0, y0, x1, y1 = eye_roi(rig, crop.shape[0])
+    origin = np.array([x0, y0], np.float64)
+    image = crop[y0:y1, x0:x1].astype(np.float32)
+    shape = image.shape[:2]
+    a, b = (c - origin for c in rig.corners)
+    hw = float(np.linalg.norm(b - a) / 2)
+    frame = EyeFrame((a + b) / 2, (b - a) / (2 * hw), hw)
+    u, v = frame.grids(shape)
+    lids = Lids.from_contours(frame, np.asarray(rig.upper) - origin, np.asarray(rig.lower) - origin)
+    edge = max(0.8, 0.04 * hw)
+    inside = opening(u, v, lids, edge)
+    c = np.asarray(rig.iris.centre, np.float64) - origin
+    r = float(rig.iris.radius)
+    seen = np.clip(opening(u, v, lids, 1.0) * 2.0 - 0.5, 0, 1)
+    hide = None
+    if rig.catchlight is not None:
+        hide = catchlight_alpha(shape, c + rig.catchlight.offset, Catchlight(rig.catchlight.offset, rig.catchlight.radius + 1.5, rig.catchlight.colour, 1.0))
+    trust = seen if hide is None else seen * (1 - hide)
+    iris_rgb, iris_alpha = iris_layer(image, trust, c, r, max(1.0, 0.6 * rig.iris.limbus * r), hide)
+    # The visible painted white: inside the opening (off the lid lines), away from the iris,
+    # its lighter part (lid rims and lashes inside a loose contour left out).
+    light = lightness(image)
+    far = 1.0 - disc(shape, c, HOLE * r + 1.0, 1.0)
+    cand = (opening(u, v, lids, 1.5 * edge + 0.5) > 0.99) & (far > 0.5)
+    iris_l = float(np.median(light[disc(shape, c, 0.8 * r, 1.0) * inside > 0.5])) if (disc(shape, c, 0.8 * r, 1.0) * inside > 0.5).any() else 30.0
+    white = select_white(light, cand, iris_l)
+    up_v, lo_v = lids.at(u)
+    t = (v - lo_v) / np.maximum(up_v - lo_v, 1.0)
+    loose = ((inside > 0.5) & (far > 0.5)).astype(np.float32)  # reaches into narrow corners
+    model = shading_model(image, white if white.sum() >= 12 else np.maximum(white, loose), t, u / hw)
+    step = 2.4 * r
+    shifts = [(s * step * frame.axis[0], s * step * frame.axis[1]) for s in (1, -1, 1.6, -1.6)]
+    shifts += [(s * step * frame.up[0], s * step * frame.up[1]) for s in (-1, 1, -1.6)]  # cheek, lid
+    hole = disc(shape, c, HOLE * r, max(1.0, 0.3 * r))
+    plate = sclera_plate(image, np.maximum(white, loose), hole, model, max(1.0, 0.5 * r), shifts)
+    hole = hole[..., None]
+    base = image * (1 - hole) + plate * hole
+    return EyeLayers(x0, y0, image, base, frame, u, v, lids, edge, iris_rgb, iris_alpha, frame.to_uv(c), r, rig.catchlight)
+
+
+def foreshorten(offset: float, eyeball: float) -> float:
+    """cos of the eyeball angle at which the iris centre sits ``offset`` pixels from its axis."""
+    s = np.clip(offset / max(eyeball, 1e-6), -0.95, 0.95)
+    return float(np.sqrt(1.0 - s * s))
+
+
+def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.ndarray:
+    """Render the eye with its iris moved by ``shift`` (du, dv) eye-frame pixels and a blink.
+
+    Returns:
+        (h, w, 3) float32 RGB in [0, 255], the ROI.
+    """
+    L = layers
+    du, dv = float(shift[0]), float(shift[1])
+    now = L.lids.moved(dv, blink)
+    shape = L.image.shape[:2]
+    # 1. lid skin (displaced where the lids moved; exact copy elsewhere)
+    src_v = skin_source(L.u, L.v, L.lids, now, reach=1.6 * max(L.lids.height(), L.radius))
+    skin = L.image
+    if src_v is not None:
+        mx = (L.frame.centre[0] + L.u * L.frame.axis[0] + src_v * L.frame.up[0]).astype(np.float32)
+        my = (L.frame.centre[1] + L.u * L.frame.axis[1] + src_v * L.frame.up[1]).astype(np.float32)
+        warped = cv2.remap(L.image, mx, my, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+        skin = np.where((np.abs(src_v - L.v) > 1e-3)[..., None], warped, L.image)
+    # 2. iris: moved, foreshortened along the axis it turns about, shaded by the upper lid
+    rest = L.rest
+    new = rest + np.array([du, dv])
+    sx = foreshorten(new[0], L.eyeball) / foreshorten(rest[0], L.eyeball)
+    sy = foreshorten(new[1], L.eyeball) / foreshorten(rest[1], L.eyeball)
+    ax, up = L.frame.axis, L.frame.up
+    rot = np.stack([ax, -up], 1)  # columns: image directions of the eye frame's u and -v
+    a = rot @ np.diag([sx, sy]) @ rot.T
+    n = L.iris_alpha.shape[0]
+    centre = L.frame.to_xy(new)
+    m = np.concatenate([a, (centre - a @ np.array([n // 2, n // 2]))[:, None]], 1).astype(np.float32)
+    h, w = shape
+    iris = cv2.warpAffine(L.iris_rgb, m, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    alpha = cv2.warpAffine(L.iris_alpha, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)[..., None]
+    reach, baked = 0.2 * max(L.lids.height(), L.radius), L.lids.moved(0.0, 0.0)
+    painted = Lids(baked.u + du, baked.upper + dv, baked.lower + dv)  # the shadow painted on the iris moved with it
+    shade = np.clip(lid_shadow(L.u, L.v, now, reach) / lid_shadow(L.u, L.v, painted, reach), 0.6, 1.4)[..., None]
+    eye = L.base * (1 - alpha) + iris * shade * alpha
+    # 3. catchlight: stays with the light, drawn on the iris only
+    if L.catch is not None:
+        pos = L.frame.to_xy(rest + FOLLOW * np.array([du, dv])) + np.asarray(L.catch.offset)
+        ca = catchlight_alpha(shape, pos, L.catch)[..., None] * np.clip(alpha * 1.5, 0, 1)
+        eye = eye * (1 - ca) + np.asarray(L.catch.colour, np.float32) * ca
+    # 4. the lids clip it all with a soft edge
+    mask = opening(L.u, L.v, now, L.edge)[..., None]
+    return skin * (1 - mask) + eye * mask

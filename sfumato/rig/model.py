@@ -1,0 +1,151 @@
+"""The painting rig as data: what is measured once per painting, stored as ``rig.json``.
+
+The rig holds only geometry and a few colours (no pixels): the layers themselves (the rebuilt
+eye white, the iris texture, the catchlight) are re-derived from the painting's head crop and
+these numbers in a fraction of a second (:mod:`sfumato.rig.eye`). Everything is in head-crop
+pixels (x right, y down). The rig is laid out by part (``eyes`` now; mouth, jaw and brows can
+join as further fields) so later work can drive more of the face from the same file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+RIG_VERSION = 1
+RIG_FILE = "rig.json"
+
+
+@dataclass
+class IrisFit:
+    """The iris as an object, fitted to the painted pixels.
+
+    Attributes:
+        centre: (x, y) iris centre, crop pixels.
+        radius: limbus radius (outer edge of the iris), pixels.
+        pupil: pupil radius as a fraction of ``radius`` (0 when no pupil is painted).
+        limbus: width of the dark limbus ring / soft edge, as a fraction of ``radius``.
+        colour: (r, g, b) mean iris colour in [0, 255].
+        contrast: mean lightness step (L, 0..100) from iris to white across the visible rim;
+            small when there is no painted iris to move (closed eye, sunglasses).
+    """
+
+    centre: tuple[float, float]
+    radius: float
+    pupil: float
+    limbus: float
+    colour: tuple[float, float, float]
+    contrast: float
+
+
+@dataclass
+class Catchlight:
+    """The painted specular highlight of an iris, a layer of its own.
+
+    Attributes:
+        offset: (dx, dy) from the iris centre, pixels.
+        radius: equivalent radius of the highlight, pixels.
+        colour: (r, g, b) its colour in [0, 255].
+        strength: how far above the iris around it it is, 0..1 (alpha of the layer's core).
+    """
+
+    offset: tuple[float, float]
+    radius: float
+    colour: tuple[float, float, float]
+    strength: float
+
+
+@dataclass
+class EyeRig:
+    """One eye: the opening (lid contours), the iris, the catchlight, the white.
+
+    Attributes:
+        side: "right" (the sitter's right eye, image left) or "left".
+        upper: (K, 2) upper lid contour from corner to corner (inner and outer corner included),
+            crop pixels, ordered by increasing x.
+        lower: (K, 2) lower lid contour, same ends and order.
+        iris: the fitted iris.
+        catchlight: the highlight, or None when the iris has none.
+        white: (r, g, b) median colour of the painted eye white in [0, 255].
+        white_lightness: (p50, p90) CIE L of the painted eye white.
+    """
+
+    side: str
+    upper: list[list[float]]
+    lower: list[list[float]]
+    iris: IrisFit
+    catchlight: Catchlight | None
+    white: tuple[float, float, float]
+    white_lightness: tuple[float, float]
+
+    @property
+    def corners(self) -> tuple[np.ndarray, np.ndarray]:
+        """(2,) image-left and image-right eye corners, crop pixels."""
+        up = np.asarray(self.upper, np.float64)
+        return up[0], up[-1]
+
+    @property
+    def half_width(self) -> float:
+        a, b = self.corners
+        return float(np.linalg.norm(b - a) / 2)
+
+
+@dataclass
+class Rig:
+    """The per-painting rig.
+
+    Attributes:
+        size: side of the square head crop the rig was measured on, pixels.
+        landmarks: (478, 3) FaceMesh landmarks in crop pixels (the head warp's control points).
+        eyes: the rigged eyes (empty when the eyes are not animated).
+        eyes_off: why the eyes are not animated ("" when they are), one line for the user.
+        version: file format version.
+    """
+
+    size: int
+    landmarks: np.ndarray
+    eyes: list[EyeRig] = field(default_factory=list)
+    eyes_off: str = ""
+    version: int = RIG_VERSION
+
+    def to_json(self) -> bytes:
+        """The rig as UTF-8 JSON bytes (coordinates rounded to 1/100 pixel)."""
+        doc: dict[str, Any] = {
+            "version": self.version,
+            "size": int(self.size),
+            "eyes_off": self.eyes_off,
+            "landmarks": np.round(np.asarray(self.landmarks, np.float64), 2).tolist(),
+            "eyes": [_round(asdict(e)) for e in self.eyes],
+        }
+        return json.dumps(doc, separators=(",", ":")).encode()
+
+    @classmethod
+    def from_json(cls, data: bytes | str) -> Rig:
+        """Parse :meth:`to_json` output; raises ValueError on a malformed or newer file."""
+        doc = json.loads(data)
+        if not isinstance(doc, dict) or int(doc.get("version", -1)) != RIG_VERSION:
+            raise ValueError(f"unsupported rig file (version {doc.get('version') if isinstance(doc, dict) else '?'}, expected {RIG_VERSION})")
+        eyes = []
+        for e in doc["eyes"]:
+            iris = IrisFit(**{k: tuple(v) if isinstance(v, list) else v for k, v in e["iris"].items()})
+            cl = e.get("catchlight")
+            catch = Catchlight(**{k: tuple(v) if isinstance(v, list) else v for k, v in cl.items()}) if cl else None
+            eyes.append(EyeRig(e["side"], e["upper"], e["lower"], iris, catch, tuple(e["white"]), tuple(e["white_lightness"])))
+        lm = np.asarray(doc["landmarks"], np.float32)
+        if lm.shape != (478, 3):
+            raise ValueError(f"rig landmarks have shape {lm.shape}, expected (478, 3)")
+        return cls(size=int(doc["size"]), landmarks=lm, eyes=eyes, eyes_off=str(doc.get("eyes_off", "")))
+
+
+def _round(x: Any) -> Any:
+    """Round floats (also inside lists, tuples, dicts) to 3 decimals for compact JSON."""
+    if isinstance(x, dict):
+        return {k: _round(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_round(v) for v in x]
+    if isinstance(x, (float, np.floating)):
+        return round(float(x), 3)
+    return x

@@ -1,0 +1,105 @@
+"""Rig a painting's head crop: measure each eye once (lids, iris, catchlight, white).
+
+:func:`extract_rig` turns the crop and its FaceMesh landmarks into a :class:`Rig`. When the
+eyes cannot be animated honestly (closed, hidden behind dark glasses, a strict profile, too
+small) the rig has no eyes and says why in one line; the engine then turns the head only and
+never paints eyes onto closed lids.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from sfumato.rig.catchlight import find_catchlight
+from sfumato.face.topology import EYES, EyeIndices
+from sfumato.rig.iris import fit_iris, lightness, pupil_and_limbus, radial_profile
+from sfumato.rig.lids import EyeFrame, Lids, opening
+from sfumato.rig.model import EyeRig, IrisFit, Rig
+
+MIN_EYE_WIDTH = 14.0
+"""Eyes narrower than this (corner to corner, crop pixels) are too small to rig."""
+MIN_OPEN = 0.14
+"""An eye whose opening is lower than this fraction of its width is taken as closed."""
+MIN_CONTRAST = 5.0
+"""An iris whose rim steps less than this (L) from the white is not there to move."""
+MIN_IRIS_SHARE = 0.35
+"""... nor one whose disc lies less than this much inside the opening."""
+
+
+def _eye_rig(crop: np.ndarray, lm: np.ndarray, eye: EyeIndices, side: str) -> tuple[EyeRig | None, str]:
+    """Measure one eye; (None, why) when it cannot be rigged."""
+    pts = lm[list(eye.contour), :2].astype(np.float64)
+    k = len(pts) // 2
+    upper, lower = pts[: k + 1], np.concatenate([pts[k:], pts[:1]])
+    upper, lower = upper[np.argsort(upper[:, 0])], lower[np.argsort(lower[:, 0])]
+    width = float(np.linalg.norm(upper[-1] - upper[0]))
+    if width < MIN_EYE_WIDTH:
+        return None, f"the eyes are too small to rig ({width:.0f} px wide, at least {MIN_EYE_WIDTH:.0f} needed)"
+    c0 = lm[eye.iris[0], :2].astype(np.float64)
+    r0 = float(np.linalg.norm(lm[list(eye.iris[1:]), :2] - c0, axis=1).mean())
+    pad = int(np.ceil(0.6 * width + 2 * r0))
+    s = crop.shape[0]
+    x0, y0 = int(max(0, pts[:, 0].min() - pad)), int(max(0, pts[:, 1].min() - pad))
+    x1, y1 = int(min(s, pts[:, 0].max() + pad + 1)), int(min(s, pts[:, 1].max() + pad + 1))
+    origin = np.array([x0, y0], np.float64)
+    image = crop[y0:y1, x0:x1].astype(np.float32)
+    frame = EyeFrame((upper[0] + upper[-1]) / 2 - origin, (upper[-1] - upper[0]) / width, width / 2)
+    lids = Lids.from_contours(frame, upper - origin, lower - origin)
+    if lids.height() < MIN_OPEN * width:
+        return None, f"the eyes look closed (opening {lids.height() / width:.2f} of the eye's width)"
+    u, v = frame.grids(image.shape[:2])
+    light = lightness(image)
+    inside = (opening(u, v, lids, 1.0) > 0.5).astype(np.float32)
+    inner = cv2.erode(inside, np.ones((3, 3), np.uint8)) if width > 40 else inside  # off the lid lines
+    fit = fit_iris(light, inner, c0 - origin, r0)
+    yy, xx = np.mgrid[0 : image.shape[0], 0 : image.shape[1]]
+    in_disc = np.hypot(xx - fit.centre[0], yy - fit.centre[1]) < fit.radius
+    share = float((inside * in_disc).sum() / max(in_disc.sum(), 1))
+    if fit.contrast < MIN_CONTRAST or share < MIN_IRIS_SHARE:
+        return None, f"no iris to move (rim contrast {fit.contrast:.1f} L, {share:.0%} of it visible): closed eyes or dark glasses"
+    pupil, limbus = pupil_and_limbus(radial_profile(light, inside, fit.centre, fit.radius))
+    catch, _ = find_catchlight(image, light, inside, fit.centre, fit.radius)
+    iris_px = in_disc & (inside > 0)
+    colour = tuple(float(x) for x in image[iris_px].mean(0)) if iris_px.any() else (0.0, 0.0, 0.0)
+    white_px = (inside > 0) & (np.hypot(xx - fit.centre[0], yy - fit.centre[1]) > 1.35 * fit.radius)
+    if white_px.sum() >= 4:
+        white = tuple(float(x) for x in np.median(image[white_px], 0))
+        wl = (float(np.percentile(light[white_px], 50)), float(np.percentile(light[white_px], 90)))
+    else:
+        white, wl = (0.0, 0.0, 0.0), (0.0, 0.0)
+    iris = IrisFit(
+        centre=(float(fit.centre[0] + x0), float(fit.centre[1] + y0)), radius=fit.radius, pupil=pupil, limbus=limbus,
+        colour=colour, contrast=fit.contrast,  # type: ignore[arg-type]
+    )
+    return EyeRig(side, upper.tolist(), lower.tolist(), iris, catch, white, wl), ""  # type: ignore[arg-type]
+
+
+def extract_rig(crop: np.ndarray, landmarks: np.ndarray) -> Rig:
+    """Rig a head crop.
+
+    Args:
+        crop: (S, S, 3) uint8 RGB head crop.
+        landmarks: (478, 3) float FaceMesh landmarks in crop pixels.
+
+    Returns:
+        The :class:`Rig`; ``rig.eyes`` empty and ``rig.eyes_off`` saying why when the eyes
+        are closed, hidden, in strict profile or too small.
+    """
+    lm = np.asarray(landmarks, np.float64)
+    if lm.shape != (478, 3):
+        raise ValueError(f"the rig needs 478 refined FaceMesh landmarks, got {lm.shape}")
+    rig = Rig(size=int(crop.shape[0]), landmarks=lm.astype(np.float32))
+    widths = [float(np.linalg.norm(lm[e.corners[1], :2] - lm[e.corners[0], :2])) for e in EYES]
+    if min(widths) < 0.45 * max(widths):
+        rig.eyes_off = f"the face is in strict profile (one eye {min(widths) / max(widths):.0%} as wide as the other)"
+        return rig
+    eyes = []
+    for eye, side in zip(EYES, ("right", "left")):
+        er, why = _eye_rig(crop, lm, eye, side)
+        if er is None:
+            rig.eyes_off = why
+            return rig
+        eyes.append(er)
+    rig.eyes = eyes
+    return rig
