@@ -280,7 +280,11 @@ class ThreadedCamera:
                     self._stop.wait(due - now)
                     continue
                 due = max(due + period, now - period)   # fall behind -> drop, never queue
-            image = self.source.read(self.clock())
+            try:
+                image = self.source.read(self.clock())
+            except Exception as err:   # noqa: BLE001 - a driver error must not end capture for good
+                self._conn.log(f"{self.source.name}: read failed ({' '.join(str(err).split())[:120]}); reconnecting")
+                image = None
             if image is None:
                 self._conn.lost(self.clock())
                 continue

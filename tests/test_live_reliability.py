@@ -318,3 +318,26 @@ def test_sigterm_stops_live_cleanly_and_finishes_the_recording(bank, tmp_path):
     cap = cv2.VideoCapture(str(rec))
     assert cap.isOpened() and cap.get(cv2.CAP_PROP_FRAME_COUNT) > 10
     cap.release()
+
+
+def test_a_camera_read_error_does_not_end_capture():
+    from live.camera import SimulatedSource, ThreadedCamera
+    from live.simulated import SimulatedViewer
+
+    class Flaky(SimulatedSource):
+        calls = 0
+
+        def read(self, t):
+            Flaky.calls += 1
+            if Flaky.calls == 3:
+                raise RuntimeError("driver hiccup")
+            return super().read(t)
+
+    lines: list[str] = []
+    cam = ThreadedCamera(Flaky(SimulatedViewer("walk"), fps=30), retry_s=0.1, log=lines.append).start()
+    try:
+        time.sleep(1.5)
+        assert cam.frames_read >= 10 and cam.connected     # still capturing after the error
+    finally:
+        cam.stop()
+    assert any("read failed (driver hiccup)" in m for m in lines)
