@@ -74,6 +74,15 @@ class PresenceConfig:
 
 
 @dataclass
+class BlinkConfig:
+    enabled: bool = True          # blink (banks with blink frames only)
+    every_s: tuple[float, float] = (2.0, 10.0)  # random interval between blinks, seconds
+    close_ms: float = 120.0       # time for the lids to close
+    closed_ms: float = 30.0       # time they stay shut
+    open_ms: float = 280.0        # time to open again (slower than closing)
+
+
+@dataclass
 class DisplayConfig:
     size: tuple[int, int] = (1280, 720)   # window size (px); also the headless/recording size
     fullscreen: bool = False
@@ -115,6 +124,7 @@ class LiveConfig:
     mapping: MappingConfig = field(default_factory=MappingConfig)
     smoothing: SmoothingConfig = field(default_factory=SmoothingConfig)
     presence: PresenceConfig = field(default_factory=PresenceConfig)
+    blink: BlinkConfig = field(default_factory=BlinkConfig)
     display: DisplayConfig = field(default_factory=DisplayConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     drive: DriveConfig = field(default_factory=DriveConfig)

@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from live.blink import BlinkSchedule
 from live.camera import CameraFrame, LockstepCamera, ThreadedCamera
 from live.compositor import MasterBank, ScreenBank
 from live.config import LiveConfig
@@ -80,6 +81,8 @@ class LiveLoop:
         self._last_frame: CameraFrame | None = None
         self._fps_window: collections.deque = collections.deque(maxlen=60)
         self.driver: DriveWorker | None = None   # --drive: live FOMM patches replace the bank's frames
+        self.blinker = BlinkSchedule(cfg.blink, seed=cfg.camera.seed)
+        self.closure = 0.0                        # lid closure shown at the last flip (0 open .. 1 closed)
         self._driven_seq = -1
         self._rescale()
 
@@ -88,6 +91,7 @@ class LiveLoop:
         self.screen_bank = ScreenBank(self.master, self.display.size, self.cfg.display.background)
         self._background = self.display.surface_from(self.screen_bank.background)
         self._last_weights: list[tuple[int, float]] | None = None
+        self._last_closure = -1.0
         self._full_redraw = True
         self._shown_index = self.chaser.index
 
@@ -113,10 +117,12 @@ class LiveLoop:
                 self.display.blit_array(patch, rect[:2])
                 rects.append(rect)
                 self._driven_seq = driven.seq
-        elif full or weights != self._last_weights:
-            self.display.blit_array(self.screen_bank.compose(weights), rect[:2])
-            rects.append(rect)
-            self._last_weights = weights
+        else:
+            self.closure = self.blinker.closure(t) if self.screen_bank.can_blink else 0.0
+            if full or weights != self._last_weights or self.closure != self._last_closure:
+                self.display.blit_array(self.screen_bank.compose(weights, self.closure), rect[:2])
+                rects.append(rect)
+                self._last_weights, self._last_closure = weights, self.closure
         if self.hud_on:
             self._update_info()
             rects.append(self.hud.draw_text(screen, self._info))
@@ -175,7 +181,8 @@ class LiveLoop:
             lat = (t_flip - t_avail) * 1000.0
             self.stats.latencies_ms.append(lat)
             if self.trace is not None:
-                rec = {"t": round(t_rel, 4), **rec, "index": self._shown_index, "latency_ms": round(lat, 3)}
+                rec = {"t": round(t_rel, 4), **rec, "index": self._shown_index, "blink": round(self.closure, 4),
+                       "latency_ms": round(lat, 3)}
                 self.trace.write(rec)
         pending.clear()
 

@@ -25,8 +25,9 @@ def contact_sheet(
     grid: tuple[int, int],
     thumb: int = 200,
     max_cols: int = 11,
+    extras: Sequence[tuple[np.ndarray, str]] = (),
 ) -> np.ndarray:
-    """Tile frame thumbnails with their gaze labels.
+    """Tile frame thumbnails with their gaze labels, then ``extras`` (e.g. a blink).
 
     Args:
         patches: N (h, w, 3) uint8 RGB crop patches (already thumbnail-sized is fine).
@@ -34,24 +35,29 @@ def contact_sheet(
         grid: (rows, cols) of the bank: a 2-D bank keeps its grid, a 1-D bank wraps at
             ``max_cols``.
         thumb: thumbnail width in pixels.
+        extras: more (thumbnail, caption) tiles after the frames (a 2-D bank: on a row of their own).
 
     Returns:
         (H, W, 3) uint8 RGB sheet.
     """
     rows, cols = grid
-    n = len(patches)
+    tiles = [(p, f"{i}: {label_text(yaw, pitch, grid[0])}") for i, (p, (yaw, pitch)) in enumerate(zip(patches, labels))]
+    slots = list(range(len(tiles)))
     if rows == 1:
-        cols = min(max_cols, n)
-        rows = int(np.ceil(n / cols))
+        cols = min(max_cols, len(patches) + len(extras))
+        slots += range(len(tiles), len(tiles) + len(extras))
+    else:
+        slots += range(rows * cols, rows * cols + len(extras))
+    tiles += list(extras)
+    rows = int(np.ceil((max(slots) + 1) / cols))
     h0, w0 = patches[0].shape[:2]
     tw, th = thumb, max(1, int(round(thumb * h0 / w0)))
     pad, text_h = 4, 22
     sheet = np.full((rows * (th + text_h + pad) + pad, cols * (tw + pad) + pad, 3), 24, np.uint8)
-    for i, (patch, (yaw, pitch)) in enumerate(zip(patches, labels)):
-        r, c = divmod(i, cols)
+    for slot, (patch, text) in zip(slots, tiles):
+        r, c = divmod(slot, cols)
         x, y = pad + c * (tw + pad), pad + r * (th + text_h + pad)
         paste(sheet, resize_to(patch, tw, th), x, y)
-        text = f"{i}: {label_text(yaw, pitch, grid[0])}"
         cv2.putText(sheet, text, (x + 3, y + th + 16), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (235, 235, 235), 1, cv2.LINE_AA)
     return sheet
 
@@ -66,6 +72,19 @@ def sweep_order(grid: tuple[int, int]) -> list[int]:
     if rows > 1:
         order += order[-2:0:-1]
     return order
+
+
+def blink_sequence(open_frame: np.ndarray, closed: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """A blink for the 20 fps preview: a pause, the lids closing through ``closed`` (one
+    frame per closure level, about 150 ms), one closed frame more, then opening twice as
+    slowly, and a pause.
+
+    Args:
+        open_frame: (h, w, 3) uint8 RGB preview frame with open eyes.
+        closed: preview frames at increasing closure levels, the last one closed.
+    """
+    opening = [f for f in closed[-2::-1] for _ in range(2)]
+    return [open_frame] * 4 + list(closed) + [closed[-1]] + opening + [open_frame] * 6
 
 
 class PreviewFrames:
