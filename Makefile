@@ -1,5 +1,6 @@
 # sfumato: the two set-up commands of the README live here.
-#   make demo   install, build the default bank (frames/astronaut), run the live portrait
+#   make demo   install, build the bundled Mona Lisa's bank (frames/mona_lisa), run the live portrait
+#               (no webcam: the simulated viewer; no display: 20 s headless, recorded side by side to out/live.mp4)
 #   make test   install with the test and FOMM extras, run the whole test suite
 # A Python the pinned wheels exist for (mediapipe 0.10.21: 3.10-3.12): the first of python3.12,
 # python3.11, python3.10, python3 that is one of those. Override with `make PYTHON=/path/to/python3.11`.
@@ -10,7 +11,8 @@ PYTHON := $(shell for p in python3.12 python3.11 python3.10 python3; do \
 endif
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-BANK   ?= frames/astronaut
+PAINTING ?= sfumato/data/mona_lisa.jpg
+BANK   ?= frames/mona_lisa
 
 .PHONY: demo test bench install install-full clean
 
@@ -25,6 +27,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install -q --upgrade pip || { rm -rf $(VENV); \
 	  echo "could not create $(VENV) with $(PYTHON) (Debian/Ubuntu: apt install python3-venv); removed it" >&2; exit 2; }
 
+# Base install: everything the default engine and the live loop need (no torch, no ONNX Runtime).
 # A failed first install removes the venv, so the retry starts clean.
 $(VENV)/.installed-base: pyproject.toml | $(BIN)/python
 	@$(BIN)/python -c '$(PY_OK)' || { rm -rf $(VENV); \
@@ -33,7 +36,7 @@ $(VENV)/.installed-base: pyproject.toml | $(BIN)/python
 	  echo "install failed; $(VENV) removed, run make again once the cause above is fixed" >&2; exit 2; }
 	touch $@
 
-# Full install: + torch, onnx (FOMM engine, ONNX export) and pytest.
+# Full install: + torch, ONNX Runtime, onnx, PyYAML (FOMM engine, --drive, ONNX export) and pytest.
 $(VENV)/.installed-full: pyproject.toml | $(BIN)/python
 	@$(BIN)/python -c '$(PY_OK)' || { rm -rf $(VENV); \
 	  echo "$(VENV) was made with an unsupported Python; removed it, run make again" >&2; exit 2; }
@@ -43,9 +46,8 @@ $(VENV)/.installed-full: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed-base
 install-full: $(VENV)/.installed-full
 
-$(BANK)/manifest.json: | $(VENV)/.installed-base
-	$(BIN)/python -m sfumato.imaging.samples astronaut build/astronaut.png
-	$(BIN)/python -m precompute build/astronaut.png --out $(BANK) --force
+$(BANK)/manifest.json: $(PAINTING) | $(VENV)/.installed-base
+	$(BIN)/python -m precompute $(PAINTING) --out $(BANK) --force
 
 demo: $(VENV)/.installed-base $(BANK)/manifest.json
 	$(BIN)/python -m live --bank $(BANK) --camera auto

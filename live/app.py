@@ -10,6 +10,7 @@ from live.compositor import MasterBank
 from live.config import LiveConfig
 from live.display import Display
 from live.loop import LiveLoop
+from live.progress import Progress
 from sfumato.interrupts import Terminated
 
 if TYPE_CHECKING:
@@ -54,6 +55,8 @@ def build_loop(cfg: LiveConfig, log=stderr_log) -> LiveLoop:
         else:
             camera = ThreadedCamera(source, c.fps, c.retry_s, log)
         loop = LiveLoop(cfg, master, camera, display, log=log)
+        if cfg.output.headless:
+            loop.progress = Progress(log, cfg.output.duration_s, master.labels, master.grid[0])
         loop.driver = driver
         return loop
     except BaseException:
@@ -61,13 +64,43 @@ def build_loop(cfg: LiveConfig, log=stderr_log) -> LiveLoop:
         raise
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C: the run stopped early; ``written`` holds the files saved all the same,
+    ``failures`` one line per output that stopped on a write error."""
+
+    def __init__(self, written: list[str], failures: list[str] | None = None) -> None:
+        super().__init__()
+        self.written = written
+        self.failures = failures or []
+
+
+def describe(cfg: LiveConfig, loop: LiveLoop) -> str:
+    """One line: what this run shows, to whom, where it records, and for how long."""
+    out, m = cfg.output, loop.master
+    rows, cols = m.grid
+    parts = [f"showing {cfg.bank} ({len(m.labels)} frames, {rows}x{cols}) to the "
+             f"{getattr(loop.camera.source, 'name', 'camera')}", "headless" if out.headless else "in a window"]
+    if out.record:
+        what = "the portrait and the viewer side by side" if loop.sidebyside is not None else "the screen"
+        parts.append(f"recording {what} to {out.record}")
+    if out.record_camera:
+        parts.append(f"recording the camera to {out.record_camera}")
+    stop = "Ctrl-C stops early and keeps the recording" if out.record else "Ctrl-C stops"
+    parts.append(f"for {out.duration_s:g} s ({stop})" if out.duration_s else f"until Q/Esc or Ctrl-C")
+    return "; ".join(parts)
+
+
 def run_app(cfg: LiveConfig) -> tuple[list[str], list[str]]:
-    """Run until quit or the configured duration.
+    """Run until quit, the configured duration or SIGTERM (a clean stop).
 
     Returns:
         (files written completely, one line per output that stopped during the run).
+
+    Raises:
+        Interrupted: on Ctrl-C, after closing everything (recordings are saved and listed).
     """
     loop = build_loop(cfg)
+    loop.log(describe(cfg, loop))
     try:
         if cfg.output.lockstep:
             loop.run_lockstep(cfg.output.duration_s)
@@ -78,6 +111,12 @@ def run_app(cfg: LiveConfig) -> tuple[list[str], list[str]]:
             loop.run(cfg.output.duration_s)
     except Terminated as stop:   # systemd stopping the unit: a normal end, outputs finished
         loop.log(f"stopped by {stop}")
-    finally:
+    except KeyboardInterrupt:
+        loop.log("interrupted; saving what was recorded")
         written = loop.close()
+        raise Interrupted(written, loop.failures) from None
+    except BaseException:
+        loop.close()
+        raise
+    written = loop.close()
     return written, loop.failures

@@ -3,14 +3,16 @@
 Configuration: defaults (``live/default.toml``), then ``--config FILE``, then flags.
 ``--camera auto`` (the default) uses webcam 0 when one works, else the simulated viewer,
 and says which. With no display (no DISPLAY/WAYLAND_DISPLAY on Linux, or
-SDL_VIDEODRIVER=dummy) it runs headless, records to ``out/live.mp4`` unless told
-otherwise, stops after 20 s unless ``--duration`` says otherwise, and prints the path;
-with ``--kiosk`` (``display.kiosk``) a missing display is an error instead.
+SDL_VIDEODRIVER=dummy) it runs headless, records the portrait and the viewer side by side to
+``out/live.mp4`` unless told otherwise, stops after 20 s unless ``--duration`` says otherwise,
+prints a status line every 5 s and the recording's path (on Ctrl-C too). An explicit
+``--headless`` needs ``--duration`` or ``--record``.
+With ``--kiosk`` (``display.kiosk``) a missing display is an error instead.
 
 Exit codes: 0 done (Q/Esc, ``--duration``, or SIGTERM from systemd); 2 a bad value, path,
 camera file or missing display, refused at start in one line; 4 the portrait ran but a
 recording or trace stopped on a write error (said in one line when it happened and again
-at the end); 130 Ctrl-C.
+at the end); 130 Ctrl-C (what was recorded is saved and listed).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = OneLineParser(prog="python -m live", description="Show a frame bank whose eyes follow the viewer.")
     a = p.add_argument
     a("--config", metavar="TOML", help="config file (see live/default.toml for every option)")
-    a("--bank", metavar="DIR", help="frame bank folder (default frames/astronaut)")
+    a("--bank", metavar="DIR", help="frame bank folder (default frames/mona_lisa)")
     a("--camera", metavar="SRC", help="auto | webcam index (0) | video file | sim | sim:walk|two|still|demo|empty")
     a("--model", choices=("short", "full"), help="BlazeFace short range (< 2 m) or full range (2-5 m)")
     a("--mapping", choices=("linear", "angular"), help="eye position -> gaze mapping")
@@ -51,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     a("--kiosk", action="store_true", default=None,
       help="no display is an error (exit 2), never the headless fallback (for the systemd unit)")
     a("--record", metavar="MP4", help="record what the screen showed")
+    a("--record-layout", choices=RULES["output.record_layout"].choices,
+      help="what --record keeps: the screen, or the portrait and the camera view with face boxes side by side")
     a("--record-camera", metavar="MP4", help="record the raw camera frames (off unless asked: privacy)")
     a("--trace", metavar="JSONL", help="write one JSON line per camera frame")
     a("--duration", type=arg_type(RULES["output.duration_s"]), metavar="S", help="stop after S seconds")
@@ -85,7 +89,8 @@ def make_config(args: argparse.Namespace):
         "smoothing.enabled": False if args.naive else None,
         "display.fullscreen": args.fullscreen, "display.size": _size(args.size) if args.size else None,
         "display.fps": args.fps, "display.hud": args.hud, "display.kiosk": args.kiosk, "output.headless": args.headless,
-        "output.record": args.record, "output.record_camera": args.record_camera, "output.trace": args.trace,
+        "output.record": args.record, "output.record_layout": args.record_layout,
+        "output.record_camera": args.record_camera, "output.trace": args.trace,
         "output.duration_s": args.duration, "output.lockstep": args.lockstep, "camera.seed": args.seed,
         "drive.enabled": args.drive, "drive.checkpoint": args.checkpoint, "drive.model_config": args.fomm_config,
         "drive.mode": args.fomm_mode,
@@ -110,6 +115,12 @@ def check_outputs(cfg) -> None:
 def run(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     cfg = make_config(args)
+    if cfg.display.kiosk and cfg.output.headless:
+        raise SfumatoError("display.kiosk (--kiosk) and output.headless (--headless) contradict each other; drop one")
+    if cfg.output.headless and not cfg.output.duration_s and not cfg.output.record:
+        raise SfumatoError("--headless needs --duration SECONDS or --record FILE.mp4 "
+                           "(with neither it would run forever and keep nothing), e.g. --headless --duration 20 "
+                           "--record out/live.mp4")
     if cfg.drive.enabled:   # before opening anything: a missing checkpoint is one line, exit 2
         from live.drive_app import check_drive
 
@@ -118,8 +129,6 @@ def run(argv: list[str] | None = None) -> int:
     from live.camera import stderr_log
     from live.config import set_option
 
-    if cfg.display.kiosk and cfg.output.headless:
-        raise SfumatoError("display.kiosk (--kiosk) and output.headless (--headless) contradict each other; drop one")
     if not cfg.output.headless and not display_available():
         if cfg.display.kiosk:
             raise SfumatoError("no display found (DISPLAY / WAYLAND_DISPLAY unset, or SDL_VIDEODRIVER=dummy) and "
@@ -128,20 +137,34 @@ def run(argv: list[str] | None = None) -> int:
         cfg = set_option(cfg, "output.headless", True)
         if not cfg.output.record:
             cfg = set_option(cfg, "output.record", DEFAULT_RECORD)
-            stderr_log(f"recording what the screen shows to {DEFAULT_RECORD}")
+            if args.record_layout is None:
+                cfg = set_option(cfg, "output.record_layout", "side-by-side")
         if not cfg.output.duration_s:
             cfg = set_option(cfg, "output.duration_s", DEFAULT_HEADLESS_DURATION)
     if cfg.output.lockstep and not cfg.output.duration_s:
         raise SfumatoError("--lockstep needs --duration SECONDS (virtual time never runs out by itself)")
     check_outputs(cfg)
-    from live.app import run_app
+    from live.app import Interrupted, run_app
 
-    written, failures = run_app(cfg)
-    for path in written:
-        print(f"wrote {Path(path).resolve()}")
-    for line in failures:
-        print(f"sfumato-live: error: {line}", file=sys.stderr)
+    try:
+        written, failures = run_app(cfg)
+    except Interrupted as stop:
+        _print_written(stop.written)
+        _print_failures(stop.failures)
+        return 130
+    _print_written(written)
+    _print_failures(failures)
     return OUTPUT_FAILED if failures else 0
+
+
+def _print_written(written: list[str]) -> None:
+    for path in written:
+        print(f"wrote {Path(path).resolve()}", flush=True)
+
+
+def _print_failures(failures: list[str]) -> None:
+    for line in failures:
+        print(f"sfumato-live: error: {line}", file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -97,6 +97,7 @@ class OutputConfig:
     headless: bool = False        # no window (SDL dummy driver)
     record: str = ""              # write what the screen showed to this MP4 ("" = off)
     record_fps: float = 30.0
+    record_layout: str = "screen"  # "screen" (what the screen showed) or "side-by-side" (portrait + viewer with face boxes)
     record_camera: str = ""       # write the camera frames to this MP4 (privacy: off unless asked)
     trace: str = ""               # JSONL, one line per camera frame ("" = off)
     duration_s: float = 0.0       # stop after this many seconds (0 = run until Q/Esc)
@@ -118,7 +119,7 @@ class DriveConfig:
 
 @dataclass
 class LiveConfig:
-    bank: str = "frames/astronaut"
+    bank: str = "frames/mona_lisa"
     camera: CameraConfig = field(default_factory=CameraConfig)
     tracker: TrackerConfig = field(default_factory=TrackerConfig)
     mapping: MappingConfig = field(default_factory=MappingConfig)
@@ -160,6 +161,7 @@ RULES: dict[str, Rule] = {
     "display.fps": FPS,
     "display.background": RGB_CHANNEL,
     "output.record_fps": FPS,
+    "output.record_layout": OneOf(("screen", "side-by-side")),
     "output.duration_s": NON_NEGATIVE,
     "drive.mode": OneOf(MODES),
     "drive.margin": Range(0.1, 2.0),

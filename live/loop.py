@@ -27,7 +27,9 @@ from live.display import FULLSCREEN, HUD, MIRROR, QUIT, REFERENCE, Display
 from live.drive import DriveWorker
 from live.hud import Hud, HudInfo
 from live.mapping import LabelGrid
+from live.progress import Progress, gaze_text
 from live.recorder import Recorder
+from live.sidebyside import SideBySide
 from live.stats import bounded
 from live.trace import TraceWriter
 from live.watchdog import Notifier
@@ -69,11 +71,11 @@ class LiveLoop:
         self.hud = Hud(display.pg)
         self.hud_on = cfg.display.hud
         out = cfg.output
-        busy_drop = not out.lockstep   # real time: a slow disk drops output, never display frames
-        self.recorder = Recorder(out.record, out.record_fps, log=log, drop_when_busy=busy_drop) if out.record else None
-        self.camera_recorder = (Recorder(out.record_camera, cfg.camera.fps, log=log, drop_when_busy=busy_drop)
+        hold = not out.lockstep   # real time: a slow disk holds a recorded frame longer, never the display
+        self.recorder = Recorder(out.record, out.record_fps, hold_when_behind=True, log=log) if out.record else None
+        self.camera_recorder = (Recorder(out.record_camera, cfg.camera.fps, hold_when_behind=hold, log=log)
                                 if out.record_camera else None)
-        self.trace = TraceWriter(out.trace, log=log, drop_when_busy=busy_drop) if out.trace else None
+        self.trace = TraceWriter(out.trace, log=log, drop_when_busy=hold) if out.trace else None
         self.notifier = notifier or Notifier()   # systemd READY / watchdog heartbeat (no-op elsewhere)
         self.failures: list[str] = []            # outputs that stopped during the run (for the exit code)
         self.stats = LoopStats()
@@ -84,7 +86,15 @@ class LiveLoop:
         self.blinker = BlinkSchedule(cfg.blink, seed=cfg.camera.seed)
         self.closure = 0.0                        # lid closure shown at the last flip (0 open .. 1 closed)
         self._driven_seq = -1
+        self.sidebyside: SideBySide | None = None
         self._rescale()
+        if self.recorder is not None and out.record_layout == "side-by-side":
+            src = camera.source
+            self.sidebyside = SideBySide(  # camera pixels only when synthetic or when the user asked for them
+                self.screen_bank.painting_rect, (cfg.camera.width, cfg.camera.height),
+                show_camera=bool(getattr(src, "synthetic", False) or out.record_camera),
+                mirror=cfg.mapping.mirror, camera_name=getattr(src, "name", "camera"))
+        self.progress: Progress | None = None   # headless runs: a status line every few seconds
 
     # --- drawing ---------------------------------------------------------------------------
     def _rescale(self) -> None:
@@ -94,6 +104,8 @@ class LiveLoop:
         self._last_closure = -1.0
         self._full_redraw = True
         self._shown_index = self.chaser.index
+        if getattr(self, "sidebyside", None) is not None:
+            self.sidebyside.painting_rect = self.screen_bank.painting_rect
 
     def render(self, t: float, dt: float) -> None:
         """Draw the display frame for time ``t`` and flip (only the changed rectangle when possible)."""
@@ -127,7 +139,7 @@ class LiveLoop:
             self._update_info()
             rects.append(self.hud.draw_text(screen, self._info))
         if self.recorder is not None and self.recorder.due(t):
-            self.recorder.add(self.display.grab(), t)
+            self.recorder.add(self._recording_frame(), t)
         if self.hud_on and self._last_frame is not None:   # after the grab: never recorded
             self.hud.draw_thumbnail(screen, self._last_frame.image, self._info)
         self.display.flip(None if full else rects)
@@ -136,6 +148,22 @@ class LiveLoop:
         if self.stats.flips == 1:
             self.notifier.ready("portrait on screen")
         self.notifier.alive()   # watchdog heartbeat: only a running display loop sends it
+        if self.progress is not None:
+            c = self.controller
+            self.progress.update(t, c.state, len(c.faces), self._shown_index, self.stats.camera_frames, self.stats.flips)
+
+    def _recording_frame(self) -> np.ndarray:
+        """What ``--record`` keeps: the screen, or the side-by-side demo view; (H, W, 3) uint8 RGB."""
+        if self.sidebyside is None:
+            return self.display.grab()
+        c, i = self.controller, self._shown_index
+        self.sidebyside.mirror = c.mapper.mirror
+        n = len(c.faces)
+        return self.sidebyside.frame(
+            self.display.grab(self.sidebyside.painting_rect), None if self._last_frame is None else self._last_frame.image,
+            c.faces, c.chosen,
+            f"portrait: frame {i}, {gaze_text(self.master.labels, i, self.grid.rows)}",
+            f"{self._info.camera}: {c.state}, {n} face{'' if n == 1 else 's'}")
 
     def _update_info(self) -> None:
         i = self._info
@@ -192,7 +220,7 @@ class LiveLoop:
         period = 1.0 / self.cfg.display.fps
         start = clock()
         next_tick = start
-        last_render = start
+        last_render = last_now = start
         last_seq, last_cam = 0, start
         pending: list[tuple[dict[str, Any], float]] = []
         while True:
@@ -205,7 +233,9 @@ class LiveLoop:
             elif now - last_cam > NO_CAMERA_S:
                 self.controller.on_no_camera(now - start)
             if frame is not None or now >= next_tick - 5e-4:
-                self.render(now - start, now - last_render)
+                # dt from the previous render's clock reading, so tracking and drawing time count too
+                self.render(now - start, now - last_now)
+                last_now = now
                 t_flip = clock()
                 self.stats.flip_gaps_s.append(t_flip - last_render)
                 self._fps_window.append(t_flip - last_render)
@@ -269,6 +299,9 @@ class LiveLoop:
             self.failures.append(f"{what} stopped: {reason}")
             if not had_error:   # failed only while finishing: not logged yet
                 self.log(f"{what} could not be finished: {reason}")
+        if self.recorder is not None and self.recorder.held:
+            self.log(f"{self.recorder.path}: {self.recorder.held} of {self.recorder.frames} frames repeat the one "
+                     "before (the encoder fell behind; the machine is busy)")
         self.display.close()
         self.notifier.close()
         return written

@@ -68,7 +68,7 @@ class OutputQueue:
                 self.written += 1
             except Exception as err:   # noqa: BLE001 - any write failure stops this output, not the app
                 self.error = err
-                self.log(f"{self.what} stopped: {_describe(err)}; the portrait keeps running")
+                self.log(f"{self.what} stopped: {describe_error(err)}; the portrait keeps running")
 
     def close(self, timeout: float = 30.0) -> None:
         """Write what is queued (unless stopped), then end the thread (waits at most ``timeout`` s)."""
@@ -81,7 +81,8 @@ class OutputQueue:
         self._thread.join(timeout)
 
 
-def _describe(err: BaseException) -> str:
+def describe_error(err: BaseException) -> str:
+    """One short line for an output error: the OS reason, else the first 200 characters."""
     if isinstance(err, OSError) and err.strerror:
         return err.strerror
     text = " ".join(str(err).split())

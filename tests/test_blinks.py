@@ -101,10 +101,13 @@ def test_bank_stores_compact_blinks_listed_with_sha256(blink_bank):
 
 
 def test_contact_sheet_and_preview_show_a_blink(blink_bank):
+    from precompute.previews import MAX_SHEET_WIDTH
+
     out, _ = blink_bank
     sheet = imageio.imread(out / "contact_sheet.png")
-    assert sheet.shape[1] == 4 + 11 * (200 + 4)          # 11 frames + the blink tile, wrapped at 11
-    assert sheet.shape[0] > 2 * 200                       # the blink tile on a second row
+    tw = min(200, (MAX_SHEET_WIDTH - 4) // 11 - 4)         # thumbnails shrink to keep the sheet <= 2000 px
+    assert sheet.shape[1] == 4 + 11 * (tw + 4)           # 11 frames + the blink tile, wrapped at 11
+    assert sheet.shape[0] > 2 * (tw * 3 // 4)             # the blink tile on a second row
     reader = imageio.get_reader(out / "preview.mp4")
     n = sum(1 for _ in reader)
     reader.close()
