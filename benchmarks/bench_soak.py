@@ -89,11 +89,13 @@ def soak(bank: Path, minutes: float, sample_s: float, scenario: str, fps: float,
     slope = float(np.polyfit(t[tail], rss[tail], 1)[0]) if len(rows[tail]) >= 2 else float("nan")
     gaps = np.fromiter(loop.stats.flip_gaps_s, float)
     last = rows[-1]
+    edge = max(1, len(rows) // 10)   # RSS jitters by tens of MB: compare medians of the first and last 10 %
     return {
         "minutes": round(last["min"], 2), "scenario": scenario, "display_fps_target": fps, "size": list(size),
-        "rss_after_warmup_mb": float(rss[tail][0]) if len(rss) else float("nan"),
+        "rss_first_mb": float(rss[0]), "rss_min_mb": float(rss.min()),
+        "rss_median_first_10pct_mb": float(np.median(rss[:edge])), "rss_median_last_10pct_mb": float(np.median(rss[-edge:])),
         "rss_end_mb": float(rss[-1]), "rss_max_mb": float(rss.max()),
-        "rss_growth_mb": round(float(rss[-1] - rss[tail][0]), 1), "rss_slope_mb_per_hour": round(slope, 2),
+        "rss_growth_mb": round(float(np.median(rss[-edge:]) - np.median(rss[:edge])), 1), "rss_slope_mb_per_hour": round(slope, 2),
         "display_fps_mean": round(loop.stats.flips / (last["min"] * 60), 2),
         "late_flips": late, "late_flip_pct": round(100.0 * late / max(1, loop.stats.flips), 3),
         "camera_read": last["camera_read"], "camera_processed": last["processed"], "camera_dropped": last["dropped"],
