@@ -89,6 +89,7 @@ class DisplayConfig:
     fps: float = 60.0
     background: tuple[int, int, int] = (0, 0, 0)  # letterbox colour, RGB
     hud: bool = False             # start with the debug HUD on (toggle with D)
+    kiosk: bool = False           # no display is an error (exit 2), never a headless fallback (systemd unit)
 
 
 @dataclass
