@@ -15,8 +15,10 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade pip
 
 # Base install: everything the default engine and the live loop need (no torch, no ONNX Runtime).
+# --no-compile: Python compiles only the modules a run imports, not all of jax/scipy/matplotlib
+# up front (a fresh install's largest CPU cost after unpacking).
 $(VENV)/.installed-base: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m pip install -q --no-compile -e .
 	touch $@
 
 # Full install: + torch, ONNX Runtime, onnx, PyYAML (FOMM engine, --drive, ONNX export) and pytest.
