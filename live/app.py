@@ -13,7 +13,7 @@ from live.loop import LiveLoop
 from live.progress import Progress
 
 if TYPE_CHECKING:
-    from live.drive import DriveWorker
+    from live.worker import FrameWorker
 
 
 def load_master(bank_path: str, max_size: tuple[int, int]) -> MasterBank:
@@ -22,18 +22,23 @@ def load_master(bank_path: str, max_size: tuple[int, int]) -> MasterBank:
 
 
 def open_bank(bank_path: str, max_size: tuple[int, int], cfg: LiveConfig | None = None,
-              log=stderr_log) -> tuple[MasterBank, "DriveWorker | None"]:
+              log=stderr_log) -> tuple[MasterBank, "FrameWorker | None"]:
     """Load and validate the bank once, scale it for the screen and, when ``cfg`` asks for
-    ``--drive``, build the FOMM driver from the same bank; then drop the full-resolution pixels."""
+    ``--drive``, build the driver (the rig puppet, or FOMM) from the same bank; then drop the
+    full-resolution pixels."""
     from sfumato.bank.format import load_bank
 
     bank = load_bank(bank_path)
     master = MasterBank.from_bank(bank, max_size)
     driver = None
-    if cfg is not None and cfg.drive.enabled:
+    if cfg is not None and cfg.drive.enabled and cfg.drive.engine == "fomm":
         from live.drive_app import make_driver
 
         driver = make_driver(cfg, bank, master, log)
+    elif cfg is not None and cfg.drive.enabled:
+        from live.puppet.app import make_puppet
+
+        driver = make_puppet(cfg, bank, master, log)
     del bank
     gc.collect()
     return master, driver

@@ -23,6 +23,7 @@ from sfumato.validate import OneLineParser, arg_type
 
 DEFAULT_RECORD = "out/live.mp4"
 DEFAULT_HEADLESS_DURATION = 20.0
+DRIVE_ENGINES = ("rig", "fomm")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,8 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
     a("--duration", type=arg_type(RULES["output.duration_s"]), metavar="S", help="stop after S seconds")
     a("--lockstep", action="store_true", default=None, help="virtual time, every camera frame processed (needs --duration)")
     a("--seed", type=arg_type(RULES["camera.seed"]), help="simulated viewer / idle glance seed")
-    a("--drive", action="store_true", default=None, help="drive the painting's head live with the viewer's face (FOMM)")
-    a("--checkpoint", metavar="PTH", help="FOMM vox-256 checkpoint for --drive (default checkpoints/vox-cpk.pth.tar)")
+    a("--drive", action="store_true", default=None, help="drive the painting's head live with the viewer's face")
+    a("--engine", choices=DRIVE_ENGINES, help="--drive engine: rig (default, no weights) or fomm (needs --checkpoint)")
+    a("--checkpoint", metavar="PTH", help="FOMM vox-256 checkpoint for --drive (default checkpoints/vox-cpk.pth.tar); "
+                                          "implies --engine fomm")
     a("--fomm-config", metavar="YAML", help="FOMM model_params YAML for --drive (default: bundled vox-256)")
     a("--fomm-mode", choices=MODES, help=f"--drive model: {MODE_HELP}")
     return p
@@ -85,6 +88,7 @@ def make_config(args: argparse.Namespace):
         "output.duration_s": args.duration, "output.lockstep": args.lockstep, "camera.seed": args.seed,
         "drive.enabled": args.drive, "drive.checkpoint": args.checkpoint, "drive.model_config": args.fomm_config,
         "drive.mode": args.fomm_mode,
+        "drive.engine": args.engine or ("fomm" if args.checkpoint else None),
     }
     for key, value in flags.items():
         if value is not None:
@@ -99,10 +103,14 @@ def run(argv: list[str] | None = None) -> int:
         raise SfumatoError("--headless needs --duration SECONDS or --record FILE.mp4 "
                            "(with neither it would run forever and keep nothing), e.g. --headless --duration 20 "
                            "--record out/live.mp4")
-    if cfg.drive.enabled:   # before opening anything: a missing checkpoint is one line, exit 2
+    if cfg.drive.enabled and cfg.drive.engine == "fomm":   # before opening anything: a missing checkpoint is one line, exit 2
         from live.drive_app import check_drive
 
         check_drive(cfg.drive)
+    if cfg.drive.enabled:
+        from live.puppet.rig import parse_layers
+
+        parse_layers(cfg.puppet.layers)
     from live.display import display_available
     from live.camera import stderr_log
     from live.config import set_option

@@ -24,7 +24,6 @@ from live.config import LiveConfig
 from live.control import Controller
 from live.crossfade import FrameChaser
 from live.display import FULLSCREEN, HUD, MIRROR, QUIT, REFERENCE, Display
-from live.drive import DriveWorker
 from live.hud import Hud, HudInfo
 from live.mapping import LabelGrid
 from live.progress import Progress, gaze_text
@@ -32,6 +31,7 @@ from live.recorder import Recorder
 from live.sidebyside import SideBySide
 from live.stats import bounded
 from live.trace import TraceWriter
+from live.worker import FrameWorker
 from sfumato.imaging.resize import resize_to
 
 NO_CAMERA_S = 0.25   # no camera frame for this long -> advance presence without one
@@ -77,7 +77,7 @@ class LiveLoop:
         self._info = HudInfo(camera=getattr(camera.source, "name", ""))
         self._last_frame: CameraFrame | None = None
         self._fps_window: collections.deque = collections.deque(maxlen=60)
-        self.driver: DriveWorker | None = None   # --drive: live FOMM patches replace the bank's frames
+        self.driver: FrameWorker | None = None   # --drive: live patches (rig puppet or FOMM) replace the bank's frames
         self.blinker = BlinkSchedule(cfg.blink, seed=cfg.camera.seed)
         self.closure = 0.0                        # lid closure shown at the last flip (0 open .. 1 closed)
         self._driven_seq = -1
@@ -193,7 +193,7 @@ class LiveLoop:
         self.stats.track_ms.append(self.controller.track_ms)
         if self.driver is not None:
             chosen = self.controller.chosen
-            self.driver.submit(frame.seq, frame.image, None if chosen is None else self.controller.faces[chosen].box)
+            self.driver.submit(frame.seq, frame.image, None if chosen is None else self.controller.faces[chosen].box, t)
         return rec
 
     def _finish_records(self, pending: list[tuple[dict[str, Any], float]], t_rel: float, t_flip: float) -> None:
@@ -269,10 +269,7 @@ class LiveLoop:
         written = []
         if self.driver is not None:
             self.driver.stop()
-            s = self.driver.stats.summary()
-            self.log(f"drive: {s['results']} driven frames, {s['fps']:.1f} fps ({s['dropped']} camera frames "
-                     f"dropped, newest wins), {self.driver.backend.provider}; median ms: face crop "
-                     f"{s['crop_ms']:.1f}, model {s['model_ms']:.1f}, warp+blend {s['warp_ms']:.1f}")
+            self.log(self.driver.describe())
         self.camera.stop()
         if self.trace is not None:
             self.trace.close()

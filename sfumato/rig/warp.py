@@ -1,8 +1,8 @@
 """Thin-plate-spline dense warp of a square image, driven by moved control points.
 
 The control points (face landmarks in the rest pose) are fixed for a crop, so the TPS system is
-factorised once; each frame only solves for new weights (a back-substitution) and evaluates the
-spline on a coarse grid (a matrix product). The forward field (rest -> moved) is inverted on the
+solved once for the influence of each control point on each node of a coarse grid; each frame's
+grid field is then a small matrix product. The forward field (rest -> moved) is inverted on the
 grid by fixed-point iteration, upsampled to per-pixel maps a strip at a time and applied by
 :func:`sfumato.rig.resample.remap_sharp`: only the box of pixels that move is resampled
 (bicubic plus one back-projection step, so the painting keeps its detail), pixels that move
@@ -84,14 +84,19 @@ class ThinPlateWarp:
         a[:n, :n] = _tps_kernel(_pairwise_d2(ctrl, ctrl)) + smoothing * np.eye(n)
         a[:n, n:] = p
         a[n:, :n] = p.T
-        self._lu = lu_factor(a)
-        self._n_ctrl = n
+        lu = lu_factor(a)
         g = np.linspace(0.0, self.size - 1.0, n_grid)
         gx, gy = np.meshgrid(g, g)
         grid = np.stack([gx.ravel(), gy.ravel()], 1) / self.size
         kg = _tps_kernel(_pairwise_d2(grid, ctrl))
         pg = np.concatenate([np.ones((len(grid), 1)), grid], axis=1)
-        self._eval = np.concatenate([kg, pg], axis=1).astype(np.float32)  # (G, n + 3)
+        # The grid field is linear in the control points' displacements: precompute the
+        # influence of each control point on each grid node once, so a frame is one small
+        # matrix product (no per-frame triangular solves, which BLAS threads make slow on a
+        # busy machine).
+        rhs = np.zeros((n + 3, self.n_points))
+        rhs[: self.n_points] = np.eye(self.n_points)
+        self._influence = (np.concatenate([kg, pg], axis=1) @ lu_solve(lu, rhs)).astype(np.float32)  # (G, N)
         self._grid_xy = np.stack([gx, gy], -1).astype(np.float32)  # (n, n, 2) pixels
         self._border = np.zeros((n_grid, n_grid), bool)
         self._border[[0, -1], :] = True
@@ -113,10 +118,11 @@ class ThinPlateWarp:
         Returns:
             (n, n, 2) float32 displacement at the rest-space grid nodes; zero on the border ring.
         """
-        rhs = np.zeros((self._n_ctrl + 3, 2))
-        rhs[: self.n_points] = np.asarray(displacements, dtype=np.float64)[:, :2]
-        w = lu_solve(self._lu, rhs).astype(np.float32)
-        field = (self._eval @ w).reshape(self.grid_n, self.grid_n, 2)
+        d = np.asarray(displacements, dtype=np.float32)[:, :2]
+        # two matrix-vector products: steadier than one (G, N) x (N, 2) product, which BLAS
+        # may spread over threads that a busy machine makes wait
+        field = np.stack([self._influence @ np.ascontiguousarray(d[:, 0]),
+                          self._influence @ np.ascontiguousarray(d[:, 1])], -1).reshape(self.grid_n, self.grid_n, 2)
         field[self._border] = 0.0
         return field
 
