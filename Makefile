@@ -28,11 +28,12 @@ $(BIN)/python:
 	  echo "could not create $(VENV) with $(PYTHON) (Debian/Ubuntu: apt install python3-venv); removed it" >&2; exit 2; }
 
 # Base install: everything the default engine and the live loop need (no torch, no ONNX Runtime).
-# A failed first install removes the venv, so the retry starts clean.
+# A failed first install removes the venv, so the retry starts clean. --no-compile: Python
+# compiles only the modules a run imports, not all of jax/scipy/matplotlib up front.
 $(VENV)/.installed-base: pyproject.toml | $(BIN)/python
 	@$(BIN)/python -c '$(PY_OK)' || { rm -rf $(VENV); \
 	  echo "$(VENV) was made with an unsupported Python; removed it, run make again" >&2; exit 2; }
-	$(BIN)/python -m pip install -q -e . || { [ -e $@ ] || rm -rf $(VENV); \
+	$(BIN)/python -m pip install -q --no-compile -e . || { [ -e $@ ] || rm -rf $(VENV); \
 	  echo "install failed; $(VENV) removed, run make again once the cause above is fixed" >&2; exit 2; }
 	touch $@
 
