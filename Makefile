@@ -1,6 +1,6 @@
 # sfumato: the two set-up commands of the README live here.
 #   make demo   install, build the default bank (frames/astronaut), run the live portrait
-#   make test   install with the test and FOMM extras, run the whole test suite
+#   make test   install with the test, FOMM and server extras, run the whole test suite
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -17,9 +17,9 @@ $(VENV)/.installed-base: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
 	touch $@
 
-# Full install: + torch, onnx (FOMM engine, ONNX export) and pytest.
+# Full install: + torch, onnx (FOMM engine, ONNX export), Triton (FOMM server) and pytest.
 $(VENV)/.installed-full: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[fomm,dev]'
+	$(BIN)/python -m pip install -q -e '.[fomm,dev,server]'
 	touch $@ $(VENV)/.installed-base
 
 install: $(VENV)/.installed-base

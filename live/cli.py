@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     a("--checkpoint", metavar="PTH", help="FOMM vox-256 checkpoint for --drive (default checkpoints/vox-cpk.pth.tar)")
     a("--fomm-config", metavar="YAML", help="FOMM model_params YAML for --drive (default: bundled vox-256)")
     a("--fomm-mode", choices=MODES, help=f"--drive model: {MODE_HELP}")
+    a("--server", metavar="URL", help="--drive on the museum's FOMM server (http://HOST:PORT, Triton) instead of here")
     return p
 
 
@@ -79,7 +80,7 @@ def make_config(args: argparse.Namespace):
         "output.record": args.record, "output.record_camera": args.record_camera, "output.trace": args.trace,
         "output.duration_s": args.duration, "output.lockstep": args.lockstep, "camera.seed": args.seed,
         "drive.enabled": args.drive, "drive.checkpoint": args.checkpoint, "drive.model_config": args.fomm_config,
-        "drive.mode": args.fomm_mode,
+        "drive.mode": args.fomm_mode, "drive.server": args.server,
     }
     for key, value in flags.items():
         if value is not None:

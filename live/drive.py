@@ -39,6 +39,13 @@ from sfumato.imaging.resize import pad_square_crop, resize_to
 SIZE = 256
 
 
+class BackendOffline(Exception):
+    """A remote backend cannot drive this frame (server away, slow or answering garbage).
+
+    The worker drops the frame and the display shows the gaze-following bank until the
+    backend is ``online`` again (see :mod:`live.remote`)."""
+
+
 class Backend(Protocol):
     """FOMM on some runtime (see :mod:`live.drive_app`)."""
 
@@ -121,6 +128,7 @@ class DriveStats:
     submitted: int = 0
     dropped: int = 0          # frames replaced by a newer one before the worker got to them
     references: int = 0
+    offline: int = 0          # frames a remote backend could not drive (server away: the bank was shown)
     crop_ms: collections.deque = bounded(10_000)
     model_ms: collections.deque = bounded(10_000)
     warp_ms: collections.deque = bounded(10_000)
@@ -135,6 +143,7 @@ class DriveStats:
     def summary(self) -> dict[str, float]:
         med = lambda d: float(np.median(np.fromiter(d, float))) if d else float("nan")  # noqa: E731
         return {"results": self.results, "fps": self.fps(), "dropped": self.dropped, "references": self.references,
+                "offline": self.offline,
                 "crop_ms": med(self.crop_ms), "model_ms": med(self.model_ms), "warp_ms": med(self.warp_ms)}
 
 
@@ -181,7 +190,10 @@ class DriveWorker:
             return
         self.stats.submitted += 1
         if self.sync:
-            self._publish(self.process(seq, image_bgr, face_box))
+            try:
+                self._publish(self.process(seq, image_bgr, face_box))
+            except BackendOffline:
+                self._offline()
             return
         with self._cond:
             if self._pending is not None:
@@ -190,10 +202,13 @@ class DriveWorker:
             self._cond.notify()
 
     def latest(self) -> Optional[DriveResult]:
-        """The newest finished result (None before the first); re-raises a worker failure."""
+        """The newest finished result (None before the first, and while a remote backend is
+        offline: the display then shows the gaze-following bank); re-raises a worker failure."""
         if self.error is not None:
             err, self.error = self.error, None
             raise err
+        if not getattr(self.backend, "online", True):
+            return None
         return self._latest
 
     def request_reference(self) -> None:
@@ -207,6 +222,9 @@ class DriveWorker:
         if self._thread is not None:
             self._thread.join(timeout=10.0)
             self._thread = None
+        close = getattr(self.backend, "close", None)
+        if close is not None:
+            close()
 
     # --- worker side -------------------------------------------------------------------------
     def _run(self) -> None:
@@ -219,9 +237,16 @@ class DriveWorker:
                 job, self._pending = self._pending, None
             try:
                 self._publish(self.process(*job))
+            except BackendOffline:
+                self._offline()
             except BaseException as err:  # hand it to the display thread; stop driving
                 self.error = err
                 return
+
+    def _offline(self) -> None:
+        """A remote backend fell over: forget the last patch (no stale face when it comes back)."""
+        self.stats.offline += 1
+        self._latest = None
 
     def _publish(self, result: DriveResult) -> None:
         now = time.perf_counter()
