@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -55,7 +56,7 @@ class ServerProcess:
         """Start and wait until every model answers ready; RuntimeError with the log's tail if it died."""
         cmd = [sys.executable, "-m", "sfumato.fomm.serve", "--onnx-dir", str(self.onnx_dir), "--host", "127.0.0.1",
                "--http-port", str(self.http_port), "--grpc-port", str(self.grpc_port), "--threads", "1",
-               "--workspace", str(self.log_path.with_suffix(f".{time.time_ns()}.ws")), *self.extra]
+               "--workspace", str(Path(tempfile.mkdtemp(prefix="sfw-")) / "ws"), *self.extra]   # short: AF_UNIX paths
         self._log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout_s

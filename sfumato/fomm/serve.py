@@ -148,7 +148,11 @@ def serve(cfg: ServeConfig, log: Callable[[str], None] = print, ready: Optional[
                         metrics_port=cfg.metrics_port or None, log_verbose=0)
     signal.signal(signal.SIGTERM, _interrupt)
     with Triton(config=tcfg, workspace=cfg.workspace or None) as triton:
-        bind_models(triton, service, cfg)
+        try:
+            bind_models(triton, service, cfg)
+        except Exception as err:  # noqa: BLE001 - Triton's own error, with its log above
+            first = (str(err).strip().splitlines() or [type(err).__name__])[0][:200]
+            raise SfumatoError(f"Triton could not load the FOMM models ({first}); its log is above") from err
         providers = sorted({p[0] for p in rt.providers.values()})
         log(f"FOMM server ready: Triton on http://{cfg.host}:{cfg.http_port} (gRPC {cfg.grpc_port}), "
             f"{cfg.mode} mode on {'/'.join(providers)}; health: GET /v2/health/ready")
@@ -177,7 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     a("--max-batch", type=int, default=d.max_batch, help="most requests the dynamic batcher groups")
     a("--queue-delay-us", type=int, default=d.queue_delay_us, help="how long the batcher waits to group requests")
     a("--threads", type=int, default=0, help="ONNX Runtime threads (0: all cores)")
-    a("--workspace", default="", metavar="DIR", help="Triton's model store folder (default: a temporary one)")
+    a("--workspace", default="", metavar="DIR", help="Triton's model store folder, new and short (it holds AF_UNIX sockets; default: a temporary one)")
     return p
 
 
