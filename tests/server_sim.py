@@ -9,6 +9,7 @@ process group (so killing it takes Triton and its Python stubs too) and always s
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -54,9 +55,10 @@ class ServerProcess:
 
     def start(self, timeout_s: float = 150.0) -> "ServerProcess":
         """Start and wait until every model answers ready; RuntimeError with the log's tail if it died."""
+        self._tmp = Path(tempfile.mkdtemp(prefix="sfw-"))
         cmd = [sys.executable, "-m", "sfumato.fomm.serve", "--onnx-dir", str(self.onnx_dir), "--host", "127.0.0.1",
                "--http-port", str(self.http_port), "--grpc-port", str(self.grpc_port), "--threads", "1",
-               "--workspace", str(Path(tempfile.mkdtemp(prefix="sfw-")) / "ws"), *self.extra]   # short: AF_UNIX paths
+               "--workspace", str(self._tmp / "ws"), *self.extra]   # short: AF_UNIX paths
         self._log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout_s
@@ -85,6 +87,7 @@ class ServerProcess:
             except ProcessLookupError:
                 pass
             self.proc.wait(timeout=30)
+            shutil.rmtree(self._tmp, ignore_errors=True)
 
     def stop(self) -> None:
         """SIGCONT + SIGTERM (clean Triton shutdown), SIGKILL after 30 s; never leaves a process behind."""
@@ -103,6 +106,7 @@ class ServerProcess:
         except ProcessLookupError:
             pass
         self._log.close()
+        shutil.rmtree(self._tmp, ignore_errors=True)
 
 
 def export_tiny_onnx(folder: Path) -> Path:
