@@ -1,10 +1,12 @@
 # sfumato: the two set-up commands of the README live here.
-#   make demo   install, build the default bank (frames/astronaut), run the live portrait
+#   make demo   install, build the bundled Mona Lisa's bank (frames/mona_lisa), run the live portrait
+#               (no webcam: the simulated viewer; no display: 20 s headless, recorded side by side to out/live.mp4)
 #   make test   install with the test, FOMM and server extras, run the whole test suite
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-BANK   ?= frames/astronaut
+PAINTING ?= sfumato/data/mona_lisa.jpg
+BANK   ?= frames/mona_lisa
 
 .PHONY: demo test bench install install-full clean
 
@@ -12,12 +14,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-# Base install: everything the landmark engine and the live loop need (no torch).
+# Base install: everything the default engine and the live loop need (no torch, no ONNX Runtime).
 $(VENV)/.installed-base: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
 	touch $@
 
-# Full install: + torch, onnx (FOMM engine, ONNX export), Triton (FOMM server) and pytest.
+# Full install: + torch, ONNX Runtime, onnx, PyYAML (FOMM engine, --drive, ONNX export) Triton (FOMM server) and pytest.
 $(VENV)/.installed-full: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[fomm,dev,server]'
 	touch $@ $(VENV)/.installed-base
@@ -25,9 +27,8 @@ $(VENV)/.installed-full: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed-base
 install-full: $(VENV)/.installed-full
 
-$(BANK)/manifest.json: | $(VENV)/.installed-base
-	$(BIN)/python -m sfumato.imaging.samples astronaut build/astronaut.png
-	$(BIN)/python -m precompute build/astronaut.png --out $(BANK) --force
+$(BANK)/manifest.json: $(PAINTING) | $(VENV)/.installed-base
+	$(BIN)/python -m precompute $(PAINTING) --out $(BANK) --force
 
 demo: $(VENV)/.installed-base $(BANK)/manifest.json
 	$(BIN)/python -m live --bank $(BANK) --camera auto

@@ -19,6 +19,7 @@ import numpy as np
 
 from sfumato.bank.format import load_bank
 from sfumato.face.gaze import measure_gaze
+from sfumato.face.quality import gaze_order
 
 
 def sweep(bank_dir: Path, samples: int) -> np.ndarray:
@@ -33,15 +34,7 @@ def sweep(bank_dir: Path, samples: int) -> np.ndarray:
 
 
 def summary(h: np.ndarray) -> dict:
-    d = np.diff(h)
-    return {
-        "range": float(np.nanmax(h) - np.nanmin(h)),
-        "first_to_last": float(h[-1] - h[0]),
-        "reversed_steps": int((d <= 0).sum()),
-        "steps": int(len(d)),
-        "smallest_step": float(np.nanmin(d)),
-        "values": [round(float(v), 4) for v in h],
-    }
+    return {**gaze_order(h), "values": [round(float(v), 4) for v in h]}
 
 
 def main() -> None:

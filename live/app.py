@@ -10,9 +10,10 @@ from live.compositor import MasterBank
 from live.config import LiveConfig
 from live.display import Display
 from live.loop import LiveLoop
+from live.progress import Progress
 
 if TYPE_CHECKING:
-    from live.drive import DriveWorker
+    from live.worker import FrameWorker
 
 
 def load_master(bank_path: str, max_size: tuple[int, int]) -> MasterBank:
@@ -21,18 +22,23 @@ def load_master(bank_path: str, max_size: tuple[int, int]) -> MasterBank:
 
 
 def open_bank(bank_path: str, max_size: tuple[int, int], cfg: LiveConfig | None = None,
-              log=stderr_log) -> tuple[MasterBank, "DriveWorker | None"]:
+              log=stderr_log) -> tuple[MasterBank, "FrameWorker | None"]:
     """Load and validate the bank once, scale it for the screen and, when ``cfg`` asks for
-    ``--drive``, build the FOMM driver from the same bank; then drop the full-resolution pixels."""
+    ``--drive``, build the driver (the rig puppet, or FOMM) from the same bank; then drop the
+    full-resolution pixels."""
     from sfumato.bank.format import load_bank
 
     bank = load_bank(bank_path)
     master = MasterBank.from_bank(bank, max_size)
     driver = None
-    if cfg is not None and cfg.drive.enabled:
+    if cfg is not None and cfg.drive.enabled and cfg.drive.engine == "fomm":
         from live.drive_app import make_driver
 
         driver = make_driver(cfg, bank, master, log)
+    elif cfg is not None and cfg.drive.enabled:
+        from live.puppet.app import make_puppet
+
+        driver = make_puppet(cfg, bank, master, log)
     del bank
     gc.collect()
     return master, driver
@@ -52,6 +58,8 @@ def build_loop(cfg: LiveConfig, log=stderr_log) -> LiveLoop:
         else:
             camera = ThreadedCamera(source, c.fps, c.retry_s, log)
         loop = LiveLoop(cfg, master, camera, display, log=log)
+        if cfg.output.headless:
+            loop.progress = Progress(log, cfg.output.duration_s, master.labels, master.grid[0])
         loop.driver = driver
         return loop
     except BaseException:
@@ -59,9 +67,38 @@ def build_loop(cfg: LiveConfig, log=stderr_log) -> LiveLoop:
         raise
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C: the run stopped early; ``written`` holds the files saved all the same."""
+
+    def __init__(self, written: list[str]) -> None:
+        super().__init__()
+        self.written = written
+
+
+def describe(cfg: LiveConfig, loop: LiveLoop) -> str:
+    """One line: what this run shows, to whom, where it records, and for how long."""
+    out, m = cfg.output, loop.master
+    rows, cols = m.grid
+    parts = [f"showing {cfg.bank} ({len(m.labels)} frames, {rows}x{cols}) to the "
+             f"{getattr(loop.camera.source, 'name', 'camera')}", "headless" if out.headless else "in a window"]
+    if out.record:
+        what = "the portrait and the viewer side by side" if loop.sidebyside is not None else "the screen"
+        parts.append(f"recording {what} to {out.record}")
+    if out.record_camera:
+        parts.append(f"recording the camera to {out.record_camera}")
+    stop = "Ctrl-C stops early and keeps the recording" if out.record else "Ctrl-C stops"
+    parts.append(f"for {out.duration_s:g} s ({stop})" if out.duration_s else f"until Q/Esc or Ctrl-C")
+    return "; ".join(parts)
+
+
 def run_app(cfg: LiveConfig) -> list[str]:
-    """Run until quit or the configured duration; returns the files written."""
+    """Run until quit or the configured duration; returns the files written.
+
+    Raises:
+        Interrupted: on Ctrl-C, after closing everything (recordings are saved and listed).
+    """
     loop = build_loop(cfg)
+    loop.log(describe(cfg, loop))
     try:
         if cfg.output.lockstep:
             loop.run_lockstep(cfg.output.duration_s)
@@ -70,6 +107,8 @@ def run_app(cfg: LiveConfig) -> list[str]:
             if loop.driver is not None:
                 loop.driver.start()
             loop.run(cfg.output.duration_s)
-    finally:
-        written = loop.close()
+    except KeyboardInterrupt:
+        loop.log("interrupted; saving what was recorded")
+        raise Interrupted(loop.close()) from None
+    written = loop.close()
     return written

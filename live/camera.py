@@ -109,6 +109,7 @@ class SimulatedSource:
     """The simulated viewer (:mod:`live.simulated`); frame at time ``t`` since it opened."""
 
     paced = True
+    synthetic = True   # no real person's pixels: the demo recording may show them
 
     def __init__(self, viewer: SimulatedViewer, fps: float = 30.0) -> None:
         self.viewer, self.fps = viewer, fps

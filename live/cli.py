@@ -3,8 +3,10 @@
 Configuration: defaults (``live/default.toml``), then ``--config FILE``, then flags.
 ``--camera auto`` (the default) uses webcam 0 when one works, else the simulated viewer,
 and says which. With no display (no DISPLAY/WAYLAND_DISPLAY on Linux, or
-SDL_VIDEODRIVER=dummy) it runs headless, records to ``out/live.mp4`` unless told
-otherwise, stops after 20 s unless ``--duration`` says otherwise, and prints the path.
+SDL_VIDEODRIVER=dummy) it runs headless, records the portrait and the viewer side by side to
+``out/live.mp4`` unless told otherwise, stops after 20 s unless ``--duration`` says otherwise,
+prints a status line every 5 s and the recording's path (on Ctrl-C too). An explicit
+``--headless`` needs ``--duration`` or ``--record``.
 Errors in the user's input print one line to stderr and exit non-zero.
 """
 
@@ -21,6 +23,7 @@ from sfumato.validate import OneLineParser, arg_type
 
 DEFAULT_RECORD = "out/live.mp4"
 DEFAULT_HEADLESS_DURATION = 20.0
+DRIVE_ENGINES = ("rig", "fomm")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = OneLineParser(prog="python -m live", description="Show a frame bank whose eyes follow the viewer.")
     a = p.add_argument
     a("--config", metavar="TOML", help="config file (see live/default.toml for every option)")
-    a("--bank", metavar="DIR", help="frame bank folder (default frames/astronaut)")
+    a("--bank", metavar="DIR", help="frame bank folder (default frames/mona_lisa)")
     a("--camera", metavar="SRC", help="auto | webcam index (0) | video file | sim | sim:walk|two|still|demo|empty")
     a("--model", choices=("short", "full"), help="BlazeFace short range (< 2 m) or full range (2-5 m)")
     a("--mapping", choices=("linear", "angular"), help="eye position -> gaze mapping")
@@ -42,16 +45,20 @@ def build_parser() -> argparse.ArgumentParser:
     a("--hud", action="store_true", default=None, help="start with the debug HUD")
     a("--headless", action="store_true", default=None, help="no window")
     a("--record", metavar="MP4", help="record what the screen showed")
+    a("--record-layout", choices=RULES["output.record_layout"].choices,
+      help="what --record keeps: the screen, or the portrait and the camera view with face boxes side by side")
     a("--record-camera", metavar="MP4", help="record the raw camera frames (off unless asked: privacy)")
     a("--trace", metavar="JSONL", help="write one JSON line per camera frame")
     a("--duration", type=arg_type(RULES["output.duration_s"]), metavar="S", help="stop after S seconds")
     a("--lockstep", action="store_true", default=None, help="virtual time, every camera frame processed (needs --duration)")
     a("--seed", type=arg_type(RULES["camera.seed"]), help="simulated viewer / idle glance seed")
-    a("--drive", action="store_true", default=None, help="drive the painting's head live with the viewer's face (FOMM)")
-    a("--checkpoint", metavar="PTH", help="FOMM vox-256 checkpoint for --drive (default checkpoints/vox-cpk.pth.tar)")
+    a("--drive", action="store_true", default=None, help="drive the painting's head live with the viewer's face")
+    a("--engine", choices=DRIVE_ENGINES, help="--drive engine: rig (default, no weights) or fomm (needs --checkpoint)")
+    a("--checkpoint", metavar="PTH", help="FOMM vox-256 checkpoint for --drive (default checkpoints/vox-cpk.pth.tar); "
+                                          "implies --engine fomm")
     a("--fomm-config", metavar="YAML", help="FOMM model_params YAML for --drive (default: bundled vox-256)")
     a("--fomm-mode", choices=MODES, help=f"--drive model: {MODE_HELP}")
-    a("--server", metavar="URL", help="--drive on the museum's FOMM server (http://HOST:PORT, Triton) instead of here")
+    a("--server", metavar="URL", help="--drive on the museum's FOMM server (http://HOST:PORT, Triton) instead of here; implies --engine fomm")
     return p
 
 
@@ -77,10 +84,12 @@ def make_config(args: argparse.Namespace):
         "smoothing.enabled": False if args.naive else None,
         "display.fullscreen": args.fullscreen, "display.size": _size(args.size) if args.size else None,
         "display.fps": args.fps, "display.hud": args.hud, "output.headless": args.headless,
-        "output.record": args.record, "output.record_camera": args.record_camera, "output.trace": args.trace,
+        "output.record": args.record, "output.record_layout": args.record_layout,
+        "output.record_camera": args.record_camera, "output.trace": args.trace,
         "output.duration_s": args.duration, "output.lockstep": args.lockstep, "camera.seed": args.seed,
         "drive.enabled": args.drive, "drive.checkpoint": args.checkpoint, "drive.model_config": args.fomm_config,
         "drive.mode": args.fomm_mode, "drive.server": args.server,
+        "drive.engine": args.engine or ("fomm" if args.checkpoint or args.server else None),
     }
     for key, value in flags.items():
         if value is not None:
@@ -91,10 +100,18 @@ def make_config(args: argparse.Namespace):
 def run(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     cfg = make_config(args)
-    if cfg.drive.enabled:   # before opening anything: a missing checkpoint is one line, exit 2
+    if cfg.output.headless and not cfg.output.duration_s and not cfg.output.record:
+        raise SfumatoError("--headless needs --duration SECONDS or --record FILE.mp4 "
+                           "(with neither it would run forever and keep nothing), e.g. --headless --duration 20 "
+                           "--record out/live.mp4")
+    if cfg.drive.enabled and cfg.drive.engine == "fomm":   # before opening anything: a missing checkpoint is one line, exit 2
         from live.drive_app import check_drive
 
         check_drive(cfg.drive)
+    if cfg.drive.enabled:
+        from live.puppet.rig import parse_layers
+
+        parse_layers(cfg.puppet.layers)
     from live.display import display_available
     from live.camera import stderr_log
     from live.config import set_option
@@ -104,17 +121,26 @@ def run(argv: list[str] | None = None) -> int:
         cfg = set_option(cfg, "output.headless", True)
         if not cfg.output.record:
             cfg = set_option(cfg, "output.record", DEFAULT_RECORD)
-            stderr_log(f"recording what the screen shows to {DEFAULT_RECORD}")
+            if args.record_layout is None:
+                cfg = set_option(cfg, "output.record_layout", "side-by-side")
         if not cfg.output.duration_s:
             cfg = set_option(cfg, "output.duration_s", DEFAULT_HEADLESS_DURATION)
     if cfg.output.lockstep and not cfg.output.duration_s:
         raise SfumatoError("--lockstep needs --duration SECONDS (virtual time never runs out by itself)")
-    from live.app import run_app
+    from live.app import Interrupted, run_app
 
-    written = run_app(cfg)
-    for path in written:
-        print(f"wrote {Path(path).resolve()}")
+    try:
+        written = run_app(cfg)
+    except Interrupted as stop:
+        _print_written(stop.written)
+        return 130
+    _print_written(written)
     return 0
+
+
+def _print_written(written: list[str]) -> None:
+    for path in written:
+        print(f"wrote {Path(path).resolve()}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,11 +12,12 @@ fullscreen never touches the full-resolution bank again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
+from sfumato.bank.blinks import level_mix, nearest_blink_frame, paste_blink
 from sfumato.imaging.resize import resize_to
 
 
@@ -36,6 +37,28 @@ def scale_rect(rect: tuple[int, int, int, int], sx: float, sy: float) -> tuple[i
 
 
 @dataclass
+class BlinkSet:
+    """One blink frame's eye-region images at the bank's closure levels, at some scale.
+
+    Attributes:
+        images: per level, (h, w, 3) uint8 RGB.
+        box: (x, y, w, h) in patch pixels at that scale.
+        feather: ramp width in pixels at that scale.
+    """
+
+    images: list[np.ndarray]
+    box: tuple[int, int, int, int]
+    feather: int
+
+    def scaled(self, sx: float, sy: float) -> "BlinkSet":
+        box = scale_rect(self.box, sx, sy)
+        if (sx, sy) == (1.0, 1.0):
+            return self
+        return BlinkSet([resize_to(im, box[2], box[3]) for im in self.images], box,
+                        max(1, int(round(self.feather * min(sx, sy)))))
+
+
+@dataclass
 class MasterBank:
     """The bank scaled to ``max_size`` (never up): painting, patches, crop rect, labels.
 
@@ -44,6 +67,9 @@ class MasterBank:
         patches: N x (h, w, 3) uint8 RGB scaled patches, row-major.
         crop: (x, y, w, h) of the patches in ``painting`` pixels.
         labels: (N, 2) float32 yaw, pitch degrees; grid (rows, cols); center_index.
+        blink_levels: closure levels of the blink images (() when the bank has none).
+        blinks: blink frame index -> its :class:`BlinkSet`, scaled like the patches.
+        blink_of: per frame, the blink frame whose blink it shows (nearest gaze).
     """
 
     painting: np.ndarray
@@ -52,6 +78,9 @@ class MasterBank:
     labels: np.ndarray
     grid: tuple[int, int]
     center_index: int
+    blink_levels: tuple[float, ...] = ()
+    blinks: dict[int, BlinkSet] = field(default_factory=dict)
+    blink_of: list[int] = field(default_factory=list)
 
     @classmethod
     def from_bank(cls, bank, max_size: tuple[int, int]) -> "MasterBank":
@@ -63,8 +92,16 @@ class MasterBank:
         painting = resize_to(full, w, h) if (w, h) != (pw, ph) else full.copy()
         crop = scale_rect(bank.crop, w / pw, h / ph)
         patches = [resize_to(bank.patch(i), crop[2], crop[3]) for i in range(len(bank))]
+        levels = tuple(getattr(bank, "blink_levels", ()))
+        blinks, blink_of = {}, []
+        if levels:
+            sx, sy = crop[2] / bank.crop[2], crop[3] / bank.crop[3]
+            for j in bank.blink_frames:
+                parts = [bank.blink_patch(j, lv) for lv in levels]
+                blinks[j] = BlinkSet([b.image for b in parts], parts[0].box, parts[0].feather).scaled(sx, sy)
+            blink_of = [nearest_blink_frame(bank.labels, bank.blink_frames, i) for i in range(len(bank))]
         return cls(painting, patches, crop, np.asarray(bank.labels, np.float32),
-                   tuple(bank.grid), int(bank.center_index))
+                   tuple(bank.grid), int(bank.center_index), levels, blinks, blink_of)
 
 
 class ScreenBank:
@@ -89,24 +126,45 @@ class ScreenBank:
         cx, cy, cw, ch = scale_rect(master.crop, w / mw, h / mh)
         self.rect = (ox + cx, oy + cy, cw, ch)
         self.patches = [p if same else resize_to(p, cw, ch) for p in master.patches]
+        mh_c, mw_c = master.patches[0].shape[:2]
+        self.blink_levels = master.blink_levels
+        self.blinks = {j: b.scaled(cw / mw_c, ch / mh_c) for j, b in master.blinks.items()}
+        self.blink_of = master.blink_of
         self._mix = np.empty((ch, cw, 3), np.float32)
 
-    def compose(self, weights: list[tuple[int, float]]) -> np.ndarray:
-        """Blend patches: ``weights`` [(index, weight)] summing to 1 -> (h, w, 3) uint8 RGB."""
+    @property
+    def can_blink(self) -> bool:
+        return bool(self.blinks)
+
+    def patch(self, i: int, closure: float = 0.0) -> np.ndarray:
+        """Frame ``i``'s screen patch with the lids at ``closure`` (the blink of its nearest
+        blink frame pasted over the eyes): (h, w, 3) uint8 RGB."""
+        mix = level_mix(self.blink_levels, closure) if self.blinks else []
+        if not mix:
+            return self.patches[i]
+        b = self.blinks[self.blink_of[i]]
+        return paste_blink(self.patches[i].copy(), b.images, mix, b.box, b.feather)
+
+    def compose(self, weights: list[tuple[int, float]], closure: float = 0.0) -> np.ndarray:
+        """Blend patches: ``weights`` [(index, weight)] summing to 1 -> (h, w, 3) uint8 RGB.
+
+        Each patch carries its own blink (``closure`` 0 open .. 1 closed) before the blend, so
+        a blink during a cross-fade follows the fade continuously.
+        """
         if len(weights) == 1 or weights[0][1] >= 0.999:
-            return self.patches[weights[0][0]]
+            return self.patch(weights[0][0], closure)
         if len(weights) == 2:
             (i, a), (j, b) = weights
-            return cv2.addWeighted(self.patches[i], a, self.patches[j], b, 0.0)
+            return cv2.addWeighted(self.patch(i, closure), a, self.patch(j, closure), b, 0.0)
         mix = self._mix
         mix[:] = 0.0
         for i, w in weights:
-            cv2.scaleAdd(self.patches[i].astype(np.float32), w, mix, dst=mix)
+            cv2.scaleAdd(self.patch(i, closure).astype(np.float32), w, mix, dst=mix)
         return np.clip(mix + 0.5, 0, 255).astype(np.uint8)
 
-    def full_frame(self, weights: list[tuple[int, float]]) -> np.ndarray:
+    def full_frame(self, weights: list[tuple[int, float]], closure: float = 0.0) -> np.ndarray:
         """The whole screen image for ``weights`` (tests and previews): (H, W, 3) uint8 RGB."""
         out = self.background.copy()
         x, y, w, h = self.rect
-        out[y:y + h, x:x + w] = self.compose(weights)
+        out[y:y + h, x:x + w] = self.compose(weights, closure)
         return out

@@ -74,6 +74,15 @@ class PresenceConfig:
 
 
 @dataclass
+class BlinkConfig:
+    enabled: bool = True          # blink (banks with blink frames only)
+    every_s: tuple[float, float] = (2.0, 10.0)  # random interval between blinks, seconds
+    close_ms: float = 120.0       # time for the lids to close
+    closed_ms: float = 30.0       # time they stay shut
+    open_ms: float = 280.0        # time to open again (slower than closing)
+
+
+@dataclass
 class DisplayConfig:
     size: tuple[int, int] = (1280, 720)   # window size (px); also the headless/recording size
     fullscreen: bool = False
@@ -87,6 +96,7 @@ class OutputConfig:
     headless: bool = False        # no window (SDL dummy driver)
     record: str = ""              # write what the screen showed to this MP4 ("" = off)
     record_fps: float = 30.0
+    record_layout: str = "screen"  # "screen" (what the screen showed) or "side-by-side" (portrait + viewer with face boxes)
     record_camera: str = ""       # write the camera frames to this MP4 (privacy: off unless asked)
     trace: str = ""               # JSONL, one line per camera frame ("" = off)
     duration_s: float = 0.0       # stop after this many seconds (0 = run until Q/Esc)
@@ -95,7 +105,8 @@ class OutputConfig:
 
 @dataclass
 class DriveConfig:
-    enabled: bool = False         # true = the painting's head is driven live by the viewer's face (FOMM)
+    enabled: bool = False         # true = the painting's head is driven live by the viewer's face
+    engine: str = "rig"           # "rig" (no weights: FaceMesh signals drive the painting rig) or "fomm" (needs the checkpoint)
     checkpoint: str = "checkpoints/vox-cpk.pth.tar"  # FOMM vox-256 checkpoint
     model_config: str = ""        # FOMM model_params YAML ("" = the bundled vox-256 config)
     mode: str = "int8"            # sfumato.fomm.modes.MODES: "exact" (PyTorch fp32), "fast" (ONNX Runtime fp32), "int8" (ONNX Runtime, int8 generator)
@@ -110,16 +121,42 @@ class DriveConfig:
 
 
 @dataclass
+class PuppetConfig:
+    capture_s: float = 1.0        # the neutral face: this many seconds of a steady face (R re-captures)
+    steady_deg: float = 3.0       # ... holding within this many degrees of head rotation
+    layers: str = "head,eyes,blink,mouth,brows"  # what the viewer's face drives (comma-separated subset)
+    mesh_side: int = 256          # the viewer's face crop is resized to this many px for FaceMesh
+    head_gain: float = 1.0        # painting head degrees per viewer head degree
+    max_yaw_deg: float = 15.0     # soft limits of the painting's head turn (the rig's range)
+    max_pitch_deg: float = 10.0
+    max_roll_deg: float = 10.0
+    gaze_gain_deg: float = 50.0   # painting eye-in-head degrees per eye half-width of the viewer's iris offset
+    max_gaze_deg: float = 15.0    # soft limit of the eye turn (vertical: half of it)
+    blink_open: float = 0.8       # eye aspect ratio / neutral at or above which the lid is fully open
+    blink_shut: float = 0.35      # ... and at or below which it is shut
+    mouth_gain: float = 5.0       # painting mouth opening (0..1) per eye distance of the viewer's lip gap
+    mouth_width_gain: float = 2.5  # painting mouth spread (-1..1) per fraction of the viewer's mouth width
+    brow_gain: float = 12.0       # painting brow raise (-1..1) per eye distance of the viewer's brow raise
+    min_cutoff_hz: float = 1.5    # One Euro cutoff when still (gaze x2, blinks x6); lower = calmer, more lag
+    beta: float = 0.3             # One Euro cutoff increase per unit/s of movement
+    d_cutoff_hz: float = 1.0      # One Euro cutoff of the speed estimate
+    hold_s: float = 0.3           # no face: hold the expression this long ...
+    return_s: float = 1.2         # ... then ease back to rest over this long
+
+
+@dataclass
 class LiveConfig:
-    bank: str = "frames/astronaut"
+    bank: str = "frames/mona_lisa"
     camera: CameraConfig = field(default_factory=CameraConfig)
     tracker: TrackerConfig = field(default_factory=TrackerConfig)
     mapping: MappingConfig = field(default_factory=MappingConfig)
     smoothing: SmoothingConfig = field(default_factory=SmoothingConfig)
     presence: PresenceConfig = field(default_factory=PresenceConfig)
+    blink: BlinkConfig = field(default_factory=BlinkConfig)
     display: DisplayConfig = field(default_factory=DisplayConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     drive: DriveConfig = field(default_factory=DriveConfig)
+    puppet: PuppetConfig = field(default_factory=PuppetConfig)
 
 
 # The allowed range of every numeric or word option (dotted keys as in the TOML file).
@@ -152,12 +189,33 @@ RULES: dict[str, Rule] = {
     "display.fps": FPS,
     "display.background": RGB_CHANNEL,
     "output.record_fps": FPS,
+    "output.record_layout": OneOf(("screen", "side-by-side")),
     "output.duration_s": NON_NEGATIVE,
     "drive.mode": OneOf(MODES),
     "drive.margin": Range(0.1, 2.0),
     "drive.threads": Range(0, 1024, integer=True),
     "drive.server_timeout_s": Range(0.01, 60),
     "drive.server_retry_s": Range(0.05, 3600),
+    "drive.engine": OneOf(("rig", "fomm")),
+    "puppet.capture_s": Range(0, 60),
+    "puppet.steady_deg": Range(0, 45, open_lo=True),
+    "puppet.mesh_side": Range(128, 1024, integer=True),
+    "puppet.head_gain": Range(0, 5),
+    "puppet.max_yaw_deg": Range(0, 30, open_lo=True),
+    "puppet.max_pitch_deg": Range(0, 20, open_lo=True),
+    "puppet.max_roll_deg": Range(0, 30, open_lo=True),
+    "puppet.gaze_gain_deg": Range(0, 200),
+    "puppet.max_gaze_deg": Range(0, 40, open_lo=True),
+    "puppet.blink_open": Range(0, 1.5, open_lo=True),
+    "puppet.blink_shut": Range(0, 1.5),
+    "puppet.mouth_gain": Range(0, 50),
+    "puppet.mouth_width_gain": Range(0, 50),
+    "puppet.brow_gain": Range(0, 100),
+    "puppet.min_cutoff_hz": Range(0, 100, open_lo=True),
+    "puppet.beta": Range(0, 100),
+    "puppet.d_cutoff_hz": Range(0, 100, open_lo=True),
+    "puppet.hold_s": Range(0, 60),
+    "puppet.return_s": Range(0, 60),
 }
 
 
@@ -165,6 +223,7 @@ def check_config(cfg: LiveConfig, where: str = "") -> LiveConfig:
     """Refuse any value outside :data:`RULES` (one line: key, value, allowed range); return ``cfg``."""
     check_fields(cfg, RULES, where)
     check_pair_order("presence.glance_every_s", cfg.presence.glance_every_s, where)
+    check_pair_order("[puppet.blink_shut, puppet.blink_open]", (cfg.puppet.blink_shut, cfg.puppet.blink_open), where)
     return cfg
 
 

@@ -88,10 +88,11 @@ class Display:
         h, w = rgb.shape[:2]
         return self.pg.image.frombuffer(np.ascontiguousarray(rgb).data, (w, h), "RGB").convert()
 
-    def grab(self) -> np.ndarray:
-        """What the screen shows now: (H, W, 3) uint8 RGB copy."""
-        w, h = self.size
-        return np.frombuffer(self.pg.image.tobytes(self.screen, "RGB"), np.uint8).reshape(h, w, 3)
+    def grab(self, rect: tuple[int, int, int, int] | None = None) -> np.ndarray:
+        """What the screen shows now, or its ``rect`` (x, y, w, h): (H, W, 3) uint8 RGB copy."""
+        surface = self.screen if rect is None else self.screen.subsurface(rect)
+        w, h = surface.get_size()
+        return np.frombuffer(self.pg.image.tobytes(surface, "RGB"), np.uint8).reshape(h, w, 3)
 
     def flip(self, rects: list[tuple[int, int, int, int]] | None = None) -> None:
         """Show the frame: the whole screen, or only ``rects`` when given."""

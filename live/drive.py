@@ -24,7 +24,6 @@ The display thread only calls :meth:`DriveWorker.submit` (non-blocking) and
 from __future__ import annotations
 
 import collections
-import threading
 import time
 from dataclasses import dataclass
 from typing import Callable, Optional, Protocol
@@ -33,6 +32,7 @@ import cv2
 import numpy as np
 
 from live.stats import bounded
+from live.worker import FrameWorker, WorkerStats, median
 from sfumato.geometry.blend import blend
 from sfumato.imaging.resize import pad_square_crop, resize_to
 
@@ -121,34 +121,30 @@ class DriveResult:
 
 
 @dataclass
-class DriveStats:
+class DriveStats(WorkerStats):
     """Counters and bounded per-stage timings (ms) of the worker."""
 
-    results: int = 0
-    submitted: int = 0
-    dropped: int = 0          # frames replaced by a newer one before the worker got to them
     references: int = 0
     offline: int = 0          # frames a remote backend could not drive (server away: the bank was shown)
     crop_ms: collections.deque = bounded(10_000)
     model_ms: collections.deque = bounded(10_000)
     warp_ms: collections.deque = bounded(10_000)
-    first_t: float = 0.0
-    last_t: float = 0.0
 
-    def fps(self) -> float:
-        """Driven frames per second between the first and the last result."""
-        span = self.last_t - self.first_t
-        return (self.results - 1) / span if self.results > 1 and span > 0 else 0.0
+    def add(self, result: DriveResult, now: float) -> None:
+        super().add(result, now)
+        self.crop_ms.append(result.crop_ms)
+        self.model_ms.append(result.model_ms)
+        self.warp_ms.append(result.warp_ms)
 
     def summary(self) -> dict[str, float]:
-        med = lambda d: float(np.median(np.fromiter(d, float))) if d else float("nan")  # noqa: E731
-        return {"results": self.results, "fps": self.fps(), "dropped": self.dropped, "references": self.references,
-                "offline": self.offline,
-                "crop_ms": med(self.crop_ms), "model_ms": med(self.model_ms), "warp_ms": med(self.warp_ms)}
+        return {**super().summary(), "references": self.references, "offline": self.offline, "crop_ms": median(self.crop_ms),
+                "model_ms": median(self.model_ms), "warp_ms": median(self.warp_ms)}
 
 
-class DriveWorker:
+class DriveWorker(FrameWorker):
     """Drives the painting from camera frames on its own thread (or inline when ``sync``).
+
+    Frames without a face are ignored (the display keeps the last result).
 
     Args:
         backend: FOMM runtime (:class:`Backend`).
@@ -161,104 +157,34 @@ class DriveWorker:
     def __init__(self, backend: Backend, source: DriveSource, margin: float = 0.6, relative: bool = True,
                  adapt_scale: bool = True, sync: bool = False, log: Callable[[str], None] = print) -> None:
         self.backend, self.source, self.margin = backend, source, margin
-        self.relative, self.adapt_scale, self.sync, self.log = relative, adapt_scale, sync, log
-        self.stats = DriveStats()
-        self.error: Optional[BaseException] = None
+        super().__init__(DriveStats(), sync=sync)
+        self.relative, self.adapt_scale, self.log = relative, adapt_scale, log
         self.square: Optional[tuple[int, int, int]] = None   # viewer crop square, fixed at reference capture
         self.reference: Optional[np.ndarray] = None          # (256, 256, 3) float32 reference crop
         self._want_reference = True
-        self._cond = threading.Condition()
-        self._pending: Optional[tuple[int, np.ndarray, tuple[float, float, float, float]]] = None
-        self._latest: Optional[DriveResult] = None
-        self._stop = False
-        self._thread: Optional[threading.Thread] = None
         backend.prepare(source.head256)
-
-    # --- display-thread side (never blocks on the model) --------------------------------------
-    def start(self) -> None:
-        if not self.sync and self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="drive", daemon=True)
-            self._thread.start()
-
-    def submit(self, seq: int, image_bgr: np.ndarray, face_box: Optional[tuple[float, float, float, float]]) -> None:
-        """Offer camera frame ``seq`` ((H, W, 3) uint8 BGR) with the viewer's face box (x, y, w, h) px.
-
-        Frames without a face are ignored (the display keeps the last result). A pending frame
-        not yet taken by the worker is replaced (newest wins).
-        """
-        if face_box is None:
-            return
-        self.stats.submitted += 1
-        if self.sync:
-            try:
-                self._publish(self.process(seq, image_bgr, face_box))
-            except BackendOffline:
-                self._offline()
-            return
-        with self._cond:
-            if self._pending is not None:
-                self.stats.dropped += 1
-            self._pending = (seq, image_bgr, face_box)
-            self._cond.notify()
-
-    def latest(self) -> Optional[DriveResult]:
-        """The newest finished result (None before the first, and while a remote backend is
-        offline: the display then shows the gaze-following bank); re-raises a worker failure."""
-        if self.error is not None:
-            err, self.error = self.error, None
-            raise err
-        if not getattr(self.backend, "online", True):
-            return None
-        return self._latest
 
     def request_reference(self) -> None:
         """Re-capture the neutral reference (and the crop square) from the next frame with a face."""
         self._want_reference = True
 
+    def latest(self) -> Optional[DriveResult]:
+        """As :meth:`FrameWorker.latest`, and None while a remote backend is offline (the display
+        then shows the gaze-following bank from its next frame)."""
+        result = super().latest()
+        return result if getattr(self.backend, "online", True) else None
+
     def stop(self) -> None:
-        with self._cond:
-            self._stop = True
-            self._cond.notify()
-        if self._thread is not None:
-            self._thread.join(timeout=10.0)
-            self._thread = None
-        close = getattr(self.backend, "close", None)
+        super().stop()
+        close = getattr(self.backend, "close", None)   # a remote backend stops reconnecting
         if close is not None:
             close()
 
-    # --- worker side -------------------------------------------------------------------------
-    def _run(self) -> None:
-        while True:
-            with self._cond:
-                while self._pending is None and not self._stop:
-                    self._cond.wait()
-                if self._stop:
-                    return
-                job, self._pending = self._pending, None
-            try:
-                self._publish(self.process(*job))
-            except BackendOffline:
-                self._offline()
-            except BaseException as err:  # hand it to the display thread; stop driving
-                self.error = err
-                return
-
-    def _offline(self) -> None:
-        """A remote backend fell over: forget the last patch (no stale face when it comes back)."""
-        self.stats.offline += 1
-        self._latest = None
-
-    def _publish(self, result: DriveResult) -> None:
-        now = time.perf_counter()
-        s = self.stats
-        if s.results == 0:
-            s.first_t = now
-        s.last_t = now
-        s.results += 1
-        s.crop_ms.append(result.crop_ms)
-        s.model_ms.append(result.model_ms)
-        s.warp_ms.append(result.warp_ms)
-        self._latest = result   # one reference assignment: atomic for the reader
+    def describe(self) -> str:
+        s = self.stats.summary()
+        return (f"drive: {s['results']} driven frames, {s['fps']:.1f} fps ({s['dropped']} camera frames "
+                f"dropped, newest wins), {self.backend.provider}; median ms: face crop "
+                f"{s['crop_ms']:.1f}, model {s['model_ms']:.1f}, warp+blend {s['warp_ms']:.1f}")
 
     def _needs_reference(self, face_box: tuple[float, float, float, float]) -> bool:
         if self._want_reference or self.square is None:
@@ -267,8 +193,20 @@ class DriveWorker:
         cx, cy = face_box[0] + face_box[2] / 2.0, face_box[1] + face_box[3] / 2.0
         return abs(cx - (x + side / 2.0)) > side / 4.0 or abs(cy - (y + side / 2.0)) > side / 4.0
 
-    def process(self, seq: int, image_bgr: np.ndarray, face_box: tuple[float, float, float, float]) -> DriveResult:
-        """One driven frame, synchronously (the worker thread's step; also used by the benchmark)."""
+    def process(self, seq: int, image_bgr: np.ndarray, face_box: tuple[float, float, float, float],
+                t: Optional[float] = None) -> Optional[DriveResult]:
+        """One driven frame, synchronously (the worker thread's step; also used by the benchmark).
+
+        None when a remote backend is offline (the last patch is forgotten: no stale face later).
+        """
+        try:
+            return self._drive_frame(seq, image_bgr, face_box)
+        except BackendOffline:
+            self.stats.offline += 1
+            self._latest = None
+            return None
+
+    def _drive_frame(self, seq: int, image_bgr: np.ndarray, face_box: tuple[float, float, float, float]) -> DriveResult:
         t0 = time.perf_counter()
         if self._needs_reference(face_box):
             self._want_reference = False

@@ -32,6 +32,29 @@ class HudInfo:
     chosen: int | None = None
 
 
+FOLLOWED_RGB = (0, 255, 0)    # the face the portrait follows
+OTHER_RGB = (255, 200, 0)     # other faces seen
+
+
+def draw_faces(rgb: np.ndarray, faces: list[Face], chosen: int | None, scale: float = 1.0,
+               thickness: int = 1, mirror: bool = False) -> np.ndarray:
+    """Draw face boxes and eye midpoints in place on an (h, w, 3) uint8 RGB image.
+
+    ``faces`` are in camera pixels; ``scale`` maps them to ``rgb``; ``mirror`` flips x (for a
+    mirrored view of the camera). The followed face is green, others amber. Returns ``rgb``.
+    """
+    w = rgb.shape[1]
+    for k, f in enumerate(faces):
+        x, y, bw, bh = (v * scale for v in f.box)
+        ex, ey = (v * scale for v in f.eye_mid)
+        if mirror:
+            x, ex = w - x - bw, w - ex
+        color = FOLLOWED_RGB if k == chosen else OTHER_RGB
+        cv2.rectangle(rgb, (int(round(x)), int(round(y))), (int(round(x + bw)), int(round(y + bh))), color, thickness)
+        cv2.circle(rgb, (int(round(ex)), int(round(ey))), 1 + thickness, color, -1)
+    return rgb
+
+
 class Hud:
     """Draws :class:`HudInfo` onto a pygame surface (top-left corner)."""
 
@@ -67,12 +90,7 @@ class Hud:
         tw, th = THUMB_W, max(1, int(round(THUMB_W * h / w)))
         s = tw / w
         thumb = cv2.cvtColor(cv2.resize(frame_bgr, (tw, th), interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2RGB)
-        for k, f in enumerate(info.faces):
-            x, y, bw, bh = (int(round(v * s)) for v in f.box)
-            color = (0, 255, 0) if k == info.chosen else (255, 200, 0)
-            cv2.rectangle(thumb, (x, y), (x + bw, y + bh), color, 1)
-            ex, ey = f.eye_mid
-            cv2.circle(thumb, (int(ex * s), int(ey * s)), 2, color, -1)
+        draw_faces(thumb, info.faces, info.chosen, s)
         y0 = self.panel_rect(screen)[3] + 4
         screen.blit(self.pg.image.frombuffer(np.ascontiguousarray(thumb).data, (tw, th), "RGB"), (8, y0))
         return 8, y0, tw, th

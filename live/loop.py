@@ -17,18 +17,21 @@ from typing import Any, Callable
 
 import numpy as np
 
+from live.blink import BlinkSchedule
 from live.camera import CameraFrame, LockstepCamera, ThreadedCamera
 from live.compositor import MasterBank, ScreenBank
 from live.config import LiveConfig
 from live.control import Controller
 from live.crossfade import FrameChaser
 from live.display import FULLSCREEN, HUD, MIRROR, QUIT, REFERENCE, Display
-from live.drive import DriveWorker
 from live.hud import Hud, HudInfo
 from live.mapping import LabelGrid
+from live.progress import Progress, gaze_text
 from live.recorder import Recorder
+from live.sidebyside import SideBySide
 from live.stats import bounded
 from live.trace import TraceWriter
+from live.worker import FrameWorker
 from sfumato.imaging.resize import resize_to
 
 NO_CAMERA_S = 0.25   # no camera frame for this long -> advance presence without one
@@ -67,24 +70,37 @@ class LiveLoop:
         self.hud = Hud(display.pg)
         self.hud_on = cfg.display.hud
         out = cfg.output
-        self.recorder = Recorder(out.record, out.record_fps) if out.record else None
+        self.recorder = Recorder(out.record, out.record_fps, hold_when_behind=True) if out.record else None
         self.camera_recorder = Recorder(out.record_camera, cfg.camera.fps) if out.record_camera else None
         self.trace = TraceWriter(out.trace) if out.trace else None
         self.stats = LoopStats()
         self._info = HudInfo(camera=getattr(camera.source, "name", ""))
         self._last_frame: CameraFrame | None = None
         self._fps_window: collections.deque = collections.deque(maxlen=60)
-        self.driver: DriveWorker | None = None   # --drive: live FOMM patches replace the bank's frames
+        self.driver: FrameWorker | None = None   # --drive: live patches (rig puppet or FOMM) replace the bank's frames
+        self.blinker = BlinkSchedule(cfg.blink, seed=cfg.camera.seed)
+        self.closure = 0.0                        # lid closure shown at the last flip (0 open .. 1 closed)
         self._driven_seq = -1
+        self.sidebyside: SideBySide | None = None
         self._rescale()
+        if self.recorder is not None and out.record_layout == "side-by-side":
+            src = camera.source
+            self.sidebyside = SideBySide(  # camera pixels only when synthetic or when the user asked for them
+                self.screen_bank.painting_rect, (cfg.camera.width, cfg.camera.height),
+                show_camera=bool(getattr(src, "synthetic", False) or out.record_camera),
+                mirror=cfg.mapping.mirror, camera_name=getattr(src, "name", "camera"))
+        self.progress: Progress | None = None   # headless runs: a status line every few seconds
 
     # --- drawing ---------------------------------------------------------------------------
     def _rescale(self) -> None:
         self.screen_bank = ScreenBank(self.master, self.display.size, self.cfg.display.background)
         self._background = self.display.surface_from(self.screen_bank.background)
         self._last_weights: list[tuple[int, float]] | None = None
+        self._last_closure = -1.0
         self._full_redraw = True
         self._shown_index = self.chaser.index
+        if getattr(self, "sidebyside", None) is not None:
+            self.sidebyside.painting_rect = self.screen_bank.painting_rect
 
     def render(self, t: float, dt: float) -> None:
         """Draw the display frame for time ``t`` and flip (only the changed rectangle when possible)."""
@@ -108,20 +124,38 @@ class LiveLoop:
                 self.display.blit_array(patch, rect[:2])
                 rects.append(rect)
                 self._driven_seq = driven.seq
-        elif full or weights != self._last_weights:
-            self.display.blit_array(self.screen_bank.compose(weights), rect[:2])
-            rects.append(rect)
-            self._last_weights = weights
+        else:
+            self.closure = self.blinker.closure(t) if self.screen_bank.can_blink else 0.0
+            if full or weights != self._last_weights or self.closure != self._last_closure:
+                self.display.blit_array(self.screen_bank.compose(weights, self.closure), rect[:2])
+                rects.append(rect)
+                self._last_weights, self._last_closure = weights, self.closure
         if self.hud_on:
             self._update_info()
             rects.append(self.hud.draw_text(screen, self._info))
         if self.recorder is not None and self.recorder.due(t):
-            self.recorder.add(self.display.grab(), t)
+            self.recorder.add(self._recording_frame(), t)
         if self.hud_on and self._last_frame is not None:   # after the grab: never recorded
             self.hud.draw_thumbnail(screen, self._last_frame.image, self._info)
         self.display.flip(None if full else rects)
         self._full_redraw = False
         self.stats.flips += 1
+        if self.progress is not None:
+            c = self.controller
+            self.progress.update(t, c.state, len(c.faces), self._shown_index, self.stats.camera_frames, self.stats.flips)
+
+    def _recording_frame(self) -> np.ndarray:
+        """What ``--record`` keeps: the screen, or the side-by-side demo view; (H, W, 3) uint8 RGB."""
+        if self.sidebyside is None:
+            return self.display.grab()
+        c, i = self.controller, self._shown_index
+        self.sidebyside.mirror = c.mapper.mirror
+        n = len(c.faces)
+        return self.sidebyside.frame(
+            self.display.grab(self.sidebyside.painting_rect), None if self._last_frame is None else self._last_frame.image,
+            c.faces, c.chosen,
+            f"portrait: frame {i}, {gaze_text(self.master.labels, i, self.grid.rows)}",
+            f"{self._info.camera}: {c.state}, {n} face{'' if n == 1 else 's'}")
 
     def _update_info(self) -> None:
         i = self._info
@@ -159,7 +193,7 @@ class LiveLoop:
         self.stats.track_ms.append(self.controller.track_ms)
         if self.driver is not None:
             chosen = self.controller.chosen
-            self.driver.submit(frame.seq, frame.image, None if chosen is None else self.controller.faces[chosen].box)
+            self.driver.submit(frame.seq, frame.image, None if chosen is None else self.controller.faces[chosen].box, t)
         return rec
 
     def _finish_records(self, pending: list[tuple[dict[str, Any], float]], t_rel: float, t_flip: float) -> None:
@@ -167,7 +201,8 @@ class LiveLoop:
             lat = (t_flip - t_avail) * 1000.0
             self.stats.latencies_ms.append(lat)
             if self.trace is not None:
-                rec = {"t": round(t_rel, 4), **rec, "index": self._shown_index, "latency_ms": round(lat, 3)}
+                rec = {"t": round(t_rel, 4), **rec, "index": self._shown_index, "blink": round(self.closure, 4),
+                       "latency_ms": round(lat, 3)}
                 self.trace.write(rec)
         pending.clear()
 
@@ -177,7 +212,7 @@ class LiveLoop:
         period = 1.0 / self.cfg.display.fps
         start = clock()
         next_tick = start
-        last_render = start
+        last_render = last_now = start
         last_seq, last_cam = 0, start
         pending: list[tuple[dict[str, Any], float]] = []
         while True:
@@ -190,7 +225,9 @@ class LiveLoop:
             elif now - last_cam > NO_CAMERA_S:
                 self.controller.on_no_camera(now - start)
             if frame is not None or now >= next_tick - 5e-4:
-                self.render(now - start, now - last_render)
+                # dt from the previous render's clock reading, so tracking and drawing time count too
+                self.render(now - start, now - last_now)
+                last_now = now
                 t_flip = clock()
                 self.stats.flip_gaps_s.append(t_flip - last_render)
                 self._fps_window.append(t_flip - last_render)
@@ -232,10 +269,7 @@ class LiveLoop:
         written = []
         if self.driver is not None:
             self.driver.stop()
-            s = self.driver.stats.summary()
-            self.log(f"drive: {s['results']} driven frames, {s['fps']:.1f} fps ({s['dropped']} camera frames "
-                     f"dropped, newest wins), {self.driver.backend.provider}; median ms: face crop "
-                     f"{s['crop_ms']:.1f}, model {s['model_ms']:.1f}, warp+blend {s['warp_ms']:.1f}")
+            self.log(self.driver.describe())
         self.camera.stop()
         if self.trace is not None:
             self.trace.close()
@@ -243,5 +277,8 @@ class LiveLoop:
         for rec in (self.recorder, self.camera_recorder):
             if rec is not None:
                 written.append(str(rec.close()))
+        if self.recorder is not None and self.recorder.held:
+            self.log(f"{self.recorder.path}: {self.recorder.held} of {self.recorder.frames} frames repeat the one "
+                     "before (the encoder fell behind; the machine is busy)")
         self.display.close()
         return written

@@ -4,7 +4,8 @@ Each line: ``t`` (s since start), ``seq`` (camera frame number), ``faces`` ([[x,
 score], ...] camera px), ``chosen`` (index into faces or null), ``viewer`` (follow id),
 ``raw`` ([yaw, pitch] degrees of the chosen viewer, or null), ``target`` (presence target),
 ``smoothed`` ([yaw, pitch] after the One Euro filter), ``bin`` ([row, col] after hysteresis),
-``index`` (frame shown most at the flip), ``state`` (presence), ``track_ms``, ``latency_ms``
+``index`` (frame shown most at the flip), ``blink`` (lid closure shown at the flip, 0 open ..
+1 closed), ``state`` (presence), ``track_ms``, ``latency_ms``
 (camera frame available -> display flip).
 """
 

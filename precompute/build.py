@@ -17,6 +17,7 @@ import numpy as np
 from tqdm import tqdm
 
 from sfumato import __version__
+from sfumato.bank.blinks import BlinkSpec, blink_frames, feather_px
 from sfumato.bank.format import BankWriter, write_png
 from sfumato.geometry.blend import BlendParams, alpha_mask, blend, match_colors
 from sfumato.geometry.crop import head_box, head_crop
@@ -27,7 +28,7 @@ from sfumato.imaging.resize import resize_max_side
 from sfumato.imaging.painting import load_painting, sha256_file
 from precompute.destination import BuildLock, check_destination, make_temp, remove_stale, replace_with
 from precompute.limits import check_build
-from precompute.previews import PreviewFrames, contact_sheet, sweep_order
+from precompute.previews import PreviewFrames, blink_sequence, contact_sheet, sweep_order
 from sfumato.video import write_mp4
 
 CONTACT_SHEET = "contact_sheet.png"
@@ -48,6 +49,7 @@ class BuildConfig:
         blend: how the head is blended back.
         force: replace an existing bank.
         progress: show tqdm progress bars.
+        blinks: which blink frames to store when the engine can blink (``can_blink``); None: none.
     """
 
     painting: Path
@@ -60,6 +62,7 @@ class BuildConfig:
     blend: BlendParams = field(default_factory=BlendParams)
     force: bool = False
     progress: bool = True
+    blinks: BlinkSpec | None = field(default_factory=BlinkSpec)
 
 
 def _choose_face(painting: np.ndarray, cfg: BuildConfig):
@@ -121,25 +124,44 @@ def _build_locked(cfg: BuildConfig, out: Path) -> Path:
         rows_sl, cols_sl = box.square_slice()
         outline = face_outline(face.landmarks - [box.x, box.y, 0])
         alpha = alpha_mask(cfg.blend, box.side, outline)[rows_sl, cols_sl]
-        thumbs, previews = [], []
-        bar = tqdm(range(len(poses)), desc=f"rendering {out.name}", unit="frame", disable=not cfg.progress, leave=False)
-        for i in bar:
-            rendered = engine.render(i)[rows_sl, cols_sl]
+        grid = (cfg.sweep.rows, cfg.sweep.cols)
+        spec = cfg.blinks or BlinkSpec()
+        levels, feather = spec.levels, feather_px(spec, box.side)
+        blinking = set(blink_frames(grid, spec)) if engine.can_blink and cfg.blinks is not None else set()
+        center = min(range(len(poses)), key=lambda k: abs(poses[k].gaze_yaw) + abs(poses[k].gaze_pitch))
+        blink_show = min(blinking, key=lambda k: abs(k - center)) if blinking else None
+        thumbs, previews, blink_previews, blink_thumb = [], [], [], None
+
+        def finish(rendered: np.ndarray) -> np.ndarray:
+            rendered = rendered[rows_sl, cols_sl]
             if cfg.blend.color_match:
                 rendered = match_colors(rendered, base, alpha)
-            patch = blend(base, rendered, alpha)
-            del rendered
+            return blend(base, rendered, alpha)
+
+        bar = tqdm(range(len(poses)), desc=f"rendering {out.name}", unit="frame", disable=not cfg.progress, leave=False)
+        for i in bar:
+            patch = finish(engine.render(i))
             p = poses[i]
             _drain(pending, keep=1)
             pending.append(pool.submit(writer.add_frame, patch, p))
+            if i in blinking:
+                closed = [finish(engine.render(i, blink=c)) for c in levels]
+                pending.append(pool.submit(writer.add_blinks, i, patch, closed, levels, feather))
+                if i == blink_show:
+                    blink_thumb = resize_max_side(closed[-1][focus], 256)[0]
+                    blink_previews = [preview.frame(c) for c in closed]
+                del closed
             thumbs.append(resize_max_side(patch[focus], 256)[0])
             previews.append(preview.frame(patch))
             del patch
         _drain(pending, keep=0)
         labels = [(p.gaze_yaw, p.gaze_pitch) for p in poses]
-        grid = (cfg.sweep.rows, cfg.sweep.cols)
-        write_png(tmp / CONTACT_SHEET, contact_sheet(thumbs, labels, grid))
-        write_mp4(tmp / PREVIEW, (previews[i] for i in sweep_order(grid)))
+        extras = [(blink_thumb, f"{blink_show}: blink")] if blink_thumb is not None and writer.blinks else []
+        write_png(tmp / CONTACT_SHEET, contact_sheet(thumbs, labels, grid, extras=extras))
+        order = [previews[i] for i in sweep_order(grid)]
+        if blink_previews and writer.blinks:
+            order += blink_sequence(previews[blink_show], blink_previews)
+        write_mp4(tmp / PREVIEW, iter(order))
         for name, data in engine.artifacts().items():
             writer.add_artifact(name, data)
         meta = {

@@ -22,8 +22,13 @@ _CROP = (150, 50, 150, 110)                 # x, y, w, h in astronaut.png around
 
 
 def fake_bank(folder: str | Path, cols: int = 33, rows: int = 1, size: tuple[int, int] = (512, 512),
-              yaw_range: float = 30.0, pitch_range: float = 15.0) -> Path:
-    """Write a ``rows`` x ``cols`` bank of the astronaut painting at ``size`` (w, h) into ``folder``."""
+              yaw_range: float = 30.0, pitch_range: float = 15.0, blinks: bool = False) -> Path:
+    """Write a ``rows`` x ``cols`` bank of the astronaut painting at ``size`` (w, h) into ``folder``.
+
+    With ``blinks``, the frames :func:`sfumato.bank.blinks.blink_frames` picks carry blink
+    images at closure 0.35 / 0.7 / 1.0 that darken a band over both eyes by 0.7 * closure
+    (a test stand-in for lids, not a rendering of them).
+    """
     from skimage import data
 
     w, h = size
@@ -48,4 +53,17 @@ def fake_bank(folder: str | Path, cols: int = 33, rows: int = 1, size: tuple[int
             patches.append(cv2.remap(region, gx - dx * blob, gy - dy * blob, cv2.INTER_LINEAR,
                                      borderMode=cv2.BORDER_REPLICATE))
             labels.append((float(yw), float(p)))
-    return write_bank(folder, painting, (x, y, cw, ch), patches, np.asarray(labels, np.float32), (rows, cols))
+    closed = {}
+    if blinks:
+        from sfumato.bank.blinks import BlinkSpec, blink_frames
+
+        ys = int(min(e[1] for e in _EYES) * sy - y - 8 * sy), int(max(e[1] for e in _EYES) * sy - y + 8 * sy)
+        xs = int(min(e[0] for e in _EYES) * sx - x - 14 * sx), int(max(e[0] for e in _EYES) * sx - x + 14 * sx)
+        for i in blink_frames((rows, cols), BlinkSpec()):
+            closed[i] = []
+            for level in (0.35, 0.7, 1.0):
+                c = patches[i].copy()
+                c[ys[0]:ys[1], xs[0]:xs[1]] = (c[ys[0]:ys[1], xs[0]:xs[1]] * (1.0 - 0.7 * level)).astype(np.uint8)
+                closed[i].append(c)
+    return write_bank(folder, painting, (x, y, cw, ch), patches, np.asarray(labels, np.float32), (rows, cols),
+                      blinks=closed)

@@ -29,7 +29,7 @@ def driving_clip(tmp_path_factory, astronaut_png) -> tuple[Path, list[float]]:
 
     out = tmp_path_factory.mktemp("driving") / "bank"
     sweep = SweepSpec(cols=CLIP_FRAMES, gaze_range=30.0, head_yaw=10.0)
-    build_bank(BuildConfig(painting=astronaut_png, out=out, sweep=sweep, progress=False))
+    build_bank(BuildConfig(painting=astronaut_png, out=out, sweep=sweep, progress=False, blinks=None))  # preview = the sweep alone
     labels = [f["gaze_yaw"] for f in json.loads((out / "manifest.json").read_text())["frames"]]
     return out / "preview.mp4", [labels[i] for i in sweep_order((1, CLIP_FRAMES))]
 

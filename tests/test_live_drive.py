@@ -74,7 +74,7 @@ def test_missing_checkpoint_is_one_line_exit_2(bank, tmp_path, capsys):
 def _drive_cfg(bank: str, tmp_path: Path, **options) -> LiveConfig:
     cfg = LiveConfig(bank=bank)
     base = {"camera.source": "sim:still", "output.headless": True, "output.lockstep": True,
-            "display.size": (320, 320), "display.fps": 30.0, "drive.enabled": True,
+            "display.size": (320, 320), "display.fps": 30.0, "drive.enabled": True, "drive.engine": "fomm",
             "drive.checkpoint": str(TINY), "drive.model_config": str(TINY_CFG), "drive.mode": "exact"}
     for key, value in {**base, **options}.items():
         cfg = set_option(cfg, key, value)

@@ -207,4 +207,5 @@ def test_no_display_auto_camera_runs_headless_and_records(bank, tmp_path, monkey
     cap = capsys.readouterr()
     assert "running headless" in cap.err and f"wrote {tmp_path / 'out' / 'live.mp4'}" in cap.out
     frames = imageio.mimread(tmp_path / "out" / "live.mp4", memtest=False)
-    assert len(frames) >= 30 and frames[0].shape == (240, 320, 3)
+    # the demo recording: portrait (240 -> 480 px high, the camera's height) beside the 640x480 viewer
+    assert len(frames) >= 30 and frames[0].shape == (480 + 28, 480 + 640, 3)

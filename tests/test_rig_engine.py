@@ -192,9 +192,11 @@ def test_rig_rebuilt_from_its_json_renders_the_same(ast_engine, ast_crop):
     ref = RigEngine()
     ref.load(ast_crop.image, ast_engine.rig)
     ref.plan(SweepSpec(cols=5))
-    for i in (0, 4):  # the file keeps 1/100 pixel: at most a few levels on a few edge pixels
+    # the file keeps 1/100 pixel: at most a few levels on a few edge pixels (the sharp head turn
+    # resamples in 1/32 px steps and restores edge contrast, so one step on a crisp edge is ~12)
+    for i in (0, 4):
         diff = np.abs(eng.render(i, 0.3).astype(int) - ref.render(i, 0.3))
-        assert diff.max() <= 10 and diff.mean() < 0.05
+        assert diff.max() <= 16 and diff.mean() < 0.05
 
 
 def test_head_turn_pins_the_border(ast_engine, ast_crop):

@@ -6,6 +6,8 @@ Layout of ``frames/<name>/``::
                         blend, per-frame labels (gaze / head yaw, pitch in degrees), files
     painting.png        the painting once, (H, W, 3) 8-bit RGB, upright
     frame_000.png ...   one image per frame holding only the crop patch (already blended)
+    blink_016_100.png   blink frames (optional): the eye region of a frame at a closure level
+                        (see :mod:`sfumato.bank.blinks`)
     contact_sheet.png   every frame at a glance
     preview.mp4         the sweep there and back
 
@@ -24,6 +26,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from sfumato.bank.blinks import BlinkPatch, blink_name, changed_box, nearest_blink_frame, paste_blink, validate_blinks
 from sfumato.errors import BankError
 from sfumato.geometry.blend import BlendParams
 from sfumato.imaging.resize import paste
@@ -74,6 +77,7 @@ class BankWriter:
     folder: Path
     frames: list[dict[str, Any]] = field(default_factory=list)
     painting_info: dict[str, Any] = field(default_factory=dict)
+    blinks: dict[str, Any] | None = None
     artifacts: dict[str, str] = field(default_factory=dict)
 
     def write_painting(self, painting: np.ndarray, source: Path | None, source_sha256: str | None) -> None:
@@ -92,6 +96,26 @@ class BankWriter:
         digest = write_png(self.folder / name, patch)
         self.frames.append({"file": name, "sha256": digest, **{k: round(float(v), 4) for k, v in vars(label).items()}})
 
+    def add_blinks(self, frame: int, open_patch: np.ndarray, closed: list[np.ndarray], levels: tuple[float, ...], feather: int) -> bool:
+        """Store frame ``frame``'s blink: the box around what ``closed`` (one (h, w, 3) uint8
+        RGB patch per closure level) changes in ``open_patch``, padded by ``feather`` pixels.
+
+        Returns:
+            False (nothing stored) when the closed patches do not differ from the open one.
+        """
+        box = changed_box(open_patch, closed, feather)
+        if box is None:
+            return False
+        if self.blinks is None:
+            self.blinks = {"levels": [float(v) for v in levels], "frames": [], "feather": int(feather), "patches": []}
+        x, y, w, h = box
+        for level, patch in zip(levels, closed):
+            name = blink_name(frame, level)
+            digest = write_png(self.folder / name, np.ascontiguousarray(patch[y : y + h, x : x + w]))
+            self.blinks["patches"].append({"frame": int(frame), "level": float(level), "file": name, "box": list(box), "sha256": digest})
+        self.blinks["frames"].append(int(frame))
+        return True
+
     def add_artifact(self, name: str, data: bytes) -> None:
         """Store an engine's extra file (a plain file name) and list its sha256 in the manifest."""
         if name != Path(name).name or name in (MANIFEST, PAINTING) or name.startswith("frame_"):
@@ -108,6 +132,7 @@ class BankWriter:
             "crop": [int(v) for v in crop],
             "grid": [int(grid[0]), int(grid[1])],
             **meta,
+            **({"blinks": self.blinks} if self.blinks else {}),
             **({"artifacts": dict(self.artifacts)} if self.artifacts else {}),
             "frames": self.frames,
         }
@@ -124,6 +149,9 @@ def write_bank(
     labels: list[Pose] | np.ndarray,
     grid: tuple[int, int] | None = None,
     meta: dict[str, Any] | None = None,
+    blinks: dict[int, list[np.ndarray]] | None = None,
+    blink_levels: tuple[float, ...] = (0.35, 0.7, 1.0),
+    blink_feather: int = 4,
 ) -> Path:
     """Write a complete bank in one call (tests, tools). No previews are made.
 
@@ -131,6 +159,7 @@ def write_bank(
         painting: (H, W, 3) uint8 RGB.
         crop: (x, y, w, h); each patch is (h, w, 3) uint8 RGB.
         labels: Poses, or an (N, 2) / (N, 4) array of yaw, pitch[, head yaw, head pitch].
+        blinks: frame index -> its patches at ``blink_levels`` (stored as eye-region boxes).
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -138,6 +167,8 @@ def write_bank(
     writer.write_painting(painting, None, None)
     for patch, lab in zip(patches, labels):
         writer.add_frame(patch, lab if isinstance(lab, Pose) else Pose(*map(float, lab)))
+    for i, closed in sorted((blinks or {}).items()):
+        writer.add_blinks(i, patches[i], closed, blink_levels, blink_feather)
     writer.finish(crop, grid or (1, len(patches)), {"engine": {"name": "external", "params": {}}, **(meta or {})})
     return folder
 
@@ -178,6 +209,7 @@ def _validate_manifest(m: Any, where: Path) -> None:
                               and all(isinstance(p, list) and len(p) == 2 for p in outline)),
           where, "face_outline must be a list of at least 5 [x, y] points")
     _need(m.get("blend") is None or isinstance(m["blend"], dict), where, "blend must be an object")
+    validate_blinks(m, where, _need)
 
 
 class Bank:
@@ -252,10 +284,41 @@ class Bank:
             raise IndexError(f"frame {i} out of range for a {len(self)}-frame bank")
         return read_png(self.folder / self.manifest["frames"][i]["file"])
 
-    def full_frame(self, i: int) -> np.ndarray:
-        """(H, W, 3) uint8 RGB: the painting with frame ``i`` pasted at the crop."""
+    @property
+    def blink_levels(self) -> tuple[float, ...]:
+        """Closure levels of the stored blinks (increasing, 0 open .. 1 closed); () without."""
+        b = self.manifest.get("blinks")
+        return tuple(float(v) for v in b["levels"]) if b else ()
+
+    @property
+    def blink_frames(self) -> list[int]:
+        """Frames that carry blink images; [] for a bank without blinks."""
+        b = self.manifest.get("blinks")
+        return list(b["frames"]) if b else []
+
+    def blink_patch(self, i: int, level: float) -> BlinkPatch:
+        """The blink image nearest frame ``i``'s gaze at the stored ``level`` nearest ``level``.
+
+        Raises:
+            BankError: when the bank has no blinks.
+        """
+        if not self.blink_frames:
+            raise BankError(f"{self.folder}: this bank has no blink frames; rebuild it with an engine that can blink.")
+        frame = nearest_blink_frame(self.labels, self.blink_frames, i % len(self))
+        lv = min(self.blink_levels, key=lambda v: abs(v - level))
+        b = self.manifest["blinks"]
+        entry = next(p for p in b["patches"] if p["frame"] == frame and p["level"] == lv)
+        return BlinkPatch(read_png(self.folder / entry["file"]), tuple(entry["box"]), frame, lv, int(b.get("feather", 0)))  # type: ignore[arg-type]
+
+    def full_frame(self, i: int, blink: float = 0.0) -> np.ndarray:
+        """(H, W, 3) uint8 RGB: the painting with frame ``i`` pasted at the crop; with
+        ``blink`` > 0 the stored blink level nearest it pasted over the eyes (banks with blinks)."""
         x, y, _, _ = self.crop
-        return paste(self.painting.copy(), self.patch(i), x, y)
+        patch = self.patch(i)
+        if blink > 0:
+            bp = self.blink_patch(i, blink)
+            paste_blink(patch, [bp.image], [(0, 1.0)], bp.box, bp.feather)
+        return paste(self.painting.copy(), patch, x, y)
 
 
 def _check_image(path: Path, size: tuple[int, int], sha: str | None, verify: bool) -> None:
@@ -297,6 +360,8 @@ def load_bank(path: str | Path, verify: bool = True) -> Bank:
     _, _, w, h = manifest["crop"]
     for f in manifest["frames"]:
         _check_image(folder / f["file"], (w, h), f.get("sha256"), verify)
+    for b in (manifest.get("blinks") or {}).get("patches", []):
+        _check_image(folder / b["file"], tuple(b["box"][2:]), b.get("sha256"), verify)
     for name, sha in (manifest.get("artifacts") or {}).items():
         _need((folder / name).is_file(), folder / name, "engine artifact missing")
         if verify:

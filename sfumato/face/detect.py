@@ -164,13 +164,18 @@ def mesh_landmarks(image: np.ndarray) -> np.ndarray | None:
         (478, 3) float32: x, y in pixels of ``image``, z = MediaPipe depth * W (pixels);
         the largest face when several are found; None when no face is found.
     """
-    h, w = image.shape[:2]
     with mpm.quiet_stderr():
         result = mpm.face_mesh(1).process(np.ascontiguousarray(image))
+    return largest_mesh(result, image.shape[1], image.shape[0])
+
+
+def largest_mesh(result, width: int, height: int) -> np.ndarray | None:
+    """The largest face of a FaceMesh result as (478, 3) float32 pixels of a ``width`` x ``height``
+    image (z = MediaPipe depth * width), or None when it found none."""
     if not result.multi_face_landmarks:
         return None
     pts = [
-        np.array([(p.x * w, p.y * h, p.z * w) for p in f.landmark], dtype=np.float32)
+        np.array([(p.x * width, p.y * height, p.z * width) for p in f.landmark], dtype=np.float32)
         for f in result.multi_face_landmarks
     ]
     return max(pts, key=lambda p: np.ptp(p[:, 0]) * np.ptp(p[:, 1]))

@@ -98,6 +98,27 @@ def face_mesh(max_faces: int = 1):
         )
 
 
+def face_mesh_tracker(min_confidence: float = 0.5):
+    """A new video-mode FaceMesh with irises (478 landmarks), for one stream of frames.
+
+    Video mode tracks the face from the previous frame's landmarks instead of detecting it
+    every frame (about 30% faster). Not cached: each stream owns its tracker, used from one
+    thread. Created and warmed up with fd 2 silenced, so later calls need no redirection.
+    """
+    import numpy as np
+
+    with quiet_stderr():
+        mesh = _solutions().face_mesh.FaceMesh(
+            static_image_mode=False,
+            refine_landmarks=True,
+            max_num_faces=1,
+            min_detection_confidence=min_confidence,
+            min_tracking_confidence=min_confidence,
+        )
+        mesh.process(np.zeros((64, 64, 3), np.uint8))
+    return mesh
+
+
 def face_oval_indices() -> tuple[int, ...]:
     """FaceMesh indices of the face outline, in no particular order."""
     return tuple(sorted(FACE_OVAL))

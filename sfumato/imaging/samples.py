@@ -1,18 +1,29 @@
-"""Bundled sample paintings (no download): ``python -m sfumato.imaging.samples astronaut OUT.png``.
+"""Bundled sample paintings (no download): ``python -m sfumato.imaging.samples NAME OUT.png``.
 
-The astronaut is ``skimage.data.astronaut()``, a real face shipped inside scikit-image.
+``mona_lisa`` is the public-domain portrait shipped as package data in ``sfumato/data/``
+(provenance and licence in ``sfumato/data/README.md``); ``astronaut`` is
+``skimage.data.astronaut()``, a real face shipped inside scikit-image (the simulated viewer).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from importlib import resources
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-SAMPLES = ("astronaut",)
+SAMPLES = ("mona_lisa", "astronaut")
+_FILES = {"mona_lisa": "mona_lisa.jpg"}
+
+
+def sample_path(name: str) -> Path:
+    """Path of the bundled painting file called ``name`` (only file-backed samples)."""
+    if name not in _FILES:
+        raise ValueError(f"sample {name!r} has no file; choose one of {', '.join(_FILES)}")
+    return Path(str(resources.files("sfumato.data").joinpath(_FILES[name])))
 
 
 def sample(name: str) -> np.ndarray:
@@ -21,6 +32,10 @@ def sample(name: str) -> np.ndarray:
         from skimage import data
 
         return data.astronaut()
+    if name in _FILES:
+        from sfumato.imaging.painting import load_painting
+
+        return load_painting(sample_path(name))
     raise ValueError(f"unknown sample {name!r}; choose one of {', '.join(SAMPLES)}")
 
 

@@ -1,18 +1,24 @@
 """Thin-plate-spline dense warp of a square image, driven by moved control points.
 
 The control points (face landmarks in the rest pose) are fixed for a crop, so the TPS system is
-factorised once; each frame only solves for new weights (a back-substitution) and evaluates the
-spline on a coarse grid (a matrix product). The forward field (rest -> moved) is inverted on the
-grid by fixed-point iteration, upsampled to a full per-pixel map and applied with ``cv2.remap``.
-Anchor points with zero displacement along the image border pin the border: border pixels of
-the output are bit-identical to the input.
+solved once for the influence of each control point on each node of a coarse grid; each frame's
+grid field is then a small matrix product. The forward field (rest -> moved) is inverted on the
+grid by fixed-point iteration, upsampled to per-pixel maps a strip at a time and applied by
+:func:`sfumato.rig.resample.remap_sharp`: only the box of pixels that move is resampled
+(bicubic plus one back-projection step, so the painting keeps its detail), pixels that move
+less than 0.05 px are copied exactly. Anchor points with zero displacement along the image
+border pin the border: border pixels of the output are bit-identical to the input.
 """
 
 from __future__ import annotations
 
+import functools
+
 import cv2
 import numpy as np
 from scipy.linalg import lu_factor, lu_solve
+
+from sfumato.rig.resample import STILL_PX, remap_sharp
 
 
 def _tps_kernel(d2: np.ndarray) -> np.ndarray:
@@ -78,14 +84,19 @@ class ThinPlateWarp:
         a[:n, :n] = _tps_kernel(_pairwise_d2(ctrl, ctrl)) + smoothing * np.eye(n)
         a[:n, n:] = p
         a[n:, :n] = p.T
-        self._lu = lu_factor(a)
-        self._n_ctrl = n
+        lu = lu_factor(a)
         g = np.linspace(0.0, self.size - 1.0, n_grid)
         gx, gy = np.meshgrid(g, g)
         grid = np.stack([gx.ravel(), gy.ravel()], 1) / self.size
         kg = _tps_kernel(_pairwise_d2(grid, ctrl))
         pg = np.concatenate([np.ones((len(grid), 1)), grid], axis=1)
-        self._eval = np.concatenate([kg, pg], axis=1).astype(np.float32)  # (G, n + 3)
+        # The grid field is linear in the control points' displacements: precompute the
+        # influence of each control point on each grid node once, so a frame is one small
+        # matrix product (no per-frame triangular solves, which BLAS threads make slow on a
+        # busy machine).
+        rhs = np.zeros((n + 3, self.n_points))
+        rhs[: self.n_points] = np.eye(self.n_points)
+        self._influence = (np.concatenate([kg, pg], axis=1) @ lu_solve(lu, rhs)).astype(np.float32)  # (G, N)
         self._grid_xy = np.stack([gx, gy], -1).astype(np.float32)  # (n, n, 2) pixels
         self._border = np.zeros((n_grid, n_grid), bool)
         self._border[[0, -1], :] = True
@@ -107,20 +118,30 @@ class ThinPlateWarp:
         Returns:
             (n, n, 2) float32 displacement at the rest-space grid nodes; zero on the border ring.
         """
-        rhs = np.zeros((self._n_ctrl + 3, 2))
-        rhs[: self.n_points] = np.asarray(displacements, dtype=np.float64)[:, :2]
-        w = lu_solve(self._lu, rhs).astype(np.float32)
-        field = (self._eval @ w).reshape(self.grid_n, self.grid_n, 2)
+        d = np.asarray(displacements, dtype=np.float32)[:, :2]
+        # two matrix-vector products: steadier than one (G, N) x (N, 2) product, which BLAS
+        # may spread over threads that a busy machine makes wait
+        field = np.stack([self._influence @ np.ascontiguousarray(d[:, 0]),
+                          self._influence @ np.ascontiguousarray(d[:, 1])], -1).reshape(self.grid_n, self.grid_n, 2)
         field[self._border] = 0.0
         return field
 
     def backward_grid(self, displacements: np.ndarray) -> np.ndarray:
         """Backward displacement (source - output) at the output-space grid nodes.
 
-        Solves s + F(s) = p for each grid node p by fixed-point iteration s <- p - F(s).
-
         Returns:
             (n, n, 2) float32; zero on the border ring.
+        """
+        return self.fields(displacements)[1]
+
+    def fields(self, displacements: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Forward and backward displacement at the grid nodes.
+
+        The backward field solves s + F(s) = p for each output grid node p by fixed-point
+        iteration s <- p - F(s).
+
+        Returns:
+            (forward, backward): two (n, n, 2) float32 fields, zero on the border ring.
         """
         fwd = self.forward_grid(displacements)
         scale = np.float32((self.grid_n - 1) / max(self.size - 1, 1))
@@ -130,37 +151,72 @@ class ThinPlateWarp:
             src = self._grid_xy - f
         back = src - self._grid_xy
         back[self._border] = 0.0
-        return back
+        return fwd, back
+
+    def _strip_field(self, grid: np.ndarray, y0: int, y1: int, x0: int = 0, x1: int | None = None) -> np.ndarray:
+        """A grid field upsampled to pixels ``[y0:y1, x0:x1]``: (rows, cols, 2) float32."""
+        x1 = self.size if x1 is None else x1
+        ux = np.broadcast_to(self._coord[None, x0:x1], (y1 - y0, x1 - x0))
+        uy = np.broadcast_to(self._coord[y0:y1, None], (y1 - y0, x1 - x0))
+        return cv2.remap(grid, np.ascontiguousarray(ux), np.ascontiguousarray(uy), cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
     def _strip_maps(self, back: np.ndarray, y0: int, y1: int) -> tuple[np.ndarray, np.ndarray]:
         """Source coordinates for output rows y0..y1: two (y1 - y0, size) float32 maps."""
-        rows = y1 - y0
-        ux = np.broadcast_to(self._coord[None, :], (rows, self.size))
-        uy = np.broadcast_to(self._coord[y0:y1, None], (rows, self.size))
-        up = cv2.remap(back, np.ascontiguousarray(ux), np.ascontiguousarray(uy), cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        up = self._strip_field(back, y0, y1)
         return self._pix[None, :] + up[..., 0], self._pix[y0:y1, None] + up[..., 1]
 
     def maps(self, displacements: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per-pixel source coordinates for ``cv2.remap``: two (size, size) float32 maps."""
         return self._strip_maps(self.backward_grid(displacements), 0, self.size)
 
-    def warp(self, image: np.ndarray, displacements: np.ndarray, rows: int = 512) -> np.ndarray:
-        """Warp ``image`` so the control points land at rest + displacements.
+    def warp(
+        self,
+        image: np.ndarray,
+        displacements: np.ndarray,
+        rows: int = 512,
+        interpolation: int = cv2.INTER_CUBIC,
+        back_project: bool = True,
+        still: float = STILL_PX,
+    ) -> np.ndarray:
+        """Warp ``image`` so the control points land at rest + displacements, keeping detail.
 
-        The per-pixel maps are built and applied ``rows`` rows at a time, so a 6000 px crop
-        needs no full-size float maps.
+        Only pixels that move are resampled: where the displacement is below ``still``
+        pixels the input pixel is copied exactly (the crop border always is). Moving pixels
+        are resampled with ``interpolation`` and, with ``back_project``, one step of
+        iterative back-projection restores the fine detail the kernel's low-pass took (see
+        :func:`sfumato.rig.resample.remap_sharp`). Everything works on the box of moving
+        pixels, ``rows`` output rows at a time, so a 6000 px crop needs no full-size maps.
 
         Args:
-            image: (size, size, C) image (any dtype cv2.remap accepts, e.g. uint8 RGB).
+            image: (size, size, C) uint8 image (e.g. RGB).
             displacements: (N, 2) float pixel displacements of the control points.
 
         Returns:
-            The warped image, same shape and dtype; border pixels unchanged.
+            The warped image, (size, size, C) uint8; pixels that do not move are unchanged.
         """
-        back = self.backward_grid(displacements)
-        out = np.empty_like(image)
-        for y0 in range(0, self.size, rows):
-            y1 = min(self.size, y0 + rows)
-            mx, my = self._strip_maps(back, y0, y1)
-            out[y0:y1] = cv2.remap(image, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        return out
+        fwd, back = self.fields(displacements)
+        box = self._moving_box(fwd, back, still)
+        if box is None:
+            return image.copy()
+        field = functools.partial(self._box_field, box=box)
+        return remap_sharp(image, box, lambda y0, y1: field(back, y0, y1), lambda y0, y1: field(fwd, y0, y1),
+                           rows=rows, interpolation=interpolation, back_project=back_project, still=still)
+
+    def _box_field(self, grid: np.ndarray, y0: int, y1: int, box: tuple[int, int, int, int]) -> np.ndarray:
+        """Field for rows y0..y1 (relative to ``box``) of the box (x0, y0, x1, y1): (rows, w, 2)."""
+        bx0, by0, bx1, _ = box
+        return self._strip_field(grid, by0 + y0, by0 + y1, bx0, bx1)
+
+    def _moving_box(self, fwd: np.ndarray, back: np.ndarray, still: float) -> tuple[int, int, int, int] | None:
+        """(x0, y0, x1, y1) pixel box holding every pixel that moves (in the output or as a
+        source), padded by the largest displacement plus the kernel reach; None if none moves."""
+        mag = np.maximum(np.hypot(fwd[..., 0], fwd[..., 1]), np.hypot(back[..., 0], back[..., 1]))
+        nodes = np.argwhere(mag >= still)
+        if len(nodes) == 0:
+            return None
+        cell = (self.size - 1) / (self.grid_n - 1)
+        pad = float(mag.max()) + 5.0
+        (r0, c0), (r1, c1) = nodes.min(0) - 1, nodes.max(0) + 1
+        lo = lambda v: int(np.clip(np.floor(v * cell - pad), 0, self.size))  # noqa: E731
+        hi = lambda v: int(np.clip(np.ceil(v * cell + pad) + 1, 0, self.size))  # noqa: E731
+        return lo(c0), lo(r0), hi(c1), hi(r1)

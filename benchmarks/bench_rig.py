@@ -1,0 +1,181 @@
+"""How the painting rig's frames look from outside: FaceMesh on every full output frame.
+
+    python benchmarks/bench_rig.py [--testdata DIR] [--only NAME ...] [--engine rig] [--keep DIR]
+    python benchmarks/bench_rig.py --bank frames/mona_lisa --bank frames/astronaut
+
+Builds a default bank (``python -m precompute PAINTING``) for every ``*.jpg`` in
+``../shared/testdata`` (when present) and for the bundled astronaut, or measures the banks
+given with ``--bank``. Every frame is pasted into the painting (the full frame a visitor sees)
+and measured with FaceMesh, against the painting measured the same way
+(:mod:`sfumato.face.quality`, :mod:`sfumato.face.gaze`):
+
+| column | measure | target |
+|---|---|---|
+| iris r | iris radius / the painting's, the frame furthest from 1 | 0.8 .. 1.2 |
+| white dL | median eye-white L (Lab, inside the eye contour, outside the iris) minus the painting's, largest | within 6 |
+| bright | share of eye-white pixels brighter than the painting's 90th percentile + 3 L, largest | <= 0.15 |
+| sharp | variance of the Laplacian over the inner half of the head crop / the painting's, smallest | >= 0.85 |
+| gaze range | 9 evenly spaced frames of the middle row, each averaged over ``--samples`` jittered copies: max - min, eye half-widths | >= 0.5 |
+| gaze order | reversed steps among those 9 | 0 |
+
+A frame where FaceMesh finds no face fails every per-frame column. Each cell is the worst
+frame's value, then ``ok`` or ``FAIL``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+from tqdm import tqdm
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sfumato.bank.format import Bank, load_bank  # noqa: E402
+from sfumato.face.gaze import measure_gaze  # noqa: E402
+from sfumato.face.quality import eye_stats, face_landmarks, gaze_order, laplacian_variance  # noqa: E402
+
+TESTDATA = ROOT.parent / "shared" / "testdata"
+TARGETS = {"iris": (0.8, 1.2), "white_dl": 6.0, "bright": 0.15, "sharp": 0.85, "gaze_range": 0.5, "reversed": 0}
+
+
+def measure_bank(bank: Bank, samples: int, progress: bool = True) -> dict:
+    """The worst frame's value of every column for one bank (see the module docstring)."""
+    painting = bank.painting
+    crop = bank.crop
+    ref_lm = face_landmarks(painting, near=crop)
+    if ref_lm is None:
+        raise SystemExit(f"{bank.folder}: FaceMesh finds no face in the painting itself")
+    ref = eye_stats(painting, ref_lm)
+    ref_lap = laplacian_variance(painting, crop)
+    threshold = ref.white_percentile(90) + 3.0
+    iris, dl, bright, sharp, missing = [], [], [], [], 0
+    for i in tqdm(range(len(bank)), desc=bank.name, unit="frame", leave=False, disable=not progress):
+        full = bank.full_frame(i)
+        sharp.append(laplacian_variance(full, crop) / ref_lap)
+        lm = face_landmarks(full, near=crop)
+        if lm is None:
+            missing += 1
+            continue
+        st = eye_stats(full, lm)
+        iris.append(st.iris_radius / ref.iris_radius)
+        dl.append(st.white_median - ref.white_median)
+        bright.append(st.bright_share(threshold))
+    rows, cols = bank.grid
+    row = rows // 2
+    picks = np.unique(np.round(np.linspace(0, cols - 1, min(9, cols))).astype(int)) + row * cols
+    gaze = []
+    for i in picks:
+        g = measure_gaze(bank.full_frame(int(i)), samples=samples)
+        gaze.append(np.nan if g is None else g[0])
+    order = gaze_order(np.array(gaze))
+    worst = lambda v, key: (max(v, key=key) if v else float("nan"))  # noqa: E731
+    return {
+        "bank": str(bank.folder), "engine": bank.manifest["engine"]["name"], "frames": len(bank), "no_face": missing,
+        "painting_iris_px": ref.iris_radius, "painting_white_l": ref.white_median, "painting_lap": ref_lap,
+        "iris": worst(iris, lambda r: abs(r - 1.0)), "white_dl": worst(dl, abs),
+        "bright": worst(bright, float), "painting_bright": ref.bright_share(threshold),
+        "sharp": min(sharp), "sharp_frame": int(np.argmin(sharp)),
+        "gaze": [round(float(g), 4) for g in gaze], "gaze_range": order["range"], "reversed": order["reversed_steps"],
+        "steps": order["steps"],
+    }
+
+
+def verdicts(r: dict) -> dict[str, bool]:
+    """Pass/fail of each column for a :func:`measure_bank` row."""
+    ok_frames = r["no_face"] == 0
+    lo, hi = TARGETS["iris"]
+    return {
+        "iris": ok_frames and lo <= r["iris"] <= hi,
+        "white_dl": ok_frames and abs(r["white_dl"]) <= TARGETS["white_dl"],
+        "bright": ok_frames and r["bright"] <= TARGETS["bright"],
+        "sharp": r["sharp"] >= TARGETS["sharp"],
+        "gaze_range": r["gaze_range"] >= TARGETS["gaze_range"],
+        "reversed": r["reversed"] == TARGETS["reversed"],
+    }
+
+
+def build_default_bank(painting: Path, out: Path, engine: str | None, frames: int | None) -> Path:
+    """``python -m precompute PAINTING --out OUT`` in-process (the default bank unless told)."""
+    from precompute.cli import main as precompute
+
+    argv = [str(painting), "--out", str(out), "--force", "--quiet"]
+    argv += ["--engine", engine] if engine else []
+    argv += ["--frames", str(frames)] if frames else []
+    t = time.perf_counter()
+    if precompute(argv) != 0:
+        raise SystemExit(f"{painting}: the bank build failed (see above)")
+    print(f"built {out.name} in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+    return out
+
+
+def paintings(testdata: Path, only: list[str] | None, folder: Path) -> list[Path]:
+    """The test paintings plus the astronaut (written as PNG into ``folder``)."""
+    from skimage import data
+
+    found = sorted(testdata.glob("*.jpg")) if testdata.is_dir() else []
+    ast = folder / "astronaut.png"
+    cv2.imwrite(str(ast), cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR))
+    out = found + [ast]
+    return [p for p in out if not only or p.stem in only]
+
+
+def table(rows: list[dict]) -> str:
+    """The markdown table: worst frame per column, each marked ok / FAIL."""
+    mark = lambda ok: "ok" if ok else "FAIL"  # noqa: E731
+    lines = [
+        "| painting | engine | frames | iris r | white dL | bright | sharp (frame) | gaze range | gaze order |",
+        "|---|---|---|---|---|---|---|---|---|",
+        "| target | | | 0.8..1.2 | within 6 | <= 0.15 | >= 0.85 | >= 0.5 | 0 reversed |",
+    ]
+    for r in rows:
+        v = verdicts(r)
+        nf = f" ({r['no_face']} no face)" if r["no_face"] else ""
+        lines.append(
+            f"| {Path(r['bank']).name} | {r['engine']} | {r['frames']}{nf} | {r['iris']:.2f} {mark(v['iris'])} "
+            f"| {r['white_dl']:+.1f} {mark(v['white_dl'])} | {r['bright']:.2f} {mark(v['bright'])} "
+            f"| {r['sharp']:.2f} ({r['sharp_frame']}) {mark(v['sharp'])} | {r['gaze_range']:.2f} {mark(v['gaze_range'])} "
+            f"| {r['reversed']}/{r['steps']} {mark(v['reversed'])} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--bank", type=Path, action="append", help="measure this bank (repeatable) instead of building")
+    p.add_argument("--testdata", type=Path, default=TESTDATA, help="folder of test paintings (default %(default)s)")
+    p.add_argument("--only", nargs="+", help="only these paintings (file stems, e.g. mona_lisa astronaut)")
+    p.add_argument("--engine", help="build with this engine instead of the default")
+    p.add_argument("--frames", type=int, help="frames per bank (default: precompute's)")
+    p.add_argument("--samples", type=int, default=8, help="jittered FaceMesh runs per gaze frame (default %(default)s)")
+    p.add_argument("--keep", type=Path, help="build the banks into this folder and keep them")
+    p.add_argument("--json", type=Path, help="also write the rows as JSON")
+    args = p.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.bank:
+            banks = args.bank
+        else:
+            where = args.keep or Path(tmp)
+            where.mkdir(parents=True, exist_ok=True)
+            banks = [build_default_bank(pt, where / pt.stem, args.engine, args.frames)
+                     for pt in paintings(args.testdata, args.only, Path(tmp))]
+            if not banks:
+                raise SystemExit("no paintings matched --only")
+        for b in banks:
+            rows.append(measure_bank(load_bank(b), args.samples))
+            print(f"measured {Path(b).name}", file=sys.stderr)
+    print(table(rows))
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,152 @@
+"""A per-camera-frame worker off the display thread: newest frame wins, the display never waits.
+
+Live driving (FOMM, :mod:`live.drive`) and weightless puppeteering (:mod:`live.puppet`) both
+turn camera frames into a crop patch for the compositor. The display thread only calls
+:meth:`FrameWorker.submit` (non-blocking) and :meth:`FrameWorker.latest` (the last finished
+result); a subclass implements :meth:`FrameWorker.process`, the per-frame work, which runs
+on the worker's own thread (or inline when ``sync``, for lockstep renders and tests).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Optional, Protocol
+
+import numpy as np
+
+
+class Result(Protocol):
+    """What :meth:`FrameWorker.process` returns: camera frame ``seq`` and a (ch, cw, 3) uint8 RGB ``patch``."""
+
+    seq: int
+    patch: Any
+
+
+@dataclass
+class WorkerStats:
+    """Counters every worker keeps; subclasses add their per-stage timings in :meth:`add`."""
+
+    results: int = 0          # finished (published) results
+    submitted: int = 0        # camera frames offered
+    dropped: int = 0          # frames replaced by a newer one before the worker got to them
+    first_t: float = 0.0
+    last_t: float = 0.0
+
+    def add(self, result: Any, now: float) -> None:
+        """Count one finished result at ``now`` (perf_counter seconds)."""
+        if self.results == 0:
+            self.first_t = now
+        self.last_t = now
+        self.results += 1
+
+    def fps(self) -> float:
+        """Results per second between the first and the last."""
+        span = self.last_t - self.first_t
+        return (self.results - 1) / span if self.results > 1 and span > 0 else 0.0
+
+    def summary(self) -> dict[str, float]:
+        return {"results": self.results, "fps": self.fps(), "submitted": self.submitted, "dropped": self.dropped}
+
+
+def median(values: Any) -> float:
+    """Median of a deque of floats (NaN when empty)."""
+    return float(np.median(np.fromiter(values, float))) if values else float("nan")
+
+
+Box = tuple[float, float, float, float]
+
+
+class FrameWorker:
+    """Threaded newest-wins processing of camera frames.
+
+    Args:
+        stats: the subclass' statistics (``add(result, now)`` per finished result).
+        sync: process each submitted frame inline (lockstep renders and tests).
+        faceless: also process frames without a face (the puppet eases back to rest on them);
+            otherwise they are ignored and the display keeps the last result.
+    """
+
+    def __init__(self, stats: WorkerStats, sync: bool = False, faceless: bool = False) -> None:
+        self.stats, self.sync, self.faceless = stats, sync, faceless
+        self.error: Optional[BaseException] = None
+        self._cond = threading.Condition()
+        self._pending: Optional[tuple[int, Any, Optional[Box], Optional[float]]] = None
+        self._latest: Optional[Result] = None
+        self._stop = False
+        self._thread: Optional[threading.Thread] = None
+
+    def process(self, seq: int, image_bgr: Any, face_box: Optional[Box], t: Optional[float] = None) -> Optional[Result]:
+        """One frame, synchronously: (H, W, 3) uint8 BGR camera image, the viewer's box (or None)
+        and the capture time ``t`` on the loop's clock (s; virtual in lockstep; None: unknown).
+
+        Returns None when there is nothing new to show (the display keeps the last result).
+        """
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """One line for the log at the end of a run."""
+        return f"{self.stats.results} frames"
+
+    def request_reference(self) -> None:
+        """Key R: re-capture the neutral reference (subclasses)."""
+
+    # --- display-thread side -------------------------------------------------------------------
+    def start(self) -> None:
+        if not self.sync and self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="drive", daemon=True)
+            self._thread.start()
+
+    def submit(self, seq: int, image_bgr: Any, face_box: Optional[Box], t: Optional[float] = None) -> None:
+        """Offer camera frame ``seq`` captured at ``t`` (s) with the viewer's face box (x, y, w, h) px, or None.
+
+        A pending frame not yet taken by the worker is replaced (newest wins).
+        """
+        if face_box is None and not self.faceless:
+            return
+        self.stats.submitted += 1
+        if self.sync:
+            self._publish(self.process(seq, image_bgr, face_box, t))
+            return
+        with self._cond:
+            if self._pending is not None:
+                self.stats.dropped += 1
+            self._pending = (seq, image_bgr, face_box, t)
+            self._cond.notify()
+
+    def latest(self) -> Optional[Result]:
+        """The newest finished result (None before the first); re-raises a worker failure."""
+        if self.error is not None:
+            err, self.error = self.error, None
+            raise err
+        return self._latest
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stop = True
+            self._cond.notify()
+        if self._thread is not None:
+            self._thread.join(timeout=10.0)
+            self._thread = None
+
+    # --- worker side -----------------------------------------------------------------------------
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while self._pending is None and not self._stop:
+                    self._cond.wait()
+                if self._stop:
+                    return
+                job, self._pending = self._pending, None
+            try:
+                self._publish(self.process(*job))
+            except BaseException as err:  # hand it to the display thread; stop working
+                self.error = err
+                return
+
+    def _publish(self, result: Optional[Result]) -> None:
+        if result is None:   # nothing new to show (e.g. the puppet resting, unchanged)
+            return
+        self.stats.add(result, time.perf_counter())
+        self._latest = result   # one reference assignment: atomic for the reader

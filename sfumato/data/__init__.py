@@ -1,0 +1,1 @@
+"""Bundled public-domain paintings (package data); see README.md in this folder."""

@@ -1,0 +1,136 @@
+"""Measure a rendered frame from outside, as a viewer would: FaceMesh on the full frame.
+
+The measures compare a frame with the painting it came from (see ``benchmarks/bench_rig.py``):
+
+- **iris radius**: mean distance of the four FaceMesh iris rim points from the iris centre,
+  averaged over both eyes, in pixels;
+- **eye white**: the pixels inside the FaceMesh eye contour and outside the iris disc; their
+  median lightness (L of CIE Lab, 0..100) and their 90th percentile;
+- **sharpness**: variance of the Laplacian (grey, 0..255) over the inner half of the head crop.
+
+Gaze is measured by :mod:`sfumato.face.gaze`; :func:`gaze_order` summarises a sweep of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from sfumato.face.topology import EYES
+
+Box = tuple[int, int, int, int]
+"""(x, y, w, h) pixels."""
+
+
+@dataclass(frozen=True)
+class EyeStats:
+    """What FaceMesh sees of both eyes in one image.
+
+    Attributes:
+        iris_radius: mean iris radius of both eyes, pixels.
+        white_l: (K,) float32 L (0..100) of every eye-white pixel of both eyes.
+    """
+
+    iris_radius: float
+    white_l: np.ndarray
+
+    @property
+    def white_median(self) -> float:
+        """Median eye-white lightness, L 0..100 (NaN without eye-white pixels)."""
+        return float(np.median(self.white_l)) if self.white_l.size else float("nan")
+
+    def white_percentile(self, q: float) -> float:
+        return float(np.percentile(self.white_l, q)) if self.white_l.size else float("nan")
+
+    def bright_share(self, threshold: float) -> float:
+        """Share of eye-white pixels with L above ``threshold`` (0..1)."""
+        return float((self.white_l > threshold).mean()) if self.white_l.size else float("nan")
+
+
+def lightness(rgb: np.ndarray) -> np.ndarray:
+    """L of CIE Lab for (H, W, 3) uint8 RGB: (H, W) float32 in [0, 100]."""
+    return cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)[..., 0]
+
+
+def iris_radius(landmarks: np.ndarray) -> float:
+    """Mean iris radius of both eyes (pixels) from (478, 2|3) refined FaceMesh landmarks."""
+    lm = np.asarray(landmarks, np.float64)
+    radii = [np.linalg.norm(lm[list(e.iris[1:]), :2] - lm[e.iris[0], :2], axis=1).mean() for e in EYES]
+    return float(np.mean(radii))
+
+
+def eye_white_mask(shape: tuple[int, int], landmarks: np.ndarray) -> np.ndarray:
+    """(H, W) bool: inside either eye contour and outside that eye's iris disc."""
+    lm = np.asarray(landmarks, np.float64)
+    mask = np.zeros(shape, np.uint8)
+    disc = np.zeros(shape, np.uint8)
+    for e in EYES:
+        cv2.fillPoly(mask, [np.round(lm[list(e.contour), :2]).astype(np.int32)], 1)
+        r = float(np.linalg.norm(lm[list(e.iris[1:]), :2] - lm[e.iris[0], :2], axis=1).mean())
+        cx, cy = lm[e.iris[0], :2]
+        cv2.circle(disc, (int(round(cx)), int(round(cy))), max(1, int(round(r))), 1, -1)
+    return (mask > 0) & (disc == 0)
+
+
+def eye_stats(image: np.ndarray, landmarks: np.ndarray) -> EyeStats:
+    """Iris radius and eye-white lightness of ``image`` (H, W, 3) uint8 RGB, measured at the
+    (478, 2|3) FaceMesh ``landmarks`` found on that image."""
+    lm = np.asarray(landmarks, np.float64)
+    pts = np.concatenate([lm[list(e.contour), :2] for e in EYES])
+    h, w = image.shape[:2]
+    x0, y0 = np.clip(np.floor(pts.min(0)).astype(int) - 2, 0, [w, h])
+    x1, y1 = np.clip(np.ceil(pts.max(0)).astype(int) + 3, 0, [w, h])
+    roi = image[y0:y1, x0:x1]
+    mask = eye_white_mask(roi.shape[:2], lm[:, :2] - [x0, y0])
+    return EyeStats(iris_radius(lm), lightness(roi)[mask].astype(np.float32))
+
+
+def inner_half(box: Box) -> tuple[slice, slice]:
+    """Rows and columns of the central half (in each direction) of a box."""
+    x, y, w, h = box
+    return slice(y + h // 4, y + h // 4 + h // 2), slice(x + w // 4, x + w // 4 + w // 2)
+
+
+def laplacian_variance(image: np.ndarray, box: Box) -> float:
+    """Variance of the Laplacian of the grey image over the inner half of ``box``.
+
+    Args:
+        image: (H, W, 3) uint8 RGB.
+        box: (x, y, w, h) the head crop, pixels of ``image``.
+    """
+    rows, cols = inner_half(box)
+    grey = cv2.cvtColor(np.ascontiguousarray(image[rows, cols]), cv2.COLOR_RGB2GRAY)
+    return float(cv2.Laplacian(grey, cv2.CV_64F).var())
+
+
+def face_landmarks(image: np.ndarray, near: Box | None = None) -> np.ndarray | None:
+    """FaceMesh landmarks of the face in ``image`` (the one whose box centre lies in ``near``
+    when given, else the largest): (478, 3) float32 pixels, or None when none is found."""
+    from sfumato.face.detect import find_faces  # imports mediapipe lazily
+
+    faces = find_faces(image)
+    if near is not None:
+        x, y, w, h = near
+        inside = [f for f in faces if x <= f.box[0] + f.box[2] / 2 <= x + w and y <= f.box[1] + f.box[3] / 2 <= y + h]
+        faces = inside or faces
+    return faces[0].landmarks if faces else None
+
+
+def gaze_order(values: np.ndarray) -> dict[str, float | int]:
+    """Summary of a horizontal gaze sweep (eye half-widths, in the sweep's order).
+
+    Returns:
+        range (max - min), first_to_last, reversed_steps (steps that do not increase),
+        steps, smallest_step; NaNs (frames without a face) count as reversed steps.
+    """
+    h = np.asarray(values, np.float64)
+    d = np.diff(h)
+    return {
+        "range": float(np.nanmax(h) - np.nanmin(h)) if np.isfinite(h).any() else float("nan"),
+        "first_to_last": float(h[-1] - h[0]),
+        "reversed_steps": int((~(d > 0)).sum()),
+        "steps": int(len(d)),
+        "smallest_step": float(np.nanmin(d)) if np.isfinite(d).any() else float("nan"),
+    }

@@ -1,0 +1,82 @@
+"""The outside measures (sfumato.face.quality) on the bundled astronaut, with real FaceMesh."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from sfumato.face.quality import (
+    eye_stats,
+    eye_white_mask,
+    face_landmarks,
+    gaze_order,
+    inner_half,
+    laplacian_variance,
+    lightness,
+)
+
+
+@pytest.fixture(scope="module")
+def ast_lm(astronaut) -> np.ndarray:
+    lm = face_landmarks(astronaut)
+    assert lm is not None
+    return lm
+
+
+def test_eye_stats_of_the_astronaut_are_plausible(astronaut, ast_lm):
+    st = eye_stats(astronaut, ast_lm)
+    assert 2.0 < st.iris_radius < 10.0
+    assert st.white_l.size > 100
+    assert 40.0 < st.white_median < 90.0
+    assert st.white_percentile(90) > st.white_median
+    # by definition about a tenth of the white lies above its own 90th percentile
+    assert 0.05 <= st.bright_share(st.white_percentile(90)) <= 0.12
+
+
+def test_iris_radius_follows_the_image_scale(astronaut, ast_lm):
+    big = cv2.resize(astronaut, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+    lm = face_landmarks(big)
+    assert lm is not None
+    ratio = eye_stats(big, lm).iris_radius / eye_stats(astronaut, ast_lm).iris_radius
+    assert 1.8 < ratio < 2.2
+
+
+def test_brighter_eye_whites_are_seen(astronaut, ast_lm):
+    ref = eye_stats(astronaut, ast_lm)
+    mask = eye_white_mask(astronaut.shape[:2], ast_lm)
+    lab = cv2.cvtColor(astronaut.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    lab[..., 0][mask] = np.minimum(lab[..., 0][mask] + 15.0, 100.0)
+    brighter = np.clip(cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    lm = face_landmarks(brighter)
+    st = eye_stats(brighter, lm)
+    assert st.white_median - ref.white_median > 8.0
+    threshold = ref.white_percentile(90) + 3.0
+    assert st.bright_share(threshold) > 0.3 > ref.bright_share(threshold)
+
+
+def test_lightness_range():
+    rgb = np.array([[[0, 0, 0], [255, 255, 255], [128, 128, 128]]], np.uint8)
+    l = lightness(rgb)[0]
+    assert abs(l[0]) < 0.01 and abs(l[1] - 100.0) < 0.01 and 50.0 < l[2] < 56.0
+
+
+def test_laplacian_variance_sees_blur_on_the_inner_half(astronaut):
+    box = (150, 40, 200, 240)
+    rows, cols = inner_half(box)
+    assert (rows.start, rows.stop, cols.start, cols.stop) == (100, 220, 200, 300)
+    base = laplacian_variance(astronaut, box)
+    blurred = astronaut.copy()
+    blurred[rows, cols] = cv2.GaussianBlur(astronaut, (0, 0), 1.0)[rows, cols]
+    assert laplacian_variance(blurred, box) / base < 0.5
+    outside = astronaut.copy()
+    outside[: rows.start] = cv2.GaussianBlur(astronaut, (0, 0), 2.0)[: rows.start]
+    assert laplacian_variance(outside, box) == base
+
+
+def test_gaze_order_counts_reversals_and_missing_frames():
+    good = gaze_order(np.linspace(-0.4, 0.4, 9))
+    assert good["reversed_steps"] == 0 and good["steps"] == 8 and abs(good["range"] - 0.8) < 1e-9
+    bad = gaze_order(np.array([-0.3, -0.2, -0.25, 0.0, np.nan, 0.2, 0.3, 0.3, 0.4]))
+    assert bad["reversed_steps"] == 4  # one drop, one flat step, two steps next to the missing frame
+    assert abs(bad["range"] - 0.7) < 1e-9
