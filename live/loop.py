@@ -124,6 +124,7 @@ class LiveLoop:
                 self.display.blit_array(patch, rect[:2])
                 rects.append(rect)
                 self._driven_seq = driven.seq
+            self._last_weights = None   # when driving stops (remote server away) the bank is redrawn at once
         else:
             self.closure = self.blinker.closure(t) if self.screen_bank.can_blink else 0.0
             if full or weights != self._last_weights or self.closure != self._last_closure:

@@ -152,7 +152,7 @@ def test_bad_url_falls_back_at_once_and_says_so_once():
 def test_malformed_url_is_one_line_exit_2(url, tmp_path, capsys):
     from live.cli import main
 
-    assert main(["--drive", "--server", url, "--bank", str(tmp_path), "--headless"]) == 2
+    assert main(["--drive", "--server", url, "--bank", str(tmp_path), "--headless", "--duration", "1"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "--server" in err[0] and "http://HOST:PORT" in err[0]
 
@@ -204,6 +204,39 @@ def test_malformed_reply_falls_back_and_never_pretends_to_be_back(mode):
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_live_cli_shows_the_bank_again_when_the_server_hangs(server, tmp_path):
+    """``python -m live --drive --server URL`` end to end: driven face, then the server hangs
+    (SIGSTOP) and the recording shows the bank's own pixels in the crop again."""
+    import imageio.v2 as imageio
+
+    from live.cli import main
+    from tests.fakebank import fake_bank
+
+    bank = fake_bank(tmp_path / "bank", cols=5)
+    out = tmp_path / "live.mp4"
+    hang = threading.Timer(7.0, server.signal, args=(signal.SIGSTOP,))
+    hang.start()
+    try:
+        rc = main(["--drive", "--server", server.url, "--bank", str(bank), "--camera", "sim:still", "--headless",
+                   "--duration", "12", "--record", str(out), "--size", "320x320"])
+    finally:
+        hang.cancel()
+        server.signal(signal.SIGCONT)
+    assert rc == 0
+    frames = np.stack(imageio.mimread(str(out), memtest=False)).astype(np.int16)
+    n = len(frames)
+    crop = (slice(31, 100), slice(94, 188))        # the bank's crop on screen (see test_live_drive)
+    bank_px = frames[1][crop]                      # before the first driven frame: the bank
+    driven = [np.abs(f[crop] - bank_px).mean() for f in frames[int(n * 3 / 12):int(n * 6.5 / 12)]]
+    after = [np.abs(f[crop] - bank_px).mean() for f in frames[int(n * 10.5 / 12):]]
+    assert max(driven) > 3.0, "the server never drove the painting"
+    last_driven = frames[int(n * 6.5 / 12)][crop]
+    # the bank again (its gaze-following frame: the eyes may look elsewhere than at start, hence
+    # not pixel-equal to frame 1), no longer the driven face that was on screen when it hung
+    assert max(after) < max(driven) / 2, f"the crop did not return to the bank: {max(after):.2f} vs {max(driven):.2f}"
+    assert min(np.abs(f[crop] - last_driven).mean() for f in frames[int(n * 10.5 / 12):]) > 2.0, "stale driven face"
 
 
 def test_server_killed_mid_run_falls_back_within_a_frame_and_reconnects(server, onnx_dir, tmp_path):
