@@ -13,6 +13,7 @@ server binds to 127.0.0.1 and is always stopped.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import tempfile
 import threading
@@ -74,8 +75,8 @@ def fallback_after_kill(server: ServerProcess) -> float:
             kiosk.submit(k, *viewer_frame(k))
             time.sleep(0.02)
             k += 1
-        server.kill()
         t0 = time.perf_counter()
+        server.signal(signal.SIGKILL)   # the whole group; reaped by stop() afterwards
         while kiosk.latest() is not None and time.perf_counter() - t0 < 10:
             kiosk.submit(k, *viewer_frame(k))
             k += 1
@@ -112,6 +113,7 @@ def main() -> int:
                 print(f"| {n} | {fps:.2f} | {p50:.0f} | {p95:.0f} | {allb.mean():.2f} | {allb.max()} |", flush=True)
             falls = [fallback_after_kill(server)]
             for i in range(1, args.kills):
+                server.stop()
                 server = ServerProcess(onnx, tmp / f"server{i}.log", extra=extra).start()
                 falls.append(fallback_after_kill(server))
             print(f"\nfall-back after SIGKILL of the server (kiosk timeout 0.5 s): median {np.median(falls) * 1e3:.0f} ms "
