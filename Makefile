@@ -2,7 +2,13 @@
 #   make demo   install, build the bundled Mona Lisa's bank (frames/mona_lisa), run the live portrait
 #               (no webcam: the simulated viewer; no display: 20 s headless, recorded side by side to out/live.mp4)
 #   make test   install with the test, FOMM and server extras, run the whole test suite
-PYTHON ?= python3
+# A Python the pinned wheels exist for (mediapipe 0.10.21: 3.10-3.12): the first of python3.12,
+# python3.11, python3.10, python3 that is one of those. Override with `make PYTHON=/path/to/python3.11`.
+PY_OK  := import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 12))
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell for p in python3.12 python3.11 python3.10 python3; do \
+            command -v $$p >/dev/null 2>&1 && $$p -c '$(PY_OK)' 2>/dev/null && { echo $$p; break; }; done)
+endif
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PAINTING ?= sfumato/data/mona_lisa.jpg
@@ -10,17 +16,31 @@ BANK   ?= frames/mona_lisa
 
 .PHONY: demo test bench install install-full clean
 
+# A failed venv creation removes the half-made venv, so the next `make` starts clean.
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
+	@if [ -z "$(PYTHON)" ] || ! $(PYTHON) -c '$(PY_OK)' 2>/dev/null; then \
+	  echo "sfumato needs Python 3.10, 3.11 or 3.12 (mediapipe 0.10.21 has no wheels for others);" \
+	       "$(if $(PYTHON),$(PYTHON) is not one of them,none found as python3.12 / python3.11 / python3.10 / python3)." \
+	       "Install one (Debian/Ubuntu:" \
+	       "apt install python3.11-venv, or pyenv install 3.12) and run make again, or make PYTHON=/path/to/python3.12" >&2; \
+	  exit 2; fi
+	$(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install -q --upgrade pip || { rm -rf $(VENV); \
+	  echo "could not create $(VENV) with $(PYTHON) (Debian/Ubuntu: apt install python3-venv); removed it" >&2; exit 2; }
 
 # Base install: everything the default engine and the live loop need (no torch, no ONNX Runtime).
+# A failed first install removes the venv, so the retry starts clean. --no-compile: Python
+# compiles only the modules a run imports, not all of jax/scipy/matplotlib up front.
 $(VENV)/.installed-base: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e .
+	@$(BIN)/python -c '$(PY_OK)' || { rm -rf $(VENV); \
+	  echo "$(VENV) was made with an unsupported Python; removed it, run make again" >&2; exit 2; }
+	$(BIN)/python -m pip install -q --no-compile -e . || { [ -e $@ ] || rm -rf $(VENV); \
+	  echo "install failed; $(VENV) removed, run make again once the cause above is fixed" >&2; exit 2; }
 	touch $@
 
-# Full install: + torch, ONNX Runtime, onnx, PyYAML (FOMM engine, --drive, ONNX export) Triton (FOMM server) and pytest.
+# Full install: + torch, ONNX Runtime, onnx, PyYAML (FOMM engine, --drive, ONNX export), Triton (FOMM server) and pytest.
 $(VENV)/.installed-full: pyproject.toml | $(BIN)/python
+	@$(BIN)/python -c '$(PY_OK)' || { rm -rf $(VENV); \
+	  echo "$(VENV) was made with an unsupported Python; removed it, run make again" >&2; exit 2; }
 	$(BIN)/python -m pip install -q -e '.[fomm,dev,server]'
 	touch $@ $(VENV)/.installed-base
 

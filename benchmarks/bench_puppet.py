@@ -13,7 +13,7 @@ Two runs, each in its own process, in real time:
   Driven fps = camera frames the puppet processed per second (each gives an up-to-date painting;
   it re-renders only when the controls changed, also reported); display fps; CPU % of one core;
   RSS after 10 s, at the end and its peak.
-* **accuracy and delay**: 640x360 display at 30 fps (recording 1280x720 H.264 in real time would
+* **accuracy and delay**: 960x540 display at 30 fps (recording 1280x720 H.264 in real time would
   load this 2-core machine more than the puppet does), the screen recorded for the driver's
   length. FaceMesh measures head yaw (nose offset along the eye line) and mouth opening (inner-lip
   gap) on every recorded frame and on every driver frame; the driver frame shown at each recorded
@@ -103,8 +103,8 @@ def child_accuracy(seconds: float) -> dict:
     from live.app import build_loop
     from live.trace import read_trace
 
-    rec, trace = OUT / "puppet_640x360.mp4", OUT / "puppet_640x360.jsonl"
-    loop = build_loop(_config((640, 360), 30.0, **{"output.record": str(rec), "output.trace": str(trace)}),
+    rec, trace = OUT / "puppet_960x540.mp4", OUT / "puppet_960x540.jsonl"
+    loop = build_loop(_config((960, 540), 30.0, **{"output.record": str(rec), "output.trace": str(trace)}),
                       log=lambda m: None)
     load0 = os.getloadavg()[0]
     loop.camera.start()
@@ -116,7 +116,7 @@ def child_accuracy(seconds: float) -> dict:
     seq = np.array([r["seq"] for r in recs], float)
     slope, icpt = np.polyfit(cap_t, seq, 1)       # camera frame number against capture time
     return {"recording": str(rec), "seq_per_s": float(slope), "seq_at_0": float(icpt), "load_start": round(load0, 2),
-            "load_end": round(os.getloadavg()[0], 2), "display": "640x360 @ 30"}
+            "load_end": round(os.getloadavg()[0], 2), "display": "960x540 @ 30"}
 
 
 def measure_accuracy(res: dict) -> dict:
@@ -126,7 +126,7 @@ def measure_accuracy(res: dict) -> dict:
     md = face_measures(drv)
     times = np.arange(len(out)) / FPS                       # recorded frame k is what the screen showed at k / fps
     idx = (np.round(res["seq_at_0"] + res["seq_per_s"] * times).astype(int) - 1) % len(drv)
-    mo = face_measures(out, (140, 0, 360, 360))
+    mo = face_measures(out, (210, 0, 540, 540))             # the painting, letterboxed on the screen
     mirror = -1.0                                           # the painting moves like a mirror (ordinary webcam)
     yaw_lag, yaw_r = best_lag(mirror * md[idx, 0], mo[:, 0], 15)
     mouth_lag, mouth_r = best_lag(md[idx, 1], mo[:, 1], 15)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import gc
 from typing import TYPE_CHECKING
 
-from live.camera import LockstepCamera, ThreadedCamera, make_source, resolve_auto, stderr_log
+from live.camera import LockstepCamera, ThreadedCamera, check_source, make_source, resolve_auto, stderr_log
 from live.compositor import MasterBank
 from live.config import LiveConfig
 from live.display import Display
 from live.loop import LiveLoop
 from live.progress import Progress
+from sfumato.interrupts import Terminated
 
 if TYPE_CHECKING:
     from live.worker import FrameWorker
@@ -53,6 +54,7 @@ def build_loop(cfg: LiveConfig, log=stderr_log) -> LiveLoop:
         spec = resolve_auto(c.source, log)
         source = make_source(spec, c.width, c.height, c.fps, c.loop_video, cfg.mapping.hfov_deg,
                              cfg.mapping.camera_offset_m, c.seed)
+        check_source(source, c.source)   # a camera file that cannot be read is an error now, not a retry loop
         if cfg.output.lockstep:
             camera = LockstepCamera(source, c.fps, c.retry_s, log)
         else:
@@ -68,11 +70,13 @@ def build_loop(cfg: LiveConfig, log=stderr_log) -> LiveLoop:
 
 
 class Interrupted(KeyboardInterrupt):
-    """Ctrl-C: the run stopped early; ``written`` holds the files saved all the same."""
+    """Ctrl-C: the run stopped early; ``written`` holds the files saved all the same,
+    ``failures`` one line per output that stopped on a write error."""
 
-    def __init__(self, written: list[str]) -> None:
+    def __init__(self, written: list[str], failures: list[str] | None = None) -> None:
         super().__init__()
         self.written = written
+        self.failures = failures or []
 
 
 def describe(cfg: LiveConfig, loop: LiveLoop) -> str:
@@ -91,8 +95,11 @@ def describe(cfg: LiveConfig, loop: LiveLoop) -> str:
     return "; ".join(parts)
 
 
-def run_app(cfg: LiveConfig) -> list[str]:
-    """Run until quit or the configured duration; returns the files written.
+def run_app(cfg: LiveConfig) -> tuple[list[str], list[str]]:
+    """Run until quit, the configured duration or SIGTERM (a clean stop).
+
+    Returns:
+        (files written completely, one line per output that stopped during the run).
 
     Raises:
         Interrupted: on Ctrl-C, after closing everything (recordings are saved and listed).
@@ -107,8 +114,14 @@ def run_app(cfg: LiveConfig) -> list[str]:
             if loop.driver is not None:
                 loop.driver.start()
             loop.run(cfg.output.duration_s)
+    except Terminated as stop:   # systemd stopping the unit: a normal end, outputs finished
+        loop.log(f"stopped by {stop}")
     except KeyboardInterrupt:
         loop.log("interrupted; saving what was recorded")
-        raise Interrupted(loop.close()) from None
+        written = loop.close()
+        raise Interrupted(written, loop.failures) from None
+    except BaseException:
+        loop.close()
+        raise
     written = loop.close()
-    return written
+    return written, loop.failures

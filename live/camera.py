@@ -100,7 +100,10 @@ class VideoFileSource(WebcamSource):
     def open(self) -> bool:
         if not Path(self.path).is_file():
             return False
-        reader = VideoReader(self.path, loop=self.loop)
+        from sfumato.face.models import quiet_stderr
+
+        with quiet_stderr():   # a broken file makes FFmpeg print on fd 2 at every retry
+            reader = VideoReader(self.path, loop=self.loop)
         self.fps = reader.fps
         return self._open(reader)
 
@@ -148,6 +151,29 @@ def make_source(spec: str, width: int = 640, height: int = 480, fps: float = 30.
     return VideoFileSource(spec, loop_video)
 
 
+def check_source(source: Source, spec: str) -> None:
+    """Refuse at start a camera file that is missing or not a readable video (webcams may come later).
+
+    Raises:
+        SfumatoError: one line naming the path (exit code 2).
+    """
+    if not isinstance(source, VideoFileSource):
+        return
+    from sfumato.errors import SfumatoError
+    from sfumato.face.models import quiet_stderr
+
+    path = Path(source.path)
+    if not path.exists():
+        raise SfumatoError(f"--camera {spec}: no such file; give a webcam index (0), sim, or an existing video file")
+    if not path.is_file():
+        raise SfumatoError(f"--camera {spec}: is a folder, not a video file")
+    with quiet_stderr():   # FFmpeg's complaint about a non-video file, on fd 2
+        ok = source.open() and source.read(0.0) is not None
+    source.close()
+    if not ok:
+        raise SfumatoError(f"--camera {spec}: not a video OpenCV can read (try an MP4 / H.264 file)")
+
+
 def webcam_available(index: int = 0) -> bool:
     """True when webcam ``index`` opens and delivers a frame."""
     with VideoReader(index) as reader:
@@ -165,15 +191,24 @@ def resolve_auto(spec: str, log: Log = stderr_log) -> str:
     return "sim"
 
 
-class _Connection:
-    """Open/reconnect bookkeeping shared by both readers: one log line per state change."""
+REMIND_S = 300.0   # while the camera stays missing, say so again this often (not every retry)
 
-    def __init__(self, source: Source, retry_s: float, log: Log) -> None:
-        self.source, self.retry_s, self.log = source, retry_s, log
+
+class _Connection:
+    """Open/reconnect bookkeeping shared by both readers.
+
+    One log line per state change; while the camera stays missing, one reminder every
+    ``remind_s`` seconds (a kiosk's journal gets a line every few minutes, not every retry).
+    """
+
+    def __init__(self, source: Source, retry_s: float, log: Log, remind_s: float = REMIND_S) -> None:
+        self.source, self.retry_s, self.log, self.remind_s = source, retry_s, log, remind_s
         self.is_open = False
         self.next_try = -1e18
         self.ever_open = False
         self.failures = 0
+        self.missing_since = 0.0
+        self.last_said = 0.0
 
     def ensure_open(self, now: float) -> bool:
         if self.is_open:
@@ -189,6 +224,11 @@ class _Connection:
         if self.failures == 0:
             what = "lost" if self.ever_open else "not available"
             self.log(f"{self.source.name} {what}; showing the idle portrait, retrying every {self.retry_s:g} s")
+            self.missing_since = self.last_said = now
+        elif now - self.last_said >= self.remind_s:
+            self.log(f"{self.source.name} still missing after {(now - self.missing_since) / 60:.0f} min; "
+                     f"retrying every {self.retry_s:g} s")
+            self.last_said = now
         self.failures += 1
         self.next_try = now + self.retry_s
         return False
@@ -200,6 +240,7 @@ class _Connection:
         self.next_try = now
         if self.ever_open:
             self.log(f"{self.source.name} lost; showing the idle portrait, retrying every {self.retry_s:g} s")
+            self.missing_since = self.last_said = now
             self.failures = 1
             self.next_try = now + self.retry_s
 
@@ -240,7 +281,11 @@ class ThreadedCamera:
                     self._stop.wait(due - now)
                     continue
                 due = max(due + period, now - period)   # fall behind -> drop, never queue
-            image = self.source.read(self.clock())
+            try:
+                image = self.source.read(self.clock())
+            except Exception as err:   # noqa: BLE001 - a driver error must not end capture for good
+                self._conn.log(f"{self.source.name}: read failed ({' '.join(str(err).split())[:120]}); reconnecting")
+                image = None
             if image is None:
                 self._conn.lost(self.clock())
                 continue

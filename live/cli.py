@@ -7,7 +7,12 @@ SDL_VIDEODRIVER=dummy) it runs headless, records the portrait and the viewer sid
 ``out/live.mp4`` unless told otherwise, stops after 20 s unless ``--duration`` says otherwise,
 prints a status line every 5 s and the recording's path (on Ctrl-C too). An explicit
 ``--headless`` needs ``--duration`` or ``--record``.
-Errors in the user's input print one line to stderr and exit non-zero.
+With ``--kiosk`` (``display.kiosk``) a missing display is an error instead.
+
+Exit codes: 0 done (Q/Esc, ``--duration``, or SIGTERM from systemd); 2 a bad value, path,
+camera file or missing display, refused at start in one line; 4 the portrait ran but a
+recording or trace stopped on a write error (said in one line when it happened and again
+at the end); 130 Ctrl-C (what was recorded is saved and listed).
 """
 
 from __future__ import annotations
@@ -19,10 +24,12 @@ from pathlib import Path
 
 from sfumato.errors import SfumatoError
 from sfumato.fomm.modes import MODE_HELP, MODES
+from sfumato.interrupts import Terminated, stop_signals
 from sfumato.validate import OneLineParser, arg_type
 
 DEFAULT_RECORD = "out/live.mp4"
 DEFAULT_HEADLESS_DURATION = 20.0
+OUTPUT_FAILED = 4   # exit code: the portrait ran, but a recording or trace stopped (e.g. a full disk)
 DRIVE_ENGINES = ("rig", "fomm")
 
 
@@ -44,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     a("--fps", type=arg_type(RULES["display.fps"]), help="display frame rate")
     a("--hud", action="store_true", default=None, help="start with the debug HUD")
     a("--headless", action="store_true", default=None, help="no window")
+    a("--kiosk", action="store_true", default=None,
+      help="no display is an error (exit 2), never the headless fallback (for the systemd unit)")
     a("--record", metavar="MP4", help="record what the screen showed")
     a("--record-layout", choices=RULES["output.record_layout"].choices,
       help="what --record keeps: the screen, or the portrait and the camera view with face boxes side by side")
@@ -83,7 +92,7 @@ def make_config(args: argparse.Namespace):
         "mapping.mirror": False if args.no_mirror else None,
         "smoothing.enabled": False if args.naive else None,
         "display.fullscreen": args.fullscreen, "display.size": _size(args.size) if args.size else None,
-        "display.fps": args.fps, "display.hud": args.hud, "output.headless": args.headless,
+        "display.fps": args.fps, "display.hud": args.hud, "display.kiosk": args.kiosk, "output.headless": args.headless,
         "output.record": args.record, "output.record_layout": args.record_layout,
         "output.record_camera": args.record_camera, "output.trace": args.trace,
         "output.duration_s": args.duration, "output.lockstep": args.lockstep, "camera.seed": args.seed,
@@ -97,9 +106,22 @@ def make_config(args: argparse.Namespace):
     return check_config(cfg, "command line")
 
 
+def check_outputs(cfg) -> None:
+    """Output paths are checked before anything starts: a folder, a wrong extension or an unwritable place is one line, exit 2."""
+    from sfumato.validate import check_output_file
+
+    o = cfg.output
+    for key, path, suffixes in (("output.record", o.record, (".mp4",)), ("output.record_camera", o.record_camera, (".mp4",)),
+                                ("output.trace", o.trace, (".jsonl",))):
+        if path:
+            check_output_file(key, path, suffixes)
+
+
 def run(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     cfg = make_config(args)
+    if cfg.display.kiosk and cfg.output.headless:
+        raise SfumatoError("display.kiosk (--kiosk) and output.headless (--headless) contradict each other; drop one")
     if cfg.output.headless and not cfg.output.duration_s and not cfg.output.record:
         raise SfumatoError("--headless needs --duration SECONDS or --record FILE.mp4 "
                            "(with neither it would run forever and keep nothing), e.g. --headless --duration 20 "
@@ -117,6 +139,9 @@ def run(argv: list[str] | None = None) -> int:
     from live.config import set_option
 
     if not cfg.output.headless and not display_available():
+        if cfg.display.kiosk:
+            raise SfumatoError("no display found (DISPLAY / WAYLAND_DISPLAY unset, or SDL_VIDEODRIVER=dummy) and "
+                               "kiosk mode forbids running headless; start it inside the graphical session")
         stderr_log("no display found; running headless")
         cfg = set_option(cfg, "output.headless", True)
         if not cfg.output.record:
@@ -127,15 +152,18 @@ def run(argv: list[str] | None = None) -> int:
             cfg = set_option(cfg, "output.duration_s", DEFAULT_HEADLESS_DURATION)
     if cfg.output.lockstep and not cfg.output.duration_s:
         raise SfumatoError("--lockstep needs --duration SECONDS (virtual time never runs out by itself)")
+    check_outputs(cfg)
     from live.app import Interrupted, run_app
 
     try:
-        written = run_app(cfg)
+        written, failures = run_app(cfg)
     except Interrupted as stop:
         _print_written(stop.written)
+        _print_failures(stop.failures)
         return 130
     _print_written(written)
-    return 0
+    _print_failures(failures)
+    return OUTPUT_FAILED if failures else 0
 
 
 def _print_written(written: list[str]) -> None:
@@ -143,9 +171,19 @@ def _print_written(written: list[str]) -> None:
         print(f"wrote {Path(path).resolve()}", flush=True)
 
 
+def _print_failures(failures: list[str]) -> None:
+    for line in failures:
+        print(f"sfumato-live: error: {line}", file=sys.stderr, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Console entry point; returns the exit code (SIGTERM, e.g. systemd stopping it, is a clean stop: 0)."""
     try:
-        return run(argv)
+        with stop_signals():
+            return run(argv)
+    except Terminated as stop:
+        print(f"sfumato-live: stopped by {stop}", file=sys.stderr)
+        return 0
     except SfumatoError as err:
         print(f"sfumato-live: error: {err}", file=sys.stderr)
         return err.exit_code

@@ -89,6 +89,7 @@ class DisplayConfig:
     fps: float = 60.0
     background: tuple[int, int, int] = (0, 0, 0)  # letterbox colour, RGB
     hud: bool = False             # start with the debug HUD on (toggle with D)
+    kiosk: bool = False           # no display is an error (exit 2), never a headless fallback (systemd unit)
 
 
 @dataclass
@@ -109,7 +110,7 @@ class DriveConfig:
     engine: str = "rig"           # "rig" (no weights: FaceMesh signals drive the painting rig) or "fomm" (needs the checkpoint)
     checkpoint: str = "checkpoints/vox-cpk.pth.tar"  # FOMM vox-256 checkpoint
     model_config: str = ""        # FOMM model_params YAML ("" = the bundled vox-256 config)
-    mode: str = "int8"            # sfumato.fomm.modes.MODES: "exact" (PyTorch fp32), "fast" (ONNX Runtime fp32), "int8" (ONNX Runtime, int8 generator)
+    mode: str = "fast"            # sfumato.fomm.modes.MODES: "exact" (PyTorch fp32), "fast" (ONNX Runtime fp32), "int8" (ONNX Runtime, int8 generator)
     onnx_dir: str = ""            # fast and int8 modes' ONNX graphs ("" = ~/.cache/sfumato/fomm-onnx/<checkpoint hash>)
     margin: float = 0.6           # viewer crop margin per side, fraction of the face size (the bank's head crop margin)
     relative: bool = True         # move the painting by the viewer's motion relative to the reference frame

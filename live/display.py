@@ -12,6 +12,7 @@ import sys
 
 import numpy as np
 
+from sfumato.errors import SfumatoError
 from sfumato.screen import init_pygame
 
 QUIT, FULLSCREEN, HUD, MIRROR, REFERENCE = "quit", "fullscreen", "hud", "mirror", "reference"
@@ -31,12 +32,29 @@ class Display:
 
     def __init__(self, size: tuple[int, int], fullscreen: bool = False, headless: bool = False,
                  title: str = "sfumato") -> None:
-        self.pg = pygame = init_pygame(headless, title)
         self.headless = headless
+        try:
+            self.pg = init_pygame(headless, title)
+            driver = self.pg.display.get_driver()
+            if not headless and driver in ("offscreen", "dummy"):
+                # SDL found no usable screen (e.g. DISPLAY set but no X server) and fell back to
+                # drawing into memory: an invisible portrait that runs forever
+                raise self.pg.error(f"no video driver works, SDL fell back to {driver!r}")
+            self._open(size, fullscreen)
+        except Exception as err:
+            pg = sys.modules.get("pygame")
+            if pg is None or not isinstance(err, pg.error):
+                raise
+            pg.display.quit()
+            raise SfumatoError(f"cannot open the display ({err}); check DISPLAY / the graphical session, "
+                               "or pass --headless") from None
+
+    def _open(self, size: tuple[int, int], fullscreen: bool) -> None:
+        pygame = self.pg
         self.window_size = (int(size[0]), int(size[1]))
         info = pygame.display.Info()
         desktop = (info.current_w, info.current_h)
-        self.desktop_size = desktop if desktop[0] > 0 and desktop[1] > 0 and not headless else self.window_size
+        self.desktop_size = desktop if desktop[0] > 0 and desktop[1] > 0 and not self.headless else self.window_size
         self.fullscreen = False
         self.screen = self._set_mode(fullscreen)
 

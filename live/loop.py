@@ -31,6 +31,7 @@ from live.recorder import Recorder
 from live.sidebyside import SideBySide
 from live.stats import bounded
 from live.trace import TraceWriter
+from live.watchdog import Notifier
 from live.worker import FrameWorker
 from sfumato.imaging.resize import resize_to
 
@@ -61,7 +62,7 @@ class LiveLoop:
 
     def __init__(self, cfg: LiveConfig, master: MasterBank, camera: ThreadedCamera | LockstepCamera,
                  display: Display, controller: Controller | None = None,
-                 log: Callable[[str], None] = print) -> None:
+                 log: Callable[[str], None] = print, notifier: Notifier | None = None) -> None:
         self.cfg, self.master, self.camera, self.display, self.log = cfg, master, camera, display, log
         self.grid = LabelGrid.from_bank(master.labels, master.grid, master.center_index)
         self.controller = controller or Controller(cfg, self.grid)
@@ -70,9 +71,13 @@ class LiveLoop:
         self.hud = Hud(display.pg)
         self.hud_on = cfg.display.hud
         out = cfg.output
-        self.recorder = Recorder(out.record, out.record_fps, hold_when_behind=True) if out.record else None
-        self.camera_recorder = Recorder(out.record_camera, cfg.camera.fps) if out.record_camera else None
-        self.trace = TraceWriter(out.trace) if out.trace else None
+        hold = not out.lockstep   # real time: a slow disk holds a recorded frame longer, never the display
+        self.recorder = Recorder(out.record, out.record_fps, hold_when_behind=True, log=log) if out.record else None
+        self.camera_recorder = (Recorder(out.record_camera, cfg.camera.fps, hold_when_behind=hold, log=log)
+                                if out.record_camera else None)
+        self.trace = TraceWriter(out.trace, log=log, drop_when_busy=hold) if out.trace else None
+        self.notifier = notifier or Notifier()   # systemd READY / watchdog heartbeat (no-op elsewhere)
+        self.failures: list[str] = []            # outputs that stopped during the run (for the exit code)
         self.stats = LoopStats()
         self._info = HudInfo(camera=getattr(camera.source, "name", ""))
         self._last_frame: CameraFrame | None = None
@@ -141,6 +146,9 @@ class LiveLoop:
         self.display.flip(None if full else rects)
         self._full_redraw = False
         self.stats.flips += 1
+        if self.stats.flips == 1:
+            self.notifier.ready("portrait on screen")
+        self.notifier.alive()   # watchdog heartbeat: only a running display loop sends it
         if self.progress is not None:
             c = self.controller
             self.progress.update(t, c.state, len(c.faces), self._shown_index, self.stats.camera_frames, self.stats.flips)
@@ -266,20 +274,32 @@ class LiveLoop:
         return self.stats
 
     def close(self) -> list[str]:
-        """Stop everything; returns the paths written."""
+        """Stop everything; returns the paths written completely.
+
+        An output that failed (a full disk) is not listed; :attr:`failures` says what
+        stopped, one line each, for the app's exit code.
+        """
+        self.notifier.stopping()
         written = []
         if self.driver is not None:
             self.driver.stop()
             self.log(self.driver.describe())
         self.camera.stop()
-        if self.trace is not None:
-            self.trace.close()
-            written.append(str(self.trace.path))
-        for rec in (self.recorder, self.camera_recorder):
-            if rec is not None:
-                written.append(str(rec.close()))
+        outputs = [(o, f"trace {o.path}" if o is self.trace else f"recording {o.path}")
+                   for o in (self.trace, self.recorder, self.camera_recorder) if o is not None]
+        for out, what in outputs:
+            had_error = out.error is not None
+            out.close()
+            if out.error is None:
+                written.append(str(out.path))
+                continue
+            reason = getattr(out.error, "strerror", None) or " ".join(str(out.error).split())[:200]
+            self.failures.append(f"{what} stopped: {reason}")
+            if not had_error:   # failed only while finishing: not logged yet
+                self.log(f"{what} could not be finished: {reason}")
         if self.recorder is not None and self.recorder.held:
             self.log(f"{self.recorder.path}: {self.recorder.held} of {self.recorder.frames} frames repeat the one "
                      "before (the encoder fell behind; the machine is busy)")
         self.display.close()
+        self.notifier.close()
         return written

@@ -13,31 +13,53 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from sfumato.errors import SfumatoError
+from sfumato.output_queue import OutputQueue
 
 
 class TraceWriter:
-    """Append JSON lines to ``path`` (created with its folder)."""
+    """Append JSON lines to ``path`` (created with its folder), on a writer thread.
 
-    def __init__(self, path: str | Path) -> None:
+    ``write`` only queues the record (bounded; with ``drop_when_busy`` a full queue drops it).
+    A write error (a full disk) stops the trace with one log line; :attr:`error` keeps it.
+    """
+
+    def __init__(self, path: str | Path, log: Callable[[str], None] = print, drop_when_busy: bool = False) -> None:
         self.path = Path(path)
+        self.drop_when_busy = drop_when_busy
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._f = self.path.open("w", encoding="utf-8")
         except OSError as err:
             raise SfumatoError(f"{self.path}: cannot write the trace ({err}); choose a writable path") from None
         self.lines = 0
+        self._out = OutputQueue(self._write_line, f"trace {self.path}", log, maxsize=4096, name="trace")
+        self._close_error: BaseException | None = None
 
-    def write(self, record: dict[str, Any]) -> None:
+    @property
+    def error(self) -> BaseException | None:
+        return self._out.error or self._close_error
+
+    def _write_line(self, record: dict[str, Any]) -> None:
         self._f.write(json.dumps(record, separators=(",", ":")) + "\n")
         self.lines += 1
         if self.lines % 30 == 0:
             self._f.flush()
 
+    def write(self, record: dict[str, Any]) -> None:
+        """Queue one record (a dict of JSON-able values)."""
+        self._out.put(record, block=not self.drop_when_busy)
+
     def close(self) -> None:
-        self._f.close()
+        """Write what is queued and close; a failure is kept in :attr:`error`, never raised."""
+        self._out.close()
+        try:
+            self._f.close()
+        except OSError as err:   # the final flush on a full disk
+            if self._out.error is None:
+                self._close_error = err
 
 
 def read_trace(path: str | Path) -> Iterator[dict[str, Any]]:

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from sfumato.errors import SfumatoError
@@ -157,3 +159,28 @@ def check_pair_order(key: str, pair: Iterable[float], where: str = "") -> None:
     if lo > hi:
         place = f" (in {where})" if where else ""
         raise ValueRangeError(f"{key} = [{_num(lo)}, {_num(hi)}]{place}: the first value must not exceed the second")
+
+
+def check_output_file(key: str, path: str | Path, suffixes: tuple[str, ...]) -> Path:
+    """Refuse, before any work starts, an output file that cannot be written.
+
+    Checks: not a folder (nor a name ending in ``/``), one of ``suffixes`` (lower case, with
+    the dot), and a parent folder that exists or can be created and is writable. Creates the
+    parent folder; writes nothing else.
+
+    Raises:
+        ValueRangeError: one line naming ``key``, the path and the fix.
+    """
+    text = str(path)
+    p = Path(path)
+    if text.endswith(("/", "\\")) or p.is_dir():
+        raise ValueRangeError(f"{key} = {text!r}: is a folder; give a file name, e.g. {p / ('out' + suffixes[0])}")
+    if p.suffix.lower() not in suffixes:
+        raise ValueRangeError(f"{key} = {text!r}: must end in {' or '.join(suffixes)}")
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ValueRangeError(f"{key} = {text!r}: cannot create the folder {p.parent} ({err.strerror})") from None
+    if not os.access(p.parent, os.W_OK | os.X_OK) or (p.exists() and not os.access(p, os.W_OK)):
+        raise ValueRangeError(f"{key} = {text!r}: not writable; choose a path in a folder you can write to")
+    return p

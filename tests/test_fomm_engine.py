@@ -1,7 +1,7 @@
 """The FOMM engine: full-resolution frames, automatic frame/reference choice, the CLI bank.
 
-Uses the tiny random-weight checkpoint of ../shared/fomm (skipped when absent): random
-weights make no sense of faces, so these are pipeline tests, not quality tests.
+Uses the tiny random-weight checkpoint of ../shared/fomm, or the repo-only stand-in of
+tests/fomm_checkpoint.py when ../shared is absent: random weights make no sense of faces, so these are pipeline tests, not quality tests.
 """
 
 from __future__ import annotations
@@ -20,12 +20,11 @@ from tests.test_driving import driving_clip  # noqa: F401  (shared fixture)
 
 pytest.importorskip("torch")
 
-FOMM = Path(__file__).resolve().parents[2] / "shared" / "fomm"
-CKPT = FOMM / "tiny-random.pth.tar"
-CONFIG = FOMM / "vox-tiny-model_params.yaml"
+from tests.fomm_checkpoint import tiny_checkpoint  # noqa: E402
+
+CKPT, CONFIG = tiny_checkpoint()  # ../shared/fomm's tiny checkpoint, or the repo-only stand-in
 ROOT = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.skipif(not CKPT.is_file(), reason="../shared/fomm/tiny-random.pth.tar not present")
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
@@ -60,6 +59,8 @@ def _high_freq(img: np.ndarray) -> float:
     return float(np.abs(g - cv2.GaussianBlur(g, (0, 0), 1.5)).mean())
 
 
+@pytest.mark.skipif("shared" not in CKPT.parts, reason="the detail check needs the shared trained-like checkpoint: "
+                    "the stand-in's random motion resamples the crop at sub-pixel offsets (measured 1.06x, not 1.2x)")
 def test_engine_renders_full_resolution_crops(engine, big_crop):
     s = big_crop.size
     assert s > 400

@@ -12,10 +12,11 @@ torch = pytest.importorskip("torch")
 from sfumato.errors import SfumatoError  # noqa: E402
 from sfumato.fomm import FommCheckpointError, FommCheckpointMissingError, load_fomm  # noqa: E402
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "fomm"
-KEY_LIST = SHARED / "vox-256-state-dict.txt"
-TINY_CKPT = SHARED / "tiny-random.pth.tar"
-TINY_CONFIG = SHARED / "vox-tiny-model_params.yaml"
+from tests.fomm_checkpoint import tiny_checkpoint  # noqa: E402
+
+# every state_dict entry of an official vox-256 checkpoint (copy of ../shared/fomm/vox-256-state-dict.txt, 18 kB)
+KEY_LIST = Path(__file__).resolve().parent / "data" / "vox-256-state-dict.txt"
+TINY_CKPT, TINY_CONFIG = tiny_checkpoint()  # ../shared/fomm's tiny checkpoint, or the repo-only stand-in
 _LINE = re.compile(r"^(\S+) \(([\d, ]*)\) torch\.(\w+)$")
 
 
@@ -42,9 +43,8 @@ def _one_line(err: BaseException) -> str:
     return msg
 
 
-needs_keys = pytest.mark.skipif(not KEY_LIST.is_file(), reason="../shared/fomm/vox-256-state-dict.txt not available")
-needs_tiny = pytest.mark.skipif(not (TINY_CKPT.is_file() and TINY_CONFIG.is_file()),
-                                reason="../shared/fomm tiny checkpoint not available")
+needs_keys = pytest.mark.skipif(not KEY_LIST.is_file(), reason="tests/data/vox-256-state-dict.txt missing")
+needs_tiny = pytest.mark.skipif(not (TINY_CKPT.is_file() and TINY_CONFIG.is_file()), reason="no tiny checkpoint")
 
 
 @needs_keys

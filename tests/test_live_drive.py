@@ -1,5 +1,5 @@
 """Live driving (``python -m live --drive``): a PIPELINE test with the shared tiny random-weight
-FOMM checkpoint (its output is noise; only the plumbing is checked), on the simulated viewer,
+FOMM checkpoint (or the repo-only stand-in of tests/fomm_checkpoint.py) (its output is noise; only the plumbing is checked), on the simulated viewer,
 headless."""
 
 from __future__ import annotations
@@ -15,11 +15,9 @@ import numpy as np
 import pytest
 
 pytest.importorskip("torch")
-SHARED_FOMM = Path(__file__).resolve().parents[2] / "shared" / "fomm"
-TINY = SHARED_FOMM / "tiny-random.pth.tar"
-TINY_CFG = SHARED_FOMM / "vox-tiny-model_params.yaml"
-if not TINY.is_file() or not TINY_CFG.is_file():
-    pytest.skip("../shared/fomm tiny checkpoint not present", allow_module_level=True)
+from tests.fomm_checkpoint import tiny_checkpoint  # noqa: E402
+
+TINY, TINY_CFG = tiny_checkpoint()  # ../shared/fomm's tiny checkpoint, or the repo-only stand-in
 
 from live.app import build_loop  # noqa: E402
 from live.cli import main  # noqa: E402

@@ -176,10 +176,11 @@ class RigEngine(Engine):
         out = []
         for q in spec.poses():
             yaw_eye, pitch_eye = q.gaze_yaw - q.head_yaw, q.gaze_pitch - q.head_pitch
-            if self._eyes:
+            if self._eyes:  # the eyes reach their range's end at the sweep's end, evenly
                 lim = self.yaw_limits[1] if yaw_eye >= 0 else self.yaw_limits[0]
-                yaw_eye = soft_limit(yaw_eye, lim)
-                pitch_eye = soft_limit(pitch_eye, self.pitch_limit)
+                yaw_eye = float(np.sign(yaw_eye) * min(abs(yaw_eye), lim * abs(q.gaze_yaw) / max(spec.gaze_range, 1e-6)))
+                plim = self.pitch_limit * abs(q.gaze_pitch) / max(spec.pitch_range, 1e-6)
+                pitch_eye = float(np.sign(pitch_eye) * min(abs(pitch_eye), plim))
             else:
                 yaw_eye = pitch_eye = 0.0
             cap = max(self.p.max_head_yaw, abs(q.head_yaw))

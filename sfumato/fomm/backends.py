@@ -26,6 +26,7 @@ from sfumato.errors import SfumatoError
 from sfumato.fomm.modes import DEFAULT_CHECKPOINT, MODES
 from sfumato.imaging.painting import sha256_file
 
+GRAPHS_VERSION = b"int8-v2"  # bump when the exported graphs change (v2: mixed-precision int8 calibrated on faces)
 
 def check_checkpoint(checkpoint: Path) -> None:
     """One-line error naming the file to put where when the checkpoint is missing."""
@@ -46,7 +47,7 @@ def require_torch(what: str) -> None:
 def onnx_cache_dir(checkpoint_sha256: str, config: Optional[Path]) -> Path:
     """Where the ONNX graphs of this checkpoint + config are cached."""
     cfg = Path(config).read_bytes() if config else b"vox-256"
-    key = hashlib.sha256(checkpoint_sha256.encode() + cfg).hexdigest()[:16]
+    key = hashlib.sha256(checkpoint_sha256.encode() + cfg + GRAPHS_VERSION).hexdigest()[:16]
     return Path.home() / ".cache" / "sfumato" / "fomm-onnx" / key
 
 
@@ -82,14 +83,15 @@ class TorchBackend:
 def export_graphs(checkpoint: Path, config: Optional[Path], out: Path, int8: bool) -> None:
     """Export the three fp32 graphs (and the int8 generator) into ``out``."""
     from sfumato.fomm import load_fomm
-    from sfumato.fomm.onnx_export import GENERATOR_INT8_FILE, calibration_feeds, calibration_images, export_onnx, quantize_generator_int8
+    from sfumato.fomm.calibration import default_faces
+    from sfumato.fomm.onnx_export import GENERATOR_INT8_FILE, export_onnx, face_calibration_feeds, quantize_generator_int8
 
     out.mkdir(parents=True, exist_ok=True)
     model = load_fomm(checkpoint, config)
     paths = export_onnx(model, out)
     if int8:
-        src, frames = calibration_images(None)
-        quantize_generator_int8(paths["motion_generator"], out / GENERATOR_INT8_FILE, calibration_feeds(model, src, frames))
+        quantize_generator_int8(paths["motion_generator"], out / GENERATOR_INT8_FILE,
+                                face_calibration_feeds(model, default_faces()))
 
 
 class OnnxBackend:

@@ -9,7 +9,10 @@ int8      ONNX Runtime with the int8-quantised motion generator (the quickest on
 ========  ===================================================================================
 
 "fast" means the same thing offline and live. Defaults: offline ``exact`` (a bank is built
-once, quality first), live ``int8`` (per-frame speed first). ONNX graphs are exported from
+once, quality first), live ``fast`` (issue #13: int8 moves pixels by ~9/255 on average and up to
+~150/255 on trained-like weights, see ``benchmarks/bench_fomm.py``; ``fast`` keeps the picture
+within float rounding and was 2-3x quicker than the official-style eager code there).
+``int8`` keeps the motion network float32 (faces do not bend) but its texture is noisier. ONNX graphs are exported from
 the checkpoint once and cached (``~/.cache/sfumato/fomm-onnx/<key>/``).
 """
 

@@ -16,16 +16,16 @@ Command line: ``python -m sfumato.fomm.onnx_export --checkpoint checkpoints/vox-
 from __future__ import annotations
 
 import argparse
-import os
 import warnings
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional
+from typing import Dict, Iterable, List, Optional, Sequence
 
 import numpy as np
 import torch
 from torch import nn
 
 from sfumato.fomm.model import FommModel
+from sfumato.fomm.quantize import FAST_INT8_GROUPS, quantize_generator_int8  # noqa: F401  (re-exported)
 
 KP_FILE = "kp_detector.onnx"
 ENCODER_FILE = "source_encoder.onnx"
@@ -95,19 +95,6 @@ def export_onnx(model: FommModel, out_dir: str | Path, opset: int = 17, size: in
     return paths
 
 
-class _FeedReader:
-    """onnxruntime.quantization CalibrationDataReader over a list of feed dicts."""
-
-    def __init__(self, feeds: List[Dict[str, np.ndarray]]) -> None:
-        self._it = iter(feeds)
-
-    def get_next(self) -> Optional[Dict[str, np.ndarray]]:
-        return next(self._it, None)
-
-    def rewind(self) -> None:  # pragma: no cover - not used by the calibrators we call
-        pass
-
-
 def calibration_feeds(model: FommModel, source: np.ndarray, driving: Iterable[np.ndarray],
                       relative: bool = True, adapt_scale: bool = True) -> List[Dict[str, np.ndarray]]:
     """Motion-generator feeds for int8 calibration: a source (H,W,3) and driving frames in [0,1]."""
@@ -125,27 +112,20 @@ def calibration_feeds(model: FommModel, source: np.ndarray, driving: Iterable[np
     return feeds
 
 
-def quantize_generator_int8(fp32_path: str | Path, out_path: str | Path,
-                            feeds: List[Dict[str, np.ndarray]], per_channel: bool = True) -> Path:
-    """Static int8 QDQ quantisation (u8 activations, s8 weights) of the motion generator's convs.
+def face_calibration_feeds(model: FommModel, faces: Sequence[np.ndarray], frames: int = 8,
+                           seed: int = 0) -> List[Dict[str, np.ndarray]]:
+    """Calibration feeds from real face crops: every face driven by every face's head-motion clip.
 
-    Only Conv nodes are quantised (grid_sample, softmax and the keypoint maths stay float).
+    faces: (256, 256, 3) float32 crops in [0, 1] (:func:`sfumato.fomm.calibration.face_crop`);
+    len(faces)**2 * frames feeds (self- and cross-identity driving, as live).
     """
-    from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static
-    from onnxruntime.quantization.shape_inference import quant_pre_process
+    from sfumato.fomm.calibration import head_motion_clip
 
-    fp32_path, out_path = Path(fp32_path), Path(out_path)
-    pre = out_path.with_name(out_path.stem + "_pre.onnx")
-    quant_pre_process(str(fp32_path), str(pre), skip_symbolic_shape=True)
-    try:
-        quantize_static(str(pre), str(out_path), _FeedReader(feeds), quant_format=QuantFormat.QDQ,
-                        activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, per_channel=per_channel,
-                        op_types_to_quantize=["Conv"], calibrate_method=CalibrationMethod.MinMax,
-                        extra_options={"ActivationSymmetric": False, "WeightSymmetric": True})
-    finally:
-        if pre.exists():
-            os.remove(pre)
-    return out_path
+    feeds: List[Dict[str, np.ndarray]] = []
+    for i, source in enumerate(faces):
+        for j, driver in enumerate(faces):
+            feeds += calibration_feeds(model, source, head_motion_clip(driver, frames, seed + 31 * i + j))
+    return feeds
 
 
 def convert_generator_fp16(fp32_path: str | Path, out_path: str | Path) -> Path:
@@ -190,13 +170,15 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument("--opset", type=int, default=17)
     ap.add_argument("--int8", action="store_true", help="also write the int8 fast-mode generator")
     ap.add_argument("--fp16", action="store_true", help="also write the fp16 generator (CUDA)")
-    ap.add_argument("--calib-source", default=None, help="image for int8 calibration (default: synthetic)")
+    ap.add_argument("--calib-image", action="append", default=[],
+                    help="extra image with a face for int8 calibration (repeatable; the astronaut is always used)")
     args = ap.parse_args(argv)
     model = load_fomm(args.checkpoint, args.config)
     paths = export_onnx(model, args.out, args.opset)
     if args.int8:
-        src, frames = calibration_images(args.calib_source)
-        feeds = calibration_feeds(model, src, frames)
+        from sfumato.fomm.calibration import default_faces
+
+        feeds = face_calibration_feeds(model, default_faces(args.calib_image))
         paths["motion_generator_int8"] = quantize_generator_int8(paths["motion_generator"],
                                                                  Path(args.out) / GENERATOR_INT8_FILE, feeds)
     if args.fp16:
@@ -205,29 +187,6 @@ def main(argv: Optional[List[str]] = None) -> int:
     for name, path in paths.items():
         print(f"{name}: {path}")
     return 0
-
-
-def calibration_images(path: Optional[str], n: int = 8) -> tuple:
-    """A source and n driving frames (shifted/zoomed copies) for calibration, float32 (256,256,3)."""
-    import cv2
-
-    if path:
-        img = cv2.imread(path, cv2.IMREAD_COLOR)
-        if img is None:
-            from sfumato.fomm.errors import FommError
-            raise FommError(f"FOMM export: cannot read calibration image {path}")
-        src = cv2.resize(cv2.cvtColor(img, cv2.COLOR_BGR2RGB), (256, 256), interpolation=cv2.INTER_AREA)
-        src = src.astype(np.float32) / 255.0
-    else:
-        rng = np.random.default_rng(0)
-        src = cv2.resize(rng.random((16, 16, 3)).astype(np.float32), (256, 256), interpolation=cv2.INTER_CUBIC)
-        src = np.clip(src, 0, 1)
-    frames = []
-    for i in range(n):
-        m = cv2.getRotationMatrix2D((128, 128), 4.0 * np.sin(i), 1.0 + 0.03 * np.cos(i))
-        m[:, 2] += (6 * np.sin(i * 1.3), 4 * np.cos(i * 0.7))
-        frames.append(cv2.warpAffine(src, m, (256, 256), borderMode=cv2.BORDER_REFLECT101))
-    return src, frames
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -19,7 +19,7 @@ FOLLOW = 0.25
 def find_catchlight(
     image: np.ndarray, light: np.ndarray, seen: np.ndarray, centre: np.ndarray, radius: float
 ) -> tuple[Catchlight | None, np.ndarray]:
-    """Find the iris' highlight: the largest small blob much lighter than the iris around it.
+    """Find the iris' highlight: the brightest small blob much lighter than the iris around it.
 
     Args:
         image: (h, w, 3) float32 RGB ROI in [0, 255]; light: (h, w) float32 CIE L.
@@ -45,13 +45,21 @@ def find_catchlight(
     n, lab, stats, cents = cv2.connectedComponentsWithStats(blob, connectivity=8)
     if n <= 1:
         return None, mask
-    areas = stats[1:, cv2.CC_STAT_AREA]
-    k = int(np.argmax(areas)) + 1
-    area = float(areas[k - 1])
-    if area > 0.25 * np.pi * radius**2:  # a big light region is iris colour or white, not a glint
+    # the glint is the brightest compact blob (a big light region is iris colour or white)
+    best, best_peak = 0, -1.0
+    for k in range(1, n):
+        area = stats[k, cv2.CC_STAT_AREA]
+        if area > 0.25 * np.pi * radius**2:
+            continue
+        peak = float(light[lab == k].max())
+        if peak > best_peak:
+            best, best_peak = k, peak
+    if best == 0 or best_peak < med + 25.0:
         return None, mask
+    k = best
+    area = float(stats[k, cv2.CC_STAT_AREA])
     sel = lab == k
-    peak = light[sel].max()
+    peak = best_peak
     strength = float(np.clip((peak - med) / max(100.0 - med, 1.0) * 1.6, 0.3, 1.0))
     top = sel & (light >= np.percentile(light[sel], 40))
     colour = tuple(float(c) for c in image[top].mean(0))

@@ -25,13 +25,11 @@ from sfumato.rig.catchlight import FOLLOW, catchlight_alpha
 from sfumato.rig.iris import disc, iris_layer, lightness
 from sfumato.rig.lids import EyeFrame, Lids, lid_shadow, opening, skin_source
 from sfumato.rig.model import Catchlight, EyeRig
-from sfumato.rig.sclera import sclera_plate, select_white, shading_model
+from sfumato.rig.sclera import rebuild_white
 
 EYEBALL = 2.5
 """Eyeball radius in iris radii (a human eye: about 12 mm over 6 mm; painted irises are often
 drawn smaller than the eyeball suggests, so a little more)."""
-HOLE = 1.35
-"""The rebuilt white replaces the painted eye within this many iris radii of the old iris."""
 
 
 @dataclass
@@ -105,24 +103,7 @@ def eye_layers(crop: np.ndarray, rig: EyeRig) -> EyeLayers:
         hide = catchlight_alpha(shape, c + rig.catchlight.offset, Catchlight(rig.catchlight.offset, rig.catchlight.radius + 1.5, rig.catchlight.colour, 1.0))
     trust = seen if hide is None else seen * (1 - hide)
     iris_rgb, iris_alpha = iris_layer(image, trust, c, r, max(1.0, 0.6 * rig.iris.limbus * r), hide)
-    # The visible painted white: inside the opening (off the lid lines), away from the iris,
-    # its lighter part (lid rims and lashes inside a loose contour left out).
-    light = lightness(image)
-    far = 1.0 - disc(shape, c, HOLE * r + 1.0, 1.0)
-    cand = (opening(u, v, lids, 1.5 * edge + 0.5) > 0.99) & (far > 0.5)
-    iris_l = float(np.median(light[disc(shape, c, 0.8 * r, 1.0) * inside > 0.5])) if (disc(shape, c, 0.8 * r, 1.0) * inside > 0.5).any() else 30.0
-    white = select_white(light, cand, iris_l)
-    up_v, lo_v = lids.at(u)
-    t = (v - lo_v) / np.maximum(up_v - lo_v, 1.0)
-    loose = ((inside > 0.5) & (far > 0.5)).astype(np.float32)  # reaches into narrow corners
-    model = shading_model(image, white if white.sum() >= 12 else np.maximum(white, loose), t, u / hw)
-    step = 2.4 * r
-    shifts = [(s * step * frame.axis[0], s * step * frame.axis[1]) for s in (1, -1, 1.6, -1.6)]
-    shifts += [(s * step * frame.up[0], s * step * frame.up[1]) for s in (-1, 1, -1.6)]  # cheek, lid
-    hole = disc(shape, c, HOLE * r, max(1.0, 0.3 * r))
-    plate = sclera_plate(image, np.maximum(white, loose), hole, model, max(1.0, 0.5 * r), shifts)
-    hole = hole[..., None]
-    base = image * (1 - hole) + plate * hole
+    base = rebuild_white(image, lids, frame, u, v, inside, c, r, edge)
     return EyeLayers(x0, y0, image, base, frame, u, v, lids, edge, iris_rgb, iris_alpha, frame.to_uv(c), r, rig.catchlight)
 
 

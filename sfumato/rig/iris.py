@@ -65,7 +65,17 @@ def _rim_scores(
     n = ok.sum(-1)
     step = np.minimum(lo, white) - li - 0.5 * np.maximum(white - 8.0 - lo, 0.0)
     diff = np.where(ok, step, 0.0).sum(-1) / np.maximum(n, 1)
-    return diff, n / N_ANGLES
+    # regions: the visible disc should be dark, the visible ring just outside it light
+    def region_mean(fracs: tuple[float, ...]) -> np.ndarray:
+        tot, cnt = 0.0, 0.0
+        for f in fracs:
+            vis = sample(inside, radii * f) > 0.99
+            tot = tot + np.where(vis, sample(light, radii * f), 0.0).sum(-1)
+            cnt = cnt + vis.sum(-1)
+        return np.where(cnt > 0, tot / np.maximum(cnt, 1), np.nan)
+    inner, outer = region_mean((0.35, 0.6, 0.85)), region_mean((1.15, 1.3))
+    region = np.nan_to_num(np.minimum(outer, white) - inner, nan=0.0)
+    return 0.5 * (diff + region), n / N_ANGLES
 
 
 def fit_iris(light: np.ndarray, inside: np.ndarray, centre0: np.ndarray, radius0: float) -> CircleFit:
@@ -73,8 +83,9 @@ def fit_iris(light: np.ndarray, inside: np.ndarray, centre0: np.ndarray, radius0
 
     Candidates: centres within 0.35 radius0 of ``centre0``, radii 0.7..1.6 radius0 (drawn
     irises are often larger than FaceMesh's human prior). The score is the mean lightness step
-    across the rim over the angles where the rim is visible (between the lids), favouring
-    circles whose rim is seen over an eighth of the turn at least.
+    across the rim over the angles where the rim is visible (between the lids), averaged with
+    the step from the visible disc to the visible ring around it, favouring circles whose rim
+    is seen over an eighth of the turn at least, less a mild prior toward FaceMesh's circle.
 
     Args:
         light: (h, w) float32 CIE L; inside: (h, w) float32, 1 inside the eye opening (eroded).
@@ -93,7 +104,8 @@ def fit_iris(light: np.ndarray, inside: np.ndarray, centre0: np.ndarray, radius0
         centres = np.stack([gx.ravel(), gy.ravel()], 1) + best.centre
         radii = np.linspace(0.7, 1.6, 19) * radius0 if it == 0 else best.radius + np.linspace(-0.08, 0.08, 9) * radius0
         diff, share = _rim_scores(light, inside, centres, radii, white)
-        score = diff * np.clip(share / 0.12, 0.0, 1.0)
+        prior = 12.0 * (np.hypot(*(centres - centre0).T) / radius0)[:, None] ** 2 + 12.0 * np.log(radii / radius0)[None, :] ** 2
+        score = diff * np.clip(share / 0.12, 0.0, 1.0) - prior
         ci, ri = np.unravel_index(int(np.argmax(score)), score.shape)
         best = CircleFit(centres[ci], float(radii[ri]), float(diff[ci, ri]))
         span, n = span / 4.0, 7

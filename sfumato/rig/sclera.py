@@ -18,6 +18,8 @@ import cv2
 import numpy as np
 
 from sfumato.imaging.resize import resize_max_side, resize_to
+from sfumato.rig.iris import disc, lightness
+from sfumato.rig.lids import EyeFrame, Lids, opening
 
 WORK_SIDE = 240
 """Smooth fills (inpainting under the lids, the white of the eye) are computed on an eye ROI
@@ -136,14 +138,16 @@ def white_colour(image: np.ndarray, known: np.ndarray, sigma: float, percentile:
     return _normalised_fill(image, keep.astype(np.float32), sigma=sigma)
 
 
-def select_white(light: np.ndarray, candidates: np.ndarray, iris_light: float) -> np.ndarray:
-    """The painted eye white among ``candidates``: all but their darkest part, well above the iris.
+def select_white(image: np.ndarray, light: np.ndarray, candidates: np.ndarray, iris_light: float) -> np.ndarray:
+    """The painted eye white among ``candidates``: the lighter, less coloured part, well above
+    the iris.
 
-    Lid rims, lashes and shadowed corners inside a loose lid contour are darker than the white
-    and are left out, so they cannot tint the rebuilt white.
+    Lid rims (red), lashes and shadowed corners inside a loose lid contour are darker or more
+    coloured than the white and are left out, so they cannot tint the rebuilt white.
 
     Args:
-        light: (h, w) float32 CIE L; candidates: (h, w) bool, inside the opening off the iris.
+        image: (h, w, 3) float32 RGB in [0, 255]; light: (h, w) float32 CIE L.
+        candidates: (h, w) bool, inside the opening off the iris.
         iris_light: median L of the iris.
 
     Returns:
@@ -151,10 +155,13 @@ def select_white(light: np.ndarray, candidates: np.ndarray, iris_light: float) -
     """
     if candidates.sum() < 4:
         return candidates.astype(np.float32)
-    vals = light[candidates]
+    lab = cv2.cvtColor(np.clip(image, 0, 255).astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    score = light - 0.5 * np.hypot(lab[..., 1], lab[..., 2])
+    vals, svals = light[candidates], score[candidates]
     p90 = float(np.percentile(vals, 90))
-    thr = max(float(np.percentile(vals, 20)), iris_light + 0.3 * (p90 - iris_light))
-    return (candidates & (light >= thr)).astype(np.float32)
+    keep = (score >= np.percentile(svals, 35)) & (light >= iris_light + 0.4 * (p90 - iris_light))
+    sel = candidates & keep
+    return (sel if sel.sum() >= 4 else candidates).astype(np.float32)
 
 
 def shading_model(
@@ -222,7 +229,8 @@ def sclera_plate(
     Args:
         image: (h, w, 3) float32 RGB ROI in [0, 255].
         white: (h, w) float32 {0, 1}: the visible painted white (:func:`select_white`).
-        hole: (h, w) float32 in [0, 1]: the painted iris with its rim and halo.
+        hole: (h, w) float32 in [0, 1]: the painted iris with its rim and halo (no texture
+            is taken from there).
         model: (h, w, 3) float32 RGB shading model.
         sigma: scale (pixels) of the colour interpolation; the texture's is a quarter of it.
         shifts: (dx, dy) offsets, pixels, to borrow texture from.
@@ -230,20 +238,24 @@ def sclera_plate(
     Returns:
         (h, w, 3) float32 RGB: the eye white everywhere in the ROI.
     """
-    local = white_colour(image, white, max(1.0, sigma), percentile=25.0)
+    local = white_colour(image, white, max(1.0, sigma), percentile=35.0)
     near = cv2.GaussianBlur(white, (0, 0), max(1.0, sigma))
     conf = np.clip(near / 0.35, 0.0, 1.0)[..., None]
     colour = local * conf + model * (1.0 - conf)
     # texture: the white's own, else the skin's (the same canvas and crackle), never the iris'
     lum = image.mean(2)
-    skin = (1.0 - np.clip(white + hole, 0, 1)).astype(np.float32)
+    eye = np.clip(white + hole, 0, 1).astype(np.float32)
+    own = (white * (hole < 0.5)).astype(np.float32)  # the white's texture, never the iris' halo
+    # skin well away from the eye (lid lines and lashes would print as lines), weaker texture
+    away = cv2.dilate((eye > 0.01).astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (int(2 * sigma) | 1,) * 2))
+    skin = (1.0 - away).astype(np.float32)
     ratio = np.ones_like(lum)
-    for region in (white, skin):
+    for region, amp in ((own, 0.15), (skin, 0.06)):
         mean, _ = _masked_blur(lum, region, max(0.8, 0.25 * sigma))
-        ratio = np.where(region > 0.5, np.clip(lum / np.maximum(mean, 1.0), 0.85, 1.15), ratio)
+        ratio = np.where(region > 0.5, np.clip(lum / np.maximum(mean, 1.0), 1.0 - amp, 1.0 + amp), ratio)
     ratio = ratio.astype(np.float32)
-    source = ((white > 0.5) | (skin > 0.5)).astype(np.float32)
-    tex, done = ratio.copy(), (white > 0.5)
+    source = ((own > 0.5) | (skin > 0.5)).astype(np.float32)
+    tex, done = ratio.copy(), (own > 0.5)
     h, w = ratio.shape
     for dx, dy in shifts:
         move = np.float32([[1, 0, -dx], [0, 1, -dy]])
@@ -253,3 +265,97 @@ def sclera_plate(
         tex[take] = r[take]
         done |= take
     return colour * tex[..., None]
+
+
+def match_lightness(plate: np.ndarray, where: np.ndarray, target: float) -> np.ndarray:
+    """Shift the plate's CIE L so its median over ``where`` is ``target`` (colour kept).
+
+    Args:
+        plate: (h, w, 3) float32 RGB in [0, 255]; where: (h, w) bool; target: L in [0, 100].
+
+    Returns:
+        (h, w, 3) float32 RGB.
+    """
+    if not where.any():
+        return plate
+    lab = cv2.cvtColor(np.clip(plate, 0, 255).astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    lab[..., 0] = np.clip(lab[..., 0] + (target - float(np.median(lab[..., 0][where]))), 0, 100)
+    return cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255.0
+
+
+HOLE = 1.2
+"""The rebuilt white replaces the painted eye up to this many iris radii from the old iris
+(where it is darker than the white: rim, halo, the iris' shadow)."""
+
+
+def rebuild_white(
+    image: np.ndarray, lids: Lids, frame: EyeFrame, u: np.ndarray, v: np.ndarray, inside: np.ndarray,
+    c: np.ndarray, r: float, edge: float,
+) -> np.ndarray:
+    """The eye with its iris taken out: the painted eye, the rebuilt white where the iris was.
+
+    The white is rebuilt from the painting's own visible white (:func:`select_white`), its
+    shading (:func:`shading_model`) and canvas texture (:func:`sclera_plate`), toned to the
+    painted white (:func:`match_lightness`). A side of the iris with no clean white painted is
+    in shadow: it keeps that shade. Replaced: the iris disc, and within :data:`HOLE` iris radii
+    whatever is darker than the rebuilt white (rim, halo); painted white is kept.
+
+    Args:
+        image: (h, w, 3) float32 RGB ROI; lids, frame: the eye's lids and frame; u, v: (h, w)
+            eye-frame coordinates; inside: (h, w) float32 soft opening; c: (2,) iris centre,
+            ROI pixels; r: iris radius; edge: the opening's soft rim, pixels.
+
+    Returns:
+        (h, w, 3) float32 RGB.
+    """
+    shape = image.shape[:2]
+    hw = frame.half_width
+    # The visible painted white: inside the opening (off the lid lines), away from the iris,
+    # its lighter part (lid rims and lashes inside a loose contour left out).
+    light = lightness(image)
+    far = 1.0 - disc(shape, c, r + 1.0, 1.0)  # the rim and halo beyond are left to select_white
+    cand = (opening(u, v, lids, 1.5 * edge + 0.5) > 0.99) & (far > 0.5)
+    iris_l = float(np.median(light[disc(shape, c, 0.8 * r, 1.0) * inside > 0.5])) if (disc(shape, c, 0.8 * r, 1.0) * inside > 0.5).any() else 30.0
+    white = select_white(image, light, cand, iris_l)
+    up_v, lo_v = lids.at(u)
+    t = (v - lo_v) / np.maximum(up_v - lo_v, 1.0)
+    loose = ((inside > 0.5) & (far > 0.5)).astype(np.float32)  # reaches into narrow corners
+    model = shading_model(image, white if white.sum() >= 12 else np.maximum(white, loose), t, u / hw)
+    step = 2.4 * r
+    shifts = [(s * step * frame.axis[0], s * step * frame.axis[1]) for s in (1, -1, 1.6, -1.6)]
+    shifts += [(s * step * frame.up[0], s * step * frame.up[1]) for s in (-1.5, -2.2, 1.8)]  # cheek, lid
+    ring = disc(shape, c, HOLE * r, max(1.0, 0.15 * r))
+    # samples of the white: the clean white, plus all the painted opening beyond the old iris'
+    # reach (shaded corners keep their shade)
+    known = np.maximum(white, loose * (ring < 0.01)) if white.sum() >= 12 else np.maximum(white, loose)
+    # a side of the iris with (almost) no clean white is painted in shadow: its own pixels
+    # are the samples there, and only the iris disc itself is replaced on that side
+    u_iris = float(frame.to_uv(c)[0])
+    shaded = np.zeros(shape, bool)
+    for side in (u < u_iris, u >= u_iris):
+        if white[side].sum() < 0.15 * max(float(loose[side].sum()), 1.0):
+            known = np.maximum(known, loose * side)
+            shaded |= side
+    ring = np.where(shaded, 0.0, ring).astype(np.float32)
+    plate = sclera_plate(image, known, disc(shape, c, 1.35 * r, 1.0), model, max(1.0, 0.5 * r), shifts)
+    # its tone: near all the painted white's (shaded parts included), a little toward the clean white, so
+    # the eye reads neither milky nor brighter than the painting's
+    if loose.sum() >= 4 and white.sum() >= 4:
+        target = 0.75 * float(np.median(light[loose > 0.5])) + 0.25 * float(np.median(light[white > 0.5]))
+        plate = match_lightness(plate, (inside > 0.5) & (loose + white > 0.5), target)
+    # a shaded side takes the shade painted just beside the iris, fading in from its centre
+    dist = np.hypot(u - u_iris, v - float(frame.to_uv(c)[1]))
+    for side in (u < u_iris, u >= u_iris):
+        band = side & (inside > 0.5) & (dist > 1.0 * r) & (dist < 1.4 * r)
+        if (side & shaded).any() and band.sum() >= 4:
+            gain = np.median(image[band], 0) / np.maximum(np.median(plate[band], 0), 1.0)
+            dark_side = plate * gain[None, None, :].astype(np.float32)
+            ramp = (side * np.clip(np.abs(u - u_iris) / (0.6 * r), 0.0, 1.0))[..., None]
+            plate = plate * (1 - ramp) + dark_side * ramp
+    # What is replaced: the iris disc, and around it whatever is darker than the rebuilt white
+    # (the limbus rim, its halo, a shadow the iris cast); painted white there is kept.
+    plate_l = lightness(plate)
+    dark = np.clip((plate_l - light) / max(float(np.median(plate_l[inside > 0.5])) - iris_l, 5.0) * 2.0 - 0.2, 0.0, 1.0) if (inside > 0.5).any() else 1.0
+    hole = np.maximum(disc(shape, c, 1.05 * r, max(1.0, 0.15 * r)), ring * dark)
+    hole = cv2.GaussianBlur(hole, (0, 0), max(0.5, 0.05 * r))[..., None]
+    return image * (1 - hole) + plate * hole

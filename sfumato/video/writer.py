@@ -49,11 +49,15 @@ class Mp4Writer:
             with ``sample_rate``; muxed as AAC, the file ends with the shorter stream.
         sample_rate: samples per second of ``audio`` samples.
         crf, preset: x264 quality (lower crf: better, larger) and speed.
+        ffmpeg_log_level: what ffmpeg itself prints to stderr ("error"; "quiet" when the caller
+            reports failures itself).
     """
 
     def __init__(self, path: str | Path, fps: float = 30.0, audio: str | Path | np.ndarray | None = None,
-                 sample_rate: int | None = None, crf: int = 20, preset: str = "veryfast") -> None:
+                 sample_rate: int | None = None, crf: int = 20, preset: str = "veryfast",
+                 ffmpeg_log_level: str = "error") -> None:
         self.path, self.fps, self.crf, self.preset = Path(path), float(fps), int(crf), preset
+        self.log_level = ffmpeg_log_level
         self.frames = 0
         self._gen = None
         self._size: tuple[int, int] | None = None
@@ -82,7 +86,7 @@ class Mp4Writer:
             self._gen = imageio_ffmpeg.write_frames(
                 str(self.path), (w, h), fps=self.fps, codec="libx264", pix_fmt_out="yuv420p",
                 output_params=["-crf", str(self.crf), "-preset", self.preset, *extra], macro_block_size=2,
-                ffmpeg_log_level="error", **audio)
+                ffmpeg_log_level=self.log_level, **audio)
             self._gen.send(None)
         elif frame.shape[1::-1] != self._size:
             raise ValueError(f"frame size {frame.shape[1::-1]} differs from the first frame's {self._size}")
