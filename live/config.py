@@ -121,6 +121,24 @@ class DriveConfig:
     server_retry_s: float = 1.0   # while the server is away, try to reconnect this often
 
 
+DEFAULT_LINES = (
+    "Hello. I have been waiting for you.",
+    "Welcome. Come a little closer, and I will tell you a secret.",
+    "Good day. Do you like my smile?",
+)
+
+
+@dataclass
+class SpeechConfig:
+    enabled: bool = False         # greet each new viewer with one of the lines (spoken offline, prepared at start-up)
+    lines: list = field(default_factory=lambda: list(DEFAULT_LINES))  # what the portrait says, in turn
+    wav_folder: str = ""          # a folder of recordings (any format ffmpeg reads) to say instead of the lines
+    max_chars: int = 300          # longest line accepted
+    mute: bool = False            # --mute: no speech at all
+    volume: float = 1.0           # 0..1
+    min_gap_s: float = 10.0       # no new greeting within this many seconds after the last one ended
+
+
 @dataclass
 class PuppetConfig:
     capture_s: float = 1.0        # the neutral face: this many seconds of a steady face (R re-captures)
@@ -158,6 +176,7 @@ class LiveConfig:
     output: OutputConfig = field(default_factory=OutputConfig)
     drive: DriveConfig = field(default_factory=DriveConfig)
     puppet: PuppetConfig = field(default_factory=PuppetConfig)
+    speech: SpeechConfig = field(default_factory=SpeechConfig)
 
 
 # The allowed range of every numeric or word option (dotted keys as in the TOML file).
@@ -239,6 +258,9 @@ def _coerce(value: Any, default: Any, where: str, path: str) -> Any:
     elif isinstance(default, str):
         ok = isinstance(value, (str, int)) and not isinstance(value, bool)
         value = str(value)
+    elif isinstance(default, list):
+        ok = isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value)
+        value = list(value) if ok else value
     elif isinstance(default, tuple):
         ok = isinstance(value, (list, tuple)) and len(value) == len(default)
         if ok:

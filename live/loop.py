@@ -87,6 +87,8 @@ class LiveLoop:
         self.closure = 0.0                        # lid closure shown at the last flip (0 open .. 1 closed)
         self._driven_seq = -1
         self.sidebyside: SideBySide | None = None
+        self.speaker = None    # [speech]: a live.speaker.Speaker that draws the talking mouth
+        self._talking = False
         self._rescale()
         if self.recorder is not None and out.record_layout == "side-by-side":
             src = camera.source
@@ -106,6 +108,8 @@ class LiveLoop:
         self._shown_index = self.chaser.index
         if getattr(self, "sidebyside", None) is not None:
             self.sidebyside.painting_rect = self.screen_bank.painting_rect
+        if getattr(self, "speaker", None) is not None:
+            self.speaker.rig = None   # re-measured on the next patch at the new screen size
 
     def render(self, t: float, dt: float) -> None:
         """Draw the display frame for time ``t`` and flip (only the changed rectangle when possible)."""
@@ -132,10 +136,15 @@ class LiveLoop:
             self._last_weights = None   # when driving stops (remote server away) the bank is redrawn at once
         else:
             self.closure = self.blinker.closure(t) if self.screen_bank.can_blink else 0.0
-            if full or weights != self._last_weights or self.closure != self._last_closure:
-                self.display.blit_array(self.screen_bank.compose(weights, self.closure), rect[:2])
+            mouth = self.speaker.mouth(t) if self.speaker is not None else None
+            if full or weights != self._last_weights or self.closure != self._last_closure or mouth is not None or self._talking:
+                patch = self.screen_bank.compose(weights, self.closure)
+                if mouth is not None:
+                    patch = self.speaker.render(patch, mouth)
+                self.display.blit_array(patch, rect[:2])
                 rects.append(rect)
                 self._last_weights, self._last_closure = weights, self.closure
+            self._talking = mouth is not None
         if self.hud_on:
             self._update_info()
             rects.append(self.hud.draw_text(screen, self._info))
@@ -199,6 +208,8 @@ class LiveLoop:
         if self.camera_recorder is not None:
             self.camera_recorder.add(frame.image[:, :, ::-1], t)
         rec = self.controller.on_frame(frame, t)
+        if self.speaker is not None:
+            self.speaker.update(self.controller.state, t)
         self.stats.track_ms.append(self.controller.track_ms)
         if self.driver is not None:
             chosen = self.controller.chosen
@@ -281,6 +292,8 @@ class LiveLoop:
         """
         self.notifier.stopping()
         written = []
+        if self.speaker is not None:
+            self.speaker.stop()
         if self.driver is not None:
             self.driver.stop()
             self.log(self.driver.describe())

@@ -2,6 +2,7 @@
 
     python -m precompute PAINTING [--out frames/NAME] [--frames 33] [--rows 1] ...
     python -m precompute record --out clip.mp4      (guided driving-clip recorder, FOMM)
+    python -m precompute speak PAINTING --text "..." --out talk.mp4   (the painting talks)
 
 User errors print one line and exit 2; no traceback.
 """
@@ -26,7 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = OneLineParser(
         prog="python -m precompute",
         description="Animate a painting's head into a gaze frame bank (frames/<name>/).",
-        epilog="Also: `python -m precompute record --out clip.mp4` records a guided driving clip for --engine fomm.",
+        epilog="Also: `python -m precompute record --out clip.mp4` records a guided driving clip for --engine fomm; "
+        "`python -m precompute speak PAINTING --text \"...\" --out talk.mp4` makes the painting talk.",
     )
     p.add_argument("painting", type=Path, help="the painting image (JPEG, PNG, TIFF, ...)")
     p.add_argument("--out", type=Path, help="bank folder (default: frames/<painting name>)")
@@ -67,6 +69,10 @@ def run(argv: list[str]) -> int:
         from precompute.record import main as record_main
 
         return record_main(argv[1:])
+    if argv and argv[0] == "speak":
+        from precompute.speak import main as speak_main
+
+        return speak_main(argv[1:])
     args = build_parser().parse_args(argv)
     from precompute.build import BuildConfig, build_bank  # heavy imports after argument errors
 

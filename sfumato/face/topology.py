@@ -48,6 +48,28 @@ EYES = (
 )
 """(right eye, left eye)."""
 
+# The mouth and the lower face (the speech rig, sfumato.rig.mouth). Contours run corner to
+# corner, from the sitter's right (image left) to the left.
+LIPS_INNER_UPPER = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308)
+LIPS_INNER_LOWER = (78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308)
+LIPS_OUTER_UPPER = (61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291)
+LIPS_OUTER_LOWER = (61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291)
+INNER_LIP_MID = (13, 14)
+"""Middle of the upper and lower inner lip: their distance is the mouth opening."""
+CHIN = 152
+SUBNASALE = 2
+"""Below the nose tip, where the upper lip starts."""
+JAW_LINE = (132, 58, 172, 136, 150, 149, 176, 148, 152, 377, 400, 378, 379, 365, 397, 288, 361)
+"""Face outline from the right jaw angle round the chin to the left jaw angle."""
+CHEEKS = (234, 454)
+"""Widest points of the face at cheekbone level (right, left)."""
+EYE_OUTER_CORNERS = (33, 263)
+"""Outer eye corners (right, left): the face's scale for measures such as the mouth opening."""
+BROW_RIGHT = (70, 63, 105, 66, 107, 46, 53, 52, 65, 55)
+BROW_LEFT = (300, 293, 334, 296, 336, 276, 283, 282, 295, 285)
+
 __all__ = ["N_MESH", "N_LANDMARKS", "RIGHT_EYE_CONTOUR", "LEFT_EYE_CONTOUR", "RIGHT_EYE_CORNERS",
            "LEFT_EYE_CORNERS", "RIGHT_IRIS", "LEFT_IRIS", "IRIS_CENTRES", "LIPS_OUTER", "LIPS_INNER",
-           "MOUTH_CORNERS", "FACE_OVAL", "EyeIndices", "EYES"]
+           "MOUTH_CORNERS", "FACE_OVAL", "EyeIndices", "EYES", "LIPS_INNER_UPPER", "LIPS_INNER_LOWER",
+           "LIPS_OUTER_UPPER", "LIPS_OUTER_LOWER", "INNER_LIP_MID", "CHIN", "SUBNASALE", "JAW_LINE", "CHEEKS",
+           "EYE_OUTER_CORNERS", "BROW_RIGHT", "BROW_LEFT"]

@@ -1,0 +1,135 @@
+"""Talking-portrait benchmark: lip sync, blinks, duration and render speed, measured on the output.
+
+    python benchmarks/bench_speech.py [--runs 2] [--size 1080] [--keep out/speech]
+
+The painting is the Mona Lisa from ../shared/testdata when present, else the bundled astronaut,
+scaled so the clip is ``--size`` px on its short side. A sentence is spoken with the real voice
+(``precompute speak --text``) and the same sound is lip-synced again from the audio alone
+(``--audio``). Every number except the render speed is measured from the MP4 itself: FaceMesh
+on each frame, ffmpeg on the sound (see :mod:`sfumato.speech.measure`). Render speed is the
+audio length over the wall time of rendering + encoding, median of ``--runs``; per-stage CPU
+times are medians over all frames of one single-threaded pass.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import cv2
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+MONA = next((p / "shared" / "testdata" / "mona_lisa.jpg" for p in ROOT.parents[:2] if (p / "shared" / "testdata" / "mona_lisa.jpg").is_file()),
+            ROOT.parent / "shared" / "testdata" / "mona_lisa.jpg")
+TEXT = (
+    "Good evening, and welcome to the museum. I have been sitting here for five hundred years, "
+    "and people still ask me why I smile. Come closer, and I will tell you a secret."
+)
+
+
+BUNDLED = ROOT / "sfumato" / "data" / "mona_lisa.jpg"
+
+
+def painting(size: int, folder: Path) -> Path:
+    if MONA.is_file() or BUNDLED.is_file():
+        src = cv2.imread(str(MONA if MONA.is_file() else BUNDLED))
+    else:
+        from skimage import data
+
+        src = cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)
+    h, w = src.shape[:2]
+    s = size / min(h, w)
+    path = folder / ("mona_lisa.png" if MONA.is_file() or BUNDLED.is_file() else "astronaut.png")
+    cv2.imwrite(str(path), cv2.resize(src, (round(w * s), round(h * s)), interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC))
+    return path
+
+
+def stage_times(path: Path, text: str) -> dict[str, float]:
+    """Median CPU ms per frame of each rendering stage, one thread."""
+    from sfumato.geometry.blend import blend
+    from sfumato.imaging.painting import load_painting
+    from sfumato.speech.performance import make_performance
+    from sfumato.speech.portrait import TalkingPortrait
+    from sfumato.speech.tts import synthesize
+
+    speech = synthesize(text)
+    portrait = TalkingPortrait(load_painting(path))
+    perf = make_performance(speech.audio, 25.0, speech.phones)
+    times: dict[str, list[float]] = {"engine (eyes, head turn)": [], "brows": [], "mouth": [], "blend": []}
+    for i in range(len(perf)):
+        pose, mouth = perf.pose(i), perf.mouth_pose(i)
+        t0 = time.process_time()
+        img = portrait.engine.render_pose(pose)
+        t1 = time.process_time()
+        img = portrait.brows.render(img, float(perf.brow[i]))
+        t2 = time.process_time()
+        img = portrait.mouth.render(img, mouth)
+        t3 = time.process_time()
+        blend(portrait.base, img[portrait.rows, portrait.cols], portrait.alpha)
+        t4 = time.process_time()
+        for k, dt in zip(times, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+            times[k].append(dt * 1000.0)
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=2)
+    ap.add_argument("--size", type=int, default=1080)
+    ap.add_argument("--keep", type=Path, help="keep the clips in this folder")
+    args = ap.parse_args()
+    from precompute.speak import SpeakConfig, speak
+    from sfumato.speech.measure import measure_clip
+
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        out_dir = args.keep or tmp
+        out_dir.mkdir(parents=True, exist_ok=True)
+        src = painting(args.size, tmp)
+        talk, dub = out_dir / "talk.mp4", out_dir / "dub.mp4"
+        speeds = []
+        for _ in range(max(1, args.runs)):
+            info = speak(SpeakConfig(painting=src, out=talk, text=TEXT, max_size=args.size, force=True, progress=False))
+            speeds.append(info["seconds"] / info["render_s"])
+        m = measure_clip(talk)
+        wav = tmp / "voice.wav"
+        from sfumato.speech.audio import read_audio, save_wav
+
+        save_wav(wav, read_audio(talk))
+        speak(SpeakConfig(painting=src, out=dub, audio=wav, max_size=args.size, force=True, progress=False))
+        d = measure_clip(dub)
+        stages = stage_times(src, TEXT)
+    w, h = info["size"]
+    print(f"# speech benchmark: {src.name} {w}x{h}, {info['seconds']:.1f} s of speech, {info['frames']} frames at 25 fps")
+    print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs (os.cpu_count), load average {os.getloadavg()[0]:.1f}")
+    print()
+    print("| what | measured | target | ok |")
+    print("|---|---|---|---|")
+    rows = [
+        ("lip sync, text (r at best lag)", f"r = {m.r:.2f} at {m.lag_s * 1000:+.0f} ms", "r >= 0.5, lag within ±80 ms", m.r >= 0.5 and abs(m.lag_s) <= 0.08),
+        ("lip sync, audio only", f"r = {d.r:.2f} at {d.lag_s * 1000:+.0f} ms", "r >= 0.5, lag within ±80 ms", d.r >= 0.5 and abs(d.lag_s) <= 0.08),
+        ("blinks", f"{m.blinks} in {m.video_s:.1f} s = {m.per_minute:.1f}/min", "8-20 / min", 8 <= m.per_minute <= 20),
+        ("duration, audio vs video", f"{m.audio_s:.3f} s vs {m.video_s:.3f} s", "within 0.1 s", abs(m.audio_s - m.video_s) <= 0.1),
+        (f"render speed, {w}x{h}", f"{statistics.median(speeds):.2f}x real time (median of {len(speeds)})", ">= 1x on 2 cores", statistics.median(speeds) >= 1.0),
+        ("FaceMesh found the face", f"{m.faces_found:.0%} of frames", "100%", m.faces_found >= 0.99),
+    ]
+    for name, value, target, ok in rows:
+        print(f"| {name} | {value} | {target} | {'yes' if ok else 'NO'} |")
+    print()
+    print("| stage (one thread) | CPU ms / frame (median) |")
+    print("|---|---|")
+    for k, v in stages.items():
+        print(f"| {k} | {v:.1f} |")
+    print(f"| total | {sum(stages.values()):.1f} (budget at 25 fps: 40 ms per core) |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""The kiosk speaks: when a new viewer arrives the portrait says one of its prepared lines.
+
+Start-up (:func:`make_speaker`): the lines are synthesised (or the recordings read) and their
+mouth tracks computed; FaceMesh measures the painting's mouth once; pygame's mixer is opened
+(no audio device: one line, and the portrait still mouths its lines, without sound). In the
+loop, :meth:`Speaker.update` watches the presence state: a viewer engaging after nobody was
+there (or a "greet" state) starts the next line, round robin; :meth:`Speaker.mouth` gives the
+mouth for the display time and :meth:`Speaker.render` draws it on the bank patch being shown,
+so the eyes keep following while the mouth talks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from sfumato.errors import SfumatoError
+from sfumato.rig.mouth import MouthPose, MouthRig
+from sfumato.speech.clips import Clip, prepare_folder, prepare_lines
+
+GREET_FROM = ("idle", "returning")
+"""Presence states after which an engaged viewer counts as new."""
+
+
+class Speaker:
+    """Plays prepared clips and gives the mouth to draw.
+
+    Args:
+        clips: the lines, in the order they are said.
+        landmarks: (478, 3) FaceMesh points of the painting, in pixels of ``master_size``.
+        crop: (x, y, w, h) of the bank patch in those pixels.
+        mixer: ``pygame.mixer`` when sound works, else None.
+        min_gap_s: no new greeting within this long after the last one ended.
+        volume: 0..1.
+    """
+
+    def __init__(self, clips: list[Clip], landmarks: np.ndarray, crop: tuple[int, int, int, int],
+                 mixer=None, min_gap_s: float = 10.0, volume: float = 1.0, log: Callable[[str], None] = print) -> None:
+        self.clips, self.mixer, self.min_gap_s, self.log = clips, mixer, min_gap_s, log
+        self.landmarks = np.asarray(landmarks, np.float64)
+        self.crop = crop
+        self.sounds = [self._sound(c, volume) for c in clips] if mixer is not None else [None] * len(clips)
+        self.rig: MouthRig | None = None
+        self.playing: int | None = None
+        self.t0 = 0.0
+        self.ended_at = -1e9
+        self.next = 0
+        self.greetings = 0
+        self._state = "idle"
+
+    def _sound(self, clip: Clip, volume: float):
+        freq, _, channels = self.mixer.get_init()
+        x = clip.audio.samples
+        if freq != clip.audio.rate:
+            t = np.arange(int(len(x) * freq / clip.audio.rate)) / freq
+            x = np.interp(t, np.arange(len(x)) / clip.audio.rate, x)
+        pcm = np.clip(np.rint(x * 32767.0 * volume), -32768, 32767).astype(np.int16)
+        if channels > 1:
+            pcm = np.repeat(pcm[:, None], channels, axis=1)
+        return self.mixer.Sound(buffer=np.ascontiguousarray(pcm).tobytes())
+
+    def rescale(self, patch: np.ndarray) -> None:
+        """Measure the mouth on the patch as drawn on screen ((h, w, 3) uint8 RGB, any size)."""
+        sx, sy = patch.shape[1] / self.crop[2], patch.shape[0] / self.crop[3]
+        lm = self.landmarks.copy()
+        lm[:, 0] = (lm[:, 0] - self.crop[0]) * sx
+        lm[:, 1] = (lm[:, 1] - self.crop[1]) * sy
+        lm[:, 2] *= sx
+        self.rig = MouthRig.from_landmarks(patch, lm)
+
+    def update(self, state: str, t: float) -> None:
+        """Follow the presence state at loop time ``t``; start a line when a new viewer arrives."""
+        arrived = state == "greet" or (state == "engaged" and self._state in GREET_FROM)
+        self._state = state
+        if self.playing is not None and t - self.t0 >= self.clips[self.playing].duration:
+            self.playing, self.ended_at = None, t
+        if arrived and self.playing is None and t - self.ended_at >= self.min_gap_s and self.clips:
+            self.say(self.next, t)
+            self.next = (self.next + 1) % len(self.clips)
+
+    def say(self, index: int, t: float) -> None:
+        """Start clip ``index`` now (loop time ``t``)."""
+        self.playing, self.t0 = index, t
+        self.greetings += 1
+        if self.sounds[index] is not None:
+            self.sounds[index].play()
+
+    def mouth(self, t: float) -> MouthPose | None:
+        """The mouth at loop time ``t``; None when not speaking."""
+        if self.playing is None:
+            return None
+        return self.clips[self.playing].mouth_at(t - self.t0)
+
+    def render(self, patch: np.ndarray, pose: MouthPose) -> np.ndarray:
+        """Draw the mouth on the displayed patch ((h, w, 3) uint8 RGB; never changed in place)."""
+        if self.rig is None:
+            self.rescale(patch)
+        return self.rig.render(patch, pose)
+
+    def stop(self) -> None:
+        if self.mixer is not None:
+            self.mixer.stop()
+
+
+def open_mixer(rate: int, log: Callable[[str], None]):
+    """pygame's mixer at ``rate`` Hz, or None (one line said) when there is no audio device."""
+    import os
+
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    import pygame
+
+    try:
+        pygame.mixer.init(frequency=rate, size=-16, channels=1)
+        if pygame.mixer.get_init() is None:
+            raise pygame.error("the mixer did not start")
+    except pygame.error as err:
+        log(f"speech: no audio device ({err}); the portrait will mouth its lines without sound")
+        return None
+    return pygame.mixer
+
+
+def make_speaker(cfg, painting: np.ndarray, crop: tuple[int, int, int, int], log: Callable[[str], None]) -> Speaker | None:
+    """Prepare everything for ``cfg`` (a ``SpeechConfig``); None when speech is off or muted.
+
+    Args:
+        painting: (H, W, 3) uint8 RGB, the bank's painting at the scale of ``crop``.
+        crop: (x, y, w, h) of the bank patch in ``painting``.
+    """
+    if not cfg.enabled or cfg.mute:
+        return None
+    from sfumato.face.detect import find_faces
+
+    clips = prepare_folder(Path(cfg.wav_folder)) if cfg.wav_folder else prepare_lines(list(cfg.lines), cfg.max_chars)
+    if not clips:
+        raise SfumatoError("speech.lines is empty; give at least one line, or set speech.enabled = false")
+    faces = find_faces(painting)
+    x, y, w, h = crop
+    inside = [f for f in faces if x <= f.landmarks[13, 0] < x + w and y <= f.landmarks[13, 1] < y + h]
+    if not inside:
+        raise SfumatoError("speech: no face found inside the bank's crop; rebuild the bank with `python -m precompute`")
+    mixer = open_mixer(clips[0].audio.rate, log)
+    log(f"speech: {len(clips)} line(s) ready ({sum(c.duration for c in clips):.1f} s)" + ("" if mixer else ", no sound"))
+    return Speaker(clips, inside[0].landmarks, crop, mixer, cfg.min_gap_s, cfg.volume, log)

@@ -1,0 +1,292 @@
+"""The mouth in the rig: the jaw drops, the lips part, round and spread; chin and jaw follow.
+
+Geometry lives in a *mouth frame* measured once from FaceMesh: ``u`` runs along the line from
+the subject's right mouth corner to the left one, ``v`` is perpendicular to it, toward the chin,
+and ``w = v - mid(u)`` is the distance below the *lip line* (the curve between the inner lips).
+Every motion is a smooth displacement field in that frame, linear in the pose:
+
+- **lower field** (lower lip, chin, jaw line): the jaw drop, full below the lip line across the
+  mouth, fading toward the jaw angles and into the neck; beyond the mouth corners it fans in
+  from zero on the lip line, so the cheeks stretch instead of tearing;
+- **upper field** (upper lip): a small lift that fades toward the nose;
+- **shared field** (both): rounding pulls the corners in, spreading pushes them out and up.
+
+A pixel is drawn from the upper field's pre-image when that lies above the lip line, from the
+lower field's when it lies below; where neither does, the mouth has opened and the synthesised
+inside of the mouth (:mod:`sfumato.rig.mouth_cavity`) shows. Only the mouth's region of interest
+is resampled (bicubic); every field is exactly zero on that region's border, so pixels outside it
+and outside the head are untouched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import cv2
+import numpy as np
+
+from sfumato.face import topology as T
+from sfumato.rig.fields import coarse_grid, upsample
+from sfumato.rig.mouth_cavity import Palette, cavity_colour, mouth_palette, paint_detail
+
+
+@dataclass(frozen=True)
+class MouthPose:
+    """One mouth shape; every value in [0, 1].
+
+    Attributes:
+        open: jaw drop (0 closed, 1 wide open, about half a mouth width).
+        round: lip rounding ("oo"): corners pulled in, a small round opening.
+        spread: lip spreading ("ee"): corners pushed out and slightly up.
+    """
+
+    open: float = 0.0
+    round: float = 0.0
+    spread: float = 0.0
+
+    def is_rest(self) -> bool:
+        return max(abs(self.open), abs(self.round), abs(self.spread)) < 1e-3
+
+
+@dataclass(frozen=True)
+class MouthParams:
+    """Amplitudes, as fractions of the mouth width W (corner to corner).
+
+    Attributes:
+        jaw_drop: lower lip travel at ``open`` = 1.
+        lip_lift: upper lip lift as a fraction of the jaw drop.
+        round_pull: corner travel inward at ``round`` = 1.
+        round_gap: extra lip parting at ``round`` = 1 (the "oo" hole).
+        spread_push: corner travel outward at ``spread`` = 1.
+        fan: outside the corners the lower field reaches full strength ``fan`` times the
+            distance past the corner below the lip line (the cheek stretch).
+        iterations: fixed-point iterations inverting the forward fields.
+        grid_step: the fields are evaluated every ``grid_step`` pixels and interpolated.
+    """
+
+    jaw_drop: float = 0.45
+    lip_lift: float = 0.2
+    round_pull: float = 0.16
+    round_gap: float = 0.10
+    spread_push: float = 0.10
+    fan: float = 1.5
+    iterations: int = 4
+    grid_step: int = 4
+
+
+def _smoothstep(e0: Any, e1: Any, x: np.ndarray) -> np.ndarray:
+    t = np.clip((x - e0) / np.maximum(np.asarray(e1) - e0, 1e-6), 0.0, 1.0)
+    return t * t * (3.0 - 2.0 * t)
+
+
+@dataclass
+class MouthRig:
+    """A mouth measured on one head crop; :meth:`render` draws any :class:`MouthPose`.
+
+    All lengths are crop pixels. Build it with :meth:`from_landmarks`; :meth:`to_dict` /
+    :meth:`from_dict` round-trip it through JSON (the live app rebuilds it without FaceMesh).
+
+    Attributes:
+        centre: (x, y) origin of the mouth frame (the middle of the inner lips).
+        angle: direction of the ``u`` axis in radians (image x toward image y).
+        width: W, outer corner to outer corner.
+        span: (u of the right inner corner (< 0), u of the left inner corner (> 0)).
+        mid_u, mid_v: the lip line, ``v`` at increasing ``u`` (flat past the corners).
+        chin: ``w`` of the chin tip. nose: distance from the lip line up to below the nose.
+        jaw_half: half the face width at mouth level (the jaw field ends there).
+        palette: colours of the inside of the mouth.
+        params: amplitudes.
+    """
+
+    centre: tuple[float, float]
+    angle: float
+    width: float
+    span: tuple[float, float]
+    mid_u: list[float]
+    mid_v: list[float]
+    chin: float
+    nose: float
+    jaw_half: float
+    palette: Palette
+    params: MouthParams = field(default_factory=MouthParams)
+
+    @classmethod
+    def from_landmarks(cls, image: np.ndarray, landmarks: np.ndarray, params: MouthParams | None = None) -> "MouthRig":
+        """Measure the mouth frame and palette.
+
+        Args:
+            image: (S, S, 3) uint8 RGB head crop.
+            landmarks: (478, 3) float FaceMesh points in crop pixels.
+        """
+        lm = np.asarray(landmarks, np.float64)[:, :2]
+        r, l = lm[T.MOUTH_CORNERS[0]], lm[T.MOUTH_CORNERS[1]]
+        axis = (l - r) / max(np.linalg.norm(l - r), 1e-6)
+        angle = float(np.arctan2(axis[1], axis[0]))
+        centre = (lm[T.INNER_LIP_MID[0]] + lm[T.INNER_LIP_MID[1]]) / 2.0
+        to_uv = lambda p: np.stack([(p - centre) @ axis, (p - centre) @ np.array([-axis[1], axis[0]])], -1)  # noqa: E731
+        up, lo = to_uv(lm[list(T.LIPS_INNER_UPPER)]), to_uv(lm[list(T.LIPS_INNER_LOWER)])
+        mid = (up + lo) / 2.0
+        order = np.argsort(mid[:, 0])
+        mu, mv = mid[order, 0], mid[order, 1]
+        keep = np.concatenate([[True], np.diff(mu) > 1e-3])
+        width = float(np.linalg.norm(l - r))
+        chin_uv = to_uv(lm[[T.CHIN]])[0]
+        nose_uv = to_uv(lm[[T.SUBNASALE]])[0]
+        cheeks = to_uv(lm[list(T.CHEEKS)])
+        jaw = to_uv(lm[list(T.JAW_LINE)])
+        jaw_half = float(max(np.abs(cheeks[:, 0]).max(), np.abs(jaw[:, 0]).max()) * 0.95)
+        return cls(
+            centre=(float(centre[0]), float(centre[1])), angle=angle, width=width,
+            span=(float(min(up[0, 0], lo[0, 0])), float(max(up[-1, 0], lo[-1, 0]))),
+            mid_u=[float(v) for v in mu[keep]], mid_v=[float(v) for v in mv[keep]],
+            chin=float(chin_uv[1] - np.interp(chin_uv[0], mu[keep], mv[keep])),
+            nose=float(max(np.interp(nose_uv[0], mu[keep], mv[keep]) - nose_uv[1], 0.2 * width)),
+            jaw_half=max(jaw_half, 0.8 * width), palette=mouth_palette(image, landmarks),
+            params=params or MouthParams(),
+        )
+
+    # --- serialisation -------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable dict; :meth:`from_dict` rebuilds an identical rig."""
+        d = asdict(self)
+        d["centre"], d["span"] = list(self.centre), list(self.span)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "MouthRig":
+        d = dict(d)
+        d["centre"], d["span"] = tuple(d["centre"]), tuple(d["span"])
+        d["palette"] = Palette(**d["palette"])
+        d["params"] = MouthParams(**d["params"])
+        return cls(**d)
+
+    # --- geometry --------------------------------------------------------------------------
+    @property
+    def reach(self) -> tuple[float, float, float]:
+        """(half width, top, bottom) of the moving region in the mouth frame, in pixels."""
+        drop = self.params.jaw_drop * self.width
+        return self.jaw_half, -self.nose, self.chin + self._neck(drop) + drop
+
+    def _neck(self, drop: float) -> float:
+        return max(0.7 * self.chin, 1.6 * drop)
+
+    def roi(self, size: tuple[int, int], shift: tuple[float, float] = (0.0, 0.0)) -> tuple[int, int, int, int]:
+        """(x0, y0, x1, y1) crop pixels of the moving region (clipped to ``size`` = (w, h))."""
+        half, top, bottom = self.reach
+        c, s = np.cos(self.angle), np.sin(self.angle)
+        corners = np.array([(u, v) for u in (-half, half) for v in (top + min(self.mid_v), bottom + max(self.mid_v))])
+        xs = self.centre[0] + shift[0] + corners[:, 0] * c - corners[:, 1] * s
+        ys = self.centre[1] + shift[1] + corners[:, 0] * s + corners[:, 1] * c
+        x0, y0 = max(0, int(np.floor(xs.min())) - 2), max(0, int(np.floor(ys.min())) - 2)
+        x1, y1 = min(size[0], int(np.ceil(xs.max())) + 3), min(size[1], int(np.ceil(ys.max())) + 3)
+        return x0, y0, x1, y1
+
+    def _fields(self, u: np.ndarray, w: np.ndarray, pose: MouthPose) -> tuple[np.ndarray, ...]:
+        """Forward displacements at points (u, w) of the mouth frame.
+
+        Returns:
+            (lower du, lower dw, upper du, upper dw), each shaped like ``u``.
+        """
+        p, W = self.params, self.width
+        au = np.abs(u)
+        side = np.where(u < 0, -self.span[0], self.span[1])
+        past = np.maximum(au - side, 0.0)
+        drop = pose.open * p.jaw_drop * W
+        # every field is exactly zero at the edge of the moving region
+        window = (1.0 - _smoothstep(0.6 * self.jaw_half, self.jaw_half, au)) * (1.0 - _smoothstep(0.6 * self.nose, self.nose, -w))
+        # the opening tapers to the corners; away from the lip line the whole jaw moves
+        prof = np.sqrt(np.clip(1.0 - (u / side) ** 2, 0.0, 1.0))
+        reach = max(0.3 * W, 2.0 * p.jaw_drop * W) + p.fan * past
+        taper_down = prof + (1.0 - prof) * _smoothstep(0.0, reach, w)
+        taper_up = prof + (1.0 - prof) * _smoothstep(0.0, reach, -w)
+        lat = 1.0 - _smoothstep(0.35 * W, self.jaw_half, au)
+        neck = 1.0 - _smoothstep(self.chin, self.chin + self._neck(p.jaw_drop * W), w)
+        low_dw = drop * lat * neck * taper_down
+        low_dw += pose.round * p.round_gap * W * prof**2 * np.exp(-(np.maximum(w, 0.0) / (0.5 * W)) ** 2)
+        rise = 1.0 - _smoothstep(0.0, self.nose, -w)
+        up_dw = -(p.lip_lift * drop * lat * prof * rise)
+        up_dw -= 0.5 * pose.round * p.round_gap * W * prof**2 * np.exp(-(np.minimum(w, 0.0) / (0.4 * W)) ** 2)
+        # shared: corners in (round, and a little with the jaw) or out and up (spread)
+        h = np.where(past <= 0, u / np.maximum(side, 1e-6), np.sign(u) * np.exp(-(past / (0.5 * W)) ** 2))
+        g = np.exp(-(w / (0.5 * W)) ** 2) * window
+        du = (p.spread_push * pose.spread - p.round_pull * pose.round - 0.05 * pose.open) * W * h * g
+        dw = -0.04 * pose.spread * W * np.abs(h) * g
+        return du, (low_dw + dw) * window, du, (up_dw + dw) * window
+
+    def _inverse(self, u: np.ndarray, w: np.ndarray, pose: MouthPose, lower: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Pre-images (u, w) of destination points (u, w) under the lower or upper field."""
+        qu, qw = u, w
+        k = 0 if lower else 2
+        for _ in range(max(1, self.params.iterations)):
+            f = self._fields(qu, qw, pose)
+            qu, qw = u - f[k], w - f[k + 1]
+        return qu, qw
+
+    def _maps(self, x0: int, y0: int, x1: int, y1: int, centre: tuple[float, float], pose: MouthPose) -> list[np.ndarray]:
+        """Per-pixel source maps and pre-image depths over the ROI, from a coarse grid.
+
+        Returns:
+            [upper map x, upper map y, upper depth, lower map x, lower map y, lower depth,
+            u], each (y1 - y0, x1 - x0) float32; depth = ``w`` of the pre-image.
+        """
+        step = max(1, int(self.params.grid_step))
+        cx, cy = centre
+        c, s = np.cos(self.angle), np.sin(self.angle)
+        gx, gy = coarse_grid(x0, y0, x1, y1, step)
+        gx, gy = gx - cx, gy - cy
+        u, v = gx * c + gy * s, -gx * s + gy * c
+        w = v - np.interp(u, self.mid_u, self.mid_v)
+        coarse = []
+        for lower in (False, True):
+            qu, qw = self._inverse(u, w, pose, lower)
+            qv = qw + np.interp(qu, self.mid_u, self.mid_v)
+            coarse += [cx + qu * c - qv * s, cy + qu * s + qv * c, qw]
+        coarse.append(u)
+        return upsample(coarse, step, (y1 - y0, x1 - x0))
+
+    # --- rendering -------------------------------------------------------------------------
+    def render(self, image: np.ndarray, pose: MouthPose, shift: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
+        """Draw ``pose`` on the head crop.
+
+        Args:
+            image: (S, S, 3) uint8 RGB crop (possibly already animated: eyes, head turn).
+            pose: the mouth shape.
+            shift: (dx, dy) pixels the mouth has moved in ``image`` (e.g. by a head turn).
+
+        Returns:
+            (S, S, 3) uint8 RGB; ``image`` itself at rest, else a copy in which only
+            :meth:`roi` changed.
+        """
+        if pose.is_rest():
+            return image
+        h, w_img = image.shape[:2]
+        x0, y0, x1, y1 = self.roi((w_img, h), shift)
+        if x1 <= x0 or y1 <= y0:
+            return image
+        centre = (self.centre[0] + shift[0], self.centre[1] + shift[1])
+        mxu, myu, depth_u, mxl, myl, depth_l, u = self._maps(x0, y0, x1, y1, centre, pose)
+        up = cv2.remap(image, mxu, myu, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
+        low = cv2.remap(image, mxl, myl, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
+        wu = np.clip(0.5 - depth_u, 0.0, 1.0)  # the upper pre-image lies above the lip line
+        wl = np.clip(0.5 + depth_l, 0.0, 1.0)  # the lower pre-image lies below it
+        total = wu + wl
+        colour = (up * wu[..., None] + low * wl[..., None]) / np.maximum(total, 1e-6)[..., None]
+        gap = np.clip(1.0 - total, 0.0, 1.0)
+        rows, cols = np.nonzero(gap.max(1) > 0)[0], np.nonzero(gap.max(0) > 0)[0]
+        if len(rows):
+            sl = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))
+            top, bottom = np.maximum(depth_u[sl], 0.0), np.maximum(-depth_l[sl], 0.0)
+            height = top + bottom
+            side = np.where(u[sl] < 0, -self.span[0], self.span[1])
+            inside = cavity_colour(top / np.maximum(height, 1e-6), u[sl] / np.maximum(side, 1e-6), height / self.width, self.palette)
+            inside += paint_detail(image[y0:y1, x0:x1][sl])
+            colour[sl] += gap[sl][..., None] * (inside - colour[sl])
+        out = image.copy()
+        out[y0:y1, x0:x1] = np.clip(np.rint(colour), 0, 255).astype(np.uint8)
+        return out
+
+    def opening(self, pose: MouthPose) -> float:
+        """Lip parting at the middle of the mouth in pixels (lower minus upper travel)."""
+        f = self._fields(np.zeros(1), np.zeros(1), pose)
+        return float(f[1][0] - f[3][0])

@@ -1,0 +1,59 @@
+"""Mouth shapes from the sound alone: loudness and spectrum per video frame.
+
+- **envelope**: RMS over a window of two frames, in dB, mapped to [0, 1] between the
+  recording's noise floor (10th percentile) and its loud parts (97th percentile);
+- **open**: the envelope, lowered for fricatives (much energy above 4 kHz: s, f, sh);
+- **round / spread**: the spectral centroid of the voiced band (200-4000 Hz): a low centroid
+  while loud reads as a rounded vowel (oo, o), a high one as a spread vowel (ee).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.ndimage import uniform_filter1d
+
+from sfumato.speech.audio import Audio
+
+
+def _frames(audio: Audio, fps: float, n_frames: int, window: float) -> tuple[np.ndarray, int]:
+    """(n_frames, n) windows centred on each video frame's time, zero-padded."""
+    n = max(16, int(round(window * audio.rate)))
+    hop = audio.rate / float(fps)
+    pad = np.pad(audio.samples.astype(np.float32), (n, n))
+    starts = (np.arange(n_frames) * hop).astype(np.int64) + n - n // 2
+    idx = starts[:, None] + np.arange(n)[None]
+    idx = np.clip(idx, 0, len(pad) - 1)
+    return pad[idx], n
+
+
+def rms_envelope(audio: Audio, fps: float, n_frames: int) -> np.ndarray:
+    """(n_frames,) float32 RMS level of the audio around each frame time (window 2 frames), linear."""
+    win, _ = _frames(audio, fps, n_frames, 2.0 / fps)
+    return np.sqrt((win.astype(np.float64) ** 2).mean(1)).astype(np.float32)
+
+
+def loudness(audio: Audio, fps: float, n_frames: int) -> np.ndarray:
+    """(n_frames,) float32 in [0, 1]: the RMS envelope in dB between noise floor and loud parts."""
+    db = 20.0 * np.log10(rms_envelope(audio, fps, n_frames) + 1e-6)
+    lo, hi = np.percentile(db, 10), np.percentile(db, 97)
+    lo = max(lo, hi - 45.0)
+    return np.clip((db - lo) / max(hi - lo, 1e-3), 0.0, 1.0).astype(np.float32)
+
+
+def audio_mouth_track(audio: Audio, fps: float, n_frames: int) -> np.ndarray:
+    """Mouth shapes from the audio: (n_frames, 3) float32 open, round, spread in [0, 1]."""
+    env = loudness(audio, fps, n_frames)
+    win, n = _frames(audio, fps, n_frames, 2.0 / fps)
+    spec = np.abs(np.fft.rfft(win * np.hanning(n)[None], axis=1)) ** 2
+    freqs = np.fft.rfftfreq(n, 1.0 / audio.rate)
+    band = (freqs >= 200) & (freqs <= 4000)
+    high = freqs > 4000
+    total = spec.sum(1) + 1e-12
+    fric = spec[:, high].sum(1) / total
+    centroid = (spec[:, band] * freqs[band]).sum(1) / (spec[:, band].sum(1) + 1e-12)
+    voiced = np.clip((env - 0.25) / 0.5, 0.0, 1.0)
+    open_ = np.clip(env ** 1.3 * (1.0 - 0.6 * np.clip(fric / 0.3, 0.0, 1.0)), 0.0, 1.0)
+    round_ = np.clip((1300.0 - centroid) / 600.0, 0.0, 1.0) * voiced
+    spread = np.clip((centroid - 1900.0) / 900.0, 0.0, 1.0) * voiced
+    out = np.stack([open_, round_, spread], 1)
+    return np.clip(uniform_filter1d(out, size=3, axis=0, mode="nearest"), 0.0, 1.0).astype(np.float32)

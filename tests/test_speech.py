@@ -1,0 +1,117 @@
+"""Speech in: text checks, audio reading, visemes, audio features and the performance plan."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sfumato.speech.audio import Audio, AudioError, read_audio, save_wav
+from sfumato.speech.features import audio_mouth_track, loudness
+from sfumato.speech.performance import MotionParams, make_performance
+from sfumato.speech.tts import Phone, SpeechError, _estimated_phones, check_text
+from sfumato.speech.visemes import mouth_track
+
+RATE = 22050
+
+
+def _bursts(seconds: float = 6.0, period: float = 0.5, rate: int = RATE) -> Audio:
+    """Voiced bursts (a 150 Hz buzz with harmonics) half of each period, silence between."""
+    t = np.arange(int(seconds * rate)) / rate
+    buzz = sum(np.sin(2 * np.pi * 150 * k * t) / k for k in range(1, 12))
+    gate = ((t % period) < period / 2).astype(float)
+    return Audio((0.3 * buzz / np.abs(buzz).max() * gate).astype(np.float32), rate)
+
+
+def test_check_text_collapses_whitespace():
+    assert check_text("  Hello \n  world ") == "Hello world"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t", "...!"])
+def test_empty_text_is_refused(text):
+    with pytest.raises(SpeechError, match="empty"):
+        check_text(text)
+
+
+def test_too_long_text_is_refused():
+    with pytest.raises(SpeechError, match="limit is 20"):
+        check_text("word " * 10, max_chars=20)
+
+
+def test_read_audio_round_trips_a_wav(tmp_path):
+    a = _bursts(1.0)
+    save_wav(tmp_path / "a.wav", a)
+    b = read_audio(tmp_path / "a.wav")
+    assert b.rate == RATE and abs(b.duration - 1.0) < 0.01
+    assert np.abs(b.samples - a.samples).max() < 1e-3
+
+
+def test_missing_unreadable_and_silent_audio_are_refused(tmp_path):
+    with pytest.raises(AudioError, match="not found"):
+        read_audio(tmp_path / "nope.wav")
+    (tmp_path / "notes.wav").write_text("not audio at all")
+    with pytest.raises(AudioError, match="not audio ffmpeg can read"):
+        read_audio(tmp_path / "notes.wav")
+    save_wav(tmp_path / "silent.wav", Audio(np.zeros(RATE, np.float32), RATE))
+    with pytest.raises(AudioError, match="silent"):
+        read_audio(tmp_path / "silent.wav")
+
+
+def _phones(spec: list[tuple[str, float]]) -> list[Phone]:
+    out, t = [], 0.0
+    for sym, d in spec:
+        out.append(Phone(sym, t, t + d))
+        t += d
+    return out
+
+
+def test_visemes_close_the_lips_on_m_and_round_them_on_u():
+    phones = _phones([(" ", 0.3), ("ɑ", 0.15), ("m", 0.08), ("ɑ", 0.15), ("w", 0.06), ("u", 0.2), (" ", 0.3)])
+    fps = 100
+    track = mouth_track(phones, fps, int(1.24 * fps))
+    at = lambda t: track[int(round(t * fps))]  # noqa: E731
+    assert at(0.375)[0] > 0.6  # "a" open
+    assert at(0.49)[0] < 0.15  # "m" closes the lips between two open vowels
+    assert at(0.76)[1] > 0.7  # "u" rounded
+    assert at(0.05)[0] < 0.05  # silence: closed
+
+
+def test_estimated_timing_covers_the_chunk():
+    phones = _estimated_phones(list("həlˈoʊ!"), RATE, RATE, 1.0)
+    assert phones[0].start == pytest.approx(1.0) and phones[-1].end == pytest.approx(2.0)
+    assert all(p.end > p.start for p in phones)
+    dur = {p.symbol: p.end - p.start for p in phones}
+    assert dur["o"] > dur["h"] and "ˈ" not in dur  # vowels longest, stress marks take no time
+
+
+def test_audio_features_follow_the_envelope():
+    audio = _bursts()
+    fps = 25
+    n = int(audio.duration * fps)
+    loud = loudness(audio, fps, n)
+    track = audio_mouth_track(audio, fps, n)
+    assert np.corrcoef(loud, track[:, 0])[0, 1] > 0.9
+    assert track[:, 0].max() > 0.6 and np.percentile(track[:, 0], 10) < 0.05
+
+
+def test_performance_blinks_nods_and_looks_at_the_viewer():
+    audio = _bursts(60.0, period=0.4)
+    perf = make_performance(audio, 25.0, None, MotionParams(seed=3))
+    assert len(perf) == 1500
+    starts = np.sum(np.diff((perf.blink > 0.5).astype(int)) == 1)
+    assert 8 <= starts <= 20
+    assert perf.blink.max() == pytest.approx(1.0, abs=0.05)
+    assert perf.head[:, 1].min() < -0.8  # nods
+    assert np.abs(perf.head).max() < 4.0  # small
+    at_viewer = np.mean(np.abs(perf.gaze[:, 0]) < 1.0)
+    assert 0.6 < at_viewer < 1.0  # mostly at the viewer, with glances away
+    assert perf.brow.max() > 0.5
+    again = make_performance(audio, 25.0, None, MotionParams(seed=3))
+    assert np.array_equal(perf.blink, again.blink)  # reproducible
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_blink_rate_stays_in_range_for_any_seed(seed):
+    audio = _bursts(60.0)
+    perf = make_performance(audio, 25.0, None, MotionParams(seed=seed))
+    starts = np.sum(np.diff((perf.blink > 0.5).astype(int)) == 1)
+    assert 8 <= starts <= 20
