@@ -67,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
                                           "implies --engine fomm")
     a("--fomm-config", metavar="YAML", help="FOMM model_params YAML for --drive (default: bundled vox-256)")
     a("--fomm-mode", choices=MODES, help=f"--drive model: {MODE_HELP}")
+    a("--server", metavar="URL", help="--drive on the museum's FOMM server (http://HOST:PORT, Triton) instead of here; implies --engine fomm")
     a("--speech", action="store_true", default=None, help="greet each new viewer with a spoken line ([speech] in the config)")
     a("--mute", action="store_true", default=None, help="no speech at all")
     return p
@@ -98,8 +99,8 @@ def make_config(args: argparse.Namespace):
         "output.record_camera": args.record_camera, "output.trace": args.trace,
         "output.duration_s": args.duration, "output.lockstep": args.lockstep, "camera.seed": args.seed,
         "drive.enabled": args.drive, "drive.checkpoint": args.checkpoint, "drive.model_config": args.fomm_config,
-        "drive.mode": args.fomm_mode,
-        "drive.engine": args.engine or ("fomm" if args.checkpoint else None),
+        "drive.mode": args.fomm_mode, "drive.server": args.server,
+        "drive.engine": args.engine or ("fomm" if args.checkpoint or args.server else None),
         "speech.enabled": args.speech, "speech.mute": args.mute,
     }
     for key, value in flags.items():

@@ -116,6 +116,9 @@ class DriveConfig:
     relative: bool = True         # move the painting by the viewer's motion relative to the reference frame
     adapt_scale: bool = True      # scale that motion by the faces' keypoint hull size ratio
     threads: int = 0              # model threads (0 = all cores)
+    server: str = ""              # FOMM server URL (http://HOST:PORT, Triton): run the model there instead of here
+    server_timeout_s: float = 0.5  # per-request timeout; a slower answer falls back to the gaze-following bank
+    server_retry_s: float = 1.0   # while the server is away, try to reconnect this often
 
 
 DEFAULT_LINES = (
@@ -211,6 +214,8 @@ RULES: dict[str, Rule] = {
     "drive.mode": OneOf(MODES),
     "drive.margin": Range(0.1, 2.0),
     "drive.threads": Range(0, 1024, integer=True),
+    "drive.server_timeout_s": Range(0.01, 60),
+    "drive.server_retry_s": Range(0.05, 3600),
     "drive.engine": OneOf(("rig", "fomm")),
     "puppet.capture_s": Range(0, 60),
     "puppet.steady_deg": Range(0, 45, open_lo=True),

@@ -39,6 +39,13 @@ from sfumato.imaging.resize import pad_square_crop, resize_to
 SIZE = 256
 
 
+class BackendOffline(Exception):
+    """A remote backend cannot drive this frame (server away, slow or answering garbage).
+
+    The worker drops the frame and the display shows the gaze-following bank until the
+    backend is ``online`` again (see :mod:`live.remote`)."""
+
+
 class Backend(Protocol):
     """FOMM on some runtime (see :mod:`live.drive_app`)."""
 
@@ -118,6 +125,7 @@ class DriveStats(WorkerStats):
     """Counters and bounded per-stage timings (ms) of the worker."""
 
     references: int = 0
+    offline: int = 0          # frames a remote backend could not drive (server away: the bank was shown)
     crop_ms: collections.deque = bounded(10_000)
     model_ms: collections.deque = bounded(10_000)
     warp_ms: collections.deque = bounded(10_000)
@@ -129,7 +137,7 @@ class DriveStats(WorkerStats):
         self.warp_ms.append(result.warp_ms)
 
     def summary(self) -> dict[str, float]:
-        return {**super().summary(), "references": self.references, "crop_ms": median(self.crop_ms),
+        return {**super().summary(), "references": self.references, "offline": self.offline, "crop_ms": median(self.crop_ms),
                 "model_ms": median(self.model_ms), "warp_ms": median(self.warp_ms)}
 
 
@@ -160,6 +168,18 @@ class DriveWorker(FrameWorker):
         """Re-capture the neutral reference (and the crop square) from the next frame with a face."""
         self._want_reference = True
 
+    def latest(self) -> Optional[DriveResult]:
+        """As :meth:`FrameWorker.latest`, and None while a remote backend is offline (the display
+        then shows the gaze-following bank from its next frame)."""
+        result = super().latest()
+        return result if getattr(self.backend, "online", True) else None
+
+    def stop(self) -> None:
+        super().stop()
+        close = getattr(self.backend, "close", None)   # a remote backend stops reconnecting
+        if close is not None:
+            close()
+
     def describe(self) -> str:
         s = self.stats.summary()
         return (f"drive: {s['results']} driven frames, {s['fps']:.1f} fps ({s['dropped']} camera frames "
@@ -174,8 +194,19 @@ class DriveWorker(FrameWorker):
         return abs(cx - (x + side / 2.0)) > side / 4.0 or abs(cy - (y + side / 2.0)) > side / 4.0
 
     def process(self, seq: int, image_bgr: np.ndarray, face_box: tuple[float, float, float, float],
-                t: Optional[float] = None) -> DriveResult:
-        """One driven frame, synchronously (the worker thread's step; also used by the benchmark)."""
+                t: Optional[float] = None) -> Optional[DriveResult]:
+        """One driven frame, synchronously (the worker thread's step; also used by the benchmark).
+
+        None when a remote backend is offline (the last patch is forgotten: no stale face later).
+        """
+        try:
+            return self._drive_frame(seq, image_bgr, face_box)
+        except BackendOffline:
+            self.stats.offline += 1
+            self._latest = None
+            return None
+
+    def _drive_frame(self, seq: int, image_bgr: np.ndarray, face_box: tuple[float, float, float, float]) -> DriveResult:
         t0 = time.perf_counter()
         if self._needs_reference(face_box):
             self._want_reference = False

@@ -26,7 +26,14 @@ SIDE_ALPHA = 512   # resolution the blend mask is computed at before resizing to
 
 
 def check_drive(cfg: DriveConfig) -> None:
-    """Fail early (one line, exit 2) on a missing checkpoint/config, a bad mode, or no torch."""
+    """Fail early (one line, exit 2) on a missing checkpoint/config, a bad mode, or no torch
+    (with ``server``: on a malformed URL or no Triton client; the model files live on the server)."""
+    if cfg.server:
+        from live.remote import parse_server_url, require_tritonclient
+
+        parse_server_url(cfg.server)
+        require_tritonclient()
+        return
     if cfg.mode not in MODES:
         raise SfumatoError(f"--fomm-mode {cfg.mode}: choose one of {', '.join(MODES)}")
     check_checkpoint(Path(cfg.checkpoint))
@@ -36,8 +43,12 @@ def check_drive(cfg: DriveConfig) -> None:
 
 
 def make_backend(cfg: DriveConfig, log: Callable[[str], None] = print):
-    """The backend ``cfg.mode`` asks for (checks first)."""
+    """The backend ``cfg.mode`` asks for, or the museum's FOMM server's (checks first)."""
     check_drive(cfg)
+    if cfg.server:
+        from live.remote import RemoteBackend
+
+        return RemoteBackend(cfg.server, cfg.server_timeout_s, cfg.server_retry_s, log)
     ckpt, mcfg = Path(cfg.checkpoint), (Path(cfg.model_config) if cfg.model_config else None)
     return fomm_backend(ckpt, mcfg, cfg.mode,
                         Path(cfg.onnx_dir) if cfg.onnx_dir else None, cfg.threads or (os.cpu_count() or 1), log)
@@ -88,7 +99,7 @@ def make_driver(cfg: LiveConfig, bank: Bank, master: MasterBank, log: Callable[[
     """Backend + painting side + worker (not started; ``sync`` in lockstep)."""
     backend = make_backend(cfg.drive, log)
     source = drive_source(bank, master)
-    log(f"driving the painting with FOMM ({cfg.drive.mode} mode, {backend.provider}); press R to re-capture "
-        "the neutral reference")
+    where = backend.provider if cfg.drive.server else f"{cfg.drive.mode} mode, {backend.provider}"
+    log(f"driving the painting with FOMM ({where}); press R to re-capture the neutral reference")
     d = cfg.drive
     return DriveWorker(backend, source, d.margin, d.relative, d.adapt_scale, sync=cfg.output.lockstep, log=log)

@@ -133,6 +133,7 @@ class LiveLoop:
                 self.display.blit_array(patch, rect[:2])
                 rects.append(rect)
                 self._driven_seq = driven.seq
+            self._last_weights = None   # when driving stops (remote server away) the bank is redrawn at once
         else:
             self.closure = self.blinker.closure(t) if self.screen_bank.can_blink else 0.0
             mouth = self.speaker.mouth(t) if self.speaker is not None else None

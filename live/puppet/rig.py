@@ -6,9 +6,9 @@ Layers, each optional (``layers``), applied to the display-scale head crop:
    with the head held still; with **blink**, and an engine that can blink, each eye gets its own
    lid closure (the frame is rendered once per distinct closure and split at the midline
    between the eyes);
-2. **mouth**, **brows** - expression offsets of the FaceMesh control points: the jaw and lower
-   lip drop and the upper lip lifts (the lips part), the mouth corners spread or draw in, each
-   brow rises or falls;
+2. **mouth** - the rig's mouth (:class:`sfumato.rig.mouth.MouthRig`): the jaw drops, the lips
+   part over a mouth inside painted in the painting's own palette, round or spread;
+   **brows** - expression offsets of the FaceMesh control points: each brow rises or falls;
 3. **head** - yaw and pitch turn the 3-D landmarks about a pivot behind the face
    (:func:`sfumato.rig.head.rotate_head`), roll turns them on the image about the neck;
 
@@ -26,20 +26,17 @@ import cv2
 import numpy as np
 
 from live.drive import DriveSource
-from live.puppet.features import BROWS, IRIS_CENTRES, MOUTH_CORNERS, OUTER_EYE_CORNERS
+from live.puppet.features import BROWS, IRIS_CENTRES, OUTER_EYE_CORNERS
 from live.puppet.retarget import Controls
 from sfumato.engines import HeadCrop, Pose, make_engine
 from sfumato.rig.head import rotate_head
+from sfumato.rig.mouth import MouthPose, MouthRig
 from sfumato.errors import SfumatoError
 from sfumato.face.topology import N_MESH
 from sfumato.rig.warp import ThinPlateWarp
 
 LAYERS = ("head", "eyes", "blink", "mouth", "brows")
-UPPER_LIP = (185, 40, 39, 37, 0, 267, 269, 270, 409, 191, 80, 81, 82, 13, 312, 311, 310, 415)
 BROW_LOWER = ((46, 53, 52, 65, 55), (276, 283, 282, 295, 285))
-JAW_DROP = 0.25       # jaw and lower lip drop at mouth_open = 1, in eye distances
-LIP_LIFT = 0.04       # upper lip lift at mouth_open = 1, in eye distances
-SPREAD = 0.10         # mouth corners move this far outward at mouth_width = 1, in eye distances
 BROW_RAISE = 0.10     # brow travel at brows = +-1, in eye distances
 REST_EPS = 1e-3
 WINK = 0.15           # lids closer than this render together (one pass); further apart, each its own
@@ -93,6 +90,7 @@ class HeadRig:
         self.eyes = make_engine(engine)
         self.eyes.prepare(HeadCrop(self.head, self.landmarks.astype(np.float32), box))
         self.can_blink = bool(getattr(self.eyes, "can_blink", False))
+        self.mouth = MouthRig.from_landmarks(self.head, self.landmarks) if "mouth" in layers else None
         mesh = self.landmarks[:N_MESH]
         self.warp = ThinPlateWarp(mesh[:, :2], side)
         self._mesh = mesh
@@ -105,22 +103,6 @@ class HeadRig:
     def _expression_bases(mesh: np.ndarray) -> dict[str, np.ndarray]:
         """(N_MESH, 2) pixel offsets of the control points at each expression control = 1."""
         eye_dist = float(np.linalg.norm(mesh[OUTER_EYE_CORNERS[1], :2] - mesh[OUTER_EYE_CORNERS[0], :2]))
-        x, y = mesh[:, 0], mesh[:, 1]
-        mx = (mesh[MOUTH_CORNERS[0], 0] + mesh[MOUTH_CORNERS[1], 0]) / 2.0
-        lip_y = (mesh[13, 1] + mesh[14, 1]) / 2.0
-        half = 0.5 * float(np.ptp(x))
-        across = np.clip(1.0 - ((x - mx) / (0.8 * half)) ** 2, 0.0, 1.0)      # 1 on the midline, 0 at the jaw's sides
-        below = y > lip_y
-        upper = np.zeros(len(mesh), bool)
-        upper[list(UPPER_LIP)] = True
-        jaw = np.zeros((len(mesh), 2))
-        jaw[:, 1] = JAW_DROP * eye_dist * across * (below & ~upper)
-        jaw[upper, 1] = -LIP_LIFT * eye_dist * across[upper]
-        jaw[list(MOUTH_CORNERS), 1] = 0.35 * JAW_DROP * eye_dist
-        spread = np.zeros((len(mesh), 2))
-        for i, sign in zip(MOUTH_CORNERS, (-1.0, 1.0)):
-            near = np.linalg.norm(mesh[:, :2] - mesh[i, :2], axis=1) < 0.25 * eye_dist
-            spread[near, 0] = sign * SPREAD * eye_dist
         axis = (mesh[OUTER_EYE_CORNERS[1], :2] - mesh[OUTER_EYE_CORNERS[0], :2]) / eye_dist
         up = np.array([axis[1], -axis[0]])
         brows = []
@@ -128,7 +110,7 @@ class HeadRig:
             b = np.zeros((len(mesh), 2))
             b[list(upper_row) + list(lower_row)] = BROW_RAISE * eye_dist * up
             brows.append(b)
-        return {"mouth_open": jaw, "mouth_width": spread, "brow_right": brows[0], "brow_left": brows[1]}
+        return {"brow_right": brows[0], "brow_left": brows[1]}
 
     def _eyes(self, c: Controls) -> np.ndarray:
         pose = Pose(c.gaze_yaw, c.gaze_pitch, 0.0, 0.0) if "eyes" in self.layers else Pose(0.0)
@@ -151,8 +133,6 @@ class HeadRig:
     def displacements(self, c: Controls) -> Optional[np.ndarray]:
         """(N_MESH, 2) control point offsets for the head and expression layers, or None at rest."""
         offset = np.zeros((len(self._mesh), 2))
-        if "mouth" in self.layers:
-            offset += c.mouth_open * self._bases["mouth_open"] + c.mouth_width * self._bases["mouth_width"]
         if "brows" in self.layers:
             offset += c.brows[0] * self._bases["brow_right"] + c.brows[1] * self._bases["brow_left"]
         yaw, pitch, roll = (c.head_yaw, c.head_pitch, c.head_roll) if "head" in self.layers else (0.0, 0.0, 0.0)
@@ -170,6 +150,10 @@ class HeadRig:
     def render_head(self, c: Controls) -> np.ndarray:
         """The animated head square: (S, S, 3) uint8 RGB."""
         frame = self._eyes(c)
+        if self.mouth is not None:
+            w = float(np.clip(c.mouth_width, -1.0, 1.0))
+            pose = MouthPose(open=float(np.clip(c.mouth_open, 0.0, 1.0)), round=max(0.0, -w), spread=max(0.0, w))
+            frame = self.mouth.render(frame, pose)
         disp = self.displacements(c)
         if disp is None:
             return frame
