@@ -23,7 +23,6 @@ The display thread only calls :meth:`DriveWorker.submit` (non-blocking) and
 
 from __future__ import annotations
 
-import collections
 import time
 from dataclasses import dataclass
 from typing import Callable, Optional, Protocol
@@ -31,8 +30,7 @@ from typing import Callable, Optional, Protocol
 import cv2
 import numpy as np
 
-from live.stats import bounded
-from live.worker import FrameWorker, WorkerStats, median
+from live.worker import FrameWorker, WorkerStats
 from sfumato.geometry.blend import blend
 from sfumato.imaging.resize import pad_square_crop, resize_to
 
@@ -124,21 +122,13 @@ class DriveResult:
 class DriveStats(WorkerStats):
     """Counters and bounded per-stage timings (ms) of the worker."""
 
+    STAGES = ("crop_ms", "model_ms", "warp_ms")
+
     references: int = 0
     offline: int = 0          # frames a remote backend could not drive (server away: the bank was shown)
-    crop_ms: collections.deque = bounded(10_000)
-    model_ms: collections.deque = bounded(10_000)
-    warp_ms: collections.deque = bounded(10_000)
-
-    def add(self, result: DriveResult, now: float) -> None:
-        super().add(result, now)
-        self.crop_ms.append(result.crop_ms)
-        self.model_ms.append(result.model_ms)
-        self.warp_ms.append(result.warp_ms)
 
     def summary(self) -> dict[str, float]:
-        return {**super().summary(), "references": self.references, "offline": self.offline, "crop_ms": median(self.crop_ms),
-                "model_ms": median(self.model_ms), "warp_ms": median(self.warp_ms)}
+        return {**super().summary(), "references": self.references, "offline": self.offline}
 
 
 class DriveWorker(FrameWorker):

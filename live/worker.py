@@ -9,10 +9,11 @@ on the worker's own thread (or inline when ``sync``, for lockstep renders and te
 
 from __future__ import annotations
 
+import collections
 import threading
 import time
-from dataclasses import dataclass
-from typing import Any, Optional, Protocol
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Optional, Protocol
 
 import numpy as np
 
@@ -26,16 +27,28 @@ class Result(Protocol):
 
 @dataclass
 class WorkerStats:
-    """Counters every worker keeps; subclasses add their per-stage timings in :meth:`add`."""
+    """Counters every worker keeps, and bounded per-stage timings (ms).
+
+    Subclasses name their stages in ``STAGES``: each is a float attribute (ms) of the
+    worker's result, kept in ``stage_ms[name]`` (the last 10 000) and summarised as a median.
+    """
+
+    STAGES: ClassVar[tuple[str, ...]] = ()
 
     results: int = 0          # finished (published) results
     submitted: int = 0        # camera frames offered
     dropped: int = 0          # frames replaced by a newer one before the worker got to them
     first_t: float = 0.0
     last_t: float = 0.0
+    stage_ms: dict[str, collections.deque] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.stage_ms = {name: collections.deque(maxlen=10_000) for name in self.STAGES}  # bounded: flat memory
 
     def add(self, result: Any, now: float) -> None:
-        """Count one finished result at ``now`` (perf_counter seconds)."""
+        """Count one finished result at ``now`` (perf_counter seconds) and keep its stage timings."""
+        for name, values in self.stage_ms.items():
+            values.append(getattr(result, name))
         if self.results == 0:
             self.first_t = now
         self.last_t = now
@@ -47,7 +60,8 @@ class WorkerStats:
         return (self.results - 1) / span if self.results > 1 and span > 0 else 0.0
 
     def summary(self) -> dict[str, float]:
-        return {"results": self.results, "fps": self.fps(), "submitted": self.submitted, "dropped": self.dropped}
+        return {"results": self.results, "fps": self.fps(), "submitted": self.submitted, "dropped": self.dropped,
+                **{name: median(values) for name, values in self.stage_ms.items()}}
 
 
 def median(values: Any) -> float:

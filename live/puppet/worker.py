@@ -19,7 +19,6 @@ no CPU). No torch anywhere on this path.
 
 from __future__ import annotations
 
-import collections
 import time
 from dataclasses import dataclass
 from typing import Callable, Optional
@@ -33,8 +32,7 @@ from live.puppet.features import Features, measure, relative
 from live.puppet.neutral import NeutralCapture
 from live.puppet.retarget import Controls, Retargeter
 from live.puppet.rig import HeadRig
-from live.stats import bounded
-from live.worker import FrameWorker, WorkerStats, median
+from live.worker import FrameWorker, WorkerStats
 from sfumato.imaging.resize import pad_square_crop, resize_to
 
 CROP_MARGIN = 0.5            # the FaceMesh crop: the face box grown by this much per side (2x the box)
@@ -56,18 +54,12 @@ class PuppetResult:
 class PuppetStats(WorkerStats):
     """Counters and bounded timings (ms)."""
 
-    faces: int = 0            # frames where FaceMesh found the viewer
-    mesh_ms: collections.deque = bounded(10_000)
-    render_ms: collections.deque = bounded(10_000)
+    STAGES = ("mesh_ms", "render_ms")
 
-    def add(self, result: PuppetResult, now: float) -> None:
-        super().add(result, now)
-        self.mesh_ms.append(result.mesh_ms)
-        self.render_ms.append(result.render_ms)
+    faces: int = 0            # frames where FaceMesh found the viewer
 
     def summary(self) -> dict[str, float]:
-        return {**super().summary(), "faces": self.faces, "mesh_ms": median(self.mesh_ms),
-                "render_ms": median(self.render_ms)}
+        return {**super().summary(), "faces": self.faces}
 
 
 class PuppetWorker(FrameWorker):
