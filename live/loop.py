@@ -72,7 +72,7 @@ class LiveLoop:
         self.hud_on = cfg.display.hud
         out = cfg.output
         hold = not out.lockstep   # real time: a slow disk holds a recorded frame longer, never the display
-        self.recorder = Recorder(out.record, out.record_fps, hold_when_behind=True, log=log) if out.record else None
+        self.recorder = Recorder(out.record, out.record_fps, hold_when_behind=hold, log=log) if out.record else None
         self.camera_recorder = (Recorder(out.record_camera, cfg.camera.fps, hold_when_behind=hold, log=log)
                                 if out.record_camera else None)
         self.trace = TraceWriter(out.trace, log=log, drop_when_busy=hold) if out.trace else None

@@ -89,7 +89,6 @@ class OneOf:
 Rule = Range | OneOf
 
 # Common rules.
-POSITIVE = Range(0, None, open_lo=True)
 NON_NEGATIVE = Range(0, None)
 FRACTION = Range(0, 1)
 FPS = Range(1, 240)

@@ -78,13 +78,6 @@ def head_motion_clip(crop: np.ndarray, n: int, seed: int = 0, motion: MotionSpec
     return frames
 
 
-def smooth_random_image(seed: int, size: int = SIZE) -> np.ndarray:
-    """A smooth random colour image (no face), (size, size, 3) float32 in [0, 1]."""
-    rng = np.random.default_rng(seed)
-    img = cv2.resize(rng.random((16, 16, 3)).astype(np.float32), (size, size), interpolation=cv2.INTER_CUBIC)
-    return np.clip(img, 0.0, 1.0)
-
-
 def read_rgb(path: str) -> np.ndarray:
     """(H, W, 3) uint8 RGB from an image file; FommError naming the file if unreadable."""
     img = cv2.imread(str(path), cv2.IMREAD_COLOR)

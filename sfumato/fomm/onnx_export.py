@@ -16,6 +16,7 @@ Command line: ``python -m sfumato.fomm.onnx_export --checkpoint checkpoints/vox-
 from __future__ import annotations
 
 import argparse
+import sys
 import warnings
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence
@@ -195,5 +196,5 @@ if __name__ == "__main__":  # pragma: no cover
     try:
         raise SystemExit(main())
     except SfumatoError as err:
-        print(f"error: {err}", file=__import__("sys").stderr)
+        print(f"error: {err}", file=sys.stderr)
         raise SystemExit(err.exit_code)
