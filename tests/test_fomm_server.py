@@ -111,7 +111,8 @@ def test_two_kiosks_drive_through_triton_with_dynamic_batching(server, onnx_dir)
             t.start()
         for t in threads:
             t.join()
-        assert max(batches) == 2, f"batch sizes seen: {batches}"
+        # (kiosks a and b are still driving, so their requests may join the same batch: 2 or more)
+        assert max(batches) >= 2, f"batch sizes seen: {batches}"
     finally:
         a.stop()
         b.stop()
