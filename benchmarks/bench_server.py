@@ -6,7 +6,7 @@ Triton's dynamic batcher formed, and the fall-back time after the server is SIGK
 the kiosk's display side shows the gaze-following bank). Medians of ``--runs`` runs. The
 server binds to 127.0.0.1 and is always stopped.
 
-    python benchmarks/bench_server.py                                  # tiny random-weight FOMM
+    python benchmarks/bench_server.py                                  # tiny FOMM (tests/fomm_checkpoint.py)
     python benchmarks/bench_server.py --onnx-dir ~/.cache/sfumato/fomm-onnx/<key>   # real vox-256 graphs
 """
 
@@ -24,7 +24,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from live.drive import crop_viewer, viewer_box  # noqa: E402
+from live.drive import crop_viewer  # noqa: E402
+from sfumato.imaging.resize import square_around  # noqa: E402
 from live.remote import RemoteBackend  # noqa: E402
 from tests.server_sim import ServerProcess, export_tiny_onnx, kiosk_source, make_kiosk, viewer_frame  # noqa: E402
 
@@ -32,7 +33,7 @@ from tests.server_sim import ServerProcess, export_tiny_onnx, kiosk_source, make
 def closed_loop(url: str, kiosks: int, seconds: float) -> tuple[float, list[float], list[int]]:
     """``kiosks`` threads each driving frames back to back; -> frames/s, latencies ms, batch sizes."""
     views = [viewer_frame(k) for k in range(8)]
-    square = viewer_box(views[0][1], 0.6)
+    square = square_around(views[0][1], 0.6)
     frames = [crop_viewer(img, square) for img, _ in views]
     lat: list[float] = []
     batches: list[int] = []
@@ -88,7 +89,7 @@ def fallback_after_kill(server: ServerProcess) -> float:
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--onnx-dir", help="exported FOMM graphs (default: a tiny random-weight model)")
+    p.add_argument("--onnx-dir", help="exported FOMM graphs (default: the tiny FOMM of tests/fomm_checkpoint.py)")
     p.add_argument("--kiosks", default="1,2,4")
     p.add_argument("--seconds", type=float, default=5.0, help="closed-loop time per run")
     p.add_argument("--runs", type=int, default=3)

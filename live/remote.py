@@ -95,6 +95,8 @@ class RemoteBackend:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._reconnector: Optional[threading.Thread] = None
+        self._clients: dict[int, tuple[threading.Thread, object]] = {}   # thread id -> (thread, its open client)
+        self.clients_opened = 0
 
     # --- requests -------------------------------------------------------------------------
     def _client(self):
@@ -103,12 +105,30 @@ class RemoteBackend:
 
         tls = self._tls
         if getattr(tls, "client", None) is None or tls.generation != self._generation:
-            if getattr(tls, "client", None) is not None:
-                tls.client.close()
+            self._close_own_client()
             tls.client = httpclient.InferenceServerClient(self.host, connection_timeout=self.timeout_s,
                                                           network_timeout=self.timeout_s)
             tls.generation = self._generation
+            with self._lock:
+                self._clients[threading.get_ident()] = (threading.current_thread(), tls.client)
+                self.clients_opened += 1
         return tls.client
+
+    def _close_own_client(self) -> None:
+        """Close the calling thread's client (if it has one)."""
+        client = getattr(self._tls, "client", None)
+        if client is None:
+            return
+        self._tls.client = None
+        with self._lock:
+            self._clients.pop(threading.get_ident(), None)
+        client.close()
+
+    @property
+    def open_clients(self) -> int:
+        """How many HTTP clients (one per thread that sent requests) are still open."""
+        with self._lock:
+            return sum(not getattr(c, "_closed", False) for _, c in self._clients.values())
 
     def _infer(self, client, model: str, inputs: dict[str, np.ndarray], outputs: tuple[str, ...]) -> dict:
         import tritonclient.http as httpclient
@@ -191,10 +211,21 @@ class RemoteBackend:
             raise BackendOffline(self.url) from err
 
     def close(self) -> None:
-        """Stop reconnecting (the worker's stop calls this)."""
+        """Stop reconnecting and close the HTTP clients (the worker's stop calls this, after its thread ended).
+
+        The calling thread's client and those of threads that have ended are closed here; a
+        thread still running (a reconnection round that outlived the join) closes its own on exit.
+        """
         self._stop.set()
         if self._reconnector is not None:
             self._reconnector.join(timeout=self.timeout_s * 4 + self.retry_s + 1.0)
+        self._close_own_client()
+        with self._lock:
+            ended = [(tid, c) for tid, (t, c) in self._clients.items() if not t.is_alive()]
+            for tid, _ in ended:
+                del self._clients[tid]
+        for _, client in ended:
+            client.close()
 
     # --- offline / reconnect -----------------------------------------------------------------
     def _connect(self) -> None:
@@ -231,13 +262,16 @@ class RemoteBackend:
             self._reconnector.start()
 
     def _reconnect(self) -> None:
-        while not self._stop.wait(self.retry_s):
-            try:
-                self._connect()
-            except Exception:  # noqa: BLE001 - still away: try again later, quietly
-                continue
-            self.log(f"FOMM server {self.url} is back; driving the painting again")
-            return
+        try:
+            while not self._stop.wait(self.retry_s):
+                try:
+                    self._connect()
+                except Exception:  # noqa: BLE001 - still away: try again later, quietly
+                    continue
+                self.log(f"FOMM server {self.url} is back; driving the painting again")
+                return
+        finally:
+            self._close_own_client()   # each reconnection thread opened its own client
 
 
 __all__ = ["RemoteBackend", "ReplyError", "parse_server_url", "require_tritonclient"]

@@ -110,12 +110,12 @@ class ServerProcess:
 
 
 def export_tiny_onnx(folder: Path) -> Path:
-    """Random-weight tiny FOMM (:mod:`tests.fomm_tiny`) exported to ONNX in ``folder``/onnx."""
+    """The tiny FOMM of :func:`tests.fomm_checkpoint.tiny_checkpoint` exported to ONNX in ``folder``/onnx."""
     from sfumato.fomm import load_fomm
     from sfumato.fomm.onnx_export import export_onnx
-    from tests.fomm_tiny import write_tiny_checkpoint
+    from tests.fomm_checkpoint import tiny_checkpoint
 
-    ckpt, cfg = write_tiny_checkpoint(folder)
+    ckpt, cfg = tiny_checkpoint()
     out = folder / "onnx"
     export_onnx(load_fomm(ckpt, cfg), out)
     return out

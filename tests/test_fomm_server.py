@@ -1,7 +1,7 @@
 """The shared FOMM server: the REAL NVIDIA Triton server (nvidia-pytriton) on 127.0.0.1, on CPU,
-with two simulated kiosks (real DriveWorkers on RemoteBackends). Tiny random-weight FOMM written
-by the test (fresh clone, no ../shared): outputs are noise, so parity with local ONNX Runtime,
-fall-back and reconnection are what is checked.
+with two simulated kiosks (real DriveWorkers on RemoteBackends). Tiny FOMM of
+tests/fomm_checkpoint.py (../shared's, or the repo-only stand-in on a fresh clone): parity with
+local ONNX Runtime, batching, fall-back and reconnection are what is checked.
 
 Covers: two kiosks driving through the dynamic batcher, encoding once per painting, a slow
 (SIGSTOPped) server, a bad URL, a malformed reply, the server killed mid-run (and restarted).
@@ -22,7 +22,8 @@ pytest.importorskip("torch")
 pytest.importorskip("pytriton", reason="nvidia-pytriton not installed: pip install -e '.[server]'")
 pytest.importorskip("tritonclient.http")
 
-from live.drive import crop_viewer, viewer_box  # noqa: E402
+from live.drive import crop_viewer  # noqa: E402
+from sfumato.imaging.resize import square_around  # noqa: E402
 from live.remote import RemoteBackend  # noqa: E402
 from tests.server_sim import ServerProcess, export_tiny_onnx, free_port, kiosk_source, make_kiosk, viewer_frame  # noqa: E402
 
@@ -88,7 +89,7 @@ def test_two_kiosks_drive_through_triton_with_dynamic_batching(server, onnx_dir)
         assert c.online and not c.encoded_on_server
         # the server runs the real model: its answer equals local ONNX Runtime on the same frame
         img, box = viewer_frame(5)
-        frame = crop_viewer(img, viewer_box(box, 0.6))
+        frame = crop_viewer(img, square_around(box, 0.6))
         c.set_reference(frame)
         pred, grid, occ = c.drive(frame, True, True)
         rt = FommOnnxRuntime(onnx_dir, num_threads=1)
@@ -135,6 +136,8 @@ def test_slow_server_falls_back_then_reconnects(server):
         assert log.mentions("is back") == 1 and log.mentions("unavailable") == 1, log
     finally:
         kiosk.stop()
+    # every HTTP client it opened (worker thread, each reconnection thread, set-up) is closed
+    assert kiosk.backend.clients_opened >= 3 and kiosk.backend.open_clients == 0, kiosk.backend.clients_opened
 
 
 def test_bad_url_falls_back_at_once_and_says_so_once():
@@ -147,6 +150,7 @@ def test_bad_url_falls_back_at_once_and_says_so_once():
         assert len(log) == 1 and "unavailable" in log[0] and "gaze-following bank" in log[0], log
     finally:
         kiosk.stop()
+    assert kiosk.backend.clients_opened >= 2 and kiosk.backend.open_clients == 0
 
 
 @pytest.mark.parametrize("url", ["ftp://127.0.0.1:8000", "http://127.0.0.1", "http://127.0.0.1:8000/v2/models"])
