@@ -8,8 +8,9 @@ and encoded once on the server (keyed by its sha256, :func:`sfumato.fomm.serve_p
 
 Every request has a timeout. A refused connection, a timeout, an error answer or a reply of
 the wrong form makes the backend **offline**: :meth:`RemoteBackend.drive` raises
-:class:`live.drive.BackendOffline` at once (the drive worker then shows the gaze-following
-bank from the next display frame), one line says so, and a background thread retries every
+:class:`live.drive.BackendOffline` at once (from the next display frame the kiosk shows the
+weightless rig, :mod:`live.fallback`, or without one the gaze-following bank), one line says
+so, and a background thread retries every
 ``retry_s`` until the server answers a full round (painting, reference, one driven frame)
 correctly; then one line says it is back and driving resumes.
 """
@@ -80,6 +81,7 @@ class RemoteBackend:
         self.url, self.host = url, parse_server_url(url)
         self.timeout_s, self.retry_s, self.log = timeout_s, retry_s, log
         self.provider = f"FOMM server {url} (NVIDIA Triton)"
+        self.fallback_name = "the gaze-following bank"   # what the display shows while offline (the offline line says it)
         self.online = False
         self.went_offline_t: Optional[float] = None   # perf_counter of the last fall-back
         self.outages = 0
@@ -256,8 +258,8 @@ class RemoteBackend:
             self._generation += 1
             reason = str(err).strip().splitlines()[0][:160] if str(err).strip() else type(err).__name__
             if first:
-                self.log(f"FOMM server {self.url} unavailable ({type(err).__name__}: {reason}); showing the "
-                         "gaze-following bank and reconnecting in the background")
+                self.log(f"FOMM server {self.url} unavailable ({type(err).__name__}: {reason}); showing "
+                         f"{self.fallback_name} and reconnecting in the background")
             self._reconnector = threading.Thread(target=self._reconnect, name="fomm-reconnect", daemon=True)
             self._reconnector.start()
 

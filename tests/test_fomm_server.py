@@ -247,25 +247,53 @@ def test_live_cli_shows_the_bank_again_when_the_server_hangs(server, tmp_path):
 def test_server_killed_mid_run_falls_back_within_a_frame_and_reconnects(server, onnx_dir, tmp_path):
     """Last in the module: replaces the shared server by a fresh one, kills it, then starts another
     on the same port. (The hang test before this one SIGSTOPs the shared server; after the SIGCONT
-    Triton may answer 500 for a while, which is not what this test is about.)"""
+    Triton may answer 500 for a while, which is not what this test is about.)
+
+    Kiosk a falls back to the bank; kiosk b, paired with the weightless rig as ``live --drive
+    --server`` is, shows the rig from the first display frame after its backend went offline."""
+    from live.fallback import FOMM, RIG
+
     server.stop()
     server = ServerProcess(onnx_dir, tmp_path / "first.log", http_port=server.http_port).start()
     log_a, log_b = Log(), Log()
     slack = 3 * TIMEOUT_S   # the kill is noticed by refused/reset connections, not by this timeout
-    a, b = make_kiosk(server.url, timeout_s=slack, log=log_a), make_kiosk(server.url, flip=True, timeout_s=slack, log=log_b)
+    a = make_kiosk(server.url, timeout_s=slack, log=log_a)
+    b = make_kiosk(server.url, flip=True, timeout_s=slack, log=log_b, rig=True)
+    shown: list = []   # what kiosk b's display drew, one entry per display frame: FOMM, RIG or None (bank)
+
+    def b_shows(source):
+        r = b.latest()
+        shown.append(None if r is None else r.source)
+        return r is not None and r.source == source
+
     new = None
     try:
-        assert _drive_until([a, b], lambda: a.latest() is not None and b.latest() is not None, 90) < 90, (log_a, log_b)
+        assert _drive_until([a, b], lambda: a.latest() is not None and b_shows(FOMM), 90) < 90, (log_a, log_b)
+        fomm_patch = b.latest().patch
         server.kill()   # SIGKILL the whole group mid-run: in-flight requests see the connection drop
         t_kill = time.perf_counter()
-        _drive_until([a, b], lambda: a.latest() is None and b.latest() is None, 2 * TIMEOUT_S + 3)
+        n0, switches0 = len(shown), b.switches
+        _drive_until([a, b], lambda: a.latest() is None and b_shows(RIG), 2 * TIMEOUT_S + 3)
         fallback_s = time.perf_counter() - t_kill
         # refused/reset connections are noticed by the request in flight (no timeout needed)
         assert fallback_s < TIMEOUT_S, f"fell back {fallback_s:.2f} s after the kill"
+        after = shown[n0:]
+        assert after[-1] == RIG and None not in after, after   # FOMM, then straight to the rig: never the bank
+        rig_patch = b.latest().patch
+        import cv2
+
+        cv2.imwrite(str(tmp_path / "fomm_rig_painting.png"), cv2.cvtColor(np.concatenate(
+            [fomm_patch, rig_patch, kiosk_source(flip=True).head], 1), cv2.COLOR_RGB2BGR))
+        assert rig_patch.shape == fomm_patch.shape and np.abs(rig_patch.astype(int) - fomm_patch).mean() > 5
+        # the rig renders the kiosk's painting (its head, moved a little), not the noise of the tiny FOMM
+        painting = kiosk_source(flip=True).head.astype(int)
+        assert np.abs(rig_patch - painting).mean() < 0.5 * np.abs(fomm_patch - painting).mean()
         assert log_a.mentions("unavailable") == 1 and log_b.mentions("unavailable") == 1, (log_a, log_b)
+        assert log_a.mentions("gaze-following bank") == 1 and log_b.mentions("weightless rig") == 1, (log_a, log_b)
         new = ServerProcess(onnx_dir, tmp_path / "restart.log", http_port=server.http_port).start()
-        waited = _drive_until([a, b], lambda: a.latest() is not None and b.latest() is not None, 90)
+        waited = _drive_until([a, b], lambda: a.latest() is not None and b_shows(FOMM), 90)
         assert waited < 90, (log_a, log_b)
+        assert None not in shown[n0:] and b.switches - switches0 == 2, shown[n0:]   # the rig until FOMM is back
         # the new server re-encoded each painting once (it had none): the kiosks sent them again
         assert log_a.mentions("is back") == 1 and log_b.mentions("is back") == 1
     finally:
@@ -274,3 +302,4 @@ def test_server_killed_mid_run_falls_back_within_a_frame_and_reconnects(server, 
         server.stop()
         if new is not None:
             new.stop()
+    assert a.backend.open_clients == 0 and b.primary.backend.open_clients == 0
