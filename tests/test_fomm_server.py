@@ -95,7 +95,7 @@ def test_two_kiosks_drive_through_triton_with_dynamic_batching(server, onnx_dir)
         rt = FommOnnxRuntime(onnx_dir, num_threads=1)
         ref = rt.drive(rt.prepare_source(kiosk_source().head256), frame, rt.keypoints(frame))
         assert np.abs(grid - ref.deformation).max() < 1e-4 and np.abs(occ - ref.occlusion).max() < 1e-4
-        assert np.abs(pred - ref.prediction).max() <= 0.5 / 255 + 1e-6   # sent as uint8
+        assert np.abs(pred - ref.prediction).max() <= 0.5 / 255 + 1e-4   # sent as uint8 (+ float rounding of a batch)
         # Triton's dynamic batcher groups concurrent requests of several kiosks into one call
         batches = []
 
@@ -211,9 +211,11 @@ def test_malformed_reply_falls_back_and_never_pretends_to_be_back(mode):
         httpd.server_close()
 
 
-def test_live_cli_shows_the_bank_again_when_the_server_hangs(server, tmp_path):
+def test_live_cli_shows_the_rig_when_the_server_hangs(server, tmp_path, capfd):
     """``python -m live --drive --server URL`` end to end: driven face, then the server hangs
-    (SIGSTOP) and the recording shows the bank's own pixels in the crop again."""
+    (SIGSTOP): the weightless rig moves the painting in the crop (turned by the simulated viewer;
+    seen in start_driven_rig.png), it says so once, and the stale driven face is never shown."""
+    import cv2
     import imageio.v2 as imageio
 
     from live.cli import main
@@ -230,17 +232,22 @@ def test_live_cli_shows_the_bank_again_when_the_server_hangs(server, tmp_path):
         hang.cancel()
         server.signal(signal.SIGCONT)
     assert rc == 0
+    err = capfd.readouterr().err
+    assert err.count("unavailable") == 1 and err.count("showing the weightless rig") == 1, err[-3000:]
+    rig_frames = [int(line.split("from the rig ")[1].split()[0]) for line in err.splitlines() if "from the rig" in line]
+    assert rig_frames and rig_frames[0] > 0, err[-3000:]
     frames = np.stack(imageio.mimread(str(out), memtest=False)).astype(np.int16)
     n = len(frames)
     crop = (slice(31, 100), slice(94, 188))        # the bank's crop on screen (see test_live_drive)
-    bank_px = frames[1][crop]                      # before the first driven frame: the bank
-    driven = [np.abs(f[crop] - bank_px).mean() for f in frames[int(n * 3 / 12):int(n * 6.5 / 12)]]
-    after = [np.abs(f[crop] - bank_px).mean() for f in frames[int(n * 10.5 / 12):]]
+    start_px = frames[1][crop]                     # before the first driven frame: the rig at rest (the painting)
+    driven = [np.abs(f[crop] - start_px).mean() for f in frames[int(n * 3 / 12):int(n * 6.5 / 12)]]
+    after = [np.abs(f[crop] - start_px).mean() for f in frames[int(n * 10.5 / 12):]]
     assert max(driven) > 3.0, "the server never drove the painting"
     last_driven = frames[int(n * 6.5 / 12)][crop]
-    # the bank again (its gaze-following frame: the eyes may look elsewhere than at start, hence
-    # not pixel-equal to frame 1), no longer the driven face that was on screen when it hung
-    assert max(after) < max(driven) / 2, f"the crop did not return to the bank: {max(after):.2f} vs {max(driven):.2f}"
+    cv2.imwrite(str(tmp_path / "start_driven_rig.png"), cv2.cvtColor(np.concatenate(
+        [frames[1], frames[int(n * 6.5 / 12)], frames[-1]], 1).astype(np.uint8), cv2.COLOR_RGB2BGR))
+    # after the hang the rig moves the painting (the log counts its display frames), never the stale driven face
+    assert max(after) > 1.0, "nothing moves the painting after the hang"
     assert min(np.abs(f[crop] - last_driven).mean() for f in frames[int(n * 10.5 / 12):]) > 2.0, "stale driven face"
 
 
