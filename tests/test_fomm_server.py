@@ -223,11 +223,13 @@ def test_live_cli_shows_the_rig_when_the_server_hangs(server, tmp_path, capfd):
 
     bank = fake_bank(tmp_path / "bank", cols=5)
     out = tmp_path / "live.mp4"
+    config = tmp_path / "live.toml"   # the loaded 2-core test machine: slack before a slow answer counts as an outage
+    config.write_text(f"[drive]\nserver_timeout_s = {TIMEOUT_S}\n")
     hang = threading.Timer(7.0, server.signal, args=(signal.SIGSTOP,))
     hang.start()
     try:
         rc = main(["--drive", "--server", server.url, "--bank", str(bank), "--camera", "sim:still", "--headless",
-                   "--duration", "12", "--record", str(out), "--size", "320x320"])
+                   "--duration", "12", "--record", str(out), "--size", "320x320", "--config", str(config)])
     finally:
         hang.cancel()
         server.signal(signal.SIGCONT)
