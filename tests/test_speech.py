@@ -7,6 +7,7 @@ import pytest
 
 from sfumato.speech.audio import Audio, AudioError, read_audio, save_wav
 from sfumato.speech.features import audio_mouth_track, loudness
+from sfumato.speech.measure import count_blinks
 from sfumato.speech.performance import MotionParams, make_performance
 from sfumato.speech.tts import Phone, SpeechError, _estimated_phones, check_text
 from sfumato.speech.visemes import attach_marks, mouth_track, speaking_mouth_track
@@ -144,3 +145,12 @@ def test_blink_rate_stays_in_range_for_any_seed(seed):
     perf = make_performance(audio, 25.0, None, MotionParams(seed=seed))
     starts = np.sum(np.diff((perf.blink > 0.5).astype(int)) == 1)
     assert 8 <= starts <= 20
+
+
+def test_blink_count_bridges_a_flicker_at_the_threshold():
+    eyes = np.ones(60)
+    eyes[5:8] = eyes[9:11] = 0.2  # one blink whose lid flickers back over the threshold for a frame
+    eyes[30:34] = 0.3  # a second blink
+    assert count_blinks(eyes) == 2
+    assert count_blinks(eyes, bridge=0) == 3
+    assert count_blinks(np.ones(60)) == 0
