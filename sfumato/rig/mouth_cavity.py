@@ -63,16 +63,16 @@ class CavityLook:
     """
 
     depth: float = 0.04
-    teeth: float = 0.1
+    teeth: float = 0.08
     teeth_share: float = 0.35
     teeth_from: tuple[float, float] = (0.06, 0.16)
-    teeth_alpha: float = 0.8
+    teeth_alpha: float = 0.5
     tongue_from: tuple[float, float] = (0.16, 0.32)
     tongue_share: float = 0.28
     lip_roll: float = 0.25
     lip_roll_reach: float = 0.025
     soft: float = 0.018
-    texture: float = 0.9
+    texture: float = 0.5
 
 
 def _polygon_mask(shape: tuple[int, int], points: np.ndarray) -> np.ndarray:
