@@ -57,7 +57,6 @@ def stage_times(path: Path, text: str) -> dict[str, float]:
     and of encoding (ffmpeg's own CPU time over the frames, from its process's rusage)."""
     import resource
 
-
     from sfumato.face import topology as T
     from sfumato.geometry.blend import blend
     from sfumato.imaging.painting import load_painting
