@@ -132,6 +132,6 @@ class PuppetWorker(FrameWorker):
         self._shown = v
         return PuppetResult(seq, patch, self.controls, (t1 - t0) * 1e3, (time.perf_counter() - t1) * 1e3)
 
-    def stop(self) -> None:
-        super().stop()
+    def release(self) -> None:
+        """Close FaceMesh (by the worker thread once its last call returned; see :meth:`FrameWorker.stop`)."""
         self._mesh.close()
