@@ -43,8 +43,8 @@ class Schedule:
         return float(yaw), float(mouth), float(blink)
 
 
-def astronaut_rig():
-    """The astronaut's head square rigged (HeadRig), and where it sits in her 512x512 picture."""
+def astronaut_rig(scale: float = 1.0):
+    """The astronaut's head square rigged (HeadRig), and where it sits in her picture (512x512 times ``scale``)."""
     from skimage import data
 
     from live.drive import DriveSource
@@ -54,6 +54,10 @@ def astronaut_rig():
     from sfumato.imaging.resize import pad_square_crop
 
     img = data.astronaut()
+    if scale != 1.0:
+        from sfumato.imaging.resize import resize_to
+
+        img = resize_to(img, int(round(512 * scale)), int(round(512 * scale)))
     face = find_faces(img)[0]
     box = head_box(face, (img.shape[1], img.shape[0]), margin=0.6)
     head = pad_square_crop(img, box.x, box.y, box.side)

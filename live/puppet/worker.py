@@ -13,8 +13,8 @@ Per camera frame (newest wins, :class:`live.worker.FrameWorker`):
    with no face the ease back to rest;
 5. **render** - :class:`live.puppet.rig.HeadRig` at display scale, blended into the crop patch.
 
-Frames whose controls equal the last rendered ones are not re-rendered (a still painting costs
-no CPU). No torch anywhere on this path.
+Frames whose controls look the same as the last rendered ones (:meth:`HeadRig.shape_key`, no
+part moving by more than a sixth of a pixel) are not re-rendered: a still painting costs no CPU. No torch anywhere on this path.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ from live.worker import FrameWorker, WorkerStats
 from sfumato.imaging.resize import pad_square_crop, resize_to
 
 CROP_MARGIN = 0.5            # the FaceMesh crop: the face box grown by this much per side (2x the box)
-CHANGE_EPS = 0.01            # controls closer than this to the last rendered ones are not re-rendered
 
 
 @dataclass
@@ -83,7 +82,7 @@ class PuppetWorker(FrameWorker):
         self.controls = Controls()
         self.features: Optional[Features] = None
         self._mesh = face_mesh_tracker()
-        self._shown: Optional[np.ndarray] = None
+        self._shown: Optional[tuple] = None   # shape key of the last rendered frame (HeadRig.shape_key)
         self._t0 = time.perf_counter()
 
     def request_reference(self) -> None:
@@ -125,11 +124,11 @@ class PuppetWorker(FrameWorker):
             signals = signals.mirrored()
         self.controls = self.retargeter.update(signals, t)
         t1 = time.perf_counter()
-        v = self.controls.vector()
-        if self._shown is not None and np.abs(v - self._shown).max() < CHANGE_EPS:
+        key = self.rig.shape_key(self.controls)
+        if key == self._shown:
             return None
         patch = self.rig.render(self.controls)
-        self._shown = v
+        self._shown = key
         return PuppetResult(seq, patch, self.controls, (t1 - t0) * 1e3, (time.perf_counter() - t1) * 1e3)
 
     def release(self) -> None:
