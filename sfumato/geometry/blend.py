@@ -130,10 +130,9 @@ def match_colors(rendered: np.ndarray, reference: np.ndarray, weight: np.ndarray
 
 
 def blend(base: np.ndarray, rendered: np.ndarray, alpha: np.ndarray, rows: int = 256) -> np.ndarray:
-    """``base * (1 - alpha) + rendered * alpha``, rounded; exactly ``base`` where alpha is 0
-    and exactly ``rendered`` where it is 1.
+    """``base * (1 - alpha) + rendered * alpha``, rounded; exactly ``base`` where alpha is 0.
 
-    Works in strips of ``rows`` rows (``cv2.blendLinear``, one pass, no float image copies).
+    Works in strips of ``rows`` rows so large crops need no full-size float copies.
 
     Args:
         base, rendered: (H, W, 3) uint8.
@@ -143,9 +142,9 @@ def blend(base: np.ndarray, rendered: np.ndarray, alpha: np.ndarray, rows: int =
         (H, W, 3) uint8.
     """
     out = np.empty_like(base)
-    a = np.asarray(alpha, np.float32)
     for y in range(0, base.shape[0], rows):
         sl = slice(y, y + rows)
-        w = np.ascontiguousarray(a[sl])
-        cv2.blendLinear(np.ascontiguousarray(base[sl]), np.ascontiguousarray(rendered[sl]), 1.0 - w, w, dst=out[sl])
+        b = base[sl].astype(np.float32)
+        b += alpha[sl, :, None] * (rendered[sl].astype(np.float32) - b)
+        out[sl] = np.rint(b, out=b)
     return out
