@@ -2,7 +2,8 @@
 
 The highlight is a reflection of the light, not a mark on the iris: when the eye turns it
 stays nearly where it is (it moves :data:`FOLLOW` of the iris' displacement), so it is
-removed from the iris texture and drawn on top, clipped to the iris.
+removed from the iris texture and drawn on top, clipped to the iris, and it fades out as the
+iris carries the cornea away from it (:func:`on_cornea`).
 """
 
 from __future__ import annotations
@@ -84,3 +85,25 @@ def catchlight_alpha(shape: tuple[int, int], position: np.ndarray, cl: Catchligh
     d = np.hypot(xx - np.float32(position[0]), yy - np.float32(position[1]))
     edge = max(0.8, 0.35 * cl.radius)
     return (cl.strength * np.clip((cl.radius - d) / edge + 0.5, 0.0, 1.0)).astype(np.float32)
+
+
+def on_cornea(position: np.ndarray, centre: np.ndarray, radius: float, size: float) -> tuple[np.ndarray, float]:
+    """Keep the catchlight on the cornea: its position and strength when the iris (``radius``
+    pixels, centred at ``centre``) has moved away from ``position`` (pixels).
+
+    A reflection on the cornea never sits on the white: once the highlight (``size`` pixels in
+    radius) would reach past 0.75 of the iris radius it is carried along at that distance,
+    and the further the iris has left it, the fainter it gets (gone when it would lie
+    1.2 radii out).
+
+    Returns:
+        (2,) position, pixels, and a strength factor in [0, 1].
+    """
+    c = np.asarray(centre, np.float64)
+    d_vec = np.asarray(position, np.float64) - c
+    d = float(np.hypot(*d_vec))
+    room = max(0.75 * radius - size, 0.0)
+    if d <= room:
+        return np.asarray(position, np.float64), 1.0
+    fade = float(np.clip((1.2 * radius - d) / max(1.2 * radius - room, 1e-3), 0.0, 1.0))
+    return c + d_vec * (room / d), fade

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from sfumato.rig.catchlight import FOLLOW, catchlight_alpha
+from sfumato.rig.blink import LidSheet, close_lids, lash_line, lid_sheet, soften_seam
+from sfumato.rig.catchlight import FOLLOW, catchlight_alpha, on_cornea
 from sfumato.rig.iris import disc, iris_layer, lightness
 from sfumato.rig.lids import EyeFrame, Lids, lid_shadow, opening, skin_source
 from sfumato.rig.model import Catchlight, EyeRig
@@ -45,6 +46,7 @@ class EyeLayers:
         iris_rgb, iris_alpha: (n, n, 3) / (n, n) float32 iris layer centred at pixel (n//2, n//2).
         rest: (2,) painted iris centre, eye frame (u, v); radius: iris radius, pixels.
         catch: the catchlight or None.
+        sheet: the closing lid (:func:`sfumato.rig.blink.lid_sheet`).
     """
 
     x0: int
@@ -61,6 +63,7 @@ class EyeLayers:
     rest: np.ndarray
     radius: float
     catch: Catchlight | None
+    sheet: LidSheet
 
     @property
     def roi(self) -> tuple[slice, slice]:
@@ -104,7 +107,8 @@ def eye_layers(crop: np.ndarray, rig: EyeRig) -> EyeLayers:
     trust = seen if hide is None else seen * (1 - hide)
     iris_rgb, iris_alpha = iris_layer(image, trust, c, r, max(1.0, 0.6 * rig.iris.limbus * r), hide)
     base = rebuild_white(image, lids, frame, u, v, inside, c, r, edge)
-    return EyeLayers(x0, y0, image, base, frame, u, v, lids, edge, iris_rgb, iris_alpha, frame.to_uv(c), r, rig.catchlight)
+    sheet = lid_sheet(image, u, v, lids, frame, r)
+    return EyeLayers(x0, y0, image, base, frame, u, v, lids, edge, iris_rgb, iris_alpha, frame.to_uv(c), r, rig.catchlight, sheet)
 
 
 def foreshorten(offset: float, eyeball: float) -> float:
@@ -121,16 +125,19 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
     """
     L = layers
     du, dv = float(shift[0]), float(shift[1])
-    now = L.lids.moved(dv, blink)
+    gazed, now = L.lids.moved(dv, 0.0), L.lids.moved(dv, blink)
     shape = L.image.shape[:2]
-    # 1. lid skin (displaced where the lids moved; exact copy elsewhere)
-    src_v = skin_source(L.u, L.v, L.lids, now, reach=1.6 * max(L.lids.height(), L.radius))
+    # 1. lid skin (displaced where the lids follow the gaze; exact copy elsewhere), then closed
+    src_v = skin_source(L.u, L.v, L.lids, gazed, reach=1.6 * max(L.lids.height(), L.radius))
     skin = L.image
     if src_v is not None:
         mx = (L.frame.centre[0] + L.u * L.frame.axis[0] + src_v * L.frame.up[0]).astype(np.float32)
         my = (L.frame.centre[1] + L.u * L.frame.axis[1] + src_v * L.frame.up[1]).astype(np.float32)
         warped = cv2.remap(L.image, mx, my, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
         skin = np.where((np.abs(src_v - L.v) > 1e-3)[..., None], warped, L.image)
+    if blink > 0:
+        closed = close_lids(skin, L.sheet, L.u, L.v, L.frame, gazed, now, L.lids.height())
+        skin = skin if closed is None else closed
     # 2. iris: moved, foreshortened along the axis it turns about, shaded by the upper lid
     rest = L.rest
     new = rest + np.array([du, dv])
@@ -149,11 +156,18 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
     painted = Lids(baked.u + du, baked.upper + dv, baked.lower + dv)  # the shadow painted on the iris moved with it
     shade = np.clip(lid_shadow(L.u, L.v, now, reach) / lid_shadow(L.u, L.v, painted, reach), 0.6, 1.4)[..., None]
     eye = L.base * (1 - alpha) + iris * shade * alpha
+    if blink > 0:  # the closing lid shades the white too
+        eye = eye * np.clip(lid_shadow(L.u, L.v, now, reach) / lid_shadow(L.u, L.v, baked, reach), 0.6, 1.0)[..., None]
     # 3. catchlight: stays with the light, drawn on the iris only
     if L.catch is not None:
         pos = L.frame.to_xy(rest + FOLLOW * np.array([du, dv])) + np.asarray(L.catch.offset)
-        ca = catchlight_alpha(shape, pos, L.catch)[..., None] * np.clip(alpha * 1.5, 0, 1)
+        pos, fade = on_cornea(pos, centre, L.radius * min(sx, sy), L.catch.radius)
+        ca = catchlight_alpha(shape, pos, L.catch)[..., None] * alpha * fade
         eye = eye * (1 - ca) + np.asarray(L.catch.colour, np.float32) * ca
     # 4. the lids clip it all with a soft edge
     mask = opening(L.u, L.v, now, L.edge)[..., None]
-    return skin * (1 - mask) + eye * mask
+    out = skin * (1 - mask) + eye * mask
+    if blink > 0:  # the closing lid's lash line over it all, the seam softened
+        la = lash_line(L.u, L.v, gazed, now, L.sheet)[..., None]
+        out = soften_seam(out * (1 - la) + L.sheet.lash * la, L.u, L.v, now, blink, L.edge)
+    return out

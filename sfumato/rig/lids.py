@@ -22,6 +22,9 @@ LOWER_FOLLOW = 0.25
 CLOSE_LINE = 0.2
 """A closed eye's lid line lies this fraction of the opening's height above the lower lid:
 the upper lid travels the rest, the lower lid rises this much."""
+OVERLAP = 0.08
+"""... and the closed upper lid overlaps the lower one by this fraction of the opening's height
+(its lash line lies over the lower lid's rim, as in a real closed eye)."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ class Lids:
         Gaze: the upper lid follows :data:`UPPER_FOLLOW` of the lift, the lower lid
         :data:`LOWER_FOLLOW`, both fading to nothing at the corners. Blink in [0, 1]: both lids
         travel toward the closing line (:data:`CLOSE_LINE` of the way up from the lower lid),
-        meeting it at 1.
+        meeting it at 1 (the upper lid a little past it, :data:`OVERLAP`).
         """
         span = max(float(self.u[-1] - self.u[0]), 1e-6)
         s = (self.u - self.u[0]) / span
@@ -97,7 +100,7 @@ class Lids:
         b = float(np.clip(blink, 0.0, 1.0))
         if b > 0:
             close = lo + CLOSE_LINE * (up - lo)
-            up, lo = up + b * (close - up), lo + b * (close - lo)
+            up, lo = up + b * (close - OVERLAP * b * (up - lo) - up), lo + b * (close - lo)
         return Lids(self.u, up, lo)
 
     def at(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

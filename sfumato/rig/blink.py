@@ -1,0 +1,203 @@
+"""The closing lid: a painted eyelid sheet that slides down over the eye.
+
+When an eye closes, the upper lid's margin (lashes, lid line) comes down as it is painted,
+and the lid skin that was folded under the crease unfolds above it. The rig so does not
+stretch the painted skin over the eye (a smeared band): it translates the painted lash band
+(a strip just above the lid line, and a thinner one below the lower lid) rigidly with its lid,
+and fills the opening it leaves behind with a *lid plate*: the colour of the skin around the
+eye, interpolated over the opening, shaded darker toward the lash line, with the painting's
+own canvas texture (crackle, grain) borrowed from the skin above and below. Where the two
+margins meet, the seam is softened into a dark curve a pixel or two wide.
+
+Arrays are ROI pixels: images (h, w, 3) float32 RGB in [0, 255]; ``u``, ``v`` (h, w) float32
+eye-frame coordinates (:class:`sfumato.rig.lids.EyeFrame`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from sfumato.rig.lids import EyeFrame, Lids
+from sfumato.rig.sclera import canvas_texture
+
+UPPER_BAND = 0.3
+"""The painted upper margin (lash line, lid fold) that the unfolding lid covers reaches at
+least this many opening heights above the lid contour (further where its darkest row lies
+higher)."""
+LOWER_BAND = 0.15
+"""The lower lash band, moved rigidly with the rising lower lid, is this many opening heights thick."""
+MARGIN_SHADE = 0.08
+"""The closed lid is this much darker at its lash line, fading over a quarter of an opening height."""
+
+
+@dataclass
+class LidSheet:
+    """What a blink needs, derived once per eye.
+
+    Attributes:
+        plate: (h, w, 3) float32 RGB, lid skin everywhere in the ROI (smooth colour x canvas
+            texture).
+        band_up, band_lo: thickness of the lash bands moved with the upper / lower lid, pixels.
+        soft: width of the soft transitions, pixels.
+        lash: (3,) float32 RGB, the painted upper lash line's colour; lash_width: its
+            half-thickness, pixels; lash_strength: its alpha at the core, in [0, 1].
+    """
+
+    plate: np.ndarray
+    band_up: float
+    band_lo: float
+    soft: float
+    lash: np.ndarray
+    lash_width: float
+    lash_strength: float
+
+
+def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame: EyeFrame, radius: float) -> LidSheet:
+    """Derive the lid plate of one eye from the painted ROI.
+
+    The samples are the skin above the upper lash band, up to an opening height above it (the
+    upper lid's own skin, which is what closes), between the corners. The plate's colour is
+    their median column by column (the darker part, lashes, crease and brow, left out); its
+    texture is the painting's own, borrowed under the opening from the skin above it.
+
+    Args:
+        image: (h, w, 3) float32 RGB ROI; u, v: (h, w) eye-frame coordinates; lids: the
+            painted lids; frame: the eye frame; radius: iris radius, pixels.
+    """
+    height = max(lids.height(), 2.0)
+    up, lo = lids.at(u)
+    light = image.mean(2)
+    mid = (u > lids.u[0] + 0.25 * (lids.u[-1] - lids.u[0])) & (u < lids.u[-1] - 0.25 * (lids.u[-1] - lids.u[0]))
+    # the painted lash line may lie a little above FaceMesh's contour: the band reaches past
+    # the darkest row of the upper margin
+    rows = np.arange(-0.1 * height, 0.6 * height + 1.0, 0.5)
+    prof = [float(light[sel].mean()) if (sel := mid & (np.abs(v - up - d) < 0.5)).any() else np.inf for d in rows]
+    darkest = float(rows[int(np.argmin(prof))]) if np.isfinite(min(prof)) else 0.0
+    band_up = max(1.5, UPPER_BAND * height, darkest + 0.15 * height + 1.0)
+    band_lo = max(1.0, LOWER_BAND * height)
+    span = (u > lids.u[0] - 0.15 * frame.half_width) & (u < lids.u[-1] + 0.15 * frame.half_width)
+    above = (v > up + 1.2 * band_up) & (v < up + band_up + 1.0 * height)
+    known = span & above
+    if known.sum() < 8:  # a tiny ROI: everything above the lash band is skin
+        known = v > up + band_up
+    # colour: the lid skin's, column by column (lashes, crease and brow, its darker part, left out)
+    lum = light[known]
+    keep = known & (light >= np.percentile(lum, 20)) if lum.size >= 8 else known
+    bins = np.linspace(float(lids.u[0]), float(lids.u[-1]), 9)
+    centres = 0.5 * (bins[1:] + bins[:-1])
+    cols = []
+    for a, b in zip(bins[:-1], bins[1:]):
+        sel = keep & (u >= a) & (u < b)
+        cols.append(np.median(image[sel], 0) if sel.sum() >= 3 else np.full(3, np.nan))
+    cols = np.array(cols)
+    good = ~np.isnan(cols[:, 0])
+    fallback = np.median(image[keep], 0) if keep.any() else image.reshape(-1, 3).mean(0)
+    colour = np.stack([np.interp(u, centres[good], cols[good, k]) if good.any() else np.full(u.shape, fallback[k])
+                       for k in range(3)], -1).astype(np.float32)
+    # texture: the painting's own (crackle, grain), borrowed from the skin above under the eye
+    hole = ((v <= up + band_up) & (v >= lo - band_lo)).astype(np.float32)
+    k_up = band_up + 0.8 * height
+    tex = canvas_texture(image, [known.astype(np.float32), 1.0 - known.astype(np.float32)], max(1.0, 0.5 * radius),
+                         hole, (k_up * frame.up[0], k_up * frame.up[1]), lo=0.85, hi=1.15)
+    plate = colour * tex[..., None]
+    # the lash line: the darkest of the painted upper margin, mid-lid
+    margin = mid & (np.abs(v - up - darkest) < max(1.5, 0.25 * height))
+    if margin.sum() >= 4:
+        dark = margin & (light <= np.percentile(light[margin], 20))
+        lash = image[dark].mean(0)
+        skin_l = float(np.median(light[known > 0.5])) if (known > 0.5).any() else float(light.max())
+        strength = float(np.clip((skin_l - light[dark].mean()) / max(skin_l, 1.0) * 2.5, 0.35, 0.9))
+    else:
+        lash, strength = image.reshape(-1, 3).min(0), 0.6
+    return LidSheet(plate.astype(np.float32), float(band_up), float(band_lo), max(1.0, 0.35 * band_up),
+                    np.asarray(lash, np.float32), max(0.7, 0.07 * frame.half_width), strength)
+
+
+def ramp(x: np.ndarray) -> np.ndarray:
+    """Smoothstep of ``x`` clipped to [0, 1] (same shape, float32)."""
+    x = np.clip(x, 0.0, 1.0)
+    return (x * x * (3 - 2 * x)).astype(np.float32)
+
+
+def close_lids(
+    skin: np.ndarray, sheet: LidSheet, u: np.ndarray, v: np.ndarray, frame: EyeFrame, rest: Lids, now: Lids,
+    height: float,
+) -> np.ndarray | None:
+    """The lid skin with the lids moved from ``rest`` to ``now`` (closing), or None when they
+    did not close.
+
+    The upper lid's skin unfolds: between its moving margin and the top of its painted lash
+    band it is the lid plate, darker toward the margin (the lash line itself is drawn over the
+    composed eye by :func:`lash_line`). The lower lid's thin lash band is translated with its
+    margin, the plate filling where it was.
+
+    Args:
+        skin: (h, w, 3) float32 RGB, the painted lid skin (already moved with the gaze).
+        sheet: :func:`lid_sheet`; u, v: (h, w) eye-frame coordinates; frame: the eye frame.
+        rest: the lids ``skin`` shows; now: the closing lids; height: the painted opening
+            height, pixels.
+
+    Returns:
+        (h, w, 3) float32 RGB, or None.
+    """
+    d_up = np.minimum(now.upper - rest.upper, 0.0)  # the upper lid comes down ...
+    d_lo = np.maximum(now.lower - rest.lower, 0.0)  # ... the lower one rises
+    if d_up.min() > -0.05 and d_lo.max() < 0.05:
+        return None
+    up_now, lo_now = now.at(u)
+    du = np.interp(u, now.u, d_up).astype(np.float32)
+    dl = np.interp(u, now.u, d_lo).astype(np.float32)
+    S = sheet
+    s_up, s_lo = v - up_now, lo_now - v  # depth into the upper / lower lid from its moving margin
+    cs = max(1.5, 0.1 * frame.half_width)
+    # the lower lash band moves rigidly with its margin, the shift fading out just beyond it
+    f_lo = (s_lo >= 0) * np.clip(1.0 - (s_lo - S.band_lo) / (dl + S.soft), 0.0, 1.0)
+    src_v = v - dl * f_lo
+    mx = (frame.centre[0] + u * frame.axis[0] + src_v * frame.up[0]).astype(np.float32)
+    my = (frame.centre[1] + u * frame.axis[1] + src_v * frame.up[1]).astype(np.float32)
+    moved = cv2.remap(skin, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE) if dl.max() > 0.05 else skin
+
+    inner = ramp((u - now.u[0]) / cs + 0.5) * ramp((now.u[-1] - u) / cs + 0.5)  # fading out past the corners
+    # the unfolded upper lid: from its margin up to the top of the painted lash band
+    # (fading in with the lid's largest travel, so it covers the painted line into the corners)
+    w_up = ramp(s_up / S.soft + 1.0) * ramp((S.band_up + np.abs(du) - s_up) / (2.0 * S.soft) + 0.5) * ramp(float(np.abs(d_up).max()) / S.soft)
+    # under the lower lid: where its band was
+    w_lo = ramp((s_lo - 0.5 * S.band_lo) / (0.5 * S.band_lo)) * ramp((S.band_lo - s_lo + dl) / S.soft) * (s_lo >= 0)
+    w_lo *= ramp(dl / S.soft)
+    shade_up = 1.0 - MARGIN_SHADE * np.exp(-np.maximum(s_up, 0.0) / max(0.25 * height, 1.0))
+    plate = S.plate * shade_up[..., None]
+    w = (np.maximum(w_up, w_lo) * inner)[..., None]
+    return moved * (1 - w) + plate * w
+
+
+def lash_line(u: np.ndarray, v: np.ndarray, rest: Lids, now: Lids, sheet: LidSheet) -> np.ndarray:
+    """Alpha of the closing lid's lash line: (h, w) float32 in [0, 1].
+
+    A soft dark curve along the moving upper margin, thickest mid-lid and tapering toward the
+    corners, fading in as the lid leaves its painted place (its colour is ``sheet.lash``).
+    """
+    up_now, _ = now.at(u)
+    du = np.abs(np.interp(u, now.u, np.minimum(now.upper - rest.upper, 0.0))).astype(np.float32)
+    span = max(float(now.u[-1] - now.u[0]), 1e-6)
+    s = np.clip((u - now.u[0]) / span, 0.0, 1.0)
+    taper = np.clip(4.0 * s * (1.0 - s), 0.0, 1.0) ** 0.5
+    width = sheet.lash_width * (0.45 + 0.55 * taper)
+    d = (v - up_now - 0.25 * width) / np.maximum(width, 1e-3)
+    grow = np.clip(du / max(sheet.soft, 1e-3), 0.0, 1.0)
+    return (sheet.lash_strength * np.exp(-0.5 * d * d) * taper * grow).astype(np.float32)
+
+
+def soften_seam(image: np.ndarray, u: np.ndarray, v: np.ndarray, now: Lids, blink: float, width: float) -> np.ndarray:
+    """Blur where the closing margins meet (the lash line), so a closed lid shows a soft dark
+    curve rather than a hard seam: (h, w, 3) float32 RGB."""
+    if blink < 0.5:
+        return image
+    up_now, lo_now = now.at(u)
+    gap = np.abs(v - 0.5 * (up_now + lo_now))
+    near = np.clip(1.0 - gap / (2.0 * width), 0.0, 1.0) * np.clip((blink - 0.5) * 4.0, 0.0, 1.0)
+    near *= (u > now.u[0]) & (u < now.u[-1])
+    blurred = cv2.GaussianBlur(image, (0, 0), max(0.6, 0.5 * width))
+    return image * (1 - near[..., None]) + blurred * near[..., None]
