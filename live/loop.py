@@ -110,7 +110,17 @@ class LiveLoop:
         if getattr(self, "sidebyside", None) is not None:
             self.sidebyside.painting_rect = self.screen_bank.painting_rect
         if getattr(self, "speaker", None) is not None:
-            self.speaker.rig = None   # re-measured on the next patch at the new screen size
+            self.speaker.prepare(self.screen_bank.patches[self.master.center_index])   # at the new screen size
+
+    def set_speaker(self, speaker) -> None:
+        """Attach a :class:`live.speaker.Speaker` (or None): its mouth and brows are measured now,
+        at the screen's size, and a rig puppet driving the painting says its lines with its own rig."""
+        self.speaker = speaker
+        if speaker is None:
+            return
+        speaker.prepare(self.screen_bank.patches[self.master.center_index])
+        if hasattr(self.driver, "speech"):
+            self.driver.speech = speaker.motion
 
     def render(self, t: float, dt: float) -> None:
         """Draw the display frame for time ``t`` and flip (only the changed rectangle when possible)."""
@@ -137,7 +147,7 @@ class LiveLoop:
             self._last_weights = None   # when driving stops (remote server away) the bank is redrawn at once
         else:
             self.closure = self.blinker.closure(t) if self.screen_bank.can_blink else 0.0
-            mouth = self.speaker.mouth(t) if self.speaker is not None else None
+            mouth = self.speaker.motion(t) if self.speaker is not None else None
             if full or weights != self._last_weights or self.closure != self._last_closure or mouth is not None or self._talking:
                 patch = self.screen_bank.compose(weights, self.closure)
                 if mouth is not None:

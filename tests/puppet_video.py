@@ -32,13 +32,14 @@ class Schedule:
     yaw_deg: float = 12.0
     yaw_period_s: float = 3.2
     mouth_period_s: float = 2.1
+    mouth: float = 1.0          # how wide the mouth opens (0: it stays closed)
 
     def at(self, t: float) -> tuple[float, float, float]:
         if t < NEUTRAL_S:
             return 0.0, 0.0, 0.0
         u = t - NEUTRAL_S
         yaw = self.yaw_deg * np.sin(2 * np.pi * u / self.yaw_period_s)
-        mouth = max(0.0, np.sin(2 * np.pi * u / self.mouth_period_s)) ** 1.5
+        mouth = self.mouth * max(0.0, np.sin(2 * np.pi * u / self.mouth_period_s)) ** 1.5
         blink = max(0.0, 1.0 - abs(u % 4.0 - 3.0) / 0.12)   # a 0.24 s blink every 4 s
         return float(yaw), float(mouth), float(blink)
 

@@ -55,3 +55,31 @@ def test_cache_memory_is_bounded():
         cache.get(k, lambda: np.zeros((100, 100, 3), np.uint8))      # 30 kB each
     assert cache.nbytes <= 1_000_000 and len(cache) == 33
     assert cache.get(199, lambda: None) is not None and cache.hits == 1
+
+
+def test_each_brow_rises_or_falls_on_its_own(rig):
+    """The puppet's brows are the rig's brow layer (sfumato.rig.brows, as speech uses): raising the
+    sitter's right brow lifts its dark line and leaves the left one where it was; lowering drops it."""
+    from sfumato.face import topology as T
+
+    lm = rig.landmarks
+
+    def shift_y(img, ref, idx):
+        """Vertical shift (whole px, > 0 down) of one brow from ``ref`` to ``img``: the best match
+        of the brow strip."""
+        (x0, y0), (x1, y1) = lm[list(idx), :2].min(0).astype(int), lm[list(idx), :2].max(0).astype(int)
+        a, b = ref.astype(float), img.astype(float)
+        err = {k: np.square(b[y0 + k:y1 + k, x0:x1] - a[y0:y1, x0:x1]).mean() for k in range(-10, 11)}
+        return min(err, key=err.get)
+
+    rest = rig.render_head(Controls())
+    up = rig.render_head(Controls(brows=(1.0, 0.0)))
+    down = rig.render_head(Controls(brows=(-1.0, 0.0)))
+    lift = rig.brows.lift * rig.brows.scale
+    assert shift_y(up, rest, T.BROW_RIGHT) < -0.4 * lift
+    assert shift_y(down, rest, T.BROW_RIGHT) > 0.4 * lift
+    left = [int(round(v)) for v in lm[list(T.BROW_LEFT), :2].mean(0)]
+    box = (slice(left[1] - 8, left[1] + 8), slice(left[0] - 8, left[0] + 8))
+    assert np.array_equal(up[box], rest[box])                               # the left brow stays
+    # speech's one amount raises both exactly as a pair of equal amounts does
+    assert np.array_equal(rig.brows.render(rest, 0.7), rig.brows.render(rest, (0.7, 0.7)))

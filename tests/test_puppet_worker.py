@@ -69,11 +69,11 @@ def test_puppet_worker_closes_facemesh_only_after_its_last_call():
     gate, inside, events = threading.Event(), threading.Event(), []
     render, close = rig.render, w._mesh.close
 
-    def held_render(c):
+    def held_render(*args):
         inside.set()
         gate.wait(5.0)
         events.append("render done")
-        return render(c)
+        return render(*args)
 
     def logged_close():
         events.append("close")

@@ -7,16 +7,18 @@ Layers, each optional (``layers``), applied to the display-scale head crop:
    lid closure. Only each eye's box is kept (:func:`sfumato.rig.eye.eye_roi`);
 2. **mouth** - the rig's mouth (:class:`sfumato.rig.mouth.MouthRig`): the jaw drops, the lips
    part over a mouth inside painted in the painting's own palette, round or spread;
-   **brows** - expression offsets of the FaceMesh control points: each brow rises or falls;
+   **brows** - the rig's brows (:class:`sfumato.rig.brows.BrowRig`, the layer speech uses too):
+   each brow rises or falls on its own;
 3. **head** - yaw and pitch turn the 3-D landmarks about a pivot behind the face
    (:func:`sfumato.rig.head.rotate_head`), roll turns them on the image about the neck;
 
-the expression offsets and the head turn move the control points of one thin-plate-spline
-warp (:class:`sfumato.rig.warp.ThinPlateWarp`, crop border pinned), so the face is resampled
-once per frame. The eye and mouth boxes are rendered at quantised controls (steps that move
-nothing by more than :data:`live.puppet.cache.QUANT_PX` px) and kept in a bounded cache, so a
-frame whose eyes or mouth did not change (or return to a shape seen before) only pastes them. The result is blended into the painting by the bank's own mask
-(:meth:`live.drive.DriveSource.compose`).
+the head turn moves the control points of one thin-plate-spline warp
+(:class:`sfumato.rig.warp.ThinPlateWarp`, crop border pinned), so the face is resampled once
+per frame, and the result is blended into the painting by the bank's own mask
+(:meth:`live.drive.DriveSource.compose`). The eye and mouth boxes are rendered at quantised
+controls (steps that move nothing by more than :data:`live.puppet.cache.QUANT_PX` px) and kept
+in a bounded cache, so a frame whose eyes or mouth did not change (or return to a shape seen
+before) only pastes them.
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ import numpy as np
 
 from live.drive import DriveSource
 from live.puppet.cache import PatchCache, overlaps, quantise, steps_for
-from live.puppet.features import BROWS, OUTER_EYE_CORNERS
+from live.puppet.features import OUTER_EYE_CORNERS
 from live.puppet.retarget import Controls
 from sfumato.engines import HeadCrop, Pose, make_engine
+from sfumato.rig.brows import BrowRig
 from sfumato.rig.eye import eye_roi
 from sfumato.rig.head import rotate_head
 from sfumato.rig.mouth import MouthPose, MouthRig
@@ -39,8 +42,6 @@ from sfumato.face.topology import N_MESH
 from sfumato.rig.warp import ThinPlateWarp
 
 LAYERS = ("head", "eyes", "blink", "mouth", "brows")
-BROW_LOWER = ((46, 53, 52, 65, 55), (276, 283, 282, 295, 285))
-BROW_RAISE = 0.10     # brow travel at brows = +-1, in eye distances
 REST_EPS = 1e-3
 CACHE_MB = 24.0       # rendered eye and mouth boxes kept for reuse (live.puppet.cache)
 
@@ -122,25 +123,12 @@ class HeadRig:
         mesh = self.landmarks[:N_MESH]
         self.warp = ThinPlateWarp(mesh[:, :2], side)
         self._mesh = mesh
-        self._bases = self._expression_bases(mesh)
         eye_dist = float(np.linalg.norm(mesh[OUTER_EYE_CORNERS[1], :2] - mesh[OUTER_EYE_CORNERS[0], :2]))
         self._pivot = np.array([mesh[:, 0].mean(), mesh[152, 1] + 0.3 * eye_dist])   # the neck, for roll
         reach = 1.1 * float(np.ptp(mesh[:, 0]))          # the farthest point from the turn's axis, about, px
         self._head_steps = steps_for(np.radians(1.0) * reach)         # per degree
-        self._brow_steps = steps_for(BROW_RAISE * eye_dist)
-
-    @staticmethod
-    def _expression_bases(mesh: np.ndarray) -> dict[str, np.ndarray]:
-        """(N_MESH, 2) pixel offsets of the control points at each expression control = 1."""
-        eye_dist = float(np.linalg.norm(mesh[OUTER_EYE_CORNERS[1], :2] - mesh[OUTER_EYE_CORNERS[0], :2]))
-        axis = (mesh[OUTER_EYE_CORNERS[1], :2] - mesh[OUTER_EYE_CORNERS[0], :2]) / eye_dist
-        up = np.array([axis[1], -axis[0]])
-        brows = []
-        for upper_row, lower_row in zip(BROWS, BROW_LOWER):
-            b = np.zeros((len(mesh), 2))
-            b[list(upper_row) + list(lower_row)] = BROW_RAISE * eye_dist * up
-            brows.append(b)
-        return {"brow_right": brows[0], "brow_left": brows[1]}
+        self.brows = BrowRig.from_landmarks(self.landmarks, side) if "brows" in layers else None
+        self._brow_steps = steps_for(self.brows.lift * self.brows.scale) if self.brows is not None else 1
 
     def _eyes_leave_the_mouth_alone(self) -> bool:
         """True when no eye render changes a pixel of the mouth's box (tried at the extremes of
@@ -217,21 +205,24 @@ class HeadRig:
     def shape_key(self, c: Controls, speech: Optional[MouthPose] = None) -> tuple:
         """What the rendered frame depends on, quantised (:data:`live.puppet.cache.QUANT_PX`): two
         controls with the same key look the same, so the second need not be rendered."""
-        q, b = self._head_steps, self._brow_steps
+        q = self._head_steps
         head = tuple(quantise(a, q) for a in (c.head_yaw, c.head_pitch, c.head_roll))
-        return (self._eye_state(c), self.mouth_pose(c, speech), head, tuple(quantise(x, b) for x in c.brows))
+        return (self._eye_state(c), self.mouth_pose(c, speech), head, self.brow_amounts(c))
+
+    def brow_amounts(self, c: Controls) -> Optional[tuple[float, float]]:
+        """Quantised (right, left) brow raise in [-1, 1]; None without the brows layer or at rest."""
+        if self.brows is None:
+            return None
+        q = self._brow_steps
+        amounts = tuple(quantise(float(np.clip(b, -1.0, 1.0)), q) for b in c.brows)
+        return None if amounts == (0.0, 0.0) else amounts   # type: ignore[return-value]
 
     def displacements(self, c: Controls) -> Optional[np.ndarray]:
-        """(N_MESH, 2) control point offsets for the head and expression layers, or None at rest."""
-        offset = np.zeros((len(self._mesh), 2))
-        if "brows" in self.layers:
-            offset += c.brows[0] * self._bases["brow_right"] + c.brows[1] * self._bases["brow_left"]
+        """(N_MESH, 2) control point offsets of the head turn, or None at rest."""
         yaw, pitch, roll = (c.head_yaw, c.head_pitch, c.head_roll) if "head" in self.layers else (0.0, 0.0, 0.0)
-        if max(abs(yaw), abs(pitch), abs(roll)) < REST_EPS and not np.any(np.abs(offset) > 0.05):
+        if max(abs(yaw), abs(pitch), abs(roll)) < REST_EPS:
             return None
-        moved3 = self._mesh.copy()
-        moved3[:, :2] += offset
-        moved = rotate_head(moved3, yaw, pitch, 0.6) if (yaw or pitch) else moved3[:, :2]
+        moved = rotate_head(self._mesh, yaw, pitch, 0.6) if (yaw or pitch) else self._mesh[:, :2].copy()
         if roll:
             a = np.radians(roll)
             rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
@@ -249,6 +240,9 @@ class HeadRig:
                 frame[y0:y1, x0:x1] = patch
             if mouth is not None:
                 frame = self._paste_mouth(frame, mouth)
+        brows = self.brow_amounts(c)
+        if brows is not None:      # the brow box is resampled from the frame (the eyes' boxes reach into it)
+            frame = self.brows.render(frame, brows)
         disp = self.displacements(c)
         if disp is None:
             return frame
