@@ -29,14 +29,13 @@ import cv2
 import numpy as np
 
 from live.config import PuppetConfig
-from live.drive import viewer_box
 from live.puppet.features import Features, measure, relative
 from live.puppet.neutral import NeutralCapture
 from live.puppet.retarget import Controls, Retargeter
 from live.puppet.rig import HeadRig
 from live.speaker import SpeechMotion
 from live.worker import FrameWorker, WorkerStats
-from sfumato.imaging.resize import pad_square_crop, resize_to
+from sfumato.imaging.resize import pad_square_crop, resize_to, square_around
 from sfumato.rig.mouth import MouthPose
 
 CROP_MARGIN = 0.5            # the FaceMesh crop: the face box grown by this much per side (2x the box)
@@ -114,7 +113,7 @@ class PuppetWorker(FrameWorker):
         """(478, 3) FaceMesh landmarks of the viewer in camera pixels (z in the same scale), or None."""
         from sfumato.face.detect import largest_mesh
 
-        x, y, side = viewer_box(box, CROP_MARGIN)
+        x, y, side = square_around(box, CROP_MARGIN)
         n = int(self.cfg.mesh_side)
         crop = cv2.cvtColor(resize_to(pad_square_crop(image_bgr, x, y, side), n, n), cv2.COLOR_BGR2RGB)
         lm = largest_mesh(self._mesh.process(crop), n, n)
