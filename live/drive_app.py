@@ -108,15 +108,17 @@ def make_driver(cfg: LiveConfig, bank: Bank, master: MasterBank,
     where = backend.provider if cfg.drive.server else f"{cfg.drive.mode} mode, {backend.provider}"
     log(f"driving the painting with FOMM ({where}); press R to re-capture the neutral reference")
     d = cfg.drive
-    worker = DriveWorker(backend, source, d.margin, d.relative, d.adapt_scale, sync=cfg.output.lockstep, log=log)
-    if not cfg.drive.server:
-        return worker
-    from live.puppet.app import make_puppet
+    rig = None
+    if cfg.drive.server:   # the rig first: an outage noticed at the first request already names it
+        from live.puppet.app import make_puppet
 
-    try:
-        rig = make_puppet(cfg, bank, master, log=lambda msg: None)   # its intro line would say it drives
-    except SfumatoError as err:   # e.g. a head too small for FaceMesh at this display size
-        log(f"no rig fall-back ({err}); the gaze-following bank is shown while the FOMM server cannot drive")
+        try:
+            rig = make_puppet(cfg, bank, master, log=lambda msg: None)   # its intro line would say it drives
+            backend.fallback_name = "the weightless rig"
+        except SfumatoError as err:   # e.g. a head too small for FaceMesh at this display size
+            log(f"no rig fall-back ({err}); the gaze-following bank is shown while the FOMM server cannot drive")
+    worker = DriveWorker(backend, source, d.margin, d.relative, d.adapt_scale, sync=cfg.output.lockstep, log=log)
+    if rig is None:
         return worker
     rig.log = log
     log("while the FOMM server cannot drive, the weightless rig (your face, no weights) moves the painting")

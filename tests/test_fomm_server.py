@@ -312,3 +312,17 @@ def test_server_killed_mid_run_falls_back_within_a_frame_and_reconnects(server, 
         if new is not None:
             new.stop()
     assert a.backend.open_clients == 0 and b.primary.backend.open_clients == 0
+
+
+def test_live_cli_with_no_server_names_the_rig_once(tmp_path, capfd):
+    """A server that is not there at start: the one offline line names the rig, which drives."""
+    from live.cli import main
+    from tests.fakebank import fake_bank
+
+    bank = fake_bank(tmp_path / "bank", cols=5)
+    rc = main(["--drive", "--server", f"http://127.0.0.1:{free_port()}", "--bank", str(bank), "--camera", "sim:still",
+               "--headless", "--duration", "3", "--size", "320x320"])
+    err = capfd.readouterr().err
+    assert rc == 0
+    assert err.count("unavailable") == 1 and err.count("showing the weightless rig") == 1, err[-3000:]
+    assert "from FOMM 0, from the rig" in err and "from the rig 0 " not in err, err[-3000:]
