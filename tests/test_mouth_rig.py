@@ -67,10 +67,13 @@ def test_the_jaw_drops_and_the_mouth_shows_a_dark_inside(rig, crop):
 
 
 def test_facemesh_sees_the_mouth_open_wider_with_open(rig, crop):
+    """The visible opening grows with ``open`` up to 0.8; at the extreme (1.0) FaceMesh's reading
+    on this face saturates and wobbles (it sees 0.28-0.35), so there it must only stay wide open."""
     closed = _lip_opening(crop.image)
-    half = _lip_opening(rig.render(crop.image, MouthPose(open=0.6)))
-    wide = _lip_opening(rig.render(crop.image, MouthPose(open=1.0)))
-    assert wide > closed + 0.05 and wide > half >= closed - 0.01
+    seen = [_lip_opening(rig.render(crop.image, MouthPose(open=o))) for o in (0.3, 0.6, 0.8)]
+    assert closed - 0.01 <= seen[0] < seen[1] < seen[2], (closed, seen)
+    assert seen[2] > closed + 0.2
+    assert _lip_opening(rig.render(crop.image, MouthPose(open=1.0))) > closed + 0.1
 
 
 def test_rounding_narrows_and_spreading_widens_the_mouth(rig, crop):

@@ -56,6 +56,7 @@ class CavityLook:
         teeth_alpha: how strongly the teeth show (a hint, below 1).
         tongue_from: (start, full) opening height at which the tongue appears.
         tongue_share: tongue height as a share of the opening height.
+        tongue_alpha: how strongly the tongue shows.
         lip_roll: darkening of the lips at the opening's edge (0 none, 1 to the rim colour).
         lip_roll_reach: how far into the lips that darkening reaches.
         soft: width of the lip/cavity transition (at least one pixel).
@@ -69,6 +70,7 @@ class CavityLook:
     teeth_alpha: float = 0.5
     tongue_from: tuple[float, float] = (0.16, 0.32)
     tongue_share: float = 0.28
+    tongue_alpha: float = 0.7
     lip_roll: float = 0.25
     lip_roll_reach: float = 0.025
     soft: float = 0.018
@@ -166,7 +168,7 @@ def cavity_colour(top: np.ndarray, bottom: np.ndarray, un: np.ndarray, inside: n
     mound = k.tongue_share * height * middle
     g_alpha = _smooth(k.tongue_from[0] * width, k.tongue_from[1] * width, height) * middle * _below(bottom, mound, 0.5 * mound)
     back = np.clip(bottom / np.maximum(mound, 1e-3), 0.0, 1.0)
-    out += (0.8 * g_alpha)[..., None] * (tongue * (1.0 - 0.35 * back)[..., None] - out)
+    out += (k.tongue_alpha * g_alpha)[..., None] * (tongue * (1.0 - 0.35 * back)[..., None] - out)
     return out.astype(np.float32)
 
 
