@@ -63,7 +63,7 @@ class CavityLook:
         texture: strength of the painting's texture over the cavity.
     """
 
-    depth: float = 0.06
+    depth: float = 0.04
     teeth: float = 0.08
     teeth_share: float = 0.35
     teeth_from: tuple[float, float] = (0.06, 0.16)
