@@ -285,3 +285,18 @@ def test_registry_default_alias_and_contract():
         assert isinstance(make_engine("probe", eye_range=0.5), Probe)
     finally:
         del _FACTORIES["probe"]
+
+
+def test_blink_of_the_last_frame_rewarps_only_the_eyes(ast_engine):
+    """A blink of the pose just rendered re-warps the eye region only, pixel for pixel the same."""
+    pose, other = Pose(-20.0, 0.0, -6.0, 0.0), Pose(10.0, 0.0, 3.0, 0.0)
+    open_frame = ast_engine.render_pose(pose, 0.0)
+    fast = ast_engine.render_pose(pose, 1.0)  # from the cached open frame
+    ast_engine.render_pose(other, 0.0)
+    full = ast_engine.render_pose(pose, 1.0)  # the whole frame warped again
+    assert np.array_equal(fast, full)
+    changed = np.argwhere((fast != open_frame).any(-1))
+    assert len(changed) > 0
+    x0, y0, x1, y1 = ast_engine._eye_box()
+    (r0, c0), (r1, c1) = changed.min(0), changed.max(0)
+    assert r0 >= y0 - 40 and r1 < y1 + 40 and c0 >= x0 - 40 and c1 < x1 + 40

@@ -7,9 +7,10 @@ import pytest
 
 from sfumato.speech.audio import Audio, AudioError, read_audio, save_wav
 from sfumato.speech.features import audio_mouth_track, loudness
+from sfumato.speech.measure import count_blinks
 from sfumato.speech.performance import MotionParams, make_performance
 from sfumato.speech.tts import Phone, SpeechError, _estimated_phones, check_text
-from sfumato.speech.visemes import mouth_track
+from sfumato.speech.visemes import attach_marks, mouth_track, speaking_mouth_track
 
 RATE = 22050
 
@@ -65,14 +66,43 @@ def _phones(spec: list[tuple[str, float]]) -> list[Phone]:
 
 
 def test_visemes_close_the_lips_on_m_and_round_them_on_u():
-    phones = _phones([(" ", 0.3), ("ɑ", 0.15), ("m", 0.08), ("ɑ", 0.15), ("w", 0.06), ("u", 0.2), (" ", 0.3)])
+    phones = _phones([("^", 0.3), ("ˈ", 0.05), ("ɑ", 0.15), ("m", 0.08), ("ɑ", 0.15), ("w", 0.06), ("u", 0.2), ("$", 0.3)])
     fps = 100
-    track = mouth_track(phones, fps, int(1.24 * fps))
+    track = mouth_track(phones, fps, int(1.29 * fps))
     at = lambda t: track[int(round(t * fps))]  # noqa: E731
-    assert at(0.375)[0] > 0.6  # "a" open
-    assert at(0.49)[0] < 0.15  # "m" closes the lips between two open vowels
-    assert at(0.76)[1] > 0.7  # "u" rounded
+    assert at(0.42)[0] > 0.6  # stressed "a" open
+    assert at(0.54)[0] < 0.15  # "m" closes the lips between two open vowels
+    assert at(0.81)[1] > 0.7  # "u" rounded
     assert at(0.05)[0] < 0.05  # silence: closed
+
+
+def test_stress_and_length_marks_join_their_vowels():
+    phones = _phones([("b", 0.05), ("ˈ", 0.06), ("æ", 0.06), ("k", 0.05), ("s", 0.05), ("u", 0.08), ("ː", 0.05)])
+    marked = attach_marks(phones)
+    assert [(p.symbol, stressed) for p, stressed in marked] == [("b", False), ("æ", True), ("k", False), ("s", False), ("u", False)]
+    assert marked[1][0].start == pytest.approx(0.05) and marked[1][0].end == pytest.approx(0.17)  # the mark's time is the vowel's
+    assert marked[-1][0].end == pytest.approx(0.40)  # the length mark lengthens "u"
+
+
+def test_stressed_vowels_open_wider_and_word_gaps_do_not_close_the_mouth():
+    fps = 100
+    stressed = mouth_track(_phones([("t", 0.06), ("ˈ", 0.05), ("ɛ", 0.1), ("t", 0.06)]), fps, 27)
+    plain = mouth_track(_phones([("t", 0.06), ("ɛ", 0.15), ("t", 0.06)]), fps, 27)
+    assert stressed[:, 0].max() > plain[:, 0].max() + 0.1
+    # "a a" across a word boundary stays open; "a, a" (a pause) closes
+    gap = mouth_track(_phones([("ɑ", 0.15), (" ", 0.06), ("ɑ", 0.15)]), fps, 36)
+    pause = mouth_track(_phones([("ɑ", 0.15), (",", 0.15), ("ɑ", 0.15)]), fps, 45)
+    assert gap[18, 0] > 0.4 and pause[22, 0] < 0.1
+
+
+def test_speaking_track_opens_wider_when_louder():
+    audio = _bursts(2.0, period=1.0)  # sound 0-0.5 s, silent 0.5-1 s, sound 1-1.5 s, ...
+    quiet = Audio(audio.samples * np.where(np.arange(len(audio.samples)) < RATE, 1.0, 0.1).astype(np.float32), RATE)
+    phones = _phones([("ɛ", 0.45), ("^", 0.55), ("ɛ", 0.45), ("$", 0.55)])
+    fps = 25
+    track = speaking_mouth_track(phones, quiet, fps, 50)
+    assert track[5, 0] > 0.7 and track[30, 0] < track[5, 0] - 0.2  # same vowel, 20 dB quieter
+    assert track[19, 0] < 0.1  # the pause closes the mouth
 
 
 def test_estimated_timing_covers_the_chunk():
@@ -115,3 +145,12 @@ def test_blink_rate_stays_in_range_for_any_seed(seed):
     perf = make_performance(audio, 25.0, None, MotionParams(seed=seed))
     starts = np.sum(np.diff((perf.blink > 0.5).astype(int)) == 1)
     assert 8 <= starts <= 20
+
+
+def test_blink_count_bridges_a_flicker_at_the_threshold():
+    eyes = np.ones(60)
+    eyes[5:8] = eyes[9:11] = 0.2  # one blink whose lid flickers back over the threshold for a frame
+    eyes[30:34] = 0.3  # a second blink
+    assert count_blinks(eyes) == 2
+    assert count_blinks(eyes, bridge=0) == 3
+    assert count_blinks(np.ones(60)) == 0

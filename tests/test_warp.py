@@ -109,3 +109,30 @@ def test_small_strips_give_the_same_result():
     warp = ThinPlateWarp(pts, size)
     disp = np.tile([3.0, 1.0], (len(pts), 1))
     assert np.array_equal(warp.warp(img, disp, rows=37), warp.warp(img, disp, rows=512))
+
+
+def test_warp_region_equals_the_whole_warp():
+    """Re-warping only where a changed source region lands gives the whole warp's pixels."""
+    size = 320
+    img = _image(size)
+    pts = _points(size, 50)
+    warp = ThinPlateWarp(pts, size)
+    disp = np.tile([7.0, -3.0], (len(pts), 1)) + np.random.default_rng(3).normal(0, 1.0, (len(pts), 2))
+    before = warp.warp(img, disp)
+    changed = img.copy()
+    region = (120, 140, 190, 175)
+    changed[140:175, 120:190] = 255 - changed[140:175, 120:190]
+    after = warp.warp(changed, disp)
+    (x0, y0, x1, y1), pixels = warp.warp_region(changed, disp, region)
+    assert x0 <= 120 and y0 <= 140 and x1 >= 190 and y1 >= 175 and (x1 - x0) * (y1 - y0) < size * size / 4
+    assert np.array_equal(pixels, after[y0:y1, x0:x1])
+    outside = np.ones((size, size), bool)
+    outside[y0:y1, x0:x1] = False
+    assert np.array_equal(after[outside], before[outside])
+
+
+def test_warp_region_without_motion_is_the_source():
+    img = _image(200)
+    warp = ThinPlateWarp(_points(200), 200)
+    (x0, y0, x1, y1), pixels = warp.warp_region(img, np.zeros((60, 2)), (50, 60, 90, 80))
+    assert np.array_equal(pixels, img[y0:y1, x0:x1])

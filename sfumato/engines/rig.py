@@ -109,6 +109,7 @@ class RigEngine(Engine):
         self._warp: ThinPlateWarp | None = None
         self._ctrl = np.arange(0, N_MESH, max(1, int(self.p.control_stride)))
         self._poses: list[Pose] = []
+        self._open: tuple[Pose, np.ndarray] | None = None  # the last open-eyed frame with a head turn
         self.yaw_limits = (0.0, 0.0)  # eye-in-head yaw range (toward -x, toward +x), degrees
         self.pitch_limit = 0.0
 
@@ -127,7 +128,7 @@ class RigEngine(Engine):
         """Set up from a crop ((S, S, 3) uint8 RGB) and a rig measured on it (no FaceMesh)."""
         if image.shape[0] != rig.size:
             raise SfumatoError(f"the rig was measured on a {rig.size} px crop, this crop is {image.shape[0]} px")
-        self.rig, self._crop = rig, image
+        self.rig, self._crop, self._open = rig, image, None
         self._eyes = [eye_layers(image, e) for e in rig.eyes]
         self._warp = ThinPlateWarp(rig.landmarks[self._ctrl, :2], rig.size, grid_step=self.p.tps_grid_step, max_grid=self.p.tps_max_grid)
         self.yaw_limits = (self._yaw_limit(-1), self._yaw_limit(+1)) if self._eyes else (0.0, 0.0)
@@ -211,11 +212,28 @@ class RigEngine(Engine):
             shift = self._shift(e, pose.gaze_yaw - head_yaw, pose.gaze_pitch - head_pitch)
             rows, cols = e.roi
             frame[rows, cols] = np.clip(np.rint(render_eye(e, shift, blink)), 0, 255).astype(np.uint8)
-        if head_yaw or head_pitch:
-            lm = self.rig.landmarks[self._ctrl]
-            moved = rotate_head(lm, head_yaw, head_pitch, self.p.pivot_depth)
-            frame = self._warp.warp(frame, moved - np.asarray(lm, np.float64)[:, :2])
+        if not (head_yaw or head_pitch):
+            return frame
+        lm = self.rig.landmarks[self._ctrl]
+        moved = rotate_head(lm, head_yaw, head_pitch, self.p.pivot_depth) - np.asarray(lm, np.float64)[:, :2]
+        cached = self._open
+        if blink and cached is not None and cached[0] == pose and self._eyes:
+            # the same pose with open eyes was just warped: a blink changes only the eyes, so
+            # only where they land is warped again
+            box, pixels = self._warp.warp_region(frame, moved, self._eye_box())
+            out = cached[1].copy()
+            x0, y0, x1, y1 = box
+            out[y0:y1, x0:x1] = pixels
+            return out
+        frame = self._warp.warp(frame, moved)
+        if not blink:
+            self._open = (pose, frame.copy())
         return frame
+
+    def _eye_box(self) -> tuple[int, int, int, int]:
+        """(x0, y0, x1, y1) crop pixels holding both eyes' regions (all that a blink redraws)."""
+        boxes = np.array([[c.start for c in e.roi[::-1]] + [c.stop for c in e.roi[::-1]] for e in self._eyes])
+        return int(boxes[:, 0].min()), int(boxes[:, 1].min()), int(boxes[:, 2].max()), int(boxes[:, 3].max())
 
     def render(self, index: int, blink: float = 0.0) -> np.ndarray:
         """Render planned frame ``index``: (S, S, 3) uint8 RGB, the same size as the crop."""

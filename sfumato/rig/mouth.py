@@ -28,7 +28,7 @@ import numpy as np
 
 from sfumato.face import topology as T
 from sfumato.rig.fields import coarse_grid, upsample
-from sfumato.rig.mouth_cavity import Palette, cavity_colour, mouth_palette, paint_detail
+from sfumato.rig.mouth_cavity import CavityLook, Palette, cavity_colour, lip_roll, mouth_palette, paint_detail
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,7 @@ class MouthRig:
         jaw_half: half the face width at mouth level (the jaw field ends there).
         palette: colours of the inside of the mouth.
         params: amplitudes.
+        look: proportions of the painted inside of the mouth.
     """
 
     centre: tuple[float, float]
@@ -110,6 +111,7 @@ class MouthRig:
     jaw_half: float
     palette: Palette
     params: MouthParams = field(default_factory=MouthParams)
+    look: CavityLook = field(default_factory=CavityLook)
 
     @classmethod
     def from_landmarks(cls, image: np.ndarray, landmarks: np.ndarray, params: MouthParams | None = None) -> "MouthRig":
@@ -159,6 +161,7 @@ class MouthRig:
         d["centre"], d["span"] = tuple(d["centre"]), tuple(d["span"])
         d["palette"] = Palette(**d["palette"])
         d["params"] = MouthParams(**d["params"])
+        d["look"] = CavityLook(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.get("look", {}).items()})
         return cls(**d)
 
     # --- geometry --------------------------------------------------------------------------
@@ -215,11 +218,17 @@ class MouthRig:
         return du, (low_dw + dw) * window, du, (up_dw + dw) * window
 
     def _inverse(self, u: np.ndarray, w: np.ndarray, pose: MouthPose, lower: bool) -> tuple[np.ndarray, np.ndarray]:
-        """Pre-images (u, w) of destination points (u, w) under the lower or upper field."""
+        """Pre-images (u, w) of destination points (u, w) under the lower or upper field.
+
+        Each field is held constant beyond the lip line on the side it does not own (the lower
+        field above it, the upper field below it): a pre-image that lands there only says "this
+        pixel is not mine, it is so far past the lip", and a field that is flat there inverts
+        exactly, so the opening is one clean region (no stray lip pixels inside it).
+        """
         qu, qw = u, w
         k = 0 if lower else 2
         for _ in range(max(1, self.params.iterations)):
-            f = self._fields(qu, qw, pose)
+            f = self._fields(qu, np.maximum(qw, 0.0) if lower else np.minimum(qw, 0.0), pose)
             qu, qw = u - f[k], w - f[k + 1]
         return qu, qw
 
@@ -268,23 +277,43 @@ class MouthRig:
         mxu, myu, depth_u, mxl, myl, depth_l, u = self._maps(x0, y0, x1, y1, centre, pose)
         up = cv2.remap(image, mxu, myu, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
         low = cv2.remap(image, mxl, myl, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
-        wu = np.clip(0.5 - depth_u, 0.0, 1.0)  # the upper pre-image lies above the lip line
-        wl = np.clip(0.5 + depth_l, 0.0, 1.0)  # the lower pre-image lies below it
+        soft = max(1.0, self.look.soft * self.width)
+        wu = np.clip(0.5 - depth_u / soft, 0.0, 1.0)  # the upper pre-image lies above the lip line
+        wl = np.clip(0.5 + depth_l / soft, 0.0, 1.0)  # the lower pre-image lies below it
         total = wu + wl
         colour = (up * wu[..., None] + low * wl[..., None]) / np.maximum(total, 1e-6)[..., None]
         gap = np.clip(1.0 - total, 0.0, 1.0)
         rows, cols = np.nonzero(gap.max(1) > 0)[0], np.nonzero(gap.max(0) > 0)[0]
         if len(rows):
-            sl = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))
-            top, bottom = np.maximum(depth_u[sl], 0.0), np.maximum(-depth_l[sl], 0.0)
-            height = top + bottom
-            side = np.where(u[sl] < 0, -self.span[0], self.span[1])
-            inside = cavity_colour(top / np.maximum(height, 1e-6), u[sl] / np.maximum(side, 1e-6), height / self.width, self.palette)
-            inside += paint_detail(image[y0:y1, x0:x1][sl])
-            colour[sl] += gap[sl][..., None] * (inside - colour[sl])
+            self._paint_inside(colour, gap, depth_u, depth_l, u, image[y0:y1, x0:x1], rows, cols, pose)
         out = image.copy()
         out[y0:y1, x0:x1] = np.clip(np.rint(colour), 0, 255).astype(np.uint8)
         return out
+
+    def _paint_inside(self, colour: np.ndarray, gap: np.ndarray, depth_u: np.ndarray, depth_l: np.ndarray, u: np.ndarray,
+                      source: np.ndarray, rows: np.ndarray, cols: np.ndarray, pose: MouthPose) -> None:
+        """Paint the opening and roll the lips' inner edge, in place, over the opening's box.
+
+        Args:
+            colour: (h, w, 3) float32 RGB, the warped ROI (changed in place).
+            gap: (h, w) float in [0, 1], how much of each pixel is opening.
+            depth_u, depth_l, u: the ROI's pre-image depths and ``u`` (see :meth:`_maps`).
+            source: (h, w, 3) uint8 RGB, the ROI before warping (its texture is carried over).
+            rows, cols: rows and columns of the ROI where ``gap`` > 0.
+        """
+        pad = int(np.ceil(6.0 * self.look.lip_roll_reach * self.width)) + 2
+        h, w = gap.shape
+        sl = (slice(max(rows[0] - pad, 0), min(rows[-1] + 1 + pad, h)), slice(max(cols[0] - pad, 0), min(cols[-1] + 1 + pad, w)))
+        hole = (gap[sl] >= 0.5).astype(np.uint8)
+        inside = cv2.distanceTransform(hole, cv2.DIST_L2, 3) + gap[sl] - 0.5
+        outside = cv2.distanceTransform(1 - hole, cv2.DIST_L2, 3)
+        top, bottom = np.maximum(depth_u[sl], 0.0), np.maximum(-depth_l[sl], 0.0)
+        side = np.where(u[sl] < 0, -self.span[0], self.span[1])
+        paint = cavity_colour(top, bottom, u[sl] / np.maximum(side, 1e-6), np.maximum(inside, 0.0), self.width, self.palette, self.look)
+        paint += self.look.texture * paint_detail(source[sl])
+        region = colour[sl]
+        region *= lip_roll(outside, self.opening(pose), self.width, self.look)[..., None]
+        region += gap[sl][..., None] * (paint - region)
 
     def opening(self, pose: MouthPose) -> float:
         """Lip parting at the middle of the mouth in pixels (lower minus upper travel)."""

@@ -1,9 +1,17 @@
 """The inside of the mouth, painted in the painting's own colours.
 
 Most portraits have closed mouths, so when the rig opens one there is nothing to show. The
-cavity is synthesised from the crop itself: a dark colour from the darkest lip/shadow pixels,
-a hint of upper teeth from the face's lightest tones (muted), a tongue from the lip colour,
-and the painting's fine texture (brush strokes, craquelure) laid over it.
+cavity is synthesised from the crop itself, the way a painter would glaze it:
+
+- a warm red-brown shadow, darkest at the back (the middle of the opening) and lighter toward
+  the lips and the corners, where it meets the painted line between the lips;
+- the upper teeth as a soft, muted ivory band under the upper lip, only as the mouth opens wide,
+  fading toward the corners (one band, never separate teeth);
+- a hint of tongue low in the mouth in wide vowels, in the lip colour, darker at the back;
+- the lips' inner edge rolling into the shadow (a soft darkening of the lips next to the
+  opening), so lip and cavity meet without a cut-out edge;
+- the painting's own fine texture (brush strokes, craquelure) laid over all of it, with strong
+  edges (the lip outlines it came from) clamped away.
 """
 
 from __future__ import annotations
@@ -18,11 +26,53 @@ from sfumato.face import topology as T
 
 @dataclass(frozen=True)
 class Palette:
-    """RGB colours (floats in [0, 255]) of the inside of the mouth."""
+    """RGB colours (floats in [0, 255]) of the inside of the mouth.
+
+    Attributes:
+        dark: the back of the mouth. teeth: the upper teeth (muted). tongue: the tongue.
+        rim: the shadow just inside the lips (the painted line between them); None in rigs
+            saved before it existed: then derived from ``dark``.
+    """
 
     dark: tuple[float, float, float]
     teeth: tuple[float, float, float]
     tongue: tuple[float, float, float]
+    rim: tuple[float, float, float] | None = None
+
+    def rim_colour(self) -> np.ndarray:
+        """(3,) float32 RGB of the rim."""
+        return np.asarray(self.rim if self.rim is not None else np.asarray(self.dark) * 2.2, np.float32)
+
+
+@dataclass(frozen=True)
+class CavityLook:
+    """Proportions of the painted inside, as fractions of the mouth width W.
+
+    Attributes:
+        depth: distance from the lips over which the shadow deepens to ``dark``.
+        teeth: height of the visible band of upper teeth (at most ``teeth_share`` of the opening).
+        teeth_share: the teeth never fill more than this share of the opening's height.
+        teeth_from: (start, full) opening height at which the teeth appear.
+        teeth_alpha: how strongly the teeth show (a hint, below 1).
+        tongue_from: (start, full) opening height at which the tongue appears.
+        tongue_share: tongue height as a share of the opening height.
+        lip_roll: darkening of the lips at the opening's edge (0 none, 1 to the rim colour).
+        lip_roll_reach: how far into the lips that darkening reaches.
+        soft: width of the lip/cavity transition (at least one pixel).
+        texture: strength of the painting's texture over the cavity.
+    """
+
+    depth: float = 0.04
+    teeth: float = 0.08
+    teeth_share: float = 0.35
+    teeth_from: tuple[float, float] = (0.06, 0.16)
+    teeth_alpha: float = 0.5
+    tongue_from: tuple[float, float] = (0.16, 0.32)
+    tongue_share: float = 0.28
+    lip_roll: float = 0.25
+    lip_roll_reach: float = 0.025
+    soft: float = 0.018
+    texture: float = 0.5
 
 
 def _polygon_mask(shape: tuple[int, int], points: np.ndarray) -> np.ndarray:
@@ -33,6 +83,13 @@ def _polygon_mask(shape: tuple[int, int], points: np.ndarray) -> np.ndarray:
 
 def _luma(rgb: np.ndarray) -> np.ndarray:
     return rgb @ np.array([0.299, 0.587, 0.114])
+
+
+def _angles(lm: np.ndarray, idx: list[int]) -> np.ndarray:
+    """Angles of points around their centroid (orders an outline into a polygon)."""
+    p = lm[idx]
+    c = p.mean(0)
+    return np.arctan2(p[:, 1] - c[1], p[:, 0] - c[0])
 
 
 def mouth_palette(image: np.ndarray, landmarks: np.ndarray) -> Palette:
@@ -52,46 +109,81 @@ def mouth_palette(image: np.ndarray, landmarks: np.ndarray) -> Palette:
     luma = _luma(px)
     lip = np.median(px, axis=0)
     shadow = px[luma <= np.percentile(luma, 8)].mean(0)  # the painted line between the lips
-    dark = shadow * 0.3
+    warm = np.array([1.12, 0.88, 0.8])  # a mouth's shadow is red-brown whatever the light
+    dark = (0.26 * shadow + 0.06 * lip) * warm
+    rim = (0.43 * shadow + 0.14 * lip) * warm
     face = _polygon_mask(shape, lm[list(T.JAW_LINE) + list(T.CHEEKS)][np.argsort(_angles(lm, list(T.JAW_LINE) + list(T.CHEEKS)))])
     fpx = image[face].astype(np.float64) if face.sum() > 50 else px
     light = fpx[_luma(fpx) >= np.percentile(_luma(fpx), 92)].mean(0)
-    light = 0.6 * light + 0.4 * _luma(light[None])[0]  # muted, ivory rather than white
-    teeth = shadow + 0.55 * (light - shadow)
+    light = 0.55 * light + 0.45 * _luma(light[None])[0]  # muted, ivory rather than white
+    teeth = shadow + 0.6 * (light - shadow)
     tongue = shadow + 0.45 * (lip - shadow) * np.array([1.1, 0.85, 0.85])
     as_t = lambda c: tuple(float(x) for x in np.clip(c, 0, 255))  # noqa: E731
-    return Palette(dark=as_t(dark), teeth=as_t(teeth), tongue=as_t(tongue))
+    return Palette(dark=as_t(dark), teeth=as_t(teeth), tongue=as_t(tongue), rim=as_t(rim))
 
 
-def _angles(lm: np.ndarray, idx: list[int]) -> np.ndarray:
-    """Angles of points around their centroid (orders an outline into a polygon)."""
-    p = lm[idx]
-    c = p.mean(0)
-    return np.arctan2(p[:, 1] - c[1], p[:, 0] - c[0])
+def _smooth(e0: float | np.ndarray, e1: float | np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Smoothstep from e0 to e1 (e1 < e0 gives a falling step); edges may be arrays."""
+    span = np.asarray(e1, np.float64) - e0
+    t = np.clip((x - e0) / np.where(span >= 0, np.maximum(span, 1e-6), np.minimum(span, -1e-6)), 0.0, 1.0)
+    return t * t * (3.0 - 2.0 * t)
 
 
-def cavity_colour(t: np.ndarray, un: np.ndarray, height: np.ndarray, palette: Palette) -> np.ndarray:
-    """Colour of the open mouth at each pixel.
+def cavity_colour(top: np.ndarray, bottom: np.ndarray, un: np.ndarray, inside: np.ndarray, width: float,
+                  palette: Palette, look: CavityLook | None = None) -> np.ndarray:
+    """Colour of the open mouth at each pixel (before texture).
 
     Args:
-        t: (H, W) float position from the upper lip (0) to the lower lip (1).
+        top: (H, W) float pixels below the upper lip's edge (>= 0 inside the opening).
+        bottom: (H, W) float pixels above the lower lip's edge.
         un: (H, W) float position across the mouth, -1 at the right corner, +1 at the left.
-        height: (H, W) float opening height at that column, in mouth widths.
+        inside: (H, W) float pixels from the nearest lip edge (distance transform of the opening).
+        width: the mouth width W in pixels.
 
     Returns:
         (H, W, 3) float32 RGB in [0, 255].
     """
+    k = look or CavityLook()
     dark, teeth, tongue = (np.asarray(c, np.float32) for c in (palette.dark, palette.teeth, palette.tongue))
-    across = np.sqrt(np.clip(1.0 - un**2, 0.0, 1.0))
-    tall = np.clip((height - 0.15) / 0.2, 0.0, 1.0)  # teeth and tongue only in a wide-open mouth
-    tooth = np.clip((0.32 - t) / 0.14, 0.0, 1.0) * across * tall
-    tongue_w = np.clip((t - 0.55) / 0.3, 0.0, 1.0) * np.clip(1.0 - (un / 0.75) ** 2, 0.0, 1.0) * tall
-    shade = (0.8 + 0.2 * np.abs(un))[..., None]  # deeper in the middle
-    out = dark * shade + tooth[..., None] * (teeth - dark) + tongue_w[..., None] * (tongue - dark)
+    rim = palette.rim_colour()
+    height = top + bottom
+    deep = 1.0 - np.exp(-inside / max(k.depth * width, 1.0))
+    out = rim + deep[..., None] * (dark - rim)
+    # upper teeth: a soft band hanging from the upper lip, in its shadow at the top
+    band = np.minimum(k.teeth * width, k.teeth_share * height)
+    across = np.clip(1.0 - (un / 0.8) ** 2, 0.0, 1.0)
+    show = _smooth(k.teeth_from[0] * width, k.teeth_from[1] * width, height)
+    t_alpha = k.teeth_alpha * show * np.sqrt(across) * _smooth(band, 0.35 * band, top)
+    lit = (0.7 + 0.3 * _smooth(0.0, 0.5 * band + 1e-3, top)) * (0.75 + 0.25 * across)
+    out += t_alpha[..., None] * (teeth * lit[..., None] - out)
+    # tongue: a low mound in the middle of a wide-open mouth, darker toward the back
+    mound = k.tongue_share * height * np.sqrt(np.clip(1.0 - (un / 0.6) ** 2, 0.0, 1.0))
+    g_alpha = _smooth(k.tongue_from[0] * width, k.tongue_from[1] * width, height) * _smooth(mound, 0.5 * mound, bottom)
+    back = np.clip(bottom / np.maximum(mound, 1e-3), 0.0, 1.0)
+    out += (0.7 * g_alpha)[..., None] * (tongue * (1.0 - 0.35 * back)[..., None] - out)
     return out.astype(np.float32)
 
 
-def paint_detail(region: np.ndarray, sigma: float = 1.2) -> np.ndarray:
-    """The fine texture of the painting: (H, W, 3) float32, the region minus its blur."""
+def lip_roll(outside: np.ndarray, opening: float, width: float, look: CavityLook | None = None) -> np.ndarray:
+    """Shade factor (H, W) float32 in (0, 1] for the lips next to the opening.
+
+    Args:
+        outside: (H, W) float pixels from the opening (0 on its edge).
+        opening: the lip parting in the middle, pixels (no roll when closed).
+        width: the mouth width W in pixels.
+    """
+    k = look or CavityLook()
+    strength = k.lip_roll * _smooth(0.0, 0.12 * width, np.float32(opening))
+    return (1.0 - strength * np.exp(-outside / max(k.lip_roll_reach * width, 0.7))).astype(np.float32)
+
+
+def paint_detail(region: np.ndarray, sigma: float = 1.2, clamp: float = 2.5) -> np.ndarray:
+    """The fine texture of the painting: (H, W, 3) float32, the region minus its blur.
+
+    Strong edges (outlines of lips or teeth underneath) are clamped to ``clamp`` times the
+    region's median absolute detail, so only brush strokes and craquelure carry over.
+    """
     f = region.astype(np.float32)
-    return 0.8 * (f - cv2.GaussianBlur(f, (0, 0), sigma))
+    d = f - cv2.GaussianBlur(f, (0, 0), sigma)
+    limit = clamp * max(float(np.median(np.abs(d))), 0.5) * 1.4826
+    return np.clip(d, -limit, limit)

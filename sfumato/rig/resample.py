@@ -34,8 +34,11 @@ import numpy as np
 STILL_PX = 0.05
 """Pixels displaced by less than this are copied from the source, not resampled."""
 
-Field = Callable[[int, int], np.ndarray]
-"""field(y0, y1) -> (y1 - y0, W, 2) float32 displacement (dx, dy) for rows y0..y1 of the box."""
+Box = tuple[int, int, int, int]
+"""(x0, y0, x1, y1) pixels of the image, end exclusive."""
+
+Field = Callable[[int, int, int, int], np.ndarray]
+"""field(x0, y0, x1, y1) -> (y1 - y0, x1 - x0, 2) float32 displacement (dx, dy) at those image pixels."""
 
 
 CACHE_PX = 8_000_000
@@ -43,8 +46,9 @@ CACHE_PX = 8_000_000
 take 6 bytes a pixel); larger ones rebuild them per strip and pass."""
 
 
-def _maps(field: np.ndarray, y0: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Fixed-point ``cv2.remap`` maps for a strip starting at box row y0, and |field|^2.
+def _maps(field: np.ndarray, dx: int, dy: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fixed-point ``cv2.remap`` maps for a strip whose first pixel is (dx, dy) in the sampled
+    array's coordinates, and |field|^2.
 
     Args:
         field: (rows, W, 2) float32 displacement.
@@ -55,8 +59,8 @@ def _maps(field: np.ndarray, y0: int) -> tuple[np.ndarray, np.ndarray, np.ndarra
     """
     rows, cols = field.shape[:2]
     fx, fy = field[..., 0], field[..., 1]
-    mx = np.arange(cols, dtype=np.float32)[None, :] + fx
-    my = np.arange(y0, y0 + rows, dtype=np.float32)[:, None] + fy
+    mx = np.arange(dx, dx + cols, dtype=np.float32)[None, :] + fx
+    my = np.arange(dy, dy + rows, dtype=np.float32)[:, None] + fy
     m1, m2 = cv2.convertMaps(mx, my, cv2.CV_16SC2)
     return m1, m2, fx * fx + fy * fy
 
@@ -67,26 +71,109 @@ def _grey(image: np.ndarray) -> np.ndarray:
 
 
 class _Strips:
-    """The strips of a box and their maps for one field (cached when the box is small)."""
+    """The strips of ``box`` and their maps for one field, sampling an array whose origin is
+    ``origin`` (image pixels); the maps are cached when the box is small.
 
-    def __init__(self, field: Field, height: int, width: int, rows: int) -> None:
-        self.field, self.spans = field, [(r0, min(height, r0 + rows)) for r0 in range(0, height, rows)]
-        self.cache: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = {} if height * width <= CACHE_PX else None
+    Sample positions are computed relative to ``frame`` (default: ``origin``) and shifted by
+    whole pixels to the array, so a sub-array of a bigger warp samples exactly as it does.
+    """
+
+    def __init__(self, field: Field, box: Box, origin: tuple[int, int], rows: int, frame: tuple[int, int] | None = None) -> None:
+        x0, y0, x1, y1 = box
+        self.field, self.box, self.origin, self.frame = field, box, origin, frame or origin
+        self.spans = [(r0, min(y1 - y0, r0 + rows)) for r0 in range(0, y1 - y0, rows)]
+        self.cache: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = {} if (y1 - y0) * (x1 - x0) <= CACHE_PX else None
 
     def __iter__(self):
+        x0, y0, x1, _ = self.box
+        (fx, fy), (ox, oy) = self.frame, self.origin
         for k, (r0, r1) in enumerate(self.spans):
             if self.cache is not None and k in self.cache:
                 maps = self.cache[k]
             else:
-                maps = _maps(self.field(r0, r1), r0)
+                maps = _maps(self.field(x0, y0 + r0, x1, y0 + r1), x0 - fx, y0 + r0 - fy)
+                if (ox, oy) != (fx, fy):
+                    maps = (maps[0] - np.array([ox - fx, oy - fy], np.int16), maps[1], maps[2])
                 if self.cache is not None:
                     self.cache[k] = maps
             yield r0, r1, maps
 
 
+def _sub(image: np.ndarray, box: Box) -> np.ndarray:
+    x0, y0, x1, y1 = box
+    return np.ascontiguousarray(image[y0:y1, x0:x1])
+
+
+def remap_box(
+    image: np.ndarray,
+    box: Box,
+    source: Box,
+    backward: Field,
+    forward: Field,
+    rows: int = 512,
+    interpolation: int = cv2.INTER_CUBIC,
+    back_project: bool = True,
+    still: float = STILL_PX,
+    frame: tuple[int, int] | None = None,
+) -> np.ndarray:
+    """The warped pixels of ``box`` alone, reading the image only inside ``source``.
+
+    ``source`` is the world of the warp: every sample of the box's pixels (and of the
+    back-projection step) must fall inside it, and it must lie inside the box of moving pixels
+    that a whole-image warp uses (:func:`remap_sharp`, where ``source`` is ``box``); then the
+    box's pixels equal that warp's. This is how a small part of a frame (the eyes of a blink)
+    is re-rendered without warping the rest again.
+
+    Args:
+        image: (H, W, C) or (H, W) uint8.
+        box: (x0, y0, x1, y1) the output pixels wanted.
+        source: (x0, y0, x1, y1) the image pixels the warp may read (edges replicated).
+        backward: output pixel p samples the source at p + backward(p).
+        forward: source pixel s lands at s + forward(s); the inverse of ``backward``.
+        rows, interpolation, back_project, still: as in :func:`remap_sharp`.
+        frame: (x, y) origin of the whole-image warp's box: sample positions are computed
+            relative to it, so the pixels are bit-identical to that warp's (default: ``source``).
+
+    Returns:
+        (y1 - y0, x1 - x0, C) uint8.
+    """
+    if image.dtype != np.uint8:
+        raise TypeError(f"remap_sharp needs a uint8 image, got {image.dtype}")
+    x0, y0, x1, y1 = box
+    src = _sub(image, source)
+    frame = frame or source[:2]
+    back = _Strips(backward, box, source[:2], rows, frame)
+    warped = np.empty((y1 - y0, x1 - x0) + image.shape[2:], np.uint8)
+    still_mask = np.empty((y1 - y0, x1 - x0), np.uint8)
+    rm = lambda img, m, how: cv2.remap(img, m[0], m[1], how, borderMode=cv2.BORDER_REPLICATE)  # noqa: E731
+    for r0, r1, m in back:
+        warped[r0:r1] = rm(src, m, interpolation).reshape(warped[r0:r1].shape)
+        np.less(m[2], still * still, out=still_mask[r0:r1].view(bool))
+    if back_project:
+        kernel = np.ones((3, 3), np.uint8)
+        lo, hi = cv2.erode(src, kernel), cv2.dilate(src, kernel)
+        grey_src, grey_warped = _grey(src), _grey(warped)
+        err = np.empty(grey_src.shape, np.int16)
+        for r0, r1, m in _Strips(forward, source, box[:2], rows, frame):
+            err[r0:r1] = cv2.subtract(grey_src[r0:r1], rm(grey_warped, m, interpolation), dtype=cv2.CV_16S)
+        for r0, r1, m in back:
+            fix = rm(err, m, interpolation)
+            # warped + fix clipped to the range of the 3 x 3 source pixels around the sample's
+            # whole-pixel part (anti-ringing). The range lies within 0..255, so adding the
+            # positive and subtracting the negative part with uint8 saturation gives exactly
+            # the clipped int16 sum, in OpenCV's vectorised uint8 arithmetic.
+            pos, neg = cv2.convertScaleAbs(cv2.max(fix, 0)), cv2.convertScaleAbs(cv2.min(fix, 0))
+            if warped.ndim == 3:
+                pos, neg = (cv2.merge([a] * warped.shape[2]) for a in (pos, neg))
+            sharp = cv2.subtract(cv2.add(warped[r0:r1], pos), neg)
+            near = [cv2.remap(a, m[0], None, cv2.INTER_NEAREST, borderMode=cv2.BORDER_REPLICATE) for a in (lo, hi)]
+            warped[r0:r1] = cv2.min(cv2.max(sharp, near[0]), near[1]).reshape(warped[r0:r1].shape)
+    return cv2.copyTo(_sub(image, box), still_mask, warped)  # pixels that stay still: the source, exactly
+
+
 def remap_sharp(
     image: np.ndarray,
-    box: tuple[int, int, int, int],
+    box: Box,
     backward: Field,
     forward: Field,
     rows: int = 512,
@@ -100,7 +187,7 @@ def remap_sharp(
         image: (H, W, C) or (H, W) uint8.
         box: (x0, y0, x1, y1) pixels; every pixel that moves, and every source it reads, lies
             inside it (the box is the whole world of the warp).
-        backward: output pixel p samples the source at p + backward(p) (box coordinates).
+        backward: output pixel p samples the source at p + backward(p) (image pixels).
         forward: source pixel s lands at s + forward(s); the inverse of ``backward``.
         rows: strip height.
         interpolation: a ``cv2.INTER_*`` kernel for the moving pixels (cubic or Lanczos-4).
@@ -110,33 +197,8 @@ def remap_sharp(
     Returns:
         A new uint8 array shaped like ``image``.
     """
-    if image.dtype != np.uint8:
-        raise TypeError(f"remap_sharp needs a uint8 image, got {image.dtype}")
     x0, y0, x1, y1 = box
     out = image.copy()
-    src = np.ascontiguousarray(image[y0:y1, x0:x1])
-    h, w = src.shape[:2]
-    back = _Strips(backward, h, w, rows)
-    warped = np.empty_like(src)
-    moving = np.zeros((h, w), bool)
-    rm = lambda img, m, how: cv2.remap(img, m[0], m[1], how, borderMode=cv2.BORDER_REPLICATE)  # noqa: E731
-    for r0, r1, m in back:
-        warped[r0:r1] = rm(src, m, interpolation)
-        moving[r0:r1] = m[2] >= still * still
-    if back_project:
-        kernel = np.ones((3, 3), np.uint8)
-        lo, hi = cv2.erode(src, kernel), cv2.dilate(src, kernel)
-        grey_src, grey_warped = _grey(src), _grey(warped)
-        err = np.empty(grey_src.shape, np.int16)
-        for r0, r1, m in _Strips(forward, h, w, rows):
-            err[r0:r1] = cv2.subtract(grey_src[r0:r1], rm(grey_warped, m, interpolation), dtype=cv2.CV_16S)
-        for r0, r1, m in back:
-            fix = rm(err, m, interpolation)
-            sharp = warped[r0:r1].astype(np.int16) + (fix[..., None] if warped.ndim == 3 else fix)
-            # anti-ringing: stay within the range of the 3 x 3 source pixels around the sample's
-            # whole-pixel part (which holds the pixels on both sides of the sample)
-            near = [cv2.remap(a, m[0], None, cv2.INTER_NEAREST, borderMode=cv2.BORDER_REPLICATE) for a in (lo, hi)]
-            warped[r0:r1] = np.clip(sharp, near[0], near[1]).astype(np.uint8)
-    region = out[y0:y1, x0:x1]
-    np.copyto(region, warped, where=moving[..., None] if warped.ndim == 3 else moving)
+    out[y0:y1, x0:x1] = remap_box(image, box, box, backward, forward, rows, interpolation, back_project, still).reshape(
+        out[y0:y1, x0:x1].shape)
     return out

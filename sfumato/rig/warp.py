@@ -12,13 +12,11 @@ border pin the border: border pixels of the output are bit-identical to the inpu
 
 from __future__ import annotations
 
-import functools
-
 import cv2
 import numpy as np
 from scipy.linalg import lu_factor, lu_solve
 
-from sfumato.rig.resample import STILL_PX, remap_sharp
+from sfumato.rig.resample import STILL_PX, Box, remap_box, remap_sharp
 
 
 def _tps_kernel(d2: np.ndarray) -> np.ndarray:
@@ -198,16 +196,74 @@ class ThinPlateWarp:
         box = self._moving_box(fwd, back, still)
         if box is None:
             return image.copy()
-        field = functools.partial(self._box_field, box=box)
-        return remap_sharp(image, box, lambda y0, y1: field(back, y0, y1), lambda y0, y1: field(fwd, y0, y1),
-                           rows=rows, interpolation=interpolation, back_project=back_project, still=still)
+        return remap_sharp(image, box, self._field(back), self._field(fwd), rows=rows, interpolation=interpolation,
+                           back_project=back_project, still=still)
 
-    def _box_field(self, grid: np.ndarray, y0: int, y1: int, box: tuple[int, int, int, int]) -> np.ndarray:
-        """Field for rows y0..y1 (relative to ``box``) of the box (x0, y0, x1, y1): (rows, w, 2)."""
-        bx0, by0, bx1, _ = box
-        return self._strip_field(grid, by0 + y0, by0 + y1, bx0, bx1)
+    def warp_region(
+        self,
+        image: np.ndarray,
+        displacements: np.ndarray,
+        region: Box,
+        interpolation: int = cv2.INTER_CUBIC,
+        back_project: bool = True,
+        still: float = STILL_PX,
+    ) -> tuple[Box, np.ndarray]:
+        """Re-warp only where a changed ``region`` of the source lands.
 
-    def _moving_box(self, fwd: np.ndarray, back: np.ndarray, still: float) -> tuple[int, int, int, int] | None:
+        For an image that differs from an already warped one only inside ``region`` (e.g. the
+        eyes of a blink), the warp of the new image differs only inside the returned box; its
+        pixels there equal :meth:`warp`'s (the warp reads the source within a few pixels of
+        where each output pixel samples it, so only the region's neighbourhood is resampled).
+
+        Args:
+            image: (size, size, C) uint8, the new source.
+            displacements: (N, 2) the same displacements as the warped frame's.
+            region: (x0, y0, x1, y1) the source pixels that changed.
+
+        Returns:
+            (box, pixels): box (x0, y0, x1, y1) and its (y1 - y0, x1 - x0, C) uint8 warped pixels.
+        """
+        fwd, back = self.fields(displacements)
+        moving = self._moving_box(fwd, back, still)
+        pad = 8  # kernel reach of the three resampling passes, plus the 3 x 3 range
+        lo_f, hi_f = self._range(fwd, region)
+        x0, y0, x1, y1 = region
+        out_box = self._clip((min(x0, x0 + lo_f[0]) - pad, min(y0, y0 + lo_f[1]) - pad,
+                              max(x1, x1 + hi_f[0]) + pad, max(y1, y1 + hi_f[1]) + pad))
+        ox0, oy0, ox1, oy1 = out_box
+        out = np.ascontiguousarray(image[oy0:oy1, ox0:ox1]).copy()
+        inner = _intersect(out_box, moving) if moving is not None else None
+        if inner is None:
+            return out_box, out  # nothing there moves: the source itself
+        work = _intersect(_grow(inner, pad), moving)
+        lo_b, hi_b = self._range(back, work)
+        wx0, wy0, wx1, wy1 = work
+        source = _intersect((wx0 + lo_b[0] - pad, wy0 + lo_b[1] - pad, wx1 + hi_b[0] + pad, wy1 + hi_b[1] + pad), moving)
+        pixels = remap_box(image, work, source, self._field(back), self._field(fwd), interpolation=interpolation,
+                           back_project=back_project, still=still, frame=moving[:2])
+        ix0, iy0, ix1, iy1 = inner
+        out[iy0 - oy0 : iy1 - oy0, ix0 - ox0 : ix1 - ox0] = pixels[iy0 - wy0 : iy1 - wy0, ix0 - wx0 : ix1 - wx0]
+        return out_box, out
+
+    def _field(self, grid: np.ndarray):
+        """The grid field as a :data:`sfumato.rig.resample.Field` (per-pixel, image boxes)."""
+        return lambda x0, y0, x1, y1: self._strip_field(grid, y0, y1, x0, x1)
+
+    def _range(self, grid: np.ndarray, box: Box) -> tuple[np.ndarray, np.ndarray]:
+        """(lo, hi): (2,) int floor of the smallest and ceil of the largest (dx, dy) of a grid
+        field over the box (the bilinear field stays within its nodes' range)."""
+        cell = (self.size - 1) / (self.grid_n - 1)
+        x0, y0, x1, y1 = box
+        c0, r0 = max(0, int(x0 // cell) - 1), max(0, int(y0 // cell) - 1)
+        c1, r1 = min(self.grid_n, int(np.ceil(x1 / cell)) + 2), min(self.grid_n, int(np.ceil(y1 / cell)) + 2)
+        nodes = grid[r0:r1, c0:c1].reshape(-1, 2)
+        return np.floor(nodes.min(0)).astype(int), np.ceil(nodes.max(0)).astype(int)
+
+    def _clip(self, box) -> Box:
+        x0, y0, x1, y1 = (int(v) for v in box)
+        return max(0, x0), max(0, y0), min(self.size, x1), min(self.size, y1)
+
+    def _moving_box(self, fwd: np.ndarray, back: np.ndarray, still: float) -> Box | None:
         """(x0, y0, x1, y1) pixel box holding every pixel that moves (in the output or as a
         source), padded by the largest displacement plus the kernel reach; None if none moves."""
         mag = np.maximum(np.hypot(fwd[..., 0], fwd[..., 1]), np.hypot(back[..., 0], back[..., 1]))
@@ -220,3 +276,14 @@ class ThinPlateWarp:
         lo = lambda v: int(np.clip(np.floor(v * cell - pad), 0, self.size))  # noqa: E731
         hi = lambda v: int(np.clip(np.ceil(v * cell + pad) + 1, 0, self.size))  # noqa: E731
         return lo(c0), lo(r0), hi(c1), hi(r1)
+
+
+def _grow(box: Box, pad: int) -> Box:
+    x0, y0, x1, y1 = box
+    return x0 - pad, y0 - pad, x1 + pad, y1 + pad
+
+
+def _intersect(a: Box, b: Box) -> Box | None:
+    """The overlap of two boxes, None when they do not overlap."""
+    box = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
+    return box if box[0] < box[2] and box[1] < box[3] else None

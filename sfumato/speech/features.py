@@ -3,8 +3,9 @@
 - **envelope**: RMS over a window of two frames, in dB, mapped to [0, 1] between the
   recording's noise floor (10th percentile) and its loud parts (97th percentile);
 - **open**: the envelope, lowered for fricatives (much energy above 4 kHz: s, f, sh);
-- **round / spread**: the spectral centroid of the voiced band (200-4000 Hz): a low centroid
-  while loud reads as a rounded vowel (oo, o), a high one as a spread vowel (ee).
+- **round / spread**: the spectral centroid of the voiced band (200-4000 Hz), relative to the
+  voice's own range (its 20th-80th percentile while loud): a low centroid while loud reads as
+  a rounded vowel (oo, o), a high one as a spread vowel (ee); rounding fades as the jaw opens.
 """
 
 from __future__ import annotations
@@ -53,7 +54,11 @@ def audio_mouth_track(audio: Audio, fps: float, n_frames: int) -> np.ndarray:
     centroid = (spec[:, band] * freqs[band]).sum(1) / (spec[:, band].sum(1) + 1e-12)
     voiced = np.clip((env - 0.25) / 0.5, 0.0, 1.0)
     open_ = np.clip(env ** 1.3 * (1.0 - 0.6 * np.clip(fric / 0.3, 0.0, 1.0)), 0.0, 1.0)
-    round_ = np.clip((1300.0 - centroid) / 600.0, 0.0, 1.0) * voiced
-    spread = np.clip((centroid - 1900.0) / 900.0, 0.0, 1.0) * voiced
+    # the centroid relative to this voice's own range (a low voice is not always saying "oo")
+    loud = centroid[env > 0.5] if np.sum(env > 0.5) >= 5 else centroid
+    lo, mid, hi = np.percentile(loud, [20, 50, 80])
+    z = (centroid - mid) / max(hi - lo, 1.0)
+    round_ = np.clip(-1.5 * z, 0.0, 1.0) * voiced * (1.0 - 0.5 * open_)  # rounded vowels open the jaw less
+    spread = np.clip(1.5 * z, 0.0, 1.0) * voiced
     out = np.stack([open_, round_, spread], 1)
     return np.clip(uniform_filter1d(out, size=3, axis=0, mode="nearest"), 0.0, 1.0).astype(np.float32)

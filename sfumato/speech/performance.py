@@ -1,7 +1,8 @@
 """A performance: everything the portrait does while it speaks, one value per video frame.
 
-- **mouth**: from the phonemes when the text is known (:mod:`sfumato.speech.visemes`), the
-  opening scaled by the sound's loudness; else from the sound alone (:mod:`sfumato.speech.features`);
+- **mouth**: from the phonemes when the text is known
+  (:func:`sfumato.speech.visemes.speaking_mouth_track`: visemes, the opening scaled by the
+  sound's level); else from the sound alone (:mod:`sfumato.speech.features`);
 - **head**: small nods (pitch down, then back) and turns on stressed syllables, found as peaks of
   the loudness, over a slow sway;
 - **blinks**: random, 8-20 a minute (default 14), never closer than 1.5 s, shaped like real
@@ -25,7 +26,7 @@ from sfumato.rig.mouth import MouthPose
 from sfumato.speech.audio import Audio
 from sfumato.speech.features import audio_mouth_track, loudness
 from sfumato.speech.tts import Phone
-from sfumato.speech.visemes import mouth_track
+from sfumato.speech.visemes import speaking_mouth_track
 
 
 @dataclass(frozen=True)
@@ -135,10 +136,7 @@ def make_performance(audio: Audio, fps: float, phones: list[Phone] | None = None
     loud = loudness(audio, fps, n)
     lead = int(round(p.mouth_lead_s * fps))
     if phones:
-        shifted = [Phone(ph.symbol, ph.start - p.mouth_lead_s, ph.end - p.mouth_lead_s) for ph in phones]
-        mouth = mouth_track(shifted, fps, n)
-        gain = 0.6 + 0.9 * np.roll(uniform_filter1d(loud, 3), -lead)
-        mouth[:, 0] = np.clip(mouth[:, 0] * gain, 0.0, 1.0) ** 0.8
+        mouth = speaking_mouth_track(phones, audio, fps, n, p.mouth_lead_s)
     else:
         mouth = np.roll(audio_mouth_track(audio, fps, n), -lead, axis=0)
         mouth[len(mouth) - lead :] = 0.0
