@@ -8,14 +8,23 @@ Modes (same source, same driving frames, relative motion with adapt scale):
   (d) int8: ONNX Runtime, mixed precision (bottleneck + up-block convs int8, motion network,
       heads and final conv float32), calibrated on face crops;
   (e) the old int8 mode: every generator conv int8 (for comparison).
+With ``--sweep``, more exact-preserving variants (same picture within float rounding):
+  (f) PyTorch with conv+BatchNorm folded (torch.jit.freeze of the traced graphs);
+  (g) ONNX Runtime fp32 without the NCHWc layout transform (ORT_ENABLE_EXTENDED);
+  (h) ONNX Runtime fp32 with spinning intra-op threads;
+  (i) ONNX Runtime fp32 with denormals flushed to zero.
 Timing is INTERLEAVED: every iteration runs each mode once (rotating the order), so load
-changes on a shared machine hit all modes alike; the table shows the median per mode.
+changes on a shared machine hit all modes alike; the table shows the median per mode, wall
+clock and CPU time of this process (``time.process_time``; load on a shared machine changes
+it less than the wall clock, but PyTorch's OpenMP threads spin while they wait, which counts
+as CPU time).
 Quality (mean / max pixel difference against exact, keypoint and deformation drift) is
 measured on tiny checkpoints with trained-like weights: ../shared/fomm/tiny-random.pth.tar
 when present, and always the repo-only stand-in of tests/fomm_checkpoint.py.
 
     python benchmarks/bench_fomm.py            # 7 interleaved runs
     python benchmarks/bench_fomm.py --quick    # 3 runs
+    python benchmarks/bench_fomm.py --sweep    # + rows (f)-(i)
 """
 
 from __future__ import annotations
@@ -72,21 +81,83 @@ def synthetic_frames(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def interleaved(fns: Dict[str, Callable[[int], np.ndarray]], runs: int, warmup: int
-                ) -> Dict[str, tuple[float, List[float], List[np.ndarray]]]:
-    """{mode: (median ms, all ms, outputs)}; each iteration runs every mode once, order rotating."""
+                ) -> Dict[str, tuple[float, List[float], List[np.ndarray], float]]:
+    """{mode: (median wall ms, all wall ms, outputs, median CPU ms)}; each iteration runs every mode
+    once, order rotating."""
     names = list(fns)
     for i in range(warmup):
         for n in names:
             fns[n](i)
     times: Dict[str, List[float]] = {n: [] for n in names}
+    cpu: Dict[str, List[float]] = {n: [] for n in names}
     outs: Dict[str, List[np.ndarray]] = {n: [] for n in names}
     for i in range(runs):
         order = names[i % len(names):] + names[:i % len(names)]
         for n in order:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             outs[n].append(fns[n](warmup + i))
             times[n].append((time.perf_counter() - t0) * 1000.0)
-    return {n: (float(np.median(times[n])), times[n], outs[n]) for n in names}
+            cpu[n].append((time.process_time() - c0) * 1000.0)
+    return {n: (float(np.median(times[n])), times[n], outs[n], float(np.median(cpu[n]))) for n in names}
+
+
+def frozen_torch(model: FommModel, source: np.ndarray, drv_t: list, kp_d0) -> Callable[[int], np.ndarray]:
+    """(f): traced + torch.jit.freeze'd keypoint detector and decoder (conv+BatchNorm folded), source cached."""
+    import warnings
+
+    class Decode(torch.nn.Module):
+        def __init__(self, m: FommModel) -> None:
+            super().__init__()
+            self.g = m.generator
+
+        def forward(self, f, sm, v, j, sv, sj):
+            return self.g.decode(f, sm, v, j, sv, sj)[0]
+
+    cache = model.prepare_source(source)
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value, jac, _ = normalize_kp(cache.keypoints, kp_d0, kp_d0, True, True)
+        example = (cache.features, cache.small, value, jac, cache.kp_value, cache.kp_jacobian)
+        decode = torch.jit.freeze(torch.jit.trace(Decode(model).eval(), example))
+        kp = torch.jit.freeze(torch.jit.trace(model.kp_detector.eval(), (drv_t[0],)))
+
+    def run(i: int) -> np.ndarray:
+        with torch.no_grad():
+            value, jac, _ = normalize_kp(cache.keypoints, kp(drv_t[i]), kp_d0, True, True)
+            return decode(cache.features, cache.small, value, jac, *cache.keypoints)[0].permute(1, 2, 0).numpy()
+    return run
+
+
+def ort_variant(folder: Path, source: np.ndarray, driving: np.ndarray, threads: int,
+                **opts: str) -> Callable[[int], np.ndarray]:
+    """(g)-(i): the fp32 graphs with other session options (level=EXTENDED, spinning=1, daz=1)."""
+    import onnxruntime as ort
+
+    from sfumato.fomm.motion_np import adapt_movement_scale, normalize_kp_np
+
+    def session(name: str):
+        o = ort.SessionOptions()
+        o.graph_optimization_level = (ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED if opts.get("level") == "EXTENDED"
+                                      else ort.GraphOptimizationLevel.ORT_ENABLE_ALL)
+        o.intra_op_num_threads, o.inter_op_num_threads = threads, 1
+        o.add_session_config_entry("session.intra_op.allow_spinning", opts.get("spinning", "0"))
+        o.add_session_config_entry("session.set_denormal_as_zero", opts.get("daz", "0"))
+        return ort.InferenceSession(str(folder / name), o, providers=["CPUExecutionProvider"])
+
+    kp, enc, gen = session("kp_detector.onnx"), session("source_encoder.onnx"), session("motion_generator.onnx")
+    nchw = (lambda im: np.ascontiguousarray(im.transpose(2, 0, 1)[None]).astype(np.float32))
+    sv, sj = kp.run(None, {"image": nchw(source)})
+    feats, small = enc.run(None, {"source": nchw(source)})
+    d0 = kp.run(None, {"image": nchw(driving[0])})
+    scale = adapt_movement_scale(sv, d0[0])
+
+    def run(i: int) -> np.ndarray:
+        kd = kp.run(None, {"image": nchw(driving[i])})
+        v, j, _ = normalize_kp_np((sv, sj), kd, d0, relative=True, adapt_scale=True, scale=scale)
+        feeds = {"source_small": small, "source_features": feats, "kp_driving_value": v, "kp_driving_jacobian": j,
+                 "kp_source_value": sv, "kp_source_jacobian": sj}
+        return gen.run(["prediction"], feeds)[0][0].transpose(1, 2, 0)
+    return run
 
 
 def tiny_quality(workdir: Path) -> List[tuple[str, Dict[str, Dict[str, float]]]]:
@@ -95,7 +166,7 @@ def tiny_quality(workdir: Path) -> List[tuple[str, Dict[str, Dict[str, float]]]]
 
     from sfumato.fomm.calibration import default_faces, face_crop, head_motion_clip
     from sfumato.fomm.loader import load_fomm
-    from sfumato.fomm.quality import quality, run_cases
+    from sfumato.fomm.quality import quality, run_cases, run_cases_torch
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
     from fomm_checkpoint import write_tiny_checkpoint
@@ -118,12 +189,11 @@ def tiny_quality(workdir: Path) -> List[tuple[str, Dict[str, Dict[str, float]]]]
         out = workdir / label.split()[0]
         paths = export_onnx(tiny, out)
         feeds = face_calibration_feeds(tiny, faces)
-        exact = run_cases(FommOnnxRuntime(out, mode="exact"), cases)
-        res = {}
+        exact = run_cases_torch(tiny, cases)   # the exact mode: PyTorch fp32
+        res = {"fast": quality(run_cases(FommOnnxRuntime(out, mode="exact"), cases), exact)}
         for mode, groups in (("int8", FAST_INT8_GROUPS), ("int8 all convs", ("all",))):
             quantize_generator_int8(paths["motion_generator"], out / "motion_generator_int8.onnx", feeds, groups)
             res[mode] = quality(run_cases(FommOnnxRuntime(out, mode="int8"), cases), exact)
-        res["fast"] = quality(exact, exact)  # same graph: ONNX fp32 is the reference of this comparison
         results.append((label, res))
     return results
 
@@ -134,6 +204,7 @@ def main(argv: List[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=None)
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--workdir", default=None, help="where to write the ONNX files (default: a temp dir)")
+    ap.add_argument("--sweep", action="store_true", help="also rows (f)-(i): more exact-preserving variants")
     ap.add_argument("--no-channels-last", dest="channels_last", action="store_false",
                     help="keep NCHW in mode (b) (default: channels_last)")
     args = ap.parse_args(argv)
@@ -195,27 +266,38 @@ def main(argv: List[str] | None = None) -> int:
         rt = FommOnnxRuntime(folder, mode=mode, num_threads=args.threads)
         ocache, okp0 = rt.prepare_source(source), rt.keypoints(driving[0])
         fns[label] = (lambda r, c, k: lambda i: r.drive(c, driving[i], k, True, True).prediction)(rt, ocache, okp0)
+    if args.sweep:
+        fns["(f) PyTorch, conv+BN folded (jit.freeze), source cached"] = frozen_torch(model, source, drv_t, kp_d0)
+        for label, opts in (("(g) ONNX Runtime fp32 without NCHWc (ORT_ENABLE_EXTENDED)", {"level": "EXTENDED"}),
+                            ("(h) ONNX Runtime fp32, spinning threads", {"spinning": "1"}),
+                            ("(i) ONNX Runtime fp32, denormals as zero", {"daz": "1"})):
+            fns[label] = ort_variant(workdir, source, driving, args.threads, **opts)
+    load = os.getloadavg()
     timing = interleaved(fns, runs, warmup)
     quality_rows = tiny_quality(workdir / "tiny")
 
     ref_ms = timing["(a) official-style eager PyTorch"][0]
     lines = [f"Machine: {cpu_model_name()}, {os.cpu_count()} cores, {args.threads} threads; torch {torch.__version__}; "
              f"onnxruntime {__import__('onnxruntime').__version__}; {runs} interleaved runs (median), warm-up {warmup}; "
-             f"ONNX export + int8 calibration took {export_s:.1f} s",
-             "", "Speed: vox-256 architecture, random weights, 256x256.", "",
-             "| mode | ms / frame (median) | min-max ms | speed-up vs (a) |", "|---|---:|---:|---:|"]
-    for label, (ms, all_ms, _) in timing.items():
-        lines.append(f"| {label} | {ms:.0f} | {min(all_ms):.0f}-{max(all_ms):.0f} | {ref_ms / ms:.2f}x |")
-    lines += ["", "Quality against exact (0-255 pixel scale; drift in pixels of the 256 px output; target: mean <= 1, "
+             f"ONNX export + int8 calibration took {export_s:.1f} s; load average {load[0]:.1f} / {load[1]:.1f} / "
+             f"{load[2]:.1f} before and {' / '.join(f'{x:.1f}' for x in os.getloadavg())} after timing",
+             "", "Speed: vox-256 architecture, random weights, 256x256, one frame (driving keypoints + generator).", "",
+             "| mode | ms / frame (median) | min-max ms | speed-up vs (a) | CPU ms / frame | CPU speed-up vs (a) |",
+             "|---|---:|---:|---:|---:|---:|"]
+    ref_cpu = timing["(a) official-style eager PyTorch"][3]
+    for label, (ms, all_ms, _, cpu_ms) in timing.items():
+        lines.append(f"| {label} | {ms:.0f} | {min(all_ms):.0f}-{max(all_ms):.0f} | {ref_ms / ms:.2f}x | {cpu_ms:.0f} | "
+                     f"{ref_cpu / cpu_ms:.2f}x |")
+    lines += ["", "Quality against exact = PyTorch fp32 (0-255 pixel scale; drift in pixels of the 256 px output; target: mean <= 1, "
               "max <= 16).", "",
               "| checkpoint | mode | mean px diff | max px diff | keypoint drift px | deformation drift px |",
               "|---|---|---:|---:|---:|---:|"]
     for ck, res in quality_rows:
         for mode, q in res.items():
             lines.append(f"| {ck} | {mode} | {q['mean']:.2f} | {q['max']:.1f} | {q['kp_px']:.3f} | {q['deform_px']:.2f} |")
-    lines.append("(b) exact and (c) fast against (a): max abs diff "
-                 + ", ".join(f"{np.abs(np.stack(timing[k][2]) - np.stack(timing['(a) official-style eager PyTorch'][2])).max():.1e}"
-                             for k in list(timing)[1:3]) + " (fast row above: 0 by construction, its real gap is this).")
+    a_out = np.stack(timing["(a) official-style eager PyTorch"][2])
+    lines += ["", "Each mode's prediction against (a) in the timed runs (vox-256, random weights), max abs diff: "
+              + ", ".join(f"{k.split(')')[0]}) {np.abs(np.stack(v[2]) - a_out).max():.1e}" for k, v in list(timing.items())[1:])]
     print("\n".join(lines))
     return 0
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from live.camera import LockstepCamera, ThreadedCamera, check_source, make_source, resolve_auto, stderr_log
 from live.compositor import MasterBank
 from live.config import LiveConfig
@@ -23,14 +25,24 @@ def load_master(bank_path: str, max_size: tuple[int, int]) -> MasterBank:
 
 
 def open_bank(bank_path: str, max_size: tuple[int, int], cfg: LiveConfig | None = None,
-              log=stderr_log) -> tuple[MasterBank, "FrameWorker | None"]:
+              log=stderr_log) -> tuple[MasterBank, "FrameWorker | None", "np.ndarray | None"]:
     """Load and validate the bank once, scale it for the screen and, when ``cfg`` asks for
     ``--drive``, build the driver (the rig puppet, or FOMM) from the same bank; then drop the
-    full-resolution pixels."""
+    full-resolution pixels.
+
+    Returns:
+        (master bank, driver or None, the painting's (478, 3) face landmarks in the master
+        painting's pixels when ``cfg`` has speech on, else None).
+    """
     from sfumato.bank.format import load_bank
 
     bank = load_bank(bank_path)
     master = MasterBank.from_bank(bank, max_size)
+    face = None
+    if cfg is not None and cfg.speech.enabled and not cfg.speech.mute:
+        from live.painting_face import scaled_landmarks
+
+        face = scaled_landmarks(bank, master.painting, master.crop)
     driver = None
     if cfg is not None and cfg.drive.enabled and cfg.drive.engine == "fomm":
         from live.drive_app import make_driver
@@ -42,14 +54,14 @@ def open_bank(bank_path: str, max_size: tuple[int, int], cfg: LiveConfig | None 
         driver = make_puppet(cfg, bank, master, log)
     del bank
     gc.collect()
-    return master, driver
+    return master, driver, face
 
 
 def build_loop(cfg: LiveConfig, log=stderr_log) -> LiveLoop:
     """Everything wired, nothing running yet (camera thread not started)."""
     display = Display(cfg.display.size, cfg.display.fullscreen, cfg.output.headless)
     try:
-        master, driver = open_bank(cfg.bank, display.max_size, cfg, log)
+        master, driver, face = open_bank(cfg.bank, display.max_size, cfg, log)
         c = cfg.camera
         spec = resolve_auto(c.source, log)
         source = make_source(spec, c.width, c.height, c.fps, c.loop_video, cfg.mapping.hfov_deg,
@@ -66,7 +78,7 @@ def build_loop(cfg: LiveConfig, log=stderr_log) -> LiveLoop:
         if cfg.speech.enabled and not cfg.speech.mute:
             from live.speaker import make_speaker
 
-            loop.speaker = make_speaker(cfg.speech, master.painting, master.crop, log)
+            loop.set_speaker(make_speaker(cfg.speech, face, master.crop, log))
         return loop
     except BaseException:
         display.close()

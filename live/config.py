@@ -117,7 +117,7 @@ class DriveConfig:
     adapt_scale: bool = True      # scale that motion by the faces' keypoint hull size ratio
     threads: int = 0              # model threads (0 = all cores)
     server: str = ""              # FOMM server URL (http://HOST:PORT, Triton): run the model there instead of here
-    server_timeout_s: float = 0.5  # per-request timeout; a slower answer falls back to the gaze-following bank
+    server_timeout_s: float = 0.5  # per-request timeout; a slower answer falls back to the weightless rig
     server_retry_s: float = 1.0   # while the server is away, try to reconnect this often
 
 

@@ -32,7 +32,7 @@ import numpy as np
 
 from live.worker import FrameWorker, WorkerStats
 from sfumato.geometry.blend import blend
-from sfumato.imaging.resize import pad_square_crop, resize_to
+from sfumato.imaging.resize import pad_square_crop, resize_to, square_around
 
 SIZE = 256
 
@@ -91,14 +91,6 @@ class DriveSource:
             animated_head = cv2.copyMakeBorder(animated_head, p, p, p, p, cv2.BORDER_REPLICATE)
             x, y = x + p, y + p
         return blend(self.base, animated_head[y:y + ch, x:x + cw], self.alpha)
-
-
-def viewer_box(box: tuple[float, float, float, float], margin: float) -> tuple[int, int, int]:
-    """Square (x, y, side) camera px around a face box (x, y, w, h), grown by ``margin`` per side."""
-    x, y, w, h = box
-    side = max(8.0, max(w, h) * (1.0 + 2.0 * margin))
-    cx, cy = x + w / 2.0, y + h / 2.0
-    return int(round(cx - side / 2)), int(round(cy - side / 2)), int(round(side))
 
 
 def crop_viewer(image_bgr: np.ndarray, square: tuple[int, int, int]) -> np.ndarray:
@@ -200,7 +192,7 @@ class DriveWorker(FrameWorker):
         t0 = time.perf_counter()
         if self._needs_reference(face_box):
             self._want_reference = False
-            self.square = viewer_box(face_box, self.margin)
+            self.square = square_around(face_box, self.margin)
             self.reference = crop_viewer(image_bgr, self.square)
             self.backend.set_reference(self.reference)
             self.stats.references += 1

@@ -15,6 +15,7 @@ import numpy as np
 from live.compositor import MasterBank
 from live.config import DriveConfig, LiveConfig
 from live.drive import DriveSource, DriveWorker
+from live.fallback import FallbackDriver
 from sfumato.bank.format import Bank
 from sfumato.errors import SfumatoError
 from sfumato.fomm.backends import check_checkpoint, require_torch
@@ -95,11 +96,28 @@ def _slice_padded(img: np.ndarray, x: int, y: int, w: int, h: int) -> np.ndarray
     return img[y + p:y + p + h, x + p:x + p + w]
 
 
-def make_driver(cfg: LiveConfig, bank: Bank, master: MasterBank, log: Callable[[str], None] = print) -> DriveWorker:
-    """Backend + painting side + worker (not started; ``sync`` in lockstep)."""
+def make_driver(cfg: LiveConfig, bank: Bank, master: MasterBank,
+                log: Callable[[str], None] = print) -> "DriveWorker | FallbackDriver":
+    """Backend + painting side + worker (not started; ``sync`` in lockstep).
+
+    With a FOMM server the worker is paired with the weightless rig, shown whenever the server
+    cannot drive (:class:`live.fallback.FallbackDriver`).
+    """
     backend = make_backend(cfg.drive, log)
     source = drive_source(bank, master)
     where = backend.provider if cfg.drive.server else f"{cfg.drive.mode} mode, {backend.provider}"
     log(f"driving the painting with FOMM ({where}); press R to re-capture the neutral reference")
     d = cfg.drive
-    return DriveWorker(backend, source, d.margin, d.relative, d.adapt_scale, sync=cfg.output.lockstep, log=log)
+    worker = DriveWorker(backend, source, d.margin, d.relative, d.adapt_scale, sync=cfg.output.lockstep, log=log)
+    if not cfg.drive.server:
+        return worker
+    from live.puppet.app import make_puppet
+
+    try:
+        rig = make_puppet(cfg, bank, master, log=lambda msg: None)   # its intro line would say it drives
+    except SfumatoError as err:   # e.g. a head too small for FaceMesh at this display size
+        log(f"no rig fall-back ({err}); the gaze-following bank is shown while the FOMM server cannot drive")
+        return worker
+    rig.log = log
+    log("while the FOMM server cannot drive, the weightless rig (your face, no weights) moves the painting")
+    return FallbackDriver(worker, rig, log)

@@ -85,7 +85,8 @@ class LiveLoop:
         self.driver: FrameWorker | None = None   # --drive: live patches (rig puppet or FOMM) replace the bank's frames
         self.blinker = BlinkSchedule(cfg.blink, seed=cfg.camera.seed)
         self.closure = 0.0                        # lid closure shown at the last flip (0 open .. 1 closed)
-        self._driven_seq = -1
+        self._driven = None        # the driver's result shown last (each new result is a new object)
+        self._driver_tick = -1e9    # loop time of the last empty frame given to the driver (no camera)
         self.sidebyside: SideBySide | None = None
         self.speaker = None    # [speech]: a live.speaker.Speaker that draws the talking mouth
         self._talking = False
@@ -109,7 +110,17 @@ class LiveLoop:
         if getattr(self, "sidebyside", None) is not None:
             self.sidebyside.painting_rect = self.screen_bank.painting_rect
         if getattr(self, "speaker", None) is not None:
-            self.speaker.rig = None   # re-measured on the next patch at the new screen size
+            self.speaker.prepare(self.screen_bank.patches[self.master.center_index])   # at the new screen size
+
+    def set_speaker(self, speaker) -> None:
+        """Attach a :class:`live.speaker.Speaker` (or None): its mouth and brows are measured now,
+        at the screen's size, and a rig puppet driving the painting says its lines with its own rig."""
+        self.speaker = speaker
+        if speaker is None:
+            return
+        speaker.prepare(self.screen_bank.patches[self.master.center_index])
+        if hasattr(self.driver, "speech"):
+            self.driver.speech = speaker.motion
 
     def render(self, t: float, dt: float) -> None:
         """Draw the display frame for time ``t`` and flip (only the changed rectangle when possible)."""
@@ -126,17 +137,17 @@ class LiveLoop:
         rect = self.screen_bank.rect
         driven = self.driver.latest() if self.driver is not None else None
         if driven is not None:
-            if full or driven.seq != self._driven_seq:
+            if full or driven is not self._driven:
                 patch = driven.patch
                 if patch.shape[1::-1] != tuple(rect[2:]):
                     patch = resize_to(patch, rect[2], rect[3])
                 self.display.blit_array(patch, rect[:2])
                 rects.append(rect)
-                self._driven_seq = driven.seq
+                self._driven = driven
             self._last_weights = None   # when driving stops (remote server away) the bank is redrawn at once
         else:
             self.closure = self.blinker.closure(t) if self.screen_bank.can_blink else 0.0
-            mouth = self.speaker.mouth(t) if self.speaker is not None else None
+            mouth = self.speaker.motion(t) if self.speaker is not None else None
             if full or weights != self._last_weights or self.closure != self._last_closure or mouth is not None or self._talking:
                 patch = self.screen_bank.compose(weights, self.closure)
                 if mouth is not None:
@@ -216,6 +227,15 @@ class LiveLoop:
             self.driver.submit(frame.seq, frame.image, None if chosen is None else self.controller.faces[chosen].box, t)
         return rec
 
+    def _no_camera(self, t: float) -> None:
+        """No camera frame for a while (camera lost or stalled): presence moves on, and a driver
+        that handles faceless frames (the puppet) gets empty ones at the camera rate, so the
+        painting eases back to rest instead of holding the last expression."""
+        self.controller.on_no_camera(t)
+        if self.driver is not None and t - self._driver_tick >= 1.0 / max(self.cfg.camera.fps, 1.0):
+            self._driver_tick = t
+            self.driver.tick(t)
+
     def _finish_records(self, pending: list[tuple[dict[str, Any], float]], t_rel: float, t_flip: float) -> None:
         for rec, t_avail in pending:
             lat = (t_flip - t_avail) * 1000.0
@@ -243,7 +263,7 @@ class LiveLoop:
                 last_seq, last_cam = frame.seq, now
                 pending.append((self._process(frame, frame.t - start), frame.t))
             elif now - last_cam > NO_CAMERA_S:
-                self.controller.on_no_camera(now - start)
+                self._no_camera(now - start)
             if frame is not None or now >= next_tick - 5e-4:
                 # dt from the previous render's clock reading, so tracking and drawing time count too
                 self.render(now - start, now - last_now)
@@ -275,7 +295,7 @@ class LiveLoop:
                 t0 = time.perf_counter()     # latency counts from the frame being available
                 pending.append((self._process(frame, t), t0))
             elif t - last_cam > NO_CAMERA_S:
-                self.controller.on_no_camera(t)
+                self._no_camera(t)
             self.render(t, period if k else 0.0)
             t_flip = time.perf_counter()
             self._fps_window.append(period)

@@ -8,8 +8,9 @@ and encoded once on the server (keyed by its sha256, :func:`sfumato.fomm.serve_p
 
 Every request has a timeout. A refused connection, a timeout, an error answer or a reply of
 the wrong form makes the backend **offline**: :meth:`RemoteBackend.drive` raises
-:class:`live.drive.BackendOffline` at once (the drive worker then shows the gaze-following
-bank from the next display frame), one line says so, and a background thread retries every
+:class:`live.drive.BackendOffline` at once (from the next display frame the kiosk shows the
+weightless rig, :mod:`live.fallback`, or without one the gaze-following bank), one line says
+so, and a background thread retries every
 ``retry_s`` until the server answers a full round (painting, reference, one driven frame)
 correctly; then one line says it is back and driving resumes.
 """
@@ -80,6 +81,7 @@ class RemoteBackend:
         self.url, self.host = url, parse_server_url(url)
         self.timeout_s, self.retry_s, self.log = timeout_s, retry_s, log
         self.provider = f"FOMM server {url} (NVIDIA Triton)"
+        self.fallback_name = "the gaze-following bank"   # what the display shows while offline (the offline line says it)
         self.online = False
         self.went_offline_t: Optional[float] = None   # perf_counter of the last fall-back
         self.outages = 0
@@ -95,6 +97,8 @@ class RemoteBackend:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._reconnector: Optional[threading.Thread] = None
+        self._clients: dict[int, tuple[threading.Thread, object]] = {}   # thread id -> (thread, its open client)
+        self.clients_opened = 0
 
     # --- requests -------------------------------------------------------------------------
     def _client(self):
@@ -103,12 +107,30 @@ class RemoteBackend:
 
         tls = self._tls
         if getattr(tls, "client", None) is None or tls.generation != self._generation:
-            if getattr(tls, "client", None) is not None:
-                tls.client.close()
+            self._close_own_client()
             tls.client = httpclient.InferenceServerClient(self.host, connection_timeout=self.timeout_s,
                                                           network_timeout=self.timeout_s)
             tls.generation = self._generation
+            with self._lock:
+                self._clients[threading.get_ident()] = (threading.current_thread(), tls.client)
+                self.clients_opened += 1
         return tls.client
+
+    def _close_own_client(self) -> None:
+        """Close the calling thread's client (if it has one)."""
+        client = getattr(self._tls, "client", None)
+        if client is None:
+            return
+        self._tls.client = None
+        with self._lock:
+            self._clients.pop(threading.get_ident(), None)
+        client.close()
+
+    @property
+    def open_clients(self) -> int:
+        """How many HTTP clients (one per thread that sent requests) are still open."""
+        with self._lock:
+            return sum(not getattr(c, "_closed", False) for _, c in self._clients.values())
 
     def _infer(self, client, model: str, inputs: dict[str, np.ndarray], outputs: tuple[str, ...]) -> dict:
         import tritonclient.http as httpclient
@@ -191,10 +213,21 @@ class RemoteBackend:
             raise BackendOffline(self.url) from err
 
     def close(self) -> None:
-        """Stop reconnecting (the worker's stop calls this)."""
+        """Stop reconnecting and close the HTTP clients (the worker's stop calls this, after its thread ended).
+
+        The calling thread's client and those of threads that have ended are closed here; a
+        thread still running (a reconnection round that outlived the join) closes its own on exit.
+        """
         self._stop.set()
         if self._reconnector is not None:
             self._reconnector.join(timeout=self.timeout_s * 4 + self.retry_s + 1.0)
+        self._close_own_client()
+        with self._lock:
+            ended = [(tid, c) for tid, (t, c) in self._clients.items() if not t.is_alive()]
+            for tid, _ in ended:
+                del self._clients[tid]
+        for _, client in ended:
+            client.close()
 
     # --- offline / reconnect -----------------------------------------------------------------
     def _connect(self) -> None:
@@ -225,19 +258,22 @@ class RemoteBackend:
             self._generation += 1
             reason = str(err).strip().splitlines()[0][:160] if str(err).strip() else type(err).__name__
             if first:
-                self.log(f"FOMM server {self.url} unavailable ({type(err).__name__}: {reason}); showing the "
-                         "gaze-following bank and reconnecting in the background")
+                self.log(f"FOMM server {self.url} unavailable ({type(err).__name__}: {reason}); showing "
+                         f"{self.fallback_name} and reconnecting in the background")
             self._reconnector = threading.Thread(target=self._reconnect, name="fomm-reconnect", daemon=True)
             self._reconnector.start()
 
     def _reconnect(self) -> None:
-        while not self._stop.wait(self.retry_s):
-            try:
-                self._connect()
-            except Exception:  # noqa: BLE001 - still away: try again later, quietly
-                continue
-            self.log(f"FOMM server {self.url} is back; driving the painting again")
-            return
+        try:
+            while not self._stop.wait(self.retry_s):
+                try:
+                    self._connect()
+                except Exception:  # noqa: BLE001 - still away: try again later, quietly
+                    continue
+                self.log(f"FOMM server {self.url} is back; driving the painting again")
+                return
+        finally:
+            self._close_own_client()   # each reconnection thread opened its own client
 
 
 __all__ = ["RemoteBackend", "ReplyError", "parse_server_url", "require_tritonclient"]

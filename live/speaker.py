@@ -1,27 +1,51 @@
 """The kiosk speaks: when a new viewer arrives the portrait says one of its prepared lines.
 
 Start-up (:func:`make_speaker`): the lines are synthesised (or the recordings read) and their
-mouth tracks computed; FaceMesh measures the painting's mouth once; pygame's mixer is opened
-(no audio device: one line, and the portrait still mouths its lines, without sound). In the
-loop, :meth:`Speaker.update` watches the presence state: a viewer engaging after nobody was
-there (or a "greet" state) starts the next line, round robin; :meth:`Speaker.mouth` gives the
-mouth for the display time and :meth:`Speaker.render` draws it on the bank patch being shown,
-so the eyes keep following while the mouth talks.
+mouth, nod and brow tracks computed; the painting's face comes from the bank's ``rig.json``
+(:mod:`live.painting_face`, no FaceMesh); pygame's mixer is opened (no audio device: one line,
+and the portrait still mouths its lines, without sound). The loop then measures the mouth and
+brow rigs on the patch at screen size (:meth:`Speaker.prepare`, again when the screen size
+changes), so the first talking frame does no set-up work.
+
+In the loop, :meth:`Speaker.update` watches the presence state: a viewer engaging after nobody
+was there (or a "greet" state) starts the next line, round robin; :meth:`Speaker.motion` gives
+the mouth, the small nods and the brow raise for the display time. Showing the bank,
+:meth:`Speaker.render` draws the mouth and brows on the patch being shown, so the eyes keep
+following while the mouth talks; while the viewer's face drives the painting (the rig puppet),
+the puppet renders the line's mouth, nods and brows with its own rig.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
 from sfumato.errors import SfumatoError
+from sfumato.rig.brows import BrowRig
 from sfumato.rig.mouth import MouthPose, MouthRig
 from sfumato.speech.clips import Clip, prepare_folder, prepare_lines
 
 GREET_FROM = ("idle", "returning")
 """Presence states after which an engaged viewer counts as new."""
+
+
+@dataclass(frozen=True)
+class SpeechMotion:
+    """What the portrait's line does at one moment.
+
+    Attributes:
+        mouth: the mouth shape.
+        head_yaw, head_pitch: the small nod and turn, degrees (pitch > 0 up).
+        brow: brow raise, 0..1.
+    """
+
+    mouth: MouthPose
+    head_yaw: float = 0.0
+    head_pitch: float = 0.0
+    brow: float = 0.0
 
 
 class Speaker:
@@ -43,6 +67,7 @@ class Speaker:
         self.crop = crop
         self.sounds = [self._sound(c, volume) for c in clips] if mixer is not None else [None] * len(clips)
         self.rig: MouthRig | None = None
+        self.brows: BrowRig | None = None
         self.playing: int | None = None
         self.t0 = 0.0
         self.ended_at = -1e9
@@ -61,14 +86,16 @@ class Speaker:
             pcm = np.repeat(pcm[:, None], channels, axis=1)
         return self.mixer.Sound(buffer=np.ascontiguousarray(pcm).tobytes())
 
-    def rescale(self, patch: np.ndarray) -> None:
-        """Measure the mouth on the patch as drawn on screen ((h, w, 3) uint8 RGB, any size)."""
+    def prepare(self, patch: np.ndarray) -> None:
+        """Measure the mouth and brows on the patch as drawn on screen ((h, w, 3) uint8 RGB, any
+        size): at start-up and whenever the screen size changes, never on the first talking frame."""
         sx, sy = patch.shape[1] / self.crop[2], patch.shape[0] / self.crop[3]
         lm = self.landmarks.copy()
         lm[:, 0] = (lm[:, 0] - self.crop[0]) * sx
         lm[:, 1] = (lm[:, 1] - self.crop[1]) * sy
         lm[:, 2] *= sx
         self.rig = MouthRig.from_landmarks(patch, lm)
+        self.brows = BrowRig.from_landmarks(lm, max(patch.shape[:2]))
 
     def update(self, state: str, t: float) -> None:
         """Follow the presence state at loop time ``t``; start a line when a new viewer arrives."""
@@ -82,22 +109,38 @@ class Speaker:
 
     def say(self, index: int, t: float) -> None:
         """Start clip ``index`` now (loop time ``t``)."""
-        self.playing, self.t0 = index, t
+        self.t0 = t                 # before ``playing``: the puppet's thread reads both
+        self.playing = index
         self.greetings += 1
         if self.sounds[index] is not None:
             self.sounds[index].play()
 
     def mouth(self, t: float) -> MouthPose | None:
         """The mouth at loop time ``t``; None when not speaking."""
-        if self.playing is None:
-            return None
-        return self.clips[self.playing].mouth_at(t - self.t0)
+        m = self.motion(t)
+        return None if m is None else m.mouth
 
-    def render(self, patch: np.ndarray, pose: MouthPose) -> np.ndarray:
-        """Draw the mouth on the displayed patch ((h, w, 3) uint8 RGB; never changed in place)."""
+    def motion(self, t: float) -> SpeechMotion | None:
+        """Mouth, nod and brow raise at loop time ``t``; None when not speaking (safe to call from
+        the puppet's thread)."""
+        playing = self.playing
+        if playing is None:
+            return None
+        clip, u = self.clips[playing], t - self.t0
+        mouth = clip.mouth_at(u)
+        if mouth is None:
+            return None
+        yaw, pitch, brow = clip.motion_at(u)
+        return SpeechMotion(mouth, yaw, pitch, brow)
+
+    def render(self, patch: np.ndarray, motion: SpeechMotion | MouthPose) -> np.ndarray:
+        """Draw the mouth (and the brow raise) on the displayed patch ((h, w, 3) uint8 RGB; never
+        changed in place). :meth:`prepare` must have measured the patch's size."""
         if self.rig is None:
-            self.rescale(patch)
-        return self.rig.render(patch, pose)
+            raise RuntimeError("Speaker.prepare() must measure the patch before rendering")
+        m = motion if isinstance(motion, SpeechMotion) else SpeechMotion(motion)
+        out = self.rig.render(patch, m.mouth)
+        return self.brows.render(out, m.brow) if self.brows is not None else out
 
     def stop(self) -> None:
         if self.mixer is not None:
@@ -121,25 +164,23 @@ def open_mixer(rate: int, log: Callable[[str], None]):
     return pygame.mixer
 
 
-def make_speaker(cfg, painting: np.ndarray, crop: tuple[int, int, int, int], log: Callable[[str], None]) -> Speaker | None:
+def make_speaker(cfg, landmarks: np.ndarray | None, crop: tuple[int, int, int, int],
+                 log: Callable[[str], None]) -> Speaker | None:
     """Prepare everything for ``cfg`` (a ``SpeechConfig``); None when speech is off or muted.
 
     Args:
-        painting: (H, W, 3) uint8 RGB, the bank's painting at the scale of ``crop``.
-        crop: (x, y, w, h) of the bank patch in ``painting``.
+        landmarks: (478, 3) the painting's face in the pixels of the scaled painting that ``crop``
+            refers to (:func:`live.painting_face.scaled_landmarks`), or None when it has none.
+        crop: (x, y, w, h) of the bank patch in those pixels.
     """
     if not cfg.enabled or cfg.mute:
         return None
-    from sfumato.face.detect import find_faces
-
     clips = prepare_folder(Path(cfg.wav_folder)) if cfg.wav_folder else prepare_lines(list(cfg.lines), cfg.max_chars)
     if not clips:
         raise SfumatoError("speech.lines is empty; give at least one line, or set speech.enabled = false")
-    faces = find_faces(painting)
     x, y, w, h = crop
-    inside = [f for f in faces if x <= f.landmarks[13, 0] < x + w and y <= f.landmarks[13, 1] < y + h]
-    if not inside:
+    if landmarks is None or not (x <= landmarks[13, 0] < x + w and y <= landmarks[13, 1] < y + h):
         raise SfumatoError("speech: no face found inside the bank's crop; rebuild the bank with `python -m precompute`")
     mixer = open_mixer(clips[0].audio.rate, log)
     log(f"speech: {len(clips)} line(s) ready ({sum(c.duration for c in clips):.1f} s)" + ("" if mixer else ", no sound"))
-    return Speaker(clips, inside[0].landmarks, crop, mixer, cfg.min_gap_s, cfg.volume, log)
+    return Speaker(clips, landmarks, crop, mixer, cfg.min_gap_s, cfg.volume, log)

@@ -90,6 +90,7 @@ class FrameWorker:
         self._latest: Optional[Result] = None
         self._stop = False
         self._thread: Optional[threading.Thread] = None
+        self._released = False
 
     def process(self, seq: int, image_bgr: Any, face_box: Optional[Box], t: Optional[float] = None) -> Optional[Result]:
         """One frame, synchronously: (H, W, 3) uint8 BGR camera image, the viewer's box (or None)
@@ -105,6 +106,11 @@ class FrameWorker:
 
     def request_reference(self) -> None:
         """Key R: re-capture the neutral reference (subclasses)."""
+
+    def release(self) -> None:
+        """Free what :meth:`process` uses (a FaceMesh graph, ...); subclasses. Called exactly once,
+        by the thread that runs :meth:`process` once it has stopped (never during a call), or by
+        :meth:`stop` when no worker thread runs."""
 
     # --- display-thread side -------------------------------------------------------------------
     def start(self) -> None:
@@ -129,6 +135,12 @@ class FrameWorker:
             self._pending = (seq, image_bgr, face_box, t)
             self._cond.notify()
 
+    def tick(self, t: float) -> None:
+        """No camera frame at loop time ``t`` (s): a faceless worker processes an empty frame
+        (``image_bgr`` and ``face_box`` None); others ignore it."""
+        if self.faceless:
+            self.submit(-1, None, None, t)
+
     def latest(self) -> Optional[Result]:
         """The newest finished result (None before the first); re-raises a worker failure."""
         if self.error is not None:
@@ -136,28 +148,50 @@ class FrameWorker:
             raise err
         return self._latest
 
-    def stop(self) -> None:
+    def stop(self, timeout_s: float = 10.0) -> None:
+        """Stop the worker and release its resources.
+
+        The worker thread owns them while it runs: when a :meth:`process` call outlasts
+        ``timeout_s``, this returns without waiting longer and the thread releases them itself
+        once that call has returned (close never races a running call).
+        """
         with self._cond:
             self._stop = True
             self._cond.notify()
-        if self._thread is not None:
-            self._thread.join(timeout=10.0)
-            self._thread = None
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout=timeout_s)
+            if thread.is_alive():
+                return
+        self._release_once()
+
+    def _release_once(self) -> None:
+        with self._cond:
+            if self._released:
+                return
+            self._released = True
+        self.release()
 
     # --- worker side -----------------------------------------------------------------------------
     def _run(self) -> None:
-        while True:
-            with self._cond:
-                while self._pending is None and not self._stop:
-                    self._cond.wait()
-                if self._stop:
+        try:
+            while True:
+                with self._cond:
+                    while self._pending is None and not self._stop:
+                        self._cond.wait()
+                    if self._stop:
+                        return
+                    job, self._pending = self._pending, None
+                try:
+                    self._publish(self.process(*job))
+                except BaseException as err:  # hand it to the display thread; stop working
+                    self.error = err
                     return
-                job, self._pending = self._pending, None
-            try:
-                self._publish(self.process(*job))
-            except BaseException as err:  # hand it to the display thread; stop working
-                self.error = err
-                return
+        finally:
+            with self._cond:
+                stopping = self._stop
+            if stopping:   # only a stopped worker frees its resources (a failed one is stopped later)
+                self._release_once()
 
     def _publish(self, result: Optional[Result]) -> None:
         if result is None:   # nothing new to show (e.g. the puppet resting, unchanged)

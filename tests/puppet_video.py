@@ -32,19 +32,20 @@ class Schedule:
     yaw_deg: float = 12.0
     yaw_period_s: float = 3.2
     mouth_period_s: float = 2.1
+    mouth: float = 1.0          # how wide the mouth opens (0: it stays closed)
 
     def at(self, t: float) -> tuple[float, float, float]:
         if t < NEUTRAL_S:
             return 0.0, 0.0, 0.0
         u = t - NEUTRAL_S
         yaw = self.yaw_deg * np.sin(2 * np.pi * u / self.yaw_period_s)
-        mouth = max(0.0, np.sin(2 * np.pi * u / self.mouth_period_s)) ** 1.5
+        mouth = self.mouth * max(0.0, np.sin(2 * np.pi * u / self.mouth_period_s)) ** 1.5
         blink = max(0.0, 1.0 - abs(u % 4.0 - 3.0) / 0.12)   # a 0.24 s blink every 4 s
         return float(yaw), float(mouth), float(blink)
 
 
-def astronaut_rig():
-    """The astronaut's head square rigged (HeadRig), and where it sits in her 512x512 picture."""
+def astronaut_rig(scale: float = 1.0):
+    """The astronaut's head square rigged (HeadRig), and where it sits in her picture (512x512 times ``scale``)."""
     from skimage import data
 
     from live.drive import DriveSource
@@ -54,6 +55,10 @@ def astronaut_rig():
     from sfumato.imaging.resize import pad_square_crop
 
     img = data.astronaut()
+    if scale != 1.0:
+        from sfumato.imaging.resize import resize_to
+
+        img = resize_to(img, int(round(512 * scale)), int(round(512 * scale)))
     face = find_faces(img)[0]
     box = head_box(face, (img.shape[1], img.shape[0]), margin=0.6)
     head = pad_square_crop(img, box.x, box.y, box.side)

@@ -109,15 +109,15 @@ class ServerProcess:
         shutil.rmtree(self._tmp, ignore_errors=True)
 
 
-def export_tiny_onnx(folder: Path) -> Path:
-    """Random-weight tiny FOMM (:mod:`tests.fomm_tiny`) exported to ONNX in ``folder``/onnx."""
+def export_tiny_onnx(folder: Path, dynamic_batch: bool = True) -> Path:
+    """The tiny FOMM of :func:`tests.fomm_checkpoint.tiny_checkpoint` exported to ONNX in ``folder``/onnx."""
     from sfumato.fomm import load_fomm
     from sfumato.fomm.onnx_export import export_onnx
-    from tests.fomm_tiny import write_tiny_checkpoint
+    from tests.fomm_checkpoint import tiny_checkpoint
 
-    ckpt, cfg = write_tiny_checkpoint(folder)
+    ckpt, cfg = tiny_checkpoint()
     out = folder / "onnx"
-    export_onnx(load_fomm(ckpt, cfg), out)
+    export_onnx(load_fomm(ckpt, cfg), out, dynamic_batch=dynamic_batch)
     return out
 
 
@@ -139,12 +139,21 @@ def kiosk_source(flip: bool = False):
 
 
 def make_kiosk(url: str, flip: bool = False, timeout_s: float = 1.0, retry_s: float = 0.3,
-               log: Callable[[str], None] = print):
-    """A started DriveWorker on a RemoteBackend (one simulated kiosk)."""
+               log: Callable[[str], None] = print, rig: bool = False):
+    """One simulated kiosk, started: a DriveWorker on a RemoteBackend (the bank is its fall-back),
+    or with ``rig`` a :class:`live.fallback.FallbackDriver` pairing it with the weightless rig
+    (a real PuppetWorker: FaceMesh on the camera frames, the rig rendering the kiosk's painting)."""
     from live.drive import DriveWorker
     from live.remote import RemoteBackend
 
     worker = DriveWorker(RemoteBackend(url, timeout_s, retry_s, log), kiosk_source(flip), log=log)
+    if rig:
+        from live.config import PuppetConfig
+        from live.fallback import FallbackDriver
+        from live.puppet.rig import HeadRig
+        from live.puppet.worker import PuppetWorker
+
+        worker = FallbackDriver(worker, PuppetWorker(HeadRig(kiosk_source(flip)), PuppetConfig(), log=log), log)
     worker.start()
     return worker
 

@@ -22,7 +22,8 @@ TINY, TINY_CFG = tiny_checkpoint()  # ../shared/fomm's tiny checkpoint, or the r
 from live.app import build_loop  # noqa: E402
 from live.cli import main  # noqa: E402
 from live.config import LiveConfig, set_option  # noqa: E402
-from live.drive import DriveResult, DriveSource, DriveWorker, viewer_box  # noqa: E402
+from live.drive import DriveResult, DriveSource, DriveWorker  # noqa: E402
+from sfumato.imaging.resize import square_around  # noqa: E402
 from tests.fakebank import fake_bank  # noqa: E402
 
 TINY_ARGS = ["--drive", "--checkpoint", str(TINY), "--fomm-config", str(TINY_CFG)]
@@ -171,6 +172,8 @@ def test_worker_newest_frame_wins_and_latest_does_not_wait():
     assert w.stats.results == 2 and w.stats.dropped == 3   # frame 1, then straight to the newest (5)
 
 
-def test_viewer_box_is_a_square_around_the_face():
-    x, y, side = viewer_box((100.0, 50.0, 40.0, 60.0), 0.5)
+def test_square_around_the_viewer_face():
+    x, y, side = square_around((100.0, 50.0, 40.0, 60.0), 0.5)
     assert side == 120 and x == 60 and y == 20
+    assert square_around((100.0, 50.0, 40.0, 60.0), 0.5, lift=0.1) == (60, 14, 120)   # FOMM calibration crops
+    assert square_around((10.0, 10.0, 1.0, 2.0), 0.5)[2] == 8                          # never below min_side

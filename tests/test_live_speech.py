@@ -119,3 +119,48 @@ def test_bad_speech_input_exits_2_with_one_line(bank, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "live", "--config", str(p), "--camera", "sim:walk", "--headless",
                            "--duration", "1", "--lockstep"], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 2 and "wav_folder" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_greeting_while_the_viewers_face_drives_moves_the_puppets_mouth(bank, tmp_path):
+    """The rig puppet drives the painting (a viewer holding still, mouth closed) when the portrait
+    greets them: the puppet says the line with its own rig, so the painting's mouth opens."""
+    import cv2
+
+    from tests.puppet_video import Schedule, write_driver_video
+
+    camera = write_driver_video(tmp_path / "still.mp4", Schedule(duration_s=9.0, yaw_deg=0.0, mouth=0.0))
+    cfg = config(bank, tmp_path, **{"camera.source": str(camera), "drive.enabled": True, "output.record": ""})
+    loop = build_loop(cfg, log=lambda m: None)
+    speaker, rig = loop.speaker, loop.driver.rig
+    assert speaker.rig is not None                    # measured at start-up, not on the first talking frame
+    opening, frames = [], []
+    render = loop.render
+
+    def render_and_measure(t, dt):
+        render(t, dt)
+        x, y, w, h = loop.screen_bank.rect
+        patch = loop.display.grab()[y:y + h, x:x + w]
+        mx0, my0, mx1, my1 = rig.mouth.roi(rig.head.shape[1::-1])
+        ox, oy = rig.source.offset
+        mouth = patch[max(0, my0 - oy):my1 - oy, max(0, mx0 - ox):mx1 - ox].astype(np.float32)
+        opening.append((t, float((mouth.mean(axis=2) < 60).mean())))     # share of dark mouth-inside pixels
+        if len(frames) < 300:
+            frames.append(patch)
+
+    loop.render = render_and_measure
+    try:
+        loop.run_lockstep(8.0)
+    finally:
+        loop.close()
+    assert speaker.greetings == 1
+    t = np.array([a for a, _ in opening])
+    dark = np.array([b for _, b in opening])
+    talking = (t >= speaker.t0 + 0.2) & (t < speaker.t0 + speaker.clips[0].duration - 0.2)
+    quiet = (t > 2.0) & (t < speaker.t0)
+    assert talking.sum() > 10
+    assert dark[talking].max() > 0.05 and dark[talking].mean() > 3 * max(dark[quiet].mean() if quiet.any() else 0.0, 0.005)
+    k = [int(np.argmax(np.where(talking, dark, -1)))] + [int(i) for i in np.nonzero(talking)[0][::15][:4]]
+    strip = np.concatenate([frames[i] for i in k if i < len(frames)], 1)
+    cv2.imwrite(str(tmp_path / "puppet_speaks.png"), cv2.cvtColor(strip, cv2.COLOR_RGB2BGR))
+    print(tmp_path / "puppet_speaks.png")

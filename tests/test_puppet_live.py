@@ -102,6 +102,44 @@ def test_no_face_eases_back_to_rest_without_a_snap(bank, driver, tmp_path):
     assert np.array_equal(w.latest().patch.shape, loop.driver.rig.source.base.shape)
 
 
+def test_camera_that_stops_delivering_frames_eases_the_painting_back_to_rest(bank, driver):
+    """The camera stalls mid-expression (no frames at all, not just no face): the loop gives the
+    puppet empty frames, and the screen returns to the painting at rest, smoothly."""
+    from live.app import build_loop
+    from live.cli import build_parser, make_config
+    from live.puppet.retarget import Controls
+    from sfumato.imaging.resize import resize_to
+
+    cfg = make_config(build_parser().parse_args(
+        ["--bank", bank, "--drive", "--camera", str(driver), "--headless", "--lockstep", "--duration", "6",
+         "--size", "640x360", "--fps", "30"]))
+    loop = build_loop(cfg, log=lambda m: None)
+    read, trail = loop.camera.frame_at, []
+    loop.camera.frame_at = lambda t: read(t) if t < 2.4 else None     # the camera stalls at 2.4 s
+    render = loop.render
+
+    def render_and_log(t, dt):
+        render(t, dt)
+        trail.append((t, loop.driver.controls.vector()))
+
+    loop.render = render_and_log
+    try:
+        loop.run_lockstep(6.0)
+        x, y, w, h = loop.screen_bank.rect
+        shown = loop.display.grab()[y:y + h, x:x + w].astype(np.int16)
+        rest = resize_to(loop.driver.rig.render(Controls()), w, h).astype(np.int16)
+    finally:
+        loop.close()
+    t = np.array([a for a, _ in trail])
+    v = np.array([b for _, b in trail])
+    stall = np.searchsorted(t, 2.4) - 1
+    held = v[stall]
+    assert abs(held[0]) > 3.0                                    # the head was turned when the camera stalled
+    assert np.abs(v[-1]).max() < 0.05                            # ... and is back at rest
+    assert np.abs(np.diff(v[stall:, 0])).max() < 0.1 * abs(held[0])    # no snap on the way
+    assert np.abs(shown - rest).mean() < 1.0                     # the screen shows the painting at rest
+
+
 def test_the_followed_viewer_drives_when_two_faces_are_seen():
     """With two faces in the frame, FaceMesh measures only the face in the box the live controller
     chose (its sticky viewer choice): the neutral astronaut on the left, a talking one on the right."""

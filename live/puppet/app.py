@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Optional
+
+import numpy as np
 
 from live.compositor import MasterBank
 from live.config import LiveConfig
+from live.drive import DriveSource
+from live.painting_face import rig_landmarks
 from live.puppet.rig import HeadRig, parse_layers
 from live.puppet.worker import PuppetWorker
 from sfumato.bank.format import Bank
+
+
+def head_landmarks(bank: Bank, source: DriveSource) -> Optional[np.ndarray]:
+    """The painting's (478, 3) landmarks in the pixels of ``source.head`` (the head square at
+    display scale), from the bank's ``rig.json``; None without one (HeadRig then runs FaceMesh)."""
+    full = rig_landmarks(bank)
+    if full is None:
+        return None
+    hx, hy, hw, hh = bank.head_box
+    h, w = source.head.shape[:2]
+    sx, sy = w / hw, h / hh
+    lm = full.copy()
+    lm[:, 0] = (lm[:, 0] - hx) * sx
+    lm[:, 1] = (lm[:, 1] - hy) * sy
+    lm[:, 2] *= sx
+    return lm
 
 
 def make_puppet(cfg: LiveConfig, bank: Bank, master: MasterBank, log: Callable[[str], None] = print) -> PuppetWorker:
@@ -21,7 +41,8 @@ def make_puppet(cfg: LiveConfig, bank: Bank, master: MasterBank, log: Callable[[
     from live.drive_app import drive_source
 
     layers = parse_layers(cfg.puppet.layers)
-    rig = HeadRig(drive_source(bank, master), layers)
+    source = drive_source(bank, master)
+    rig = HeadRig(source, layers, landmarks=head_landmarks(bank, source))
     log("driving the painting with your face (rig, no weights): hold still for a second to set your neutral "
         "face; press R to set it again")
     return PuppetWorker(rig, cfg.puppet, mirror=cfg.mapping.mirror, sync=cfg.output.lockstep, log=log)

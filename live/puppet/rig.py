@@ -4,18 +4,21 @@ Layers, each optional (``layers``), applied to the display-scale head crop:
 
 1. **eyes** - the rig engine (``sfumato.engines``, default ``rig``) renders the eye-in-head gaze
    with the head held still; with **blink**, and an engine that can blink, each eye gets its own
-   lid closure (the frame is rendered once per distinct closure and split at the midline
-   between the eyes);
+   lid closure. Only each eye's box is kept (:func:`sfumato.rig.eye.eye_roi`);
 2. **mouth** - the rig's mouth (:class:`sfumato.rig.mouth.MouthRig`): the jaw drops, the lips
    part over a mouth inside painted in the painting's own palette, round or spread;
-   **brows** - expression offsets of the FaceMesh control points: each brow rises or falls;
+   **brows** - the rig's brows (:class:`sfumato.rig.brows.BrowRig`, the layer speech uses too):
+   each brow rises or falls on its own;
 3. **head** - yaw and pitch turn the 3-D landmarks about a pivot behind the face
    (:func:`sfumato.rig.head.rotate_head`), roll turns them on the image about the neck;
 
-the expression offsets and the head turn move the control points of one thin-plate-spline
-warp (:class:`sfumato.rig.warp.ThinPlateWarp`, crop border pinned), so the face is resampled
-once per frame. The result is blended into the painting by the bank's own mask
-(:meth:`live.drive.DriveSource.compose`).
+the head turn moves the control points of one thin-plate-spline warp
+(:class:`sfumato.rig.warp.ThinPlateWarp`, crop border pinned), so the face is resampled once
+per frame, and the result is blended into the painting by the bank's own mask
+(:meth:`live.drive.DriveSource.compose`). The eye and mouth boxes are rendered at quantised
+controls (steps that move nothing by more than :data:`live.puppet.cache.QUANT_PX` px) and kept
+in a bounded cache, so a frame whose eyes or mouth did not change (or return to a shape seen
+before) only pastes them.
 """
 
 from __future__ import annotations
@@ -26,9 +29,12 @@ import cv2
 import numpy as np
 
 from live.drive import DriveSource
-from live.puppet.features import BROWS, IRIS_CENTRES, OUTER_EYE_CORNERS
+from live.puppet.cache import PatchCache, overlaps, quantise, steps_for
+from live.puppet.features import OUTER_EYE_CORNERS
 from live.puppet.retarget import Controls
 from sfumato.engines import HeadCrop, Pose, make_engine
+from sfumato.rig.brows import BrowRig
+from sfumato.rig.eye import eye_roi
 from sfumato.rig.head import rotate_head
 from sfumato.rig.mouth import MouthPose, MouthRig
 from sfumato.errors import SfumatoError
@@ -36,10 +42,8 @@ from sfumato.face.topology import N_MESH
 from sfumato.rig.warp import ThinPlateWarp
 
 LAYERS = ("head", "eyes", "blink", "mouth", "brows")
-BROW_LOWER = ((46, 53, 52, 65, 55), (276, 283, 282, 295, 285))
-BROW_RAISE = 0.10     # brow travel at brows = +-1, in eye distances
 REST_EPS = 1e-3
-WINK = 0.15           # lids closer than this render together (one pass); further apart, each its own
+CACHE_MB = 24.0       # rendered eye and mouth boxes kept for reuse (live.puppet.cache)
 
 
 def parse_layers(text: str) -> frozenset[str]:
@@ -58,6 +62,19 @@ def square_head(head: np.ndarray) -> np.ndarray:
         return head
     s = max(h, w)
     return cv2.copyMakeBorder(head, 0, s - h, 0, s - w, cv2.BORDER_REPLICATE)
+
+
+def split_boxes(boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """Two eye boxes (x0, y0, x1, y1) that overlap across the nose are cut apart at the middle of
+    the overlap (each eye may have its own lids); other boxes are returned as they are."""
+    if len(boxes) != 2:
+        return boxes
+    (a, b) = sorted(boxes, key=lambda r: r[0])
+    if a[2] <= b[0]:
+        return boxes
+    mid = (a[2] + b[0]) // 2
+    cut = {a: (a[0], a[1], mid, a[3]), b: (mid, b[1], b[2], b[3])}
+    return [cut[r] for r in boxes]
 
 
 class HeadRig:
@@ -91,69 +108,141 @@ class HeadRig:
         self.eyes.prepare(HeadCrop(self.head, self.landmarks.astype(np.float32), box))
         self.can_blink = bool(getattr(self.eyes, "can_blink", False))
         self.mouth = MouthRig.from_landmarks(self.head, self.landmarks) if "mouth" in layers else None
+        self.cache = PatchCache(CACHE_MB)
+        eye_rigs = list(getattr(getattr(self.eyes, "rig", None), "eyes", []) or [])
+        self._eye_boxes = split_boxes([eye_roi(e, side) for e in eye_rigs])
+        self._eye_sides = [0 if e.side == "right" else 1 for e in eye_rigs]
+        half = max([e.half_width for e in eye_rigs], default=1.0)     # about the eyeball's radius, px
+        self._gaze_steps = steps_for(np.radians(1.0) * half)          # per degree
+        self._blink_steps = steps_for(half)                            # the lids travel less than this far
+        self._mouth_steps, self._mouth_box, self._mouth_alone = 1, (0, 0, 0, 0), False
+        if self.mouth is not None:
+            self._mouth_steps = steps_for(self.mouth.opening(MouthPose(open=1.0)))
+            self._mouth_box = self.mouth.roi((side, side))
+            self._mouth_alone = self._eyes_leave_the_mouth_alone()
         mesh = self.landmarks[:N_MESH]
         self.warp = ThinPlateWarp(mesh[:, :2], side)
         self._mesh = mesh
-        self._bases = self._expression_bases(mesh)
         eye_dist = float(np.linalg.norm(mesh[OUTER_EYE_CORNERS[1], :2] - mesh[OUTER_EYE_CORNERS[0], :2]))
         self._pivot = np.array([mesh[:, 0].mean(), mesh[152, 1] + 0.3 * eye_dist])   # the neck, for roll
-        self._mid_x = int(round(self.landmarks[list(IRIS_CENTRES), 0].mean()))
+        reach = 1.1 * float(np.ptp(mesh[:, 0]))          # the farthest point from the turn's axis, about, px
+        self._head_steps = steps_for(np.radians(1.0) * reach)         # per degree
+        self.brows = BrowRig.from_landmarks(self.landmarks, side) if "brows" in layers else None
+        self._brow_steps = steps_for(self.brows.lift * self.brows.scale) if self.brows is not None else 1
 
-    @staticmethod
-    def _expression_bases(mesh: np.ndarray) -> dict[str, np.ndarray]:
-        """(N_MESH, 2) pixel offsets of the control points at each expression control = 1."""
-        eye_dist = float(np.linalg.norm(mesh[OUTER_EYE_CORNERS[1], :2] - mesh[OUTER_EYE_CORNERS[0], :2]))
-        axis = (mesh[OUTER_EYE_CORNERS[1], :2] - mesh[OUTER_EYE_CORNERS[0], :2]) / eye_dist
-        up = np.array([axis[1], -axis[0]])
-        brows = []
-        for upper_row, lower_row in zip(BROWS, BROW_LOWER):
-            b = np.zeros((len(mesh), 2))
-            b[list(upper_row) + list(lower_row)] = BROW_RAISE * eye_dist * up
-            brows.append(b)
-        return {"brow_right": brows[0], "brow_left": brows[1]}
+    def _eyes_leave_the_mouth_alone(self) -> bool:
+        """True when no eye render changes a pixel of the mouth's box (tried at the extremes of
+        gaze and lids), so the mouth can be rendered once per shape on the painting and pasted."""
+        x0, y0, x1, y1 = self._mouth_box
+        grown = [(a - 4, b - 4, c + 4, d + 4) for a, b, c, d in self._eye_boxes]
+        if not any(overlaps(self._mouth_box, b) for b in grown):
+            return True
+        rest = self.head[y0:y1, x0:x1]
+        for yaw, pitch in ((-30.0, -30.0), (30.0, -30.0), (-30.0, 30.0), (30.0, 30.0)):
+            for blink in ((0.0, 1.0) if self.can_blink else (0.0,)):
+                pose = Pose(yaw, pitch, 0.0, 0.0)
+                frame = self.eyes.render_pose(pose, blink=blink) if self.can_blink else self.eyes.render_pose(pose)
+                if not np.array_equal(frame[y0:y1, x0:x1], rest):
+                    return False
+        return True
 
-    def _eyes(self, c: Controls) -> np.ndarray:
-        pose = Pose(c.gaze_yaw, c.gaze_pitch, 0.0, 0.0) if "eyes" in self.layers else Pose(0.0)
-        if not (self.can_blink and "blink" in self.layers):
-            if pose == Pose(0.0):
-                return self.head
-            return self.eyes.render_pose(pose)
-        b_right, b_left = (float(np.clip(b, 0.0, 1.0)) for b in c.blink)
-        if pose == Pose(0.0) and max(b_right, b_left) < REST_EPS:
-            return self.head
-        if abs(b_right - b_left) <= WINK:
-            b_right = b_left = (b_right + b_left) / 2.0
-        frame = self.eyes.render_pose(pose, blink=b_right)
-        if abs(b_right - b_left) > WINK:   # each eye its own lid: the sitter's left eye is on image +x
-            other = self.eyes.render_pose(pose, blink=b_left)
-            frame = frame.copy()
-            frame[:, self._mid_x:] = other[:, self._mid_x:]
+    def _render_eyes(self, gaze: tuple[float, float], blink: float) -> list[np.ndarray]:
+        """Both eye boxes rendered at ``gaze`` (degrees) and lid closure ``blink``; each kept in the cache."""
+        pose = Pose(gaze[0], gaze[1], 0.0, 0.0)
+        frame = self.eyes.render_pose(pose, blink=blink) if self.can_blink else self.eyes.render_pose(pose)
+        patches = [np.ascontiguousarray(frame[y0:y1, x0:x1]) for x0, y0, x1, y1 in self._eye_boxes]
+        for i, patch in enumerate(patches):
+            self.cache.put(("eye", i, gaze, blink), patch)
+        return patches
+
+    def _eye_state(self, c: Controls) -> Optional[tuple[tuple[float, float], tuple[float, float]]]:
+        """Quantised (gaze yaw, pitch) degrees and (right, left) lid closure; None at rest."""
+        if not self._eye_boxes:
+            return None
+        q = self._gaze_steps
+        gaze = (quantise(c.gaze_yaw, q), quantise(c.gaze_pitch, q)) if "eyes" in self.layers else (0.0, 0.0)
+        blink = (0.0, 0.0)
+        if self.can_blink and "blink" in self.layers:
+            blink = tuple(quantise(float(np.clip(b, 0.0, 1.0)), self._blink_steps) for b in c.blink)
+        return None if gaze == (0.0, 0.0) and max(blink) == 0.0 else (gaze, blink)   # type: ignore[return-value]
+
+    def _eye_patches(self, c: Controls) -> list[tuple[tuple[int, int, int, int], np.ndarray]]:
+        """(box, patch) of each eye for the gaze and lids of ``c``; none when both are at rest.
+
+        Each eye takes its own lid closure (a wink renders the eyes once per closure and keeps
+        the eye that needs it)."""
+        state = self._eye_state(c)
+        if state is None:
+            return []
+        gaze, blink = state
+        out = []
+        for i, (box, side) in enumerate(zip(self._eye_boxes, self._eye_sides)):
+            b = blink[side]
+            out.append((box, self.cache.get(("eye", i, gaze, b), lambda: self._render_eyes(gaze, b)[i])))
+        return out
+
+    def mouth_pose(self, c: Controls, speech: Optional[MouthPose] = None) -> Optional[MouthPose]:
+        """The quantised mouth for ``c`` (the viewer's) and ``speech`` (the portrait's own line, wider
+        of the two); None without the mouth layer or at rest."""
+        if self.mouth is None:
+            return None
+        w = float(np.clip(c.mouth_width, -1.0, 1.0))
+        o, r, sp = float(np.clip(c.mouth_open, 0.0, 1.0)), max(0.0, -w), max(0.0, w)
+        if speech is not None:
+            o, r, sp = max(o, speech.open), max(r, speech.round), max(sp, speech.spread)
+        q = self._mouth_steps
+        pose = MouthPose(quantise(o, q), quantise(r, q), quantise(sp, q))
+        return None if pose.is_rest() else pose
+
+    def _paste_mouth(self, frame: np.ndarray, pose: MouthPose) -> np.ndarray:
+        if not self._mouth_alone:      # the eye boxes reach into the mouth's: draw on the frame itself
+            return self.mouth.render(frame, pose)
+        x0, y0, x1, y1 = self._mouth_box
+        frame[y0:y1, x0:x1] = self.cache.get(
+            ("mouth", pose), lambda: np.ascontiguousarray(self.mouth.render(self.head, pose)[y0:y1, x0:x1]))
         return frame
 
-    def displacements(self, c: Controls) -> Optional[np.ndarray]:
-        """(N_MESH, 2) control point offsets for the head and expression layers, or None at rest."""
-        offset = np.zeros((len(self._mesh), 2))
-        if "brows" in self.layers:
-            offset += c.brows[0] * self._bases["brow_right"] + c.brows[1] * self._bases["brow_left"]
-        yaw, pitch, roll = (c.head_yaw, c.head_pitch, c.head_roll) if "head" in self.layers else (0.0, 0.0, 0.0)
-        if max(abs(yaw), abs(pitch), abs(roll)) < REST_EPS and not np.any(np.abs(offset) > 0.05):
+    def shape_key(self, c: Controls, speech: Optional[MouthPose] = None) -> tuple:
+        """What the rendered frame depends on, quantised (:data:`live.puppet.cache.QUANT_PX`): two
+        controls with the same key look the same, so the second need not be rendered."""
+        q = self._head_steps
+        head = tuple(quantise(a, q) for a in (c.head_yaw, c.head_pitch, c.head_roll))
+        return (self._eye_state(c), self.mouth_pose(c, speech), head, self.brow_amounts(c))
+
+    def brow_amounts(self, c: Controls) -> Optional[tuple[float, float]]:
+        """Quantised (right, left) brow raise in [-1, 1]; None without the brows layer or at rest."""
+        if self.brows is None:
             return None
-        moved3 = self._mesh.copy()
-        moved3[:, :2] += offset
-        moved = rotate_head(moved3, yaw, pitch, 0.6) if (yaw or pitch) else moved3[:, :2]
+        q = self._brow_steps
+        amounts = tuple(quantise(float(np.clip(b, -1.0, 1.0)), q) for b in c.brows)
+        return None if amounts == (0.0, 0.0) else amounts   # type: ignore[return-value]
+
+    def displacements(self, c: Controls) -> Optional[np.ndarray]:
+        """(N_MESH, 2) control point offsets of the head turn, or None at rest."""
+        yaw, pitch, roll = (c.head_yaw, c.head_pitch, c.head_roll) if "head" in self.layers else (0.0, 0.0, 0.0)
+        if max(abs(yaw), abs(pitch), abs(roll)) < REST_EPS:
+            return None
+        moved = rotate_head(self._mesh, yaw, pitch, 0.6) if (yaw or pitch) else self._mesh[:, :2].copy()
         if roll:
             a = np.radians(roll)
             rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
             moved = (moved - self._pivot) @ rot.T + self._pivot
         return moved - self._mesh[:, :2]
 
-    def render_head(self, c: Controls) -> np.ndarray:
-        """The animated head square: (S, S, 3) uint8 RGB."""
-        frame = self._eyes(c)
-        if self.mouth is not None:
-            w = float(np.clip(c.mouth_width, -1.0, 1.0))
-            pose = MouthPose(open=float(np.clip(c.mouth_open, 0.0, 1.0)), round=max(0.0, -w), spread=max(0.0, w))
-            frame = self.mouth.render(frame, pose)
+    def render_head(self, c: Controls, speech: Optional[MouthPose] = None) -> np.ndarray:
+        """The animated head square: (S, S, 3) uint8 RGB (``speech``: the portrait's own mouth, if talking)."""
+        eyes = self._eye_patches(c)
+        mouth = self.mouth_pose(c, speech)
+        frame = self.head
+        if eyes or mouth is not None:
+            frame = self.head.copy()
+            for (x0, y0, x1, y1), patch in eyes:
+                frame[y0:y1, x0:x1] = patch
+            if mouth is not None:
+                frame = self._paste_mouth(frame, mouth)
+        brows = self.brow_amounts(c)
+        if brows is not None:      # the brow box is resampled from the frame (the eyes' boxes reach into it)
+            frame = self.brows.render(frame, brows)
         disp = self.displacements(c)
         if disp is None:
             return frame
@@ -161,6 +250,6 @@ class HeadRig:
         # the sharp resampler the bank build uses (a live frame has about 30 ms)
         return self.warp.warp(frame, disp, interpolation=cv2.INTER_LINEAR, back_project=False)
 
-    def render(self, c: Controls) -> np.ndarray:
+    def render(self, c: Controls, speech: Optional[MouthPose] = None) -> np.ndarray:
         """The crop patch for the compositor: (ch, cw, 3) uint8 RGB, the head blended into the painting."""
-        return self.source.compose(self.render_head(c))
+        return self.source.compose(self.render_head(c, speech))

@@ -11,32 +11,34 @@ Per camera frame (newest wins, :class:`live.worker.FrameWorker`):
    mirrored when the camera image is (``mapping.mirror``: the painting moves like a mirror);
 4. **controls** - :mod:`live.puppet.retarget`: ranges, soft limits, One Euro smoothing, and
    with no face the ease back to rest;
-5. **render** - :class:`live.puppet.rig.HeadRig` at display scale, blended into the crop patch.
+5. **render** - :class:`live.puppet.rig.HeadRig` at display scale, blended into the crop patch;
+   when the portrait says a line (``speech``, :meth:`live.speaker.Speaker.motion`), its mouth,
+   small nods and brow raises join the viewer's.
 
-Frames whose controls equal the last rendered ones are not re-rendered (a still painting costs
-no CPU). No torch anywhere on this path.
+Frames whose controls look the same as the last rendered ones (:meth:`HeadRig.shape_key`, no
+part moving by more than a sixth of a pixel) are not re-rendered: a still painting costs no CPU. No torch anywhere on this path.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Optional
 
 import cv2
 import numpy as np
 
 from live.config import PuppetConfig
-from live.drive import viewer_box
 from live.puppet.features import Features, measure, relative
 from live.puppet.neutral import NeutralCapture
 from live.puppet.retarget import Controls, Retargeter
 from live.puppet.rig import HeadRig
+from live.speaker import SpeechMotion
 from live.worker import FrameWorker, WorkerStats
-from sfumato.imaging.resize import pad_square_crop, resize_to
+from sfumato.imaging.resize import pad_square_crop, resize_to, square_around
+from sfumato.rig.mouth import MouthPose
 
 CROP_MARGIN = 0.5            # the FaceMesh crop: the face box grown by this much per side (2x the box)
-CHANGE_EPS = 0.01            # controls closer than this to the last rendered ones are not re-rendered
 
 
 @dataclass
@@ -62,6 +64,16 @@ class PuppetStats(WorkerStats):
         return {**super().summary(), "faces": self.faces}
 
 
+def with_speech(c: Controls, speech: Optional[SpeechMotion]) -> tuple[Controls, Optional[MouthPose]]:
+    """The viewer's controls with the portrait's own line on top: its nods and turns added to the
+    head, its brow raise to both brows; its mouth is returned for the rig (the wider of the two
+    mouths is drawn)."""
+    if speech is None:
+        return c, None
+    return replace(c, head_yaw=c.head_yaw + speech.head_yaw, head_pitch=c.head_pitch + speech.head_pitch,
+                   brows=(c.brows[0] + speech.brow, c.brows[1] + speech.brow)), speech.mouth
+
+
 class PuppetWorker(FrameWorker):
     """Camera frames in, rig-rendered crop patches out.
 
@@ -83,7 +95,8 @@ class PuppetWorker(FrameWorker):
         self.controls = Controls()
         self.features: Optional[Features] = None
         self._mesh = face_mesh_tracker()
-        self._shown: Optional[np.ndarray] = None
+        self.speech: Optional[Callable[[float], Optional[SpeechMotion]]] = None   # the portrait's own line (loop time)
+        self._shown: Optional[tuple] = None   # shape key of the last rendered frame (HeadRig.shape_key)
         self._t0 = time.perf_counter()
 
     def request_reference(self) -> None:
@@ -100,7 +113,7 @@ class PuppetWorker(FrameWorker):
         """(478, 3) FaceMesh landmarks of the viewer in camera pixels (z in the same scale), or None."""
         from sfumato.face.detect import largest_mesh
 
-        x, y, side = viewer_box(box, CROP_MARGIN)
+        x, y, side = square_around(box, CROP_MARGIN)
         n = int(self.cfg.mesh_side)
         crop = cv2.cvtColor(resize_to(pad_square_crop(image_bgr, x, y, side), n, n), cv2.COLOR_BGR2RGB)
         lm = largest_mesh(self._mesh.process(crop), n, n)
@@ -124,14 +137,15 @@ class PuppetWorker(FrameWorker):
         if signals is not None and self.mirror:
             signals = signals.mirrored()
         self.controls = self.retargeter.update(signals, t)
+        shown, mouth = with_speech(self.controls, self.speech(t) if self.speech is not None else None)
         t1 = time.perf_counter()
-        v = self.controls.vector()
-        if self._shown is not None and np.abs(v - self._shown).max() < CHANGE_EPS:
+        key = self.rig.shape_key(shown, mouth)
+        if key == self._shown:
             return None
-        patch = self.rig.render(self.controls)
-        self._shown = v
+        patch = self.rig.render(shown, mouth)
+        self._shown = key
         return PuppetResult(seq, patch, self.controls, (t1 - t0) * 1e3, (time.perf_counter() - t1) * 1e3)
 
-    def stop(self) -> None:
-        super().stop()
+    def release(self) -> None:
+        """Close FaceMesh (by the worker thread once its last call returned; see :meth:`FrameWorker.stop`)."""
         self._mesh.close()

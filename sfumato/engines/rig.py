@@ -21,16 +21,20 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 
 from sfumato.engines.base import Engine, HeadCrop, Pose, SweepSpec
 from sfumato.errors import SfumatoError
 from sfumato.rig.eye import EyeLayers, eye_layers, render_eye
-from sfumato.face.topology import N_MESH
-from sfumato.rig.head import rotate_head
+from sfumato.face.topology import CHIN, N_MESH
+from sfumato.rig.head import head_window, roll_points, rotate_head
 from sfumato.rig.model import RIG_FILE, Rig
 from sfumato.rig.rig import extract_rig
 from sfumato.rig.warp import ThinPlateWarp
+
+KERNELS = {"cubic": cv2.INTER_CUBIC, "linear": cv2.INTER_LINEAR}
+"""Back-projection kernels of the head warp (:attr:`RigParams.detail_kernel`)."""
 
 MAX_EYE_YAW = 35.0
 """Eye-in-head yaw never planned past this (degrees), whatever room the opening leaves."""
@@ -51,6 +55,12 @@ class RigParams:
         tps_grid_step: spacing (crop pixels) of the grid the thin-plate spline is evaluated on.
         tps_max_grid: at most this many grid nodes per side (coarser grid for large crops).
         control_stride: use every n-th mesh landmark as a warp control point.
+        head_window: 0: the head turn moves the whole crop (border pinned); > 0: the motion
+            fades out between 1.15 and this many face-outline radii, so only the head is
+            resampled and the rest of the crop is copied (small speech nods and tilts).
+        detail_kernel: "cubic" or "linear": the kernel of the head warp's back-projection
+            passes (the main pass is always bicubic); "linear" costs less and keeps as much
+            detail for the small motions of speech.
     """
 
     eye_range: float = 0.5
@@ -62,6 +72,8 @@ class RigParams:
     tps_grid_step: float = 16.0
     tps_max_grid: int = 72
     control_stride: int = 2
+    head_window: float = 0.0
+    detail_kernel: str = "cubic"
 
 
 def soft_limit(x: float, limit: float, knee: float = 0.6) -> float:
@@ -95,6 +107,7 @@ class RigEngine(Engine):
 
     name = "rig"
     can_blink = True
+    thread_safe = True  # render_pose only reads state fixed at set-up (and swaps one cached frame)
 
     def __init__(self, params: RigParams | None = None, **overrides: Any) -> None:
         base = params or RigParams()
@@ -103,13 +116,15 @@ class RigEngine(Engine):
         if unknown:
             raise SfumatoError(f"unknown rig engine option(s): {', '.join(unknown)}; valid: {', '.join(sorted(known))}")
         self.p = RigParams(**{**asdict(base), **overrides})
+        if self.p.detail_kernel not in KERNELS:
+            raise SfumatoError(f"rig engine detail_kernel {self.p.detail_kernel!r}: use one of {', '.join(KERNELS)}")
         self.rig: Rig | None = None
         self._crop: np.ndarray | None = None
         self._eyes: list[EyeLayers] = []
         self._warp: ThinPlateWarp | None = None
         self._ctrl = np.arange(0, N_MESH, max(1, int(self.p.control_stride)))
         self._poses: list[Pose] = []
-        self._open: tuple[Pose, np.ndarray] | None = None  # the last open-eyed frame with a head turn
+        self._open: tuple[tuple[Pose, float], np.ndarray] | None = None  # the last open-eyed frame with a head turn
         self.yaw_limits = (0.0, 0.0)  # eye-in-head yaw range (toward -x, toward +x), degrees
         self.pitch_limit = 0.0
 
@@ -131,6 +146,8 @@ class RigEngine(Engine):
         self.rig, self._crop, self._open = rig, image, None
         self._eyes = [eye_layers(image, e) for e in rig.eyes]
         self._warp = ThinPlateWarp(rig.landmarks[self._ctrl, :2], rig.size, grid_step=self.p.tps_grid_step, max_grid=self.p.tps_max_grid)
+        if self.p.head_window > 0:
+            self._warp.window = head_window(rig.landmarks, self._warp.node_xy(), self.p.head_window)
         self.yaw_limits = (self._yaw_limit(-1), self._yaw_limit(+1)) if self._eyes else (0.0, 0.0)
         self.pitch_limit = float(np.degrees(np.arcsin(min(0.9, self.p.pitch_travel / 2.0)))) if self._eyes else 0.0
 
@@ -201,34 +218,56 @@ class RigEngine(Engine):
         lim_v = np.radians(soft_limit(pitch, 1.3 * self.pitch_limit, knee=1 / 1.3))
         return e.eyeball * (np.sin(r0 + np.array([lim_u, lim_v])) - np.sin(r0))
 
-    def render_pose(self, pose: Pose, blink: float = 0.0) -> np.ndarray:
-        """Render one pose with a blink in [0, 1]: (S, S, 3) uint8 RGB, the crop's size."""
+    def render_pose(self, pose: Pose, blink: float = 0.0, roll: float = 0.0) -> np.ndarray:
+        """Render one pose with a blink in [0, 1] and a head tilt ``roll`` (degrees, clockwise on
+        screen, about the chin): (S, S, 3) uint8 RGB, the crop's size."""
         if self._crop is None or self._warp is None or self.rig is None:
             raise RuntimeError("RigEngine.prepare() must be called before rendering")
         t = self.p.head_turn
-        head_yaw, head_pitch = t * pose.head_yaw, t * pose.head_pitch
+        head_yaw, head_pitch, roll = t * pose.head_yaw, t * pose.head_pitch, t * roll
         frame = self._crop.copy()
         for e in self._eyes:
             shift = self._shift(e, pose.gaze_yaw - head_yaw, pose.gaze_pitch - head_pitch)
             rows, cols = e.roi
             frame[rows, cols] = np.clip(np.rint(render_eye(e, shift, blink)), 0, 255).astype(np.uint8)
-        if not (head_yaw or head_pitch):
+        if not (head_yaw or head_pitch or roll):
             return frame
-        lm = self.rig.landmarks[self._ctrl]
-        moved = rotate_head(lm, head_yaw, head_pitch, self.p.pivot_depth) - np.asarray(lm, np.float64)[:, :2]
-        cached = self._open
-        if blink and cached is not None and cached[0] == pose and self._eyes:
+        moved = self.head_motion(head_yaw, head_pitch, roll)
+        cached, key = self._open, (pose, roll)
+        if blink and cached is not None and cached[0] == key and self._eyes:
             # the same pose with open eyes was just warped: a blink changes only the eyes, so
             # only where they land is warped again
-            box, pixels = self._warp.warp_region(frame, moved, self._eye_box())
+            box, pixels = self._warp.warp_region(frame, moved, self._eye_box(), bp_interpolation=KERNELS[self.p.detail_kernel])
             out = cached[1].copy()
             x0, y0, x1, y1 = box
             out[y0:y1, x0:x1] = pixels
             return out
-        frame = self._warp.warp(frame, moved)
+        frame = self._warp.warp(frame, moved, bp_interpolation=KERNELS[self.p.detail_kernel])
         if not blink:
-            self._open = (pose, frame.copy())
+            self._open = (key, frame.copy())
         return frame
+
+    def head_motion(self, yaw: float, pitch: float, roll: float = 0.0) -> np.ndarray:
+        """(N, 2) float64 pixel displacements of the warp's control points for a head turn
+        (yaw, pitch, degrees, already scaled by ``head_turn``) and tilt (roll about the chin)."""
+        lm = self.rig.landmarks[self._ctrl]
+        moved = rotate_head(lm, yaw, pitch, self.p.pivot_depth) if (yaw or pitch) else np.asarray(lm, np.float64)[:, :2]
+        if roll:
+            moved = roll_points(moved, roll, np.asarray(self.rig.landmarks[CHIN, :2], np.float64))
+        return moved - np.asarray(lm, np.float64)[:, :2]
+
+    def motion_box(self, reach: float = 12.0) -> tuple[int, int, int, int]:
+        """(x0, y0, x1, y1) crop pixels outside which no frame changes, for head motions that move
+        no pixel more than ``reach``: the head window's support (the whole crop without one)."""
+        size = self.rig.size if self.rig is not None else 0
+        window = self._warp.window if self._warp is not None else None
+        if window is None or not (window > 0).any():
+            return 0, 0, size, size
+        xy = self._warp.node_xy()[window > 0]
+        cell = (size - 1) / (self._warp.grid_n - 1)
+        pad = 2.0 * (cell + reach) + 6.0  # nodes one cell on, moved, plus the warp box padding
+        lo, hi = np.floor(xy.min(0) - pad), np.ceil(xy.max(0) + pad) + 1
+        return int(max(0, lo[0])), int(max(0, lo[1])), int(min(size, hi[0])), int(min(size, hi[1]))
 
     def _eye_box(self) -> tuple[int, int, int, int]:
         """(x0, y0, x1, y1) crop pixels holding both eyes' regions (all that a blink redraws)."""

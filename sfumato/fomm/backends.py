@@ -26,7 +26,7 @@ from sfumato.errors import SfumatoError
 from sfumato.fomm.modes import DEFAULT_CHECKPOINT, MODES
 from sfumato.imaging.painting import sha256_file
 
-GRAPHS_VERSION = b"int8-v2"  # bump when the exported graphs change (v2: mixed-precision int8 calibrated on faces)
+GRAPHS_VERSION = b"batch-v3"  # bump when the exported graphs change (v2: mixed-precision int8; v3: dynamic batch axis)
 
 def check_checkpoint(checkpoint: Path) -> None:
     """One-line error naming the file to put where when the checkpoint is missing."""

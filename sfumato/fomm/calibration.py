@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from sfumato.fomm.errors import FommError
-from sfumato.imaging.resize import pad_square_crop, resize_to
+from sfumato.imaging.resize import pad_square_crop, resize_to, square_around
 
 SIZE = 256
 
@@ -46,10 +46,7 @@ def face_crop(image: np.ndarray, margin: float = 0.45, size: int = SIZE) -> np.n
     faces = detect_faces(np.ascontiguousarray(image)) or detect_faces(np.ascontiguousarray(image), full_range=True)
     if not faces:
         raise FommError("FOMM calibration: no face found in the calibration image; pass an image with a visible face")
-    x, y, w, h = faces[0].box
-    side = int(round(max(w, h) * (1.0 + 2.0 * margin)))
-    cx, cy = x + w / 2.0, y + h / 2.0 - 0.1 * h  # a little more forehead than chin, like vox crops
-    crop = pad_square_crop(image, int(round(cx - side / 2)), int(round(cy - side / 2)), side)
+    crop = pad_square_crop(image, *square_around(faces[0].box, margin, lift=0.1))  # vox-like: more forehead
     return resize_to(crop, size, size).astype(np.float32) / 255.0
 
 

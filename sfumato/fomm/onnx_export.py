@@ -1,12 +1,13 @@
 """Export FOMM to ONNX, split so that per-painting work runs once.
 
-Files written to ``out_dir`` (batch 1, static 256x256 shapes, opset 17 by default):
+Files written to ``out_dir`` (a dynamic batch axis B, static 256x256 shapes, opset 17 by default):
 
-- ``kp_detector.onnx``: image (1,3,256,256) -> kp_value (1,K,2), kp_jacobian (1,K,2,2)
-- ``source_encoder.onnx``: source (1,3,256,256) -> source_features (1,256,64,64), source_small (1,3,64,64)
+- ``kp_detector.onnx``: image (B,3,256,256) -> kp_value (B,K,2), kp_jacobian (B,K,2,2)
+- ``source_encoder.onnx``: source (B,3,256,256) -> source_features (B,256,64,64), source_small (B,3,64,64)
 - ``motion_generator.onnx``: source_small, source_features, kp_driving_value, kp_driving_jacobian,
-  kp_source_value, kp_source_jacobian -> prediction (1,3,256,256) in [0,1], deformation (1,64,64,2)
-  grid in [-1,1], occlusion (1,1,64,64)
+  kp_source_value, kp_source_jacobian (all with batch B: one row per request, each may have its
+  own painting) -> prediction (B,3,256,256) in [0,1], deformation (B,64,64,2) grid in [-1,1],
+  occlusion (B,1,64,64)
 - optionally ``motion_generator_int8.onnx``: static QDQ int8 quantisation (fast mode) and
   ``motion_generator_fp16.onnx`` (float16 weights/compute, float32 I/O; for CUDA).
 
@@ -60,12 +61,14 @@ class _MotionGenerator(nn.Module):
 
 
 def _export(module: nn.Module, args: tuple, path: Path, input_names: List[str], output_names: List[str],
-            opset: int) -> None:
+            opset: int, dynamic_batch: bool = True) -> None:
+    """Trace ``module`` to ONNX; with ``dynamic_batch`` axis 0 of every input and output is "batch"."""
     module.eval()
+    dynamic = {name: {0: "batch"} for name in [*input_names, *output_names]} if dynamic_batch else None
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # TracerWarnings on static shape checks, exporter deprecation notes
         torch.onnx.export(module, args, str(path), input_names=input_names, output_names=output_names,
-                          opset_version=opset, do_constant_folding=True, dynamo=False)
+                          opset_version=opset, do_constant_folding=True, dynamic_axes=dynamic, dynamo=False)
 
 
 def example_inputs(model: FommModel, size: int = 256, seed: int = 0) -> Dict[str, torch.Tensor]:
@@ -81,18 +84,23 @@ def example_inputs(model: FommModel, size: int = 256, seed: int = 0) -> Dict[str
             "kp_source_value": value, "kp_source_jacobian": jac}
 
 
-def export_onnx(model: FommModel, out_dir: str | Path, opset: int = 17, size: int = 256) -> Dict[str, Path]:
-    """Export the three fp32 graphs; returns {'kp_detector'|'source_encoder'|'motion_generator': path}."""
+def export_onnx(model: FommModel, out_dir: str | Path, opset: int = 17, size: int = 256,
+                dynamic_batch: bool = True) -> Dict[str, Path]:
+    """Export the three fp32 graphs; returns {'kp_detector'|'source_encoder'|'motion_generator': path}.
+
+    dynamic_batch: a batch axis B on every input/output (False: batch 1 only, as before).
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     model = model.cpu().eval()
     ex = example_inputs(model, size)
     paths = {"kp_detector": out / KP_FILE, "source_encoder": out / ENCODER_FILE, "motion_generator": out / GENERATOR_FILE}
-    _export(model.kp_detector, (ex["source"],), paths["kp_detector"], ["image"], ["kp_value", "kp_jacobian"], opset)
+    _export(model.kp_detector, (ex["source"],), paths["kp_detector"], ["image"], ["kp_value", "kp_jacobian"], opset,
+            dynamic_batch)
     _export(_SourceEncoder(model), (ex["source"],), paths["source_encoder"], ["source"],
-            ["source_features", "source_small"], opset)
+            ["source_features", "source_small"], opset, dynamic_batch)
     _export(_MotionGenerator(model), tuple(ex[n] for n in GENERATOR_INPUTS), paths["motion_generator"],
-            GENERATOR_INPUTS, GENERATOR_OUTPUTS, opset)
+            GENERATOR_INPUTS, GENERATOR_OUTPUTS, opset, dynamic_batch)
     return paths
 
 
@@ -135,7 +143,7 @@ def convert_generator_fp16(fp32_path: str | Path, out_path: str | Path) -> Path:
     from onnxruntime.transformers.float16 import convert_float_to_float16
 
     model = convert_float_to_float16(onnx.load(str(fp32_path)), keep_io_types=True,
-                                     op_block_list=["GridSample", "Softmax", "Exp"])
+                                     op_block_list=["GridSample", "Softmax", "Exp", "Range"])
     _toposort(model.graph)  # the converter appends input casts at the end of the node list
     onnx.save(model, str(out_path))
     return Path(out_path)

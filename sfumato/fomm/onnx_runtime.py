@@ -119,6 +119,40 @@ class FommOnnxRuntime:
                 "source_encoder": self.encoder_session.get_providers(),
                 "motion_generator": self.generator_session.get_providers()}
 
+    @property
+    def batched(self) -> bool:
+        """True when the graphs take a batch axis (:func:`~sfumato.fomm.onnx_export.export_onnx` now
+        exports one); graphs exported at batch 1 by older versions run one request at a time."""
+        return all(not isinstance(s.get_inputs()[0].shape[0], int)
+                   for s in (self.kp_session, self.generator_session))
+
+    def keypoints_batch(self, images: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+        """(B,256,256,3) float32 [0,1] -> value (B,K,2), jacobian (B,K,2,2): one call when batched."""
+        arr = np.asarray(images, dtype=np.float32)
+        if arr.ndim != 4 or arr.shape[3] != 3:
+            raise FommError(f"FOMM ONNX: expected (B, H, W, 3) images, got {arr.shape}")
+        if not self.batched:
+            kps = [self.keypoints(a) for a in arr]
+            return np.concatenate([v for v, _ in kps]), np.concatenate([j for _, j in kps])
+        value, jac = self.kp_session.run(None, {"image": np.ascontiguousarray(arr.transpose(0, 3, 1, 2))})
+        return value, jac
+
+    def generate_batch(self, caches: Sequence[OnnxSourceCache], kp_value: np.ndarray,
+                       kp_jacobian: np.ndarray) -> List[OnnxFrame]:
+        """Motion generator for B requests at once: request i animates ``caches[i]`` (paintings may
+        differ) with normalised driving keypoints kp_value[i] (K,2), kp_jacobian[i] (K,2,2)."""
+        value = np.asarray(kp_value, np.float32).reshape(len(caches), -1, 2)
+        jac = np.asarray(kp_jacobian, np.float32).reshape(len(caches), -1, 2, 2)
+        if not self.batched:
+            return [self.generate(c, v[None], j[None]) for c, v, j in zip(caches, value, jac)]
+        feeds = {"source_small": np.concatenate([c.small for c in caches]),
+                 "source_features": np.concatenate([c.features for c in caches]),
+                 "kp_driving_value": value, "kp_driving_jacobian": jac,
+                 "kp_source_value": np.concatenate([c.kp_value for c in caches]),
+                 "kp_source_jacobian": np.concatenate([c.kp_jacobian for c in caches])}
+        pred, deformation, occlusion = self.generator_session.run(None, feeds)
+        return [OnnxFrame(p.transpose(1, 2, 0), d, o[0]) for p, d, o in zip(pred, deformation, occlusion)]
+
     def keypoints(self, image: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
         """(256,256,3) float32 [0,1] -> value (1,K,2) in [-1,1], jacobian (1,K,2,2)."""
         value, jac = self.kp_session.run(None, {"image": _nchw(image)})

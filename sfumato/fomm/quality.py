@@ -33,6 +33,27 @@ def run_cases(rt: FommOnnxRuntime, cases: Sequence[Case]) -> Dict[str, np.ndarra
             "kp": np.stack(kps)}
 
 
+def run_cases_torch(model, cases: Sequence[Case]) -> Dict[str, np.ndarray]:
+    """:func:`run_cases` on the PyTorch model (the exact mode): the reference of the fast modes."""
+    from sfumato.fomm.model import to_tensor
+    from sfumato.fomm.motion import normalize_kp
+
+    preds, defs, occs, kps = [], [], [], []
+    for _, source, frames in cases:
+        cache = model.prepare_source(source)
+        kp0 = model.detect(to_tensor(frames[0]))
+        for f in frames:
+            kp = model.detect(to_tensor(f))
+            kps.append(kp[0][0].numpy())
+            value, jac, _ = normalize_kp(cache.keypoints, kp, kp0, True, True)
+            pred, deformation, occlusion, _ = model.generate(cache, value, jac)
+            preds.append(pred[0].permute(1, 2, 0).numpy())
+            defs.append(deformation[0].numpy())
+            occs.append(occlusion[0, 0].numpy())
+    return {"prediction": np.stack(preds), "deformation": np.stack(defs), "occlusion": np.stack(occs),
+            "kp": np.stack(kps)}
+
+
 def quality(fast: Dict[str, np.ndarray], exact: Dict[str, np.ndarray]) -> Dict[str, float]:
     """Differences of :func:`run_cases` outputs.
 

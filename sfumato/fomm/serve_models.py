@@ -3,7 +3,8 @@
 Each callable takes one *batch* of requests (Triton's dynamic batcher groups the requests of
 several kiosks; PyTriton's ``@batch`` stacks them along a leading axis B) and returns a dict of
 arrays with the same leading axis. The tensors are those of :mod:`sfumato.fomm.serve_protocol`.
-The exported ONNX graphs have batch 1, so a batch runs request by request inside one call.
+The exported ONNX graphs have a batch axis: a batch of B kiosks' frames is one keypoint-detector
+call and one motion-generator call (graphs exported at batch 1 run request by request).
 """
 
 from __future__ import annotations
@@ -74,40 +75,45 @@ class FommService:
 
     def keypoints(self, image: np.ndarray) -> Dict[str, np.ndarray]:
         """image (B, 256, 256, 3) uint8 -> kp_value (B, K, 2), kp_jacobian (B, K, 2, 2) float32."""
-        kps = [self.rt.keypoints(_float(img)) for img in image]
-        return {"kp_value": np.concatenate([v for v, _ in kps]).astype(np.float32),
-                "kp_jacobian": np.concatenate([j for _, j in kps]).astype(np.float32)}
+        value, jac = self.rt.keypoints_batch(_float(image))
+        return {"kp_value": value.astype(np.float32), "kp_jacobian": jac.astype(np.float32)}
 
     def drive(self, key: np.ndarray, frame: np.ndarray, kp_ref_value: np.ndarray, kp_ref_jacobian: np.ndarray,
               options: np.ndarray) -> Dict[str, np.ndarray]:
-        """One driven frame per request (see :mod:`sfumato.fomm.serve_protocol` for the shapes)."""
-        self.batch_sizes.append(len(frame))
-        preds, defs, occs, status = [], [], [], []
-        for k, img, ref_v, ref_j, opt in zip(key, frame, kp_ref_value, kp_ref_jacobian, options):
-            cache = self._get(_key(k))
-            if cache is None:
-                status.append(STATUS_UNKNOWN_SOURCE)
-                preds.append(np.zeros(img.shape, np.uint8))
-                defs.append(np.zeros((64, 64, 2), np.float32) if not defs else np.zeros_like(defs[0]))
-                occs.append(np.zeros((64, 64), np.float32) if not occs else np.zeros_like(occs[0]))
-                continue
-            relative, adapt = bool(opt[0]), bool(opt[1])
-            kp_d = self.rt.keypoints(_float(img))
-            value, jac, _ = normalize_kp_np((cache.kp_value, cache.kp_jacobian), kp_d,
-                                            (ref_v[None].astype(np.float32), ref_j[None].astype(np.float32)),
-                                            relative=relative, adapt_scale=adapt)
-            out = self.rt.generate(cache, value, jac)
-            preds.append(to_u8(out.prediction))
-            defs.append(out.deformation.astype(np.float32))
-            occs.append(out.occlusion.astype(np.float32))
-            status.append(STATUS_OK)
-        shape_d = next((d.shape for d, s in zip(defs, status) if s == STATUS_OK), defs[0].shape)
-        shape_o = next((o.shape for o, s in zip(occs, status) if s == STATUS_OK), occs[0].shape)
-        defs = [d if d.shape == shape_d else np.zeros(shape_d, np.float32) for d in defs]
-        occs = [o if o.shape == shape_o else np.zeros(shape_o, np.float32) for o in occs]
-        return {"prediction": np.stack(preds), "deformation": np.stack(defs), "occlusion": np.stack(occs),
-                "status": np.asarray(status, np.int32).reshape(-1, 1),
-                "batch": np.full((len(status), 1), len(status), np.int32)}
+        """One driven frame per request (see :mod:`sfumato.fomm.serve_protocol` for the shapes).
+
+        The requests whose painting the server holds run together: one keypoint-detector call on
+        their frames, then one motion-generator call; the others answer STATUS_UNKNOWN_SOURCE.
+        """
+        n = len(frame)
+        self.batch_sizes.append(n)
+        caches = [self._get(_key(k)) for k in key]
+        ok = [i for i, c in enumerate(caches) if c is not None]
+        preds = np.zeros(frame.shape, np.uint8)
+        defs = np.zeros((n, 64, 64, 2), np.float32)
+        occs = np.zeros((n, 64, 64), np.float32)
+        if ok:
+            kp_v, kp_j = self.rt.keypoints_batch(_float(frame[ok]))
+            values, jacs = [], []
+            for row, i in enumerate(ok):
+                cache, opt = caches[i], options[i]
+                v, j, _ = normalize_kp_np((cache.kp_value, cache.kp_jacobian), (kp_v[row:row + 1], kp_j[row:row + 1]),
+                                          (kp_ref_value[i][None].astype(np.float32),
+                                           kp_ref_jacobian[i][None].astype(np.float32)),
+                                          relative=bool(opt[0]), adapt_scale=bool(opt[1]))
+                values.append(v)
+                jacs.append(j)
+            outs = self.rt.generate_batch([caches[i] for i in ok], np.concatenate(values), np.concatenate(jacs))
+            if outs[0].deformation.shape != defs.shape[1:]:   # a config with another dense-motion size
+                defs = np.zeros((n, *outs[0].deformation.shape), np.float32)
+                occs = np.zeros((n, *outs[0].occlusion.shape), np.float32)
+            for i, out in zip(ok, outs):
+                preds[i] = to_u8(out.prediction)
+                defs[i], occs[i] = out.deformation, out.occlusion
+        status = np.full((n, 1), STATUS_UNKNOWN_SOURCE, np.int32)
+        status[ok] = STATUS_OK
+        return {"prediction": preds, "deformation": defs, "occlusion": occs, "status": status,
+                "batch": np.full((n, 1), n, np.int32)}
 
 
 __all__ = ["FommService"]

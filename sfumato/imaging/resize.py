@@ -41,6 +41,19 @@ def clip_box(x: int, y: int, side: int, width: int, height: int) -> tuple[int, i
     return x0, y0, x1 - x0, y1 - y0
 
 
+def square_around(box: tuple[float, float, float, float], margin: float, lift: float = 0.0,
+                  min_side: float = 8.0) -> tuple[int, int, int]:
+    """The square (x, y, side) px around a face box (x, y, w, h), grown by ``margin`` per side.
+
+    side = max(w, h) * (1 + 2 * margin) (at least ``min_side``); the square is centred on the
+    box, moved up by ``lift`` * h (a little more forehead than chin: vox-style FOMM crops).
+    """
+    x, y, w, h = box
+    side = max(float(min_side), max(w, h) * (1.0 + 2.0 * margin))
+    cx, cy = x + w / 2.0, y + h / 2.0 - lift * h
+    return int(round(cx - side / 2)), int(round(cy - side / 2)), int(round(side))
+
+
 def pad_square_crop(image: np.ndarray, x: int, y: int, side: int) -> np.ndarray:
     """The (side, side) square at (x, y), edge-replicated where it leaves the image.
 

@@ -1,5 +1,8 @@
 """Brow raises: the brows and the skin above the eyes lift, the eyes themselves stay.
 
+One brow layer for every use: speech raises both brows (one amount); the live puppet moves
+each brow on its own, up or down (a pair of amounts, negative lowers).
+
 A smooth upward displacement, strongest on the brow line and fading with distance from it
 (faster toward the eye, so the lid crease stretches and the eye does not move), resampled
 only in a box around the brows. Fixed-point inversion, bicubic sampling.
@@ -56,36 +59,49 @@ class BrowRig:
     def from_dict(cls, d: dict[str, Any]) -> "BrowRig":
         return cls(d["points"], tuple(d["up"]), d["scale"], tuple(d["box"]), d.get("lift", 0.045))
 
-    def _field(self, x: np.ndarray, y: np.ndarray, amount: float, shift: tuple[float, float]) -> np.ndarray:
-        """Lift (pixels, along ``up``) at points (x, y): a soft max over the brow points."""
+    def _field(self, x: np.ndarray, y: np.ndarray, amount: tuple[float, float], shift: tuple[float, float]) -> np.ndarray:
+        """Lift (pixels, along ``up``) at points (x, y): a soft max over the brow points, times the
+        amount of the nearer brow (right: the first half of ``points``, left: the second), blended
+        smoothly between the brows (equal amounts: exactly one raise of both)."""
         pts = np.asarray(self.points) + np.asarray(shift)
         ux, uy = self.up
-        best = np.zeros_like(x)
         r = 0.22 * self.scale
-        for px, py in pts:
-            dx, dy = x - px, y - py
-            along_up = dx * ux + dy * uy  # > 0 above the brow point
-            across = dx * uy - dy * ux
-            down = np.minimum(along_up, 0.0)  # toward the eye: falls off twice as fast
-            d2 = (across / r) ** 2 + (np.maximum(along_up, 0.0) / r) ** 2 + (2.0 * down / r) ** 2
-            best = np.maximum(best, np.exp(-d2))
+        half = len(pts) // 2
+        bests = []
+        for part in (pts[:half], pts[half:]):
+            best = np.zeros_like(x)
+            for px, py in part:
+                dx, dy = x - px, y - py
+                along_up = dx * ux + dy * uy  # > 0 above the brow point
+                across = dx * uy - dy * ux
+                down = np.minimum(along_up, 0.0)  # toward the eye: falls off twice as fast
+                d2 = (across / r) ** 2 + (np.maximum(along_up, 0.0) / r) ** 2 + (2.0 * down / r) ** 2
+                best = np.maximum(best, np.exp(-d2))
+            bests.append(best)
+        right, left = bests
+        w = right ** 4 / np.maximum(right ** 4 + left ** 4, 1e-12)
         x0, y0, x1, y1 = self.box
         edge = np.minimum.reduce([x - x0 - shift[0], x1 - 1 - x - shift[0], y - y0 - shift[1], y1 - 1 - y - shift[1]])
         window = np.clip(edge / (0.15 * self.scale), 0.0, 1.0)
-        return amount * self.lift * self.scale * best * window
+        mix = w * amount[0] + (1.0 - w) * amount[1]
+        return mix * self.lift * self.scale * np.maximum(right, left) * window
 
-    def render(self, image: np.ndarray, raise_: float, shift: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
-        """Raise the brows by ``raise_`` in [0, 1].
+    def render(self, image: np.ndarray, raise_: float | tuple[float, float],
+               shift: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
+        """Raise the brows by ``raise_`` in [0, 1] (both), or each by its own amount in [-1, 1]
+        (a (right, left) pair; negative lowers).
 
         Args:
             image: (S, S, 3) uint8 RGB crop.
             shift: (dx, dy) pixels the brows have moved in ``image``.
 
         Returns:
-            (S, S, 3) uint8 RGB: ``image`` itself when ``raise_`` < 0.02, else a copy in
-            which only the brow box changed.
+            (S, S, 3) uint8 RGB: ``image`` itself when every amount is below 0.02 in size, else
+            a copy in which only the brow box changed.
         """
-        if raise_ < 0.02:  # below a fiftieth of a raise nothing visible moves
+        amount = (float(raise_), float(raise_)) if np.isscalar(raise_) else (float(raise_[0]), float(raise_[1]))
+        amount = tuple(a if abs(a) >= 0.02 else 0.0 for a in amount)  # below a fiftieth nothing visible moves
+        if amount == (0.0, 0.0):
             return image
         h, w = image.shape[:2]
         x0, y0, x1, y1 = self.box
@@ -98,7 +114,7 @@ class BrowRig:
         ux, uy = self.up
         qx, qy = gx, gy
         for _ in range(3):  # destination = source + lift * up  ->  source = destination - lift(source) * up
-            f = self._field(qx, qy, raise_, shift)
+            f = self._field(qx, qy, amount, shift)
             qx, qy = gx - f * ux, gy - f * uy
         mx, my = upsample([qx, qy], step, (y1 - y0, x1 - x0))
         out = image.copy()

@@ -1,10 +1,12 @@
-"""The head turn: FaceMesh landmarks rotated about a pivot behind the face and projected."""
+"""The head turn: FaceMesh landmarks rotated about a pivot behind the face and projected;
+head tilts (roll) in the image plane; and the window that keeps a small head motion on the head."""
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
-from sfumato.face.topology import N_MESH
+from sfumato.face.topology import FACE_OVAL, N_MESH
 
 
 def rotate_head(landmarks: np.ndarray, yaw_deg: float, pitch_deg: float, pivot_depth: float) -> np.ndarray:
@@ -32,3 +34,43 @@ def rotate_head(landmarks: np.ndarray, yaw_deg: float, pitch_deg: float, pivot_d
     # pitch about the horizontal axis: y' = y cos + z sin (the front moves toward -y)
     y = p[:, 1] * np.cos(pt) + z * np.sin(pt)
     return np.stack([x, y], 1) + pivot[:2]
+
+
+def roll_points(points: np.ndarray, roll_deg: float, pivot: np.ndarray) -> np.ndarray:
+    """Tilt points in the image plane about ``pivot``: positive roll turns them clockwise on
+    screen (the top of the head toward image +x when the pivot is below it).
+
+    Args:
+        points: (N, 2) float x, y pixels. pivot: (2,) x, y pixels.
+
+    Returns:
+        (N, 2) float64.
+    """
+    a = np.radians(roll_deg)
+    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    p = np.asarray(points, np.float64)[:, :2]
+    return (p - pivot) @ rot.T + np.asarray(pivot, np.float64)
+
+
+def head_window(landmarks: np.ndarray, xy: np.ndarray, outer: float, inner: float = 1.15) -> np.ndarray:
+    """How much of the head's motion each point takes: 1 on the head, 0 away from it.
+
+    The face outline (FaceMesh's oval) is fitted with an ellipse; a point at normalised
+    elliptical radius r takes all of the motion for r <= ``inner``, none for r >= ``outer``,
+    and a smoothstep between, so the background and the shoulders stay where they are painted.
+
+    Args:
+        landmarks: (478, 3) or (468, 2+) FaceMesh landmarks, pixels.
+        xy: (..., 2) float points, pixels.
+
+    Returns:
+        (...) float32 weights in [0, 1].
+    """
+    oval = np.asarray(landmarks, np.float32)[list(FACE_OVAL), :2].reshape(-1, 1, 2)
+    (cx, cy), (ax, ay), angle = cv2.fitEllipse(oval)
+    t = np.radians(angle)
+    dx, dy = xy[..., 0] - cx, xy[..., 1] - cy
+    u = (dx * np.cos(t) + dy * np.sin(t)) / max(ax / 2.0, 1.0)
+    v = (-dx * np.sin(t) + dy * np.cos(t)) / max(ay / 2.0, 1.0)
+    s = np.clip((outer - np.hypot(u, v)) / max(outer - inner, 1e-6), 0.0, 1.0)
+    return (s * s * (3.0 - 2.0 * s)).astype(np.float32)

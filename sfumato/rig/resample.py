@@ -115,6 +115,7 @@ def remap_box(
     back_project: bool = True,
     still: float = STILL_PX,
     frame: tuple[int, int] | None = None,
+    bp_interpolation: int | None = None,
 ) -> np.ndarray:
     """The warped pixels of ``box`` alone, reading the image only inside ``source``.
 
@@ -133,6 +134,9 @@ def remap_box(
         rows, interpolation, back_project, still: as in :func:`remap_sharp`.
         frame: (x, y) origin of the whole-image warp's box: sample positions are computed
             relative to it, so the pixels are bit-identical to that warp's (default: ``source``).
+        bp_interpolation: kernel of the two back-projection passes (default ``interpolation``);
+            bilinear there costs a fraction of bicubic (OpenCV vectorises it) and keeps most
+            of the detail the bicubic main pass loses.
 
     Returns:
         (y1 - y0, x1 - x0, C) uint8.
@@ -149,15 +153,16 @@ def remap_box(
     for r0, r1, m in back:
         warped[r0:r1] = rm(src, m, interpolation).reshape(warped[r0:r1].shape)
         np.less(m[2], still * still, out=still_mask[r0:r1].view(bool))
+    bp = interpolation if bp_interpolation is None else bp_interpolation
     if back_project:
         kernel = np.ones((3, 3), np.uint8)
         lo, hi = cv2.erode(src, kernel), cv2.dilate(src, kernel)
         grey_src, grey_warped = _grey(src), _grey(warped)
         err = np.empty(grey_src.shape, np.int16)
         for r0, r1, m in _Strips(forward, source, box[:2], rows, frame):
-            err[r0:r1] = cv2.subtract(grey_src[r0:r1], rm(grey_warped, m, interpolation), dtype=cv2.CV_16S)
+            err[r0:r1] = cv2.subtract(grey_src[r0:r1], rm(grey_warped, m, bp), dtype=cv2.CV_16S)
         for r0, r1, m in back:
-            fix = rm(err, m, interpolation)
+            fix = rm(err, m, bp)
             # warped + fix clipped to the range of the 3 x 3 source pixels around the sample's
             # whole-pixel part (anti-ringing). The range lies within 0..255, so adding the
             # positive and subtracting the negative part with uint8 saturation gives exactly
@@ -180,6 +185,7 @@ def remap_sharp(
     interpolation: int = cv2.INTER_CUBIC,
     back_project: bool = True,
     still: float = STILL_PX,
+    bp_interpolation: int | None = None,
 ) -> np.ndarray:
     """Warp the ``box`` of ``image``; outside it, and where pixels stay still, copy exactly.
 
@@ -193,12 +199,14 @@ def remap_sharp(
         interpolation: a ``cv2.INTER_*`` kernel for the moving pixels (cubic or Lanczos-4).
         back_project: add the detail the kernel lost (one back-projection step).
         still: displacements below this many pixels copy the source pixel.
+        bp_interpolation: kernel of the back-projection passes (default ``interpolation``).
 
     Returns:
         A new uint8 array shaped like ``image``.
     """
     x0, y0, x1, y1 = box
     out = image.copy()
-    out[y0:y1, x0:x1] = remap_box(image, box, box, backward, forward, rows, interpolation, back_project, still).reshape(
+    out[y0:y1, x0:x1] = remap_box(image, box, box, backward, forward, rows, interpolation, back_project, still,
+                                         bp_interpolation=bp_interpolation).reshape(
         out[y0:y1, x0:x1].shape)
     return out

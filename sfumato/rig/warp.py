@@ -106,6 +106,13 @@ class ThinPlateWarp:
         coord[-1] = n_grid - 1  # exact, so the last row/column reads only the pinned ring
         self._coord = coord
         self._pix = np.arange(self.size, dtype=np.float32)
+        self.window: np.ndarray | None = None
+        """Optional (n, n) float32 weights in [0, 1] on the grid nodes (see :meth:`node_xy`)
+        scaling the field: 0 keeps a node still, so the warp's box shrinks to where it is > 0."""
+
+    def node_xy(self) -> np.ndarray:
+        """(n, n, 2) float32 pixel positions (x, y) of the grid nodes."""
+        return self._grid_xy.copy()
 
     def forward_grid(self, displacements: np.ndarray) -> np.ndarray:
         """Forward displacement (moved - rest) at the grid nodes.
@@ -121,6 +128,8 @@ class ThinPlateWarp:
         # may spread over threads that a busy machine makes wait
         field = np.stack([self._influence @ np.ascontiguousarray(d[:, 0]),
                           self._influence @ np.ascontiguousarray(d[:, 1])], -1).reshape(self.grid_n, self.grid_n, 2)
+        if self.window is not None:
+            field *= self.window[..., None]
         field[self._border] = 0.0
         return field
 
@@ -175,6 +184,7 @@ class ThinPlateWarp:
         interpolation: int = cv2.INTER_CUBIC,
         back_project: bool = True,
         still: float = STILL_PX,
+        bp_interpolation: int | None = None,
     ) -> np.ndarray:
         """Warp ``image`` so the control points land at rest + displacements, keeping detail.
 
@@ -197,7 +207,7 @@ class ThinPlateWarp:
         if box is None:
             return image.copy()
         return remap_sharp(image, box, self._field(back), self._field(fwd), rows=rows, interpolation=interpolation,
-                           back_project=back_project, still=still)
+                           back_project=back_project, still=still, bp_interpolation=bp_interpolation)
 
     def warp_region(
         self,
@@ -207,6 +217,7 @@ class ThinPlateWarp:
         interpolation: int = cv2.INTER_CUBIC,
         back_project: bool = True,
         still: float = STILL_PX,
+        bp_interpolation: int | None = None,
     ) -> tuple[Box, np.ndarray]:
         """Re-warp only where a changed ``region`` of the source lands.
 
@@ -240,7 +251,7 @@ class ThinPlateWarp:
         wx0, wy0, wx1, wy1 = work
         source = _intersect((wx0 + lo_b[0] - pad, wy0 + lo_b[1] - pad, wx1 + hi_b[0] + pad, wy1 + hi_b[1] + pad), moving)
         pixels = remap_box(image, work, source, self._field(back), self._field(fwd), interpolation=interpolation,
-                           back_project=back_project, still=still, frame=moving[:2])
+                           back_project=back_project, still=still, frame=moving[:2], bp_interpolation=bp_interpolation)
         ix0, iy0, ix1, iy1 = inner
         out[iy0 - oy0 : iy1 - oy0, ix0 - ox0 : ix1 - ox0] = pixels[iy0 - wy0 : iy1 - wy0, ix0 - wx0 : ix1 - wx0]
         return out_box, out

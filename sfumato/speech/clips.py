@@ -31,11 +31,15 @@ class Clip:
         name: the text or the file name.
         audio: the sound.
         mouth: (n, 3) float32 open, round, spread at :data:`TRACK_FPS`.
+        head: (n, 2) float32 head yaw, pitch degrees (the small nods and turns), or None.
+        brow: (n,) float32 brow raise in [0, 1], or None.
     """
 
     name: str
     audio: Audio
     mouth: np.ndarray
+    head: np.ndarray | None = None
+    brow: np.ndarray | None = None
 
     @property
     def duration(self) -> float:
@@ -48,10 +52,18 @@ class Clip:
         o, r, s = (float(v) for v in self.mouth[min(int(t * TRACK_FPS), len(self.mouth) - 1)])
         return MouthPose(o, r, s)
 
+    def motion_at(self, t: float) -> tuple[float, float, float]:
+        """(head yaw, head pitch degrees, brow raise 0..1) ``t`` seconds into the clip; zeros
+        outside it or without those tracks."""
+        if t < 0 or t >= self.duration or self.head is None or self.brow is None:
+            return 0.0, 0.0, 0.0
+        i = min(int(t * TRACK_FPS), len(self.head) - 1)
+        return float(self.head[i, 0]), float(self.head[i, 1]), float(self.brow[min(i, len(self.brow) - 1)])
+
 
 def _clip(name: str, audio: Audio, phones=None) -> Clip:
     perf = make_performance(audio, TRACK_FPS, phones)
-    return Clip(name, audio, perf.mouth)
+    return Clip(name, audio, perf.mouth, perf.head, perf.brow)
 
 
 def prepare_lines(lines: list[str], max_chars: int, progress: bool = True) -> list[Clip]:

@@ -3,8 +3,8 @@
 - **mouth**: from the phonemes when the text is known
   (:func:`sfumato.speech.visemes.speaking_mouth_track`: visemes, the opening scaled by the
   sound's level); else from the sound alone (:mod:`sfumato.speech.features`);
-- **head**: small nods (pitch down, then back) and turns on stressed syllables, found as peaks of
-  the loudness, over a slow sway;
+- **head**: small nods (pitch down, then back), turns and tilts (roll) on stressed syllables,
+  found as peaks of the loudness, over a slow sway;
 - **blinks**: random, 8-20 a minute (default 14), never closer than 1.5 s, shaped like real
   blinks (a quick close, a slower open), often with a glance;
 - **brows**: a short raise on the strongest stressed syllables;
@@ -37,6 +37,7 @@ class MotionParams:
         blink_rate: blinks per minute (mean). blink_gap: shortest time between blinks, s.
         nod_deg: head pitch of a nod on the loudest syllable. turn_deg: head yaw of a turn.
         sway_deg: slow head sway amplitude.
+        tilt_deg: head tilt (roll) on the loudest syllable; the slow sway tilts by half of it.
         brow_threshold: syllables louder than this (0-1 peak height) raise the brows.
         glance_every: (min, max) seconds between glances away; glance_deg: how far.
         mouth_lead_s: the mouth shapes lead the sound by this much (lips move before the
@@ -49,6 +50,7 @@ class MotionParams:
     nod_deg: float = 1.6
     turn_deg: float = 0.8
     sway_deg: float = 0.7
+    tilt_deg: float = 1.0
     brow_threshold: float = 0.8
     glance_every: tuple[float, float] = (3.0, 7.0)
     glance_deg: float = 12.0
@@ -68,6 +70,7 @@ class Performance:
         head: (n, 2) float32 head yaw, pitch in degrees.
         gaze: (n, 2) float32 gaze yaw, pitch in degrees (0, 0: at the viewer).
         loudness: (n,) float32 in [0, 1], the sound's level.
+        roll: (n,) float32 head tilt in degrees, clockwise on screen (None: no tilt).
     """
 
     fps: float
@@ -77,6 +80,7 @@ class Performance:
     head: np.ndarray
     gaze: np.ndarray
     loudness: np.ndarray
+    roll: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(len(self.mouth))
@@ -84,6 +88,10 @@ class Performance:
     def pose(self, i: int) -> Pose:
         """The gaze and head pose of frame ``i``."""
         return Pose(float(self.gaze[i, 0]), float(self.gaze[i, 1]), float(self.head[i, 0]), float(self.head[i, 1]))
+
+    def tilt(self, i: int) -> float:
+        """The head tilt (roll, degrees) of frame ``i``."""
+        return 0.0 if self.roll is None else float(self.roll[i])
 
     def mouth_pose(self, i: int) -> MouthPose:
         """The mouth shape of frame ``i``."""
@@ -146,10 +154,12 @@ def make_performance(audio: Audio, fps: float, phones: list[Phone] | None = None
     heights = props.get("peak_heights", np.zeros(0))
     head = np.zeros((n, 2))
     brow = np.zeros(n)
+    tilts = []
     for k, h in zip(peaks, heights):
         tp = t[k]
         head[:, 1] -= p.nod_deg * h * (_bump(t, tp + 0.06, 0.11) - 0.35 * _bump(t, tp + 0.3, 0.12))
         head[:, 0] += p.turn_deg * h * rng.choice([-1.0, 1.0]) * _bump(t, tp + 0.05, 0.18)
+        tilts.append((tp, h))
         if h >= p.brow_threshold:
             brow = np.maximum(brow, h * np.clip(_bump(t, tp + 0.05, 0.16) * 1.3, 0.0, 1.0))
     for axis, amp in ((0, p.sway_deg), (1, 0.5 * p.sway_deg)):
@@ -170,5 +180,11 @@ def make_performance(audio: Audio, fps: float, phones: list[Phone] | None = None
     blink = np.zeros(n)
     for b in _blink_times(audio.duration, p, rng, glances):
         blink = np.maximum(blink, _blink_shape(t, b))
+    # tilts (roll), drawn last so every other seeded track stays as it was
+    roll = np.zeros(n)
+    for tp, h in tilts:
+        roll += p.tilt_deg * h * rng.choice([-1.0, 1.0]) * _bump(t, tp + 0.08, 0.22)
+    for f in rng.uniform(0.05, 0.2, 2):
+        roll += 0.25 * p.tilt_deg * np.sin(2 * np.pi * f * t + rng.uniform(0, 2 * np.pi))
     f32 = lambda a: np.asarray(a, np.float32)  # noqa: E731
-    return Performance(fps, f32(mouth), f32(blink), f32(brow), f32(head), f32(gaze), f32(loud))
+    return Performance(fps, f32(mouth), f32(blink), f32(brow), f32(head), f32(gaze), f32(loud), f32(roll))

@@ -2,12 +2,18 @@
 
 Set-up (once): faces are found, the head crop is cut, the eye/head engine is prepared, and the
 mouth and brow rigs are measured on the crop. Per frame only the head crop is rendered (eyes,
-blink and head turn by the engine, then brows and mouth by the rigs), blended into the painting
-with :func:`sfumato.geometry.blend.blend` and pasted into one reused full-size frame.
+blink, head nod, turn and tilt by the engine, then brows and mouth by the rigs), blended into the
+painting with :func:`sfumato.geometry.blend.blend` and pasted into one reused full-size frame.
+
+Speech moves the head by a degree or two, so the rig engine runs with a *head window*: the
+motion fades out around the head, only the head is resampled and everything else is the
+painting's own pixels. Only the box that can change (:attr:`TalkingPortrait.box`) is blended
+and pasted per frame.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -15,7 +21,7 @@ from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
 
-from sfumato.engines import DEFAULT_ENGINE, SweepSpec, make_engine
+from sfumato.engines import DEFAULT_ENGINE, SweepSpec, canonical_name, make_engine
 from sfumato.engines.base import Pose
 from sfumato.errors import NoFaceError
 from sfumato.face import topology as T
@@ -24,8 +30,15 @@ from sfumato.geometry.blend import BlendParams, alpha_mask, blend
 from sfumato.geometry.crop import head_box, head_crop
 from sfumato.imaging.resize import paste
 from sfumato.rig.brows import BrowRig
-from sfumato.rig.head import rotate_head
+from sfumato.rig.head import roll_points, rotate_head
 from sfumato.rig.mouth import MouthPose, MouthRig
+
+SPEECH_RIG = {"head_window": 1.7, "detail_kernel": "linear"}
+"""Rig engine options for speech: the head motion stays on the head (it fades out between 1.15
+and 1.7 face-outline radii) and the back-projection passes are bilinear (see RigParams)."""
+REACH_PX = 16
+"""Speech head motion moves no pixel further than this (a 2 degree nod moves the nose ~5 px in
+a 1080p clip); the box that can change is padded by it."""
 
 if TYPE_CHECKING:
     from sfumato.speech.performance import Performance
@@ -54,11 +67,13 @@ class TalkingPortrait:
         h, w = painting.shape[:2]
         box = head_box(f, (w, h), margin)
         crop = head_crop(painting, f, box)
-        self.engine = make_engine(engine)
+        self.is_rig = canonical_name(engine) == "rig"
+        self.engine = make_engine(engine, **(SPEECH_RIG if self.is_rig else {}))
         self.engine.prepare(crop)
         self.engine.plan(SweepSpec())
         self.can_blink = bool(getattr(self.engine, "can_blink", False))
-        self._engine_lock = threading.Lock()  # engines solve with LAPACK, which deadlocks when two threads call it
+        # engines that are not thread-safe (e.g. a LAPACK solve per frame) render one frame at a time
+        self._engine_lock = contextlib.nullcontext() if getattr(self.engine, "thread_safe", False) else threading.Lock()
         self.landmarks = np.asarray(crop.landmarks, np.float64)
         self.mouth = MouthRig.from_landmarks(crop.image, crop.landmarks)
         self.brows = BrowRig.from_landmarks(crop.landmarks, crop.size)
@@ -69,55 +84,85 @@ class TalkingPortrait:
         self.base = painting[cy : cy + ch, cx : cx + cw].copy()
         self.frame_buffer = np.ascontiguousarray(painting.copy())
         self.face_landmarks = f.landmarks
+        self.box = self._changing_box(crop.size, cw, ch)
 
-    def _shift(self, pose: Pose, idx: list[int]) -> tuple[float, float]:
-        """How far the points ``idx`` move in the crop when the engine turns the head."""
+    def _changing_box(self, size: int, cw: int, ch: int) -> tuple[int, int, int, int]:
+        """(x0, y0, x1, y1) in patch pixels (over :attr:`clipped`) outside which no frame differs
+        from the painting: the engine's motion box, the mouth's and the brows' regions."""
+        motion = getattr(self.engine, "motion_box", None)
+        boxes = [motion(REACH_PX) if motion is not None else (0, 0, size, size),
+                 self.mouth.roi((size, size)), tuple(int(v) for v in self.brows.box)]
+        pad = REACH_PX + 4
+        x0 = min(b[0] for b in boxes[1:]) - pad, min(b[1] for b in boxes[1:]) - pad
+        x1 = max(b[2] for b in boxes[1:]) + pad, max(b[3] for b in boxes[1:]) + pad
+        lo = np.minimum([boxes[0][0], boxes[0][1]], x0) - [self.cols.start, self.rows.start]
+        hi = np.maximum([boxes[0][2], boxes[0][3]], x1) - [self.cols.start, self.rows.start]
+        return int(max(0, lo[0])), int(max(0, lo[1])), int(min(cw, hi[0])), int(min(ch, hi[1]))
+
+    def _shift(self, pose: Pose, idx: list[int], roll: float = 0.0) -> tuple[float, float]:
+        """How far the points ``idx`` move in the crop when the engine turns and tilts the head."""
         p = getattr(self.engine, "p", None)
         turn, depth = getattr(p, "head_turn", 1.0), getattr(p, "pivot_depth", 0.6)
-        if not (pose.head_yaw or pose.head_pitch):
+        roll = roll if self.is_rig else 0.0
+        if not (pose.head_yaw or pose.head_pitch or roll):
             return 0.0, 0.0
-        moved = rotate_head(self.landmarks, turn * pose.head_yaw, turn * pose.head_pitch, depth)[idx]
-        d = (moved - self.landmarks[idx, :2]).mean(0)
+        moved = rotate_head(self.landmarks, turn * pose.head_yaw, turn * pose.head_pitch, depth)
+        if roll:
+            moved = roll_points(moved, turn * roll, self.landmarks[T.CHIN, :2])
+        d = (moved[idx] - self.landmarks[idx, :2]).mean(0)
         return float(d[0]), float(d[1])
 
-    def head(self, pose: Pose, mouth: MouthPose, blink: float = 0.0, brow: float = 0.0) -> np.ndarray:
-        """The animated head crop: (S, S, 3) uint8 RGB."""
+    def head(self, pose: Pose, mouth: MouthPose, blink: float = 0.0, brow: float = 0.0, roll: float = 0.0) -> np.ndarray:
+        """The animated head crop: (S, S, 3) uint8 RGB. ``roll``: head tilt, degrees (rig engine only)."""
         with self._engine_lock:
-            img = self.engine.render_pose(pose, blink=blink) if self.can_blink else self.engine.render_pose(pose)
-        img = self.brows.render(img, brow, self._shift(pose, list(T.BROW_RIGHT[:5] + T.BROW_LEFT[:5])))
-        return self.mouth.render(img, mouth, self._shift(pose, list(T.INNER_LIP_MID)))
+            if self.is_rig:
+                img = self.engine.render_pose(pose, blink=blink, roll=roll)
+            else:
+                img = self.engine.render_pose(pose, blink=blink) if self.can_blink else self.engine.render_pose(pose)
+        img = self.brows.render(img, brow, self._shift(pose, list(T.BROW_RIGHT[:5] + T.BROW_LEFT[:5]), roll))
+        return self.mouth.render(img, mouth, self._shift(pose, list(T.INNER_LIP_MID), roll))
 
-    def patch(self, pose: Pose, mouth: MouthPose, blink: float = 0.0, brow: float = 0.0) -> np.ndarray:
+    def region(self, pose: Pose, mouth: MouthPose, blink: float = 0.0, brow: float = 0.0, roll: float = 0.0) -> np.ndarray:
+        """The part of the patch that can change (:attr:`box`), blended: (h, w, 3) uint8 RGB."""
+        x0, y0, x1, y1 = self.box
+        r0, c0 = self.rows.start + y0, self.cols.start + x0
+        head = self.head(pose, mouth, blink, brow, roll)[r0 : r0 + y1 - y0, c0 : c0 + x1 - x0]
+        return blend(self.base[y0:y1, x0:x1], head, self.alpha[y0:y1, x0:x1])
+
+    def patch(self, pose: Pose, mouth: MouthPose, blink: float = 0.0, brow: float = 0.0, roll: float = 0.0) -> np.ndarray:
         """The head blended into the painting: (h, w, 3) uint8 RGB over :attr:`clipped`."""
-        return blend(self.base, self.head(pose, mouth, blink, brow)[self.rows, self.cols], self.alpha)
+        x0, y0, _, _ = self.box
+        return paste(self.base.copy(), self.region(pose, mouth, blink, brow, roll), x0, y0)
 
-    def frame(self, pose: Pose, mouth: MouthPose, blink: float = 0.0, brow: float = 0.0) -> np.ndarray:
+    def frame(self, pose: Pose, mouth: MouthPose, blink: float = 0.0, brow: float = 0.0, roll: float = 0.0) -> np.ndarray:
         """The whole painting with the animated head: (H, W, 3) uint8 RGB.
 
         The returned array is reused by the next call; copy it to keep it.
         """
+        return self._paste(self.region(pose, mouth, blink, brow, roll))
+
+    def _paste(self, region: np.ndarray) -> np.ndarray:
         cx, cy, _, _ = self.clipped
-        return paste(self.frame_buffer, self.patch(pose, mouth, blink, brow), cx, cy)
+        return paste(self.frame_buffer, region, cx + self.box[0], cy + self.box[1])
 
     def frames(self, perf: "Performance", workers: int = 2) -> Iterator[np.ndarray]:
         """Every frame of a performance, in order: (H, W, 3) uint8 RGB (the reused buffer).
 
-        Head patches are rendered by ``workers`` threads (OpenCV and NumPy release the GIL;
-        rendering reads only state fixed at set-up), a few frames ahead of the consumer; the
-        engine's own step runs one frame at a time (its LAPACK solve is not thread-safe here),
-        the brows, mouth and blend in parallel.
+        The changing regions are rendered by ``workers`` threads (OpenCV and NumPy release the
+        GIL; rendering reads only state fixed at set-up), a few frames ahead of the consumer; an
+        engine that is not thread-safe runs one frame at a time, the brows, mouth and blend in
+        parallel.
         """
-        cx, cy, _, _ = self.clipped
-        args = lambda i: (perf.pose(i), perf.mouth_pose(i), float(perf.blink[i]), float(perf.brow[i]))  # noqa: E731
+        args = lambda i: (perf.pose(i), perf.mouth_pose(i), float(perf.blink[i]), float(perf.brow[i]), perf.tilt(i))  # noqa: E731
         if workers <= 1:
             for i in range(len(perf)):
-                yield paste(self.frame_buffer, self.patch(*args(i)), cx, cy)
+                yield self._paste(self.region(*args(i)))
             return
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="talk-render") as pool:
             pending: deque = deque()
             for i in range(len(perf)):
-                pending.append(pool.submit(self.patch, *args(i)))
+                pending.append(pool.submit(self.region, *args(i)))
                 if len(pending) > 2 * workers:
-                    yield paste(self.frame_buffer, pending.popleft().result(), cx, cy)
+                    yield self._paste(pending.popleft().result())
             while pending:
-                yield paste(self.frame_buffer, pending.popleft().result(), cx, cy)
+                yield self._paste(pending.popleft().result())

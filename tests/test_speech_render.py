@@ -1,0 +1,95 @@
+"""Speech rendering: head tilts, the head window (only the head moves), the changing box, threads."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from sfumato.engines.base import Pose
+from sfumato.engines.rig import RigEngine
+from sfumato.face.detect import find_faces
+from sfumato.geometry.blend import blend
+from sfumato.geometry.crop import head_box, head_crop
+from sfumato.rig.head import head_window, roll_points
+from sfumato.speech.audio import Audio
+from sfumato.speech.performance import MotionParams, Performance, make_performance
+from sfumato.speech.portrait import REACH_PX, TalkingPortrait
+
+
+def test_roll_points_turns_about_the_pivot():
+    pivot = np.array([10.0, 20.0])
+    pts = np.array([[10.0, 0.0], [10.0, 20.0]])  # straight above the pivot, and the pivot
+    out = roll_points(pts, 90.0, pivot)
+    assert np.allclose(out[1], pivot)
+    assert np.allclose(out[0], [30.0, 20.0])  # clockwise on screen: the top goes to +x
+    assert np.allclose(roll_points(pts, 0.0, pivot), pts)
+
+
+@pytest.fixture(scope="module")
+def ast_crop(astronaut):
+    big = cv2.resize(astronaut, None, fx=2.5, fy=2.5, interpolation=cv2.INTER_CUBIC)  # a 1280 px "painting"
+    face = find_faces(big)[0]
+    return head_crop(big, face, head_box(face, (big.shape[1], big.shape[0])))
+
+
+def test_head_window_is_one_on_the_face_and_zero_far_away(ast_crop):
+    lm = ast_crop.landmarks
+    w = head_window(lm, lm[:468, :2], outer=1.7)
+    assert w.min() > 0.99  # every mesh point takes the whole motion
+    corners = np.array([[0.0, 0.0], [ast_crop.size - 1.0, 0.0], [0.0, ast_crop.size - 1.0]])
+    assert np.all(head_window(lm, corners, outer=1.7) == 0.0)
+
+
+def test_windowed_nod_and_tilt_move_only_the_head(ast_crop):
+    eng = RigEngine(head_window=1.7, detail_kernel="linear")
+    eng.prepare(ast_crop)
+    pose = Pose(0.0, 0.0, 1.5, -2.0)
+    assert np.abs(eng.head_motion(1.5, -2.0, 1.5)).max() < REACH_PX
+    out = eng.render_pose(pose, roll=1.5)
+    x0, y0, x1, y1 = eng.motion_box(REACH_PX)
+    size = ast_crop.size
+    assert (x1 - x0) * (y1 - y0) < 0.95 * size * size  # the corners and sides stay out of it
+    outside = np.ones((size, size), bool)
+    outside[y0:y1, x0:x1] = False
+    assert np.array_equal(out[outside], ast_crop.image[outside])  # the rest is the painting's own pixels
+    nose = ast_crop.landmarks[1, :2].astype(int)
+    patch = (slice(nose[1] - 10, nose[1] + 10), slice(nose[0] - 10, nose[0] + 10))
+    assert np.abs(out[patch].astype(int) - ast_crop.image[patch]).mean() > 2  # the head moved
+    # a tilt is not a nod: the same pose without the roll differs
+    assert not np.array_equal(out, eng.render_pose(pose, roll=0.0))
+
+
+def _performance(n: int) -> Performance:
+    t = np.linspace(0, 1, n, dtype=np.float32)
+    mouth = np.stack([0.6 * np.abs(np.sin(6 * t)), 0.2 * t, 0.1 * t], 1).astype(np.float32)
+    head = np.stack([1.2 * np.sin(5 * t), -1.5 * np.sin(7 * t)], 1).astype(np.float32)
+    blink = np.zeros(n, np.float32)
+    blink[n // 2] = 1.0
+    return Performance(25.0, mouth, blink, 0.8 * t, head, np.zeros((n, 2), np.float32), t, 1.2 * np.cos(4 * t))
+
+
+def test_frames_match_the_whole_crop_blend_and_threads_change_nothing(astronaut):
+    portrait = TalkingPortrait(astronaut, name="astronaut")
+    perf = _performance(8)
+    cx, cy, cw, ch = portrait.clipped
+    one = [f[cy : cy + ch, cx : cx + cw].copy() for f in portrait.frames(perf, workers=1)]
+    two = [f[cy : cy + ch, cx : cx + cw].copy() for f in portrait.frames(perf, workers=2)]
+    for i in range(len(perf)):
+        head = portrait.head(perf.pose(i), perf.mouth_pose(i), float(perf.blink[i]), float(perf.brow[i]), perf.tilt(i))
+        full = blend(portrait.base, head[portrait.rows, portrait.cols], portrait.alpha)
+        assert np.array_equal(one[i], full), i  # only the changing box is blended: same pixels
+        assert np.array_equal(two[i], full), i
+    assert not np.array_equal(one[0], one[4])
+
+
+def test_performance_tilts_on_stressed_syllables():
+    rate = 16000
+    t = np.arange(int(8.0 * rate)) / rate
+    audio = Audio((0.3 * np.sin(2 * np.pi * 150 * t) * ((t % 0.5) < 0.25)).astype(np.float32), rate)
+    perf = make_performance(audio, 25.0, None, MotionParams(seed=2))
+    assert perf.roll is not None and len(perf.roll) == len(perf)
+    assert 0.3 < np.abs(perf.roll).max() < 2.5  # small tilts
+    assert perf.tilt(3) == pytest.approx(float(perf.roll[3]))
+    flat = make_performance(audio, 25.0, None, MotionParams(seed=2, tilt_deg=0.0))
+    assert np.all(flat.roll == 0.0) and np.array_equal(flat.blink, perf.blink)  # the tilt changes nothing else
