@@ -61,6 +61,11 @@ class FallbackDriver:
         self.primary.submit(seq, image_bgr, face_box, t)
         self.fallback.submit(seq, image_bgr, face_box, t)
 
+    def tick(self, t: float) -> None:
+        """No camera frame at loop time ``t``: the rig eases back to rest (FOMM ignores it)."""
+        self.primary.tick(t)
+        self.fallback.tick(t)
+
     def latest(self) -> Optional[ShownPatch]:
         """FOMM's newest patch while its server drives, else the rig's (None: neither has one)."""
         result, source = self.primary.latest(), FOMM   # None while the server is away or slow

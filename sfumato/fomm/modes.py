@@ -11,7 +11,8 @@ int8      ONNX Runtime with the int8-quantised motion generator (the quickest on
 "fast" means the same thing offline and live. Defaults: offline ``exact`` (a bank is built
 once, quality first), live ``fast`` (issue #13: int8 moves pixels by ~9/255 on average and up to
 ~150/255 on trained-like weights, see ``benchmarks/bench_fomm.py``; ``fast`` keeps the picture
-within float rounding and was 2-3x quicker than the official-style eager code there).
+within float rounding and is ~1.6-1.7x quicker than the official-style eager code on a lightly
+loaded 2-core CPU; no exact-preserving option reached the issue's 2x, see docs/fomm.md).
 ``int8`` keeps the motion network float32 (faces do not bend) but its texture is noisier. ONNX graphs are exported from
 the checkpoint once and cached (``~/.cache/sfumato/fomm-onnx/<key>/``).
 """
