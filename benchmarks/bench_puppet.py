@@ -18,7 +18,8 @@ Two runs, each in its own process, in real time:
   (MB per minute, least squares after the first 30 s).
 * **FOMM fast mode** beside it (``--fomm-checkpoint``; random vox-256 weights are fine for
   timing): the same loop with ``--engine fomm`` in fast mode. Without a checkpoint the row shows
-  the figure recorded in the README (7.2 driven fps), marked as not re-run.
+  the figure recorded in the README (7.2 driven fps, measured in int8 mode when that was called
+  "fast"), marked as not re-run.
 * **accuracy and delay**: 960x540 display at 30 fps (recording 1280x720 H.264 in real time would
   load this 2-core machine more than the puppet does), the screen recorded for the driver's
   length. FaceMesh measures head yaw (nose offset along the eye line) and mouth opening (inner-lip
@@ -68,7 +69,7 @@ def _config(size: tuple[int, int], fps: float, **extra):
 
 
 FOMM_FAST_README = 7.2
-"""Driven fps of FOMM fast mode in this loop as recorded in the README (int8, vox-256, 1280x720)."""
+"""Driven fps of FOMM in this loop as recorded in the README (int8 mode, then called "fast"; vox-256, 1280x720)."""
 
 
 def child_speed(seconds: float, fomm: str = "") -> dict:
@@ -206,7 +207,7 @@ def main() -> int:
     f = results.get("fomm")
     fomm_row = ((f"  FOMM fast mode, same loop (--engine fomm, {Path(args.fomm_checkpoint).name})", f["driven_fps"],
                  f["cpu_ms_per_driven_frame"]) if f else
-                ("  FOMM fast mode (README figure, not re-run: pass --fomm-checkpoint)", FOMM_FAST_README, "-"))
+                ("  FOMM int8, then 'fast' (README figure, not re-run: pass --fomm-checkpoint)", FOMM_FAST_README, "-"))
     rows = [
         ("driven fps (camera frames puppeted /s), 1280x720 display at 60 fps", s["driven_fps"], ">= 25"),
         ("  process CPU ms per driven frame (all threads: camera, BlazeFace, FaceMesh, rig, display)",

@@ -1,6 +1,6 @@
 """Talking-portrait benchmark: lip sync, blinks, duration and render speed, measured on the output.
 
-    python benchmarks/bench_speech.py [--runs 2] [--size 1080] [--keep out/speech]
+    python benchmarks/bench_speech.py [--runs 2] [--size 1080] [--keep out/speech] [--sentences 4 --sentence-size 512]
 
 The painting is the Mona Lisa from ../shared/testdata when present, else the bundled astronaut,
 scaled so the clip is ``--size`` px on its short side. A sentence is spoken with the real voice
@@ -10,6 +10,8 @@ on each frame, ffmpeg on the sound (see :mod:`sfumato.speech.measure`). Render s
 audio length over the wall time of rendering + encoding, median of ``--runs``; per-stage CPU
 times are medians over all frames of one single-threaded pass (encoding: ffmpeg's CPU time
 per frame over the first 100 frames), which a loaded machine affects much less than wall time.
+Lip sync from text is also measured on ``--sentences`` more sentences (other words, questions,
+pauses) at ``--sentence-size`` px, so one lucky sentence cannot carry the number.
 """
 
 from __future__ import annotations
@@ -34,6 +36,12 @@ TEXT = (
     "and people still ask me why I smile. Come closer, and I will tell you a secret."
 )
 
+SENTENCES = (
+    "Hello there! I am a painting, and today I would like to talk to you about the stars.",
+    "My name is Lisa. Please, come and stand by the window; the light is better here, and we can speak quietly.",
+    "Would you believe that I was painted with brushes finer than a single hair? Many people find that hard to imagine.",
+    "Oh, you again! Back so soon? Maybe you forgot something, or maybe you simply missed my smile.",
+)
 
 BUNDLED = ROOT / "sfumato" / "data" / "mona_lisa.jpg"
 
@@ -109,6 +117,8 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=2)
     ap.add_argument("--size", type=int, default=1080)
     ap.add_argument("--keep", type=Path, help="keep the clips in this folder")
+    ap.add_argument("--sentences", type=int, default=len(SENTENCES), help="more sentences to lip-sync (0: none)")
+    ap.add_argument("--sentence-size", type=int, default=512, help="short side of the painting for those sentences")
     args = ap.parse_args()
     from precompute.speak import SpeakConfig, speak
     from sfumato.speech.measure import measure_clip
@@ -131,6 +141,12 @@ def main() -> int:
         speak(SpeakConfig(painting=src, out=dub, audio=wav, max_size=args.size, force=True, progress=False))
         d = measure_clip(dub)
         stages = stage_times(src, TEXT)
+        small = painting(args.sentence_size, Path(tempfile.mkdtemp(dir=tmp)))
+        more = []
+        for k, text in enumerate(SENTENCES[: max(0, args.sentences)]):
+            clip = out_dir / f"sentence_{k}.mp4"
+            speak(SpeakConfig(painting=small, out=clip, text=text, max_size=args.sentence_size, force=True, progress=False))
+            more.append((text, measure_clip(clip)))
     w, h = info["size"]
     print(f"# speech benchmark: {src.name} {w}x{h}, {info['seconds']:.1f} s of speech, {info['frames']} frames at 25 fps")
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs (os.cpu_count), load average {os.getloadavg()[0]:.1f}")
@@ -147,6 +163,14 @@ def main() -> int:
     ]
     for name, value, target, ok in rows:
         print(f"| {name} | {value} | {target} | {'yes' if ok else 'NO'} |")
+    if more:
+        print()
+        print(f"| lip sync from text, {args.sentence_size} px | r at best lag | lag | ok |")
+        print("|---|---|---|---|")
+        for text, sm in more:
+            print(f"| {text[:48]}... | {sm.r:.2f} | {sm.lag_s * 1000:+.0f} ms | {'yes' if sm.r >= 0.5 and abs(sm.lag_s) <= 0.08 else 'NO'} |")
+        rs = [sm.r for _, sm in more]
+        print(f"| min / median over {len(rs)} | {min(rs):.2f} / {statistics.median(rs):.2f} | | |")
     print()
     total = sum(stages.values())
     print("| stage (one thread) | CPU ms / frame (median) |")

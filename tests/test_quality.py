@@ -80,3 +80,32 @@ def test_gaze_order_counts_reversals_and_missing_frames():
     bad = gaze_order(np.array([-0.3, -0.2, -0.25, 0.0, np.nan, 0.2, 0.3, 0.3, 0.4]))
     assert bad["reversed_steps"] == 4  # one drop, one flat step, two steps next to the missing frame
     assert abs(bad["range"] - 0.7) < 1e-9
+
+
+def test_painted_iris_radius_is_found_near_facemesh_s(astronaut, ast_lm):
+    from sfumato.face.quality import iris_radius, painted_iris_radii
+
+    radii = painted_iris_radii(astronaut, ast_lm)
+    fm = iris_radius(ast_lm)
+    assert all(0.7 * fm <= r <= 1.6 * fm for r in radii), (radii, fm)
+
+
+def test_white_mask_leaves_out_lid_lines_and_a_larger_iris(astronaut, ast_lm):
+    from sfumato.face.quality import iris_radius
+
+    shape = astronaut.shape[:2]
+    plain = eye_white_mask(shape, ast_lm)
+    eroded = eye_white_mask(shape, ast_lm, erode=0.15)
+    assert eroded.sum() < plain.sum() and not (eroded & ~plain).any()
+    fm = iris_radius(ast_lm)
+    wide = eye_white_mask(shape, ast_lm, iris_radii=(1.4 * fm, 1.4 * fm))
+    assert wide.sum() < plain.sum() and not (wide & ~plain).any()
+
+
+def test_steady_landmarks_stay_on_the_face(astronaut, ast_lm):
+    from sfumato.face.quality import steady_landmarks
+
+    lm = steady_landmarks(astronaut, samples=3)
+    assert lm is not None and lm.shape == (478, 3)
+    assert np.abs(lm[:, :2] - ast_lm[:, :2]).max() < 4.0
+    assert steady_landmarks(np.full((256, 256, 3), 128, np.uint8), samples=2) is None

@@ -44,7 +44,7 @@ def gaze_from_landmarks(landmarks: np.ndarray) -> tuple[float, float]:
     return float(np.mean(hs)), float(np.mean(vs))
 
 
-def _variants(samples: int) -> list[tuple[float, float, float, float, bool]]:
+def jitter_variants(samples: int) -> list[tuple[float, float, float, float, bool]]:
     """Deterministic jitters (scale, shift x, shift y as fractions of the size, rotation in
     degrees, mirror) for :func:`measure_gaze`; the first is the image as it is."""
     rng = np.random.default_rng(0)
@@ -85,7 +85,7 @@ def measure_gaze(image_rgb: np.ndarray, samples: int = 8) -> tuple[float, float]
 
     h, w = image_rgb.shape[:2]
     gazes = []
-    for scale, tx, ty, rot, flip in _variants(max(1, int(samples))):
+    for scale, tx, ty, rot, flip in jitter_variants(max(1, int(samples))):
         img = cv2.flip(image_rgb, 1) if flip else image_rgb
         m = cv2.getRotationMatrix2D((w / 2, h / 2), rot, scale)
         m[:, 2] += (tx * w, ty * h)

@@ -61,29 +61,77 @@ def iris_radius(landmarks: np.ndarray) -> float:
     return float(np.mean(radii))
 
 
-def eye_white_mask(shape: tuple[int, int], landmarks: np.ndarray) -> np.ndarray:
-    """(H, W) bool: inside either eye contour and outside that eye's iris disc."""
+def eye_white_mask(
+    shape: tuple[int, int], landmarks: np.ndarray, iris_radii: tuple[float, float] | None = None, erode: float = 0.0
+) -> np.ndarray:
+    """(H, W) bool: inside either eye contour and outside that eye's iris disc.
+
+    Args:
+        shape: (H, W); landmarks: (478, 2|3) FaceMesh landmarks, pixels.
+        iris_radii: per eye (``EYES`` order) radius of the disc left out around FaceMesh's
+            iris centre, pixels; FaceMesh's own iris radius when None. A painted iris is often
+            larger than FaceMesh's human-sized estimate: pass the painting's own (see
+            :func:`painted_iris_radii`) so its rim is not counted as eye white.
+        erode: the contour is shrunk by this fraction of the eye's mean opening height (at
+            least a pixel when > 0), so the lid lines and lashes it runs along are left out.
+    """
     lm = np.asarray(landmarks, np.float64)
-    mask = np.zeros(shape, np.uint8)
-    disc = np.zeros(shape, np.uint8)
+    out = np.zeros(shape, bool)
+    for k, e in enumerate(EYES):
+        mask = np.zeros(shape, np.uint8)
+        poly = lm[list(e.contour), :2]
+        cv2.fillPoly(mask, [np.round(poly).astype(np.int32)], 1)
+        if erode > 0:
+            width = max(float(np.ptp(poly[:, 0])), 1.0)
+            px = max(1, int(round(erode * cv2.contourArea(poly.astype(np.float32)) / width)))
+            mask = cv2.erode(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * px + 1, 2 * px + 1)))
+        c = lm[e.iris[0], :2]
+        r = float(np.linalg.norm(lm[list(e.iris[1:]), :2] - c, axis=1).mean()) if iris_radii is None else float(iris_radii[k])
+        disc = np.zeros(shape, np.uint8)
+        cv2.circle(disc, (int(round(c[0])), int(round(c[1]))), max(1, int(round(r))), 1, -1)
+        out |= (mask > 0) & (disc == 0)
+    return out
+
+
+def painted_iris_radii(image: np.ndarray, landmarks: np.ndarray) -> tuple[float, float]:
+    """The painted iris radius of each eye (``EYES`` order), pixels: the circle whose visible
+    rim steps most from dark iris to light white, searched around FaceMesh's iris
+    (:func:`sfumato.rig.iris.fit_iris`, used here as a measuring tool).
+
+    Args:
+        image: (H, W, 3) uint8 RGB; landmarks: (478, 2|3) FaceMesh landmarks of ``image``.
+    """
+    from sfumato.rig.iris import fit_iris
+
+    lm = np.asarray(landmarks, np.float64)
+    radii = []
     for e in EYES:
-        cv2.fillPoly(mask, [np.round(lm[list(e.contour), :2]).astype(np.int32)], 1)
-        r = float(np.linalg.norm(lm[list(e.iris[1:]), :2] - lm[e.iris[0], :2], axis=1).mean())
-        cx, cy = lm[e.iris[0], :2]
-        cv2.circle(disc, (int(round(cx)), int(round(cy))), max(1, int(round(r))), 1, -1)
-    return (mask > 0) & (disc == 0)
+        poly = lm[list(e.contour), :2]
+        c0 = lm[e.iris[0], :2]
+        r0 = float(np.linalg.norm(lm[list(e.iris[1:]), :2] - c0, axis=1).mean())
+        pad = int(np.ceil(3 * r0)) + 2
+        x0, y0 = (np.floor(poly.min(0)).astype(int) - pad).clip(0)
+        x1, y1 = np.ceil(poly.max(0)).astype(int) + pad
+        roi = lightness(np.ascontiguousarray(image[y0:y1, x0:x1]))
+        inside = np.zeros(roi.shape, np.uint8)
+        cv2.fillPoly(inside, [np.round(poly - [x0, y0]).astype(np.int32)], 1)
+        radii.append(fit_iris(roi, inside.astype(np.float32), c0 - [x0, y0], r0).radius)
+    return float(radii[0]), float(radii[1])
 
 
-def eye_stats(image: np.ndarray, landmarks: np.ndarray) -> EyeStats:
+def eye_stats(
+    image: np.ndarray, landmarks: np.ndarray, iris_radii: tuple[float, float] | None = None, erode: float = 0.0
+) -> EyeStats:
     """Iris radius and eye-white lightness of ``image`` (H, W, 3) uint8 RGB, measured at the
-    (478, 2|3) FaceMesh ``landmarks`` found on that image."""
+    (478, 2|3) FaceMesh ``landmarks`` found on that image (``iris_radii`` and ``erode`` as in
+    :func:`eye_white_mask`; the iris radius reported is always FaceMesh's)."""
     lm = np.asarray(landmarks, np.float64)
     pts = np.concatenate([lm[list(e.contour), :2] for e in EYES])
     h, w = image.shape[:2]
     x0, y0 = np.clip(np.floor(pts.min(0)).astype(int) - 2, 0, [w, h])
     x1, y1 = np.clip(np.ceil(pts.max(0)).astype(int) + 3, 0, [w, h])
     roi = image[y0:y1, x0:x1]
-    mask = eye_white_mask(roi.shape[:2], lm[:, :2] - [x0, y0])
+    mask = eye_white_mask(roi.shape[:2], lm[:, :2] - [x0, y0], iris_radii, erode)
     return EyeStats(iris_radius(lm), lightness(roi)[mask].astype(np.float32))
 
 
@@ -116,6 +164,41 @@ def face_landmarks(image: np.ndarray, near: Box | None = None) -> np.ndarray | N
         inside = [f for f in faces if x <= f.box[0] + f.box[2] / 2 <= x + w and y <= f.box[1] + f.box[3] / 2 <= y + h]
         faces = inside or faces
     return faces[0].landmarks if faces else None
+
+
+def steady_landmarks(image: np.ndarray, near: Box | None = None, samples: int = 4) -> np.ndarray | None:
+    """:func:`face_landmarks` averaged over ``samples`` slightly scaled, shifted and rotated
+    copies of the image (each copy's landmarks mapped back first; the first copy is the image
+    itself), so FaceMesh's jitter of the eye contour from one image to a nearly identical one
+    (a pixel or two, enough to move the eye-white measure by a few L) averages out.
+
+    Returns:
+        (478, 3) float32 pixels, or None when no copy shows a face.
+    """
+    from sfumato.face.gaze import jitter_variants
+
+    h, w = image.shape[:2]
+    n = max(1, int(samples))
+    found = []
+    for scale, tx, ty, rot, _ in [v for v in jitter_variants(2 * n) if not v[4]][:n]:
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), rot, scale)
+        m[:, 2] += (tx * w, ty * h)
+        img = image if (scale, tx, ty, rot) == (1.0, 0.0, 0.0, 0.0) else cv2.warpAffine(
+            image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        box = None
+        if near is not None:  # the box moved with the copy
+            x, y, bw, bh = near
+            cx, cy = m @ np.array([x + bw / 2, y + bh / 2, 1.0])
+            box = (int(cx - scale * bw / 2), int(cy - scale * bh / 2), int(scale * bw), int(scale * bh))
+        lm = face_landmarks(np.ascontiguousarray(img), near=box)
+        if lm is None:
+            continue
+        mi = cv2.invertAffineTransform(m)
+        back = np.asarray(lm, np.float64).copy()
+        back[:, :2] = back[:, :2] @ mi[:, :2].T + mi[:, 2]
+        back[:, 2] /= scale
+        found.append(back)
+    return np.mean(found, axis=0).astype(np.float32) if found else None
 
 
 def gaze_order(values: np.ndarray) -> dict[str, float | int]:

@@ -29,6 +29,9 @@ least this many opening heights above the lid contour (further where its darkest
 higher)."""
 LOWER_BAND = 0.15
 """The lower lash band, moved rigidly with the rising lower lid, is this many opening heights thick."""
+LOWER_SKIN = 0.5
+"""Toward its lash line the closed lid's colour is this much the lower lid's skin (the rest the
+skin above the lid), fading to none at its top."""
 MARGIN_SHADE = 0.08
 """The closed lid is this much darker at its lash line, fading over a quarter of an opening height."""
 
@@ -58,10 +61,11 @@ class LidSheet:
 def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame: EyeFrame, radius: float) -> LidSheet:
     """Derive the lid plate of one eye from the painted ROI.
 
-    The samples are the skin above the upper lash band, up to an opening height above it (the
-    upper lid's own skin, which is what closes), between the corners. The plate's colour is
-    their median column by column (the darker part, lashes, crease and brow, left out); its
-    texture is the painting's own, borrowed under the opening from the skin above it.
+    The plate's colour, column by column, runs from the skin above the upper lash band (up to
+    an opening height above it) at its top toward the lower lid's skin at the lash line: a
+    closed lid is in the orbit's shade under the brow and bulges into the light over the
+    eyeball (:data:`LOWER_SKIN`). Its texture is the painting's own, borrowed under the
+    opening from the skin above it.
 
     Args:
         image: (h, w, 3) float32 RGB ROI; u, v: (h, w) eye-frame coordinates; lids: the
@@ -83,21 +87,19 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     known = span & above
     if known.sum() < 8:  # a tiny ROI: everything above the lash band is skin
         known = v > up + band_up
-    # colour: the lid skin's, column by column (lashes, crease and brow, its darker part, left out)
-    lum = light[known]
-    keep = known & (light >= np.percentile(lum, 20)) if lum.size >= 8 else known
-    bins = np.linspace(float(lids.u[0]), float(lids.u[-1]), 9)
-    centres = 0.5 * (bins[1:] + bins[:-1])
-    cols = []
-    for a, b in zip(bins[:-1], bins[1:]):
-        sel = keep & (u >= a) & (u < b)
-        cols.append(np.median(image[sel], 0) if sel.sum() >= 3 else np.full(3, np.nan))
-    cols = np.array(cols)
-    good = ~np.isnan(cols[:, 0])
-    fallback = np.median(image[keep], 0) if keep.any() else image.reshape(-1, 3).mean(0)
-    colour = np.stack([np.interp(u, centres[good], cols[good, k]) if good.any() else np.full(u.shape, fallback[k])
-                       for k in range(3)], -1).astype(np.float32)
-    # texture: the painting's own (crackle, grain), borrowed from the skin above under the eye
+    # colour, column by column (lashes, crease and brow, the darker part, left out): at the top
+    # the skin above the lid (often in the orbit's shadow), toward the lash line the lower lid's
+    # skin (a closed lid bulges out over the eyeball, into the light)
+    below = span & (v < lo - 1.2 * band_lo) & (v > lo - band_lo - 0.8 * height)
+    col_up, col_lo = _column_colour(image, light, known, u, lids), _column_colour(image, light, below, u, lids)
+    if col_lo is None:
+        col_lo = col_up
+    if col_up is None:
+        col_up = col_lo if col_lo is not None else np.broadcast_to(image.reshape(-1, 3).mean(0), image.shape).astype(np.float32)
+        col_lo = col_up
+    w_lo = LOWER_SKIN * (1.0 - np.clip((v - lo) / np.maximum(up + band_up - lo, 1.0), 0.0, 1.0)[..., None] ** 1.5)
+    colour = col_lo * w_lo + col_up * (1 - w_lo)
+    # texture: the painting's own (crackle, grain), borrowed under the eye from the skin above
     hole = ((v <= up + band_up) & (v >= lo - band_lo)).astype(np.float32)
     k_up = band_up + 0.8 * height
     tex = canvas_texture(image, [known.astype(np.float32), 1.0 - known.astype(np.float32)], max(1.0, 0.5 * radius),
@@ -120,6 +122,22 @@ def ramp(x: np.ndarray) -> np.ndarray:
     """Smoothstep of ``x`` clipped to [0, 1] (same shape, float32)."""
     x = np.clip(x, 0.0, 1.0)
     return (x * x * (3 - 2 * x)).astype(np.float32)
+
+
+def _column_colour(image: np.ndarray, light: np.ndarray, where: np.ndarray, u: np.ndarray, lids: Lids) -> np.ndarray | None:
+    """Median colour of ``where``'s lighter 80 % in 8 bins of u between the corners, interpolated
+    at every pixel's u: (h, w, 3) float32, or None when too few pixels."""
+    if where.sum() < 8:
+        return None
+    keep = where & (light >= np.percentile(light[where], 20))
+    bins = np.linspace(float(lids.u[0]), float(lids.u[-1]), 9)
+    centres = 0.5 * (bins[1:] + bins[:-1])
+    cols = np.array([np.median(image[sel], 0) if (sel := keep & (u >= a) & (u < b)).sum() >= 3 else np.full(3, np.nan)
+                     for a, b in zip(bins[:-1], bins[1:])])
+    good = ~np.isnan(cols[:, 0])
+    if not good.any():
+        return None
+    return np.stack([np.interp(u, centres[good], cols[good, k]) for k in range(3)], -1).astype(np.float32)
 
 
 def close_lids(

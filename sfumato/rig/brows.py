@@ -67,17 +67,14 @@ class BrowRig:
         ux, uy = self.up
         r = 0.22 * self.scale
         half = len(pts) // 2
-        bests = []
-        for part in (pts[:half], pts[half:]):
-            best = np.zeros_like(x)
-            for px, py in part:
-                dx, dy = x - px, y - py
-                along_up = dx * ux + dy * uy  # > 0 above the brow point
-                across = dx * uy - dy * ux
-                down = np.minimum(along_up, 0.0)  # toward the eye: falls off twice as fast
-                d2 = (across / r) ** 2 + (np.maximum(along_up, 0.0) / r) ** 2 + (2.0 * down / r) ** 2
-                best = np.maximum(best, np.exp(-d2))
-            bests.append(best)
+        p = pts.reshape((len(pts), 2) + (1,) * x.ndim)    # every brow point at once, against every (x, y)
+        dx, dy = x[None] - p[:, 0], y[None] - p[:, 1]
+        along_up = dx * ux + dy * uy  # > 0 above the brow point
+        across = dx * uy - dy * ux
+        down = np.minimum(along_up, 0.0)  # toward the eye: falls off twice as fast
+        d2 = (across / r) ** 2 + (np.maximum(along_up, 0.0) / r) ** 2 + (2.0 * down / r) ** 2
+        near = np.exp(-d2)
+        bests = [np.maximum(near[:half].max(0), 0.0), np.maximum(near[half:].max(0), 0.0)]
         right, left = bests
         w = right ** 4 / np.maximum(right ** 4 + left ** 4, 1e-12)
         x0, y0, x1, y1 = self.box

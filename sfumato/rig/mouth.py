@@ -306,7 +306,7 @@ class MouthRig:
         sl = (slice(max(rows[0] - pad, 0), min(rows[-1] + 1 + pad, h)), slice(max(cols[0] - pad, 0), min(cols[-1] + 1 + pad, w)))
         hole = (gap[sl] >= 0.5).astype(np.uint8)
         inside = cv2.distanceTransform(hole, cv2.DIST_L2, 3) + gap[sl] - 0.5
-        outside = cv2.distanceTransform(1 - hole, cv2.DIST_L2, 3)
+        outside = np.minimum(cv2.distanceTransform(1 - hole, cv2.DIST_L2, 3), 1e4)  # no opening: "far"
         top, bottom = np.maximum(depth_u[sl], 0.0), np.maximum(-depth_l[sl], 0.0)
         side = np.where(u[sl] < 0, -self.span[0], self.span[1])
         paint = cavity_colour(top, bottom, u[sl] / np.maximum(side, 1e-6), np.maximum(inside, 0.0), self.width, self.palette, self.look)

@@ -56,6 +56,7 @@ class CavityLook:
         teeth_alpha: how strongly the teeth show (a hint, below 1).
         tongue_from: (start, full) opening height at which the tongue appears.
         tongue_share: tongue height as a share of the opening height.
+        tongue_alpha: how strongly the tongue shows.
         lip_roll: darkening of the lips at the opening's edge (0 none, 1 to the rim colour).
         lip_roll_reach: how far into the lips that darkening reaches.
         soft: width of the lip/cavity transition (at least one pixel).
@@ -69,6 +70,7 @@ class CavityLook:
     teeth_alpha: float = 0.5
     tongue_from: tuple[float, float] = (0.16, 0.32)
     tongue_share: float = 0.28
+    tongue_alpha: float = 0.7
     lip_roll: float = 0.25
     lip_roll_reach: float = 0.025
     soft: float = 0.018
@@ -122,10 +124,15 @@ def mouth_palette(image: np.ndarray, landmarks: np.ndarray) -> Palette:
     return Palette(dark=as_t(dark), teeth=as_t(teeth), tongue=as_t(tongue), rim=as_t(rim))
 
 
-def _smooth(e0: float | np.ndarray, e1: float | np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Smoothstep from e0 to e1 (e1 < e0 gives a falling step); edges may be arrays."""
-    span = np.asarray(e1, np.float64) - e0
-    t = np.clip((x - e0) / np.where(span >= 0, np.maximum(span, 1e-6), np.minimum(span, -1e-6)), 0.0, 1.0)
+def _smooth(e0: float, e1: float, x: np.ndarray) -> np.ndarray:
+    """Smoothstep from 0 at e0 to 1 at e1 (e1 > e0)."""
+    t = np.clip((x - e0) / max(float(e1 - e0), 1e-6), 0.0, 1.0)
+    return t * t * (3.0 - 2.0 * t)
+
+
+def _below(x: np.ndarray, edge: np.ndarray, soft: np.ndarray) -> np.ndarray:
+    """1 where ``x`` <= ``edge - soft``, 0 where ``x`` >= ``edge``, smooth between (0 where edge is 0)."""
+    t = np.clip((edge - x) / np.maximum(soft, 1e-3), 0.0, 1.0)
     return t * t * (3.0 - 2.0 * t)
 
 
@@ -153,14 +160,15 @@ def cavity_colour(top: np.ndarray, bottom: np.ndarray, un: np.ndarray, inside: n
     band = np.minimum(k.teeth * width, k.teeth_share * height)
     across = np.clip(1.0 - (un / 0.8) ** 2, 0.0, 1.0)
     show = _smooth(k.teeth_from[0] * width, k.teeth_from[1] * width, height)
-    t_alpha = k.teeth_alpha * show * np.sqrt(across) * _smooth(band, 0.35 * band, top)
-    lit = (0.7 + 0.3 * _smooth(0.0, 0.5 * band + 1e-3, top)) * (0.75 + 0.25 * across)
+    t_alpha = k.teeth_alpha * show * across * _below(top, band, 0.65 * band)
+    lit = (1.0 - 0.3 * _below(top, 0.5 * band, 0.5 * band)) * (0.75 + 0.25 * across)
     out += t_alpha[..., None] * (teeth * lit[..., None] - out)
     # tongue: a low mound in the middle of a wide-open mouth, darker toward the back
-    mound = k.tongue_share * height * np.sqrt(np.clip(1.0 - (un / 0.6) ** 2, 0.0, 1.0))
-    g_alpha = _smooth(k.tongue_from[0] * width, k.tongue_from[1] * width, height) * _smooth(mound, 0.5 * mound, bottom)
+    middle = np.clip(1.0 - (un / 0.65) ** 2, 0.0, 1.0)  # fades to nothing well inside the corners
+    mound = k.tongue_share * height * middle
+    g_alpha = _smooth(k.tongue_from[0] * width, k.tongue_from[1] * width, height) * middle * _below(bottom, mound, 0.5 * mound)
     back = np.clip(bottom / np.maximum(mound, 1e-3), 0.0, 1.0)
-    out += (0.7 * g_alpha)[..., None] * (tongue * (1.0 - 0.35 * back)[..., None] - out)
+    out += (k.tongue_alpha * g_alpha)[..., None] * (tongue * (1.0 - 0.35 * back)[..., None] - out)
     return out.astype(np.float32)
 
 

@@ -20,6 +20,7 @@ import numpy as np
 from sfumato.imaging.resize import resize_max_side, resize_to
 from sfumato.rig.iris import disc, lightness
 from sfumato.rig.lids import EyeFrame, Lids, opening
+from sfumato.rig.white_gradient import follow_gradient
 
 WORK_SIDE = 240
 """Smooth fills (inpainting under the lids, the white of the eye) are computed on an eye ROI
@@ -352,6 +353,7 @@ def rebuild_white(
             dark_side = plate * gain[None, None, :].astype(np.float32)
             ramp = (side * np.clip(np.abs(u - u_iris) / (0.6 * r), 0.0, 1.0))[..., None]
             plate = plate * (1 - ramp) + dark_side * ramp
+    plate = follow_gradient(plate, image, loose > 0.5, u / hw, t, dist, r)
     # What is replaced: the iris disc, and around it whatever is darker than the rebuilt white
     # (the limbus rim, its halo, a shadow the iris cast); painted white there is kept.
     plate_l = lightness(plate)
