@@ -9,12 +9,15 @@ process group (so killing it takes Triton and its Python stubs too) and always s
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import signal
 import socket
+import socketserver
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -38,6 +41,67 @@ def http_ok(url: str, timeout: float = 0.5) -> bool:
             return r.status == 200
     except OSError:
         return False
+
+
+class StallProxy:
+    """A TCP proxy in front of the server that can hang like a stuck server: while stalled it
+    accepts connections and requests but forwards nothing either way (bytes wait in the
+    sockets), and on :meth:`resume` it carries on. The server process itself is never
+    stopped, so a hang test cannot kill Triton (SIGSTOP of Triton's process group could leave
+    it dead after SIGCONT on a loaded machine)."""
+
+    def __init__(self, upstream_port: int) -> None:
+        self.upstream = ("127.0.0.1", upstream_port)
+        self._go = threading.Event()
+        self._go.set()
+        proxy = self
+
+        class Pipe(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                try:
+                    up = socket.create_connection(proxy.upstream, timeout=5)
+                except OSError:
+                    return
+                ends = {self.request: up, up: self.request}
+                try:
+                    while True:
+                        proxy._go.wait()
+                        ready, _, _ = select.select(list(ends), [], [], 0.05)
+                        for s in ready:
+                            if not proxy._go.is_set():
+                                break
+                            data = s.recv(65536)
+                            if not data:
+                                return
+                            ends[s].sendall(data)
+                except OSError:
+                    return
+                finally:
+                    up.close()
+
+        class Server(socketserver.ThreadingTCPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+
+        self._server = Server(("127.0.0.1", 0), Pipe)
+        self.port = self._server.server_address[1]
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stall(self) -> None:
+        """From now on nothing passes: requests are accepted, never answered."""
+        self._go.clear()
+
+    def resume(self) -> None:
+        self._go.set()
+
+    def close(self) -> None:
+        self._go.set()
+        self._server.shutdown()
+        self._server.server_close()
 
 
 class ServerProcess:

@@ -4,13 +4,12 @@ tests/fomm_checkpoint.py (../shared's, or the repo-only stand-in on a fresh clon
 local ONNX Runtime, batching, fall-back and reconnection are what is checked.
 
 Covers: two kiosks driving through the dynamic batcher, encoding once per painting, a slow
-(SIGSTOPped) server, a bad URL, a malformed reply, the server killed mid-run (and restarted).
+(hung, behind a stalling proxy) server, a bad URL, a malformed reply, the server killed mid-run (and restarted).
 """
 
 from __future__ import annotations
 
 import json
-import signal
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,7 +24,7 @@ pytest.importorskip("tritonclient.http")
 from live.drive import crop_viewer  # noqa: E402
 from sfumato.imaging.resize import square_around  # noqa: E402
 from live.remote import RemoteBackend  # noqa: E402
-from tests.server_sim import ServerProcess, export_tiny_onnx, free_port, kiosk_source, make_kiosk, viewer_frame  # noqa: E402
+from tests.server_sim import ServerProcess, StallProxy, export_tiny_onnx, free_port, kiosk_source, make_kiosk, viewer_frame  # noqa: E402
 
 TIMEOUT_S = 2.0   # kiosk request timeout (the shared 2-core test machine is loaded; a real kiosk uses 0.5 s)
 
@@ -56,6 +55,14 @@ def server(onnx_dir, tmp_path_factory):
     yield proc
     proc.stop()
     assert proc.proc.poll() is not None, "the server process is still running"
+
+
+@pytest.fixture
+def hung(server):
+    """A proxy in front of the shared server that can hang (see StallProxy)."""
+    proxy = StallProxy(server.http_port)
+    yield proxy
+    proxy.close()
 
 
 def _drive_until(kiosks, predicate, timeout_s: float, start: int = 0, period: float = 0.05) -> float:
@@ -119,19 +126,19 @@ def test_two_kiosks_drive_through_triton_with_dynamic_batching(server, onnx_dir)
         b.stop()
 
 
-def test_slow_server_falls_back_then_reconnects(server):
+def test_slow_server_falls_back_then_reconnects(hung):
     log = Log()
-    kiosk = make_kiosk(server.url, timeout_s=TIMEOUT_S, log=log)
+    kiosk = make_kiosk(hung.url, timeout_s=TIMEOUT_S, log=log)
     try:
         assert _drive_until([kiosk], lambda: kiosk.latest() is not None, 60) < 60
-        server.signal(signal.SIGSTOP)   # the server hangs: requests are accepted, never answered
+        hung.stall()   # the server hangs: requests are accepted, never answered
         try:
             waited = _drive_until([kiosk], lambda: kiosk.latest() is None, 4 * TIMEOUT_S + 5)
             assert waited <= TIMEOUT_S + 3.0, f"fell back after {waited:.2f} s"
             time.sleep(2.0)                  # while it stays slow: quiet, still the bank
             assert kiosk.latest() is None and log.mentions("unavailable") == 1, log
         finally:
-            server.signal(signal.SIGCONT)
+            hung.resume()
         assert _drive_until([kiosk], lambda: kiosk.latest() is not None, 90) < 90, log
         assert log.mentions("is back") == 1 and log.mentions("unavailable") == 1, log
     finally:
@@ -211,9 +218,9 @@ def test_malformed_reply_falls_back_and_never_pretends_to_be_back(mode):
         httpd.server_close()
 
 
-def test_live_cli_shows_the_rig_when_the_server_hangs(server, tmp_path, capfd):
+def test_live_cli_shows_the_rig_when_the_server_hangs(hung, tmp_path, capfd):
     """``python -m live --drive --server URL`` end to end: driven face, then the server hangs
-    (SIGSTOP): the weightless rig moves the painting in the crop (turned by the simulated viewer;
+    (a stalled proxy in front of it): the weightless rig moves the painting in the crop (turned by the simulated viewer;
     seen in start_driven_rig.png), it says so once, and the stale driven face is never shown."""
     import cv2
     import imageio.v2 as imageio
@@ -225,14 +232,14 @@ def test_live_cli_shows_the_rig_when_the_server_hangs(server, tmp_path, capfd):
     out = tmp_path / "live.mp4"
     config = tmp_path / "live.toml"   # the loaded 2-core test machine: slack before a slow answer counts as an outage
     config.write_text(f"[drive]\nserver_timeout_s = {TIMEOUT_S}\n")
-    hang = threading.Timer(7.0, server.signal, args=(signal.SIGSTOP,))
+    hang = threading.Timer(7.0, hung.stall)
     hang.start()
     try:
-        rc = main(["--drive", "--server", server.url, "--bank", str(bank), "--camera", "sim:still", "--headless",
+        rc = main(["--drive", "--server", hung.url, "--bank", str(bank), "--camera", "sim:still", "--headless",
                    "--duration", "12", "--record", str(out), "--size", "320x320", "--config", str(config)])
     finally:
         hang.cancel()
-        server.signal(signal.SIGCONT)
+        hung.resume()
     assert rc == 0
     err = capfd.readouterr().err
     assert err.count("unavailable") == 1 and err.count("showing the weightless rig") == 1, err[-3000:]
@@ -255,8 +262,8 @@ def test_live_cli_shows_the_rig_when_the_server_hangs(server, tmp_path, capfd):
 
 def test_server_killed_mid_run_falls_back_within_a_frame_and_reconnects(server, onnx_dir, tmp_path):
     """Last in the module: replaces the shared server by a fresh one, kills it, then starts another
-    on the same port. (The hang test before this one SIGSTOPs the shared server; after the SIGCONT
-    Triton may answer 500 for a while, which is not what this test is about.)
+    on the same port. (A fresh server: the hang tests before it leave the shared one with
+    requests that were answered late, which is not what this test is about.)
 
     Kiosk a falls back to the bank; kiosk b, paired with the weightless rig as ``live --drive
     --server`` is, shows the rig from the first display frame after its backend went offline."""
