@@ -38,3 +38,23 @@ def mona_lisa_path() -> Path:
     if not path.is_file():
         pytest.skip("../shared/testdata/mona_lisa.jpg not present")
     return path
+
+
+@pytest.fixture(scope="module")
+def ast_crop(astronaut):
+    """The astronaut's head crop (a :class:`sfumato.engines.base.HeadCrop`), once per module."""
+    from tests.crops import head_crop_of
+
+    return head_crop_of(astronaut)
+
+
+@pytest.fixture(scope="module")
+def ast_engine(ast_crop):
+    """A :class:`sfumato.engines.rig.RigEngine` prepared on :func:`ast_crop` with the default sweep."""
+    from sfumato.engines.base import SweepSpec
+    from sfumato.engines.rig import RigEngine
+
+    eng = RigEngine()
+    eng.prepare(ast_crop)
+    eng.plan(SweepSpec())
+    return eng

@@ -147,22 +147,13 @@ def test_runtime_animate_end_to_end(model, ref, onnx_dir, relative, tiny):
 
 def test_fast_mode_meets_the_picture_target(model, cases, measured):
     """'fast' (ONNX Runtime fp32) against exact PyTorch: mean <= 1/255, max <= 16/255, same keypoints."""
-    from sfumato.fomm.model import to_tensor
-    from sfumato.fomm.motion import normalize_kp
+    from sfumato.fomm.quality import run_cases_torch
 
     fast = measured["exact_outputs"]
-    preds, kps = [], []
-    for _, source, frames in cases:
-        cache = model.prepare_source(source)
-        kp0 = model.detect(to_tensor(frames[0]))
-        for f in frames:
-            kp = model.detect(to_tensor(f))
-            kps.append(kp[0][0].numpy())
-            value, jac, _ = normalize_kp(cache.keypoints, kp, kp0, True, True)
-            preds.append(model.generate(cache, value, jac)[0][0].permute(1, 2, 0).numpy())
-    diff = np.abs(fast["prediction"] - np.stack(preds)) * 255.0
+    exact = run_cases_torch(model, cases)
+    diff = np.abs(fast["prediction"] - exact["prediction"]) * 255.0
     assert diff.mean() <= TARGET_MEAN and diff.max() <= TARGET_MAX, (diff.mean(), diff.max())
-    assert np.abs(fast["kp"] - np.stack(kps)).max() * 128.0 < 0.05
+    assert np.abs(fast["kp"] - exact["kp"]).max() * 128.0 < 0.05
 
 
 def test_int8_keeps_the_geometry(measured):

@@ -6,33 +6,15 @@ import cv2
 import numpy as np
 import pytest
 
-from sfumato.engines.base import HeadCrop, Pose, SweepSpec
+from tests.crops import head_crop_of
+from sfumato.engines.base import Pose
 from sfumato.engines.rig import RigEngine
-from sfumato.face.detect import find_faces, mesh_landmarks
+from sfumato.face.detect import mesh_landmarks
 from sfumato.face.topology import EYES
-from sfumato.geometry.crop import head_box, head_crop
 from sfumato.rig.catchlight import on_cornea
 from sfumato.rig.eye import render_eye
 from sfumato.rig.iris import disc, lightness
 from sfumato.rig.lids import opening
-
-
-def _crop(image: np.ndarray) -> HeadCrop:
-    face = find_faces(image)[0]
-    return head_crop(image, face, head_box(face, (image.shape[1], image.shape[0])))
-
-
-@pytest.fixture(scope="module")
-def ast_crop(astronaut) -> HeadCrop:
-    return _crop(astronaut)
-
-
-@pytest.fixture(scope="module")
-def ast_engine(ast_crop) -> RigEngine:
-    eng = RigEngine()
-    eng.prepare(ast_crop)
-    eng.plan(SweepSpec())
-    return eng
 
 
 def _eye_mask(lm: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
@@ -111,7 +93,7 @@ def glint_engine(astronaut) -> RigEngine:
         r = float(np.linalg.norm(lm[list(eye.iris[1:]), :2] - c, axis=1).mean())
         cv2.circle(img, (int(round(c[0] + 0.3 * r)), int(round(c[1] - 0.3 * r))), max(1, int(round(0.25 * r))), (250, 250, 250), -1, cv2.LINE_AA)
     eng = RigEngine()
-    eng.prepare(_crop(img))
+    eng.prepare(head_crop_of(img))
     return eng
 
 

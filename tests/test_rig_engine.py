@@ -9,36 +9,18 @@ import numpy as np
 import pytest
 
 from sfumato.engines import make_engine
+from tests.crops import head_crop_of
 from sfumato.engines.base import HeadCrop, Pose, SweepSpec
 from sfumato.engines.rig import RigEngine, RigParams
 from sfumato.errors import SfumatoError
-from sfumato.face.detect import find_faces, mesh_landmarks
+from sfumato.face.detect import mesh_landmarks
 from sfumato.face.gaze import measure_gaze
-from sfumato.geometry.crop import head_box, head_crop
 from sfumato.imaging.painting import load_painting
 from sfumato.face.topology import EYES
 from sfumato.rig.head import rotate_head
 from sfumato.rig.iris import lightness
 from sfumato.rig.model import Rig
 from sfumato.rig.rig import extract_rig
-
-
-def _crop(image: np.ndarray) -> HeadCrop:
-    face = find_faces(image)[0]
-    return head_crop(image, face, head_box(face, (image.shape[1], image.shape[0])))
-
-
-@pytest.fixture(scope="module")
-def ast_crop(astronaut) -> HeadCrop:
-    return _crop(astronaut)
-
-
-@pytest.fixture(scope="module")
-def ast_engine(ast_crop) -> RigEngine:
-    eng = RigEngine()
-    eng.prepare(ast_crop)
-    eng.plan(SweepSpec())
-    return eng
 
 
 def _eye_polygon_mask(lm: np.ndarray, shape: tuple[int, int], dilate: int) -> np.ndarray:
@@ -256,7 +238,7 @@ def test_astronaut_gaze_is_monotonic(ast_engine):
 
 @pytest.mark.slow
 def test_mona_lisa_gaze_is_monotonic(mona_lisa_path):
-    crop = _crop(load_painting(mona_lisa_path))
+    crop = head_crop_of(load_painting(mona_lisa_path))
     eng = RigEngine()
     eng.prepare(crop)
     poses = eng.plan(SweepSpec(cols=9))

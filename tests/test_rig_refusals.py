@@ -7,24 +7,18 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
-from sfumato.engines.base import HeadCrop, Pose, SweepSpec
+from tests.crops import head_crop_of
+from sfumato.engines.base import Pose, SweepSpec
 from sfumato.engines.rig import RigEngine
-from sfumato.face.detect import find_faces, mesh_landmarks
+from sfumato.face.detect import mesh_landmarks
 from sfumato.face.topology import EYES
-from sfumato.geometry.crop import head_box, head_crop
 from sfumato.rig.model import Rig
 from sfumato.rig.rig import extract_rig
-
-
-def _crop(image: np.ndarray) -> HeadCrop:
-    face = find_faces(image)[0]
-    return head_crop(image, face, head_box(face, (image.shape[1], image.shape[0])))
 
 
 def sunglasses(astronaut: np.ndarray) -> np.ndarray:
@@ -48,7 +42,7 @@ def too_small(astronaut: np.ndarray) -> np.ndarray:
 
 def closed(astronaut: np.ndarray) -> np.ndarray:
     """The astronaut with her eyes closed (the rig's own full blink, pasted back)."""
-    crop = _crop(astronaut)
+    crop = head_crop_of(astronaut)
     eng = RigEngine()
     eng.prepare(crop)
     shut = eng.render_pose(Pose(0.0), 1.0)
@@ -69,7 +63,7 @@ WHY = {"sunglasses": "dark glasses", "too_small": "too small", "closed": "closed
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_engine_refuses_the_eyes_with_one_line(case, astronaut, capsys):
     img = CASES[case](astronaut)
-    crop = _crop(img)
+    crop = head_crop_of(img)
     capsys.readouterr()
     eng = RigEngine()
     eng.prepare(crop)
@@ -105,7 +99,7 @@ def test_cli_builds_a_head_turn_only_bank_for_dark_glasses(tmp_path, astronaut):
 def test_strict_profile_is_refused(astronaut):
     """FaceMesh fits a frontal model, so a real profile cannot be made from the astronaut: her
     own landmarks, the far half of the face foreshortened as a 70 degree turn would."""
-    crop = _crop(astronaut)
+    crop = head_crop_of(astronaut)
     lm = np.asarray(crop.landmarks, np.float64).copy()
     nose = lm[1, 0]
     far = lm[:, 0] > nose
