@@ -236,7 +236,8 @@ def two_sided_colour(
     (:func:`white_colour`), so a side in shade keeps its shade however little of it is painted
     and however much white the other side shows; across the iris the two fills are blended
     linearly. A side with no samples takes the shading ``model`` (darker toward its corner), toned
-    like the other side's samples; with no samples at all the model is the colour.
+    like the other side's samples; with no samples at all the model is the colour. The fill is
+    never lighter than the samples' 90th percentile.
 
     Args:
         image: (h, w, 3) float32 RGB; known: (h, w) float32 {0, 1} samples of the white;
@@ -256,7 +257,11 @@ def two_sided_colour(
             o, at = fills[1 - i], sides[1 - i] > 0.5
             fills[i] = model * float(np.median(o[at].mean(1)) / max(float(np.median(model[at].mean(1))), 1.0))
     w = np.clip((u - (u_iris - r)) / (2.0 * r), 0.0, 1.0)[..., None]
-    return fills[0] * (1.0 - w) + fills[1] * w
+    colour = fills[0] * (1.0 - w) + fills[1] * w
+    # never lighter than the painted white's own 90th percentile (a sliver of light white on
+    # one side must not light up half the eye)
+    top = float(np.percentile(image.mean(2)[known > 0.5], 90))
+    return colour * np.minimum(1.0, top / np.maximum(colour.mean(2), 1.0))[..., None]
 
 
 def sclera_plate(
@@ -361,11 +366,10 @@ def rebuild_white(
     shifts = [(s * step * frame.axis[0], s * step * frame.axis[1]) for s in (1, -1, 1.6, -1.6)]
     shifts += [(s * step * frame.up[0], s * step * frame.up[1]) for s in (-1.5, -2.2)]  # the cheek's canvas
     ring = disc(shape, c, HOLE * r, max(1.0, 0.15 * r))
-    # samples of the white: all the painted opening beyond the old iris' reach, off the lid
-    # lines (its shaded corners, the shade under the lid and a side in shadow keep their tone)
-    # and, nearer, the clean white (select_white: no darker rim or halo) from just outside the iris
-    near_white = (white > 0.5) & (disc(shape, c, 1.05 * r + 1.0, 1.0) < 0.01)
-    known = ((cand & (ring < 0.01)) | near_white).astype(np.float32)
+    # samples of the white: all the painted opening from just outside the iris on, off the lid
+    # lines: the lightness painted next to the iris, its shaded corners, the shade under the
+    # lid and a side in shadow keep their tone (white_colour leaves dark outliers out)
+    known = (cand & (disc(shape, c, 1.05 * r + 1.0, 1.0) < 0.01)).astype(np.float32)
     # a side with (almost) no white beyond that reach (a narrow corner, a side in shade) takes
     # the painted pixels just outside the iris there
     u_iris = float(frame.to_uv(c)[0])
