@@ -45,3 +45,22 @@ def test_a_moved_iris_reveals_white_that_is_measured(crop_lm, ast_engine):
         seen.append(m.revealed_dl)
     assert np.isfinite(seen).any(), seen
     assert all(abs(v) < 15.0 for v in seen if np.isfinite(v)), seen  # the rebuilt white is white-like
+
+
+def test_find_iris_refines_a_lagging_guess():
+    from sfumato.face.white_match import find_iris
+
+    h, w, r = 60, 120, 9.0
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    rng = np.random.default_rng(1)
+
+    def eye(cx: float) -> np.ndarray:
+        light = np.full((h, w), 80.0, np.float32) + rng.normal(0, 1.0, (h, w)).astype(np.float32)
+        d = np.hypot(xx - cx, yy - 30)
+        light[d < r] = 25.0 + 10.0 * (d[d < r] / r)  # a darker iris, lighter toward its rim
+        return light
+
+    painting, frame = eye(50.0), eye(57.0)  # the iris moved 7 px
+    opening = np.abs(yy - 30) < 12  # the lids clip its top and bottom
+    found = find_iris(painting, frame, np.array([50.0, 30.0]), r, opening, guess=np.array([53.5, 31.0]))
+    assert np.hypot(found[0] - 57.0, found[1] - 30.0) <= 1.0, found

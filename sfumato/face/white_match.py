@@ -7,13 +7,14 @@ moves a pixel or two between near-identical images. These two measures separate 
 viewer sees:
 
 - **common white**: the pixels that are eye white in BOTH images (inside the painting's eye
-  contour, shrunk off the lid lines, outside the painted iris and outside the frame's iris,
+  contour, shrunk off the lid lines, outside the painted iris and well outside the frame's iris,
   found by matching the painted iris' pixels in the frame, :func:`find_iris`),
   the frame sampled where each painting pixel went (a similarity fitted to the two eye
   contours). It is ~0 for a frame that left the white alone; it moves when the white that
   stays visible was changed.
 - **revealed white**: where the painted iris was and the frame's iris is not (within one iris
-  radius of the painted iris, beyond 1.15 of the frame's: the white the rig rebuilt), against the painting's white just beside the iris on that side (1.15..2.3
+  radius of the painted iris, beyond :data:`FRAME_IRIS` radii of the frame's: the white the
+  rig rebuilt), against the painting's white just beside the iris on that side (1.15..2.3
   iris radii from the painted iris, still white in the frame). A flat lighter patch shows as
   a large positive difference, a patch that reads as iris as a large negative one.
 
@@ -31,6 +32,14 @@ import numpy as np
 from sfumato.face.topology import EYES
 
 
+MIN_PIXELS = 30
+"""Fewer pixels than this (both eyes together) measure nothing: the difference is NaN."""
+FRAME_IRIS = 1.4
+"""Pixels within this many (painted) iris radii of the frame's iris centre are never counted as
+white: the centre found on a frame can be a few pixels off where the lids clip the moved iris
+in a corner, and a crescent of iris counted as white reads as a large, false darkening."""
+
+
 @dataclass(frozen=True)
 class WhiteMatch:
     """Median differences frame minus painting, CIE Lab units; NaN where not measurable.
@@ -40,12 +49,16 @@ class WhiteMatch:
         revealed_dl, revealed_db: L and b of the revealed white against the painted white
             beside the iris on the same side (NaN when the iris moved less than half its
             radius).
+        common_n, revealed_n: pixels behind each (both eyes); a difference over fewer than
+            :data:`MIN_PIXELS` is NaN.
     """
 
     common_dl: float
     common_db: float
     revealed_dl: float
     revealed_db: float
+    common_n: int = 0
+    revealed_n: int = 0
 
 
 def _lab(rgb: np.ndarray) -> np.ndarray:
@@ -138,21 +151,22 @@ def white_match(
         my = (a[1, 0] * xx + a[1, 1] * yy + a[1, 2]).astype(np.float32)
         f_here = cv2.remap(f_lab, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         p_here = p_lab[y0:y1, x0:x1]
-        common = inside & (dp > 1.1 * r) & (df > 1.2 * r)
+        common = inside & (dp > 1.1 * r) & (df > FRAME_IRIS * r)
         common_p.append(p_here[common])
         common_f.append(f_here[common])
         move = cf - cp
         if np.hypot(*move) > 0.5 * r:
             behind = ((xx - cp[0]) * move[0] + (yy - cp[1]) * move[1]) < 0  # the side the iris left
-            revealed = inside & (dp < r) & (df > 1.15 * r)
-            beside = inside & (dp > 1.15 * r) & (dp < 2.3 * r) & behind & (df > 1.15 * r)
-            if revealed.sum() >= 5 and beside.sum() >= 5:
+            revealed = inside & (dp < r) & (df > FRAME_IRIS * r)
+            beside = inside & (dp > 1.15 * r) & (dp < 2.3 * r) & behind & (df > FRAME_IRIS * r)
+            if revealed.any() and beside.any():
                 rev_f.append(f_here[revealed])
                 rev_ref.append(p_here[beside])
 
     def diff(f: list[np.ndarray], p: list[np.ndarray], ch: int) -> float:
-        if not f or not sum(len(x) for x in f):
+        if sum(len(x) for x in f) < MIN_PIXELS or sum(len(x) for x in p) < MIN_PIXELS:
             return float("nan")
         return float(np.median(np.concatenate(f)[:, ch]) - np.median(np.concatenate(p)[:, ch]))
 
-    return WhiteMatch(diff(common_f, common_p, 0), diff(common_f, common_p, 2), diff(rev_f, rev_ref, 0), diff(rev_f, rev_ref, 2))
+    return WhiteMatch(diff(common_f, common_p, 0), diff(common_f, common_p, 2), diff(rev_f, rev_ref, 0), diff(rev_f, rev_ref, 2),
+                      sum(len(x) for x in common_f), sum(len(x) for x in rev_f))
