@@ -32,7 +32,7 @@ import numpy as np
 from sfumato.face.topology import EYES
 
 
-MIN_PIXELS = 30
+MIN_PIXELS = 12
 """Fewer pixels than this (both eyes together) measure nothing: the difference is NaN."""
 FRAME_IRIS = 1.4
 """Pixels within this many (painted) iris radii of the frame's iris centre are never counted as
