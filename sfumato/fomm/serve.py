@@ -73,7 +73,7 @@ def load_runtime(cfg: ServeConfig, log: Callable[[str], None] = print):
         raise SfumatoError(f"FOMM config not found: {cfg.model_config}; pass an existing model_params YAML")
     require_torch("exporting the FOMM graphs for the server")
     backend = OnnxBackend(Path(cfg.checkpoint), Path(cfg.model_config) if cfg.model_config else None, cfg.mode,
-                          Path(cfg.onnx_dir) if cfg.onnx_dir else None, cfg.threads, log)
+                          Path(cfg.onnx_dir) if cfg.onnx_dir else None, cfg.threads, log, use_mnn=False)
     return backend.rt
 
 
