@@ -4,10 +4,12 @@ When an eye closes, the upper lid's margin (lashes, lid line) comes down as it i
 and the lid skin that was folded under the crease unfolds above it. The rig so does not
 stretch the painted skin over the eye (a smeared band): it translates the painted lash band
 (a strip just above the lid line, and a thinner one below the lower lid) rigidly with its lid,
-and fills the opening it leaves behind with a *lid plate*: the colour of the skin around the
-eye, interpolated over the opening, shaded darker toward the lash line, with the painting's
-own canvas texture (crackle, grain) borrowed from the skin above and below. Where the two
-margins meet, the seam is softened into a dark curve a pixel or two wide.
+and fills the opening it leaves behind with a *lid plate*: the colour of the painted lid fold
+(lit like the lower lid's skin where the fold lies in the orbit's shadow), shaded darker toward
+the lash line, with the painting's own fine detail (crackle, canvas, grain) carried over from
+the skin under the eye. Where the two margins meet, the seam is softened into a dark curve a
+pixel or two wide; the rising lower band never shows painted white, and painted liner at the
+corners goes with the lid.
 
 Arrays are ROI pixels: images (h, w, 3) float32 RGB in [0, 255]; ``u``, ``v`` (h, w) float32
 eye-frame coordinates (:class:`sfumato.rig.lids.EyeFrame`).
