@@ -109,7 +109,8 @@ def speak(cfg: SpeakConfig) -> dict:
         frames = tqdm(portrait.frames_i420(perf, cfg.workers), total=len(perf), desc=f"speaking {out.name}", unit="frame",
                       disable=not cfg.progress, leave=False)
         t_render = time.perf_counter()
-        write_mp4(tmp, frames, cfg.fps, audio=audio.samples, sample_rate=audio.rate, pix_fmt_in="yuv420p")
+        write_mp4(tmp, frames, cfg.fps, audio=audio.samples, sample_rate=audio.rate, pix_fmt_in="yuv420p",
+                  threads=1)  # the render workers keep the cores busy: one x264 thread costs the least
         render_s = time.perf_counter() - t_render
         tmp.replace(out)
     except BaseException:

@@ -27,8 +27,8 @@ def test_frames_come_back_in_order_from_other_processes():
         f[0, 0, 1] = (os.getpid() // 251) % 251
         return f
 
-    got = [f.copy() for f in ordered_frames(render, 40, (5, 7, 3), workers=2)]
-    assert len(got) == 40
+    got = [f.copy() for f in ordered_frames(render, 41, (5, 7, 3), workers=2, run=3)]
+    assert len(got) == 41
     for i, f in enumerate(got):
         assert np.all(f[1:] == i % 251), i
         pids.append((int(f[0, 0, 0]), int(f[0, 0, 1])))
@@ -52,10 +52,10 @@ def test_bounded_and_serial_fallback():
             rendered.value += 1
         return _frame(i)
 
-    gen = ordered_frames(counted, 1000, (5, 7, 3), workers=2, ahead=3)
+    gen = ordered_frames(counted, 1000, (5, 7, 3), workers=2, run=2, ahead=3)
     assert int(next(gen)[0, 0, 0]) == 0
     time.sleep(0.5)
-    assert rendered.value <= 3  # no more than `ahead` frames in flight while the consumer waits
+    assert rendered.value <= 6  # no more than `ahead` runs in flight while the consumer waits
     assert int(next(gen)[0, 0, 0]) == 1
     gen.close()  # stops the pool early: nothing left running
     assert rendered.value < 10

@@ -31,9 +31,13 @@ from sfumato.rig.mouth import MouthPose, MouthRig
 from sfumato.speech.render_pool import ordered_frames
 from sfumato.video.i420 import I420Frame
 
-SPEECH_RIG = {"head_window": 1.7, "detail_kernel": "linear"}
+SPEECH_RIG = {"head_window": 1.7, "detail_kernel": "linear", "eye_step": 0.1}
 """Rig engine options for speech: the head motion stays on the head (it fades out between 1.15
-and 1.7 face-outline radii) and the back-projection passes are bilinear (see RigParams)."""
+and 1.7 face-outline radii), the back-projection passes are bilinear, and eye renders are
+re-used while the gaze holds within 0.1 px (see RigParams)."""
+RUN = 4
+"""Each render worker draws runs of this many consecutive frames, whose eyes barely move
+between them (their renders are re-used)."""
 REACH_PX = 16
 """Speech head motion moves no pixel further than this (a 2 degree nod moves the nose ~5 px in
 a 1080p clip); the box that can change is padded by it."""
@@ -153,7 +157,7 @@ class TalkingPortrait:
         def render(i: int) -> np.ndarray:
             return self.region(perf.pose(i), perf.mouth_pose(i), float(perf.blink[i]), float(perf.brow[i]), perf.tilt(i))
 
-        return ordered_frames(render, len(perf), (y1 - y0, x1 - x0, 3), np.uint8, workers if self.is_rig else 1)
+        return ordered_frames(render, len(perf), (y1 - y0, x1 - x0, 3), np.uint8, workers if self.is_rig else 1, RUN)
 
     def frames(self, perf: "Performance", workers: int = 2) -> Iterator[np.ndarray]:
         """Every frame of a performance, in order: (H, W, 3) uint8 RGB (the reused buffer)."""

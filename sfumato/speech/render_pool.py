@@ -13,7 +13,9 @@ the parallelism, and idle library threads spinning for work only steal CPU from 
 are set in the caller before the fork: a forked child that reconfigures OpenCV's inherited
 thread pool hangs in ``pthread_cond_destroy``, also seen here.)
 
-At most ``ahead`` frames are in flight, so memory stays bounded however long the clip. Where
+A worker renders runs of a few consecutive frames (what neighbouring frames share, such as
+an eye that holds its gaze, stays in its cache). At most ``ahead`` runs are in flight, so
+memory stays bounded however long the clip. Where
 ``fork`` is not available (Windows, macOS) frames are rendered one by one in the caller.
 """
 
@@ -49,14 +51,15 @@ def _init_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle; it stops the pool
 
 
-def _render_into(token: int, index: int, slot: int) -> int:
+def _render_run(token: int, start: int, stop: int, group: int) -> int:
     render, slots = _JOBS[token]
-    slots[slot] = render(index)
-    return index
+    for j, i in enumerate(range(start, stop)):
+        slots[group, j] = render(i)
+    return start
 
 
 def ordered_frames(render: Render, count: int, shape: tuple[int, ...], dtype: np.dtype | type = np.uint8,
-                   workers: int = 2, ahead: int | None = None) -> Iterator[np.ndarray]:
+                   workers: int = 2, run: int = 1, ahead: int | None = None) -> Iterator[np.ndarray]:
     """Frames ``render(0) .. render(count - 1)``, in order.
 
     Args:
@@ -64,7 +67,10 @@ def ordered_frames(render: Render, count: int, shape: tuple[int, ...], dtype: np
             runs on the forked copy of its state: what it changes there is not seen here.
         count: number of frames.
         workers: worker processes (1, or no ``fork``: rendered here, one by one).
-        ahead: frames in flight at most (default ``2 * workers + 1``).
+        run: a worker renders runs of this many consecutive frames (a renderer that caches what
+            neighbouring frames share keeps its cache warm).
+        ahead: runs in flight at most (default ``2 * workers + 1``); memory holds ``ahead * run``
+            frames.
 
     Yields:
         Each frame, a view of a shared slot that is reused once the next frame is asked for:
@@ -74,10 +80,11 @@ def ordered_frames(render: Render, count: int, shape: tuple[int, ...], dtype: np
         for i in range(count):
             yield render(i)
         return
+    run = max(1, int(run))
     ahead = max(workers, ahead or 2 * workers + 1)
-    nbytes = int(np.prod(shape)) * np.dtype(dtype).itemsize
-    buffer = mmap.mmap(-1, max(1, nbytes * ahead))  # anonymous and shared: the forked workers write into it
-    slots = np.frombuffer(buffer, dtype, count=int(np.prod(shape)) * ahead).reshape((ahead,) + tuple(shape))
+    size = int(np.prod(shape))
+    buffer = mmap.mmap(-1, max(1, size * np.dtype(dtype).itemsize * ahead * run))  # anonymous, shared with the forked workers
+    slots = np.frombuffer(buffer, dtype, count=size * ahead * run).reshape((ahead, run) + tuple(shape))
     token = next(_TOKENS)
     _JOBS[token] = (render, slots)
     # OpenCV and OpenBLAS go single-threaded here, before the fork: a forked child that touches
@@ -89,18 +96,20 @@ def ordered_frames(render: Render, count: int, shape: tuple[int, ...], dtype: np
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork"), initializer=_init_worker)
     try:
         pending: deque = deque()
-        for i in range(count):
-            if len(pending) == ahead:
-                future, slot = pending.popleft()
+        free = deque(range(ahead))
+        for start in range(0, count, run):
+            if not free:
+                future, group, n = pending.popleft()
                 future.result()
-                yield slots[slot]
-            else:
-                slot = i % ahead
-            pending.append((pool.submit(_render_into, token, i, slot), slot))
+                yield from slots[group, :n]
+                free.append(group)
+            group = free.popleft()
+            stop = min(count, start + run)
+            pending.append((pool.submit(_render_run, token, start, stop, group), group, stop - start))
         while pending:
-            future, slot = pending.popleft()
+            future, group, n = pending.popleft()
             future.result()
-            yield slots[slot]
+            yield from slots[group, :n]
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         del _JOBS[token]  # the mapping goes when the last view of it does

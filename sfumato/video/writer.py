@@ -54,15 +54,18 @@ class Mp4Writer:
         ffmpeg_log_level: what ffmpeg itself prints to stderr ("error"; "quiet" when the caller
             reports failures itself).
         pix_fmt_in: "rgb24" (frames are RGB) or "yuv420p" (frames are I420).
+        threads: x264 threads (0: x264's choice, frame threads on every core). 1 costs the
+            least CPU (a 1080p spoken clip: about 15% less) where other processes keep the
+            cores busy anyway.
     """
 
     def __init__(self, path: str | Path, fps: float = 30.0, audio: str | Path | np.ndarray | None = None,
                  sample_rate: int | None = None, crf: int = 20, preset: str = "veryfast",
-                 ffmpeg_log_level: str = "error", pix_fmt_in: str = "rgb24") -> None:
+                 ffmpeg_log_level: str = "error", pix_fmt_in: str = "rgb24", threads: int = 0) -> None:
         if pix_fmt_in not in ("rgb24", "yuv420p"):
             raise ValueError(f"pix_fmt_in {pix_fmt_in!r}: use rgb24 or yuv420p")
         self.path, self.fps, self.crf, self.preset = Path(path), float(fps), int(crf), preset
-        self.pix_fmt_in = pix_fmt_in
+        self.pix_fmt_in, self.threads = pix_fmt_in, int(threads)
         self.log_level = ffmpeg_log_level
         self.frames = 0
         self._gen = None
@@ -94,7 +97,7 @@ class Mp4Writer:
             self._size = (w, h)
             self.path.parent.mkdir(parents=True, exist_ok=True)
             audio = {"audio_path": str(self._audio), "audio_codec": "aac"} if self._audio else {}
-            extra = ["-shortest"] if self._audio else []
+            extra = (["-shortest"] if self._audio else []) + (["-threads", str(self.threads)] if self.threads > 0 else [])
             self._gen = imageio_ffmpeg.write_frames(
                 str(self.path), (w, h), fps=self.fps, codec="libx264", pix_fmt_in=self.pix_fmt_in, pix_fmt_out="yuv420p",
                 output_params=["-crf", str(self.crf), "-preset", self.preset, *extra], macro_block_size=2,
