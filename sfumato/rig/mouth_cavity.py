@@ -63,17 +63,17 @@ class CavityLook:
         texture: strength of the painting's texture over the cavity.
     """
 
-    depth: float = 0.07
-    teeth: float = 0.12
-    teeth_share: float = 0.3
-    teeth_from: tuple[float, float] = (0.05, 0.14)
-    teeth_alpha: float = 0.65
+    depth: float = 0.04
+    teeth: float = 0.08
+    teeth_share: float = 0.35
+    teeth_from: tuple[float, float] = (0.06, 0.16)
+    teeth_alpha: float = 0.5
     tongue_from: tuple[float, float] = (0.16, 0.32)
     tongue_share: float = 0.32
     tongue_alpha: float = 0.8
     lip_roll: float = 0.25
     lip_roll_reach: float = 0.025
-    soft: float = 0.025
+    soft: float = 0.018
     texture: float = 0.5
 
 
@@ -112,8 +112,8 @@ def mouth_palette(image: np.ndarray, landmarks: np.ndarray) -> Palette:
     lip = np.median(px, axis=0)
     shadow = px[luma <= np.percentile(luma, 8)].mean(0)  # the painted line between the lips
     warm = np.array([1.12, 0.88, 0.8])  # a mouth's shadow is red-brown whatever the light
-    dark = (0.36 * shadow + 0.08 * lip) * warm
-    rim = (0.55 * shadow + 0.2 * lip) * warm
+    dark = (0.26 * shadow + 0.06 * lip) * warm
+    rim = (0.43 * shadow + 0.14 * lip) * warm
     face = _polygon_mask(shape, lm[list(T.JAW_LINE) + list(T.CHEEKS)][np.argsort(_angles(lm, list(T.JAW_LINE) + list(T.CHEEKS)))])
     fpx = image[face].astype(np.float64) if face.sum() > 50 else px
     light = fpx[_luma(fpx) >= np.percentile(_luma(fpx), 92)].mean(0)
@@ -161,7 +161,7 @@ def cavity_colour(top: np.ndarray, bottom: np.ndarray, un: np.ndarray, inside: n
     across = np.clip(1.0 - (un / 0.8) ** 2, 0.0, 1.0)
     show = _smooth(k.teeth_from[0] * width, k.teeth_from[1] * width, height)
     t_alpha = k.teeth_alpha * show * across * _below(top, band, 0.65 * band)
-    lit = (1.0 - 0.15 * _below(top, 0.3 * band, 0.3 * band)) * (0.75 + 0.25 * across)
+    lit = (1.0 - 0.3 * _below(top, 0.5 * band, 0.5 * band)) * (0.75 + 0.25 * across)
     out += t_alpha[..., None] * (teeth * lit[..., None] - out)
     # tongue: a low mound in the middle of a wide-open mouth, darker toward the back
     middle = np.clip(1.0 - (un / 0.65) ** 2, 0.0, 1.0)  # fades to nothing well inside the corners
