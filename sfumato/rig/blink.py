@@ -34,6 +34,23 @@ LOWER_SKIN = 0.5
 skin above the lid), fading to none at its top."""
 MARGIN_SHADE = 0.08
 """The closed lid is this much darker at its lash line, fading over a quarter of an opening height."""
+LID_LIT = 0.9
+"""A lid fold in the orbit's shadow is mixed with the lower lid's skin until it is at least this
+light relative to that skin: the closed lid bulges into the light, its crease stays dark ..."""
+LID_MIX = 0.7
+"""... mixing in at most this much of the lower lid's skin."""
+TEXTURE_SCALE = 0.2
+"""The texture carried onto the lid is the skin's detail finer than this many iris radii ..."""
+TEXTURE_DEPTH = 1.6
+"""... from the skin this many opening heights under the lower lash band ..."""
+TEXTURE_CLIP = (0.6, 1.2)
+"""... as a luminance ratio to its local mean, clipped to this range."""
+LIGHT_CAP = 1.06
+"""The rising lower lash band is never lighter than this times the lid skin (the painted white
+it may hold along the lid's rim does not show under a closed lid)."""
+CORNER_REACH = 0.12
+"""The closing lid covers the painted lash band this many eye half-widths past the corners,
+tapering to nothing (painted liner at the corners goes with the lid)."""
 
 
 @dataclass
@@ -47,6 +64,7 @@ class LidSheet:
         soft: width of the soft transitions, pixels.
         lash: (3,) float32 RGB, the painted upper lash line's colour; lash_width: its
             half-thickness, pixels; lash_strength: its alpha at the core, in [0, 1].
+        cap: (h, w) float32, the lightest (mean of RGB, 0..255) the rising lower lash band may be.
     """
 
     plate: np.ndarray
@@ -56,16 +74,19 @@ class LidSheet:
     lash: np.ndarray
     lash_width: float
     lash_strength: float
+    cap: np.ndarray
 
 
 def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame: EyeFrame, radius: float) -> LidSheet:
     """Derive the lid plate of one eye from the painted ROI.
 
-    The plate's colour, column by column, runs from the skin above the upper lash band (up to
-    an opening height above it) at its top toward the lower lid's skin at the lash line: a
-    closed lid is in the orbit's shade under the brow and bulges into the light over the
-    eyeball (:data:`LOWER_SKIN`). Its texture is the painting's own, borrowed under the
-    opening from the skin above it.
+    The plate's colour, column by column, is the painted lid fold's (the lid skin between the
+    lash band and the crease, its darkest third left out): that skin is what unfolds over the eye. Where
+    the fold lies in the orbit's shadow (deep-set eyes) it is mixed with the lower lid's skin
+    until it is :data:`LID_LIT` as light as that skin: a closed lid bulges over the eyeball into
+    the light, the crease above it staying in shadow. Toward the lash line a little more of the
+    lower lid's skin (:data:`LOWER_SKIN`). Its texture is the painting's own fine detail (crackle,
+    canvas, skin grain), carried over from the skin under the lower lid.
 
     Args:
         image: (h, w, 3) float32 RGB ROI; u, v: (h, w) eye-frame coordinates; lids: the
@@ -83,39 +104,41 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     band_up = max(1.5, UPPER_BAND * height, darkest + 0.15 * height + 1.0)
     band_lo = max(1.0, LOWER_BAND * height)
     span = (u > lids.u[0] - 0.15 * frame.half_width) & (u < lids.u[-1] + 0.15 * frame.half_width)
-    above = (v > up + 1.2 * band_up) & (v < up + band_up + 1.0 * height)
-    known = span & above
-    if known.sum() < 8:  # a tiny ROI: everything above the lash band is skin
-        known = v > up + band_up
-    # colour, column by column (lashes, crease and brow, the darker part, left out): at the top
-    # the skin above the lid (often in the orbit's shadow), toward the lash line the lower lid's
-    # skin (a closed lid bulges out over the eyeball, into the light)
+    fold = span & (v > up + band_up) & (v < up + band_up + 0.8 * height)
+    if fold.sum() < 8:  # a tiny ROI: everything above the lash band is skin
+        fold = v > up + band_up
     below = span & (v < lo - 1.2 * band_lo) & (v > lo - band_lo - 0.8 * height)
-    col_up, col_lo = _column_colour(image, light, known, u, lids), _column_colour(image, light, below, u, lids)
+    col_up, col_lo = _column_colour(image, light, fold, u, lids, 35), _column_colour(image, light, below, u, lids, 20)
     if col_lo is None:
         col_lo = col_up
     if col_up is None:
         col_up = col_lo if col_lo is not None else np.broadcast_to(image.reshape(-1, 3).mean(0), image.shape).astype(np.float32)
         col_lo = col_up
+    # a fold in the orbit's shadow: lit like the lower lid's skin (at most LID_MIX of it)
+    l_up, l_lo = col_up.mean(-1), col_lo.mean(-1)
+    k = np.clip((LID_LIT * l_lo - l_up) / np.maximum(l_lo - l_up, 1e-3), 0.0, LID_MIX)[..., None]
+    lid = col_up + k * (col_lo - col_up)
     w_lo = LOWER_SKIN * (1.0 - np.clip((v - lo) / np.maximum(up + band_up - lo, 1.0), 0.0, 1.0)[..., None] ** 1.5)
-    colour = col_lo * w_lo + col_up * (1 - w_lo)
-    # texture: the painting's own (crackle, grain), borrowed under the eye from the skin above
-    hole = ((v <= up + band_up) & (v >= lo - band_lo)).astype(np.float32)
-    k_up = band_up + 0.8 * height
-    tex = canvas_texture(image, [known.astype(np.float32), 1.0 - known.astype(np.float32)], max(1.0, 0.5 * radius),
-                         hole, (k_up * frame.up[0], k_up * frame.up[1]), lo=0.85, hi=1.15)
+    colour = col_lo * w_lo + lid * (1 - w_lo)
+    # texture: the painting's own fine detail, from the skin under the lower lash band (a whole
+    # pixel away: a fractional shift would blur the cracks)
+    depth = TEXTURE_DEPTH * height + band_up + band_lo
+    shift = (float(np.round(-depth * frame.up[0])), float(np.round(-depth * frame.up[1])))
+    tex = canvas_texture(image, [np.ones_like(light)], max(1.0, TEXTURE_SCALE * radius), np.ones_like(light), shift,
+                         lo=TEXTURE_CLIP[0], hi=TEXTURE_CLIP[1])
     plate = colour * tex[..., None]
     # the lash line: the darkest of the painted upper margin, mid-lid
     margin = mid & (np.abs(v - up - darkest) < max(1.5, 0.25 * height))
     if margin.sum() >= 4:
         dark = margin & (light <= np.percentile(light[margin], 20))
         lash = image[dark].mean(0)
-        skin_l = float(np.median(light[known > 0.5])) if (known > 0.5).any() else float(light.max())
+        skin_l = float(np.median(light[fold])) if fold.any() else float(light.max())
         strength = float(np.clip((skin_l - light[dark].mean()) / max(skin_l, 1.0) * 2.5, 0.35, 0.9))
     else:
         lash, strength = image.reshape(-1, 3).min(0), 0.6
+    cap = (LIGHT_CAP * np.maximum(l_lo, colour.mean(-1))).astype(np.float32)
     return LidSheet(plate.astype(np.float32), float(band_up), float(band_lo), max(1.0, 0.35 * band_up),
-                    np.asarray(lash, np.float32), max(0.7, 0.07 * frame.half_width), strength)
+                    np.asarray(lash, np.float32), max(0.7, 0.07 * frame.half_width), strength, cap)
 
 
 def ramp(x: np.ndarray) -> np.ndarray:
@@ -124,12 +147,14 @@ def ramp(x: np.ndarray) -> np.ndarray:
     return (x * x * (3 - 2 * x)).astype(np.float32)
 
 
-def _column_colour(image: np.ndarray, light: np.ndarray, where: np.ndarray, u: np.ndarray, lids: Lids) -> np.ndarray | None:
-    """Median colour of ``where``'s lighter 80 % in 8 bins of u between the corners, interpolated
-    at every pixel's u: (h, w, 3) float32, or None when too few pixels."""
+def _column_colour(image: np.ndarray, light: np.ndarray, where: np.ndarray, u: np.ndarray, lids: Lids,
+                   darkest: float = 20.0) -> np.ndarray | None:
+    """Median colour of ``where``'s pixels lighter than its ``darkest`` percentile, in 8 bins of
+    u between the corners, interpolated at every pixel's u: (h, w, 3) float32, or None when too
+    few pixels."""
     if where.sum() < 8:
         return None
-    keep = where & (light >= np.percentile(light[where], 20))
+    keep = where & (light >= np.percentile(light[where], darkest))
     bins = np.linspace(float(lids.u[0]), float(lids.u[-1]), 9)
     centres = 0.5 * (bins[1:] + bins[:-1])
     cols = np.array([np.median(image[sel], 0) if (sel := keep & (u >= a) & (u < b)).sum() >= 3 else np.full(3, np.nan)
@@ -177,11 +202,19 @@ def close_lids(
     mx = (frame.centre[0] + u * frame.axis[0] + src_v * frame.up[0]).astype(np.float32)
     my = (frame.centre[1] + u * frame.axis[1] + src_v * frame.up[1]).astype(np.float32)
     moved = cv2.remap(skin, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE) if dl.max() > 0.05 else skin
+    if dl.max() > 0.05:  # the band's rim may hold painted white: never lighter than the lid skin
+        light = moved.mean(2)
+        over = (f_lo > 0) * ramp((S.band_lo + S.soft - s_lo) / S.soft) * ramp(dl / S.soft) * (1.0 - np.minimum(1.0, S.cap / np.maximum(light, 1.0)))
+        moved = moved * (1.0 - over)[..., None]
 
-    inner = ramp((u - now.u[0]) / cs + 0.5) * ramp((now.u[-1] - u) / cs + 0.5)  # fading out past the corners
+    # past the corners the lid covers the painted band a little further, tapering (liner at the corners)
+    reach = CORNER_REACH * frame.half_width
+    beyond = np.maximum(np.maximum(now.u[0] - u, u - now.u[-1]), 0.0)
+    inner = ramp((reach - beyond) / cs)
+    band = S.band_up * np.clip(1.0 - beyond / max(reach, 1e-3), 0.0, 1.0)
     # the unfolded upper lid: from its margin up to the top of the painted lash band
     # (fading in with the lid's largest travel, so it covers the painted line into the corners)
-    w_up = ramp(s_up / S.soft + 1.0) * ramp((S.band_up + np.abs(du) - s_up) / (2.0 * S.soft) + 0.5) * ramp(float(np.abs(d_up).max()) / S.soft)
+    w_up = ramp(s_up / S.soft + 1.0) * ramp((band + np.abs(du) - s_up) / (2.0 * S.soft) + 0.5) * ramp(float(np.abs(d_up).max()) / S.soft)
     # under the lower lid: where its band was
     w_lo = ramp((s_lo - 0.5 * S.band_lo) / (0.5 * S.band_lo)) * ramp((S.band_lo - s_lo + dl) / S.soft) * (s_lo >= 0)
     w_lo *= ramp(dl / S.soft)
