@@ -4,9 +4,11 @@ What fills in where an iris leaves must read as the same paint as the visible wh
 it: as bright (not the brightest white, its local typical value), as warm, shaded the same way
 (darker toward the corners and under the upper lid), and crossed by the same craquelure. The
 colour (:func:`white_colour`) is the local mean of the visible white, dark outliers (cracks,
-lashes) left out, interpolated under the iris by anisotropic normalised convolution; the
-texture (:func:`canvas_texture`) is the painting's own fine luminance modulation at each
-pixel, which stays put on the canvas while the iris moves.
+lashes) left out, interpolated under the iris by anisotropic normalised convolution from
+either side of the iris (:func:`two_sided_colour`); the texture (:func:`sclera_plate`) is the
+canvas' own fine luminance modulation, borrowed from beside where the iris was, grain only
+(no lash or lid line); :func:`canvas_texture` (used by the closing lid) is the same idea at
+every pixel.
 
 The smooth fills run at a bounded work scale (:data:`WORK_SIDE`) so a huge painting's eye
 analysis stays cheap.
@@ -20,12 +22,19 @@ import numpy as np
 from sfumato.imaging.resize import resize_max_side, resize_to
 from sfumato.rig.iris import disc, lightness
 from sfumato.rig.lids import EyeFrame, Lids, opening
-from sfumato.rig.white_gradient import follow_gradient
 
 WORK_SIDE = 240
 """Smooth fills (inpainting under the lids, the white of the eye) are computed on an eye ROI
 of at most this many pixels per side and upsampled: their cost no longer grows with the
 painting's resolution, and being smooth they lose nothing."""
+
+
+GRAIN = 2.5
+"""Largest canvas-texture modulation carried onto the rebuilt white, in units of the canvas'
+typical grain (the robust spread of its luminance ratio around the eye)."""
+FEATURE = 4.0
+"""A luminance ratio step beyond this many grains marks a feature (lash, lid line, strand,
+deep crack): no texture is borrowed near it."""
 
 
 def _normalised_fill(image: np.ndarray, known: np.ndarray, sigma: float) -> np.ndarray:
@@ -40,8 +49,8 @@ def _normalised_fill(image: np.ndarray, known: np.ndarray, sigma: float) -> np.n
 def _normalised_fill_full(image: np.ndarray, known: np.ndarray, sigma: float) -> np.ndarray:
     """Fill an image from its ``known`` pixels by multi-scale normalised convolution.
 
-    Smoothing is anisotropic (wider along x than y) so the vertical shading of the white of the
-    eye is kept.
+    Smoothing is anisotropic (much wider along x than y) so the vertical shading of the white of
+    the eye is kept across a hole.
 
     Args:
         image: (h, w, 3) float32.
@@ -54,8 +63,12 @@ def _normalised_fill_full(image: np.ndarray, known: np.ndarray, sigma: float) ->
     weighted = image * known[..., None]
     peak = float(known.max()) or 1.0
     out = None
-    for s in (8.0, 4.0, 2.0, 1.0):  # coarse to fine
-        sx, sy = sigma * s, max(0.5, sigma * s / 3.0)
+    # coarse to fine; past the first (isotropic, so every pixel is reached) the vertical scale
+    # stays small: the hole is filled along the eye from either side, row by row, so the
+    # shade under the upper lid and the light lower white carry across it
+    for sx, sy in ((8.0 * sigma, 4.0 * sigma), (8.0 * sigma, 0.5 * sigma), (4.0 * sigma, 0.5 * sigma),
+                   (2.0 * sigma, 0.5 * sigma), (sigma, sigma / 3.0)):
+        sy = max(0.5, sy)
         num = cv2.GaussianBlur(weighted, (0, 0), sigmaX=sx, sigmaY=sy, borderType=cv2.BORDER_REFLECT)
         den = cv2.GaussianBlur(known, (0, 0), sigmaX=sx, sigmaY=sy, borderType=cv2.BORDER_REFLECT)
         est = num / np.maximum(den, 1e-6)[..., None]
@@ -214,8 +227,45 @@ def shading_model(
     return (colour[None, None, :] * scale[..., None]).astype(np.float32)
 
 
+def two_sided_colour(
+    image: np.ndarray, known: np.ndarray, model: np.ndarray, u: np.ndarray, u_iris: float, r: float, sigma: float
+) -> np.ndarray:
+    """The painted white's smooth colour carried across the iris from either side.
+
+    Each side of the iris (``u`` below / above ``u_iris``) is filled from its own samples
+    (:func:`white_colour`), so a side in shade keeps its shade however little of it is painted
+    and however much white the other side shows; across the iris the two fills are blended
+    linearly. A side with no samples takes the shading ``model`` (darker toward its corner), toned
+    like the other side's samples; with no samples at all the model is the colour. The fill is
+    never lighter than the samples' 90th percentile.
+
+    Args:
+        image: (h, w, 3) float32 RGB; known: (h, w) float32 {0, 1} samples of the white;
+        model: (h, w, 3) float32 RGB (:func:`shading_model`); u: (h, w) float32 eye-frame
+        coordinate along the eye, pixels; u_iris: the iris centre's; r: iris radius, pixels;
+        sigma: finest interpolation scale, pixels.
+
+    Returns:
+        (h, w, 3) float32 RGB.
+    """
+    sides = [known * (u < u_iris), known * (u >= u_iris)]
+    fills = [white_colour(image, k, sigma, percentile=15.0) if k.sum() >= 2 else None for k in sides]
+    if fills[0] is None and fills[1] is None:
+        return model
+    for i in (0, 1):
+        if fills[i] is None:  # the model (darker toward this side's corner), toned like the other side
+            o, at = fills[1 - i], sides[1 - i] > 0.5
+            fills[i] = model * float(np.median(o[at].mean(1)) / max(float(np.median(model[at].mean(1))), 1.0))
+    w = np.clip((u - (u_iris - r)) / (2.0 * r), 0.0, 1.0)[..., None]
+    colour = fills[0] * (1.0 - w) + fills[1] * w
+    # never lighter than the painted white's own 90th percentile (a sliver of light white on
+    # one side must not light up half the eye)
+    top = float(np.percentile(image.mean(2)[known > 0.5], 90))
+    return colour * np.minimum(1.0, top / np.maximum(colour.mean(2), 1.0))[..., None]
+
+
 def sclera_plate(
-    image: np.ndarray, white: np.ndarray, hole: np.ndarray, model: np.ndarray, sigma: float, shifts: list[tuple[float, float]]
+    image: np.ndarray, white: np.ndarray, hole: np.ndarray, colour: np.ndarray, sigma: float, shifts: list[tuple[float, float]]
 ) -> np.ndarray:
     """The whole eye white rebuilt: painted-white colour (shading model where no white is near)
     times the canvas texture.
@@ -239,10 +289,6 @@ def sclera_plate(
     Returns:
         (h, w, 3) float32 RGB: the eye white everywhere in the ROI.
     """
-    local = white_colour(image, white, max(1.0, sigma), percentile=35.0)
-    near = cv2.GaussianBlur(white, (0, 0), max(1.0, sigma))
-    conf = np.clip(near / 0.35, 0.0, 1.0)[..., None]
-    colour = local * conf + model * (1.0 - conf)
     # texture: the white's own, else the skin's (the same canvas and crackle), never the iris'
     lum = image.mean(2)
     eye = np.clip(white + hole, 0, 1).astype(np.float32)
@@ -251,11 +297,19 @@ def sclera_plate(
     away = cv2.dilate((eye > 0.01).astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (int(2 * sigma) | 1,) * 2))
     skin = (1.0 - away).astype(np.float32)
     ratio = np.ones_like(lum)
-    for region, amp in ((own, 0.15), (skin, 0.06)):
+    for region in (own, skin):
         mean, _ = _masked_blur(lum, region, max(0.8, 0.25 * sigma))
-        ratio = np.where(region > 0.5, np.clip(lum / np.maximum(mean, 1.0), 1.0 - amp, 1.0 + amp), ratio)
-    ratio = ratio.astype(np.float32)
-    source = ((own > 0.5) | (skin > 0.5)).astype(np.float32)
+        ratio = np.where(region > 0.5, lum / np.maximum(mean, 1.0), ratio)
+    # a texture source is grain, not a feature: near a lash, a lid line, a strand or a deep
+    # crack (a step beyond FEATURE times the canvas' typical grain) nothing is borrowed, and
+    # what is borrowed is kept within GRAIN times it, so no line from beside prints on the
+    # rebuilt white while a canvas' weave carries over
+    src = ((own > 0.5) | (skin > 0.5))
+    dev = np.abs(ratio[src] - 1.0)
+    grain = float(np.clip(1.4826 * np.median(dev), 0.005, 0.05)) if dev.size >= 12 else 0.02
+    feature = cv2.dilate((np.abs(ratio - 1.0) > FEATURE * grain).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    ratio = np.clip(ratio, 1.0 - GRAIN * grain, 1.0 + GRAIN * grain).astype(np.float32)
+    source = (((own > 0.5) | (skin > 0.5)) & ~feature).astype(np.float32)
     tex, done = ratio.copy(), (own > 0.5)
     h, w = ratio.shape
     for dx, dy in shifts:
@@ -266,22 +320,6 @@ def sclera_plate(
         tex[take] = r[take]
         done |= take
     return colour * tex[..., None]
-
-
-def match_lightness(plate: np.ndarray, where: np.ndarray, target: float) -> np.ndarray:
-    """Shift the plate's CIE L so its median over ``where`` is ``target`` (colour kept).
-
-    Args:
-        plate: (h, w, 3) float32 RGB in [0, 255]; where: (h, w) bool; target: L in [0, 100].
-
-    Returns:
-        (h, w, 3) float32 RGB.
-    """
-    if not where.any():
-        return plate
-    lab = cv2.cvtColor(np.clip(plate, 0, 255).astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
-    lab[..., 0] = np.clip(lab[..., 0] + (target - float(np.median(lab[..., 0][where]))), 0, 100)
-    return cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255.0
 
 
 HOLE = 1.2
@@ -295,11 +333,13 @@ def rebuild_white(
 ) -> np.ndarray:
     """The eye with its iris taken out: the painted eye, the rebuilt white where the iris was.
 
-    The white is rebuilt from the painting's own visible white (:func:`select_white`), its
-    shading (:func:`shading_model`) and canvas texture (:func:`sclera_plate`), toned to the
-    painted white (:func:`match_lightness`). A side of the iris with no clean white painted is
-    in shadow: it keeps that shade. Replaced: the iris disc, and within :data:`HOLE` iris radii
-    whatever is darker than the rebuilt white (rim, halo); painted white is kept.
+    The white's colour is the painted opening's own, beyond the old iris' reach, carried
+    across the iris from either side (:func:`two_sided_colour`): the lightness painted next to
+    the iris, its shading toward the corners and under the lid, a side in shade kept in shade;
+    the shading model (:func:`shading_model`) stands in only for a side with nothing painted.
+    The canvas texture is laid over it (:func:`sclera_plate`). Replaced: the iris disc, and
+    within :data:`HOLE` iris radii whatever is darker than the rebuilt white (rim, halo);
+    painted white is kept.
 
     Args:
         image: (h, w, 3) float32 RGB ROI; lids, frame: the eye's lids and frame; u, v: (h, w)
@@ -324,36 +364,27 @@ def rebuild_white(
     model = shading_model(image, white if white.sum() >= 12 else np.maximum(white, loose), t, u / hw)
     step = 2.4 * r
     shifts = [(s * step * frame.axis[0], s * step * frame.axis[1]) for s in (1, -1, 1.6, -1.6)]
-    shifts += [(s * step * frame.up[0], s * step * frame.up[1]) for s in (-1.5, -2.2, 1.8)]  # cheek, lid
+    shifts += [(s * step * frame.up[0], s * step * frame.up[1]) for s in (-1.5, -2.2)]  # the cheek's canvas
     ring = disc(shape, c, HOLE * r, max(1.0, 0.15 * r))
-    # samples of the white: the clean white, plus all the painted opening beyond the old iris'
-    # reach (shaded corners keep their shade)
-    known = np.maximum(white, loose * (ring < 0.01)) if white.sum() >= 12 else np.maximum(white, loose)
-    # a side of the iris with (almost) no clean white is painted in shadow: its own pixels
-    # are the samples there, and only the iris disc itself is replaced on that side
+    # samples of the white: all the painted opening from just outside the iris on, off the lid
+    # lines: the lightness painted next to the iris, its shaded corners, the shade under the
+    # lid and a side in shadow keep their tone (white_colour leaves dark outliers out)
+    known = (cand & (disc(shape, c, 1.05 * r + 1.0, 1.0) < 0.01)).astype(np.float32)
+    # a side with (almost) no white beyond that reach (a narrow corner, a side in shade) takes
+    # the painted pixels just outside the iris there
     u_iris = float(frame.to_uv(c)[0])
-    shaded = np.zeros(shape, bool)
     for side in (u < u_iris, u >= u_iris):
-        if white[side].sum() < 0.15 * max(float(loose[side].sum()), 1.0):
-            known = np.maximum(known, loose * side)
-            shaded |= side
-    ring = np.where(shaded, 0.0, ring).astype(np.float32)
-    plate = sclera_plate(image, known, disc(shape, c, 1.35 * r, 1.0), model, max(1.0, 0.5 * r), shifts)
-    # its tone: near all the painted white's (shaded parts included), a little toward the clean white, so
-    # the eye reads neither milky nor brighter than the painting's
-    if loose.sum() >= 4 and white.sum() >= 4:
-        target = 0.75 * float(np.median(light[loose > 0.5])) + 0.25 * float(np.median(light[white > 0.5]))
-        plate = match_lightness(plate, (inside > 0.5) & (loose + white > 0.5), target)
-    # a shaded side takes the shade painted just beside the iris, fading in from its centre
-    dist = np.hypot(u - u_iris, v - float(frame.to_uv(c)[1]))
-    for side in (u < u_iris, u >= u_iris):
-        band = side & (inside > 0.5) & (dist > 1.0 * r) & (dist < 1.4 * r)
-        if (side & shaded).any() and band.sum() >= 4:
-            gain = np.median(image[band], 0) / np.maximum(np.median(plate[band], 0), 1.0)
-            dark_side = plate * gain[None, None, :].astype(np.float32)
-            ramp = (side * np.clip(np.abs(u - u_iris) / (0.6 * r), 0.0, 1.0))[..., None]
-            plate = plate * (1 - ramp) + dark_side * ramp
-    plate = follow_gradient(plate, image, loose > 0.5, u / hw, t, dist, r)
+        if known[side].sum() < max(6.0, 0.5 * r):
+            beside = side & (disc(shape, c, 1.1 * r, 1.0) < 0.01)
+            more = cand & beside
+            known = np.maximum(known, (more if more.sum() >= 4 else (inside > 0.5) & beside).astype(np.float32))
+    if known.sum() < 12:
+        known = loose * (ring < 0.01)
+    if known.sum() < 12:
+        known = np.maximum(white, loose)
+    sigma = max(1.0, 0.5 * r)
+    colour = two_sided_colour(image, known, model, u, u_iris, r, sigma)
+    plate = sclera_plate(image, known, disc(shape, c, 1.35 * r, 1.0), colour, sigma, shifts)
     # What is replaced: the iris disc, and around it whatever is darker than the rebuilt white
     # (the limbus rim, its halo, a shadow the iris cast); painted white there is kept.
     plate_l = lightness(plate)

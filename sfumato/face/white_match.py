@@ -1,0 +1,158 @@
+"""Eye whites compared like with like: a frame's white against the painting's own, two ways.
+
+The median of all eye-white pixels (:func:`sfumato.face.quality.eye_stats`) mixes two things
+when the iris moves: which pixels count as white changes (the shaded corners the painting
+shows beside its iris against the middle of the eye the frame shows), and FaceMesh's contour
+moves a pixel or two between near-identical images. These two measures separate what a
+viewer sees:
+
+- **common white**: the pixels that are eye white in BOTH images (inside the painting's eye
+  contour, shrunk off the lid lines, outside the painted iris and outside the frame's iris,
+  found by matching the painted iris' pixels in the frame, :func:`find_iris`),
+  the frame sampled where each painting pixel went (a similarity fitted to the two eye
+  contours). It is ~0 for a frame that left the white alone; it moves when the white that
+  stays visible was changed.
+- **revealed white**: where the painted iris was and the frame's iris is not (within one iris
+  radius of the painted iris, beyond 1.15 of the frame's: the white the rig rebuilt), against the painting's white just beside the iris on that side (1.15..2.3
+  iris radii from the painted iris, still white in the frame). A flat lighter patch shows as
+  a large positive difference, a patch that reads as iris as a large negative one.
+
+Both in CIE L (lightness) and b (yellow-blue). Landmarks are (478, 2|3) FaceMesh points in the
+pixels of their image; images (H, W, 3) uint8 RGB.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from sfumato.face.topology import EYES
+
+
+@dataclass(frozen=True)
+class WhiteMatch:
+    """Median differences frame minus painting, CIE Lab units; NaN where not measurable.
+
+    Attributes:
+        common_dl, common_db: L and b over the white visible in both images.
+        revealed_dl, revealed_db: L and b of the revealed white against the painted white
+            beside the iris on the same side (NaN when the iris moved less than half its
+            radius).
+    """
+
+    common_dl: float
+    common_db: float
+    revealed_dl: float
+    revealed_db: float
+
+
+def _lab(rgb: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(np.ascontiguousarray(rgb).astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+
+
+def _shrunk_contour(shape: tuple[int, int], poly: np.ndarray, erode: float) -> np.ndarray:
+    """(H, W) bool inside ``poly``, shrunk by ``erode`` of the eye's mean opening height."""
+    mask = np.zeros(shape, np.uint8)
+    cv2.fillPoly(mask, [np.round(poly).astype(np.int32)], 1)
+    if erode > 0:
+        width = max(float(np.ptp(poly[:, 0])), 1.0)
+        px = max(1, int(round(erode * cv2.contourArea(poly.astype(np.float32)) / width)))
+        mask = cv2.erode(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * px + 1,) * 2))
+    return mask > 0
+
+
+def find_iris(
+    painting_l: np.ndarray, frame_l: np.ndarray, centre: np.ndarray, radius: float, opening: np.ndarray,
+    guess: np.ndarray,
+) -> np.ndarray:
+    """Where the painted iris went in the frame: FaceMesh's estimate refined by matching the
+    painted iris' pixels (inside the opening) within 0.6 radii of it (least squared difference,
+    OpenCV's masked template match).
+
+    FaceMesh's iris on a painted eye can lag the painted iris by a third of a radius or more;
+    the painted iris itself, moved and slightly foreshortened, pins it down.
+
+    Args:
+        painting_l, frame_l: (H, W) float32 CIE L; centre: (2,) painted iris centre, pixels;
+        radius: painted iris radius; opening: (H, W) bool, the painted eye opening;
+        guess: (2,) FaceMesh's iris centre in the frame, pixels.
+
+    Returns:
+        (2,) the iris centre in frame pixels.
+    """
+    h, w = painting_l.shape
+    half = int(np.ceil(1.1 * radius))
+    cx, cy = int(round(centre[0])), int(round(centre[1]))
+    guess = np.asarray(guess, np.float64)
+    if cx - half < 0 or cy - half < 0 or cx + half + 1 > w or cy + half + 1 > h:
+        return guess
+    templ = np.ascontiguousarray(painting_l[cy - half:cy + half + 1, cx - half:cx + half + 1])
+    yy, xx = np.mgrid[-half:half + 1, -half:half + 1]
+    mask = ((np.hypot(xx + cx - centre[0], yy + cy - centre[1]) < radius) & opening[cy - half:cy + half + 1, cx - half:cx + half + 1])
+    pad = int(np.ceil(0.6 * radius)) + 1
+    gx, gy = int(round(guess[0] - (centre[0] - cx))), int(round(guess[1] - (centre[1] - cy)))
+    x0, y0, x1, y1 = max(0, gx - half - pad), max(0, gy - half - pad), min(w, gx + half + 1 + pad), min(h, gy + half + 1 + pad)
+    if mask.sum() < 8 or x1 - x0 <= templ.shape[1] or y1 - y0 <= templ.shape[0]:
+        return guess
+    res = cv2.matchTemplate(np.ascontiguousarray(frame_l[y0:y1, x0:x1]), templ, cv2.TM_SQDIFF, mask=mask.astype(np.float32))
+    _, _, (mx, my), _ = cv2.minMaxLoc(res)
+    return np.array([x0 + mx + (centre[0] - cx) + half, y0 + my + (centre[1] - cy) + half], np.float64)
+
+
+def white_match(
+    painting: np.ndarray, frame: np.ndarray, painting_lm: np.ndarray, frame_lm: np.ndarray,
+    iris_radii: tuple[float, float], erode: float = 0.15,
+) -> WhiteMatch:
+    """Compare a frame's eye whites with the painting's (see the module docstring).
+
+    Args:
+        painting, frame: (H, W, 3) uint8 RGB, the same size.
+        painting_lm, frame_lm: (478, 2|3) FaceMesh landmarks of each.
+        iris_radii: the painting's own iris radius per eye (``EYES`` order), pixels
+            (:func:`sfumato.face.quality.painted_iris_radii`).
+        erode: contour shrink, fraction of the opening height (off the lid lines).
+    """
+    p_lab, f_lab = _lab(painting), _lab(frame)
+    h, w = painting.shape[:2]
+    plm, flm = np.asarray(painting_lm, np.float64), np.asarray(frame_lm, np.float64)
+    common_p, common_f, rev_f, rev_ref = [], [], [], []
+    for k, e in enumerate(EYES):
+        pp, fp = plm[list(e.contour), :2], flm[list(e.contour), :2]
+        a, _ = cv2.estimateAffinePartial2D(pp.astype(np.float32), fp.astype(np.float32), method=cv2.LMEDS)
+        if a is None:
+            continue
+        r = float(iris_radii[k])
+        cp = plm[e.iris[0], :2]
+        ai = cv2.invertAffineTransform(a)
+        opening = _shrunk_contour((h, w), pp, 0.0)
+        found = find_iris(p_lab[..., 0], f_lab[..., 0], cp, r, opening, flm[e.iris[0], :2])
+        cf = ai[:, :2] @ found + ai[:, 2]  # the frame's iris, painting pixels
+        x0, y0 = np.clip(np.floor(pp.min(0) - 3 * r).astype(int), 0, [w, h])
+        x1, y1 = np.clip(np.ceil(pp.max(0) + 3 * r).astype(int), 0, [w, h])
+        yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+        inside = _shrunk_contour((h, w), pp, erode)[y0:y1, x0:x1]
+        dp, df = np.hypot(xx - cp[0], yy - cp[1]), np.hypot(xx - cf[0], yy - cf[1])
+        mx = (a[0, 0] * xx + a[0, 1] * yy + a[0, 2]).astype(np.float32)
+        my = (a[1, 0] * xx + a[1, 1] * yy + a[1, 2]).astype(np.float32)
+        f_here = cv2.remap(f_lab, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        p_here = p_lab[y0:y1, x0:x1]
+        common = inside & (dp > 1.1 * r) & (df > 1.2 * r)
+        common_p.append(p_here[common])
+        common_f.append(f_here[common])
+        move = cf - cp
+        if np.hypot(*move) > 0.5 * r:
+            behind = ((xx - cp[0]) * move[0] + (yy - cp[1]) * move[1]) < 0  # the side the iris left
+            revealed = inside & (dp < r) & (df > 1.15 * r)
+            beside = inside & (dp > 1.15 * r) & (dp < 2.3 * r) & behind & (df > 1.15 * r)
+            if revealed.sum() >= 5 and beside.sum() >= 5:
+                rev_f.append(f_here[revealed])
+                rev_ref.append(p_here[beside])
+
+    def diff(f: list[np.ndarray], p: list[np.ndarray], ch: int) -> float:
+        if not f or not sum(len(x) for x in f):
+            return float("nan")
+        return float(np.median(np.concatenate(f)[:, ch]) - np.median(np.concatenate(p)[:, ch]))
+
+    return WhiteMatch(diff(common_f, common_p, 0), diff(common_f, common_p, 2), diff(rev_f, rev_ref, 0), diff(rev_f, rev_ref, 2))
