@@ -48,11 +48,11 @@ $(VENV)/.installed-speech: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q --no-deps $(PIPER)
 	touch $@ $(VENV)/.installed-base
 
-# Full install: + torch, ONNX Runtime, onnx, PyYAML (FOMM engine, --drive, ONNX export), speech, Triton (FOMM server) and pytest.
+# Full install: + torch, ONNX Runtime, onnx, PyYAML, MNN (FOMM engine, --drive, ONNX export, fast mode), speech, Triton (FOMM server) and pytest.
 $(VENV)/.installed-full: pyproject.toml | $(BIN)/python
 	@$(BIN)/python -c '$(PY_OK)' || { rm -rf $(VENV); \
 	  echo "$(VENV) was made with an unsupported Python; removed it, run make again" >&2; exit 2; }
-	$(BIN)/python -m pip install -q -e '.[fomm,dev,speech,server]'
+	$(BIN)/python -m pip install -q -e '.[fomm,fomm-fast,dev,speech,server]'
 	$(BIN)/python -m pip install -q --no-deps $(PIPER)
 	touch $@ $(VENV)/.installed-base $(VENV)/.installed-speech
 

@@ -4,15 +4,17 @@ Modes (same source, same driving frames, relative motion with adapt scale):
   (a) official-style eager PyTorch: kp detector on the driving frame + the full generator,
       source encoding included, every frame (as the official demo's make_animation does);
   (b) exact: sfumato.fomm PyTorch with source caching (inference_mode, channels_last);
-  (c) fast: ONNX Runtime fp32 graphs with source caching (all graph optimisations);
-  (d) int8: ONNX Runtime, mixed precision (bottleneck + up-block convs int8, motion network,
+  (c) fast: the fp32 graphs on MNN (sfumato.fomm.mnn_runtime) with source caching;
+  (d) fast without MNN: the fp32 graphs on ONNX Runtime with source caching (all graph optimisations);
+  (e) int8: ONNX Runtime, mixed precision (bottleneck + up-block convs int8, motion network,
       heads and final conv float32), calibrated on face crops;
-  (e) the old int8 mode: every generator conv int8 (for comparison).
-With ``--sweep``, more exact-preserving variants (same picture within float rounding):
-  (f) PyTorch with conv+BatchNorm folded (torch.jit.freeze of the traced graphs);
-  (g) ONNX Runtime fp32 without the NCHWc layout transform (ORT_ENABLE_EXTENDED);
-  (h) ONNX Runtime fp32 with spinning intra-op threads;
-  (i) ONNX Runtime fp32 with denormals flushed to zero.
+  (f) the old int8 mode: every generator conv int8 (for comparison).
+With ``--sweep``, more variants that keep the picture (fp32):
+  (g) PyTorch with conv+BatchNorm folded (torch.jit.freeze of the traced graphs);
+  (h) ONNX Runtime fp32 without the NCHWc layout transform (ORT_ENABLE_EXTENDED);
+  (i) ONNX Runtime fp32 with spinning intra-op threads;
+  (j) ONNX Runtime fp32 with denormals flushed to zero;
+  (k) OpenVINO fp32 (LATENCY hint, 1 stream; only when ``pip install -e '.[bench]'`` installed it).
 Timing is INTERLEAVED: every iteration runs each mode once (rotating the order), so load
 changes on a shared machine hit all modes alike; the table shows the median per mode, wall
 clock and CPU time of this process (``time.process_time``; load on a shared machine changes
@@ -24,7 +26,7 @@ when present, and always the repo-only stand-in of tests/fomm_checkpoint.py.
 
     python benchmarks/bench_fomm.py            # 7 interleaved runs
     python benchmarks/bench_fomm.py --quick    # 3 runs
-    python benchmarks/bench_fomm.py --sweep    # + rows (f)-(i)
+    python benchmarks/bench_fomm.py --sweep    # + rows (g)-(k)
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ from sfumato.fomm.calibration import face_crop  # noqa: E402
 from sfumato.fomm.onnx_export import export_onnx, face_calibration_feeds  # noqa: E402
 from sfumato.fomm.quantize import FAST_INT8_GROUPS, quantize_generator_int8  # noqa: E402
 from sfumato.fomm.onnx_runtime import FommOnnxRuntime  # noqa: E402
+from sfumato.fomm.mnn_runtime import FommMnnRuntime, convert_graphs  # noqa: E402
+from fomm_openvino import FommOpenVinoRuntime, openvino_version  # noqa: E402
 
 
 def cpu_model_name() -> str:
@@ -102,7 +106,7 @@ def interleaved(fns: Dict[str, Callable[[int], np.ndarray]], runs: int, warmup: 
 
 
 def frozen_torch(model: FommModel, source: np.ndarray, drv_t: list, kp_d0) -> Callable[[int], np.ndarray]:
-    """(f): traced + torch.jit.freeze'd keypoint detector and decoder (conv+BatchNorm folded), source cached."""
+    """(g): traced + torch.jit.freeze'd keypoint detector and decoder (conv+BatchNorm folded), source cached."""
     import warnings
 
     class Decode(torch.nn.Module):
@@ -130,7 +134,7 @@ def frozen_torch(model: FommModel, source: np.ndarray, drv_t: list, kp_d0) -> Ca
 
 def ort_variant(folder: Path, source: np.ndarray, driving: np.ndarray, threads: int,
                 **opts: str) -> Callable[[int], np.ndarray]:
-    """(g)-(i): the fp32 graphs with other session options (level=EXTENDED, spinning=1, daz=1)."""
+    """(h)-(j): the fp32 graphs with other session options (level=EXTENDED, spinning=1, daz=1)."""
     import onnxruntime as ort
 
     from sfumato.fomm.motion_np import adapt_movement_scale, normalize_kp_np
@@ -190,7 +194,11 @@ def tiny_quality(workdir: Path) -> List[tuple[str, Dict[str, Dict[str, float]]]]
         paths = export_onnx(tiny, out)
         feeds = face_calibration_feeds(tiny, faces)
         exact = run_cases_torch(tiny, cases)   # the exact mode: PyTorch fp32
-        res = {"fast": quality(run_cases(FommOnnxRuntime(out, mode="exact"), cases), exact)}
+        convert_graphs(out)
+        res = {"fast (MNN)": quality(run_cases(FommMnnRuntime(out), cases), exact),
+               "fast without MNN (ONNX Runtime)": quality(run_cases(FommOnnxRuntime(out, mode="exact"), cases), exact)}
+        if openvino_version():
+            res["OpenVINO fp32"] = quality(run_cases(FommOpenVinoRuntime(out), cases), exact)
         for mode, groups in (("int8", FAST_INT8_GROUPS), ("int8 all convs", ("all",))):
             quantize_generator_int8(paths["motion_generator"], out / "motion_generator_int8.onnx", feeds, groups)
             res[mode] = quality(run_cases(FommOnnxRuntime(out, mode="int8"), cases), exact)
@@ -204,7 +212,7 @@ def main(argv: List[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=None)
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--workdir", default=None, help="where to write the ONNX files (default: a temp dir)")
-    ap.add_argument("--sweep", action="store_true", help="also rows (f)-(i): more exact-preserving variants")
+    ap.add_argument("--sweep", action="store_true", help="also rows (g)-(k): more fp32 variants")
     ap.add_argument("--no-channels-last", dest="channels_last", action="store_false",
                     help="keep NCHW in mode (b) (default: channels_last)")
     args = ap.parse_args(argv)
@@ -256,29 +264,40 @@ def main(argv: List[str] | None = None) -> int:
         (old / name).write_bytes((workdir / name).read_bytes())
     quantize_generator_int8(paths["motion_generator"], workdir / "motion_generator_int8.onnx", calib)
     quantize_generator_int8(paths["motion_generator"], old / "motion_generator_int8.onnx", calib, ["all"])
+    convert_graphs(workdir)
     export_s = time.perf_counter() - t0
 
     fns: Dict[str, Callable[[int], np.ndarray]] = {"(a) official-style eager PyTorch": official,
                                                    "(b) exact: PyTorch, source cached": ours_torch}
-    for label, folder, mode in (("(c) fast: ONNX Runtime fp32, source cached", workdir, "exact"),
-                                ("(d) int8: mixed precision (" + " + ".join(FAST_INT8_GROUPS) + ")", workdir, "int8"),
-                                ("(e) old int8: every generator conv", old, "int8")):
-        rt = FommOnnxRuntime(folder, mode=mode, num_threads=args.threads)
+    runtimes = {"(c) fast: MNN fp32, source cached": FommMnnRuntime(workdir, num_threads=args.threads),
+                "(d) fast without MNN: ONNX Runtime fp32, source cached": FommOnnxRuntime(workdir, num_threads=args.threads),
+                "(e) int8: mixed precision (" + " + ".join(FAST_INT8_GROUPS) + ")":
+                    FommOnnxRuntime(workdir, mode="int8", num_threads=args.threads),
+                "(f) old int8: every generator conv": FommOnnxRuntime(old, mode="int8", num_threads=args.threads)}
+    for label, rt in runtimes.items():
         ocache, okp0 = rt.prepare_source(source), rt.keypoints(driving[0])
         fns[label] = (lambda r, c, k: lambda i: r.drive(c, driving[i], k, True, True).prediction)(rt, ocache, okp0)
     if args.sweep:
-        fns["(f) PyTorch, conv+BN folded (jit.freeze), source cached"] = frozen_torch(model, source, drv_t, kp_d0)
-        for label, opts in (("(g) ONNX Runtime fp32 without NCHWc (ORT_ENABLE_EXTENDED)", {"level": "EXTENDED"}),
-                            ("(h) ONNX Runtime fp32, spinning threads", {"spinning": "1"}),
-                            ("(i) ONNX Runtime fp32, denormals as zero", {"daz": "1"})):
+        fns["(g) PyTorch, conv+BN folded (jit.freeze), source cached"] = frozen_torch(model, source, drv_t, kp_d0)
+        for label, opts in (("(h) ONNX Runtime fp32 without NCHWc (ORT_ENABLE_EXTENDED)", {"level": "EXTENDED"}),
+                            ("(i) ONNX Runtime fp32, spinning threads", {"spinning": "1"}),
+                            ("(j) ONNX Runtime fp32, denormals as zero", {"daz": "1"})):
             fns[label] = ort_variant(workdir, source, driving, args.threads, **opts)
+        if openvino_version():
+            ov = FommOpenVinoRuntime(workdir, args.threads)
+            ov_cache, ov_kp0 = ov.prepare_source(source), ov.keypoints(driving[0])
+            fns[f"(k) OpenVINO {openvino_version()} fp32, LATENCY, 1 stream"] = \
+                lambda i: ov.drive(ov_cache, driving[i], ov_kp0, True, True).prediction
+        else:
+            print("row (k) skipped: OpenVINO is not installed (pip install -e '.[bench]')")
     load = os.getloadavg()
     timing = interleaved(fns, runs, warmup)
     quality_rows = tiny_quality(workdir / "tiny")
 
     ref_ms = timing["(a) official-style eager PyTorch"][0]
     lines = [f"Machine: {cpu_model_name()}, {os.cpu_count()} cores, {args.threads} threads; torch {torch.__version__}; "
-             f"onnxruntime {__import__('onnxruntime').__version__}; {runs} interleaved runs (median), warm-up {warmup}; "
+             f"onnxruntime {__import__('onnxruntime').__version__}; MNN {__import__('MNN').version()}"
+             f"{'; OpenVINO ' + openvino_version() if args.sweep and openvino_version() else ''}; {runs} interleaved runs (median), warm-up {warmup}; "
              f"ONNX export + int8 calibration took {export_s:.1f} s; load average {load[0]:.1f} / {load[1]:.1f} / "
              f"{load[2]:.1f} before and {' / '.join(f'{x:.1f}' for x in os.getloadavg())} after timing",
              "", "Speed: vox-256 architecture, random weights, 256x256, one frame (driving keypoints + generator).", "",

@@ -110,8 +110,8 @@ class DriveConfig:
     engine: str = "rig"           # "rig" (no weights: FaceMesh signals drive the painting rig) or "fomm" (needs the checkpoint)
     checkpoint: str = "checkpoints/vox-cpk.pth.tar"  # FOMM vox-256 checkpoint
     model_config: str = ""        # FOMM model_params YAML ("" = the bundled vox-256 config)
-    mode: str = "fast"            # sfumato.fomm.modes.MODES: "exact" (PyTorch fp32), "fast" (ONNX Runtime fp32), "int8" (ONNX Runtime, int8 generator)
-    onnx_dir: str = ""            # fast and int8 modes' ONNX graphs ("" = ~/.cache/sfumato/fomm-onnx/<checkpoint hash>)
+    mode: str = "fast"            # sfumato.fomm.modes.MODES: "exact" (PyTorch fp32), "fast" (fp32 on MNN / ONNX Runtime), "int8" (ONNX Runtime, int8 generator)
+    onnx_dir: str = ""            # fast and int8 modes' ONNX (and MNN) graphs ("" = ~/.cache/sfumato/fomm-onnx/<checkpoint hash>)
     margin: float = 0.6           # viewer crop margin per side, fraction of the face size (the bank's head crop margin)
     relative: bool = True         # move the painting by the viewer's motion relative to the reference frame
     adapt_scale: bool = True      # scale that motion by the faces' keypoint hull size ratio

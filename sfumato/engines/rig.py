@@ -231,7 +231,12 @@ class RigEngine(Engine):
         for e in self._eyes:
             shift = self._shift(e, pose.gaze_yaw - head_yaw, pose.gaze_pitch - head_pitch)
             rows, cols = e.roi
-            frame[rows, cols] = np.clip(np.rint(render_eye(e, shift, blink)), 0, 255).astype(np.uint8)
+            out = render_eye(e, shift, blink)
+            # the eyes' regions overlap on close-set or small eyes: each eye writes only the
+            # pixels it changes (elsewhere its render is an exact copy of the painting), so one
+            # eye's region never pastes the open painting over the other's closing lid
+            changed = (np.abs(out - e.image) > 0.25).any(-1)
+            frame[rows, cols][changed] = np.clip(np.rint(out[changed]), 0, 255).astype(np.uint8)
         if not (head_yaw or head_pitch or roll):
             return frame
         moved = self.head_motion(head_yaw, head_pitch, roll)

@@ -4,15 +4,16 @@
 mode      what runs
 ========  ===================================================================================
 exact     PyTorch fp32 (the reference)
-fast      ONNX Runtime, the same fp32 graphs (numerically equal to exact up to float rounding)
+fast      the same fp32 graphs on MNN (CPU; Winograd convolutions, within 1/255 of exact), or on
+          ONNX Runtime when MNN is not installed or a CUDA GPU is there
 int8      ONNX Runtime with the int8-quantised motion generator (the quickest on CPU)
 ========  ===================================================================================
 
 "fast" means the same thing offline and live. Defaults: offline ``exact`` (a bank is built
-once, quality first), live ``fast`` (issue #13: int8 moves pixels by ~9/255 on average and up to
-~150/255 on trained-like weights, see ``benchmarks/bench_fomm.py``; ``fast`` keeps the picture
-within float rounding and is ~1.6-1.7x quicker than the official-style eager code on a lightly
-loaded 2-core CPU; no exact-preserving option reached the issue's 2x, see docs/fomm.md).
+once, quality first), live ``fast`` (issue #13: int8 moves pixels by ~7/255 on average and up to
+~130/255 on trained-like weights, see ``benchmarks/bench_fomm.py``; ``fast`` on MNN keeps the
+picture (under 0.05/255 mean, 1.1/255 max against exact) and reaches the issue's 2x over the
+official-style eager code on the 2-core CPU; on ONNX Runtime alone it is ~1.6x, see docs/fomm.md).
 ``int8`` keeps the motion network float32 (faces do not bend) but its texture is noisier. ONNX graphs are exported from
 the checkpoint once and cached (``~/.cache/sfumato/fomm-onnx/<key>/``).
 """
@@ -22,7 +23,8 @@ from __future__ import annotations
 from pathlib import Path
 
 MODES: tuple[str, ...] = ("exact", "fast", "int8")
-MODE_HELP = "exact: PyTorch fp32; fast: ONNX Runtime fp32; int8: ONNX Runtime with the int8 generator"
+MODE_HELP = ("exact: PyTorch fp32; fast: fp32 on MNN (CPU) or ONNX Runtime (GPU, or without MNN); "
+             "int8: ONNX Runtime with the int8 generator")
 DEFAULT_CHECKPOINT = Path("checkpoints") / "vox-cpk.pth.tar"
 """Where the project expects the official vox-256 checkpoint."""
 

@@ -73,7 +73,7 @@ def load_runtime(cfg: ServeConfig, log: Callable[[str], None] = print):
         raise SfumatoError(f"FOMM config not found: {cfg.model_config}; pass an existing model_params YAML")
     require_torch("exporting the FOMM graphs for the server")
     backend = OnnxBackend(Path(cfg.checkpoint), Path(cfg.model_config) if cfg.model_config else None, cfg.mode,
-                          Path(cfg.onnx_dir) if cfg.onnx_dir else None, cfg.threads, log)
+                          Path(cfg.onnx_dir) if cfg.onnx_dir else None, cfg.threads, log, use_mnn=False)
     return backend.rt
 
 
@@ -172,7 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     d = ServeConfig()
     a("--checkpoint", default=d.checkpoint, metavar="PTH", help="FOMM vox-256 checkpoint (exported to ONNX once)")
     a("--fomm-config", default="", metavar="YAML", help="FOMM model_params YAML (default: bundled vox-256)")
-    a("--mode", choices=SERVER_MODES, default=d.mode, help="fast: ONNX Runtime fp32; int8: int8 generator")
+    a("--mode", choices=SERVER_MODES, default=d.mode, help="fast: ONNX Runtime fp32 (the server keeps ONNX Runtime: batches, CUDA); int8: int8 generator")
     a("--onnx-dir", default="", metavar="DIR", help="exported graphs (default: the per-checkpoint cache)")
     a("--host", default=d.host, help="address to bind (default 127.0.0.1; the kiosks' LAN address to serve them)")
     a("--http-port", type=int, default=d.http_port, help="HTTP port (health: /v2/health/ready)")
