@@ -137,7 +137,7 @@ class RigEngine(Engine):
         self._ctrl = np.arange(0, N_MESH, max(1, int(self.p.control_stride)))
         self._poses: list[Pose] = []
         self._open: tuple[tuple[Pose, float], np.ndarray] | None = None  # the last open-eyed frame with a head turn
-        self._eye_cache: OrderedDict[tuple, np.ndarray] = OrderedDict()  # (eye, shift steps, blink) -> ROI pixels
+        self._eye_cache: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()  # (eye, steps, blink) -> pixels, changed
         self._eye_lock = threading.Lock()
         self.yaw_limits = (0.0, 0.0)  # eye-in-head yaw range (toward -x, toward +x), degrees
         self.pitch_limit = 0.0
@@ -244,7 +244,11 @@ class RigEngine(Engine):
         for k, e in enumerate(self._eyes):
             shift = self._shift(e, pose.gaze_yaw - head_yaw, pose.gaze_pitch - head_pitch)
             rows, cols = e.roi
-            frame[rows, cols] = self._eye(k, e, shift, blink)
+            # the eyes' regions overlap on close-set or small eyes: each eye writes only the
+            # pixels it changes (elsewhere its render is an exact copy of the painting), so one
+            # eye's region never pastes the open painting over the other's closing lid
+            pixels, changed = self._eye(k, e, shift, blink)
+            frame[rows, cols][changed] = pixels[changed]
         if not (head_yaw or head_pitch or roll):
             return frame
         moved = self.head_motion(head_yaw, head_pitch, roll)
@@ -262,25 +266,28 @@ class RigEngine(Engine):
             self._open = (key, frame.copy())
         return frame
 
-    def _eye(self, k: int, e: EyeLayers, shift: np.ndarray, blink: float) -> np.ndarray:
-        """Eye ``k``'s ROI drawn with the iris moved by ``shift`` (rounded to ``eye_step``):
-        (h, w, 3) uint8 RGB, from the cache when it was drawn lately."""
+    def _eye(self, k: int, e: EyeLayers, shift: np.ndarray, blink: float) -> tuple[np.ndarray, np.ndarray]:
+        """Eye ``k``'s ROI drawn with the iris moved by ``shift`` (rounded to ``eye_step`` when
+        that is > 0, and then from the cache when it was drawn lately): (h, w, 3) uint8 RGB
+        pixels and the (h, w) bool mask of those that differ from the painting."""
         step = self.p.eye_step
-        if step <= 0:
-            return np.clip(np.rint(render_eye(e, shift, blink)), 0, 255).astype(np.uint8)
-        steps = np.rint(np.asarray(shift, np.float64) / step)
-        key = (k, int(steps[0]), int(steps[1]), float(blink))
-        with self._eye_lock:
-            hit = self._eye_cache.get(key)
-            if hit is not None:
-                self._eye_cache.move_to_end(key)
-                return hit
-        pixels = np.clip(np.rint(render_eye(e, steps * step, blink)), 0, 255).astype(np.uint8)
-        with self._eye_lock:
-            self._eye_cache[key] = pixels
-            while len(self._eye_cache) > EYE_CACHE:
-                self._eye_cache.popitem(last=False)
-        return pixels
+        key = None
+        if step > 0:
+            steps = np.rint(np.asarray(shift, np.float64) / step)
+            key, shift = (k, int(steps[0]), int(steps[1]), float(blink)), steps * step
+            with self._eye_lock:
+                hit = self._eye_cache.get(key)
+                if hit is not None:
+                    self._eye_cache.move_to_end(key)
+                    return hit
+        out = render_eye(e, shift, blink)
+        drawn = np.clip(np.rint(out), 0, 255).astype(np.uint8), (np.abs(out - e.image) > 0.25).any(-1)
+        if key is not None:
+            with self._eye_lock:
+                self._eye_cache[key] = drawn
+                while len(self._eye_cache) > EYE_CACHE:
+                    self._eye_cache.popitem(last=False)
+        return drawn
 
     def head_motion(self, yaw: float, pitch: float, roll: float = 0.0) -> np.ndarray:
         """(N, 2) float64 pixel displacements of the warp's control points for a head turn

@@ -4,10 +4,12 @@ When an eye closes, the upper lid's margin (lashes, lid line) comes down as it i
 and the lid skin that was folded under the crease unfolds above it. The rig so does not
 stretch the painted skin over the eye (a smeared band): it translates the painted lash band
 (a strip just above the lid line, and a thinner one below the lower lid) rigidly with its lid,
-and fills the opening it leaves behind with a *lid plate*: the colour of the skin around the
-eye, interpolated over the opening, shaded darker toward the lash line, with the painting's
-own canvas texture (crackle, grain) borrowed from the skin above and below. Where the two
-margins meet, the seam is softened into a dark curve a pixel or two wide.
+and fills the opening it leaves behind with a *lid plate*: the colour of the painted lid fold
+(lit like the lower lid's skin where the fold lies in the orbit's shadow), shaded darker toward
+the lash line, with the painting's own fine detail (crackle, canvas, grain) carried over from
+the skin under the eye. Where the two margins meet, the seam is softened into a dark curve a
+pixel or two wide; the rising lower band never shows painted white, and painted liner at the
+corners goes with the lid.
 
 Arrays are ROI pixels: images (h, w, 3) float32 RGB in [0, 255]; ``u``, ``v`` (h, w) float32
 eye-frame coordinates (:class:`sfumato.rig.lids.EyeFrame`).
@@ -138,7 +140,7 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
         lash, strength = image.reshape(-1, 3).min(0), 0.6
     cap = (LIGHT_CAP * np.maximum(l_lo, colour.mean(-1))).astype(np.float32)
     return LidSheet(plate.astype(np.float32), float(band_up), float(band_lo), max(1.0, 0.35 * band_up),
-                    np.asarray(lash, np.float32), max(0.7, 0.07 * frame.half_width), strength, cap)
+                    np.asarray(lash, np.float32), max(0.9, 0.07 * frame.half_width), strength, cap)
 
 
 def ramp(x: np.ndarray) -> np.ndarray:
@@ -208,9 +210,9 @@ def close_lids(
         moved = moved * (1.0 - over)[..., None]
 
     # past the corners the lid covers the painted band a little further, tapering (liner at the corners)
-    reach = CORNER_REACH * frame.half_width
+    reach = max(CORNER_REACH * frame.half_width, cs)
     beyond = np.maximum(np.maximum(now.u[0] - u, u - now.u[-1]), 0.0)
-    inner = ramp((reach - beyond) / cs)
+    inner = ramp((reach - beyond) / cs + 0.5)
     band = S.band_up * np.clip(1.0 - beyond / max(reach, 1e-3), 0.0, 1.0)
     # the unfolded upper lid: from its margin up to the top of the painted lash band
     # (fading in with the lid's largest travel, so it covers the painted line into the corners)
