@@ -9,9 +9,11 @@ changes), so the first talking frame does no set-up work.
 
 In the loop, :meth:`Speaker.update` watches the presence state: a viewer engaging after nobody
 was there (or a "greet" state) starts the next line, round robin; :meth:`Speaker.motion` gives
-the mouth, the small nods and the brow raise for the display time. Showing the bank,
-:meth:`Speaker.render` draws the mouth and brows on the patch being shown, so the eyes keep
-following while the mouth talks; while the viewer's face drives the painting (the rig puppet),
+the mouth, the small nods, turns and tilts and the brow raise for the display time. Showing the
+bank, :meth:`Speaker.render` draws the mouth and brows on the patch being shown, then nods, turns
+and tilts the head over it (:class:`sfumato.rig.nod.NodField`, fields measured in
+:meth:`Speaker.prepare`: one remap of the head's box per frame), so the eyes keep following while
+the head talks; while the viewer's face drives the painting (the rig puppet),
 the puppet renders the line's mouth, nods and brows with its own rig.
 """
 
@@ -26,6 +28,7 @@ import numpy as np
 from sfumato.errors import SfumatoError
 from sfumato.rig.brows import BrowRig
 from sfumato.rig.mouth import MouthPose, MouthRig
+from sfumato.rig.nod import NodField
 from sfumato.speech.clips import Clip, prepare_folder, prepare_lines
 
 GREET_FROM = ("idle", "returning")
@@ -40,12 +43,14 @@ class SpeechMotion:
         mouth: the mouth shape.
         head_yaw, head_pitch: the small nod and turn, degrees (pitch > 0 up).
         brow: brow raise, 0..1.
+        head_roll: the small tilt, degrees clockwise on screen.
     """
 
     mouth: MouthPose
     head_yaw: float = 0.0
     head_pitch: float = 0.0
     brow: float = 0.0
+    head_roll: float = 0.0
 
 
 class Speaker:
@@ -68,6 +73,7 @@ class Speaker:
         self.sounds = [self._sound(c, volume) for c in clips] if mixer is not None else [None] * len(clips)
         self.rig: MouthRig | None = None
         self.brows: BrowRig | None = None
+        self.nod: NodField | None = None
         self.playing: int | None = None
         self.t0 = 0.0
         self.ended_at = -1e9
@@ -96,6 +102,7 @@ class Speaker:
         lm[:, 2] *= sx
         self.rig = MouthRig.from_landmarks(patch, lm)
         self.brows = BrowRig.from_landmarks(lm, max(patch.shape[:2]))
+        self.nod = NodField.from_landmarks(lm, (patch.shape[1], patch.shape[0]))
 
     def update(self, state: str, t: float) -> None:
         """Follow the presence state at loop time ``t``; start a line when a new viewer arrives."""
@@ -131,16 +138,18 @@ class Speaker:
         if mouth is None:
             return None
         yaw, pitch, brow = clip.motion_at(u)
-        return SpeechMotion(mouth, yaw, pitch, brow)
+        return SpeechMotion(mouth, yaw, pitch, brow, clip.roll_at(u))
 
     def render(self, patch: np.ndarray, motion: SpeechMotion | MouthPose) -> np.ndarray:
-        """Draw the mouth (and the brow raise) on the displayed patch ((h, w, 3) uint8 RGB; never
-        changed in place). :meth:`prepare` must have measured the patch's size."""
+        """Draw the mouth and the brow raise on the displayed patch, then nod, turn and tilt the
+        head ((h, w, 3) uint8 RGB; never changed in place). :meth:`prepare` must have measured
+        the patch's size."""
         if self.rig is None:
             raise RuntimeError("Speaker.prepare() must measure the patch before rendering")
         m = motion if isinstance(motion, SpeechMotion) else SpeechMotion(motion)
         out = self.rig.render(patch, m.mouth)
-        return self.brows.render(out, m.brow) if self.brows is not None else out
+        out = self.brows.render(out, m.brow) if self.brows is not None else out
+        return self.nod.render(out, m.head_yaw, m.head_pitch, m.head_roll) if self.nod is not None else out
 
     def stop(self) -> None:
         if self.mixer is not None:

@@ -155,3 +155,25 @@ def test_opening_is_one_clean_region(rig, crop):
         hole = (depth_u[:, col] > 0.5) & (depth_l[:, col] < -0.5)
         runs = np.sum(np.diff(hole.astype(np.int8)) == 1)
         assert hole.sum() > 5 and runs == 1, f"{pose}: {runs} runs"
+
+
+def test_wide_open_mouth_is_an_oval_under_an_arched_upper_lip(rig, crop):
+    """At a wide "ah" the opening's top edge arches (highest in the middle, the upper lip lifted
+    there), and the opening is an oval: at a quarter of the way in from each corner it is still
+    over half as tall as in the middle (neither a flat-topped bucket nor a V)."""
+    x0, y0, x1, y1 = rig.roi((crop.size, crop.size))
+    *_, depth_u, _mxl, _myl, depth_l, _u = rig._maps(x0, y0, x1, y1, rig.centre, MouthPose(open=0.95, spread=0.2))
+    hole = (depth_u > 0) & (depth_l < 0)
+    c = np.cos(rig.angle), np.sin(rig.angle)
+    tops, heights = [], []
+    for un in (-0.6, 0.0, 0.6):
+        side = -rig.span[0] if un < 0 else rig.span[1]
+        x = int(round(rig.centre[0] + un * side * c[0])) - x0
+        rows = np.nonzero(hole[:, x])[0]
+        assert len(rows), un
+        tops.append(rows[0])
+        heights.append(len(rows))
+    assert tops[1] < min(tops[0], tops[2]) - 0.04 * rig.width, tops  # the upper lip arches
+    assert min(heights[0], heights[2]) > 0.5 * heights[1], heights
+    closed_top = rig.centre[1] - y0  # the lip line in the middle
+    assert tops[1] < closed_top - 0.08 * rig.width  # the upper lip lifted, not only the jaw dropped

@@ -70,7 +70,9 @@ def test_audio_clip_lip_syncs_from_the_sound(tmp_path, text_clip, astronaut_png)
     m = measure_clip(out)
     assert "384x384" in _streams(out)
     assert abs(m.video_s - m.audio_s) <= 0.1
-    assert m.r >= 0.5 and abs(m.lag_s) <= 0.08, f"lip sync r={m.r:.2f} at {m.lag_s * 1000:+.0f} ms"
+    # the target is r >= 0.5; this clip measures 0.87-0.89 (0.46-0.56 when FaceMesh misread the
+    # wide dark opening as closed lips), so 0.6 keeps a margin and still catches that regression
+    assert m.r >= 0.6 and abs(m.lag_s) <= 0.08, f"lip sync r={m.r:.2f} at {m.lag_s * 1000:+.0f} ms"
 
 
 def test_bad_inputs_one_line_exit_2_nothing_written(tmp_path, astronaut_png):

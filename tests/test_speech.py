@@ -123,6 +123,24 @@ def test_audio_features_follow_the_envelope():
     assert track[:, 0].max() > 0.6 and np.percentile(track[:, 0], 10) < 0.05
 
 
+def test_audio_opening_follows_the_square_root_of_the_level():
+    """Bursts at full and at a quarter amplitude: the jaw opens in proportion to the square
+    root of the RMS level (half as wide), the same scale as the text track's loudness."""
+    audio = _bursts(seconds=8.0, period=1.0)
+    t = np.arange(len(audio.samples)) / audio.rate
+    quiet = (t % 2.0) >= 1.0  # every other burst at a quarter of the amplitude
+    audio = Audio((audio.samples * np.where(quiet, 0.25, 1.0)).astype(np.float32), audio.rate)
+    fps = 25
+    n = int(audio.duration * fps)
+    track = audio_mouth_track(audio, fps, n)[:, 0]
+    ft = np.arange(n) / fps
+    mid = ((ft % 1.0) > 0.1) & ((ft % 1.0) < 0.4)  # the steady middle of each burst
+    loud_open = np.median(track[mid & ((ft % 2.0) < 1.0)])
+    quiet_open = np.median(track[mid & ((ft % 2.0) >= 1.0)])
+    assert loud_open > 0.85
+    assert 0.4 < quiet_open / loud_open < 0.6, (loud_open, quiet_open)
+
+
 def test_performance_blinks_nods_and_looks_at_the_viewer():
     audio = _bursts(60.0, period=0.4)
     perf = make_performance(audio, 25.0, None, MotionParams(seed=3))

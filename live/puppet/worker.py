@@ -65,13 +65,13 @@ class PuppetStats(WorkerStats):
 
 
 def with_speech(c: Controls, speech: Optional[SpeechMotion]) -> tuple[Controls, Optional[MouthPose]]:
-    """The viewer's controls with the portrait's own line on top: its nods and turns added to the
-    head, its brow raise to both brows; its mouth is returned for the rig (the wider of the two
+    """The viewer's controls with the portrait's own line on top: its nods, turns and tilts added
+    to the head, its brow raise to both brows; its mouth is returned for the rig (the wider of the two
     mouths is drawn)."""
     if speech is None:
         return c, None
     return replace(c, head_yaw=c.head_yaw + speech.head_yaw, head_pitch=c.head_pitch + speech.head_pitch,
-                   brows=(c.brows[0] + speech.brow, c.brows[1] + speech.brow)), speech.mouth
+                   head_roll=c.head_roll + speech.head_roll, brows=(c.brows[0] + speech.brow, c.brows[1] + speech.brow)), speech.mouth
 
 
 class PuppetWorker(FrameWorker):

@@ -55,7 +55,14 @@ class MouthParams:
 
     Attributes:
         jaw_drop: lower lip travel at ``open`` = 1.
-        lip_lift: upper lip lift as a fraction of the jaw drop.
+        lip_lift: upper lip lift as a fraction of the jaw drop (the upper lip arches up).
+        lens: shape of the opening across the mouth, (upper lip, lower lip): each lip's travel
+            is ``(1 - x**2) ** lens`` at ``x`` from -1 (a corner) to 1: 0.5 an ellipse (steep
+            sides at the corners), 1 a pointed lens. The upper lip arches, the lower one
+            rounds.
+        smile_relax: share of the lip line's curve (a smile's raised corners) that relaxes at
+            ``open`` = 1, so a wide-open mouth is an oval under an arched upper lip rather than
+            a smiling "D" with a flat top.
         round_pull: corner travel inward at ``round`` = 1.
         round_gap: extra lip parting at ``round`` = 1 (the "oo" hole).
         spread_push: corner travel outward at ``spread`` = 1.
@@ -65,8 +72,10 @@ class MouthParams:
         grid_step: the fields are evaluated every ``grid_step`` pixels and interpolated.
     """
 
-    jaw_drop: float = 0.45
-    lip_lift: float = 0.2
+    jaw_drop: float = 0.4
+    lip_lift: float = 0.4
+    lens: tuple[float, float] = (1.5, 0.65)
+    smile_relax: float = 0.7
     round_pull: float = 0.16
     round_gap: float = 0.10
     spread_push: float = 0.10
@@ -160,7 +169,7 @@ class MouthRig:
         d = dict(d)
         d["centre"], d["span"] = tuple(d["centre"]), tuple(d["span"])
         d["palette"] = Palette(**d["palette"])
-        d["params"] = MouthParams(**d["params"])
+        d["params"] = MouthParams(**{k: tuple(v) if isinstance(v, list) else v for k, v in d["params"].items()})
         d["look"] = CavityLook(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.get("look", {}).items()})
         return cls(**d)
 
@@ -199,22 +208,25 @@ class MouthRig:
         # every field is exactly zero at the edge of the moving region
         window = (1.0 - _smoothstep(0.6 * self.jaw_half, self.jaw_half, au)) * (1.0 - _smoothstep(0.6 * self.nose, self.nose, -w))
         # the opening tapers to the corners; away from the lip line the whole jaw moves
-        prof = np.sqrt(np.clip(1.0 - (u / side) ** 2, 0.0, 1.0))
+        across = np.clip(1.0 - (u / side) ** 2, 0.0, 1.0)
+        prof_up, prof = across ** p.lens[0], across ** p.lens[1]
         reach = max(0.3 * W, 2.0 * p.jaw_drop * W) + p.fan * past
         taper_down = prof + (1.0 - prof) * _smoothstep(0.0, reach, w)
-        taper_up = prof + (1.0 - prof) * _smoothstep(0.0, reach, -w)
         lat = 1.0 - _smoothstep(0.35 * W, self.jaw_half, au)
         neck = 1.0 - _smoothstep(self.chin, self.chin + self._neck(p.jaw_drop * W), w)
         low_dw = drop * lat * neck * taper_down
         low_dw += pose.round * p.round_gap * W * prof**2 * np.exp(-(np.maximum(w, 0.0) / (0.5 * W)) ** 2)
         rise = 1.0 - _smoothstep(0.0, self.nose, -w)
-        up_dw = -(p.lip_lift * drop * lat * prof * rise)
-        up_dw -= 0.5 * pose.round * p.round_gap * W * prof**2 * np.exp(-(np.minimum(w, 0.0) / (0.4 * W)) ** 2)
+        up_dw = -(p.lip_lift * drop * lat * prof_up * rise)
+        up_dw -= 0.5 * pose.round * p.round_gap * W * prof_up**2 * np.exp(-(np.minimum(w, 0.0) / (0.4 * W)) ** 2)
         # shared: corners in (round, and a little with the jaw) or out and up (spread)
         h = np.where(past <= 0, u / np.maximum(side, 1e-6), np.sign(u) * np.exp(-(past / (0.5 * W)) ** 2))
         g = np.exp(-(w / (0.5 * W)) ** 2) * window
         du = (p.spread_push * pose.spread - p.round_pull * pose.round - 0.05 * pose.open) * W * h * g
         dw = -0.04 * pose.spread * W * np.abs(h) * g
+        # the smile relaxes as the jaw drops: both lips' corners follow the lip line toward flat
+        smile = float(np.interp(0.0, self.mid_u, self.mid_v)) - np.interp(u, self.mid_u, self.mid_v)
+        dw += p.smile_relax * pose.open * smile * np.exp(-(past / (0.5 * W)) ** 2) * g
         return du, (low_dw + dw) * window, du, (up_dw + dw) * window
 
     def _inverse(self, u: np.ndarray, w: np.ndarray, pose: MouthPose, lower: bool) -> tuple[np.ndarray, np.ndarray]:

@@ -69,8 +69,8 @@ class CavityLook:
     teeth_from: tuple[float, float] = (0.06, 0.16)
     teeth_alpha: float = 0.5
     tongue_from: tuple[float, float] = (0.16, 0.32)
-    tongue_share: float = 0.28
-    tongue_alpha: float = 0.7
+    tongue_share: float = 0.32
+    tongue_alpha: float = 0.8
     lip_roll: float = 0.25
     lip_roll_reach: float = 0.025
     soft: float = 0.018
@@ -119,7 +119,7 @@ def mouth_palette(image: np.ndarray, landmarks: np.ndarray) -> Palette:
     light = fpx[_luma(fpx) >= np.percentile(_luma(fpx), 92)].mean(0)
     light = 0.55 * light + 0.45 * _luma(light[None])[0]  # muted, ivory rather than white
     teeth = shadow + 0.6 * (light - shadow)
-    tongue = shadow + 0.45 * (lip - shadow) * np.array([1.1, 0.85, 0.85])
+    tongue = shadow + 0.55 * (lip - shadow) * np.array([1.1, 0.85, 0.85])
     as_t = lambda c: tuple(float(x) for x in np.clip(c, 0, 255))  # noqa: E731
     return Palette(dark=as_t(dark), teeth=as_t(teeth), tongue=as_t(tongue), rim=as_t(rim))
 

@@ -33,6 +33,8 @@ class Clip:
         mouth: (n, 3) float32 open, round, spread at :data:`TRACK_FPS`.
         head: (n, 2) float32 head yaw, pitch degrees (the small nods and turns), or None.
         brow: (n,) float32 brow raise in [0, 1], or None.
+        roll: (n,) float32 head tilt, degrees clockwise on screen (the tilts on stressed
+            syllables), or None.
     """
 
     name: str
@@ -40,6 +42,7 @@ class Clip:
     mouth: np.ndarray
     head: np.ndarray | None = None
     brow: np.ndarray | None = None
+    roll: np.ndarray | None = None
 
     @property
     def duration(self) -> float:
@@ -60,10 +63,16 @@ class Clip:
         i = min(int(t * TRACK_FPS), len(self.head) - 1)
         return float(self.head[i, 0]), float(self.head[i, 1]), float(self.brow[min(i, len(self.brow) - 1)])
 
+    def roll_at(self, t: float) -> float:
+        """Head tilt (degrees, clockwise on screen) ``t`` seconds into the clip; 0 outside it or without that track."""
+        if t < 0 or t >= self.duration or self.roll is None or not len(self.roll):
+            return 0.0
+        return float(self.roll[min(int(t * TRACK_FPS), len(self.roll) - 1)])
+
 
 def _clip(name: str, audio: Audio, phones=None) -> Clip:
     perf = make_performance(audio, TRACK_FPS, phones)
-    return Clip(name, audio, perf.mouth, perf.head, perf.brow)
+    return Clip(name, audio, perf.mouth, perf.head, perf.brow, perf.roll)
 
 
 def prepare_lines(lines: list[str], max_chars: int, progress: bool = True) -> list[Clip]:

@@ -6,7 +6,10 @@
   (positive lag: the mouth moves after the sound);
 - **blinks**: the eye opening (upper to lower lid over eye width, both eyes) relative to its
   median; a blink is a run of frames below ``blink_threshold`` of it;
-- **duration**: audio stream against video stream, seconds.
+- **duration**: audio stream against video stream, seconds;
+- **head motion**: the tilt of the line between the outer eye corners (degrees) and the nose
+  tip's travel (over the eye-corner distance) from frame to frame: the speech's nods and tilts
+  as FaceMesh sees them.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from sfumato.face.detect import _mesh_in_box, find_faces
 from sfumato.speech.audio import Audio, read_audio
 from sfumato.speech.features import rms_envelope
 
+NOSE_TIP = 1
 EYE_LIDS = ((159, 145, 33, 133), (386, 374, 263, 362))
 """(upper lid, lower lid, corner, corner) of each eye."""
 
@@ -39,6 +43,8 @@ class ClipMeasure:
         r: Pearson r of opening and envelope at the best lag; lag_s: that lag in seconds.
         blinks: blinks counted; per_minute: blinks per minute of video.
         faces_found: fraction of frames in which FaceMesh found the face.
+        roll: (frames,) tilt of the eye-corner line, degrees (NaN where no face was found).
+        nose: (frames, 2) nose tip minus its median, over the eye-corner distance (NaN likewise).
     """
 
     fps: float
@@ -53,6 +59,16 @@ class ClipMeasure:
     blinks: int
     per_minute: float
     faces_found: float
+    roll: np.ndarray | None = None
+    nose: np.ndarray | None = None
+
+    def head_motion(self) -> tuple[float, float]:
+        """(tilt range in degrees, nose travel as a fraction of the eye-corner distance): the
+        5th-95th percentile spans over the clip (0, 0 without the tracks)."""
+        if self.roll is None or self.nose is None or not np.isfinite(self.roll).any():
+            return 0.0, 0.0
+        span = lambda a: float(np.nanpercentile(a, 95) - np.nanpercentile(a, 5))  # noqa: E731
+        return span(self.roll), float(np.hypot(span(self.nose[:, 0]), span(self.nose[:, 1])))
 
 
 def read_video(path: Path) -> tuple[list[np.ndarray], float]:
@@ -101,11 +117,17 @@ def measure_clip(path: Path, max_lag_s: float = 0.2, blink_threshold: float = 0.
     box = np.array(faces[0].box, np.float64)
     opening = np.full(len(frames), np.nan)
     eyes = np.full(len(frames), np.nan)
+    roll = np.full(len(frames), np.nan)
+    nose = np.full((len(frames), 2), np.nan)
+    eye_px = np.full(len(frames), np.nan)
     for i, frame in enumerate(frames):
         lm = _mesh_in_box(frame, box)
         if lm is None:
             continue
-        corners = np.linalg.norm(lm[T.EYE_OUTER_CORNERS[0], :2] - lm[T.EYE_OUTER_CORNERS[1], :2])
+        axis = lm[T.EYE_OUTER_CORNERS[1], :2] - lm[T.EYE_OUTER_CORNERS[0], :2]
+        corners = np.linalg.norm(axis)
+        roll[i] = np.degrees(np.arctan2(axis[1], axis[0]))
+        nose[i], eye_px[i] = lm[NOSE_TIP, :2], corners
         opening[i] = np.linalg.norm(lm[T.INNER_LIP_MID[0], :2] - lm[T.INNER_LIP_MID[1], :2]) / corners
         eyes[i] = np.mean([np.linalg.norm(lm[a, :2] - lm[b, :2]) / np.linalg.norm(lm[c, :2] - lm[d, :2]) for a, b, c, d in EYE_LIDS])
     audio: Audio = read_audio(path)
@@ -113,8 +135,10 @@ def measure_clip(path: Path, max_lag_s: float = 0.2, blink_threshold: float = 0.
     r, lag = best_lag(opening, env.astype(np.float64), int(round(max_lag_s * fps)))
     video_s = len(frames) / fps
     blinks = count_blinks(eyes, blink_threshold)
+    if np.isfinite(eye_px).any():
+        nose = (nose - np.nanmedian(nose, axis=0)) / np.nanmedian(eye_px)
     return ClipMeasure(
         fps=fps, frames=len(frames), video_s=video_s, audio_s=audio.duration, opening=opening, eyes=eyes,
         envelope=env, r=r, lag_s=lag / fps, blinks=blinks, per_minute=blinks * 60.0 / video_s,
-        faces_found=float(np.isfinite(opening).mean()),
+        faces_found=float(np.isfinite(opening).mean()), roll=roll, nose=nose,
     )

@@ -22,7 +22,7 @@ import numpy as np
 from scipy.ndimage import uniform_filter1d
 
 from sfumato.speech.audio import Audio
-from sfumato.speech.features import rms_envelope
+from sfumato.speech.features import level
 from sfumato.speech.tts import VOWELS, Phone
 
 # symbol: (open, round, spread, dominance of the opening)
@@ -165,8 +165,6 @@ def speaking_mouth_track(phones: list[Phone], audio: Audio, fps: float, n_frames
     """
     shifted = [Phone(p.symbol, p.start - lead_s, p.end - lead_s) for p in phones]
     mouth = mouth_track(shifted, fps, n_frames)
-    env = rms_envelope(audio, fps, n_frames).astype(np.float64)
-    level = np.sqrt(np.clip(env / max(float(np.percentile(env, 97)), 1e-9), 0.0, 1.0))
-    level = np.roll(uniform_filter1d(level, 3), -int(round(lead_s * fps)))
-    mouth[:, 0] = np.clip(mouth[:, 0] * (LOUDNESS_FLOOR + LOUDNESS_GAIN * level), 0.0, 1.0) ** OPEN_GAMMA
+    loud = np.roll(uniform_filter1d(level(audio, fps, n_frames), 3), -int(round(lead_s * fps)))
+    mouth[:, 0] = np.clip(mouth[:, 0] * (LOUDNESS_FLOOR + LOUDNESS_GAIN * loud), 0.0, 1.0) ** OPEN_GAMMA
     return mouth
