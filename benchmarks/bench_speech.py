@@ -63,8 +63,11 @@ def painting(size: int, folder: Path) -> Path:
 
 
 def stage_times(path: Path, text: str) -> dict[str, float]:
-    """Median CPU ms per frame of each rendering stage, one thread (OpenCV single-threaded too),
-    and of encoding (ffmpeg's own CPU time over the frames, from its process's rusage)."""
+    """Median CPU ms per frame of each rendering stage, one thread (OpenCV single-threaded too, as
+    in the render workers), and of encoding (ffmpeg's own CPU time over I420 frames, as
+    ``precompute speak`` feeds it, one x264 thread, from its process's rusage; median of three).
+    The frames are rendered in order by one engine, so its eye cache sees every frame (the
+    render workers each see runs of 4)."""
     import resource
 
     from sfumato.face import topology as T
@@ -73,6 +76,7 @@ def stage_times(path: Path, text: str) -> dict[str, float]:
     from sfumato.speech.performance import make_performance
     from sfumato.speech.portrait import TalkingPortrait
     from sfumato.speech.tts import synthesize
+    from sfumato.video.i420 import I420Frame
     from sfumato.video.writer import write_mp4
 
     threads = cv2.getNumThreads()
@@ -81,10 +85,13 @@ def stage_times(path: Path, text: str) -> dict[str, float]:
         speech = synthesize(text)
         portrait = TalkingPortrait(load_painting(path))
         perf = make_performance(speech.audio, 25.0, speech.phones)
-        times: dict[str, list[float]] = {"eyes + head (engine)": [], "brows": [], "mouth": [], "blend": [], "paste": []}
+        times: dict[str, list[float]] = {"eyes + head (engine)": [], "brows": [], "mouth": [], "blend": [], "paste": [],
+                                         "box to I420": []}
         brow_idx, lip_idx = list(T.BROW_RIGHT[:5] + T.BROW_LEFT[:5]), list(T.INNER_LIP_MID)
         x0, y0, x1, y1 = portrait.box
         r0, c0 = portrait.rows.start + y0, portrait.cols.start + x0
+        cx, cy = portrait.clipped[:2]
+        yuv = I420Frame(portrait.frame_buffer)
         frames = []
         for i in range(len(perf)):
             pose, mouth, roll = perf.pose(i), perf.mouth_pose(i), perf.tilt(i)
@@ -97,18 +104,23 @@ def stage_times(path: Path, text: str) -> dict[str, float]:
             t3 = time.process_time()
             region = blend(portrait.base[y0:y1, x0:x1], img[r0 : r0 + y1 - y0, c0 : c0 + x1 - x0], portrait.alpha[y0:y1, x0:x1])
             t4 = time.process_time()
-            frames.append(portrait._paste(region).copy() if i < 100 else None)
+            frame = portrait._paste(region)
             t5 = time.process_time()
-            for k, dt in zip(times, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
+            data = yuv.update(frame, (cx + x0, cy + y0, cx + x1, cy + y1))
+            t6 = time.process_time()
+            frames.append(data.copy() if i < 100 else None)
+            for k, dt in zip(times, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5)):
                 times[k].append(dt * 1000.0)
         out = {k: statistics.median(v) for k, v in times.items()}
         kept = [f for f in frames if f is not None]
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        with tempfile.TemporaryDirectory() as tmp:
-            write_mp4(Path(tmp) / "enc.mp4", iter(kept), 25.0)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-        out["encode (ffmpeg x264)"] = 1000.0 * cpu / max(len(kept), 1)
+        encodes = []
+        for _ in range(3):  # one encode's CPU time varies with the load: the median of three
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            with tempfile.TemporaryDirectory() as tmp:
+                write_mp4(Path(tmp) / "enc.mp4", iter(kept), 25.0, pix_fmt_in="yuv420p", threads=1)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            encodes.append((after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime))
+        out["encode (ffmpeg x264)"] = 1000.0 * statistics.median(encodes) / max(len(kept), 1)
         return out
     finally:
         cv2.setNumThreads(threads)

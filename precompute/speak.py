@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--face", type=int, default=0, metavar="N", help="which face, 0 = largest (default %(default)s)")
     p.add_argument("--max-chars", type=arg_type(Range(1, 100000, integer=True)), default=MAX_CHARS, help="longest text accepted (default %(default)s)")
     p.add_argument("--seed", type=int, default=0, help="seed of blinks, glances and head motion (default %(default)s)")
-    p.add_argument("--workers", type=arg_type(Range(1, 64, integer=True)), default=2, help="render threads (default %(default)s)")
+    p.add_argument("--workers", type=arg_type(Range(1, 64, integer=True)), default=2, help="render processes (default %(default)s)")
     p.add_argument("--force", action="store_true", help="replace an existing --out")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
@@ -106,10 +106,11 @@ def speak(cfg: SpeakConfig) -> dict:
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        frames = tqdm(portrait.frames(perf, cfg.workers), total=len(perf), desc=f"speaking {out.name}", unit="frame",
+        frames = tqdm(portrait.frames_i420(perf, cfg.workers), total=len(perf), desc=f"speaking {out.name}", unit="frame",
                       disable=not cfg.progress, leave=False)
         t_render = time.perf_counter()
-        write_mp4(tmp, frames, cfg.fps, audio=audio.samples, sample_rate=audio.rate)
+        write_mp4(tmp, frames, cfg.fps, audio=audio.samples, sample_rate=audio.rate, pix_fmt_in="yuv420p",
+                  threads=1)  # the render workers keep the cores busy: one x264 thread costs the least
         render_s = time.perf_counter() - t_render
         tmp.replace(out)
     except BaseException:

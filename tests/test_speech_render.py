@@ -93,3 +93,24 @@ def test_performance_tilts_on_stressed_syllables():
     assert perf.tilt(3) == pytest.approx(float(perf.roll[3]))
     flat = make_performance(audio, 25.0, None, MotionParams(seed=2, tilt_deg=0.0))
     assert np.all(flat.roll == 0.0) and np.array_equal(flat.blink, perf.blink)  # the tilt changes nothing else
+
+
+def test_eye_step_reuses_eye_renders_and_barely_moves_the_iris(ast_crop):
+    exact = RigEngine(head_window=1.7)
+    stepped = RigEngine(head_window=1.7, eye_step=0.1)
+    exact.prepare(ast_crop)
+    stepped.prepare(ast_crop)
+    pose = Pose(3.0, 1.0, 0.8, -0.6)
+    a, b = exact.render_pose(pose, roll=0.5), stepped.render_pose(pose, roll=0.5)
+    d = np.abs(a.astype(int) - b)
+    assert d.max() <= 24 and d.mean() < 0.05  # the iris at most 0.05 px from where it was asked
+    assert not np.array_equal(exact.render_pose(Pose(6.0, 1.0, 0.8, -0.6), roll=0.5), a)  # the gaze still moves it
+    drawn = len(stepped._eye_cache)
+    assert drawn == 2  # one render per eye
+    near = Pose(3.01, 1.0, 0.8, -0.6)  # the iris moves far less than a step: the cached renders, the same frame
+    assert np.array_equal(stepped.render_pose(near, roll=0.5), b)
+    assert len(stepped._eye_cache) == drawn
+    again = stepped.render_pose(pose, roll=0.5)
+    assert np.array_equal(again, b)
+    stepped.render_pose(pose, blink=0.5, roll=0.5)
+    assert len(stepped._eye_cache) == drawn + 2  # a blink is drawn anew

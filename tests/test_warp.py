@@ -136,3 +136,19 @@ def test_warp_region_without_motion_is_the_source():
     warp = ThinPlateWarp(_points(200), 200)
     (x0, y0, x1, y1), pixels = warp.warp_region(img, np.zeros((60, 2)), (50, 60, 90, 80))
     assert np.array_equal(pixels, img[y0:y1, x0:x1])
+
+
+def test_field_upsampling_with_fixed_point_maps_equals_float_maps():
+    import cv2
+
+    size = 333
+    warp = ThinPlateWarp(_points(size), size, grid_step=16)
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        grid = rng.normal(0.0, 3.0, (warp.grid_n, warp.grid_n, 2)).astype(np.float32)
+        y0, x0 = (int(v) for v in rng.integers(0, size - 1, 2))
+        y1, x1 = y0 + int(rng.integers(1, size - y0 + 1)), x0 + int(rng.integers(1, size - x0 + 1))
+        ux = np.ascontiguousarray(np.broadcast_to(warp._coord[None, x0:x1], (y1 - y0, x1 - x0)))
+        uy = np.ascontiguousarray(np.broadcast_to(warp._coord[y0:y1, None], (y1 - y0, x1 - x0)))
+        want = cv2.remap(grid, ux, uy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        assert np.array_equal(warp._strip_field(grid, y0, y1, x0, x1), want)  # bit-identical samples

@@ -18,6 +18,9 @@ from scipy.linalg import lu_factor, lu_solve
 
 from sfumato.rig.resample import STILL_PX, Box, remap_box, remap_sharp
 
+INTER_TAB = 32
+"""cv2.remap's sub-pixel steps per pixel (OpenCV's INTER_TAB_SIZE) in fixed-point maps."""
+
 
 def _tps_kernel(d2: np.ndarray) -> np.ndarray:
     """TPS radial basis U(r) = r^2 log r, written in terms of d2 = r^2 (U(0) = 0)."""
@@ -105,6 +108,10 @@ class ThinPlateWarp:
         coord = np.arange(self.size, dtype=np.float32) * np.float32(scale)
         coord[-1] = n_grid - 1  # exact, so the last row/column reads only the pinned ring
         self._coord = coord
+        # ... and as cv2.remap's fixed-point maps (whole part, 1/32 fraction), rounded as remap
+        # rounds float maps itself: the same samples, without a float map per strip
+        fixed = np.rint(coord.astype(np.float64) * INTER_TAB).astype(np.int32)
+        self._coord_int, self._coord_frac = (fixed // INTER_TAB).astype(np.int16), (fixed % INTER_TAB).astype(np.uint16)
         self._pix = np.arange(self.size, dtype=np.float32)
         self.window: np.ndarray | None = None
         """Optional (n, n) float32 weights in [0, 1] on the grid nodes (see :meth:`node_xy`)
@@ -163,9 +170,11 @@ class ThinPlateWarp:
     def _strip_field(self, grid: np.ndarray, y0: int, y1: int, x0: int = 0, x1: int | None = None) -> np.ndarray:
         """A grid field upsampled to pixels ``[y0:y1, x0:x1]``: (rows, cols, 2) float32."""
         x1 = self.size if x1 is None else x1
-        ux = np.broadcast_to(self._coord[None, x0:x1], (y1 - y0, x1 - x0))
-        uy = np.broadcast_to(self._coord[y0:y1, None], (y1 - y0, x1 - x0))
-        return cv2.remap(grid, np.ascontiguousarray(ux), np.ascontiguousarray(uy), cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        whole = np.empty((y1 - y0, x1 - x0, 2), np.int16)
+        whole[..., 0] = self._coord_int[None, x0:x1]
+        whole[..., 1] = self._coord_int[y0:y1, None]
+        frac = self._coord_frac[y0:y1, None] * np.uint16(INTER_TAB) + self._coord_frac[None, x0:x1]
+        return cv2.remap(grid, whole, frac, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
     def _strip_maps(self, back: np.ndarray, y0: int, y1: int) -> tuple[np.ndarray, np.ndarray]:
         """Source coordinates for output rows y0..y1: two (y1 - y0, size) float32 maps."""

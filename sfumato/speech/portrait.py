@@ -13,10 +13,6 @@ and pasted per frame.
 
 from __future__ import annotations
 
-import contextlib
-import threading
-from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
@@ -32,10 +28,16 @@ from sfumato.imaging.resize import paste
 from sfumato.rig.brows import BrowRig
 from sfumato.rig.head import roll_points, rotate_head
 from sfumato.rig.mouth import MouthPose, MouthRig
+from sfumato.speech.render_pool import ordered_frames
+from sfumato.video.i420 import I420Frame
 
-SPEECH_RIG = {"head_window": 1.7, "detail_kernel": "linear"}
+SPEECH_RIG = {"head_window": 1.7, "detail_kernel": "linear", "eye_step": 0.1}
 """Rig engine options for speech: the head motion stays on the head (it fades out between 1.15
-and 1.7 face-outline radii) and the back-projection passes are bilinear (see RigParams)."""
+and 1.7 face-outline radii), the back-projection passes are bilinear, and eye renders are
+re-used while the gaze holds within 0.1 px (see RigParams)."""
+RUN = 4
+"""Each render worker draws runs of this many consecutive frames, whose eyes barely move
+between them (their renders are re-used)."""
 REACH_PX = 16
 """Speech head motion moves no pixel further than this (a 2 degree nod moves the nose ~5 px in
 a 1080p clip); the box that can change is padded by it."""
@@ -72,8 +74,6 @@ class TalkingPortrait:
         self.engine.prepare(crop)
         self.engine.plan(SweepSpec())
         self.can_blink = bool(getattr(self.engine, "can_blink", False))
-        # engines that are not thread-safe (e.g. a LAPACK solve per frame) render one frame at a time
-        self._engine_lock = contextlib.nullcontext() if getattr(self.engine, "thread_safe", False) else threading.Lock()
         self.landmarks = np.asarray(crop.landmarks, np.float64)
         self.mouth = MouthRig.from_landmarks(crop.image, crop.landmarks)
         self.brows = BrowRig.from_landmarks(crop.landmarks, crop.size)
@@ -114,11 +114,10 @@ class TalkingPortrait:
 
     def head(self, pose: Pose, mouth: MouthPose, blink: float = 0.0, brow: float = 0.0, roll: float = 0.0) -> np.ndarray:
         """The animated head crop: (S, S, 3) uint8 RGB. ``roll``: head tilt, degrees (rig engine only)."""
-        with self._engine_lock:
-            if self.is_rig:
-                img = self.engine.render_pose(pose, blink=blink, roll=roll)
-            else:
-                img = self.engine.render_pose(pose, blink=blink) if self.can_blink else self.engine.render_pose(pose)
+        if self.is_rig:
+            img = self.engine.render_pose(pose, blink=blink, roll=roll)
+        else:
+            img = self.engine.render_pose(pose, blink=blink) if self.can_blink else self.engine.render_pose(pose)
         img = self.brows.render(img, brow, self._shift(pose, list(T.BROW_RIGHT[:5] + T.BROW_LEFT[:5]), roll))
         return self.mouth.render(img, mouth, self._shift(pose, list(T.INNER_LIP_MID), roll))
 
@@ -145,24 +144,32 @@ class TalkingPortrait:
         cx, cy, _, _ = self.clipped
         return paste(self.frame_buffer, region, cx + self.box[0], cy + self.box[1])
 
-    def frames(self, perf: "Performance", workers: int = 2) -> Iterator[np.ndarray]:
-        """Every frame of a performance, in order: (H, W, 3) uint8 RGB (the reused buffer).
+    def regions(self, perf: "Performance", workers: int = 2) -> Iterator[np.ndarray]:
+        """The changing box of every frame of a performance, in order: (h, w, 3) uint8 RGB
+        (:meth:`region`; each is reused once the next is asked for).
 
-        The changing regions are rendered by ``workers`` threads (OpenCV and NumPy release the
-        GIL; rendering reads only state fixed at set-up), a few frames ahead of the consumer; an
-        engine that is not thread-safe runs one frame at a time, the brows, mouth and blend in
-        parallel.
+        Frames are rendered by ``workers`` forked processes (:mod:`sfumato.speech.render_pool`)
+        a few frames ahead of the consumer; engines other than the rig (FOMM: torch is not
+        fork-safe once it has run) render one frame at a time here.
         """
-        args = lambda i: (perf.pose(i), perf.mouth_pose(i), float(perf.blink[i]), float(perf.brow[i]), perf.tilt(i))  # noqa: E731
-        if workers <= 1:
-            for i in range(len(perf)):
-                yield self._paste(self.region(*args(i)))
-            return
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="talk-render") as pool:
-            pending: deque = deque()
-            for i in range(len(perf)):
-                pending.append(pool.submit(self.region, *args(i)))
-                if len(pending) > 2 * workers:
-                    yield self._paste(pending.popleft().result())
-            while pending:
-                yield self._paste(pending.popleft().result())
+        x0, y0, x1, y1 = self.box
+
+        def render(i: int) -> np.ndarray:
+            return self.region(perf.pose(i), perf.mouth_pose(i), float(perf.blink[i]), float(perf.brow[i]), perf.tilt(i))
+
+        return ordered_frames(render, len(perf), (y1 - y0, x1 - x0, 3), np.uint8, workers if self.is_rig else 1, RUN)
+
+    def frames(self, perf: "Performance", workers: int = 2) -> Iterator[np.ndarray]:
+        """Every frame of a performance, in order: (H, W, 3) uint8 RGB (the reused buffer)."""
+        for region in self.regions(perf, workers):
+            yield self._paste(region)
+
+    def frames_i420(self, perf: "Performance", workers: int = 2) -> Iterator[np.ndarray]:
+        """Every frame of a performance as I420 (:mod:`sfumato.video.i420`): (3 H / 2, W) uint8,
+        one reused buffer of which only the changing box is converted per frame. H and W must
+        be even (:func:`sfumato.video.writer.even` the painting first)."""
+        cx, cy, _, _ = self.clipped
+        x0, y0, x1, y1 = self.box
+        yuv = I420Frame(self.frame_buffer)
+        for region in self.regions(perf, workers):
+            yield yuv.update(self._paste(region), (cx + x0, cy + y0, cx + x1, cy + y1))
