@@ -63,8 +63,9 @@ def painting(size: int, folder: Path) -> Path:
 
 
 def stage_times(path: Path, text: str) -> dict[str, float]:
-    """Median CPU ms per frame of each rendering stage, one thread (OpenCV single-threaded too, as
-    in the render workers), and of encoding (ffmpeg's own CPU time over I420 frames, as
+    """Median CPU ms per frame of each rendering stage, one thread (OpenCV and OpenBLAS
+    single-threaded too, as in the render workers: idle library threads spinning for work would
+    be counted as the stage's CPU time), and of encoding (ffmpeg's own CPU time over I420 frames, as
     ``precompute speak`` feeds it, one x264 thread, from its process's rusage; median of three).
     The frames are rendered in order by one engine, so its eye cache sees every frame (the
     render workers each see runs of 4)."""
@@ -79,8 +80,11 @@ def stage_times(path: Path, text: str) -> dict[str, float]:
     from sfumato.video.i420 import I420Frame
     from sfumato.video.writer import write_mp4
 
+    from threadpoolctl import threadpool_limits
+
     threads = cv2.getNumThreads()
     cv2.setNumThreads(1)
+    blas = threadpool_limits(1)
     try:
         speech = synthesize(text)
         portrait = TalkingPortrait(load_painting(path))
@@ -123,6 +127,7 @@ def stage_times(path: Path, text: str) -> dict[str, float]:
         out["encode (ffmpeg x264)"] = 1000.0 * statistics.median(encodes) / max(len(kept), 1)
         return out
     finally:
+        blas.restore_original_limits()
         cv2.setNumThreads(threads)
 
 
