@@ -13,6 +13,7 @@ import sys
 from typing import Iterator
 
 from sfumato.face.topology import FACE_OVAL
+from sfumato.fd_silence import silenced
 
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -20,24 +21,13 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 @contextlib.contextmanager
 def quiet_stderr() -> Iterator[None]:
-    """Redirect file descriptor 2 to /dev/null inside the block (restored after)."""
+    """Redirect file descriptor 2 to /dev/null inside the block (restored after), unless
+    ``SFUMATO_VERBOSE_MEDIAPIPE`` is set."""
     if os.environ.get("SFUMATO_VERBOSE_MEDIAPIPE"):
         yield
         return
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError):  # no real fd 2 (e.g. some test runners)
+    with silenced(2):
         yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
 
 
 @contextlib.contextmanager

@@ -14,16 +14,16 @@ bundled protobuf stays out of the process that runs MediaPipe.
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence
+from typing import ContextManager, Dict, List, Optional, Sequence
 
 import numpy as np
 
+from sfumato.fd_silence import silenced
 from sfumato.fomm.errors import FommError
 from sfumato.fomm.onnx_runtime import ENCODER_FILE, GENERATOR_FILES, KP_FILE, FommOnnxRuntime, OnnxFrame, \
     OnnxSourceCache, _nchw
@@ -75,23 +75,9 @@ def convert_graphs(model_dir: str | Path) -> Dict[str, Path]:
     return {name: (mnn_path(d / name) if mnn_path(d / name).is_file() else convert_graph(d / name)) for name in GRAPHS}
 
 
-@contextlib.contextmanager
-def _quiet_stdout() -> Iterator[None]:
+def _quiet_stdout() -> ContextManager[None]:
     """fd 1 to /dev/null inside the block: MNN prints its CPU features when a runtime is created."""
-    try:
-        sys.stdout.flush()
-        saved = os.dup(1)
-    except (OSError, ValueError):
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
+    return silenced(1)
 
 
 class FommMnnRuntime(FommOnnxRuntime):
