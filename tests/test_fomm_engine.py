@@ -109,7 +109,11 @@ def test_fast_mode_matches_exact(big_crop, driving_clip, tmp_path):  # noqa: F81
         eng.prepare(big_crop)
         eng.plan(SweepSpec(cols=2))
         out.append(eng.render(1).astype(int))
-    assert np.abs(out[0] - out[1]).max() <= 2
+    # 'fast' runs the fp32 graphs on MNN when it is installed (Winograd convolutions: float
+    # rounding differs from PyTorch), else on ONNX Runtime (identical to within 1 level). The
+    # bound is issue #13's picture target for the fast mode, on the final full-size head crop.
+    diff = np.abs(out[0] - out[1])
+    assert diff.mean() <= 1.0 and diff.max() <= 16, (diff.mean(), diff.max())
 
 
 def test_cli_builds_a_fomm_bank(astronaut_png, driving_clip, tmp_path):  # noqa: F811
