@@ -22,6 +22,7 @@ import numpy as np
 from sfumato.imaging.resize import resize_max_side, resize_to
 from sfumato.rig.iris import disc, lightness
 from sfumato.rig.lids import EyeFrame, Lids, opening
+from sfumato.rig.painted_white import painted_white
 
 WORK_SIDE = 240
 """Smooth fills (inpainting under the lids, the white of the eye) are computed on an eye ROI
@@ -357,7 +358,10 @@ def rebuild_white(
     far = 1.0 - disc(shape, c, r + 1.0, 1.0)  # the rim and halo beyond are left to select_white
     cand = (opening(u, v, lids, 1.5 * edge + 0.5) > 0.99) & (far > 0.5)
     iris_l = float(np.median(light[disc(shape, c, 0.8 * r, 1.0) * inside > 0.5])) if (disc(shape, c, 0.8 * r, 1.0) * inside > 0.5).any() else 30.0
-    white = select_white(image, light, cand, iris_l)
+    # the painted white itself (colour model sampled beside the iris, connected to it): no lid
+    # rim, lash or iris rim inside a contour that misses a stylised eye's painted opening
+    painted = painted_white(image, cand, c, r, 0.0)
+    white = painted.astype(np.float32) if painted.sum() >= 12 else select_white(image, light, cand, iris_l)
     up_v, lo_v = lids.at(u)
     t = (v - lo_v) / np.maximum(up_v - lo_v, 1.0)
     loose = ((inside > 0.5) & (far > 0.5)).astype(np.float32)  # reaches into narrow corners
@@ -369,13 +373,16 @@ def rebuild_white(
     # samples of the white: all the painted opening from just outside the iris on, off the lid
     # lines: the lightness painted next to the iris, its shaded corners, the shade under the
     # lid and a side in shadow keep their tone (white_colour leaves dark outliers out)
-    known = (cand & (disc(shape, c, 1.05 * r + 1.0, 1.0) < 0.01)).astype(np.float32)
+    known = ((white > 0.5) & (disc(shape, c, 1.05 * r + 1.0, 1.0) < 0.01)).astype(np.float32)
     # a side with (almost) no white beyond that reach (a narrow corner, a side in shade) takes
     # the painted pixels just outside the iris there
     u_iris = float(frame.to_uv(c)[0])
     for side in (u < u_iris, u >= u_iris):
         if known[side].sum() < max(6.0, 0.5 * r):
             beside = side & (disc(shape, c, 1.1 * r, 1.0) < 0.01)
+            if painted.sum() >= 12:  # the painted white is known: only it, however little
+                known = np.maximum(known, ((white > 0.5) & beside).astype(np.float32))
+                continue
             more = cand & beside
             known = np.maximum(known, (more if more.sum() >= 4 else (inside > 0.5) & beside).astype(np.float32))
     if known.sum() < 12:
