@@ -27,6 +27,10 @@ contour's pixels beside the iris."""
 MATCH = 3.0
 """A pixel is painted white when its Lab distance from the model is within this many of the
 samples' robust spreads (lightness may exceed the model: a lit white is still white)."""
+DARKER = 0.5
+"""A pixel darker than the model counts this fraction of its lightness difference: the white in
+the shade of the upper lid and toward the corners is still white (lashes, lid lines and the iris
+are far darker, a lid rim far more coloured)."""
 
 
 @dataclass(frozen=True)
@@ -38,9 +42,9 @@ class WhiteModel:
 
     def distance(self, lab: np.ndarray) -> np.ndarray:
         """(h, w) float32 normalised distance of each Lab pixel from the model; lighter than the
-        model counts only a quarter (a lit white), darker fully (lid, lash, iris)."""
+        model counts only a quarter (a lit white), darker :data:`DARKER` (a shaded white)."""
         d = (lab - self.lab) / self.spread
-        dl = np.where(d[..., 0] > 0, 0.25 * d[..., 0], d[..., 0])
+        dl = np.where(d[..., 0] > 0, 0.25 * d[..., 0], DARKER * d[..., 0])
         return np.sqrt(dl**2 + d[..., 1] ** 2 + d[..., 2] ** 2).astype(np.float32)
 
 

@@ -369,6 +369,8 @@ def rebuild_white(
     step = 2.4 * r
     shifts = [(s * step * frame.axis[0], s * step * frame.axis[1]) for s in (1, -1, 1.6, -1.6)]
     shifts += [(s * step * frame.up[0], s * step * frame.up[1]) for s in (-1.5, -2.2)]  # the cheek's canvas
+    # whole pixels: a fractional shift would resample (blur) the grain it borrows
+    shifts = [(float(round(dx)), float(round(dy))) for dx, dy in shifts]
     ring = disc(shape, c, HOLE * r, max(1.0, 0.15 * r))
     # samples of the white: all the painted opening from just outside the iris on, off the lid
     # lines: the lightness painted next to the iris, its shaded corners, the shade under the
