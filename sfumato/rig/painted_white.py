@@ -27,25 +27,30 @@ contour's pixels beside the iris."""
 MATCH = 3.0
 """A pixel is painted white when its Lab distance from the model is within this many of the
 samples' robust spreads (lightness may exceed the model: a lit white is still white)."""
-DARKER = 0.5
+DARKER = 0.0
 """A pixel darker than the model counts this fraction of its lightness difference: the white in
 the shade of the upper lid and toward the corners is still white (lashes, lid lines and the iris
-are far darker, a lid rim far more coloured)."""
+are far darker, a lid rim far more coloured) ..."""
+FLOOR = 0.4
+"""... down to this fraction of the way from the iris' lightness to the model's."""
 
 
 @dataclass(frozen=True)
 class WhiteModel:
-    """The painted white's colour: median Lab (3,) and robust spread (3,) of its samples."""
+    """The painted white's colour: median Lab (3,) and robust spread (3,) of its samples, and the
+    lightness (L) a white pixel may not fall below."""
 
     lab: np.ndarray
     spread: np.ndarray
+    floor: float = 0.0
 
     def distance(self, lab: np.ndarray) -> np.ndarray:
         """(h, w) float32 normalised distance of each Lab pixel from the model; lighter than the
         model counts only a quarter (a lit white), darker :data:`DARKER` (a shaded white)."""
         d = (lab - self.lab) / self.spread
         dl = np.where(d[..., 0] > 0, 0.25 * d[..., 0], DARKER * d[..., 0])
-        return np.sqrt(dl**2 + d[..., 1] ** 2 + d[..., 2] ** 2).astype(np.float32)
+        out = np.sqrt(dl**2 + d[..., 1] ** 2 + d[..., 2] ** 2).astype(np.float32)
+        return np.where(lab[..., 0] < self.floor, np.float32(np.inf), out)
 
 
 def to_lab(image: np.ndarray) -> np.ndarray:
@@ -82,8 +87,8 @@ def white_model(lab: np.ndarray, contour: np.ndarray, c: np.ndarray, r: float) -
     px = lab[seeds]
     med = np.median(px, 0)
     spread = 1.4826 * np.median(np.abs(px - med), 0)
-    spread = np.maximum(spread, [3.0, 2.0, 2.0]).astype(np.float32)
-    return WhiteModel(med.astype(np.float32), spread), seeds
+    spread = np.maximum(spread, [3.0, 4.0, 4.0]).astype(np.float32)
+    return WhiteModel(med.astype(np.float32), spread, iris_l + FLOOR * (float(med[0]) - iris_l)), seeds
 
 
 def painted_white(image: np.ndarray, contour: np.ndarray, c: np.ndarray, r: float, reach: float) -> np.ndarray:

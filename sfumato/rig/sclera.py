@@ -399,5 +399,53 @@ def rebuild_white(
     plate_l = lightness(plate)
     dark = np.clip((plate_l - light) / max(float(np.median(plate_l[inside > 0.5])) - iris_l, 5.0) * 2.0 - 0.2, 0.0, 1.0) if (inside > 0.5).any() else 1.0
     hole = np.maximum(disc(shape, c, 1.05 * r, max(1.0, 0.15 * r)), ring * dark)
-    hole = cv2.GaussianBlur(hole, (0, 0), max(0.5, 0.05 * r))[..., None]
+    hole = cv2.GaussianBlur(hole, (0, 0), max(0.5, 0.05 * r))
+    plate = match_edge(image, plate, hole, inside, light, iris_l, c, r)
+    hole = hole[..., None]
     return image * (1 - hole) + plate * hole
+
+
+def match_edge(
+    image: np.ndarray, plate: np.ndarray, hole: np.ndarray, inside: np.ndarray, light: np.ndarray, iris_l: float,
+    c: np.ndarray, r: float,
+) -> np.ndarray:
+    """The rebuilt white made continuous with the painted white it meets.
+
+    The painted pixels kept just outside the hole (inside the opening, within :data:`EDGE_REACH`
+    iris radii, well lighter than the iris: no lash, lid line or iris rim) say what the white looks
+    like right there, shade and halo included; their difference from the rebuilt white is carried
+    into the hole, fading over half an iris radius, so no seam shows where the rebuilt white meets
+    the painted one, while deeper in the hole the rebuilt white keeps its own tone.
+
+    Args:
+        image, plate: (h, w, 3) float32 RGB, the painted ROI and the rebuilt white; hole: (h, w)
+        float32 in [0, 1]; inside: (h, w) float32 soft opening; light: (h, w) float32 L of the
+        image; iris_l: median L of the iris; c: (2,) iris centre; r: iris radius, pixels.
+
+    Returns:
+        (h, w, 3) float32 RGB.
+    """
+    shape = hole.shape
+    plate_l = lightness(plate)
+    near = disc(shape, c, EDGE_REACH * r, 1.0) > 0.5
+    kept = (hole < 0.05) & (inside > 0.99) & near & (light >= iris_l + EDGE_FLOOR * (plate_l - iris_l))
+    kept = cv2.erode(cv2.dilate(kept.astype(np.uint8), np.ones((3, 3), np.uint8)), np.ones((3, 3), np.uint8)) > 0
+    kept &= (hole < 0.05) & (inside > 0.99)
+    if kept.sum() < 4:
+        return plate
+    sigma = max(1.0, 0.5 * r)
+    weight = kept.astype(np.float32)
+    diff = np.clip(image - plate, -EDGE_STEP, EDGE_STEP) * weight[..., None]
+    den = cv2.GaussianBlur(weight, (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
+    num = cv2.GaussianBlur(diff, (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
+    strength = np.clip(den / max(float(den.max()), 1e-6) * 2.0, 0.0, 1.0)[..., None]
+    return plate + num / np.maximum(den, 1e-6)[..., None] * strength
+
+
+EDGE_REACH = 1.6
+"""The painted white within this many iris radii of the old iris sets the rebuilt white's edge."""
+EDGE_FLOOR = 0.25
+"""... those lighter than this fraction of the way from the iris' lightness to the rebuilt white's
+(a white in the lid's shade counts, a lash or iris rim does not)."""
+EDGE_STEP = 40.0
+"""Largest correction carried in per RGB channel."""
