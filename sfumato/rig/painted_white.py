@@ -31,7 +31,7 @@ DARKER = 0.0
 """A pixel darker than the model counts this fraction of its lightness difference: the white in
 the shade of the upper lid and toward the corners is still white (lashes, lid lines and the iris
 are far darker, a lid rim far more coloured) ..."""
-FLOOR = 0.4
+FLOOR = 0.2
 """... down to this fraction of the way from the iris' lightness to the model's."""
 
 
