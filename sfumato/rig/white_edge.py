@@ -62,7 +62,7 @@ def match_lid_shade(
     The painted white's samples thin out under the lids (a shaded white is easily taken for lid),
     so a fill from them is as light under the upper lid as in the middle of the eye. Here every
     painted pixel of the opening beside the iris that is well lighter than the iris (no lash or
-    iris rim) is compared with the fill at its place between the lids (``t`` bins), and the fill
+    iris rim) (and of the fill's hue: a shaded white, not a red lid rim) is compared with the fill at its place between the lids (``t`` bins), and the fill
     is scaled by the median ratio of each bin (a bin with fewer than 3 pixels keeps its scale),
     smoothed across bins and interpolated along t.
 
@@ -75,7 +75,9 @@ def match_lid_shade(
         (h, w, 3) float32 RGB.
     """
     fill_l = lightness(colour)
-    ok = beside & (light >= iris_l + EDGE_FLOOR * (fill_l - iris_l))
+    lab, fill_lab = (cv2.cvtColor(np.clip(x, 0, 255).astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab) for x in (image, colour))
+    hue = np.hypot(lab[..., 1] - fill_lab[..., 1], lab[..., 2] - fill_lab[..., 2])  # a red lid rim is not a shade
+    ok = beside & (light >= iris_l + EDGE_FLOOR * (fill_l - iris_l)) & (hue < SHADE_HUE)
     centres = (np.arange(bins) + 0.5) / bins
     scale = np.ones(bins)
     for k in range(bins):
@@ -87,5 +89,7 @@ def match_lid_shade(
     return colour * shade[..., None]
 
 
+SHADE_HUE = 15.0
+"""... by the painted pixels within this Lab (a, b) distance of the fill's colour only."""
 SHADE_RANGE = (0.55, 1.1)
 """The fill is scaled by no less and no more than this between the lids."""
