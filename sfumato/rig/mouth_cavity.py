@@ -5,9 +5,13 @@ cavity is synthesised from the crop itself, the way a painter would glaze it:
 
 - a warm red-brown shadow, darkest at the back (the middle of the opening) and lighter toward
   the lips and the corners, where it meets the painted line between the lips;
-- the upper teeth as a soft, muted ivory band under the upper lip, only as the mouth opens wide,
-  fading toward the corners (one band, never separate teeth);
-- a hint of tongue low in the mouth in wide vowels, in the lip colour, darker at the back;
+- the upper teeth as a soft, muted ivory band under the upper lip (the face's lights, a little
+  darker: never pure white), from small openings on, fading toward the corners and at its
+  lower edge (one band, never separate teeth); rounded lips cover most of it. Besides looking
+  like a mouth, the band helps FaceMesh see a medium opening as open (its edge against the dark
+  cavity), where a bare dark slit on a painted face reads as the closed lips' shadow line;
+- a hint of tongue low in the mouth on open vowels, a warm dark red from the lip colour,
+  darker at the back;
 - the lips' inner edge rolling into the shadow (a soft darkening of the lips next to the
   opening), so lip and cavity meet without a cut-out edge;
 - the painting's own fine texture (brush strokes, craquelure) laid over all of it, with strong
@@ -53,7 +57,8 @@ class CavityLook:
         teeth: height of the visible band of upper teeth (at most ``teeth_share`` of the opening).
         teeth_share: the teeth never fill more than this share of the opening's height.
         teeth_from: (start, full) opening height at which the teeth appear.
-        teeth_alpha: how strongly the teeth show (a hint, below 1).
+        teeth_alpha: how strongly the teeth show at the middle of the band (the band fades toward
+            the corners and at its lower edge; the colour itself stays below the painting's lights).
         tongue_from: (start, full) opening height at which the tongue appears.
         tongue_share: tongue height as a share of the opening height.
         tongue_alpha: how strongly the tongue shows.
@@ -67,7 +72,7 @@ class CavityLook:
     teeth: float = 0.14
     teeth_share: float = 0.45
     teeth_from: tuple[float, float] = (0.03, 0.1)
-    teeth_alpha: float = 0.85
+    teeth_alpha: float = 1.0
     tongue_from: tuple[float, float] = (0.1, 0.22)
     tongue_share: float = 0.38
     tongue_alpha: float = 0.9
