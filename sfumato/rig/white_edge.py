@@ -91,5 +91,5 @@ def match_lid_shade(
 
 SHADE_HUE = 15.0
 """... by the painted pixels within this Lab (a, b) distance of the fill's colour only."""
-SHADE_RANGE = (0.55, 1.1)
+SHADE_RANGE = (0.55, 1.0)
 """The fill is scaled by no less and no more than this between the lids."""
