@@ -73,9 +73,9 @@ class BrowRig:
         across = dx * uy - dy * ux
         down = np.minimum(along_up, 0.0)  # toward the eye: falls off twice as fast
         d2 = (across / r) ** 2 + (np.maximum(along_up, 0.0) / r) ** 2 + (2.0 * down / r) ** 2
-        near = np.exp(-d2)
-        bests = [np.maximum(near[:half].max(0), 0.0), np.maximum(near[half:].max(0), 0.0)]
-        right, left = bests
+        # the nearest brow point of each brow: exp is monotonic, so exp of the least d2 is
+        # the largest exp(-d2), at one exp per brow instead of one per point
+        right, left = np.exp(-d2[:half].min(0)), np.exp(-d2[half:].min(0))
         w = right ** 4 / np.maximum(right ** 4 + left ** 4, 1e-12)
         x0, y0, x1, y1 = self.box
         edge = np.minimum.reduce([x - x0 - shift[0], x1 - 1 - x - shift[0], y - y0 - shift[1], y1 - 1 - y - shift[1]])
