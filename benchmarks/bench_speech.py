@@ -100,7 +100,7 @@ def stage_times(path: Path, text: str) -> dict[str, float]:
             t0 = time.process_time()
             img = portrait.engine.render_pose(pose, blink=float(perf.blink[i]), roll=roll)
             t1 = time.process_time()
-            img = portrait.brows.render(img, float(perf.brow[i]), portrait._shift(pose, brow_idx, roll))
+            img = portrait.brows.render(img, float(perf.brow[i]), portrait._shift(pose, brow_idx, roll), inplace=True)
             t2 = time.process_time()
             img = portrait.mouth.render(img, mouth, portrait._shift(pose, lip_idx, roll))
             t3 = time.process_time()

@@ -188,6 +188,7 @@ def remap_sharp(
     back_project: bool = True,
     still: float = STILL_PX,
     bp_interpolation: int | None = None,
+    inplace: bool = False,
 ) -> np.ndarray:
     """Warp the ``box`` of ``image``; outside it, and where pixels stay still, copy exactly.
 
@@ -202,12 +203,14 @@ def remap_sharp(
         back_project: add the detail the kernel lost (one back-projection step).
         still: displacements below this many pixels copy the source pixel.
         bp_interpolation: kernel of the back-projection passes (default ``interpolation``).
+        inplace: write the warped box into ``image`` itself (after every read of it) and
+            return it, instead of a copy.
 
     Returns:
-        A new uint8 array shaped like ``image``.
+        A uint8 array shaped like ``image``: a new one, or ``image`` with ``inplace``.
     """
     x0, y0, x1, y1 = box
-    out = image.copy()
+    out = image if inplace else image.copy()
     out[y0:y1, x0:x1] = remap_box(image, box, box, backward, forward, rows, interpolation, back_project, still,
                                          bp_interpolation=bp_interpolation).reshape(
         out[y0:y1, x0:x1].shape)
