@@ -10,12 +10,11 @@ does not use it (docs/fomm.md).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, List, Sequence
+from typing import Dict, List
 
 import numpy as np
 
-from sfumato.fomm.onnx_runtime import ENCODER_FILE, GENERATOR_FILES, KP_FILE, FommOnnxRuntime, OnnxFrame, \
-    OnnxSourceCache, _nchw
+from sfumato.fomm.onnx_runtime import ENCODER_FILE, GENERATOR_FILES, KP_FILE, FommOnnxRuntime, graph_io
 
 
 def openvino_version() -> str | None:
@@ -55,24 +54,7 @@ class FommOpenVinoRuntime(FommOnnxRuntime):
     def batched(self) -> bool:
         return False
 
-    def _run(self, name: str, feeds: Dict[str, np.ndarray], outputs: Sequence[str]) -> List[np.ndarray]:
-        compiled, request = self._requests[name]
+    def _run(self, graph: str, feeds: Dict[str, np.ndarray]) -> List[np.ndarray]:
+        compiled, request = self._requests[graph]
         result = request.infer(feeds)
-        return [np.array(result[compiled.output(o)], dtype=np.float32, copy=True) for o in outputs]
-
-    def keypoints(self, image: np.ndarray):
-        value, jac = self._run(KP_FILE, {"image": _nchw(image)}, ["kp_value", "kp_jacobian"])
-        return value, jac
-
-    def prepare_source(self, source: np.ndarray) -> OnnxSourceCache:
-        value, jac = self.keypoints(source)
-        features, small = self._run(ENCODER_FILE, {"source": _nchw(source)}, ["source_features", "source_small"])
-        return OnnxSourceCache(features, small, value, jac)
-
-    def generate(self, cache: OnnxSourceCache, kp_value: np.ndarray, kp_jacobian: np.ndarray) -> OnnxFrame:
-        feeds = {"source_small": cache.small, "source_features": cache.features,
-                 "kp_driving_value": np.asarray(kp_value, np.float32).reshape(cache.kp_value.shape),
-                 "kp_driving_jacobian": np.asarray(kp_jacobian, np.float32).reshape(cache.kp_jacobian.shape),
-                 "kp_source_value": cache.kp_value, "kp_source_jacobian": cache.kp_jacobian}
-        pred, deformation, occlusion = self._run(GENERATOR_FILES["exact"], feeds, ["prediction", "deformation", "occlusion"])
-        return OnnxFrame(pred[0].transpose(1, 2, 0), deformation[0], occlusion[0, 0])
+        return [np.array(result[compiled.output(o)], dtype=np.float32, copy=True) for o in graph_io(graph)[1]]

@@ -68,6 +68,33 @@ def test_iris_fit_matches_the_painted_iris(ast_engine, ast_crop):
     assert ast_engine.yaw_limits[0] > 5 and ast_engine.yaw_limits[1] > 5
 
 
+def _eye_turn(eng: RigEngine, e, yaw: float) -> float:
+    """The eye-in-head yaw (degrees) that ``eng`` gives eye ``e`` for a common turn ``yaw``."""
+    du = eng._shift(e, yaw, 0.0)[0]
+    return float(np.degrees(np.arcsin((e.rest[0] + du) / e.eyeball) - np.arcsin(e.rest[0] / e.eyeball)))
+
+
+def test_each_eye_turns_within_its_own_room(ast_engine, ast_crop):
+    """The common range is the one both eyes allow; with ``eye_lead`` an eye with more room in
+    its own opening turns further (at most ``eye_lead`` times), never past its own limit, and
+    ``eye_lead=1`` turns both eyes alike."""
+    alike = RigEngine(eye_lead=1.0)
+    alike.prepare(ast_crop)
+    assert alike.yaw_limits == ast_engine.yaw_limits
+    lead, led = ast_engine.p.eye_lead, False
+    for side, sign in ((0, -1), (1, 1)):
+        common = sign * ast_engine.yaw_limits[side]
+        turns = [_eye_turn(alike, e, common) for e in alike._eyes]
+        assert np.allclose(turns, common, atol=0.05)
+        for e in ast_engine._eyes:
+            own = ast_engine._eye_yaw_limit(e, sign)
+            turn = _eye_turn(ast_engine, e, common)
+            assert abs(turn) == pytest.approx(min(own, lead * abs(common)), abs=0.05)
+            assert abs(turn) >= abs(common) - 0.05
+            led |= abs(turn) > abs(common) + 1.0
+    assert led  # the astronaut's eyes differ: one of them leads on one side at least
+
+
 def test_plan_keeps_gaze_labels_and_head_carries_the_rest(ast_engine):
     spec = SweepSpec(cols=9, rows=3)
     poses = ast_engine.plan(spec)

@@ -9,9 +9,10 @@ eye white per eye) and derives the eye layers (:mod:`sfumato.rig.eye`). A frame 
    warped through them.
 
 Eye-in-head rotation stays within a natural range (the iris keeps at least ``min_visible`` of
-its painted visible share, and travels at most ``eye_range`` eye half-widths); the head turn
-carries the rest of the sweep, so the labels stay the gaze angles. A portrait whose eyes are
-closed or hidden gets the head turn only, with one line on stderr saying why.
+its painted visible share, and travels at most ``eye_range`` eye half-widths; an eye with more
+room than the other turns up to ``eye_lead`` times as far); the head turn carries the rest of
+the sweep, so the labels stay the gaze angles. A portrait whose eyes are closed or hidden gets
+the head turn only, with one line on stderr saying why.
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ class RigParams:
     Attributes:
         eye_range: the iris travels at most this many eye half-widths from its painted place.
         min_visible: ... and keeps at least this fraction of its painted visible area.
+        eye_lead: the common eye-in-head range is the one both eyes allow; an eye whose own
+            opening leaves it more room turns up to this many times as far (1: both turn alike),
+            so the eye with room carries part of what the other cannot.
         pitch_travel: vertical iris travel at the largest eye pitch, in iris radii.
         head_turn: scale on the head yaw/pitch (0: the eyes alone, within their range).
         max_head_yaw: the head turns at most this much (degrees); where the eyes and this
@@ -76,6 +80,7 @@ class RigParams:
 
     eye_range: float = 0.5
     min_visible: float = 0.65
+    eye_lead: float = 1.5
     pitch_travel: float = 0.45
     head_turn: float = 1.0
     max_head_yaw: float = 8.0
@@ -140,6 +145,7 @@ class RigEngine(Engine):
         self._eye_cache: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()  # (eye, steps, blink) -> pixels, changed
         self._eye_lock = threading.Lock()
         self.yaw_limits = (0.0, 0.0)  # eye-in-head yaw range (toward -x, toward +x), degrees
+        self.eye_gain: list[tuple[float, float]] = []  # per eye: its turn / the common one (toward -x, +x)
         self.pitch_limit = 0.0
 
     # -- set-up -------------------------------------------------------------------------
@@ -163,7 +169,10 @@ class RigEngine(Engine):
         self._warp = ThinPlateWarp(rig.landmarks[self._ctrl, :2], rig.size, grid_step=self.p.tps_grid_step, max_grid=self.p.tps_max_grid)
         if self.p.head_window > 0:
             self._warp.window = head_window(rig.landmarks, self._warp.node_xy(), self.p.head_window)
-        self.yaw_limits = (self._yaw_limit(-1), self._yaw_limit(+1)) if self._eyes else (0.0, 0.0)
+        own = [(self._eye_yaw_limit(e, -1), self._eye_yaw_limit(e, +1)) for e in self._eyes]
+        self.yaw_limits = tuple(float(min(o[s] for o in own)) for s in (0, 1)) if own else (0.0, 0.0)
+        lead = max(1.0, self.p.eye_lead)
+        self.eye_gain = [tuple(float(min(o[s], lead * self.yaw_limits[s]) / max(self.yaw_limits[s], 1e-6)) for s in (0, 1)) for o in own]
         self.pitch_limit = float(np.degrees(np.arcsin(min(0.9, self.p.pitch_travel / 2.0)))) if self._eyes else 0.0
 
     @classmethod
@@ -178,6 +187,7 @@ class RigEngine(Engine):
             raise SfumatoError(f"{path}: no rig in this bank; rebuild it with `python -m precompute PAINTING --engine rig --force`.")
         rig = Rig.from_json(path.read_bytes())
         params = {k: v for k, v in bank.manifest["engine"].get("params", {}).items() if k in RigParams.__dataclass_fields__}
+        params.setdefault("eye_lead", 1.0)  # banks built before the eyes could lead turned them alike
         eng = cls(**params)
         x, y, side = bank.manifest["square_box"]
         eng.load(pad_square_crop(bank.painting, x, y, side), rig)
@@ -186,21 +196,18 @@ class RigEngine(Engine):
             eng.plan(SweepSpec(**sweep))
         return eng
 
-    def _yaw_limit(self, sign: int) -> float:
-        """Largest eye-in-head yaw (degrees) toward ``sign`` that keeps both irises in range."""
-        angles = []
-        for e in self._eyes:
-            base = _visible_share(e, 0.0)
-            du_max = 0.0
-            for du in np.linspace(0, self.p.eye_range * e.frame.half_width, 25)[1:]:
-                if _visible_share(e, sign * du) < self.p.min_visible * base:
-                    break
-                du_max = float(du)
-            du_max = max(du_max, 0.2 * e.frame.half_width)  # the eyes always move a little
-            r0 = np.clip(e.rest[0] / e.eyeball, -0.95, 0.95)
-            r1 = np.clip((e.rest[0] + sign * du_max) / e.eyeball, -0.95, 0.95)
-            angles.append(min(MAX_EYE_YAW, abs(np.degrees(np.arcsin(r1) - np.arcsin(r0)))))
-        return float(min(angles))
+    def _eye_yaw_limit(self, e: EyeLayers, sign: int) -> float:
+        """Largest eye-in-head yaw (degrees) toward ``sign`` that keeps this eye's iris in range."""
+        base = _visible_share(e, 0.0)
+        du_max = 0.0
+        for du in np.linspace(0, self.p.eye_range * e.frame.half_width, 25)[1:]:
+            if _visible_share(e, sign * du) < self.p.min_visible * base:
+                break
+            du_max = float(du)
+        du_max = max(du_max, 0.2 * e.frame.half_width)  # the eyes always move a little
+        r0 = np.clip(e.rest[0] / e.eyeball, -0.95, 0.95)
+        r1 = np.clip((e.rest[0] + sign * du_max) / e.eyeball, -0.95, 0.95)
+        return float(min(MAX_EYE_YAW, abs(np.degrees(np.arcsin(r1) - np.arcsin(r0)))))
 
     # -- the sweep ----------------------------------------------------------------------
     def plan(self, spec: SweepSpec) -> list[Pose]:
@@ -224,12 +231,15 @@ class RigEngine(Engine):
 
     # -- rendering ----------------------------------------------------------------------
     def _shift(self, e: EyeLayers, yaw: float, pitch: float) -> np.ndarray:
-        """(du, dv) iris displacement, pixels, for an eye-in-head rotation (degrees)."""
+        """(du, dv) iris displacement, pixels, for an eye-in-head rotation (degrees): ``yaw``
+        is the common turn, which this eye scales by its :attr:`eye_gain`."""
         r0 = np.arcsin(np.clip(e.rest / e.eyeball, -0.95, 0.95))
         # within the range the angle is kept; past it (the head turn is capped) it is softly
         # limited at 1.3 times the range, so the sweep stays strictly ordered
-        lim = self.yaw_limits[1] if yaw >= 0 else self.yaw_limits[0]
-        lim_u = np.radians(soft_limit(yaw, 1.3 * lim, knee=1 / 1.3))
+        side = 1 if yaw >= 0 else 0
+        gain = next((g[side] for x, g in zip(self._eyes, self.eye_gain) if x is e), 1.0)
+        lim = self.yaw_limits[side]
+        lim_u = np.radians(gain * soft_limit(yaw, 1.3 * lim, knee=1 / 1.3))
         lim_v = np.radians(soft_limit(pitch, 1.3 * self.pitch_limit, knee=1 / 1.3))
         return e.eyeball * (np.sin(r0 + np.array([lim_u, lim_v])) - np.sin(r0))
 
@@ -331,6 +341,7 @@ class RigEngine(Engine):
                 "eyes": len(self.rig.eyes),
                 "eyes_off": self.rig.eyes_off,
                 "eye_yaw_limits": [round(v, 2) for v in self.yaw_limits],
+                "eye_gain": [[round(g, 3) for g in gains] for gains in self.eye_gain],
                 "eye_pitch_limit": round(self.pitch_limit, 2),
                 "iris_radius": [round(e.iris.radius, 2) for e in self.rig.eyes],
             }

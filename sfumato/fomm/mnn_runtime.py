@@ -19,20 +19,15 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import ContextManager, Dict, List, Optional, Sequence
+from typing import ContextManager, Dict, List, Optional
 
 import numpy as np
 
 from sfumato.fd_silence import silenced
 from sfumato.fomm.errors import FommError
-from sfumato.fomm.onnx_runtime import ENCODER_FILE, GENERATOR_FILES, KP_FILE, FommOnnxRuntime, OnnxFrame, \
-    OnnxSourceCache, _nchw
+from sfumato.fomm.onnx_runtime import ENCODER_FILE, GENERATOR_FILES, KP_FILE, FommOnnxRuntime, graph_io
 
 GRAPHS = (KP_FILE, ENCODER_FILE, GENERATOR_FILES["exact"])
-_IO = {KP_FILE: (["image"], ["kp_value", "kp_jacobian"]),
-       ENCODER_FILE: (["source"], ["source_features", "source_small"]),
-       GENERATOR_FILES["exact"]: (["source_small", "source_features", "kp_driving_value", "kp_driving_jacobian",
-                                   "kp_source_value", "kp_source_jacobian"], ["prediction", "deformation", "occlusion"])}
 _CONVERT = "import sys, _tools; _tools.mnnconvert(sys.argv)"
 
 
@@ -108,7 +103,7 @@ class FommMnnRuntime(FommOnnxRuntime):
                                                        "precision": precision},))
             self._modules = {}
             for name in GRAPHS:
-                inputs, outputs = _IO[name]
+                inputs, outputs = (list(n) for n in graph_io(name))
                 try:
                     self._modules[name] = mnn_nn.load_module_from_file(str(mnn_path(d / name)), inputs, outputs,
                                                                        runtime_manager=runtime)
@@ -127,35 +122,15 @@ class FommMnnRuntime(FommOnnxRuntime):
         """One request per call (the batched helpers of the base class loop over requests)."""
         return False
 
-    def _run(self, name: str, arrays: Sequence[np.ndarray]) -> List[np.ndarray]:
-        """Run graph ``name`` on float32 NCHW arrays; outputs as float32 NumPy arrays (copies)."""
+    def _run(self, graph: str, feeds: Dict[str, np.ndarray]) -> List[np.ndarray]:
+        """Run graph file ``graph`` on named float32 NCHW feeds; outputs as float32 NumPy arrays (copies)."""
         expr = self._expr
-        feeds = [expr.const(np.ascontiguousarray(a, dtype=np.float32), list(a.shape), expr.NCHW) for a in arrays]
+        arrays = [np.ascontiguousarray(feeds[n], dtype=np.float32) for n in graph_io(graph)[0]]
         outs = []
-        for out in self._modules[name].forward(feeds):
+        for out in self._modules[graph].forward([expr.const(a, list(a.shape), expr.NCHW) for a in arrays]):
             out = expr.convert(out, expr.NCHW)
             outs.append(np.array(out.read(), dtype=np.float32, copy=True).reshape(out.shape))
         return outs
-
-    def keypoints(self, image: np.ndarray):
-        """(256,256,3) float32 [0,1] -> value (1,K,2) in [-1,1], jacobian (1,K,2,2)."""
-        value, jac = self._run(KP_FILE, [_nchw(image)])
-        return value, jac
-
-    def prepare_source(self, source: np.ndarray) -> OnnxSourceCache:
-        """Run once per painting: source keypoints and encoder features."""
-        x = _nchw(source)
-        value, jac = self._run(KP_FILE, [x])
-        features, small = self._run(ENCODER_FILE, [x])
-        return OnnxSourceCache(features, small, value, jac)
-
-    def generate(self, cache: OnnxSourceCache, kp_value: np.ndarray, kp_jacobian: np.ndarray) -> OnnxFrame:
-        """Motion generator from normalised driving keypoints (1,K,2), (1,K,2,2)."""
-        value = np.asarray(kp_value, np.float32).reshape(cache.kp_value.shape)
-        jac = np.asarray(kp_jacobian, np.float32).reshape(cache.kp_jacobian.shape)
-        pred, deformation, occlusion = self._run(GENERATOR_FILES["exact"], [
-            cache.small, cache.features, value, jac, cache.kp_value, cache.kp_jacobian])
-        return OnnxFrame(pred[0].transpose(1, 2, 0), deformation[0], occlusion[0, 0])
 
 
 __all__ = ["FommMnnRuntime", "convert_graph", "convert_graphs", "mnn_available", "mnn_path"]

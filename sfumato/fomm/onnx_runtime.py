@@ -22,6 +22,15 @@ KP_FILE = "kp_detector.onnx"
 ENCODER_FILE = "source_encoder.onnx"
 GENERATOR_FILES = {"exact": "motion_generator.onnx", "int8": "motion_generator_int8.onnx",
                    "fp16": "motion_generator_fp16.onnx"}
+_KP_IO = (("image",), ("kp_value", "kp_jacobian"))
+_ENCODER_IO = (("source",), ("source_features", "source_small"))
+_GENERATOR_IO = (("source_small", "source_features", "kp_driving_value", "kp_driving_jacobian", "kp_source_value",
+                  "kp_source_jacobian"), ("prediction", "deformation", "occlusion"))
+
+
+def graph_io(graph: str) -> Tuple[Tuple[str, ...], Tuple[str, ...]]:
+    """(input names, output names) of the graph file ``graph`` (KP_FILE, ENCODER_FILE or a generator)."""
+    return {KP_FILE: _KP_IO, ENCODER_FILE: _ENCODER_IO}.get(graph, _GENERATOR_IO)
 
 
 _CUDA_OK: Optional[bool] = None  # None: not probed yet
@@ -153,16 +162,22 @@ class FommOnnxRuntime:
         pred, deformation, occlusion = self.generator_session.run(None, feeds)
         return [OnnxFrame(p.transpose(1, 2, 0), d, o[0]) for p, d, o in zip(pred, deformation, occlusion)]
 
+    def _run(self, graph: str, feeds: Dict[str, np.ndarray]) -> List[np.ndarray]:
+        """Run the graph file ``graph`` on named float32 NCHW ``feeds``; its outputs in :func:`graph_io`
+        order. Other runtimes (MNN, OpenVINO) override only this."""
+        session = {KP_FILE: self.kp_session, ENCODER_FILE: self.encoder_session}.get(graph, self.generator_session)
+        return session.run(list(graph_io(graph)[1]), feeds)
+
     def keypoints(self, image: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
         """(256,256,3) float32 [0,1] -> value (1,K,2) in [-1,1], jacobian (1,K,2,2)."""
-        value, jac = self.kp_session.run(None, {"image": _nchw(image)})
+        value, jac = self._run(KP_FILE, {"image": _nchw(image)})
         return value, jac
 
     def prepare_source(self, source: np.ndarray) -> OnnxSourceCache:
         """Run once per painting: source keypoints and encoder features."""
         x = _nchw(source)
-        value, jac = self.kp_session.run(None, {"image": x})
-        features, small = self.encoder_session.run(None, {"source": x})
+        value, jac = self._run(KP_FILE, {"image": x})
+        features, small = self._run(ENCODER_FILE, {"source": x})
         return OnnxSourceCache(features, small, value, jac)
 
     def generate(self, cache: OnnxSourceCache, kp_value: np.ndarray, kp_jacobian: np.ndarray) -> OnnxFrame:
@@ -171,7 +186,7 @@ class FommOnnxRuntime:
                  "kp_driving_value": np.asarray(kp_value, np.float32).reshape(cache.kp_value.shape),
                  "kp_driving_jacobian": np.asarray(kp_jacobian, np.float32).reshape(cache.kp_jacobian.shape),
                  "kp_source_value": cache.kp_value, "kp_source_jacobian": cache.kp_jacobian}
-        pred, deformation, occlusion = self.generator_session.run(None, feeds)
+        pred, deformation, occlusion = self._run(GENERATOR_FILES[self.mode], feeds)
         return OnnxFrame(pred[0].transpose(1, 2, 0), deformation[0], occlusion[0, 0])
 
     def drive(self, cache: OnnxSourceCache, driving_frame: np.ndarray,
