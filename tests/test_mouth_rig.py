@@ -158,9 +158,10 @@ def test_opening_is_one_clean_region(rig, crop):
 
 
 def test_wide_open_mouth_is_an_oval_under_an_arched_upper_lip(rig, crop):
-    """At a wide "ah" the opening's top edge arches (highest in the middle, the upper lip lifted
-    there), and the opening is an oval: at a quarter of the way in from each corner it is still
-    over half as tall as in the middle (neither a flat-topped bucket nor a V)."""
+    """At a wide "ah" the opening's top edge arches a little (highest in the middle, the upper lip
+    lifted there), the jaw doing most of the opening, and the opening is an oval: at a quarter of
+    the way in from each corner it is still over half as tall as in the middle (neither a
+    flat-topped bucket nor a V)."""
     x0, y0, x1, y1 = rig.roi((crop.size, crop.size))
     *_, depth_u, _mxl, _myl, depth_l, _u = rig._maps(x0, y0, x1, y1, rig.centre, MouthPose(open=0.95, spread=0.2))
     hole = (depth_u > 0) & (depth_l < 0)
@@ -173,7 +174,9 @@ def test_wide_open_mouth_is_an_oval_under_an_arched_upper_lip(rig, crop):
         assert len(rows), un
         tops.append(rows[0])
         heights.append(len(rows))
-    assert tops[1] < min(tops[0], tops[2]) - 0.04 * rig.width, tops  # the upper lip arches
+    assert tops[1] < min(tops[0], tops[2]), tops  # the upper lip arches
     assert min(heights[0], heights[2]) > 0.5 * heights[1], heights
     closed_top = rig.centre[1] - y0  # the lip line in the middle
-    assert tops[1] < closed_top - 0.08 * rig.width  # the upper lip lifted, not only the jaw dropped
+    lift = closed_top - tops[1]
+    assert lift > 0.05 * rig.width  # the upper lip lifted, not only the jaw dropped
+    assert heights[1] - lift > 3.0 * lift, (heights[1], lift)  # but the jaw does most of it

@@ -65,7 +65,12 @@ class MouthParams:
             a smiling "D" with a flat top.
         round_pull: corner travel inward at ``round`` = 1.
         round_gap: extra lip parting at ``round`` = 1 (the "oo" hole).
+        round_jaw: share of the jaw drop held back at ``round`` = 1 (a rounded opening is small).
         spread_push: corner travel outward at ``spread`` = 1.
+        spread_flat: share of the lip parting held back at ``spread`` = 1 (the lips stretch thin
+            over the teeth: "ee" is a wide, thin slit).
+        spread_lens: the upper lip's ``lens`` exponent is scaled by ``1 - spread_lens * spread``
+            (a spread opening is a flat-topped slit, not an arch).
         fan: outside the corners the lower field reaches full strength ``fan`` times the
             distance past the corner below the lip line (the cheek stretch).
         iterations: fixed-point iterations inverting the forward fields.
@@ -73,12 +78,15 @@ class MouthParams:
     """
 
     jaw_drop: float = 0.4
-    lip_lift: float = 0.4
+    lip_lift: float = 0.25
     lens: tuple[float, float] = (1.5, 0.65)
     smile_relax: float = 0.7
-    round_pull: float = 0.16
+    round_pull: float = 0.2
     round_gap: float = 0.10
-    spread_push: float = 0.10
+    round_jaw: float = 0.3
+    spread_push: float = 0.14
+    spread_flat: float = 0.5
+    spread_lens: float = 0.6
     fan: float = 1.5
     iterations: int = 4
     grid_step: int = 4
@@ -204,12 +212,12 @@ class MouthRig:
         au = np.abs(u)
         side = np.where(u < 0, -self.span[0], self.span[1])
         past = np.maximum(au - side, 0.0)
-        drop = pose.open * p.jaw_drop * W
+        drop = pose.open * p.jaw_drop * W * (1.0 - p.round_jaw * pose.round) * (1.0 - p.spread_flat * pose.spread)
         # every field is exactly zero at the edge of the moving region
         window = (1.0 - _smoothstep(0.6 * self.jaw_half, self.jaw_half, au)) * (1.0 - _smoothstep(0.6 * self.nose, self.nose, -w))
         # the opening tapers to the corners; away from the lip line the whole jaw moves
         across = np.clip(1.0 - (u / side) ** 2, 0.0, 1.0)
-        prof_up, prof = across ** p.lens[0], across ** p.lens[1]
+        prof_up, prof = across ** (p.lens[0] * (1.0 - p.spread_lens * pose.spread)), across ** p.lens[1]
         reach = max(0.3 * W, 2.0 * p.jaw_drop * W) + p.fan * past
         taper_down = prof + (1.0 - prof) * _smoothstep(0.0, reach, w)
         lat = 1.0 - _smoothstep(0.35 * W, self.jaw_half, au)
@@ -321,7 +329,8 @@ class MouthRig:
         outside = np.minimum(cv2.distanceTransform(1 - hole, cv2.DIST_L2, 3), 1e4)  # no opening: "far"
         top, bottom = np.maximum(depth_u[sl], 0.0), np.maximum(-depth_l[sl], 0.0)
         side = np.where(u[sl] < 0, -self.span[0], self.span[1])
-        paint = cavity_colour(top, bottom, u[sl] / np.maximum(side, 1e-6), np.maximum(inside, 0.0), self.width, self.palette, self.look)
+        paint = cavity_colour(top, bottom, u[sl] / np.maximum(side, 1e-6), np.maximum(inside, 0.0), self.width, self.palette, self.look,
+                               teeth_scale=1.0 - 0.7 * pose.round)
         paint += self.look.texture * paint_detail(source[sl])
         region = colour[sl]
         region *= lip_roll(outside, self.opening(pose), self.width, self.look)[..., None]

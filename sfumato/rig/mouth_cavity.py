@@ -5,9 +5,13 @@ cavity is synthesised from the crop itself, the way a painter would glaze it:
 
 - a warm red-brown shadow, darkest at the back (the middle of the opening) and lighter toward
   the lips and the corners, where it meets the painted line between the lips;
-- the upper teeth as a soft, muted ivory band under the upper lip, only as the mouth opens wide,
-  fading toward the corners (one band, never separate teeth);
-- a hint of tongue low in the mouth in wide vowels, in the lip colour, darker at the back;
+- the upper teeth as a soft, muted ivory band under the upper lip (the face's lights, a little
+  darker: never pure white), from small openings on, fading toward the corners and at its
+  lower edge (one band, never separate teeth); rounded lips cover most of it. Besides looking
+  like a mouth, the band helps FaceMesh see a medium opening as open (its edge against the dark
+  cavity), where a bare dark slit on a painted face reads as the closed lips' shadow line;
+- a hint of tongue low in the mouth on open vowels, a warm dark red from the lip colour,
+  darker at the back;
 - the lips' inner edge rolling into the shadow (a soft darkening of the lips next to the
   opening), so lip and cavity meet without a cut-out edge;
 - the painting's own fine texture (brush strokes, craquelure) laid over all of it, with strong
@@ -53,7 +57,8 @@ class CavityLook:
         teeth: height of the visible band of upper teeth (at most ``teeth_share`` of the opening).
         teeth_share: the teeth never fill more than this share of the opening's height.
         teeth_from: (start, full) opening height at which the teeth appear.
-        teeth_alpha: how strongly the teeth show (a hint, below 1).
+        teeth_alpha: how strongly the teeth show at the middle of the band (the band fades toward
+            the corners and at its lower edge; the colour itself stays below the painting's lights).
         tongue_from: (start, full) opening height at which the tongue appears.
         tongue_share: tongue height as a share of the opening height.
         tongue_alpha: how strongly the tongue shows.
@@ -64,13 +69,13 @@ class CavityLook:
     """
 
     depth: float = 0.04
-    teeth: float = 0.08
-    teeth_share: float = 0.35
-    teeth_from: tuple[float, float] = (0.06, 0.16)
-    teeth_alpha: float = 0.5
-    tongue_from: tuple[float, float] = (0.16, 0.32)
-    tongue_share: float = 0.32
-    tongue_alpha: float = 0.8
+    teeth: float = 0.14
+    teeth_share: float = 0.45
+    teeth_from: tuple[float, float] = (0.03, 0.1)
+    teeth_alpha: float = 1.0
+    tongue_from: tuple[float, float] = (0.1, 0.22)
+    tongue_share: float = 0.38
+    tongue_alpha: float = 0.9
     lip_roll: float = 0.25
     lip_roll_reach: float = 0.025
     soft: float = 0.018
@@ -117,9 +122,9 @@ def mouth_palette(image: np.ndarray, landmarks: np.ndarray) -> Palette:
     face = _polygon_mask(shape, lm[list(T.JAW_LINE) + list(T.CHEEKS)][np.argsort(_angles(lm, list(T.JAW_LINE) + list(T.CHEEKS)))])
     fpx = image[face].astype(np.float64) if face.sum() > 50 else px
     light = fpx[_luma(fpx) >= np.percentile(_luma(fpx), 92)].mean(0)
-    light = 0.55 * light + 0.45 * _luma(light[None])[0]  # muted, ivory rather than white
-    teeth = shadow + 0.6 * (light - shadow)
-    tongue = shadow + 0.55 * (lip - shadow) * np.array([1.1, 0.85, 0.85])
+    light = 0.7 * light + 0.3 * _luma(light[None])[0]  # muted, ivory rather than white
+    teeth = shadow + 0.8 * (light - shadow)  # slightly darker than the painting's lights
+    tongue = shadow + 0.5 * (lip - shadow) * np.array([1.15, 0.7, 0.7])  # a warm, dark red
     as_t = lambda c: tuple(float(x) for x in np.clip(c, 0, 255))  # noqa: E731
     return Palette(dark=as_t(dark), teeth=as_t(teeth), tongue=as_t(tongue), rim=as_t(rim))
 
@@ -137,7 +142,7 @@ def _below(x: np.ndarray, edge: np.ndarray, soft: np.ndarray) -> np.ndarray:
 
 
 def cavity_colour(top: np.ndarray, bottom: np.ndarray, un: np.ndarray, inside: np.ndarray, width: float,
-                  palette: Palette, look: CavityLook | None = None) -> np.ndarray:
+                  palette: Palette, look: CavityLook | None = None, teeth_scale: float = 1.0) -> np.ndarray:
     """Colour of the open mouth at each pixel (before texture).
 
     Args:
@@ -146,6 +151,7 @@ def cavity_colour(top: np.ndarray, bottom: np.ndarray, un: np.ndarray, inside: n
         un: (H, W) float position across the mouth, -1 at the right corner, +1 at the left.
         inside: (H, W) float pixels from the nearest lip edge (distance transform of the opening).
         width: the mouth width W in pixels.
+        teeth_scale: in [0, 1], how much of the teeth the lips leave visible (rounded lips cover them).
 
     Returns:
         (H, W, 3) float32 RGB in [0, 255].
@@ -160,8 +166,8 @@ def cavity_colour(top: np.ndarray, bottom: np.ndarray, un: np.ndarray, inside: n
     band = np.minimum(k.teeth * width, k.teeth_share * height)
     across = np.clip(1.0 - (un / 0.8) ** 2, 0.0, 1.0)
     show = _smooth(k.teeth_from[0] * width, k.teeth_from[1] * width, height)
-    t_alpha = k.teeth_alpha * show * across * _below(top, band, 0.65 * band)
-    lit = (1.0 - 0.3 * _below(top, 0.5 * band, 0.5 * band)) * (0.75 + 0.25 * across)
+    t_alpha = k.teeth_alpha * teeth_scale * show * across * _below(top, band, 0.45 * band)
+    lit = (1.0 - 0.15 * _below(top, 0.4 * band, 0.4 * band)) * (0.75 + 0.25 * across)
     out += t_alpha[..., None] * (teeth * lit[..., None] - out)
     # tongue: a low mound in the middle of a wide-open mouth, darker toward the back
     middle = np.clip(1.0 - (un / 0.65) ** 2, 0.0, 1.0)  # fades to nothing well inside the corners

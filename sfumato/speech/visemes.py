@@ -11,7 +11,11 @@ lips really meet; rounded sounds (w, oo) reach into their neighbours, as in spee
 The voice's own timing is read the way it is produced: espeak writes a stress mark (ˈ, ˌ) just
 before the stressed vowel and a length mark (ː) after a long one, and piper gives each mark its
 own stretch of sound, so a stress mark's time belongs to the vowel after it (the loud onset of a
-stressed syllable) and a length mark's time to the vowel before it. Stressed vowels open wider
+stressed syllable) and a length mark's time to the vowel before it.
+
+Lip closures are drawn to the end: the lips really meet on every p, b and m, for at least the
+video frame nearest to it, however short the voice makes it (a 35 ms "m" falls between two
+frames at 25 fps, and blending alone leaves the lips a fifth open there). Stressed vowels open wider
 than unstressed ones (they are louder); the space between two words is not a pause, so it only
 weakly pulls the mouth toward rest, while real pauses (punctuation, the ends) close it.
 """
@@ -59,6 +63,26 @@ UNSTRESSED_OPEN = 0.85
 
 ANTICIPATION_S = 0.035
 """Co-articulation reach beyond a phoneme's own span, seconds."""
+
+CLOSURES = frozenset("pbm")
+CLOSURE_REACH_S = 0.03
+"""The lips close this long (seconds, a Gaussian fall) around a closure's own span."""
+
+
+def closure_track(phones: list[Phone], fps: float, n_frames: int) -> np.ndarray:
+    """How closed the lips are held at each frame: (n_frames,) float32 in [0, 1].
+
+    1 over each p, b, m (its span widened to at least one frame, so the nearest frame always
+    shows the lips together), falling off as ``exp(-(distance / CLOSURE_REACH_S) ** 2)``.
+    """
+    t = np.arange(n_frames) / float(fps)
+    out = np.zeros(n_frames)
+    for p in phones:
+        if p.symbol in CLOSURES:
+            half = max((p.end - p.start) / 2.0, 0.5 / fps)
+            dist = np.maximum(np.abs(t - (p.start + p.end) / 2.0) - half, 0.0)
+            out = np.maximum(out, np.exp(-((dist / CLOSURE_REACH_S) ** 2)))
+    return out.astype(np.float32)
 
 
 def viseme(symbol: str) -> tuple[float, float, float, float]:
@@ -135,13 +159,14 @@ def mouth_track(phones: list[Phone], fps: float, n_frames: int) -> np.ndarray:
         for k in range(3):
             wk = fall * dom[None, :, k]
             out[a : a + 512, k] = (wk @ targets[:, k]) / np.maximum(wk.sum(1), 1e-9)
+    out[:, 0] *= 1.0 - closure_track(phones, fps, n_frames)
     return np.clip(out, 0.0, 1.0)
 
 
-LOUDNESS_FLOOR = 0.2
+LOUDNESS_FLOOR = 0.25
 """Opening factor of a viseme during near-silence; it rises with the sound's loudness."""
-LOUDNESS_GAIN = 1.4
-OPEN_GAMMA = 0.7
+LOUDNESS_GAIN = 1.1
+OPEN_GAMMA = 0.8
 """The opening is raised to this power: small openings grow so the lips visibly part."""
 
 
