@@ -58,7 +58,7 @@ def ring_dip(light: np.ndarray, inside: np.ndarray, c_old: np.ndarray, c_new: np
 
 def _painted_eye(seed: int = 0):
     """A synthetic painted eye: a light, grainy white; a dark iris (radius 12) whose limbus fades
-    into the white from 0.9 to 1.25 radii through a darker halo, as painted irises do."""
+    into the white from 0.9 to 1.25 radii, slowly at its outer end, as painted irises do."""
     rng = np.random.default_rng(seed)
     h, w, r = 70, 140, 12.0
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
