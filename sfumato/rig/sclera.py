@@ -279,7 +279,7 @@ def rebuild_white(
     hole = np.maximum(disc(shape, c, 1.05 * r, max(1.0, 0.15 * r)), ring * dark)
     # the iris' whole dark surround (limbus fade, halo), ray by ray, out to where the painting is
     # its white again: a half-blended rim would stay as a thin dark circle, a second iris outline
-    hole = np.maximum(hole, halo_hole(light, inside, c, r))
+    hole = np.maximum(hole, halo_hole(light, inside, c, r, plate_l))
     hole = cv2.GaussianBlur(hole, (0, 0), max(0.5, 0.05 * r))
     plate = match_edge(image, plate, hole, inside, light, iris_l, c, r)
     hole = hole[..., None]
