@@ -141,3 +141,13 @@ def test_teeth_show_on_the_rendered_mona_lisa(mona):
     assert luma[:k].max() > luma[k] + 60, luma.round()  # the teeth band above it
     band = col[int(np.argmax(luma[:k]))]
     assert band[0] > band[2] + 20  # warm (her palette), not a neutral white
+
+
+def test_a_mouth_painted_open_keeps_its_own_teeth(ast):
+    """The astronaut smiles with her teeth showing: the synthesised band is only a faint hint
+    there, not a second row of teeth under hers; a closed painted mouth gets the full band."""
+    crop, rig = ast
+    assert rig.look.teeth_alpha <= 0.3
+    closed = crop.landmarks.copy()
+    closed[14, :2] = closed[13, :2]  # the same face with its inner lips together
+    assert MouthRig.from_landmarks(crop.image, closed).look.teeth_alpha == 1.0
