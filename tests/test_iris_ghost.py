@@ -23,8 +23,9 @@ from sfumato.rig.sclera import rebuild_white
 from tests.conftest import TESTDATA
 
 MAX_DIP = 2.0
-"""Largest mean ring dip (L) allowed: the old code left 3..5 L on portrait_11, portrait_02,
-portrait_10 and the synthetic eye below; clean white measures under 1.2."""
+"""Largest mean ring dip (L) allowed: the old code (a soft disc at 1.05 r) left 2.2..5 L on
+portrait_11, portrait_02, portrait_10, portrait_13 and 8 L on the synthetic eye below; with the
+iris' surround replaced they measure under 1.8 (the astronaut under 0.8)."""
 
 
 def ring_dip(light: np.ndarray, inside: np.ndarray, c_old: np.ndarray, c_new: np.ndarray | None, r: float) -> float:
@@ -112,10 +113,10 @@ def _frames_dips(bank_engine, yaws=(-30, -15, 15, 30)) -> list[float]:
 
 def test_astronaut_keeps_no_outline_of_the_old_iris(ast_engine):
     dips = [d for d in _frames_dips(ast_engine) if np.isfinite(d)]
-    assert dips and max(dips) < MAX_DIP + 0.5, dips
+    assert dips and max(dips) < MAX_DIP, dips
 
 
-@pytest.mark.parametrize("name", ["portrait_11", "portrait_02", "portrait_10"])
+@pytest.mark.parametrize("name", ["portrait_11", "portrait_02", "portrait_10", "portrait_13"])
 def test_shared_paintings_keep_no_outline_of_the_old_iris(name):
     path = TESTDATA / f"{name}.jpg"
     if not path.is_file():
