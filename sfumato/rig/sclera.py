@@ -214,9 +214,11 @@ def rebuild_white(
     across the iris from either side (:func:`two_sided_colour`): the lightness painted next to
     the iris, its shading toward the corners and under the lid, a side in shade kept in shade;
     the shading model (:func:`shading_model`) stands in only for a side with nothing painted.
-    The canvas texture is laid over it (:func:`sclera_plate`). Replaced: the iris disc, and
-    within :data:`HOLE` iris radii whatever is darker than the rebuilt white (rim, halo);
-    painted white is kept.
+    The canvas texture is laid over it (:func:`sclera_plate`). Replaced: the iris disc, its
+    whole dark surround out to where the painting is as light as its white or the rebuilt white
+    again (:func:`sfumato.rig.iris_halo.halo_hole`: no half-blended limbus left as a second iris
+    outline), and within :data:`HOLE` iris radii whatever is darker than the rebuilt white (rim,
+    halo); painted white is kept.
 
     Args:
         image: (h, w, 3) float32 RGB ROI; lids, frame: the eye's lids and frame; u, v: (h, w)
