@@ -72,7 +72,6 @@ def stage_times(path: Path, text: str) -> dict[str, float]:
     import resource
 
     from sfumato.face import topology as T
-    from sfumato.geometry.blend import blend
     from sfumato.imaging.painting import load_painting
     from sfumato.speech.performance import make_performance
     from sfumato.speech.portrait import TalkingPortrait
@@ -93,7 +92,6 @@ def stage_times(path: Path, text: str) -> dict[str, float]:
                                          "box to I420": []}
         brow_idx, lip_idx = list(T.BROW_RIGHT[:5] + T.BROW_LEFT[:5]), list(T.INNER_LIP_MID)
         x0, y0, x1, y1 = portrait.box
-        r0, c0 = portrait.rows.start + y0, portrait.cols.start + x0
         cx, cy = portrait.clipped[:2]
         yuv = I420Frame(portrait.frame_buffer)
         frames = []
@@ -102,11 +100,11 @@ def stage_times(path: Path, text: str) -> dict[str, float]:
             t0 = time.process_time()
             img = portrait.engine.render_pose(pose, blink=float(perf.blink[i]), roll=roll)
             t1 = time.process_time()
-            img = portrait.brows.render(img, float(perf.brow[i]), portrait._shift(pose, brow_idx, roll))
+            img = portrait.brows.render(img, float(perf.brow[i]), portrait._shift(pose, brow_idx, roll), inplace=True)
             t2 = time.process_time()
             img = portrait.mouth.render(img, mouth, portrait._shift(pose, lip_idx, roll))
             t3 = time.process_time()
-            region = blend(portrait.base[y0:y1, x0:x1], img[r0 : r0 + y1 - y0, c0 : c0 + x1 - x0], portrait.alpha[y0:y1, x0:x1])
+            region = portrait.blended(img)
             t4 = time.process_time()
             frame = portrait._paste(region)
             t5 = time.process_time()

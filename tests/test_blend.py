@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sfumato.geometry.blend import BlendParams, alpha_mask, blend, ellipse_alpha, match_colors, square_alpha
+from sfumato.geometry.blend import BlendParams, FixedBlend, alpha_mask, blend, ellipse_alpha, match_colors, square_alpha
 
 
 @pytest.mark.parametrize("side", [64, 512, 1001])
@@ -72,3 +72,18 @@ def test_match_colors_moves_statistics():
     src = np.clip(ref.astype(int) + 40, 0, 255).astype(np.uint8)  # brighter copy
     out = match_colors(src, ref, np.ones((64, 64), np.float32))
     assert abs(out.mean() - ref.mean()) < 3 < abs(src.mean() - ref.mean())
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_fixed_blend_is_bit_identical_to_blend(seed):
+    rng = np.random.default_rng(seed)
+    base = rng.integers(0, 256, (37, 53, 3), dtype=np.uint8)
+    alpha = rng.random((37, 53)).astype(np.float32)
+    alpha[:5], alpha[-5:], alpha[10:14] = 0.0, 1.0, 0.5  # exact ends and ties (x.5 rounds to even)
+    fixed = FixedBlend(base, alpha)
+    for _ in range(3):
+        rendered = rng.integers(0, 256, base.shape, dtype=np.uint8)
+        out = fixed(rendered)
+        assert out.dtype == np.uint8 and out.shape == base.shape
+        np.testing.assert_array_equal(out, blend(base, rendered, alpha))
+    np.testing.assert_array_equal(fixed(base), base)

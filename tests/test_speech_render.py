@@ -14,7 +14,7 @@ from sfumato.geometry.crop import head_box, head_crop
 from sfumato.rig.head import head_window, roll_points
 from sfumato.speech.audio import Audio
 from sfumato.speech.performance import MotionParams, Performance, make_performance
-from sfumato.speech.portrait import REACH_PX, TalkingPortrait
+from sfumato.speech.portrait import REACH_PX, SPEECH_RIG, TalkingPortrait
 
 
 def test_roll_points_turns_about_the_pivot():
@@ -114,3 +114,19 @@ def test_eye_step_reuses_eye_renders_and_barely_moves_the_iris(ast_crop):
     assert np.array_equal(again, b)
     stepped.render_pose(pose, blink=0.5, roll=0.5)
     assert len(stepped._eye_cache) == drawn + 2  # a blink is drawn anew
+
+
+def test_speech_eye_step_moves_the_iris_at_most_a_fraction_of_a_pixel(ast_crop):
+    step = SPEECH_RIG["eye_step"]
+    assert 0 < step <= 0.25  # an iris drawn at most step / 2 px from where it was asked
+    exact = RigEngine(head_window=1.7)
+    stepped = RigEngine(head_window=1.7, eye_step=step)
+    exact.prepare(ast_crop)
+    stepped.prepare(ast_crop)
+    worst = 0.0
+    for k in range(6):  # gazes between the steps, so the rounding shows
+        pose = Pose(2.0 + 0.37 * k, 0.5 + 0.21 * k, 0.8, -0.6)
+        d = np.abs(exact.render_pose(pose, roll=0.5).astype(int) - stepped.render_pose(pose, roll=0.5))
+        assert d.max() <= 32 and d.mean() < 0.02, (k, d.max(), d.mean())
+        worst = max(worst, float(d.max()))
+    assert worst > 0  # the rounding is real: frames are not all equal

@@ -271,7 +271,7 @@ class RigEngine(Engine):
             x0, y0, x1, y1 = box
             out[y0:y1, x0:x1] = pixels
             return out
-        frame = self._warp.warp(frame, moved, bp_interpolation=KERNELS[self.p.detail_kernel])
+        frame = self._warp.warp(frame, moved, bp_interpolation=KERNELS[self.p.detail_kernel], inplace=True)  # frame is ours
         if not blink:
             self._open = (key, frame.copy())
         return frame

@@ -148,3 +148,30 @@ def blend(base: np.ndarray, rendered: np.ndarray, alpha: np.ndarray, rows: int =
         b += alpha[sl, :, None] * (rendered[sl].astype(np.float32) - b)
         out[sl] = np.rint(b, out=b)
     return out
+
+
+class FixedBlend:
+    """:func:`blend` over one fixed ``base`` and ``alpha``, for many ``rendered`` images (video
+    frames): the float base and the per-channel alpha are made once, and each call is four
+    vectorised OpenCV passes. Bit-identical to :func:`blend`.
+
+    Args:
+        base: (H, W, 3) uint8.
+        alpha: (H, W) float32 in [0, 1].
+    """
+
+    def __init__(self, base: np.ndarray, alpha: np.ndarray) -> None:
+        self.base = np.ascontiguousarray(base, np.float32)
+        a = np.ascontiguousarray(alpha, np.float32)
+        self.alpha = np.ascontiguousarray(np.repeat(a[..., None], base.shape[2], 2)) if base.ndim == 3 else a
+        self._diff = np.empty_like(self.base)
+
+    def __call__(self, rendered: np.ndarray) -> np.ndarray:
+        """``base * (1 - alpha) + rendered * alpha``, rounded: (H, W, 3) uint8, a new array."""
+        d = self._diff
+        # the same float32 steps as blend(): (r - b) * a + b, then round half to even
+        # (convertScaleAbs rounds as np.rint; the sum lies within 0..255, so abs changes nothing)
+        cv2.subtract(rendered, self.base, dst=d, dtype=cv2.CV_32F)
+        cv2.multiply(d, self.alpha, dst=d)
+        cv2.add(d, self.base, dst=d)
+        return cv2.convertScaleAbs(d)

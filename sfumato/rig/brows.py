@@ -73,9 +73,9 @@ class BrowRig:
         across = dx * uy - dy * ux
         down = np.minimum(along_up, 0.0)  # toward the eye: falls off twice as fast
         d2 = (across / r) ** 2 + (np.maximum(along_up, 0.0) / r) ** 2 + (2.0 * down / r) ** 2
-        near = np.exp(-d2)
-        bests = [np.maximum(near[:half].max(0), 0.0), np.maximum(near[half:].max(0), 0.0)]
-        right, left = bests
+        # the nearest brow point of each brow: exp is monotonic, so exp of the least d2 is
+        # the largest exp(-d2), at one exp per brow instead of one per point
+        right, left = np.exp(-d2[:half].min(0)), np.exp(-d2[half:].min(0))
         w = right ** 4 / np.maximum(right ** 4 + left ** 4, 1e-12)
         x0, y0, x1, y1 = self.box
         edge = np.minimum.reduce([x - x0 - shift[0], x1 - 1 - x - shift[0], y - y0 - shift[1], y1 - 1 - y - shift[1]])
@@ -84,17 +84,18 @@ class BrowRig:
         return mix * self.lift * self.scale * np.maximum(right, left) * window
 
     def render(self, image: np.ndarray, raise_: float | tuple[float, float],
-               shift: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
+               shift: tuple[float, float] = (0.0, 0.0), inplace: bool = False) -> np.ndarray:
         """Raise the brows by ``raise_`` in [0, 1] (both), or each by its own amount in [-1, 1]
         (a (right, left) pair; negative lowers).
 
         Args:
             image: (S, S, 3) uint8 RGB crop.
             shift: (dx, dy) pixels the brows have moved in ``image``.
+            inplace: draw into ``image`` itself instead of a copy.
 
         Returns:
-            (S, S, 3) uint8 RGB: ``image`` itself when every amount is below 0.02 in size, else
-            a copy in which only the brow box changed.
+            (S, S, 3) uint8 RGB: ``image`` itself when every amount is below 0.02 in size or
+            with ``inplace``, else a copy in which only the brow box changed.
         """
         amount = (float(raise_), float(raise_)) if np.isscalar(raise_) else (float(raise_[0]), float(raise_[1]))
         amount = tuple(a if abs(a) >= 0.02 else 0.0 for a in amount)  # below a fiftieth nothing visible moves
@@ -114,6 +115,7 @@ class BrowRig:
             f = self._field(qx, qy, amount, shift)
             qx, qy = gx - f * ux, gy - f * uy
         mx, my = upsample([qx, qy], step, (y1 - y0, x1 - x0))
-        out = image.copy()
-        out[y0:y1, x0:x1] = cv2.remap(image, mx, my, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+        moved = cv2.remap(image, mx, my, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+        out = image if inplace else image.copy()
+        out[y0:y1, x0:x1] = moved
         return out

@@ -46,23 +46,24 @@ CACHE_PX = 8_000_000
 take 6 bytes a pixel); larger ones rebuild them per strip and pass."""
 
 
-def _maps(field: np.ndarray, dx: int, dy: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _maps(field: np.ndarray, dx: int, dy: int, squares: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Fixed-point ``cv2.remap`` maps for a strip whose first pixel is (dx, dy) in the sampled
     array's coordinates, and |field|^2.
 
     Args:
         field: (rows, W, 2) float32 displacement.
+        squares: False: skip |field|^2 (None), for maps that no still-pixel mask needs.
 
     Returns:
         (map1 (rows, W, 2) int16 (the whole-pixel part, floor), map2 (rows, W) uint16,
-        squared displacement (rows, W) float32).
+        squared displacement (rows, W) float32 or None).
     """
     rows, cols = field.shape[:2]
     fx, fy = field[..., 0], field[..., 1]
     mx = np.arange(dx, dx + cols, dtype=np.float32)[None, :] + fx
     my = np.arange(dy, dy + rows, dtype=np.float32)[:, None] + fy
     m1, m2 = cv2.convertMaps(mx, my, cv2.CV_16SC2)
-    return m1, m2, fx * fx + fy * fy
+    return m1, m2, (fx * fx + fy * fy) if squares else None
 
 
 def _grey(image: np.ndarray) -> np.ndarray:
@@ -78,9 +79,10 @@ class _Strips:
     whole pixels to the array, so a sub-array of a bigger warp samples exactly as it does.
     """
 
-    def __init__(self, field: Field, box: Box, origin: tuple[int, int], rows: int, frame: tuple[int, int] | None = None) -> None:
+    def __init__(self, field: Field, box: Box, origin: tuple[int, int], rows: int, frame: tuple[int, int] | None = None,
+                 squares: bool = True) -> None:
         x0, y0, x1, y1 = box
-        self.field, self.box, self.origin, self.frame = field, box, origin, frame or origin
+        self.field, self.box, self.origin, self.frame, self.squares = field, box, origin, frame or origin, squares
         self.spans = [(r0, min(y1 - y0, r0 + rows)) for r0 in range(0, y1 - y0, rows)]
         self.cache: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = {} if (y1 - y0) * (x1 - x0) <= CACHE_PX else None
 
@@ -91,7 +93,7 @@ class _Strips:
             if self.cache is not None and k in self.cache:
                 maps = self.cache[k]
             else:
-                maps = _maps(self.field(x0, y0 + r0, x1, y0 + r1), x0 - fx, y0 + r0 - fy)
+                maps = _maps(self.field(x0, y0 + r0, x1, y0 + r1), x0 - fx, y0 + r0 - fy, self.squares)
                 if (ox, oy) != (fx, fy):
                     maps = (maps[0] - np.array([ox - fx, oy - fy], np.int16), maps[1], maps[2])
                 if self.cache is not None:
@@ -159,7 +161,7 @@ def remap_box(
         lo, hi = cv2.erode(src, kernel), cv2.dilate(src, kernel)
         grey_src, grey_warped = _grey(src), _grey(warped)
         err = np.empty(grey_src.shape, np.int16)
-        for r0, r1, m in _Strips(forward, source, box[:2], rows, frame):
+        for r0, r1, m in _Strips(forward, source, box[:2], rows, frame, squares=False):
             err[r0:r1] = cv2.subtract(grey_src[r0:r1], rm(grey_warped, m, bp), dtype=cv2.CV_16S)
         for r0, r1, m in back:
             fix = rm(err, m, bp)
@@ -186,6 +188,7 @@ def remap_sharp(
     back_project: bool = True,
     still: float = STILL_PX,
     bp_interpolation: int | None = None,
+    inplace: bool = False,
 ) -> np.ndarray:
     """Warp the ``box`` of ``image``; outside it, and where pixels stay still, copy exactly.
 
@@ -200,12 +203,14 @@ def remap_sharp(
         back_project: add the detail the kernel lost (one back-projection step).
         still: displacements below this many pixels copy the source pixel.
         bp_interpolation: kernel of the back-projection passes (default ``interpolation``).
+        inplace: write the warped box into ``image`` itself (after every read of it) and
+            return it, instead of a copy.
 
     Returns:
-        A new uint8 array shaped like ``image``.
+        A uint8 array shaped like ``image``: a new one, or ``image`` with ``inplace``.
     """
     x0, y0, x1, y1 = box
-    out = image.copy()
+    out = image if inplace else image.copy()
     out[y0:y1, x0:x1] = remap_box(image, box, box, backward, forward, rows, interpolation, back_project, still,
                                          bp_interpolation=bp_interpolation).reshape(
         out[y0:y1, x0:x1].shape)

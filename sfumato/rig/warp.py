@@ -21,6 +21,10 @@ from sfumato.rig.resample import STILL_PX, Box, remap_box, remap_sharp
 INTER_TAB = 32
 """cv2.remap's sub-pixel steps per pixel (OpenCV's INTER_TAB_SIZE) in fixed-point maps."""
 
+GRID_MAPS_MAX = 2048
+"""Crops up to this side keep the fixed-point maps that upsample the grid field for the whole
+crop (6 bytes a pixel: 25 MB at 2048 px); larger ones build them per strip."""
+
 
 def _tps_kernel(d2: np.ndarray) -> np.ndarray:
     """TPS radial basis U(r) = r^2 log r, written in terms of d2 = r^2 (U(0) = 0)."""
@@ -112,6 +116,11 @@ class ThinPlateWarp:
         # rounds float maps itself: the same samples, without a float map per strip
         fixed = np.rint(coord.astype(np.float64) * INTER_TAB).astype(np.int32)
         self._coord_int, self._coord_frac = (fixed // INTER_TAB).astype(np.int16), (fixed % INTER_TAB).astype(np.uint16)
+        self._grid_maps: tuple[np.ndarray, np.ndarray] | None = None
+        if self.size <= GRID_MAPS_MAX:  # the whole crop's maps, once: a strip is then a view of them
+            whole = np.empty((self.size, self.size, 2), np.int16)
+            whole[..., 0], whole[..., 1] = self._coord_int[None, :], self._coord_int[:, None]
+            self._grid_maps = whole, self._coord_frac[:, None] * np.uint16(INTER_TAB) + self._coord_frac[None, :]
         self._pix = np.arange(self.size, dtype=np.float32)
         self.window: np.ndarray | None = None
         """Optional (n, n) float32 weights in [0, 1] on the grid nodes (see :meth:`node_xy`)
@@ -170,6 +179,9 @@ class ThinPlateWarp:
     def _strip_field(self, grid: np.ndarray, y0: int, y1: int, x0: int = 0, x1: int | None = None) -> np.ndarray:
         """A grid field upsampled to pixels ``[y0:y1, x0:x1]``: (rows, cols, 2) float32."""
         x1 = self.size if x1 is None else x1
+        if self._grid_maps is not None:
+            whole, frac = self._grid_maps
+            return cv2.remap(grid, whole[y0:y1, x0:x1], frac[y0:y1, x0:x1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         whole = np.empty((y1 - y0, x1 - x0, 2), np.int16)
         whole[..., 0] = self._coord_int[None, x0:x1]
         whole[..., 1] = self._coord_int[y0:y1, None]
@@ -194,6 +206,7 @@ class ThinPlateWarp:
         back_project: bool = True,
         still: float = STILL_PX,
         bp_interpolation: int | None = None,
+        inplace: bool = False,
     ) -> np.ndarray:
         """Warp ``image`` so the control points land at rest + displacements, keeping detail.
 
@@ -207,16 +220,18 @@ class ThinPlateWarp:
         Args:
             image: (size, size, C) uint8 image (e.g. RGB).
             displacements: (N, 2) float pixel displacements of the control points.
+            inplace: warp into ``image`` itself (no copy of the whole image).
 
         Returns:
-            The warped image, (size, size, C) uint8; pixels that do not move are unchanged.
+            The warped image, (size, size, C) uint8; pixels that do not move are unchanged. A
+            new array, or ``image`` itself with ``inplace`` (what it needs is read first).
         """
         fwd, back = self.fields(displacements)
         box = self._moving_box(fwd, back, still)
         if box is None:
-            return image.copy()
+            return image if inplace else image.copy()
         return remap_sharp(image, box, self._field(back), self._field(fwd), rows=rows, interpolation=interpolation,
-                           back_project=back_project, still=still, bp_interpolation=bp_interpolation)
+                           back_project=back_project, still=still, bp_interpolation=bp_interpolation, inplace=inplace)
 
     def warp_region(
         self,

@@ -22,7 +22,7 @@ from sfumato.engines.base import Pose
 from sfumato.errors import NoFaceError
 from sfumato.face import topology as T
 from sfumato.face.detect import MIN_FACE_PX, face_outline, find_faces
-from sfumato.geometry.blend import BlendParams, alpha_mask, blend
+from sfumato.geometry.blend import BlendParams, FixedBlend, alpha_mask
 from sfumato.geometry.crop import head_box, head_crop
 from sfumato.imaging.resize import paste
 from sfumato.rig.brows import BrowRig
@@ -31,10 +31,11 @@ from sfumato.rig.mouth import MouthPose, MouthRig
 from sfumato.speech.render_pool import ordered_frames
 from sfumato.video.i420 import I420Frame
 
-SPEECH_RIG = {"head_window": 1.7, "detail_kernel": "linear", "eye_step": 0.1}
+SPEECH_RIG = {"head_window": 1.7, "detail_kernel": "linear", "eye_step": 0.25}
 """Rig engine options for speech: the head motion stays on the head (it fades out between 1.15
 and 1.7 face-outline radii), the back-projection passes are bilinear, and eye renders are
-re-used while the gaze holds within 0.1 px (see RigParams)."""
+re-used while the gaze holds within a quarter pixel (see RigParams): an iris is drawn at most
+0.125 px from where it was asked, and two of three eye renders come from the cache."""
 RUN = 4
 """Each render worker draws runs of this many consecutive frames, whose eyes barely move
 between them (their renders are re-used)."""
@@ -85,6 +86,8 @@ class TalkingPortrait:
         self.frame_buffer = np.ascontiguousarray(painting.copy())
         self.face_landmarks = f.landmarks
         self.box = self._changing_box(crop.size, cw, ch)
+        x0, y0, x1, y1 = self.box
+        self._blend = FixedBlend(self.base[y0:y1, x0:x1], self.alpha[y0:y1, x0:x1])
 
     def _changing_box(self, size: int, cw: int, ch: int) -> tuple[int, int, int, int]:
         """(x0, y0, x1, y1) in patch pixels (over :attr:`clipped`) outside which no frame differs
@@ -118,15 +121,20 @@ class TalkingPortrait:
             img = self.engine.render_pose(pose, blink=blink, roll=roll)
         else:
             img = self.engine.render_pose(pose, blink=blink) if self.can_blink else self.engine.render_pose(pose)
-        img = self.brows.render(img, brow, self._shift(pose, list(T.BROW_RIGHT[:5] + T.BROW_LEFT[:5]), roll))
+        # the rig engine's frame is a new array, so the brows are drawn into it
+        img = self.brows.render(img, brow, self._shift(pose, list(T.BROW_RIGHT[:5] + T.BROW_LEFT[:5]), roll), inplace=self.is_rig)
         return self.mouth.render(img, mouth, self._shift(pose, list(T.INNER_LIP_MID), roll))
 
     def region(self, pose: Pose, mouth: MouthPose, blink: float = 0.0, brow: float = 0.0, roll: float = 0.0) -> np.ndarray:
         """The part of the patch that can change (:attr:`box`), blended: (h, w, 3) uint8 RGB."""
+        return self.blended(self.head(pose, mouth, blink, brow, roll))
+
+    def blended(self, head: np.ndarray) -> np.ndarray:
+        """The :attr:`box` of an animated head crop ((S, S, 3) uint8 RGB, :meth:`head`) blended
+        into the painting: (h, w, 3) uint8 RGB, a new array."""
         x0, y0, x1, y1 = self.box
         r0, c0 = self.rows.start + y0, self.cols.start + x0
-        head = self.head(pose, mouth, blink, brow, roll)[r0 : r0 + y1 - y0, c0 : c0 + x1 - x0]
-        return blend(self.base[y0:y1, x0:x1], head, self.alpha[y0:y1, x0:x1])
+        return self._blend(head[r0 : r0 + y1 - y0, c0 : c0 + x1 - x0])
 
     def patch(self, pose: Pose, mouth: MouthPose, blink: float = 0.0, brow: float = 0.0, roll: float = 0.0) -> np.ndarray:
         """The head blended into the painting: (h, w, 3) uint8 RGB over :attr:`clipped`."""
