@@ -58,6 +58,10 @@ CREASE = (0.7, 0.6)
 the painted skin just above it (at the top, this much of it; less toward the corners, where
 painted liner stays the lid's): the closed lid rounds into the crease and its shadow as
 painted, with no seam or outline where the plate ends."""
+CREASE_FROM = 0.85
+"""... growing in as the lid comes to rest, from this closure to 1: mid-blink the lid stays the
+plain plate, on which FaceMesh reads both eyes' openness alike (the Mona Lisa's wink check; a
+crease from the start read up to 0.28 apart there)."""
 
 
 @dataclass
@@ -174,7 +178,7 @@ def _column_colour(image: np.ndarray, light: np.ndarray, where: np.ndarray, u: n
 
 def close_lids(
     skin: np.ndarray, sheet: LidSheet, u: np.ndarray, v: np.ndarray, frame: EyeFrame, rest: Lids, now: Lids,
-    height: float,
+    height: float, blink: float = 1.0,
 ) -> np.ndarray | None:
     """The lid skin with the lids moved from ``rest`` to ``now`` (closing), or None when they
     did not close.
@@ -189,7 +193,8 @@ def close_lids(
         skin: (h, w, 3) float32 RGB, the painted lid skin (already moved with the gaze).
         sheet: :func:`lid_sheet`; u, v: (h, w) eye-frame coordinates; frame: the eye frame.
         rest: the lids ``skin`` shows; now: the closing lids; height: the painted opening
-            height, pixels.
+            height, pixels; blink: the closure in [0, 1] (the crease grows in from
+            :data:`CREASE_FROM`).
 
     Returns:
         (h, w, 3) float32 RGB, or None.
@@ -236,6 +241,7 @@ def close_lids(
     above = cv2.GaussianBlur(cv2.remap(skin, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE), (0, 0), S.soft)
     along = np.clip((u - now.u[0]) / max(float(now.u[-1] - now.u[0]), 1e-6), 0.0, 1.0)
     g = CREASE[1] * ramp((s_up / np.maximum(top, 1e-3) - CREASE[0]) / (1.0 - CREASE[0])) * ramp(4.0 * along * (1.0 - along))
+    g *= float(ramp(np.float32((blink - CREASE_FROM) / (1.0 - CREASE_FROM))))
     plate = plate * (1 - g[..., None]) + above * g[..., None]
     w = (np.maximum(w_up, w_lo) * inner)[..., None]
     return moved * (1 - w) + plate * w
