@@ -6,17 +6,24 @@ shows beside its iris against the middle of the eye the frame shows), and FaceMe
 moves a pixel or two between near-identical images. These two measures separate what a
 viewer sees:
 
-- **common white**: the pixels that are eye white in BOTH images (inside the painting's eye
-  contour, shrunk off the lid lines, outside the painted iris and well outside the frame's iris,
+The painting's eye white is the painted white itself (:func:`sfumato.rig.painted_white.painted_white`:
+a colour model sampled at the iris' sides, inside FaceMesh's contour), not all of the contour:
+on a stylised eye the contour holds as much lid rim, lash and iris rim as white, and a "white
+beside the iris" sampled there reads far darker than the white a viewer sees.
+
+- **common white**: the pixels that are eye white in BOTH images (painted white inside the
+  painting's eye contour, shrunk off the lid lines, outside the painted iris and well outside the frame's iris,
   found by matching the painted iris' pixels in the frame, :func:`find_iris`),
   the frame sampled where each painting pixel went (a similarity fitted to the two eye
   contours). It is ~0 for a frame that left the white alone; it moves when the white that
   stays visible was changed.
 - **revealed white**: where the painted iris was and the frame's iris is not (within one iris
   radius of the painted iris, beyond :data:`FRAME_IRIS` radii of the frame's: the white the
-  rig rebuilt), against the painting's white just beside the iris on that side (1.15..2.3
+  rig rebuilt), against the painting's painted white just beside the iris on that side (1.15..2.3
   iris radii from the painted iris, still white in the frame). A flat lighter patch shows as
   a large positive difference, a patch that reads as iris as a large negative one.
+- **white**: the frame's common and revealed white together against all the painting's painted
+  white: the eye white as a whole.
 
 Both in CIE L (lightness) and b (yellow-blue). Landmarks are (478, 2|3) FaceMesh points in the
 pixels of their image; images (H, W, 3) uint8 RGB.
@@ -30,6 +37,7 @@ import cv2
 import numpy as np
 
 from sfumato.face.topology import EYES
+from sfumato.rig.painted_white import painted_white
 
 
 MIN_PIXELS = 12
@@ -51,6 +59,9 @@ class WhiteMatch:
             radius).
         common_n, revealed_n: pixels behind each (both eyes); a difference over fewer than
             :data:`MIN_PIXELS` is NaN.
+        white_dl: L of the frame's eye white (the common white and the revealed white
+            together) against the painting's whole painted white: what the eye white looks
+            like overall, shaded corners and rebuilt white alike.
     """
 
     common_dl: float
@@ -59,6 +70,7 @@ class WhiteMatch:
     revealed_db: float
     common_n: int = 0
     revealed_n: int = 0
+    white_dl: float = float("nan")
 
 
 def _lab(rgb: np.ndarray) -> np.ndarray:
@@ -130,7 +142,7 @@ def white_match(
     p_lab, f_lab = _lab(painting), _lab(frame)
     h, w = painting.shape[:2]
     plm, flm = np.asarray(painting_lm, np.float64), np.asarray(frame_lm, np.float64)
-    common_p, common_f, rev_f, rev_ref = [], [], [], []
+    common_p, common_f, rev_f, rev_ref, white_p, white_f = [], [], [], [], [], []
     for k, e in enumerate(EYES):
         pp, fp = plm[list(e.contour), :2], flm[list(e.contour), :2]
         a, _ = cv2.estimateAffinePartial2D(pp.astype(np.float32), fp.astype(np.float32), method=cv2.LMEDS)
@@ -151,17 +163,26 @@ def white_match(
         my = (a[1, 0] * xx + a[1, 1] * yy + a[1, 2]).astype(np.float32)
         f_here = cv2.remap(f_lab, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         p_here = p_lab[y0:y1, x0:x1]
-        common = inside & (dp > 1.1 * r) & (df > FRAME_IRIS * r)
+        # the painting's eye white itself (its colour sampled beside the iris): on a stylised
+        # eye FaceMesh's contour holds as much lid rim, lash and iris rim as white
+        white = painted_white(painting[y0:y1, x0:x1].astype(np.float32), opening[y0:y1, x0:x1], cp - [x0, y0], r, 0.0)
+        if white.sum() < 4:
+            white = inside
+        common = white & inside & (dp > 1.1 * r) & (df > FRAME_IRIS * r)
+        white_p.append(p_here[white & (dp > 1.1 * r)])
         common_p.append(p_here[common])
         common_f.append(f_here[common])
         move = cf - cp
         if np.hypot(*move) > 0.5 * r:
             behind = ((xx - cp[0]) * move[0] + (yy - cp[1]) * move[1]) < 0  # the side the iris left
             revealed = inside & (dp < r) & (df > FRAME_IRIS * r)
-            beside = inside & (dp > 1.15 * r) & (dp < 2.3 * r) & behind & (df > FRAME_IRIS * r)
+            beside = white & (dp > 1.15 * r) & (dp < 2.3 * r) & behind & (df > FRAME_IRIS * r)
             if revealed.any() and beside.any():
                 rev_f.append(f_here[revealed])
                 rev_ref.append(p_here[beside])
+        else:
+            revealed = np.zeros_like(common)
+        white_f.append(f_here[common | revealed])
 
     def diff(f: list[np.ndarray], p: list[np.ndarray], ch: int) -> float:
         if sum(len(x) for x in f) < MIN_PIXELS or sum(len(x) for x in p) < MIN_PIXELS:
@@ -169,4 +190,4 @@ def white_match(
         return float(np.median(np.concatenate(f)[:, ch]) - np.median(np.concatenate(p)[:, ch]))
 
     return WhiteMatch(diff(common_f, common_p, 0), diff(common_f, common_p, 2), diff(rev_f, rev_ref, 0), diff(rev_f, rev_ref, 2),
-                      sum(len(x) for x in common_f), sum(len(x) for x in rev_f))
+                      sum(len(x) for x in common_f), sum(len(x) for x in rev_f), diff(white_f, white_p, 0))

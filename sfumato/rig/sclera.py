@@ -3,15 +3,12 @@
 What fills in where an iris leaves must read as the same paint as the visible white around
 it: as bright (not the brightest white, its local typical value), as warm, shaded the same way
 (darker toward the corners and under the upper lid), and crossed by the same craquelure. The
-colour (:func:`white_colour`) is the local mean of the visible white, dark outliers (cracks,
-lashes) left out, interpolated under the iris by anisotropic normalised convolution from
-either side of the iris (:func:`two_sided_colour`); the texture (:func:`sclera_plate`) is the
+colour is the painted white's own (:mod:`sfumato.rig.painted_white` finds it from the pixels),
+interpolated under the iris from either side of it (:func:`sfumato.rig.white_fill.two_sided_colour`)
+and carried to the painted white it meets (:func:`sfumato.rig.white_edge.match_edge`); the texture (:func:`sclera_plate`) is the
 canvas' own fine luminance modulation, borrowed from beside where the iris was, grain only
 (no lash or lid line); :func:`canvas_texture` (used by the closing lid) is the same idea at
 every pixel.
-
-The smooth fills run at a bounded work scale (:data:`WORK_SIDE`) so a huge painting's eye
-analysis stays cheap.
 """
 
 from __future__ import annotations
@@ -19,15 +16,11 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from sfumato.imaging.resize import resize_max_side, resize_to
 from sfumato.rig.iris import disc, lightness
 from sfumato.rig.lids import EyeFrame, Lids, opening
-
-WORK_SIDE = 240
-"""Smooth fills (inpainting under the lids, the white of the eye) are computed on an eye ROI
-of at most this many pixels per side and upsampled: their cost no longer grows with the
-painting's resolution, and being smooth they lose nothing."""
-
+from sfumato.rig.painted_white import painted_white
+from sfumato.rig.white_edge import match_edge, match_lid_shade
+from sfumato.rig.white_fill import lid_space_colour, masked_blur, two_sided_colour  # noqa: F401 (re-exported)
 
 GRAIN = 2.5
 """Largest canvas-texture modulation carried onto the rebuilt white, in units of the canvas'
@@ -35,56 +28,6 @@ typical grain (the robust spread of its luminance ratio around the eye)."""
 FEATURE = 4.0
 """A luminance ratio step beyond this many grains marks a feature (lash, lid line, strand,
 deep crack): no texture is borrowed near it."""
-
-
-def _normalised_fill(image: np.ndarray, known: np.ndarray, sigma: float) -> np.ndarray:
-    """:func:`_normalised_fill_full` at work scale, upsampled (the result is smooth)."""
-    small, scale = resize_max_side(image, WORK_SIDE)
-    if scale == 1.0:
-        return _normalised_fill_full(image, known, sigma)
-    small_known = resize_to(known, small.shape[1], small.shape[0])
-    return resize_to(_normalised_fill_full(small, small_known, max(0.5, sigma * scale)), image.shape[1], image.shape[0])
-
-
-def _normalised_fill_full(image: np.ndarray, known: np.ndarray, sigma: float) -> np.ndarray:
-    """Fill an image from its ``known`` pixels by multi-scale normalised convolution.
-
-    Smoothing is anisotropic (much wider along x than y) so the vertical shading of the white of
-    the eye is kept across a hole.
-
-    Args:
-        image: (h, w, 3) float32.
-        known: (h, w) float32 >= 0, weight of each pixel as a sample.
-        sigma: horizontal scale of the finest level, pixels.
-
-    Returns:
-        (h, w, 3) float32: a smooth interpolation of the known pixels everywhere.
-    """
-    weighted = image * known[..., None]
-    peak = float(known.max()) or 1.0
-    out = None
-    # coarse to fine; past the first (isotropic, so every pixel is reached) the vertical scale
-    # stays small: the hole is filled along the eye from either side, row by row, so the
-    # shade under the upper lid and the light lower white carry across it
-    for sx, sy in ((8.0 * sigma, 4.0 * sigma), (8.0 * sigma, 0.5 * sigma), (4.0 * sigma, 0.5 * sigma),
-                   (2.0 * sigma, 0.5 * sigma), (sigma, sigma / 3.0)):
-        sy = max(0.5, sy)
-        num = cv2.GaussianBlur(weighted, (0, 0), sigmaX=sx, sigmaY=sy, borderType=cv2.BORDER_REFLECT)
-        den = cv2.GaussianBlur(known, (0, 0), sigmaX=sx, sigmaY=sy, borderType=cv2.BORDER_REFLECT)
-        est = num / np.maximum(den, 1e-6)[..., None]
-        if out is None:
-            out = est
-        else:
-            a = np.clip(den / (0.2 * peak), 0.0, 1.0)[..., None]
-            out = a * est + (1.0 - a) * out
-    return out
-
-
-def _masked_blur(x: np.ndarray, mask: np.ndarray, sigma: float) -> tuple[np.ndarray, np.ndarray]:
-    """Gaussian blur of ``x`` over the pixels of ``mask`` only: (mean, blurred mask)."""
-    den = cv2.GaussianBlur(mask, (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
-    num = cv2.GaussianBlur(x * mask, (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
-    return num / np.maximum(den, 1e-6), den
 
 
 def canvas_texture(
@@ -113,43 +56,13 @@ def canvas_texture(
     lum = image.mean(2)
     local = np.zeros_like(lum)
     for m in regions:
-        mean, _ = _masked_blur(lum, m, sigma)
+        mean, _ = masked_blur(lum, m, sigma)
         local += m * mean
     ratio = np.clip(lum / np.maximum(local, 1.0), lo, hi).astype(np.float32)
     h, w = ratio.shape
     move = np.float32([[1, 0, -shift[0]], [0, 1, -shift[1]]])
     beside = cv2.warpAffine(ratio, move, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
     return ratio * (1.0 - hole) + beside * hole
-
-
-def white_colour(image: np.ndarray, known: np.ndarray, sigma: float, percentile: float = 25.0) -> np.ndarray:
-    """Smooth colour of the white of the eye everywhere, matched to the visible painted white.
-
-    The visible white pixels (``known``) are compared with their neighbourhood's mean; those
-    darker relative to it than the ``percentile`` of all of them (cracks, lashes, the iris'
-    shadow) are left out, and the rest are interpolated by anisotropic normalised convolution.
-    The fill so takes the local brightness, warmth and vertical shading of the white on either
-    side, not its lightest value; a higher percentile gives a lighter fill.
-
-    Args:
-        image: (h, w, 3) float32 RGB; known: (h, w) float32 >= 0, visible-white weights.
-        sigma: horizontal scale of the interpolation's finest level, pixels.
-        percentile: in [0, 100).
-
-    Returns:
-        (h, w, 3) float32 RGB.
-    """
-    lum = image.mean(2)
-    mean, den = _masked_blur(lum, known, max(1.0, sigma))
-    ratio = lum / np.maximum(mean, 1.0)
-    sel = (known > 0.5) & (den > 1e-3)
-    if not sel.any():
-        return _normalised_fill(image, known.astype(np.float32), sigma=sigma)
-    dark = float(np.percentile(ratio[sel], percentile))
-    keep = known * np.clip((ratio - dark) / 0.04 + 0.5, 0.0, 1.0) * (den > 1e-3)
-    if keep.sum() < 3:
-        keep = known
-    return _normalised_fill(image, keep.astype(np.float32), sigma=sigma)
 
 
 def select_white(image: np.ndarray, light: np.ndarray, candidates: np.ndarray, iris_light: float) -> np.ndarray:
@@ -227,43 +140,6 @@ def shading_model(
     return (colour[None, None, :] * scale[..., None]).astype(np.float32)
 
 
-def two_sided_colour(
-    image: np.ndarray, known: np.ndarray, model: np.ndarray, u: np.ndarray, u_iris: float, r: float, sigma: float
-) -> np.ndarray:
-    """The painted white's smooth colour carried across the iris from either side.
-
-    Each side of the iris (``u`` below / above ``u_iris``) is filled from its own samples
-    (:func:`white_colour`), so a side in shade keeps its shade however little of it is painted
-    and however much white the other side shows; across the iris the two fills are blended
-    linearly. A side with no samples takes the shading ``model`` (darker toward its corner), toned
-    like the other side's samples; with no samples at all the model is the colour. The fill is
-    never lighter than the samples' 90th percentile.
-
-    Args:
-        image: (h, w, 3) float32 RGB; known: (h, w) float32 {0, 1} samples of the white;
-        model: (h, w, 3) float32 RGB (:func:`shading_model`); u: (h, w) float32 eye-frame
-        coordinate along the eye, pixels; u_iris: the iris centre's; r: iris radius, pixels;
-        sigma: finest interpolation scale, pixels.
-
-    Returns:
-        (h, w, 3) float32 RGB.
-    """
-    sides = [known * (u < u_iris), known * (u >= u_iris)]
-    fills = [white_colour(image, k, sigma, percentile=15.0) if k.sum() >= 2 else None for k in sides]
-    if fills[0] is None and fills[1] is None:
-        return model
-    for i in (0, 1):
-        if fills[i] is None:  # the model (darker toward this side's corner), toned like the other side
-            o, at = fills[1 - i], sides[1 - i] > 0.5
-            fills[i] = model * float(np.median(o[at].mean(1)) / max(float(np.median(model[at].mean(1))), 1.0))
-    w = np.clip((u - (u_iris - r)) / (2.0 * r), 0.0, 1.0)[..., None]
-    colour = fills[0] * (1.0 - w) + fills[1] * w
-    # never lighter than the painted white's own 90th percentile (a sliver of light white on
-    # one side must not light up half the eye)
-    top = float(np.percentile(image.mean(2)[known > 0.5], 90))
-    return colour * np.minimum(1.0, top / np.maximum(colour.mean(2), 1.0))[..., None]
-
-
 def sclera_plate(
     image: np.ndarray, white: np.ndarray, hole: np.ndarray, colour: np.ndarray, sigma: float, shifts: list[tuple[float, float]]
 ) -> np.ndarray:
@@ -298,7 +174,7 @@ def sclera_plate(
     skin = (1.0 - away).astype(np.float32)
     ratio = np.ones_like(lum)
     for region in (own, skin):
-        mean, _ = _masked_blur(lum, region, max(0.8, 0.25 * sigma))
+        mean, _ = masked_blur(lum, region, max(0.8, 0.25 * sigma))
         ratio = np.where(region > 0.5, lum / np.maximum(mean, 1.0), ratio)
     # a texture source is grain, not a feature: near a lash, a lid line, a strand or a deep
     # crack (a step beyond FEATURE times the canvas' typical grain) nothing is borrowed, and
@@ -357,7 +233,10 @@ def rebuild_white(
     far = 1.0 - disc(shape, c, r + 1.0, 1.0)  # the rim and halo beyond are left to select_white
     cand = (opening(u, v, lids, 1.5 * edge + 0.5) > 0.99) & (far > 0.5)
     iris_l = float(np.median(light[disc(shape, c, 0.8 * r, 1.0) * inside > 0.5])) if (disc(shape, c, 0.8 * r, 1.0) * inside > 0.5).any() else 30.0
-    white = select_white(image, light, cand, iris_l)
+    # the painted white itself (colour model sampled beside the iris, connected to it): no lid
+    # rim, lash or iris rim inside a contour that misses a stylised eye's painted opening
+    painted = painted_white(image, cand, c, r, 0.0)
+    white = painted.astype(np.float32) if painted.sum() >= 12 else select_white(image, light, cand, iris_l)
     up_v, lo_v = lids.at(u)
     t = (v - lo_v) / np.maximum(up_v - lo_v, 1.0)
     loose = ((inside > 0.5) & (far > 0.5)).astype(np.float32)  # reaches into narrow corners
@@ -365,17 +244,22 @@ def rebuild_white(
     step = 2.4 * r
     shifts = [(s * step * frame.axis[0], s * step * frame.axis[1]) for s in (1, -1, 1.6, -1.6)]
     shifts += [(s * step * frame.up[0], s * step * frame.up[1]) for s in (-1.5, -2.2)]  # the cheek's canvas
+    # whole pixels: a fractional shift would resample (blur) the grain it borrows
+    shifts = [(float(round(dx)), float(round(dy))) for dx, dy in shifts]
     ring = disc(shape, c, HOLE * r, max(1.0, 0.15 * r))
     # samples of the white: all the painted opening from just outside the iris on, off the lid
     # lines: the lightness painted next to the iris, its shaded corners, the shade under the
     # lid and a side in shadow keep their tone (white_colour leaves dark outliers out)
-    known = (cand & (disc(shape, c, 1.05 * r + 1.0, 1.0) < 0.01)).astype(np.float32)
+    known = ((white > 0.5) & (disc(shape, c, 1.05 * r + 1.0, 1.0) < 0.01)).astype(np.float32)
     # a side with (almost) no white beyond that reach (a narrow corner, a side in shade) takes
     # the painted pixels just outside the iris there
     u_iris = float(frame.to_uv(c)[0])
     for side in (u < u_iris, u >= u_iris):
         if known[side].sum() < max(6.0, 0.5 * r):
             beside = side & (disc(shape, c, 1.1 * r, 1.0) < 0.01)
+            if painted.sum() >= 12:  # the painted white is known: only it, however little
+                known = np.maximum(known, ((white > 0.5) & beside).astype(np.float32))
+                continue
             more = cand & beside
             known = np.maximum(known, (more if more.sum() >= 4 else (inside > 0.5) & beside).astype(np.float32))
     if known.sum() < 12:
@@ -383,12 +267,17 @@ def rebuild_white(
     if known.sum() < 12:
         known = np.maximum(white, loose)
     sigma = max(1.0, 0.5 * r)
-    colour = two_sided_colour(image, known, model, u, u_iris, r, sigma)
+    colour = lid_space_colour(image, known, model, u, v, lids, frame, u_iris, r, sigma)
+    beside = (inside > 0.5) & (disc(shape, c, 1.1 * r, 1.0) < 0.01)
+    colour = match_lid_shade(image, colour, t, beside, light, iris_l)
     plate = sclera_plate(image, known, disc(shape, c, 1.35 * r, 1.0), colour, sigma, shifts)
     # What is replaced: the iris disc, and around it whatever is darker than the rebuilt white
     # (the limbus rim, its halo, a shadow the iris cast); painted white there is kept.
     plate_l = lightness(plate)
     dark = np.clip((plate_l - light) / max(float(np.median(plate_l[inside > 0.5])) - iris_l, 5.0) * 2.0 - 0.2, 0.0, 1.0) if (inside > 0.5).any() else 1.0
     hole = np.maximum(disc(shape, c, 1.05 * r, max(1.0, 0.15 * r)), ring * dark)
-    hole = cv2.GaussianBlur(hole, (0, 0), max(0.5, 0.05 * r))[..., None]
+    hole = cv2.GaussianBlur(hole, (0, 0), max(0.5, 0.05 * r))
+    plate = match_edge(image, plate, hole, inside, light, iris_l, c, r)
+    hole = hole[..., None]
     return image * (1 - hole) + plate * hole
+

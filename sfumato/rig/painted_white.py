@@ -1,0 +1,116 @@
+"""The painted eye white and the painted eye opening, found from the pixels.
+
+FaceMesh's eye contour is a human eye's: on stylised or small painted eyes (anime, illustration,
+an old master's shadowed eye) it runs through the iris under the painted lash line, and inside it
+lie lid rim, lash and iris rim as much as white. Sampling "the white" there gives a grey-mauve
+mix, and an opening clipped by it leaves the top of the old iris painted above the contour.
+
+:func:`painted_white` finds the white itself: a colour model (CIE Lab) sampled at the iris' sides
+inside the contour (the lightest, least coloured pixels there), then every pixel of a band around
+the contour that matches the model and is connected to those samples. The rig samples the colour
+of the white it rebuilds there (:mod:`sfumato.rig.sclera`), and the white measures compare with it
+(:mod:`sfumato.face.white_match`).
+
+Arrays are ROI pixels: ``image`` (h, w, 3) float32 RGB in [0, 255], masks (h, w) bool.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+SEED_SHARE = 0.4
+"""The white's colour model is sampled from this top share (by lightness minus chroma) of the
+contour's pixels beside the iris."""
+MATCH = 3.0
+"""A pixel is painted white when its Lab distance from the model is within this many of the
+samples' robust spreads (lightness may exceed the model: a lit white is still white)."""
+DARKER = 0.0
+"""A pixel darker than the model counts this fraction of its lightness difference: the white in
+the shade of the upper lid and toward the corners is still white (lashes, lid lines and the iris
+are far darker, a lid rim far more coloured) ..."""
+FLOOR = 0.2
+"""... down to this fraction of the way from the iris' lightness to the model's."""
+
+
+@dataclass(frozen=True)
+class WhiteModel:
+    """The painted white's colour: median Lab (3,) and robust spread (3,) of its samples, and the
+    lightness (L) a white pixel may not fall below."""
+
+    lab: np.ndarray
+    spread: np.ndarray
+    floor: float = 0.0
+
+    def distance(self, lab: np.ndarray) -> np.ndarray:
+        """(h, w) float32 normalised distance of each Lab pixel from the model; lighter than the
+        model counts only a quarter (a lit white), darker :data:`DARKER` (a shaded white)."""
+        d = (lab - self.lab) / self.spread
+        dl = np.where(d[..., 0] > 0, 0.25 * d[..., 0], DARKER * d[..., 0])
+        out = np.sqrt(dl**2 + d[..., 1] ** 2 + d[..., 2] ** 2).astype(np.float32)
+        return np.where(lab[..., 0] < self.floor, np.float32(np.inf), out)
+
+
+def to_lab(image: np.ndarray) -> np.ndarray:
+    """(h, w, 3) float32 RGB in [0, 255] -> (h, w, 3) float32 CIE Lab."""
+    return cv2.cvtColor(np.clip(image, 0, 255).astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+
+
+def _dist(shape: tuple[int, int], c: np.ndarray) -> np.ndarray:
+    yy, xx = np.mgrid[0 : shape[0], 0 : shape[1]].astype(np.float32)
+    return np.hypot(xx - np.float32(c[0]), yy - np.float32(c[1]))
+
+
+def white_model(lab: np.ndarray, contour: np.ndarray, c: np.ndarray, r: float) -> tuple[WhiteModel, np.ndarray] | None:
+    """The white's colour model from the contour's pixels beside the iris, and its seeds.
+
+    Args:
+        lab: (h, w, 3) float32 Lab; contour: (h, w) bool inside FaceMesh's opening;
+        c: (2,) iris centre, ROI pixels; r: iris radius, pixels.
+
+    Returns:
+        (model, (h, w) bool seeds), or None when fewer than 4 pixels lie beside the iris.
+    """
+    beside = contour & (_dist(contour.shape, c) > 1.1 * r)
+    if beside.sum() < 4:
+        return None
+    light, chroma = lab[..., 0], np.hypot(lab[..., 1], lab[..., 2])
+    score = light - 0.5 * chroma
+    iris = contour & (_dist(contour.shape, c) < 0.8 * r)
+    iris_l = float(np.median(light[iris])) if iris.any() else float(np.percentile(light[beside], 5))
+    p90 = float(np.percentile(light[beside], 90))
+    seeds = beside & (score >= np.percentile(score[beside], 100 * (1 - SEED_SHARE))) & (light >= iris_l + 0.5 * (p90 - iris_l))
+    if seeds.sum() < 4:
+        seeds = beside & (score >= np.percentile(score[beside], 100 * (1 - SEED_SHARE)))
+    px = lab[seeds]
+    med = np.median(px, 0)
+    spread = 1.4826 * np.median(np.abs(px - med), 0)
+    spread = np.maximum(spread, [3.0, 4.0, 4.0]).astype(np.float32)
+    return WhiteModel(med.astype(np.float32), spread, iris_l + FLOOR * (float(med[0]) - iris_l)), seeds
+
+
+def painted_white(image: np.ndarray, contour: np.ndarray, c: np.ndarray, r: float, reach: float) -> np.ndarray:
+    """The painted eye white: (h, w) bool.
+
+    Pixels within ``reach`` of FaceMesh's opening (``contour``), off the iris, that match the white's
+    colour model (:func:`white_model`) and are connected to its seeds; lid skin, lid rims, lashes
+    and the iris' rim are left out. Empty when nothing beside the iris can be sampled.
+
+    Args:
+        image: (h, w, 3) float32 RGB; contour: (h, w) bool; c: (2,) iris centre; r: iris radius;
+        reach: how far (pixels) beyond the contour the painted opening may extend.
+    """
+    lab = to_lab(image)
+    found = white_model(lab, contour, c, r)
+    if found is None:
+        return np.zeros(contour.shape, bool)
+    model, seeds = found
+    k = int(np.ceil(reach))
+    band = cv2.dilate(contour.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * k + 1,) * 2)) > 0 if k > 0 else contour
+    match = band & (_dist(contour.shape, c) > 1.05 * r) & (model.distance(lab) < MATCH)
+    n, labels = cv2.connectedComponents(match.astype(np.uint8), connectivity=4)
+    keep = np.unique(labels[seeds & match])
+    keep = keep[keep > 0]
+    return np.isin(labels, keep) if keep.size else np.zeros(contour.shape, bool)

@@ -1,0 +1,187 @@
+"""The eye white's smooth colour, interpolated from the painted white's samples.
+
+:func:`white_colour` is the local mean of the visible white, dark outliers (cracks, lashes) left
+out, interpolated by anisotropic normalised convolution; :func:`two_sided_colour` fills each side
+of the iris from its own samples and blends them across it. The smooth fills run at a bounded
+work scale (:data:`WORK_SIDE`) so a huge painting's eye analysis stays cheap.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from sfumato.imaging.resize import resize_max_side, resize_to
+from sfumato.rig.lids import EyeFrame, Lids
+
+WORK_SIDE = 240
+"""Smooth fills (inpainting under the lids, the white of the eye) are computed on an eye ROI
+of at most this many pixels per side and upsampled: their cost no longer grows with the
+painting's resolution, and being smooth they lose nothing."""
+
+
+def masked_blur(x: np.ndarray, mask: np.ndarray, sigma: float) -> tuple[np.ndarray, np.ndarray]:
+    """Gaussian blur of ``x`` over the pixels of ``mask`` only: (mean, blurred mask)."""
+    den = cv2.GaussianBlur(mask, (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
+    num = cv2.GaussianBlur(x * mask, (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
+    return num / np.maximum(den, 1e-6), den
+
+
+def _normalised_fill(image: np.ndarray, known: np.ndarray, sigma: float) -> np.ndarray:
+    """:func:`_normalised_fill_full` at work scale, upsampled (the result is smooth)."""
+    small, scale = resize_max_side(image, WORK_SIDE)
+    if scale == 1.0:
+        return _normalised_fill_full(image, known, sigma)
+    small_known = resize_to(known, small.shape[1], small.shape[0])
+    return resize_to(_normalised_fill_full(small, small_known, max(0.5, sigma * scale)), image.shape[1], image.shape[0])
+
+
+def _normalised_fill_full(image: np.ndarray, known: np.ndarray, sigma: float) -> np.ndarray:
+    """Fill an image from its ``known`` pixels by multi-scale normalised convolution.
+
+    Smoothing is anisotropic (much wider along x than y) so the vertical shading of the white of
+    the eye is kept across a hole.
+
+    Args:
+        image: (h, w, 3) float32.
+        known: (h, w) float32 >= 0, weight of each pixel as a sample.
+        sigma: horizontal scale of the finest level, pixels.
+
+    Returns:
+        (h, w, 3) float32: a smooth interpolation of the known pixels everywhere.
+    """
+    weighted = image * known[..., None]
+    peak = float(known.max()) or 1.0
+    out = None
+    # coarse to fine; past the first (isotropic, so every pixel is reached) the vertical scale
+    # stays small: the hole is filled along the eye from either side, row by row, so the
+    # shade under the upper lid and the light lower white carry across it
+    for sx, sy in ((8.0 * sigma, 4.0 * sigma), (8.0 * sigma, 0.5 * sigma), (4.0 * sigma, 0.5 * sigma),
+                   (2.0 * sigma, 0.5 * sigma), (sigma, sigma / 3.0)):
+        sy = max(0.5, sy)
+        num = cv2.GaussianBlur(weighted, (0, 0), sigmaX=sx, sigmaY=sy, borderType=cv2.BORDER_REFLECT)
+        den = cv2.GaussianBlur(known, (0, 0), sigmaX=sx, sigmaY=sy, borderType=cv2.BORDER_REFLECT)
+        est = num / np.maximum(den, 1e-6)[..., None]
+        if out is None:
+            out = est
+        else:
+            a = np.clip(den / (0.2 * peak), 0.0, 1.0)[..., None]
+            out = a * est + (1.0 - a) * out
+    return out
+
+
+def white_colour(image: np.ndarray, known: np.ndarray, sigma: float, percentile: float = 25.0) -> np.ndarray:
+    """Smooth colour of the white of the eye everywhere, matched to the visible painted white.
+
+    The visible white pixels (``known``) are compared with their neighbourhood's mean; those
+    darker relative to it than the ``percentile`` of all of them (cracks, lashes, the iris'
+    shadow) are left out, and the rest are interpolated by anisotropic normalised convolution.
+    The fill so takes the local brightness, warmth and vertical shading of the white on either
+    side, not its lightest value; a higher percentile gives a lighter fill.
+
+    Args:
+        image: (h, w, 3) float32 RGB; known: (h, w) float32 >= 0, visible-white weights.
+        sigma: horizontal scale of the interpolation's finest level, pixels.
+        percentile: in [0, 100).
+
+    Returns:
+        (h, w, 3) float32 RGB.
+    """
+    lum = image.mean(2)
+    mean, den = masked_blur(lum, known, max(1.0, sigma))
+    ratio = lum / np.maximum(mean, 1.0)
+    sel = (known > 0.5) & (den > 1e-3)
+    if not sel.any():
+        return _normalised_fill(image, known.astype(np.float32), sigma=sigma)
+    dark = float(np.percentile(ratio[sel], percentile))
+    keep = known * np.clip((ratio - dark) / 0.04 + 0.5, 0.0, 1.0) * (den > 1e-3)
+    if keep.sum() < 3:
+        keep = known
+    return _normalised_fill(image, keep.astype(np.float32), sigma=sigma)
+
+
+def two_sided_colour(
+    image: np.ndarray, known: np.ndarray, model: np.ndarray, u: np.ndarray, u_iris: float, r: float, sigma: float
+) -> np.ndarray:
+    """The painted white's smooth colour carried across the iris from either side.
+
+    Each side of the iris (``u`` below / above ``u_iris``) is filled from its own samples
+    (:func:`white_colour`), so a side in shade keeps its shade however little of it is painted
+    and however much white the other side shows; across the iris the two fills are blended
+    linearly. A side with no samples takes the shading ``model`` (darker toward its corner), toned
+    like the other side's samples; with no samples at all the model is the colour. The fill is
+    never lighter than the samples' 90th percentile.
+
+    Args:
+        image: (h, w, 3) float32 RGB; known: (h, w) float32 {0, 1} samples of the white;
+        model: (h, w, 3) float32 RGB (:func:`shading_model`); u: (h, w) float32 eye-frame
+        coordinate along the eye, pixels; u_iris: the iris centre's; r: iris radius, pixels;
+        sigma: finest interpolation scale, pixels.
+
+    Returns:
+        (h, w, 3) float32 RGB.
+    """
+    sides = [known * (u < u_iris), known * (u >= u_iris)]
+    fills = [white_colour(image, k, sigma, percentile=15.0) if k.sum() >= 2 else None for k in sides]
+    if fills[0] is None and fills[1] is None:
+        return model
+    for i in (0, 1):
+        if fills[i] is None:  # the model (darker toward this side's corner), toned like the other side
+            o, at = fills[1 - i], sides[1 - i] > 0.5
+            fills[i] = model * float(np.median(o[at].mean(1)) / max(float(np.median(model[at].mean(1))), 1.0))
+    w = np.clip((u - (u_iris - r)) / (2.0 * r), 0.0, 1.0)[..., None]
+    colour = fills[0] * (1.0 - w) + fills[1] * w
+    # never lighter than the painted white's own 90th percentile (a sliver of light white on
+    # one side must not light up half the eye)
+    top = float(np.percentile(image.mean(2)[known > 0.5], 90))
+    return colour * np.minimum(1.0, top / np.maximum(colour.mean(2), 1.0))[..., None]
+
+
+T_RANGE = (-0.1, 1.1)
+"""The lid-space grid spans this range of t (0 on the lower lid, 1 on the upper)."""
+
+
+def lid_space_colour(
+    image: np.ndarray, known: np.ndarray, model: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids,
+    frame: EyeFrame, u_iris: float, r: float, sigma: float,
+) -> np.ndarray:
+    """:func:`two_sided_colour` computed in the eye's lid coordinates (u, t), t from the lower
+    lid (0) to the upper (1), and mapped back.
+
+    The lids curve toward the corners, so the white painted beside the iris at the same image
+    height lies at another place between the lids than the white under the iris: filled row by
+    row in the image, the top of the hole (under the upper lid, where the painting is shaded)
+    takes the light middle of the white beside it. Filled along t it takes the white's own shade
+    at the same place between the lids.
+
+    Args:
+        image: (h, w, 3) float32 RGB ROI; known: (h, w) float32 {0, 1} samples of the white;
+        model: (h, w, 3) float32 RGB shading model; u, v: (h, w) float32 eye-frame coordinates;
+        lids: the lids; frame: the eye frame; u_iris: the iris centre's u; r: iris radius,
+        pixels; sigma: finest interpolation scale, pixels.
+
+    Returns:
+        (h, w, 3) float32 RGB.
+    """
+    t0, t1 = T_RANGE
+    u0, u1 = float(lids.u[0]), float(lids.u[-1])
+    cols = max(int(np.ceil(u1 - u0)) + 1, 2)
+    rows = max(int(np.ceil(lids.height() * (t1 - t0))) + 1, 2)
+    us = np.linspace(u0, u1, cols, dtype=np.float32)
+    ts = np.linspace(t0, t1, rows, dtype=np.float32)
+    up, lo = lids.at(us)
+    grid_u = np.broadcast_to(us[None, :], (rows, cols)).astype(np.float32)
+    grid_v = (lo[None, :] + ts[:, None] * np.maximum(up - lo, 1.0)[None, :]).astype(np.float32)
+    xy = frame.to_xy(np.stack([grid_u, grid_v], -1))
+    mx, my = xy[..., 0].astype(np.float32), xy[..., 1].astype(np.float32)
+
+    def sample(a: np.ndarray, how: int) -> np.ndarray:
+        return cv2.remap(np.ascontiguousarray(a, np.float32), mx, my, how, borderMode=cv2.BORDER_REPLICATE)
+
+    flat = two_sided_colour(sample(image, cv2.INTER_LINEAR), sample(known, cv2.INTER_NEAREST), sample(model, cv2.INTER_LINEAR),
+                            grid_u, u_iris, r, sigma)
+    up_p, lo_p = lids.at(u)
+    t = (v - lo_p) / np.maximum(up_p - lo_p, 1.0)
+    bx = ((u - u0) / max(u1 - u0, 1e-6) * (cols - 1)).astype(np.float32)
+    by = ((t - t0) / (t1 - t0) * (rows - 1)).astype(np.float32)
+    return cv2.remap(flat.astype(np.float32), bx, by, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
