@@ -68,11 +68,13 @@ def test_the_jaw_drops_and_the_mouth_shows_a_dark_inside(rig, crop):
 
 def test_facemesh_sees_the_mouth_open_wider_with_open(rig, crop):
     """The visible opening grows with ``open`` up to 0.8; at the extreme (1.0) FaceMesh's reading
-    on this face saturates and wobbles (it sees 0.28-0.35), so there it must only stay wide open."""
+    on this face saturates and wobbles (it sees 0.28-0.37), so there it must only stay wide open.
+    At 0.8 the upper lip lifts by a quarter of the jaw drop (it lifted 0.4 before the jaw took
+    most of the opening): FaceMesh sees 0.30-0.32 there, 0.19-0.21 more than closed."""
     closed = _lip_opening(crop.image)
     seen = [_lip_opening(rig.render(crop.image, MouthPose(open=o))) for o in (0.3, 0.6, 0.8)]
     assert closed - 0.01 <= seen[0] < seen[1] < seen[2], (closed, seen)
-    assert seen[2] > closed + 0.2
+    assert seen[2] > closed + 0.17
     assert _lip_opening(rig.render(crop.image, MouthPose(open=1.0))) > closed + 0.1
 
 

@@ -123,9 +123,10 @@ def test_audio_features_follow_the_envelope():
     assert track[:, 0].max() > 0.6 and np.percentile(track[:, 0], 10) < 0.05
 
 
-def test_audio_opening_follows_the_square_root_of_the_level():
-    """Bursts at full and at a quarter amplitude: the jaw opens in proportion to the square
-    root of the RMS level (half as wide), the same scale as the text track's loudness."""
+def test_audio_opening_follows_the_rms_level_to_the_power_0_9():
+    """Bursts at full and at a quarter amplitude: the jaw opens in proportion to the RMS level to
+    the power 0.9 (0.25 ** 0.9 = 0.29 as wide): quieter syllables open clearly less (with the bare
+    square root they opened half as wide, and everyday speech sat half open)."""
     audio = _bursts(seconds=8.0, period=1.0)
     t = np.arange(len(audio.samples)) / audio.rate
     quiet = (t % 2.0) >= 1.0  # every other burst at a quarter of the amplitude
@@ -138,7 +139,7 @@ def test_audio_opening_follows_the_square_root_of_the_level():
     loud_open = np.median(track[mid & ((ft % 2.0) < 1.0)])
     quiet_open = np.median(track[mid & ((ft % 2.0) >= 1.0)])
     assert loud_open > 0.85
-    assert 0.4 < quiet_open / loud_open < 0.6, (loud_open, quiet_open)
+    assert 0.22 < quiet_open / loud_open < 0.36, (loud_open, quiet_open)
 
 
 def test_performance_blinks_nods_and_looks_at_the_viewer():

@@ -104,6 +104,16 @@ def _sample(image: np.ndarray, mx: np.ndarray, my: np.ndarray, weight: np.ndarra
     return out
 
 
+PAINTED_OPEN = 0.1
+"""A painted mouth whose lips are already this far apart (over the mouth width) shows its own
+teeth: the synthesised teeth band is then only a faint hint, not a second row under them."""
+
+
+def look_for(painted_gap: float) -> CavityLook:
+    """The cavity's look for a painted mouth whose inner lips are ``painted_gap`` mouth widths apart."""
+    return CavityLook(teeth_alpha=0.25) if painted_gap > PAINTED_OPEN else CavityLook()
+
+
 def _smoothstep(e0: Any, e1: Any, x: np.ndarray) -> np.ndarray:
     t = np.clip((x - e0) / np.maximum(np.asarray(e1) - e0, 1e-6), 0.0, 1.0)
     return t * t * (3.0 - 2.0 * t)
@@ -174,7 +184,8 @@ class MouthRig:
             chin=float(chin_uv[1] - np.interp(chin_uv[0], mu[keep], mv[keep])),
             nose=float(max(np.interp(nose_uv[0], mu[keep], mv[keep]) - nose_uv[1], 0.2 * width)),
             jaw_half=max(jaw_half, 0.8 * width), palette=mouth_palette(image, landmarks),
-            params=params or MouthParams(),
+            params=params or MouthParams(), 
+            look=look_for(float(np.linalg.norm(lm[T.INNER_LIP_MID[0]] - lm[T.INNER_LIP_MID[1]])) / max(width, 1e-6)),
         )
 
     # --- serialisation -------------------------------------------------------------------

@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from sfumato.rig.iris import disc, lightness
+from sfumato.rig.iris_halo import halo_hole
 from sfumato.rig.lids import EyeFrame, Lids, opening
 from sfumato.rig.painted_white import painted_white
 from sfumato.rig.white_edge import match_edge, match_lid_shade
@@ -276,6 +277,9 @@ def rebuild_white(
     plate_l = lightness(plate)
     dark = np.clip((plate_l - light) / max(float(np.median(plate_l[inside > 0.5])) - iris_l, 5.0) * 2.0 - 0.2, 0.0, 1.0) if (inside > 0.5).any() else 1.0
     hole = np.maximum(disc(shape, c, 1.05 * r, max(1.0, 0.15 * r)), ring * dark)
+    # the iris' whole dark surround (limbus fade, halo), ray by ray, out to where the painting is
+    # its white again: a half-blended rim would stay as a thin dark circle, a second iris outline
+    hole = np.maximum(hole, halo_hole(light, inside, c, r, plate_l))
     hole = cv2.GaussianBlur(hole, (0, 0), max(0.5, 0.05 * r))
     plate = match_edge(image, plate, hole, inside, light, iris_l, c, r)
     hole = hole[..., None]

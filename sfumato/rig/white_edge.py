@@ -30,6 +30,10 @@ def match_edge(
     shape = hole.shape
     plate_l = lightness(plate)
     near = disc(shape, c, EDGE_REACH * r, 1.0) > 0.5
+    # and always a band just beyond the hole, however far the iris' surround took it
+    band = max(2.0, 0.5 * r)
+    beyond = cv2.distanceTransform((hole < 0.05).astype(np.uint8), cv2.DIST_L2, 3) <= band
+    near |= beyond
     kept = (hole < 0.05) & (inside > 0.99) & near & (light >= iris_l + EDGE_FLOOR * (plate_l - iris_l))
     kept = cv2.erode(cv2.dilate(kept.astype(np.uint8), np.ones((3, 3), np.uint8)), np.ones((3, 3), np.uint8)) > 0
     kept &= (hole < 0.05) & (inside > 0.99)
@@ -45,7 +49,8 @@ def match_edge(
 
 
 EDGE_REACH = 1.6
-"""The painted white within this many iris radii of the old iris sets the rebuilt white's edge."""
+"""The painted white within this many iris radii of the old iris (and always within half a radius,
+at least 2 pixels, beyond the hole) sets the rebuilt white's edge."""
 EDGE_FLOOR = 0.25
 """... those lighter than this fraction of the way from the iris' lightness to the rebuilt white's
 (a white in the lid's shade counts, a lash or iris rim does not)."""
