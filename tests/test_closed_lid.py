@@ -123,6 +123,42 @@ def deep_set(ast_crop) -> RigEngine:
     return _engine(ast_crop, dark)
 
 
+def _seam_share(e: EyeLayers) -> float:
+    """How hard the closed lid's top edge is: mid-lid, the step in L across it (the pixel rows
+    just under and just over the top of the painted lash band the lid covers) over the contrast
+    between the closed lid (:func:`_regions`) and the painted skin just over that edge.
+    1: the lid ends in a hard edge; 0: it turns into the skin above with no step."""
+    up, _ = e.lids.at(e.u)
+    top = up + e.sheet.band_up
+    mid = np.abs(e.u) < 0.4 * e.frame.half_width
+    shut, painted = lightness(render_eye(e, np.zeros(2), 1.0)), lightness(e.image)
+    under = float(np.median(shut[mid & (e.v < top - 0.5) & (e.v > top - 1.5)]))
+    over = float(np.median(painted[mid & (e.v > top + 0.5) & (e.v < top + 1.5)]))
+    lid = float(np.median(shut[_regions(e)[0]]))
+    return (under - over) / (lid - over)
+
+
+def test_closed_lid_rounds_into_the_crease(deep_set):
+    """A lit closed lid under a crease in shadow turns into the painted skin above it toward its
+    top: the step across its top edge is at most 0.8 of its contrast with that skin (the plate
+    ending in a hard edge, an outline along the crease: 0.93-0.94)."""
+    shares = [_seam_share(e) for e in deep_set._eyes]
+    assert max(shares) <= 0.8, shares
+
+
+def test_portrait_13_closed_lid_has_no_outline():
+    """portrait_13's deep-set eyes: the closed lid turns into the crease's shadow above it (the
+    step across its top edge at most 0.7 of its contrast with that skin; a plate ending in an
+    outline: 0.82 and 0.97)."""
+    from sfumato.imaging.painting import load_painting
+
+    path = TESTDATA / "portrait_13.jpg"
+    if not path.is_file():
+        pytest.skip(f"{path} not present")
+    shares = [_seam_share(e) for e in _engine(head_crop_of(load_painting(path)))._eyes]
+    assert max(shares) <= 0.7, shares
+
+
 def test_deep_set_eye_closes_to_lit_lid_skin(deep_set):
     """A deep-set eye closes to lid skin in the light (the closed lid at least 0.75 as light as
     the skin under the eye), not to a dark cap the colour of the orbit's shadow."""

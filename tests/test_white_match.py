@@ -64,3 +64,38 @@ def test_find_iris_refines_a_lagging_guess():
     opening = np.abs(yy - 30) < 12  # the lids clip its top and bottom
     found = find_iris(painting, frame, np.array([50.0, 30.0]), r, opening, guess=np.array([53.5, 31.0]))
     assert np.hypot(found[0] - 57.0, found[1] - 30.0) <= 1.0, found
+
+
+def _synthetic_eyes(move: float, lights: tuple[float, float], heights: tuple[float, float]):
+    """A painting (or, with ``move`` > 0, a frame whose irises moved right by ``move`` px, the
+    white rebuilt as each eye's own white) with two eyes: (H, W, 3) uint8 RGB, (478, 2) landmarks."""
+    from sfumato.face.topology import EYES
+
+    h, w, r = 100, 260, 8.0
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    rng = np.random.default_rng(5)
+    img = np.full((h, w, 3), (200.0, 150.0, 120.0), np.float32)  # skin
+    lm = np.zeros((478, 2), np.float64)
+    for e, cx, light, hh in zip(EYES, (70.0, 190.0), lights, heights):
+        t = np.linspace(0, 2 * np.pi, len(e.contour), endpoint=False)
+        lm[list(e.contour)] = np.stack([cx + 34 * np.cos(t), 50 - hh * np.sin(t)], 1)
+        inside = ((xx - cx) / 34) ** 2 + ((yy - 50) / hh) ** 2 < 1
+        img[inside] = light
+        c = np.array([cx - 6 + move, 50.0])
+        img[inside & (np.hypot(xx - c[0], yy - c[1]) < r)] = (60.0, 45.0, 40.0)
+        lm[e.iris[0]] = c
+        lm[list(e.iris[1:])] = c + r * np.array([[1, 0], [0, 1], [-1, 0], [0, -1]])
+    img += rng.normal(0, 1.5, img.shape).astype(np.float32)
+    return np.clip(img, 0, 255).astype(np.uint8), lm
+
+
+def test_an_eye_in_shadow_is_compared_with_itself():
+    # the white rebuilt exactly as each eye's own white: nothing changed that a viewer sees,
+    # though one eye's white is far darker (in shadow) and its opening taller (more pixels)
+    lights, heights = (235.0, 120.0), (11.0, 17.0)
+    painting, plm = _synthetic_eyes(0.0, lights, heights)
+    frame, flm = _synthetic_eyes(12.0, lights, heights)
+    m = white_match(painting, frame, plm, flm, (8.0, 8.0))
+    assert np.isfinite(m.revealed_dl) and m.revealed_n >= 12, m
+    assert abs(m.revealed_dl) < 2.0, m
+    assert abs(m.common_dl) < 2.0, m

@@ -25,7 +25,8 @@ beside the iris" sampled there reads far darker than the white a viewer sees.
 - **white**: the frame's common and revealed white together against all the painting's painted
   white: the eye white as a whole.
 
-Both in CIE L (lightness) and b (yellow-blue). Landmarks are (478, 2|3) FaceMesh points in the
+Each difference is taken per eye (an eye in shadow is compared with itself) and the eyes'
+differences averaged, weighted by their pixels. Both in CIE L (lightness) and b (yellow-blue). Landmarks are (478, 2|3) FaceMesh points in the
 pixels of their image; images (H, W, 3) uint8 RGB.
 """
 
@@ -42,6 +43,8 @@ from sfumato.rig.painted_white import painted_white
 
 MIN_PIXELS = 12
 """Fewer pixels than this (both eyes together) measure nothing: the difference is NaN."""
+MIN_EYE_PIXELS = 4
+"""An eye with fewer pixels than this (in the frame or the painting) is left out of a difference."""
 FRAME_IRIS = 1.4
 """Pixels within this many (painted) iris radii of the frame's iris centre are never counted as
 white: the centre found on a frame can be a few pixels off where the lids clip the moved iris
@@ -185,9 +188,14 @@ def white_match(
         white_f.append(f_here[common | revealed])
 
     def diff(f: list[np.ndarray], p: list[np.ndarray], ch: int) -> float:
-        if sum(len(x) for x in f) < MIN_PIXELS or sum(len(x) for x in p) < MIN_PIXELS:
+        # each eye against itself (one eye may be in shadow: pooled, a few light pixels of
+        # the lit eye against many dark ones of the shaded eye read as a large false change),
+        # then the eyes' differences weighted by their pixels
+        pairs = [(fi, pi) for fi, pi in zip(f, p) if len(fi) >= MIN_EYE_PIXELS and len(pi) >= MIN_EYE_PIXELS]
+        if sum(len(fi) for fi, _ in pairs) < MIN_PIXELS or sum(len(pi) for _, pi in pairs) < MIN_PIXELS:
             return float("nan")
-        return float(np.median(np.concatenate(f)[:, ch]) - np.median(np.concatenate(p)[:, ch]))
+        d = [float(np.median(fi[:, ch]) - np.median(pi[:, ch])) for fi, pi in pairs]
+        return float(np.average(d, weights=[len(fi) for fi, _ in pairs]))
 
     return WhiteMatch(diff(common_f, common_p, 0), diff(common_f, common_p, 2), diff(rev_f, rev_ref, 0), diff(rev_f, rev_ref, 2),
                       sum(len(x) for x in common_f), sum(len(x) for x in rev_f), diff(white_f, white_p, 0))

@@ -53,6 +53,15 @@ it may hold along the lid's rim does not show under a closed lid)."""
 CORNER_REACH = 0.12
 """The closing lid covers the painted lash band this many eye half-widths past the corners,
 tapering to nothing (painted liner at the corners goes with the lid)."""
+CREASE = (0.7, 0.6)
+"""Over the top of the unfolded lid, from this fraction of its height up, the plate turns into
+the painted skin just above it (at the top, this much of it; less toward the corners, where
+painted liner stays the lid's): the closed lid rounds into the crease and its shadow as
+painted, with no seam or outline where the plate ends."""
+CREASE_FROM = 0.85
+"""... growing in as the lid comes to rest, from this closure to 1: mid-blink the lid stays the
+plain plate, on which FaceMesh reads both eyes' openness alike (the Mona Lisa's wink check; a
+crease from the start read up to 0.28 apart there)."""
 
 
 @dataclass
@@ -169,13 +178,14 @@ def _column_colour(image: np.ndarray, light: np.ndarray, where: np.ndarray, u: n
 
 def close_lids(
     skin: np.ndarray, sheet: LidSheet, u: np.ndarray, v: np.ndarray, frame: EyeFrame, rest: Lids, now: Lids,
-    height: float,
+    height: float, blink: float = 1.0,
 ) -> np.ndarray | None:
     """The lid skin with the lids moved from ``rest`` to ``now`` (closing), or None when they
     did not close.
 
     The upper lid's skin unfolds: between its moving margin and the top of its painted lash
-    band it is the lid plate, darker toward the margin (the lash line itself is drawn over the
+    band it is the lid plate, turning into the painted skin above toward its top
+    (:data:`CREASE`), darker toward the margin (the lash line itself is drawn over the
     composed eye by :func:`lash_line`). The lower lid's thin lash band is translated with its
     margin, the plate filling where it was.
 
@@ -183,7 +193,8 @@ def close_lids(
         skin: (h, w, 3) float32 RGB, the painted lid skin (already moved with the gaze).
         sheet: :func:`lid_sheet`; u, v: (h, w) eye-frame coordinates; frame: the eye frame.
         rest: the lids ``skin`` shows; now: the closing lids; height: the painted opening
-            height, pixels.
+            height, pixels; blink: the closure in [0, 1] (the crease grows in from
+            :data:`CREASE_FROM`).
 
     Returns:
         (h, w, 3) float32 RGB, or None.
@@ -222,6 +233,16 @@ def close_lids(
     w_lo *= ramp(dl / S.soft)
     shade_up = 1.0 - MARGIN_SHADE * np.exp(-np.maximum(s_up, 0.0) / max(0.25 * height, 1.0))
     plate = S.plate * shade_up[..., None]
+    # toward its top the lid rounds into the painted skin above it (the crease, its shadow)
+    top = band + np.abs(du)
+    src_v = (up_now + top + 1.0).astype(np.float32)  # the painted row just above the lid's top
+    mx = (frame.centre[0] + u * frame.axis[0] + src_v * frame.up[0]).astype(np.float32)
+    my = (frame.centre[1] + u * frame.axis[1] + src_v * frame.up[1]).astype(np.float32)
+    above = cv2.GaussianBlur(cv2.remap(skin, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE), (0, 0), S.soft)
+    along = np.clip((u - now.u[0]) / max(float(now.u[-1] - now.u[0]), 1e-6), 0.0, 1.0)
+    g = CREASE[1] * ramp((s_up / np.maximum(top, 1e-3) - CREASE[0]) / (1.0 - CREASE[0])) * ramp(4.0 * along * (1.0 - along))
+    g *= float(ramp(np.float32((blink - CREASE_FROM) / (1.0 - CREASE_FROM))))
+    plate = plate * (1 - g[..., None]) + above * g[..., None]
     w = (np.maximum(w_up, w_lo) * inner)[..., None]
     return moved * (1 - w) + plate * w
 

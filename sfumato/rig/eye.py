@@ -136,7 +136,7 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
         warped = cv2.remap(L.image, mx, my, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
         skin = np.where((np.abs(src_v - L.v) > 1e-3)[..., None], warped, L.image)
     if blink > 0:
-        closed = close_lids(skin, L.sheet, L.u, L.v, L.frame, gazed, now, L.lids.height())
+        closed = close_lids(skin, L.sheet, L.u, L.v, L.frame, gazed, now, L.lids.height(), blink)
         skin = skin if closed is None else closed
     # 2. iris: moved, foreshortened along the axis it turns about, shaded by the upper lid
     rest = L.rest

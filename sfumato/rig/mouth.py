@@ -92,6 +92,18 @@ class MouthParams:
     grid_step: int = 4
 
 
+def _sample(image: np.ndarray, mx: np.ndarray, my: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """``image`` resampled (bicubic) through maps ((h, w) float32), as (h, w, 3) float32, only on
+    the rows where ``weight`` ((h, w)) is anywhere > 0; 0 elsewhere, where its weight is 0
+    (the same weighted sum as resampling everything, at a part of the cost)."""
+    out = np.zeros(mx.shape + image.shape[2:], np.float32)
+    rows = np.nonzero(weight.max(1) > 0)[0]
+    if len(rows):
+        a, b = int(rows[0]), int(rows[-1]) + 1
+        out[a:b] = cv2.remap(image, mx[a:b], my[a:b], cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    return out
+
+
 PAINTED_OPEN = 0.1
 """A painted mouth whose lips are already this far apart (over the mouth width) shows its own
 teeth: the synthesised teeth band is then only a faint hint, not a second row under them."""
@@ -306,11 +318,10 @@ class MouthRig:
             return image
         centre = (self.centre[0] + shift[0], self.centre[1] + shift[1])
         mxu, myu, depth_u, mxl, myl, depth_l, u = self._maps(x0, y0, x1, y1, centre, pose)
-        up = cv2.remap(image, mxu, myu, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
-        low = cv2.remap(image, mxl, myl, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
         soft = max(1.0, self.look.soft * self.width)
         wu = np.clip(0.5 - depth_u / soft, 0.0, 1.0)  # the upper pre-image lies above the lip line
         wl = np.clip(0.5 + depth_l / soft, 0.0, 1.0)  # the lower pre-image lies below it
+        up, low = _sample(image, mxu, myu, wu), _sample(image, mxl, myl, wl)
         total = wu + wl
         colour = (up * wu[..., None] + low * wl[..., None]) / np.maximum(total, 1e-6)[..., None]
         gap = np.clip(1.0 - total, 0.0, 1.0)

@@ -40,6 +40,15 @@ Box = tuple[int, int, int, int]
 Field = Callable[[int, int, int, int], np.ndarray]
 """field(x0, y0, x1, y1) -> (y1 - y0, x1 - x0, 2) float32 displacement (dx, dy) at those image pixels."""
 
+Columns = Callable[[int, int], "tuple[int, int] | None"]
+"""columns(y0, y1) -> (x0, x1) image columns, end exclusive, that hold every pixel of rows
+y0..y1 that moves and every pixel within the warp's reach of one that moves (its samples, and
+theirs in the back-projection step); None when no pixel there moves or is needed."""
+
+BAND_ROWS = 48
+"""Strip height when a warp names its moving columns: thin strips follow a head's round
+outline, so the box's still corners are not resampled."""
+
 
 CACHE_PX = 8_000_000
 """Boxes up to this many pixels keep their sampling maps between passes (fixed-point maps
@@ -77,28 +86,35 @@ class _Strips:
 
     Sample positions are computed relative to ``frame`` (default: ``origin``) and shifted by
     whole pixels to the array, so a sub-array of a bigger warp samples exactly as it does.
+    With ``columns`` (see :data:`Columns`) a strip spans only the columns it names (none: the
+    strip is left out); else the box's width.
     """
 
     def __init__(self, field: Field, box: Box, origin: tuple[int, int], rows: int, frame: tuple[int, int] | None = None,
-                 squares: bool = True) -> None:
+                 squares: bool = True, columns: "Columns | None" = None) -> None:
         x0, y0, x1, y1 = box
         self.field, self.box, self.origin, self.frame, self.squares = field, box, origin, frame or origin, squares
-        self.spans = [(r0, min(y1 - y0, r0 + rows)) for r0 in range(0, y1 - y0, rows)]
+        self.spans = []
+        for r0 in range(0, y1 - y0, rows):
+            r1 = min(y1 - y0, r0 + rows)
+            span = columns(y0 + r0, y0 + r1) if columns is not None else (x0, x1)
+            if span is not None and min(x1, span[1]) > max(x0, span[0]):
+                self.spans.append((r0, r1, max(x0, span[0]) - x0, min(x1, span[1]) - x0))
         self.cache: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = {} if (y1 - y0) * (x1 - x0) <= CACHE_PX else None
 
     def __iter__(self):
-        x0, y0, x1, _ = self.box
+        x0, y0, _, _ = self.box
         (fx, fy), (ox, oy) = self.frame, self.origin
-        for k, (r0, r1) in enumerate(self.spans):
+        for k, (r0, r1, c0, c1) in enumerate(self.spans):
             if self.cache is not None and k in self.cache:
                 maps = self.cache[k]
             else:
-                maps = _maps(self.field(x0, y0 + r0, x1, y0 + r1), x0 - fx, y0 + r0 - fy, self.squares)
+                maps = _maps(self.field(x0 + c0, y0 + r0, x0 + c1, y0 + r1), x0 + c0 - fx, y0 + r0 - fy, self.squares)
                 if (ox, oy) != (fx, fy):
                     maps = (maps[0] - np.array([ox - fx, oy - fy], np.int16), maps[1], maps[2])
                 if self.cache is not None:
                     self.cache[k] = maps
-            yield r0, r1, maps
+            yield r0, r1, c0, c1, maps
 
 
 def _sub(image: np.ndarray, box: Box) -> np.ndarray:
@@ -118,6 +134,7 @@ def remap_box(
     still: float = STILL_PX,
     frame: tuple[int, int] | None = None,
     bp_interpolation: int | None = None,
+    columns: Columns | None = None,
 ) -> np.ndarray:
     """The warped pixels of ``box`` alone, reading the image only inside ``source``.
 
@@ -139,6 +156,9 @@ def remap_box(
         bp_interpolation: kernel of the two back-projection passes (default ``interpolation``);
             bilinear there costs a fraction of bicubic (OpenCV vectorises it) and keeps most
             of the detail the bicubic main pass loses.
+        columns: where pixels move, per strip (see :data:`Columns`; used when ``source`` is
+            ``box``): only there is the box resampled, in strips of :data:`BAND_ROWS` rows,
+            and everywhere else it is the source (bit-identical: those pixels are still).
 
     Returns:
         (y1 - y0, x1 - x0, C) uint8.
@@ -148,22 +168,27 @@ def remap_box(
     x0, y0, x1, y1 = box
     src = _sub(image, source)
     frame = frame or source[:2]
-    back = _Strips(backward, box, source[:2], rows, frame)
-    warped = np.empty((y1 - y0, x1 - x0) + image.shape[2:], np.uint8)
-    still_mask = np.empty((y1 - y0, x1 - x0), np.uint8)
+    if tuple(source) != tuple(box):
+        columns = None
+    if columns is not None:
+        rows = min(rows, BAND_ROWS)
+    back = _Strips(backward, box, source[:2], rows, frame, columns=columns)
+    # with columns, what is not resampled is the source (still pixels, and never sampled)
+    warped = src.copy() if columns is not None else np.empty((y1 - y0, x1 - x0) + image.shape[2:], np.uint8)
+    still_mask = (np.ones if columns is not None else np.empty)((y1 - y0, x1 - x0), np.uint8)
     rm = lambda img, m, how: cv2.remap(img, m[0], m[1], how, borderMode=cv2.BORDER_REPLICATE)  # noqa: E731
-    for r0, r1, m in back:
-        warped[r0:r1] = rm(src, m, interpolation).reshape(warped[r0:r1].shape)
-        np.less(m[2], still * still, out=still_mask[r0:r1].view(bool))
+    for r0, r1, c0, c1, m in back:
+        warped[r0:r1, c0:c1] = rm(src, m, interpolation).reshape(warped[r0:r1, c0:c1].shape)
+        np.less(m[2], still * still, out=still_mask[r0:r1, c0:c1].view(bool))
     bp = interpolation if bp_interpolation is None else bp_interpolation
     if back_project:
         kernel = np.ones((3, 3), np.uint8)
         lo, hi = cv2.erode(src, kernel), cv2.dilate(src, kernel)
         grey_src, grey_warped = _grey(src), _grey(warped)
-        err = np.empty(grey_src.shape, np.int16)
-        for r0, r1, m in _Strips(forward, source, box[:2], rows, frame, squares=False):
-            err[r0:r1] = cv2.subtract(grey_src[r0:r1], rm(grey_warped, m, bp), dtype=cv2.CV_16S)
-        for r0, r1, m in back:
+        err = (np.zeros if columns is not None else np.empty)(grey_src.shape, np.int16)
+        for r0, r1, c0, c1, m in _Strips(forward, source, box[:2], rows, frame, squares=False, columns=columns):
+            err[r0:r1, c0:c1] = cv2.subtract(grey_src[r0:r1, c0:c1], rm(grey_warped, m, bp), dtype=cv2.CV_16S)
+        for r0, r1, c0, c1, m in back:
             fix = rm(err, m, bp)
             # warped + fix clipped to the range of the 3 x 3 source pixels around the sample's
             # whole-pixel part (anti-ringing). The range lies within 0..255, so adding the
@@ -172,9 +197,10 @@ def remap_box(
             pos, neg = cv2.convertScaleAbs(cv2.max(fix, 0)), cv2.convertScaleAbs(cv2.min(fix, 0))
             if warped.ndim == 3:
                 pos, neg = (cv2.merge([a] * warped.shape[2]) for a in (pos, neg))
-            sharp = cv2.subtract(cv2.add(warped[r0:r1], pos), neg)
+            part = warped[r0:r1, c0:c1]
+            sharp = cv2.subtract(cv2.add(part, pos), neg)
             near = [cv2.remap(a, m[0], None, cv2.INTER_NEAREST, borderMode=cv2.BORDER_REPLICATE) for a in (lo, hi)]
-            warped[r0:r1] = cv2.min(cv2.max(sharp, near[0]), near[1]).reshape(warped[r0:r1].shape)
+            part[...] = cv2.min(cv2.max(sharp, near[0]), near[1]).reshape(part.shape)
     return cv2.copyTo(_sub(image, box), still_mask, warped)  # pixels that stay still: the source, exactly
 
 
@@ -189,6 +215,7 @@ def remap_sharp(
     still: float = STILL_PX,
     bp_interpolation: int | None = None,
     inplace: bool = False,
+    columns: Columns | None = None,
 ) -> np.ndarray:
     """Warp the ``box`` of ``image``; outside it, and where pixels stay still, copy exactly.
 
@@ -205,6 +232,7 @@ def remap_sharp(
         bp_interpolation: kernel of the back-projection passes (default ``interpolation``).
         inplace: write the warped box into ``image`` itself (after every read of it) and
             return it, instead of a copy.
+        columns: where in the box pixels move (see :func:`remap_box`).
 
     Returns:
         A uint8 array shaped like ``image``: a new one, or ``image`` with ``inplace``.
@@ -212,6 +240,6 @@ def remap_sharp(
     x0, y0, x1, y1 = box
     out = image if inplace else image.copy()
     out[y0:y1, x0:x1] = remap_box(image, box, box, backward, forward, rows, interpolation, back_project, still,
-                                         bp_interpolation=bp_interpolation).reshape(
+                                  bp_interpolation=bp_interpolation, columns=columns).reshape(
         out[y0:y1, x0:x1].shape)
     return out

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 from scipy.linalg import lu_factor, lu_solve
 
-from sfumato.rig.resample import STILL_PX, Box, remap_box, remap_sharp
+from sfumato.rig.resample import STILL_PX, Box, Columns, remap_box, remap_sharp
 
 INTER_TAB = 32
 """cv2.remap's sub-pixel steps per pixel (OpenCV's INTER_TAB_SIZE) in fixed-point maps."""
@@ -216,6 +216,8 @@ class ThinPlateWarp:
         iterative back-projection restores the fine detail the kernel's low-pass took (see
         :func:`sfumato.rig.resample.remap_sharp`). Everything works on the box of moving
         pixels, ``rows`` output rows at a time, so a 6000 px crop needs no full-size maps.
+        With a :attr:`window` (a head that moves on its own, its outline round) only the
+        columns of each strip where pixels move are resampled (:meth:`_columns`).
 
         Args:
             image: (size, size, C) uint8 image (e.g. RGB).
@@ -231,7 +233,8 @@ class ThinPlateWarp:
         if box is None:
             return image if inplace else image.copy()
         return remap_sharp(image, box, self._field(back), self._field(fwd), rows=rows, interpolation=interpolation,
-                           back_project=back_project, still=still, bp_interpolation=bp_interpolation, inplace=inplace)
+                           back_project=back_project, still=still, bp_interpolation=bp_interpolation, inplace=inplace,
+                           columns=self._columns(fwd, back, still) if self.window is not None else None)
 
     def warp_region(
         self,
@@ -297,6 +300,40 @@ class ThinPlateWarp:
     def _clip(self, box) -> Box:
         x0, y0, x1, y1 = (int(v) for v in box)
         return max(0, x0), max(0, y0), min(self.size, x1), min(self.size, y1)
+
+    def _columns(self, fwd: np.ndarray, back: np.ndarray, still: float, sub: int = 4) -> Columns:
+        """Where pixels move, per band of rows (:data:`sfumato.rig.resample.Columns`).
+
+        A pixel's displacement is a bilinear mix of its grid cell's corner nodes, so its size
+        is at most the same mix of their sizes; that bound is bilinear too, so on a grid ``sub``
+        times finer it peaks at a corner of each sub-cell: a sub-cell whose corners all stay
+        below ``still`` holds only still pixels. A moving pixel's samples, and the
+        back-projection's samples of those, lie within the largest forward plus backward
+        displacement (+ the kernels' reach) of it.
+        """
+        mag_f, mag_b = np.hypot(fwd[..., 0], fwd[..., 1]), np.hypot(back[..., 0], back[..., 1])
+        n, cell = self.grid_n, (self.size - 1) / (self.grid_n - 1)
+        t = np.linspace(0.0, n - 1.0, sub * (n - 1) + 1)
+        k = np.minimum(t.astype(int), n - 2)
+        up = np.zeros((len(t), n))
+        up[np.arange(len(t)), k], up[np.arange(len(t)), k + 1] = k + 1 - t, t - k  # linear interpolation
+        fine = up @ np.maximum(mag_f, mag_b).astype(np.float64) @ up.T >= 0.9 * still  # 0.9: float rounding
+        moving = fine[:-1, :-1] | fine[1:, :-1] | fine[:-1, 1:] | fine[1:, 1:]  # per sub-cell
+        step, m = cell / sub, len(moving)
+        reach = int(np.ceil(float(mag_f.max()) + float(mag_b.max()))) + 4
+        any_row = moving.any(1)
+        first = np.where(any_row, moving.argmax(1), m)  # per sub-cell row: first and last moving column
+        last = np.where(any_row, m - 1 - moving[:, ::-1].argmax(1), -1)
+
+        def columns(y0: int, y1: int) -> tuple[int, int] | None:
+            # sub-cell rows of pixel rows y0 - reach .. y1 + reach (1/32 px rounding: 1 px more)
+            r0, r1 = max(0, int((y0 - reach - 1) // step)), min(m, int((y1 + reach + 1) // step) + 1)
+            if r1 <= r0 or not any_row[r0:r1].any():
+                return None
+            j0, j1 = int(first[r0:r1].min()), int(last[r0:r1].max())
+            return int(np.floor(j0 * step)) - 1 - reach, int(np.ceil((j1 + 1) * step)) + 2 + reach
+
+        return columns
 
     def _moving_box(self, fwd: np.ndarray, back: np.ndarray, still: float) -> Box | None:
         """(x0, y0, x1, y1) pixel box holding every pixel that moves (in the output or as a
