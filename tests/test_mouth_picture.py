@@ -14,9 +14,9 @@ from sfumato.face.detect import mesh_landmarks
 from sfumato.rig.mouth import MouthPose, MouthRig
 from sfumato.rig.mouth_cavity import cavity_colour
 from sfumato.speech.audio import Audio
-from sfumato.speech.tts import Phone
 from sfumato.speech.visemes import closure_track, mouth_track, speaking_mouth_track
 from tests.crops import head_crop_of
+from tests.mouth_fixtures import opening_field, phone_run
 
 LUMA = np.array([0.299, 0.587, 0.114], np.float32)
 
@@ -41,14 +41,6 @@ def _inner_lips(image: np.ndarray) -> tuple[float, float]:
     return float(np.linalg.norm(lm[13, :2] - lm[14, :2]) / eyes), float(np.linalg.norm(lm[78, :2] - lm[308, :2]) / eyes)
 
 
-def _phones(spec: list[tuple[str, float]]) -> list[Phone]:
-    out, t = [], 0.0
-    for sym, d in spec:
-        out.append(Phone(sym, t, t + d))
-        t += d
-    return out
-
-
 def test_spread_is_wide_and_thin_round_is_small_and_round(ast):
     crop, rig = ast
     plain, spread, rnd = MouthPose(0.5), MouthPose(0.5, spread=1.0), MouthPose(0.5, round=1.0)
@@ -66,7 +58,7 @@ def test_spread_is_wide_and_thin_round_is_small_and_round(ast):
 def test_short_closures_close_the_lips_on_the_nearest_frame():
     """A 35 ms "m" between two open vowels falls between frames at 25 fps: the lips still meet."""
     fps = 25
-    phones = _phones([("^", 0.3), ("ɑ", 0.15), ("m", 0.035), ("ɑ", 0.15), ("$", 0.3)])
+    phones = phone_run([("^", 0.3), ("ɑ", 0.15), ("m", 0.035), ("ɑ", 0.15), ("$", 0.3)])
     track = mouth_track(phones, fps, 24)
     k = int(round((0.45 + 0.0175) * fps))
     assert track[k, 0] == 0.0 and closure_track(phones, fps, 24)[k] == 1.0
@@ -91,24 +83,12 @@ def test_closure_on_the_mona_lisa_is_closed_and_open_vowels_open(mona):
     assert closed < 0.01 and opened > 0.1, (closed, opened)
 
 
-def _opening_field(height: float, size: int = 80):
-    """A synthetic lens-shaped opening of ``height`` px (mouth width 100 px): top/bottom
-    distances from the lips, position across, distance inside."""
-    ys, xs = np.mgrid[0:size, 0:size].astype(np.float32)
-    un = (xs - size / 2) / (size / 2)
-    h = height * np.sqrt(np.clip(1 - un**2, 0, 1))
-    top = ys - (size / 2 - h / 2)
-    bottom = (size / 2 + h / 2) - ys
-    inside = np.maximum(np.minimum(np.minimum(top, bottom), (1 - np.abs(un)) * size / 2), 0)
-    return np.maximum(top, 0), np.maximum(bottom, 0), un, inside
-
-
 @pytest.mark.parametrize("height", [10.0, 20.0, 30.0])
 def test_teeth_band_under_the_upper_lip_lighter_than_the_back_not_white(ast, height):
     """On small to wide openings (0.1-0.3 W) a soft band of upper teeth hangs under the upper lip:
     most of the way from the cavity's dark to the palette's teeth, which are muted (not white)."""
     _, rig = ast
-    top, bottom, un, inside = _opening_field(height)
+    top, bottom, un, inside = opening_field(height)
     out = cavity_colour(top, bottom, un, inside, 100.0, rig.palette)
     luma = out @ LUMA
     c, y_top = 40, int(np.ceil(40 - height / 2)) + 2
@@ -121,7 +101,7 @@ def test_teeth_band_under_the_upper_lip_lighter_than_the_back_not_white(ast, hei
 def test_tongue_is_a_warm_red_shape_low_in_an_open_mouth_only(ast):
     _, rig = ast
     def bottom_colour(height: float) -> np.ndarray:
-        top, bottom, un, inside = _opening_field(height)
+        top, bottom, un, inside = opening_field(height)
         return cavity_colour(top, bottom, un, inside, 100.0, rig.palette)[int(np.floor(40 + height / 2)) - 2, 40]
     wide, small = bottom_colour(22.0), bottom_colour(8.0)
     assert wide @ LUMA > small @ LUMA + 40  # the tongue shows low in a wide opening only

@@ -14,6 +14,7 @@ from sfumato.geometry.crop import head_box, head_crop
 from sfumato.rig.brows import BrowRig
 from sfumato.rig.mouth import MouthPose, MouthRig
 from sfumato.rig.mouth_cavity import cavity_colour
+from tests.mouth_fixtures import opening_field
 
 
 @pytest.fixture(scope="module")
@@ -120,20 +121,9 @@ def test_brows_rise_and_nothing_outside_their_box_changes(crop):
     assert BrowRig.from_dict(json.loads(json.dumps(brows.to_dict()))) == brows
 
 
-def _opening_field(height: float, width: float = 100.0, size: int = 80):
-    """A synthetic lens-shaped opening: top/bottom distances, across position, inside distance."""
-    ys, xs = np.mgrid[0:size, 0:size].astype(np.float32)
-    un = (xs - size / 2) / (size / 2)
-    h = height * np.sqrt(np.clip(1 - un**2, 0, 1))
-    top = ys - (size / 2 - h / 2)
-    bottom = (size / 2 + h / 2) - ys
-    inside = np.maximum(np.minimum(np.minimum(top, bottom), (1 - np.abs(un)) * size / 2), 0)
-    return top, bottom, un, inside, width
-
-
 def test_cavity_is_darkest_at_the_back_with_a_soft_teeth_band_and_no_hard_edges(rig):
-    top, bottom, un, inside, width = _opening_field(40.0)
-    out = cavity_colour(np.maximum(top, 0), np.maximum(bottom, 0), un, inside, width, rig.palette)
+    top, bottom, un, inside = opening_field(40.0)
+    out = cavity_colour(top, bottom, un, inside, 100.0, rig.palette)
     luma = out @ np.array([0.299, 0.587, 0.114], np.float32)
     c = 40
     y_top = int(np.ceil(40 - 20)) + 2  # two pixels under the upper lip, middle column

@@ -9,8 +9,9 @@ from sfumato.speech.audio import Audio, AudioError, read_audio, save_wav
 from sfumato.speech.features import audio_mouth_track, loudness
 from sfumato.speech.measure import count_blinks
 from sfumato.speech.performance import MotionParams, make_performance
-from sfumato.speech.tts import Phone, SpeechError, _estimated_phones, check_text
+from sfumato.speech.tts import SpeechError, _estimated_phones, check_text
 from sfumato.speech.visemes import attach_marks, mouth_track, speaking_mouth_track
+from tests.mouth_fixtures import phone_run
 
 RATE = 22050
 
@@ -57,16 +58,8 @@ def test_missing_unreadable_and_silent_audio_are_refused(tmp_path):
         read_audio(tmp_path / "silent.wav")
 
 
-def _phones(spec: list[tuple[str, float]]) -> list[Phone]:
-    out, t = [], 0.0
-    for sym, d in spec:
-        out.append(Phone(sym, t, t + d))
-        t += d
-    return out
-
-
 def test_visemes_close_the_lips_on_m_and_round_them_on_u():
-    phones = _phones([("^", 0.3), ("ˈ", 0.05), ("ɑ", 0.15), ("m", 0.08), ("ɑ", 0.15), ("w", 0.06), ("u", 0.2), ("$", 0.3)])
+    phones = phone_run([("^", 0.3), ("ˈ", 0.05), ("ɑ", 0.15), ("m", 0.08), ("ɑ", 0.15), ("w", 0.06), ("u", 0.2), ("$", 0.3)])
     fps = 100
     track = mouth_track(phones, fps, int(1.29 * fps))
     at = lambda t: track[int(round(t * fps))]  # noqa: E731
@@ -77,7 +70,7 @@ def test_visemes_close_the_lips_on_m_and_round_them_on_u():
 
 
 def test_stress_and_length_marks_join_their_vowels():
-    phones = _phones([("b", 0.05), ("ˈ", 0.06), ("æ", 0.06), ("k", 0.05), ("s", 0.05), ("u", 0.08), ("ː", 0.05)])
+    phones = phone_run([("b", 0.05), ("ˈ", 0.06), ("æ", 0.06), ("k", 0.05), ("s", 0.05), ("u", 0.08), ("ː", 0.05)])
     marked = attach_marks(phones)
     assert [(p.symbol, stressed) for p, stressed in marked] == [("b", False), ("æ", True), ("k", False), ("s", False), ("u", False)]
     assert marked[1][0].start == pytest.approx(0.05) and marked[1][0].end == pytest.approx(0.17)  # the mark's time is the vowel's
@@ -86,19 +79,19 @@ def test_stress_and_length_marks_join_their_vowels():
 
 def test_stressed_vowels_open_wider_and_word_gaps_do_not_close_the_mouth():
     fps = 100
-    stressed = mouth_track(_phones([("t", 0.06), ("ˈ", 0.05), ("ɛ", 0.1), ("t", 0.06)]), fps, 27)
-    plain = mouth_track(_phones([("t", 0.06), ("ɛ", 0.15), ("t", 0.06)]), fps, 27)
+    stressed = mouth_track(phone_run([("t", 0.06), ("ˈ", 0.05), ("ɛ", 0.1), ("t", 0.06)]), fps, 27)
+    plain = mouth_track(phone_run([("t", 0.06), ("ɛ", 0.15), ("t", 0.06)]), fps, 27)
     assert stressed[:, 0].max() > plain[:, 0].max() + 0.1
     # "a a" across a word boundary stays open; "a, a" (a pause) closes
-    gap = mouth_track(_phones([("ɑ", 0.15), (" ", 0.06), ("ɑ", 0.15)]), fps, 36)
-    pause = mouth_track(_phones([("ɑ", 0.15), (",", 0.15), ("ɑ", 0.15)]), fps, 45)
+    gap = mouth_track(phone_run([("ɑ", 0.15), (" ", 0.06), ("ɑ", 0.15)]), fps, 36)
+    pause = mouth_track(phone_run([("ɑ", 0.15), (",", 0.15), ("ɑ", 0.15)]), fps, 45)
     assert gap[18, 0] > 0.4 and pause[22, 0] < 0.1
 
 
 def test_speaking_track_opens_wider_when_louder():
     audio = _bursts(2.0, period=1.0)  # sound 0-0.5 s, silent 0.5-1 s, sound 1-1.5 s, ...
     quiet = Audio(audio.samples * np.where(np.arange(len(audio.samples)) < RATE, 1.0, 0.1).astype(np.float32), RATE)
-    phones = _phones([("ɛ", 0.45), ("^", 0.55), ("ɛ", 0.45), ("$", 0.55)])
+    phones = phone_run([("ɛ", 0.45), ("^", 0.55), ("ɛ", 0.45), ("$", 0.55)])
     fps = 25
     track = speaking_mouth_track(phones, quiet, fps, 50)
     assert track[5, 0] > 0.7 and track[30, 0] < track[5, 0] - 0.2  # same vowel, 20 dB quieter
