@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from sfumato.rig.warp import ThinPlateWarp
 
@@ -138,11 +139,19 @@ def test_warp_region_without_motion_is_the_source():
     assert np.array_equal(pixels, img[y0:y1, x0:x1])
 
 
-def test_field_upsampling_with_fixed_point_maps_equals_float_maps():
+@pytest.mark.parametrize("whole_crop_maps", [True, False])
+def test_field_upsampling_with_fixed_point_maps_equals_float_maps(whole_crop_maps, monkeypatch):
+    """Bit-identical to float maps, with the whole crop's maps made once (crops up to
+    GRID_MAPS_MAX px) and with per-strip maps (larger crops)."""
     import cv2
 
+    import sfumato.rig.warp as warp_module
+
+    if not whole_crop_maps:
+        monkeypatch.setattr(warp_module, "GRID_MAPS_MAX", 0)
     size = 333
     warp = ThinPlateWarp(_points(size), size, grid_step=16)
+    assert (warp._grid_maps is not None) == whole_crop_maps
     rng = np.random.default_rng(3)
     for _ in range(20):
         grid = rng.normal(0.0, 3.0, (warp.grid_n, warp.grid_n, 2)).astype(np.float32)

@@ -26,17 +26,15 @@ import numpy as np
 import torch
 from torch import nn
 
+from sfumato.fomm.graphs import ENCODER_FILE, ENCODER_IO, GENERATOR_FILES, GENERATOR_IO, KP_FILE, KP_IO
 from sfumato.fomm.model import FommModel
 from sfumato.fomm.quantize import FAST_INT8_GROUPS, quantize_generator_int8  # noqa: F401  (re-exported)
 
-KP_FILE = "kp_detector.onnx"
-ENCODER_FILE = "source_encoder.onnx"
-GENERATOR_FILE = "motion_generator.onnx"
-GENERATOR_INT8_FILE = "motion_generator_int8.onnx"
-GENERATOR_FP16_FILE = "motion_generator_fp16.onnx"
-GENERATOR_INPUTS = ["source_small", "source_features", "kp_driving_value", "kp_driving_jacobian",
-                    "kp_source_value", "kp_source_jacobian"]
-GENERATOR_OUTPUTS = ["prediction", "deformation", "occlusion"]
+GENERATOR_FILE = GENERATOR_FILES["exact"]
+GENERATOR_INT8_FILE = GENERATOR_FILES["int8"]
+GENERATOR_FP16_FILE = GENERATOR_FILES["fp16"]
+GENERATOR_INPUTS = list(GENERATOR_IO[0])
+GENERATOR_OUTPUTS = list(GENERATOR_IO[1])
 
 
 class _SourceEncoder(nn.Module):
@@ -95,10 +93,10 @@ def export_onnx(model: FommModel, out_dir: str | Path, opset: int = 17, size: in
     model = model.cpu().eval()
     ex = example_inputs(model, size)
     paths = {"kp_detector": out / KP_FILE, "source_encoder": out / ENCODER_FILE, "motion_generator": out / GENERATOR_FILE}
-    _export(model.kp_detector, (ex["source"],), paths["kp_detector"], ["image"], ["kp_value", "kp_jacobian"], opset,
+    _export(model.kp_detector, (ex["source"],), paths["kp_detector"], list(KP_IO[0]), list(KP_IO[1]), opset,
             dynamic_batch)
-    _export(_SourceEncoder(model), (ex["source"],), paths["source_encoder"], ["source"],
-            ["source_features", "source_small"], opset, dynamic_batch)
+    _export(_SourceEncoder(model), (ex["source"],), paths["source_encoder"], list(ENCODER_IO[0]),
+            list(ENCODER_IO[1]), opset, dynamic_batch)
     _export(_MotionGenerator(model), tuple(ex[n] for n in GENERATOR_INPUTS), paths["motion_generator"],
             GENERATOR_INPUTS, GENERATOR_OUTPUTS, opset, dynamic_batch)
     return paths

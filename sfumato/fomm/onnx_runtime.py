@@ -16,21 +16,9 @@ import numpy as np
 import onnxruntime as ort
 
 from sfumato.fomm.errors import FommError
+from sfumato.fomm.graphs import ENCODER_FILE, GENERATOR_FILES, KP_FILE, graph_io  # noqa: F401  (re-exported)
 from sfumato.fomm.motion_np import adapt_movement_scale, normalize_kp_np
 
-KP_FILE = "kp_detector.onnx"
-ENCODER_FILE = "source_encoder.onnx"
-GENERATOR_FILES = {"exact": "motion_generator.onnx", "int8": "motion_generator_int8.onnx",
-                   "fp16": "motion_generator_fp16.onnx"}
-_KP_IO = (("image",), ("kp_value", "kp_jacobian"))
-_ENCODER_IO = (("source",), ("source_features", "source_small"))
-_GENERATOR_IO = (("source_small", "source_features", "kp_driving_value", "kp_driving_jacobian", "kp_source_value",
-                  "kp_source_jacobian"), ("prediction", "deformation", "occlusion"))
-
-
-def graph_io(graph: str) -> Tuple[Tuple[str, ...], Tuple[str, ...]]:
-    """(input names, output names) of the graph file ``graph`` (KP_FILE, ENCODER_FILE or a generator)."""
-    return {KP_FILE: _KP_IO, ENCODER_FILE: _ENCODER_IO}.get(graph, _GENERATOR_IO)
 
 
 _CUDA_OK: Optional[bool] = None  # None: not probed yet

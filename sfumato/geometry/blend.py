@@ -156,7 +156,7 @@ class FixedBlend:
     vectorised OpenCV passes. Bit-identical to :func:`blend`.
 
     Args:
-        base: (H, W, 3) uint8.
+        base: (H, W, 3) or (H, W) uint8.
         alpha: (H, W) float32 in [0, 1].
     """
 
@@ -167,7 +167,7 @@ class FixedBlend:
         self._diff = np.empty_like(self.base)
 
     def __call__(self, rendered: np.ndarray) -> np.ndarray:
-        """``base * (1 - alpha) + rendered * alpha``, rounded: (H, W, 3) uint8, a new array."""
+        """``base * (1 - alpha) + rendered * alpha``, rounded: uint8 shaped like ``base``, a new array."""
         d = self._diff
         # the same float32 steps as blend(): (r - b) * a + b, then round half to even
         # (convertScaleAbs rounds as np.rint; the sum lies within 0..255, so abs changes nothing)

@@ -233,16 +233,19 @@ def close_lids(
     w_lo *= ramp(dl / S.soft)
     shade_up = 1.0 - MARGIN_SHADE * np.exp(-np.maximum(s_up, 0.0) / max(0.25 * height, 1.0))
     plate = S.plate * shade_up[..., None]
-    # toward its top the lid rounds into the painted skin above it (the crease, its shadow)
-    top = band + np.abs(du)
-    src_v = (up_now + top + 1.0).astype(np.float32)  # the painted row just above the lid's top
-    mx = (frame.centre[0] + u * frame.axis[0] + src_v * frame.up[0]).astype(np.float32)
-    my = (frame.centre[1] + u * frame.axis[1] + src_v * frame.up[1]).astype(np.float32)
-    above = cv2.GaussianBlur(cv2.remap(skin, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE), (0, 0), S.soft)
-    along = np.clip((u - now.u[0]) / max(float(now.u[-1] - now.u[0]), 1e-6), 0.0, 1.0)
-    g = CREASE[1] * ramp((s_up / np.maximum(top, 1e-3) - CREASE[0]) / (1.0 - CREASE[0])) * ramp(4.0 * along * (1.0 - along))
-    g *= float(ramp(np.float32((blink - CREASE_FROM) / (1.0 - CREASE_FROM))))
-    plate = plate * (1 - g[..., None]) + above * g[..., None]
+    # toward its top the lid rounds into the painted skin above it (the crease, its shadow),
+    # growing in from CREASE_FROM (before that it would weigh 0: not computed)
+    grow = float(ramp(np.float32((blink - CREASE_FROM) / (1.0 - CREASE_FROM))))
+    if grow > 0.0:
+        top = band + np.abs(du)
+        src_v = (up_now + top + 1.0).astype(np.float32)  # the painted row just above the lid's top
+        mx = (frame.centre[0] + u * frame.axis[0] + src_v * frame.up[0]).astype(np.float32)
+        my = (frame.centre[1] + u * frame.axis[1] + src_v * frame.up[1]).astype(np.float32)
+        above = cv2.GaussianBlur(cv2.remap(skin, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE), (0, 0), S.soft)
+        along = np.clip((u - now.u[0]) / max(float(now.u[-1] - now.u[0]), 1e-6), 0.0, 1.0)
+        g = CREASE[1] * ramp((s_up / np.maximum(top, 1e-3) - CREASE[0]) / (1.0 - CREASE[0])) * ramp(4.0 * along * (1.0 - along))
+        g *= grow
+        plate = plate * (1 - g[..., None]) + above * g[..., None]
     w = (np.maximum(w_up, w_lo) * inner)[..., None]
     return moved * (1 - w) + plate * w
 

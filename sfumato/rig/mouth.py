@@ -184,7 +184,7 @@ class MouthRig:
             chin=float(chin_uv[1] - np.interp(chin_uv[0], mu[keep], mv[keep])),
             nose=float(max(np.interp(nose_uv[0], mu[keep], mv[keep]) - nose_uv[1], 0.2 * width)),
             jaw_half=max(jaw_half, 0.8 * width), palette=mouth_palette(image, landmarks),
-            params=params or MouthParams(), 
+            params=params or MouthParams(),
             look=look_for(float(np.linalg.norm(lm[T.INNER_LIP_MID[0]] - lm[T.INNER_LIP_MID[1]])) / max(width, 1e-6)),
         )
 

@@ -144,11 +144,9 @@ def shading_model(
 def sclera_plate(
     image: np.ndarray, white: np.ndarray, hole: np.ndarray, colour: np.ndarray, sigma: float, shifts: list[tuple[float, float]]
 ) -> np.ndarray:
-    """The whole eye white rebuilt: painted-white colour (shading model where no white is near)
-    times the canvas texture.
+    """The whole eye white rebuilt: the fill ``colour`` times the canvas texture.
 
-    The colour is :func:`white_colour` of the visible white where enough of it lies near,
-    fading to the ``model`` (:func:`shading_model`) away from it. The texture is the visible
+    The texture is the visible
     white's own fine luminance modulation (crackle, canvas grain); where no white is painted
     (under the old iris, its rim and halo) it is borrowed from ``shifts`` pixels away (the
     first shift landing on painted white or skin outside ``hole`` wins: the same canvas), so
@@ -156,10 +154,12 @@ def sclera_plate(
 
     Args:
         image: (h, w, 3) float32 RGB ROI in [0, 255].
-        white: (h, w) float32 {0, 1}: the visible painted white (:func:`select_white`).
+        white: (h, w) float32 {0, 1}: samples of the visible painted white (the caller's
+            ``known``: painted white off the iris' reach).
         hole: (h, w) float32 in [0, 1]: the painted iris with its rim and halo (no texture
             is taken from there).
-        model: (h, w, 3) float32 RGB shading model.
+        colour: (h, w, 3) float32 RGB fill (:func:`sfumato.rig.white_fill.lid_space_colour`,
+            shaded by :func:`sfumato.rig.white_edge.match_lid_shade`).
         sigma: scale (pixels) of the colour interpolation; the texture's is a quarter of it.
         shifts: (dx, dy) offsets, pixels, to borrow texture from.
 
@@ -211,7 +211,8 @@ def rebuild_white(
     """The eye with its iris taken out: the painted eye, the rebuilt white where the iris was.
 
     The white's colour is the painted opening's own, beyond the old iris' reach, carried
-    across the iris from either side (:func:`two_sided_colour`): the lightness painted next to
+    across the iris from either side, in the eye's lid coordinates
+    (:func:`~sfumato.rig.white_fill.lid_space_colour`): the lightness painted next to
     the iris, its shading toward the corners and under the lid, a side in shade kept in shade;
     the shading model (:func:`shading_model`) stands in only for a side with nothing painted.
     The canvas texture is laid over it (:func:`sclera_plate`). Replaced: the iris disc, its

@@ -7,6 +7,7 @@ import numpy as np
 
 from sfumato.rig.iris import disc, lightness
 
+
 def match_edge(
     image: np.ndarray, plate: np.ndarray, hole: np.ndarray, inside: np.ndarray, light: np.ndarray, iris_l: float,
     c: np.ndarray, r: float,

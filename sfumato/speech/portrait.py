@@ -35,7 +35,7 @@ SPEECH_RIG = {"head_window": 1.7, "detail_kernel": "linear", "eye_step": 0.25}
 """Rig engine options for speech: the head motion stays on the head (it fades out between 1.15
 and 1.7 face-outline radii), the back-projection passes are bilinear, and eye renders are
 re-used while the gaze holds within a quarter pixel (see RigParams): an iris is drawn at most
-0.125 px from where it was asked, and two of three eye renders come from the cache."""
+0.125 px from where it was asked along each axis (0.18 px diagonally), and two of three eye renders come from the cache."""
 RUN = 4
 """Each render worker draws runs of this many consecutive frames, whose eyes barely move
 between them (their renders are re-used)."""
