@@ -6,6 +6,7 @@ import cv2
 import numpy as np
 
 from sfumato.rig.iris import disc, lightness
+from sfumato.rig.white_fill import masked_blur
 
 
 def match_edge(
@@ -36,13 +37,9 @@ def match_edge(
     kept &= (hole < 0.05) & (inside > 0.99)
     if kept.sum() < 4:
         return plate
-    sigma = max(1.0, 0.5 * r)
-    weight = kept.astype(np.float32)
-    diff = np.clip(image - plate, -EDGE_STEP, EDGE_STEP) * weight[..., None]
-    den = cv2.GaussianBlur(weight, (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
-    num = cv2.GaussianBlur(diff, (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
+    mean, den = masked_blur(np.clip(image - plate, -EDGE_STEP, EDGE_STEP), kept.astype(np.float32), max(1.0, 0.5 * r))
     strength = np.clip(den / max(float(den.max()), 1e-6) * 2.0, 0.0, 1.0)[..., None]
-    return plate + num / np.maximum(den, 1e-6)[..., None] * strength
+    return plate + mean * strength
 
 
 EDGE_REACH = 1.6

@@ -21,10 +21,19 @@ painting's resolution, and being smooth they lose nothing."""
 
 
 def masked_blur(x: np.ndarray, mask: np.ndarray, sigma: float) -> tuple[np.ndarray, np.ndarray]:
-    """Gaussian blur of ``x`` over the pixels of ``mask`` only: (mean, blurred mask)."""
+    """Gaussian blur of ``x`` over the pixels of ``mask`` only: (mean, blurred mask).
+
+    Args:
+        x: (h, w) or (h, w, C) float32; mask: (h, w) float32 weights in [0, 1] (one for every
+            channel of ``x``); sigma: pixels.
+
+    Returns:
+        mean shaped like ``x``; the blurred mask, (h, w).
+    """
+    per_pixel = (lambda a: a[..., None]) if x.ndim == 3 and mask.ndim == 2 else (lambda a: a)
     den = cv2.GaussianBlur(mask, (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
-    num = cv2.GaussianBlur(x * mask, (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
-    return num / np.maximum(den, 1e-6), den
+    num = cv2.GaussianBlur(x * per_pixel(mask), (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
+    return num / np.maximum(per_pixel(den), 1e-6), den
 
 
 def _normalised_fill(image: np.ndarray, known: np.ndarray, sigma: float) -> np.ndarray:
