@@ -18,8 +18,9 @@ import numpy as np
 
 from sfumato.rig.iris import disc, lightness
 from sfumato.rig.iris_halo import halo_hole
+from sfumato.rig.iris_tint import TINTED, iris_tint, side_colours
 from sfumato.rig.lids import EyeFrame, Lids, opening
-from sfumato.rig.painted_white import painted_white
+from sfumato.rig.painted_white import painted_white, to_lab
 from sfumato.rig.white_edge import match_edge, match_lid_shade
 from sfumato.rig.white_fill import lid_space_colour, masked_blur, two_sided_colour  # noqa: F401 (re-exported)
 
@@ -254,13 +255,21 @@ def rebuild_white(
     # samples of the white: all the painted opening from just outside the iris on, off the lid
     # lines: the lightness painted next to the iris, its shaded corners, the shade under the
     # lid and a side in shadow keep their tone (white_colour leaves dark outliers out)
-    known = ((white > 0.5) & (disc(shape, c, 1.05 * r + 1.0, 1.0) < 0.01)).astype(np.float32)
+    # ... but not the ring the iris' colour bled into (as light as the white, of the iris' hue:
+    # an olive ring in a yellow white would tint all the rebuilt white)
+    u_iris = float(frame.to_uv(c)[0])
+    lab = to_lab(image)
+    dist = np.hypot(*np.mgrid[0 : shape[0], 0 : shape[1]][::-1].astype(np.float32) - np.float32(c).reshape(2, 1, 1))
+    in_iris = disc(shape, c, 0.8 * r, 1.0) * inside > 0.5
+    iris_ab = np.median(lab[in_iris][:, 1:], 0) if in_iris.any() else None
+    tint = np.zeros(shape, np.float32) if iris_ab is None else iris_tint(lab, iris_ab, side_colours(lab, white > 0.5, u, u_iris, dist, r), u, u_iris, dist, r)
+    untinted = tint <= TINTED
+    known = ((white > 0.5) & (disc(shape, c, 1.05 * r + 1.0, 1.0) < 0.01) & untinted).astype(np.float32)
     # a side with (almost) no white beyond that reach (a narrow corner, a side in shade) takes
     # the painted pixels just outside the iris there
-    u_iris = float(frame.to_uv(c)[0])
     for side in (u < u_iris, u >= u_iris):
         if known[side].sum() < max(6.0, 0.5 * r):
-            beside = side & (disc(shape, c, 1.1 * r, 1.0) < 0.01)
+            beside = side & (disc(shape, c, 1.1 * r, 1.0) < 0.01) & untinted
             if painted.sum() >= 12:  # the painted white is known: only it, however little
                 known = np.maximum(known, ((white > 0.5) & beside).astype(np.float32))
                 continue
@@ -283,6 +292,9 @@ def rebuild_white(
     # the iris' whole dark surround (limbus fade, halo), ray by ray, out to where the painting is
     # its white again: a half-blended rim would stay as a thin dark circle, a second iris outline
     hole = np.maximum(hole, halo_hole(light, inside, c, r, plate_l))
+    # and the ring of the iris' colour around it, as light as the white (no lash or lid line)
+    ring_l = iris_l + 0.5 * (plate_l - iris_l)
+    hole = np.maximum(hole, np.clip((tint - 0.5 * TINTED) / TINTED, 0.0, 1.0) * (inside > 0.99) * (light >= ring_l))
     hole = cv2.GaussianBlur(hole, (0, 0), max(0.5, 0.05 * r))
     plate = match_edge(image, plate, hole, inside, light, iris_l, c, r)
     hole = hole[..., None]
