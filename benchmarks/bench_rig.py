@@ -12,7 +12,7 @@ and measured with FaceMesh, against the painting measured the same way
 | column | measure | target |
 |---|---|---|
 | iris r | iris radius / the painting's, the frame furthest from 1 | 0.8 .. 1.2 |
-| white dL | median eye-white L (Lab) minus the painting's, largest (the issue's measure: it compares the painting's white beside its iris, shaded corners included, with whatever white the frame shows, so it moves with the iris even when no white changed); the eye white is inside the eye contour shrunk by ``ERODE`` of the opening height (off the lid lines) and outside a disc of the painting's own fitted iris radius around FaceMesh's iris centre, landmarks averaged over ``--mesh-samples`` jittered copies | within 6 |
+| white dL | median eye-white L (Lab) minus the painting's, largest (the issue's measure: it compares the painting's white beside its iris, shaded corners included, with whatever white the frame shows, so it moves with the iris even when no white changed); the eye white is inside the eye contour shrunk by ``ERODE`` of the opening height (off the lid lines) and outside a disc of the painting's own fitted iris radius around FaceMesh's iris centre, landmarks averaged over ``--mesh-samples`` jittered copies; in the frame the contour is the painting's moved where the painted eye went and the iris disc sits on the painted iris found there (:func:`sfumato.face.white_match.followed_landmarks`: FaceMesh's own half-pixel jitter moved enough dark rim pixels in or out of a half-dark white to read +6.6 on portrait_07's gaze-0 frame, nearly the painting) | within 6 |
 | (old dL) | the same with FaceMesh's human-sized iris disc, the raw contour and one FaceMesh run (the measure before: it counts a large painted iris' rim as white, and moves by a few L between near-identical frames) | for comparison |
 | (centre) | white dL of the centre frame (gaze 0, nearly the painting): a sanity check of the measure itself, ~0 when it is fair | ~0 |
 | painted dL | median L of the frame's eye white (the painting's painted white still white in the frame, and the revealed white) minus the painting's painted white (:mod:`sfumato.face.white_match`; the painted white is found from the pixels, a colour model sampled beside the iris, so no lid rim or lash counts), largest | within 6 |
@@ -49,7 +49,7 @@ from sfumato.face.gaze import measure_gaze  # noqa: E402
 from sfumato.face.quality import (  # noqa: E402
     eye_stats, face_landmarks, gaze_order, laplacian_variance, painted_iris_radii, steady_landmarks,
 )
-from sfumato.face.white_match import white_match  # noqa: E402
+from sfumato.face.white_match import followed_landmarks, white_match  # noqa: E402
 
 TESTDATA = ROOT.parent / "shared" / "testdata"
 ERODE = 0.15
@@ -68,10 +68,11 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
     if ref_lm is None or ref_steady is None:
         raise SystemExit(f"{bank.folder}: FaceMesh finds no face in the painting itself")
     radii = painted_iris_radii(painting, ref_steady)
-    ref = eye_stats(painting, ref_steady, radii, ERODE)
+    ref = eye_stats(painting, ref_steady, radii, ERODE)  # FaceMesh's iris radius
+    ref_white = eye_stats(painting, followed_landmarks(painting, painting, ref_steady, ref_steady, radii), radii, ERODE)
     ref_old = eye_stats(painting, ref_lm)
     ref_lap = laplacian_variance(painting, crop)
-    threshold = ref.white_percentile(90) + 3.0
+    threshold = ref_white.white_percentile(90) + 3.0
     iris, dl, dl_old, bright, sharp, missing = [], [], [], [], [], 0
     common, revealed, revealed_db, revealed_dab, painted, centre_dl = [], [], [], [], [], float("nan")
     for i in tqdm(range(len(bank)), desc=bank.name, unit="frame", leave=False, disable=not progress):
@@ -84,7 +85,10 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
             continue
         st = eye_stats(full, lms, radii, ERODE)
         iris.append(st.iris_radius / ref.iris_radius)
-        dl.append(st.white_median - ref.white_median)
+        # the white where the painted eye went (FaceMesh's half-pixel jitter of the contour on a
+        # half-dark white moves the median by several L), outside the painted iris found there
+        white = eye_stats(full, followed_landmarks(painting, full, ref_steady, lms, radii), radii, ERODE)
+        dl.append(white.white_median - ref_white.white_median)
         m = white_match(painting, full, ref_steady, lms, radii, ERODE)
         common.append(m.common_dl)
         painted.append(m.white_dl)
@@ -94,9 +98,9 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
         if np.isfinite(m.revealed_dab):
             revealed_dab.append(m.revealed_dab)
         if i == bank.center_index:
-            centre_dl = st.white_median - ref.white_median
+            centre_dl = white.white_median - ref_white.white_median
         dl_old.append(eye_stats(full, lm).white_median - ref_old.white_median)
-        bright.append(st.bright_share(threshold))
+        bright.append(white.bright_share(threshold))
     rows, cols = bank.grid
     row = rows // 2
     picks = np.unique(np.round(np.linspace(0, cols - 1, min(9, cols))).astype(int)) + row * cols
@@ -108,14 +112,14 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
     worst = lambda v, key: (max(v, key=key) if v else float("nan"))  # noqa: E731
     return {
         "bank": str(bank.folder), "engine": bank.manifest["engine"]["name"], "frames": len(bank), "no_face": missing,
-        "painting_iris_px": ref.iris_radius, "painting_white_l": ref.white_median, "painting_lap": ref_lap,
+        "painting_iris_px": ref.iris_radius, "painting_white_l": ref_white.white_median, "painting_lap": ref_lap,
         "iris": worst(iris, lambda r: abs(r - 1.0)), "white_dl": worst(dl, abs), "white_dl_old": worst(dl_old, abs),
         "centre_dl": centre_dl, "painted_dl": worst([c for c in painted if np.isfinite(c)], abs), "common_dl": worst([c for c in common if np.isfinite(c)], abs),
         "revealed_dl": worst(revealed, abs),
         "revealed_db": revealed_db[int(np.argmax(np.abs(revealed)))] if revealed else float("nan"),
         "revealed_dab": worst(revealed_dab, float),
         "painted_iris_px": [round(r, 2) for r in radii],
-        "bright": worst(bright, float), "painting_bright": ref.bright_share(threshold),
+        "bright": worst(bright, float), "painting_bright": ref_white.bright_share(threshold),
         "sharp": min(sharp), "sharp_frame": int(np.argmin(sharp)),
         "gaze": [round(float(g), 4) for g in gaze], "gaze_range": order["range"], "reversed": order["reversed_steps"],
         "steps": order["steps"],
