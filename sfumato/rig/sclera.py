@@ -200,6 +200,64 @@ def sclera_plate(
     return colour * tex[..., None]
 
 
+def white_samples(
+    white: np.ndarray, trusted: bool, cand: np.ndarray, inside: np.ndarray, loose: np.ndarray, ring: np.ndarray,
+    u: np.ndarray, u_iris: float, c: np.ndarray, r: float, allowed: np.ndarray | None = None,
+) -> np.ndarray:
+    """The pixels the rebuilt white's colour is interpolated from: (h, w) float32 {0, 1}.
+
+    The painted white beyond the iris' reach (1.05 radii and a pixel); a side with (almost)
+    none there (a narrow corner, a side in shade) takes the painted pixels just outside the
+    iris on that side (the painted white only when it is ``trusted``, else the candidates or
+    the opening); with too little in all, the ``loose`` opening off the iris' ``ring``, then
+    all the loose opening.
+
+    Args:
+        white: (h, w) float32 {0, 1} painted white; trusted: whether it was found from its
+            colour (:func:`sfumato.rig.painted_white.painted_white`); cand: (h, w) bool
+            candidates (the opening off the lid lines and the iris); inside: (h, w) float32
+            soft opening; loose: (h, w) float32 opening off the iris; ring: (h, w) float32
+            the iris' reach (:data:`HOLE`); u: (h, w) float32
+            eye-frame coordinate; u_iris: the iris centre's; c: (2,) iris centre; r: its radius;
+            allowed: (h, w) bool, the only pixels that may be samples (None: all).
+    """
+    shape = white.shape
+    ok = np.ones(shape, bool) if allowed is None else allowed
+    known = ((white > 0.5) & (disc(shape, c, 1.05 * r + 1.0, 1.0) < 0.01) & ok).astype(np.float32)
+    for side in (u < u_iris, u >= u_iris):
+        if known[side].sum() < max(6.0, 0.5 * r):
+            beside = side & (disc(shape, c, 1.1 * r, 1.0) < 0.01) & ok
+            if trusted:  # the painted white is known: only it, however little
+                known = np.maximum(known, ((white > 0.5) & beside).astype(np.float32))
+                continue
+            more = cand & beside
+            known = np.maximum(known, (more if more.sum() >= 4 else (inside > 0.5) & beside).astype(np.float32))
+    if known.sum() < 12:
+        known = loose * (ring < 0.01) * ok
+    if known.sum() < 12:
+        known = np.maximum(white, loose)
+    return known
+
+
+def tint_of(lab: np.ndarray, white: np.ndarray, inside: np.ndarray, u: np.ndarray, u_iris: float, c: np.ndarray, r: float) -> np.ndarray:
+    """:func:`sfumato.rig.iris_tint.iris_tint` of the ROI ((h, w, 3) float32 Lab, painted
+    ``white`` (h, w) bool): (h, w) float32 in [0, 1], zero when no iris is seen."""
+    shape = white.shape
+    in_iris = disc(shape, c, 0.8 * r, 1.0) * inside > 0.5
+    if not in_iris.any():
+        return np.zeros(shape, np.float32)
+    dist = np.hypot(*np.mgrid[0 : shape[0], 0 : shape[1]][::-1].astype(np.float32) - np.float32(c).reshape(2, 1, 1))
+    iris_ab = np.median(lab[in_iris][:, 1:], 0)
+    return iris_tint(lab, iris_ab, side_colours(lab, white, u, u_iris, dist, r), u, u_iris, dist, r)
+
+
+def with_hue(colour: np.ndarray, hue: np.ndarray) -> np.ndarray:
+    """(h, w, 3) float32 RGB with the CIE L of ``colour`` and the (a, b) of ``hue``."""
+    lab = to_lab(colour)
+    lab[..., 1:] = to_lab(hue)[..., 1:]
+    return (cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255.0).astype(np.float32)
+
+
 HOLE = 1.2
 """The rebuilt white replaces the painted eye up to this many iris radii from the old iris
 (where it is darker than the white: rim, halo, the iris' shadow)."""
@@ -255,32 +313,18 @@ def rebuild_white(
     # samples of the white: all the painted opening from just outside the iris on, off the lid
     # lines: the lightness painted next to the iris, its shaded corners, the shade under the
     # lid and a side in shadow keep their tone (white_colour leaves dark outliers out)
-    # ... but not the ring the iris' colour bled into (as light as the white, of the iris' hue:
-    # an olive ring in a yellow white would tint all the rebuilt white)
     u_iris = float(frame.to_uv(c)[0])
     lab = to_lab(image)
-    dist = np.hypot(*np.mgrid[0 : shape[0], 0 : shape[1]][::-1].astype(np.float32) - np.float32(c).reshape(2, 1, 1))
-    in_iris = disc(shape, c, 0.8 * r, 1.0) * inside > 0.5
-    iris_ab = np.median(lab[in_iris][:, 1:], 0) if in_iris.any() else None
-    tint = np.zeros(shape, np.float32) if iris_ab is None else iris_tint(lab, iris_ab, side_colours(lab, white > 0.5, u, u_iris, dist, r), u, u_iris, dist, r)
-    untinted = tint <= TINTED
-    known = ((white > 0.5) & (disc(shape, c, 1.05 * r + 1.0, 1.0) < 0.01) & untinted).astype(np.float32)
-    # a side with (almost) no white beyond that reach (a narrow corner, a side in shade) takes
-    # the painted pixels just outside the iris there
-    for side in (u < u_iris, u >= u_iris):
-        if known[side].sum() < max(6.0, 0.5 * r):
-            beside = side & (disc(shape, c, 1.1 * r, 1.0) < 0.01) & untinted
-            if painted.sum() >= 12:  # the painted white is known: only it, however little
-                known = np.maximum(known, ((white > 0.5) & beside).astype(np.float32))
-                continue
-            more = cand & beside
-            known = np.maximum(known, (more if more.sum() >= 4 else (inside > 0.5) & beside).astype(np.float32))
-    if known.sum() < 12:
-        known = loose * (ring < 0.01)
-    if known.sum() < 12:
-        known = np.maximum(white, loose)
+    known = white_samples(white, painted.sum() >= 12, cand, inside, loose, ring, u, u_iris, c, r)
     sigma = max(1.0, 0.5 * r)
     colour = lid_space_colour(image, known, model, u, v, lids, frame, u_iris, r, sigma)
+    # its hue from the white beyond the ring the iris' colour bled into (as light as the white,
+    # of the iris' hue: an olive ring in a yellow white would tint all the rebuilt white)
+    tint = tint_of(lab, white > 0.5, inside, u, u_iris, c, r)
+    if (tint > TINTED).any():
+        known_hue = white_samples(white, painted.sum() >= 12, cand, inside, loose, ring, u, u_iris, c, r, tint <= TINTED)
+        hue = lid_space_colour(image, known_hue, model, u, v, lids, frame, u_iris, r, sigma)
+        colour = with_hue(colour, hue)
     beside = (inside > 0.5) & (disc(shape, c, 1.1 * r, 1.0) < 0.01)
     colour = match_lid_shade(image, colour, t, beside, light, iris_l)
     plate = sclera_plate(image, known, disc(shape, c, 1.35 * r, 1.0), colour, sigma, shifts)
