@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-REACH = 1.6
+REACH = 1.35
 """The iris' colour is looked for out to this many iris radii (beyond, a hue change is the
 white's own: its shading toward a corner, a reddish caruncle)."""
 MIN_SEPARATION = 8.0
