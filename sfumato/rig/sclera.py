@@ -4,7 +4,8 @@ What fills in where an iris leaves must read as the same paint as the visible wh
 it: as bright (not the brightest white, its local typical value), as warm, shaded the same way
 (darker toward the corners and under the upper lid), and crossed by the same craquelure. The
 colour is the painted white's own (:mod:`sfumato.rig.painted_white` finds it from the pixels),
-interpolated under the iris from either side of it (:func:`sfumato.rig.white_fill.two_sided_colour`)
+interpolated under the iris from either side of it (:func:`sfumato.rig.white_fill.two_sided_colour`),
+its hue from the white beyond the ring the iris' colour bled into (:mod:`sfumato.rig.iris_tint`),
 and carried to the painted white it meets (:func:`sfumato.rig.white_edge.match_edge`); the texture (:func:`sclera_plate`) is the
 canvas' own fine luminance modulation, borrowed from beside where the iris was, grain only
 (no lash or lid line); :func:`canvas_texture` (used by the closing lid) is the same idea at
@@ -277,8 +278,10 @@ def rebuild_white(
     The canvas texture is laid over it (:func:`sclera_plate`). Replaced: the iris disc, its
     whole dark surround out to where the painting is as light as its white or the rebuilt white
     again (:func:`sfumato.rig.iris_halo.halo_hole`: no half-blended limbus left as a second iris
-    outline), and within :data:`HOLE` iris radii whatever is darker than the rebuilt white (rim,
-    halo); painted white is kept.
+    outline), the ring of the iris' hue around it as light as the white
+    (:func:`sfumato.rig.iris_tint.iris_tint`: no olive crescent left in a yellow white; its pixels
+    are no samples of the white's hue either), and within :data:`HOLE` iris radii whatever is
+    darker than the rebuilt white (rim, halo); painted white is kept.
 
     Args:
         image: (h, w, 3) float32 RGB ROI; lids, frame: the eye's lids and frame; u, v: (h, w)
