@@ -19,7 +19,7 @@ and measured with FaceMesh, against the painting measured the same way
 | common dL | median L over the eye white visible in BOTH painting and frame (the same painting pixels, followed into the frame), frame minus painting, largest (:mod:`sfumato.face.white_match`): did the rig change the white it should leave alone | within 6 |
 | revealed dL (db) | median L where the painted iris was and the frame's iris is not (the rebuilt white), minus the painting's painted white beside the iris on that side (1.15..2.3 iris radii), each eye against itself, largest; in brackets its b (yellow-blue) difference; the frame's iris is FaceMesh's refined by matching the painted iris; blank (nan) when no frame moves the iris half a radius | within 6 |
 | revealed dE ab | the revealed white's colour difference from the same painted white beside the iris, CIE a and b only (hue and chroma: a tan patch in a yellow white, a grey one in a warm white, which the L columns miss), largest (:mod:`sfumato.face.white_match`) | <= 6 |
-| bright | share of eye-white pixels (as for white dL) brighter than the painting's 90th percentile + 3 L, largest | <= 0.15 |
+| bright | share of eye-white pixels (as for white dL) brighter than the painting's 90th percentile + 3 L, each eye against its own (:func:`sfumato.face.quality.bright_share`: pooled, a shaded eye pulls the threshold down and a lit eye's own white counts as too bright), the eyes weighted by their pixels, largest | <= 0.15 |
 | sharp | variance of the Laplacian over the inner half of the head crop / the painting's, smallest | >= 0.85 |
 | gaze range | 9 evenly spaced frames of the middle row, each averaged over ``--samples`` jittered copies: max - min, eye half-widths | >= 0.5 |
 | gaze order | reversed steps among those 9 | 0 |
@@ -47,7 +47,7 @@ sys.path.insert(0, str(ROOT))
 from sfumato.bank.format import Bank, load_bank  # noqa: E402
 from sfumato.face.gaze import measure_gaze  # noqa: E402
 from sfumato.face.quality import (  # noqa: E402
-    eye_stats, face_landmarks, gaze_order, laplacian_variance, painted_iris_radii, steady_landmarks,
+    bright_share, eye_stats, face_landmarks, gaze_order, laplacian_variance, painted_iris_radii, steady_landmarks,
 )
 from sfumato.face.white_match import followed_landmarks, white_match  # noqa: E402
 
@@ -69,10 +69,11 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
         raise SystemExit(f"{bank.folder}: FaceMesh finds no face in the painting itself")
     radii = painted_iris_radii(painting, ref_steady)
     ref = eye_stats(painting, ref_steady, radii, ERODE)  # FaceMesh's iris radius
-    ref_white = eye_stats(painting, followed_landmarks(painting, painting, ref_steady, ref_steady, radii), radii, ERODE)
+    ref_followed = followed_landmarks(painting, painting, ref_steady, ref_steady, radii)
+    ref_white = eye_stats(painting, ref_followed, radii, ERODE)
+    ref_eyes = [eye_stats(painting, ref_followed, radii, ERODE, only=k) for k in (0, 1)]
     ref_old = eye_stats(painting, ref_lm)
     ref_lap = laplacian_variance(painting, crop)
-    threshold = ref_white.white_percentile(90) + 3.0
     iris, dl, dl_old, bright, sharp, missing = [], [], [], [], [], 0
     common, revealed, revealed_db, revealed_dab, painted, centre_dl = [], [], [], [], [], float("nan")
     for i in tqdm(range(len(bank)), desc=bank.name, unit="frame", leave=False, disable=not progress):
@@ -87,7 +88,8 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
         iris.append(st.iris_radius / ref.iris_radius)
         # the white where the painted eye went (FaceMesh's half-pixel jitter of the contour on a
         # half-dark white moves the median by several L), outside the painted iris found there
-        white = eye_stats(full, followed_landmarks(painting, full, ref_steady, lms, radii), radii, ERODE)
+        followed = followed_landmarks(painting, full, ref_steady, lms, radii)
+        white = eye_stats(full, followed, radii, ERODE)
         dl.append(white.white_median - ref_white.white_median)
         m = white_match(painting, full, ref_steady, lms, radii, ERODE)
         common.append(m.common_dl)
@@ -100,7 +102,7 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
         if i == bank.center_index:
             centre_dl = white.white_median - ref_white.white_median
         dl_old.append(eye_stats(full, lm).white_median - ref_old.white_median)
-        bright.append(white.bright_share(threshold))
+        bright.append(bright_share([eye_stats(full, followed, radii, ERODE, only=k) for k in (0, 1)], ref_eyes))
     rows, cols = bank.grid
     row = rows // 2
     picks = np.unique(np.round(np.linspace(0, cols - 1, min(9, cols))).astype(int)) + row * cols
@@ -119,7 +121,7 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
         "revealed_db": revealed_db[int(np.argmax(np.abs(revealed)))] if revealed else float("nan"),
         "revealed_dab": worst(revealed_dab, float),
         "painted_iris_px": [round(r, 2) for r in radii],
-        "bright": worst(bright, float), "painting_bright": ref_white.bright_share(threshold),
+        "bright": worst(bright, float), "painting_bright": bright_share(ref_eyes, ref_eyes),
         "sharp": min(sharp), "sharp_frame": int(np.argmin(sharp)),
         "gaze": [round(float(g), 4) for g in gaze], "gaze_range": order["range"], "reversed": order["reversed_steps"],
         "steps": order["steps"],
