@@ -295,13 +295,14 @@ def rebuild_white(
     hw = frame.half_width
     # The visible painted white: inside the opening (off the lid lines), away from the iris,
     # its lighter part (lid rims and lashes inside a loose contour left out).
-    light = lightness(image)
+    lab = to_lab(image)  # once per eye: its L is the lightness every step below uses
+    light = lab[..., 0]
     far = 1.0 - disc(shape, c, r + 1.0, 1.0)  # the rim and halo beyond are left to select_white
     cand = (opening(u, v, lids, 1.5 * edge + 0.5) > 0.99) & (far > 0.5)
     iris_l = float(np.median(light[disc(shape, c, 0.8 * r, 1.0) * inside > 0.5])) if (disc(shape, c, 0.8 * r, 1.0) * inside > 0.5).any() else 30.0
     # the painted white itself (colour model sampled beside the iris, connected to it): no lid
     # rim, lash or iris rim inside a contour that misses a stylised eye's painted opening
-    painted = painted_white(image, cand, c, r, 0.0)
+    painted = painted_white(image, cand, c, r, 0.0, lab)
     white = painted.astype(np.float32) if painted.sum() >= 12 else select_white(image, light, cand, iris_l)
     up_v, lo_v = lids.at(u)
     t = (v - lo_v) / np.maximum(up_v - lo_v, 1.0)
@@ -317,7 +318,6 @@ def rebuild_white(
     # lines: the lightness painted next to the iris, its shaded corners, the shade under the
     # lid and a side in shadow keep their tone (white_colour leaves dark outliers out)
     u_iris = float(frame.to_uv(c)[0])
-    lab = to_lab(image)
     known = white_samples(white, painted.sum() >= 12, cand, inside, loose, ring, u, u_iris, c, r)
     sigma = max(1.0, 0.5 * r)
     colour = lid_space_colour(image, known, model, u, v, lids, frame, u_iris, r, sigma)
