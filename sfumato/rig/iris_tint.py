@@ -24,10 +24,14 @@ MIN_SEPARATION = 8.0
 iris in a grey white: its surround is a lightness halo, :mod:`sfumato.rig.iris_halo`)."""
 TINTED = 0.15
 """A pixel with more than this share of the iris' colour is tinted (not a sample of the white)."""
+AS_LIGHT = 16.0
+"""Only pixels within this many L of their side's white can be tinted: the ring is as light as
+the white. Much lighter, it is the white itself (a light white around the iris, the corners
+in shade: portrait_02); much darker, the white in shade or a lid line."""
 
 
 def side_colours(lab: np.ndarray, white: np.ndarray, u: np.ndarray, u_iris: float, dist: np.ndarray, r: float) -> list[np.ndarray]:
-    """The white's (a, b) on each side of the iris (``u`` below, then above ``u_iris``): the
+    """The white's colour (L, a, b) on each side of the iris (``u`` below, then above ``u_iris``): the
     median of the painted white beyond :data:`REACH` radii there, else of all of it there,
     else of the whole white.
 
@@ -37,14 +41,14 @@ def side_colours(lab: np.ndarray, white: np.ndarray, u: np.ndarray, u_iris: floa
             centre, pixels; r: iris radius, pixels.
 
     Returns:
-        two (2,) float32 (a, b).
+        two (3,) float32 Lab (None where no white is painted at all).
     """
     out = []
-    every = np.median(lab[white][:, 1:], 0) if white.sum() >= 4 else None
+    every = np.median(lab[white], 0) if white.sum() >= 4 else None
     for side in (u < u_iris, u >= u_iris):
         far, near = white & side & (dist > REACH * r), white & side
         pick = far if far.sum() >= 4 else near if near.sum() >= 4 else None
-        out.append(np.median(lab[pick][:, 1:], 0) if pick is not None else every)
+        out.append(np.median(lab[pick], 0) if pick is not None else every)
     return out
 
 
@@ -55,23 +59,25 @@ def iris_tint(
     """Share of the iris' colour in each pixel within :data:`REACH` radii: (h, w) float32 in [0, 1].
 
     A pixel's (a, b) projected on the line from its side's white (``sides``) to the iris
-    (``iris_ab``): 0 at the white, 1 at the iris. Zero beyond the reach, and on a side whose
-    white is within :data:`MIN_SEPARATION` of the iris in (a, b) (or unknown).
+    (``iris_ab``): 0 at the white, 1 at the iris. Zero beyond the reach, for a pixel not within
+    :data:`AS_LIGHT` of its side's white, and on a side whose white is within
+    :data:`MIN_SEPARATION` of the iris in (a, b) (or unknown).
 
     Args:
         lab: (h, w, 3) float32 CIE Lab; iris_ab: (2,) the iris' median (a, b); sides: each
-            side's white (a, b) (:func:`side_colours`); u, u_iris, dist, r: as there.
+            side's white Lab (:func:`side_colours`); u, u_iris, dist, r: as there.
     """
     out = np.zeros(lab.shape[:2], np.float32)
     ab = lab[..., 1:]
-    for side, w_ab in zip((u < u_iris, u >= u_iris), sides):
-        if w_ab is None:
+    for side, w_lab in zip((u < u_iris, u >= u_iris), sides):
+        if w_lab is None:
             continue
+        w_ab = np.asarray(w_lab[1:], np.float32)
         axis = np.asarray(iris_ab, np.float32) - np.asarray(w_ab, np.float32)
         n2 = float(axis @ axis)
         if n2 < MIN_SEPARATION**2:
             continue
         share = ((ab - w_ab) @ axis) / n2
-        where = side & (dist <= REACH * r)
+        where = side & (dist <= REACH * r) & (np.abs(lab[..., 0] - float(w_lab[0])) <= AS_LIGHT)
         out[where] = np.clip(share[where], 0.0, 1.0)
     return out
