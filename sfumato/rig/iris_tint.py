@@ -24,7 +24,7 @@ MIN_SEPARATION = 8.0
 iris in a grey white: its surround is a lightness halo, :mod:`sfumato.rig.iris_halo`)."""
 TINTED = 0.15
 """A pixel with more than this share of the iris' colour is tinted (not a sample of the white)."""
-AS_LIGHT = 16.0
+AS_LIGHT = 12.0
 """Only pixels within this many L of their side's white can be tinted: the ring is as light as
 the white. Much lighter, it is the white itself (a light white around the iris, the corners
 in shade: portrait_02); much darker, the white in shade or a lid line."""
