@@ -126,14 +126,14 @@ def eye_layers(crop: np.ndarray, rig: EyeRig) -> EyeLayers:
 
 def soften_lid_edge(out: np.ndarray, L: EyeLayers, now: Lids, alpha: np.ndarray, moved: float) -> np.ndarray:
     """Soften the cut the lids make through a moved iris: (h, w, 3) float32 ``out`` blurred
-    (sigma :data:`LID_SOFT` iris radii) within that distance of the lid lines, where the iris
-    ((h, w) float32 ``alpha``) is near, by ``moved`` in [0, 1] (0: the painted iris at rest,
-    whose edge under the lids is the painter's, is left as it is)."""
+    (sigma :data:`LID_SOFT` iris radii) within that distance of the lid lines, weighted by the
+    iris' ((h, w) float32 ``alpha``; the white beside it is left alone) and by ``moved`` in
+    [0, 1] (0: the painted iris at rest, whose edge under the lids is the painter's, is left as
+    it is)."""
     sigma = max(0.5, LID_SOFT * L.radius)
     up, lo = now.at(L.u)
     d = np.minimum(np.abs(up - L.v), np.abs(L.v - lo))
-    near = np.clip(cv2.GaussianBlur(alpha, (0, 0), sigma) * 2.0, 0.0, 1.0)
-    band = (np.clip(1.0 - d / (2.0 * sigma), 0.0, 1.0) * near * moved)[..., None]
+    band = (np.clip(1.0 - d / (2.0 * sigma), 0.0, 1.0) * np.clip(alpha, 0.0, 1.0) * moved)[..., None]
     if not band.any():
         return out
     return out + (cv2.GaussianBlur(out, (0, 0), sigma) - out) * band
