@@ -105,3 +105,21 @@ def test_closed_lid_is_no_flat_patch(name):
     from the smooth cheek: 0.21-0.38)."""
     ratios = [texture_ratio(e) for e in _painting_engine(name)._eyes]
     assert min(ratios) >= 0.4, ratios
+
+
+def test_seamless_fill_meets_the_picture_and_keeps_the_guide():
+    """The Poisson fill equals the picture outside the hole and on its edge, and inside has the
+    guide's gradients: a guide that is the picture plus a constant gives the picture back."""
+    from sfumato.rig.seamless import seamless_fill
+
+    yy, xx = np.mgrid[0:40, 0:50].astype(np.float32)
+    picture = np.stack([xx * 2.0, yy * 3.0, 100.0 + np.sin(xx / 3.0) * 20.0], -1).astype(np.float32)
+    hole = np.zeros((40, 50), bool)
+    hole[10:30, 12:40] = True
+    out = seamless_fill(picture + 37.0, picture, hole)
+    assert np.array_equal(out[~hole], picture[~hole])
+    assert np.abs(out - picture).max() < 1e-2
+    flat = seamless_fill(np.zeros_like(picture), picture, hole)  # no gradients: a smooth membrane
+    inner = flat[11:29, 13:39]
+    assert np.abs(inner[..., 2] - picture[11:29, 13:39, 2]).max() > 1.0  # the sine is not kept ...
+    assert inner[..., 0].min() >= picture[hole][..., 0].min() - 1e-3  # ... and no value overshoots the edge's
