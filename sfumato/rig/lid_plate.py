@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from scipy.ndimage import gaussian_filter1d
 
 from sfumato.rig.lids import EyeFrame, Lids
 from sfumato.rig.sclera import canvas_texture
@@ -73,15 +74,16 @@ whole painted fold, the crease staying as its top edge ..."""
 CREASE_CONTRAST = 6.0
 """... when it is this much darker (mean of RGB, 0..255) than the fold under it and the skin over it."""
 LASH_CONTRAST = 2.5
-"""The closed lash line's strength is this times the painted lash line's mean darkness relative
-to the lid skin ..."""
-LASH_ALPHA = (0.5, 0.9)
+"""The closed lash line's strength is this times the painted lash line's darkness relative to
+the lid skin ..."""
+LASH_ALPHA = (0.35, 0.9)
 """... clipped to this range ..."""
-LASH_VARY = 1.0
-"""The closed lash line's colour varies along the lid this much as the painted line's does
-(about the painted line's darkest colour) ..."""
-LASH_FLOOR = 0.3
-"""... and along the lid it falls to this fraction of that where the painted lashes are lightest."""
+LASH_VARY = 1.4
+"""The closed lash line's colour varies along the lid this much as the painted line's detail
+does ..."""
+LASH_DETAIL = 3.0
+"""... finer than this many pixels along the lid (lash by lash: the line as a whole stays as
+dark as the painted line's darkest, or FaceMesh reads a half-closed eye)."""
 
 
 @dataclass
@@ -207,40 +209,46 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     tex = _lid_texture(image, light, frame, hole, lid_skin, TEXTURE_DEPTH * height + band_up + band_lo, radius)
     plate = seamless_fill(colour * tex[..., None], image, hole)
     plate_creased = seamless_fill(creased * tex[..., None], image, hole) if creased is not colour else plate
-    lid_l = float(np.median(colour.mean(-1)[mid & (v < up) & (v > lo)])) if (mid & (v < up) & (v > lo)).any() else float(light.max())
-    lash, strength = _lash_profile(image, light, u, frame, lids, darkest, max(1.5, 0.25 * height), lid_l)
+    lash_skin = span & (v > up + lash_band) & (v < up + lash_band + 0.8 * height)
+    lash, strength = _lash_profile(image, light, u, v, frame, lids, darkest, max(1.5, 0.25 * height), mid, lash_skin if lash_skin.any() else fold)
     cap = (LIGHT_CAP * np.maximum(l_lo, colour.mean(-1))).astype(np.float32)
     return LidSheet(plate, plate_creased, float(band_up), float(band_lo), soft, lash, max(0.9, 0.07 * frame.half_width), strength, cap)
 
 
-def _lash_profile(image: np.ndarray, light: np.ndarray, u: np.ndarray, frame: EyeFrame, lids: Lids, darkest: float,
-                  half: float, skin_l: float) -> tuple[np.ndarray, np.ndarray]:
-    """The painted upper lash line along the lid: its colour and the closed line's alpha at
-    every pixel's u.
+def _lash_profile(image: np.ndarray, light: np.ndarray, u: np.ndarray, v: np.ndarray, frame: EyeFrame, lids: Lids,
+                  darkest: float, half: float, mid: np.ndarray, skin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The closed lash line's colour and alpha at every pixel's u, painted like the upper lashes.
 
-    Along the lid (half-pixel steps of u), the darkest painted pixel within ``half`` pixels of
-    the upper margin's darkest row (``darkest`` pixels above the lid contour) gives the lash's
-    colour there. Its alpha: the line's mean darkness against the lid skin (``skin_l``, mean of
-    RGB) sets its strength (:data:`LASH_CONTRAST`, :data:`LASH_ALPHA`); along the lid it is
-    weaker where the painted lashes are lighter, down to :data:`LASH_FLOOR` of it where they are
-    lightest (the line stays whole).
+    Its colour and strength are the painted upper margin's (the darkest fifth of its pixels
+    within ``half`` pixels of its darkest row, ``darkest`` pixels above the contour, mid-lid:
+    ``mid``; strength from their darkness against the lid skin ``skin``, (h, w) bool:
+    :data:`LASH_CONTRAST`, :data:`LASH_ALPHA`). Along the lid it follows the painted line:
+    at each u (half-pixel steps) the darkest painted pixel across it, on and over the contour
+    (the iris under it is no lash), gives the colour its detail along the lid, lash by lash
+    (:data:`LASH_VARY`, :data:`LASH_DETAIL`); the alpha is the strength everywhere.
 
     Returns:
         (h, w, 3) float32 RGB colour, (h, w) float32 alpha in [0, 1].
     """
+    up, _ = lids.at(u)
+    margin = mid & (np.abs(v - up - darkest) < half)
+    skin_l = float(np.median(light[skin])) if skin.any() else float(light.max())
+    if margin.sum() >= 4:
+        dark = margin & (light <= np.percentile(light[margin], 20))
+        base = image[dark].mean(0)
+        strength = float(np.clip((skin_l - light[dark].mean()) / max(skin_l, 1.0) * LASH_CONTRAST, *LASH_ALPHA))
+    else:
+        base, strength = image.reshape(-1, 3).min(0), 0.6
     grid = np.arange(float(lids.u[0]), float(lids.u[-1]) + 0.25, 0.5)
-    offsets = np.arange(-half, half + 0.25, 0.5)
+    offsets = np.arange(max(-half, 0.5 - darkest), half + 0.25, 0.5)  # on and over the contour
     vv = np.interp(grid, lids.u, lids.upper)[None, :] + darkest + offsets[:, None]
     xy = frame.to_xy(np.stack([np.broadcast_to(grid, vv.shape), vv], -1)).astype(np.float32)
     samples = cv2.remap(image, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     colours = samples[np.argmin(samples.mean(2), 0), np.arange(grid.size)]  # (n, 3), the darkest across the line
-    dark = np.maximum(skin_l - colours.mean(1), 0.0)
-    strength = float(np.clip(dark.mean() / max(skin_l, 1.0) * LASH_CONTRAST, *LASH_ALPHA))
-    rel = np.clip((dark - dark.min()) / max(float(np.percentile(dark, 90) - dark.min()), 1e-3), 0.0, 1.0)
-    alpha = strength * (LASH_FLOOR + (1.0 - LASH_FLOOR) * rel)
-    darkest = colours[colours.mean(1) <= np.percentile(colours.mean(1), 20)].mean(0)
-    colours = darkest + LASH_VARY * (colours - darkest)  # the painted line's own variation, about its darkest
-    colour = np.stack([np.interp(u, grid, colours[:, k]) for k in range(3)], -1).astype(np.float32)
+    # the painted lashes one by one (detail finer than LASH_DETAIL), over the line's own colour
+    colours = base + LASH_VARY * (colours - gaussian_filter1d(colours, LASH_DETAIL / 0.5, axis=0, mode="nearest"))
+    alpha = np.full(grid.size, strength)
+    colour = np.stack([np.interp(u, grid, np.clip(colours[:, k], 0.0, 255.0)) for k in range(3)], -1).astype(np.float32)
     return colour, np.interp(u, grid, alpha).astype(np.float32)
 
 
