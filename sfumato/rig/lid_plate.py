@@ -49,7 +49,7 @@ TEXTURE_DEPTH = 1.6
 TEXTURE_STRIP = 0.5
 """... as strong as the grain of the painted lid skin in a strip this many opening heights high
 over the lash band (at most TEXTURE_GAIN times the source's own) ..."""
-TEXTURE_GAIN = 2.2
+TEXTURE_GAIN = 2.5
 TEXTURE_CLIP = (0.6, 1.25)
 """... as a luminance ratio to its local mean, clipped to this range."""
 LIGHT_CAP = 1.06
@@ -78,7 +78,7 @@ LASH_CONTRAST = 2.5
 the lid skin ..."""
 LASH_ALPHA = (0.35, 0.9)
 """... clipped to this range ..."""
-LASH_VARY = 1.4
+LASH_VARY = 2.0
 """The closed lash line's colour varies along the lid this much as the painted line's detail
 does ..."""
 LASH_DETAIL = 3.0
@@ -246,7 +246,8 @@ def _lash_profile(image: np.ndarray, light: np.ndarray, u: np.ndarray, v: np.nda
     samples = cv2.remap(image, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     colours = samples[np.argmin(samples.mean(2), 0), np.arange(grid.size)]  # (n, 3), the darkest across the line
     # the painted lashes one by one (detail finer than LASH_DETAIL), over the line's own colour
-    colours = base + LASH_VARY * (colours - gaussian_filter1d(colours, LASH_DETAIL / 0.5, axis=0, mode="nearest"))
+    detail = colours - gaussian_filter1d(colours, LASH_DETAIL / 0.5, axis=0, mode="nearest")
+    colours = base + LASH_VARY * np.maximum(detail, 0.0)  # lighter between the lashes, never darker than the line
     alpha = np.full(grid.size, strength)
     colour = np.stack([np.interp(u, grid, np.clip(colours[:, k], 0.0, 255.0)) for k in range(3)], -1).astype(np.float32)
     return colour, np.interp(u, grid, alpha).astype(np.float32)
