@@ -24,10 +24,11 @@ MIN_SEPARATION = 8.0
 iris in a grey white: its surround is a lightness halo, :mod:`sfumato.rig.iris_halo`)."""
 TINTED = 0.15
 """A pixel with more than this share of the iris' colour is tinted (not a sample of the white)."""
-AS_LIGHT = 12.0
+AS_LIGHT = 16.0
 """Only pixels within this many L of their side's white can be tinted: the ring is as light as
-the white. Much lighter, it is the white itself (a light white around the iris, the corners
-in shade: portrait_02); much darker, the white in shade or a lid line."""
+the white; much darker, it is the white in shade or a lid line, much lighter a lit white. (12
+kept more of portrait_02's light white around its iris, but left a thin ring, 2.2 L deep, where
+the kept and the replaced white met.)"""
 
 
 def side_colours(lab: np.ndarray, white: np.ndarray, u: np.ndarray, u_iris: float, dist: np.ndarray, r: float) -> list[np.ndarray]:
