@@ -230,10 +230,10 @@ def cavity_colour(top: np.ndarray, bottom: np.ndarray, un: np.ndarray, inside: n
     # edge (which stands out against the dark behind it), receding into shadow at the corners
     band = np.minimum(k.teeth * width, k.teeth_share * height)
     band = band + tuck * (height + 1.0 - band)  # f, v: down to the lower lip
-    across = np.clip(1.0 - (un / 0.8) ** 2, 0.0, 1.0)
+    across = np.clip(1.0 - (un / 0.85) ** 2, 0.0, 1.0)
     show = np.maximum(_smooth(k.teeth_from[0] * width, k.teeth_from[1] * width, height), tuck)
-    t_alpha = k.teeth_alpha * teeth_scale * show * np.sqrt(across) * _below(top, band, np.minimum(k.teeth_edge * band + 0.6, band))
-    lit = (k.teeth_shade + (1.0 - k.teeth_shade) * _smooth(0.0, 0.7 * band, top)) * (0.35 + 0.65 * across)
+    t_alpha = k.teeth_alpha * teeth_scale * show * across * _below(top, band, np.minimum(k.teeth_edge * band + 0.6, band))
+    lit = (k.teeth_shade + (1.0 - k.teeth_shade) * _smooth(0.0, 0.7 * band, top)) * (0.5 + 0.5 * across)
     out += t_alpha[..., None] * (rim + lit[..., None] * (teeth - rim) - out)  # shaded toward the warm rim
     # tongue: a low mound in the middle of a wide-open mouth, darker toward the back
     middle = np.clip(1.0 - (un / 0.65) ** 2, 0.0, 1.0)  # fades to nothing well inside the corners
