@@ -100,7 +100,7 @@ def test_teeth_band_under_the_upper_lip_lighter_than_the_back_not_white(ast, hei
     teeth, dark = float(np.asarray(rig.palette.teeth) @ LUMA), float(np.asarray(rig.palette.dark) @ LUMA)
     lightest = float(col[: len(col) // 2 + 1].max())
     assert dark + 0.6 * (teeth - dark) < lightest <= teeth + 1.0, (col.round(), dark, teeth)
-    assert col[0] < lightest - 0.3 * (lightest - dark), col.round()  # the upper lip's shadow
+    assert col[0] < lightest - 0.25 * (lightest - dark), col.round()  # the upper lip's shadow
     assert lightest > luma[c, c] + 60
     assert out[y_top : y_top + len(col), c].max() < 230  # muted, in the painting's colours, never pure white
 

@@ -83,7 +83,7 @@ class CavityLook:
     tongue_from: tuple[float, float] = (0.1, 0.22)
     tongue_share: float = 0.38
     tongue_alpha: float = 0.9
-    teeth_shade: float = 0.45
+    teeth_shade: float = 0.55
     teeth_edge: float = 0.18
     lower_teeth: float = 0.05
     lower_from: tuple[float, float] = (0.16, 0.3)
@@ -122,7 +122,7 @@ def _rgb(lab: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(np.asarray(lab, np.float32).reshape(1, 1, 3), cv2.COLOR_Lab2RGB)[0, 0] * 255.0
 
 
-TEETH_LIGHT = 60.0
+TEETH_LIGHT = 62.0
 """The teeth's lightness is this percentile of the skin's L around the mouth (lit skin, not its
 highlights): teeth in a painting are in the painting's own light, never lighter than her skin."""
 TEETH_CHROMA = (0.7, 0.8)
@@ -229,23 +229,28 @@ def cavity_colour(top: np.ndarray, bottom: np.ndarray, un: np.ndarray, inside: n
     # upper teeth: a band hanging from the upper lip, in its shadow at the top, lit toward its
     # edge (which stands out against the dark behind it), receding into shadow at the corners
     band = np.minimum(k.teeth * width, k.teeth_share * height)
-    band = band + tuck * (height + 1.0 - band)  # f, v: down to the lower lip
+    show = _smooth(k.teeth_from[0] * width, k.teeth_from[1] * width, height)
+    if tuck > 0:  # f, v: the teeth reach down to the lower lip however small the opening
+        band += tuck * (height + 1.0 - band)
+        show = np.maximum(show, tuck)
     across = np.clip(1.0 - (un / 0.85) ** 2, 0.0, 1.0)
-    show = np.maximum(_smooth(k.teeth_from[0] * width, k.teeth_from[1] * width, height), tuck)
     t_alpha = k.teeth_alpha * teeth_scale * show * across * _below(top, band, np.minimum(k.teeth_edge * band + 0.6, band))
     lit = (k.teeth_shade + (1.0 - k.teeth_shade) * _smooth(0.0, 0.7 * band, top)) * (0.5 + 0.5 * across)
     out += t_alpha[..., None] * (rim + lit[..., None] * (teeth - rim) - out)  # shaded toward the warm rim
-    # tongue: a low mound in the middle of a wide-open mouth, darker toward the back
-    middle = np.clip(1.0 - (un / 0.65) ** 2, 0.0, 1.0)  # fades to nothing well inside the corners
-    mound = k.tongue_share * height * middle
-    g_alpha = _smooth(k.tongue_from[0] * width, k.tongue_from[1] * width, height) * middle * _below(bottom, mound, 0.5 * mound)
-    back = np.clip(bottom / np.maximum(mound, 1e-3), 0.0, 1.0)
-    out += (k.tongue_alpha * g_alpha)[..., None] * (tongue * (1.0 - 0.35 * back)[..., None] - out)
-    # lower teeth: the top of their row above the lower lip on wide openings, in the mouth's shadow
-    low = np.minimum(k.lower_teeth * width, 0.2 * height)
-    l_alpha = (k.teeth_alpha * teeth_scale * _smooth(k.lower_from[0] * width, k.lower_from[1] * width, height)
-               * np.clip(1.0 - (un / 0.6) ** 2, 0.0, 1.0) * _below(bottom, low, np.minimum(0.5 * low + 0.5, low)))
-    out += l_alpha[..., None] * (rim + k.lower_light * (teeth - rim) - out)
+    tallest = float(height.max()) if height.size else 0.0
+    if tallest > k.tongue_from[0] * width:
+        # tongue: a low mound in the middle of a wide-open mouth, darker toward the back
+        middle = np.clip(1.0 - (un / 0.65) ** 2, 0.0, 1.0)  # fades to nothing well inside the corners
+        mound = k.tongue_share * height * middle
+        g_alpha = _smooth(k.tongue_from[0] * width, k.tongue_from[1] * width, height) * middle * _below(bottom, mound, 0.5 * mound)
+        back = np.clip(bottom / np.maximum(mound, 1e-3), 0.0, 1.0)
+        out += (k.tongue_alpha * g_alpha)[..., None] * (tongue * (1.0 - 0.35 * back)[..., None] - out)
+    if tallest > k.lower_from[0] * width:
+        # lower teeth: the top of their row above the lower lip on wide openings, in the mouth's shadow
+        low = np.minimum(k.lower_teeth * width, 0.2 * height)
+        l_alpha = (k.teeth_alpha * teeth_scale * _smooth(k.lower_from[0] * width, k.lower_from[1] * width, height)
+                   * np.clip(1.0 - (un / 0.6) ** 2, 0.0, 1.0) * _below(bottom, low, np.minimum(0.5 * low + 0.5, low)))
+        out += l_alpha[..., None] * (rim + k.lower_light * (teeth - rim) - out)
     return out.astype(np.float32)
 
 
