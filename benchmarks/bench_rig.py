@@ -18,6 +18,7 @@ and measured with FaceMesh, against the painting measured the same way
 | painted dL | median L of the frame's eye white (the painting's painted white still white in the frame, and the revealed white) minus the painting's painted white (:mod:`sfumato.face.white_match`; the painted white is found from the pixels, a colour model sampled beside the iris, so no lid rim or lash counts), largest | within 6 |
 | common dL | median L over the eye white visible in BOTH painting and frame (the same painting pixels, followed into the frame), frame minus painting, largest (:mod:`sfumato.face.white_match`): did the rig change the white it should leave alone | within 6 |
 | revealed dL (db) | median L where the painted iris was and the frame's iris is not (the rebuilt white), minus the painting's painted white beside the iris on that side (1.15..2.3 iris radii), each eye against itself, largest; in brackets its b (yellow-blue) difference; the frame's iris is FaceMesh's refined by matching the painted iris; blank (nan) when no frame moves the iris half a radius | within 6 |
+| revealed dE ab | the revealed white's colour difference from the same painted white beside the iris, CIE a and b only (hue and chroma: a tan patch in a yellow white, a grey one in a warm white, which the L columns miss), largest (:mod:`sfumato.face.white_match`) | <= 6 |
 | bright | share of eye-white pixels (as for white dL) brighter than the painting's 90th percentile + 3 L, largest | <= 0.15 |
 | sharp | variance of the Laplacian over the inner half of the head crop / the painting's, smallest | >= 0.85 |
 | gaze range | 9 evenly spaced frames of the middle row, each averaged over ``--samples`` jittered copies: max - min, eye half-widths | >= 0.5 |
@@ -54,7 +55,7 @@ TESTDATA = ROOT.parent / "shared" / "testdata"
 ERODE = 0.15
 """The eye contour is shrunk by this fraction of the opening height for the eye-white columns
 (FaceMesh's contour runs along the lid lines; their dark pixels are not eye white)."""
-TARGETS = {"iris": (0.8, 1.2), "white_dl": 6.0, "painted_dl": 6.0, "common_dl": 6.0, "revealed_dl": 6.0, "bright": 0.15, "sharp": 0.85,
+TARGETS = {"iris": (0.8, 1.2), "white_dl": 6.0, "painted_dl": 6.0, "common_dl": 6.0, "revealed_dl": 6.0, "revealed_dab": 6.0, "bright": 0.15, "sharp": 0.85,
            "gaze_range": 0.5, "reversed": 0}
 
 
@@ -72,7 +73,7 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
     ref_lap = laplacian_variance(painting, crop)
     threshold = ref.white_percentile(90) + 3.0
     iris, dl, dl_old, bright, sharp, missing = [], [], [], [], [], 0
-    common, revealed, revealed_db, painted, centre_dl = [], [], [], [], float("nan")
+    common, revealed, revealed_db, revealed_dab, painted, centre_dl = [], [], [], [], [], float("nan")
     for i in tqdm(range(len(bank)), desc=bank.name, unit="frame", leave=False, disable=not progress):
         full = bank.full_frame(i)
         sharp.append(laplacian_variance(full, crop) / ref_lap)
@@ -90,6 +91,8 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
         if np.isfinite(m.revealed_dl):
             revealed.append(m.revealed_dl)
             revealed_db.append(m.revealed_db)
+        if np.isfinite(m.revealed_dab):
+            revealed_dab.append(m.revealed_dab)
         if i == bank.center_index:
             centre_dl = st.white_median - ref.white_median
         dl_old.append(eye_stats(full, lm).white_median - ref_old.white_median)
@@ -110,6 +113,7 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
         "centre_dl": centre_dl, "painted_dl": worst([c for c in painted if np.isfinite(c)], abs), "common_dl": worst([c for c in common if np.isfinite(c)], abs),
         "revealed_dl": worst(revealed, abs),
         "revealed_db": revealed_db[int(np.argmax(np.abs(revealed)))] if revealed else float("nan"),
+        "revealed_dab": worst(revealed_dab, float),
         "painted_iris_px": [round(r, 2) for r in radii],
         "bright": worst(bright, float), "painting_bright": ref.bright_share(threshold),
         "sharp": min(sharp), "sharp_frame": int(np.argmin(sharp)),
@@ -128,6 +132,7 @@ def verdicts(r: dict) -> dict[str, bool]:
         "painted_dl": ok_frames and abs(r["painted_dl"]) <= TARGETS["painted_dl"],
         "common_dl": ok_frames and abs(r["common_dl"]) <= TARGETS["common_dl"],
         "revealed_dl": ok_frames and not abs(r["revealed_dl"]) > TARGETS["revealed_dl"],  # NaN: nothing revealed
+        "revealed_dab": ok_frames and not r["revealed_dab"] > TARGETS["revealed_dab"],  # NaN: nothing revealed
         "bright": ok_frames and r["bright"] <= TARGETS["bright"],
         "sharp": r["sharp"] >= TARGETS["sharp"],
         "gaze_range": r["gaze_range"] >= TARGETS["gaze_range"],
@@ -164,10 +169,10 @@ def table(rows: list[dict]) -> str:
     """The markdown table: worst frame per column, each marked ok / FAIL."""
     mark = lambda ok: "ok" if ok else "FAIL"  # noqa: E731
     lines = [
-        "| painting | engine | frames | iris r | white dL (centre) | (old dL) | painted dL | common dL | revealed dL (db) | bright "
+        "| painting | engine | frames | iris r | white dL (centre) | (old dL) | painted dL | common dL | revealed dL (db) | revealed dE ab | bright "
         "| sharp (frame) | gaze range | gaze order |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
-        "| target | | | 0.8..1.2 | within 6 | (FaceMesh disc) | within 6 | within 6 | within 6 | <= 0.15 | >= 0.85 | >= 0.5 "
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| target | | | 0.8..1.2 | within 6 | (FaceMesh disc) | within 6 | within 6 | within 6 | <= 6 | <= 0.15 | >= 0.85 | >= 0.5 "
         "| 0 reversed |",
     ]
     for r in rows:
@@ -177,7 +182,7 @@ def table(rows: list[dict]) -> str:
             f"| {Path(r['bank']).name} | {r['engine']} | {r['frames']}{nf} | {r['iris']:.2f} {mark(v['iris'])} "
             f"| {r['white_dl']:+.1f} ({r['centre_dl']:+.1f}) {mark(v['white_dl'])} | ({r['white_dl_old']:+.1f}) "
             f"| {r['painted_dl']:+.1f} {mark(v['painted_dl'])} | {r['common_dl']:+.1f} {mark(v['common_dl'])} | {r['revealed_dl']:+.1f} ({r['revealed_db']:+.1f}) {mark(v['revealed_dl'])} "
-            f"| {r['bright']:.2f} {mark(v['bright'])} "
+            f"| {r['revealed_dab']:.1f} {mark(v['revealed_dab'])} | {r['bright']:.2f} {mark(v['bright'])} "
             f"| {r['sharp']:.2f} ({r['sharp_frame']}) {mark(v['sharp'])} | {r['gaze_range']:.2f} {mark(v['gaze_range'])} "
             f"| {r['reversed']}/{r['steps']} {mark(v['reversed'])} |"
         )

@@ -102,7 +102,7 @@ def stage_times(path: Path, text: str) -> dict[str, float]:
             t1 = time.process_time()
             img = portrait.brows.render(img, float(perf.brow[i]), portrait._shift(pose, brow_idx, roll), inplace=True)
             t2 = time.process_time()
-            img = portrait.mouth.render(img, mouth, portrait._shift(pose, lip_idx, roll))
+            img = portrait.mouth.render(img, mouth, portrait._shift(pose, lip_idx, roll), inplace=True)
             t3 = time.process_time()
             region = portrait.blended(img)
             t4 = time.process_time()

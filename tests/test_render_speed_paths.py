@@ -4,8 +4,22 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 
-from sfumato.rig.mouth import _sample
+from sfumato.geometry.crop import head_box, head_crop
+from sfumato.face.detect import find_faces
+from sfumato.rig.mouth import MouthPose, MouthRig
+from sfumato.rig.mouth_sample import clip01, sample_rows
+
+POSES = [MouthPose(open=0.6), MouthPose(open=0.3, round=0.5), MouthPose(open=0.2, spread=0.7), MouthPose(open=1.0, round=0.2, spread=0.1),
+         MouthPose(open=0.02, spread=0.01)]
+
+
+@pytest.fixture(scope="module")
+def mouth(astronaut):
+    face = find_faces(astronaut)[0]
+    crop = head_crop(astronaut, face, head_box(face, (astronaut.shape[1], astronaut.shape[0])))
+    return crop.image, MouthRig.from_landmarks(crop.image, crop.landmarks)
 
 
 def test_mouth_samples_only_weighted_rows_and_the_weighted_sum_is_unchanged():
@@ -17,8 +31,59 @@ def test_mouth_samples_only_weighted_rows_and_the_weighted_sum_is_unchanged():
     weight = np.zeros((h, w), np.float32)
     weight[12:25] = rng.uniform(0, 1, (13, w))
     weight[12, :5] = 0.0
-    out = _sample(image, mx, my, weight)
+    out = sample_rows(image, mx, my, weight)
     full = cv2.remap(image, mx, my, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
     assert np.array_equal(out[12:25], full[12:25]) and not out[:12].any() and not out[25:].any()
     np.testing.assert_array_equal(out * weight[..., None], full * weight[..., None])  # bit for bit
-    assert not _sample(image, mx, my, np.zeros((h, w), np.float32)).any()
+    assert not sample_rows(image, mx, my, np.zeros((h, w), np.float32)).any()
+
+
+def test_one_lip_fields_equal_both_lips_fields(mouth):
+    """The lower (upper) lip's field alone, on its side of the lip line, is the full field's, bit for bit."""
+    _, rig = mouth
+    rng = np.random.default_rng(1)
+    u = rng.uniform(-1.2 * rig.jaw_half, 1.2 * rig.jaw_half, 3000)
+    w = rng.uniform(-1.2 * rig.nose, 1.5 * rig.chin, 3000)
+    for pose in POSES:
+        low, up = np.maximum(w, 0.0), np.minimum(w, 0.0)
+        both_low, both_up = rig._fields(u, low, pose), rig._fields(u, up, pose)
+        only_low, only_up = rig._fields(u, low, pose, "lower"), rig._fields(u, up, pose, "upper")
+        assert only_low[3] is None and only_up[1] is None
+        for a, b in ((only_low[0], both_low[0]), (only_low[1], both_low[1]), (only_up[2], both_up[2]), (only_up[3], both_up[3])):
+            assert np.array_equal(a, b)
+        if pose.open >= 0.3:
+            assert np.abs(only_low[1]).max() > 1.0 and np.abs(only_up[3]).max() > 0.2  # the fields move pixels
+
+
+def _plain_render(rig: MouthRig, image: np.ndarray, pose: MouthPose, shift=(0.0, 0.0)) -> np.ndarray:
+    """The mouth drawn the plain way: both lips sampled and blended over the whole region."""
+    x0, y0, x1, y1 = rig.roi(image.shape[1::-1], shift)
+    mxu, myu, depth_u, mxl, myl, depth_l, u = rig._maps(x0, y0, x1, y1, (rig.centre[0] + shift[0], rig.centre[1] + shift[1]), pose)
+    soft = max(1.0, rig.look.soft * rig.width)
+    wu, wl = np.clip(0.5 - depth_u / soft, 0, 1), np.clip(0.5 + depth_l / soft, 0, 1)
+    remap = lambda mx, my: cv2.remap(image, mx, my, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE).astype(np.float32)  # noqa: E731
+    total = wu + wl
+    colour = (remap(mxu, myu) * wu[..., None] + remap(mxl, myl) * wl[..., None]) / np.maximum(total, 1e-6)[..., None]
+    gap = np.clip(1.0 - total, 0.0, 1.0)
+    rows, cols = np.nonzero(gap.max(1) > 0)[0], np.nonzero(gap.max(0) > 0)[0]
+    if len(rows):
+        rig._paint_inside(colour, gap, depth_u, depth_l, u, image[y0:y1, x0:x1], rows, cols, pose)
+    out = image.copy()
+    out[y0:y1, x0:x1] = np.clip(np.rint(colour), 0, 255).astype(np.uint8)
+    return out
+
+
+def test_mouth_render_blends_only_where_the_lips_meet_and_equals_the_plain_blend(mouth):
+    image, rig = mouth
+    for pose, shift in zip(POSES, [(0.0, 0.0), (1.3, -0.7), (-2.25, 0.4), (0.5, 3.1), (0.0, 0.0)]):
+        plain = _plain_render(rig, image, pose, shift)
+        fast = rig.render(image, pose, shift)
+        assert np.array_equal(fast, plain), pose
+        assert (fast != image).any()
+        inplace = image.copy()
+        assert rig.render(inplace, pose, shift, inplace=True) is inplace and np.array_equal(inplace, plain)
+
+
+def test_clip01_is_np_clip():
+    x = np.linspace(-2, 3, 101, dtype=np.float32)
+    assert np.array_equal(clip01(x), np.clip(x, 0.0, 1.0))

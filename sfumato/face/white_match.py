@@ -65,6 +65,11 @@ class WhiteMatch:
         white_dl: L of the frame's eye white (the common white and the revealed white
             together) against the painting's whole painted white: what the eye white looks
             like overall, shaded corners and rebuilt white alike.
+        revealed_dab: the revealed white's colour difference from the same painted white beside
+            the iris, CIE a and b only (hue and chroma, lightness left out): |(da, db)| of the
+            medians per eye, the eyes weighted by their pixels, NaN as ``revealed_dl``. A rebuilt
+            white of the wrong hue (a tan patch in a yellow white, a grey one in a warm white)
+            that the L measures miss because it is not lighter or darker.
     """
 
     common_dl: float
@@ -74,6 +79,7 @@ class WhiteMatch:
     common_n: int = 0
     revealed_n: int = 0
     white_dl: float = float("nan")
+    revealed_dab: float = float("nan")
 
 
 def _lab(rgb: np.ndarray) -> np.ndarray:
@@ -198,4 +204,16 @@ def white_match(
         return float(np.average(d, weights=[len(fi) for fi, _ in pairs]))
 
     return WhiteMatch(diff(common_f, common_p, 0), diff(common_f, common_p, 2), diff(rev_f, rev_ref, 0), diff(rev_f, rev_ref, 2),
-                      sum(len(x) for x in common_f), sum(len(x) for x in rev_f), diff(white_f, white_p, 0))
+                      sum(len(x) for x in common_f), sum(len(x) for x in rev_f), diff(white_f, white_p, 0),
+                      hue_difference(rev_f, rev_ref))
+
+
+def hue_difference(f: list[np.ndarray], p: list[np.ndarray]) -> float:
+    """|(da, db)| between the median CIE a and b of each eye's frame pixels ``f`` and painting
+    pixels ``p`` ((K, 3) Lab each), the eyes weighted by their frame pixels; NaN as for the L
+    differences (fewer than :data:`MIN_PIXELS`)."""
+    pairs = [(fi, pi) for fi, pi in zip(f, p) if len(fi) >= MIN_EYE_PIXELS and len(pi) >= MIN_EYE_PIXELS]
+    if sum(len(fi) for fi, _ in pairs) < MIN_PIXELS or sum(len(pi) for _, pi in pairs) < MIN_PIXELS:
+        return float("nan")
+    d = [float(np.hypot(*(np.median(fi[:, 1:], 0) - np.median(pi[:, 1:], 0)))) for fi, pi in pairs]
+    return float(np.average(d, weights=[len(fi) for fi, _ in pairs]))

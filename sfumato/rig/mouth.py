@@ -29,6 +29,7 @@ import numpy as np
 from sfumato.face import topology as T
 from sfumato.rig.fields import coarse_grid, upsample
 from sfumato.rig.mouth_cavity import CavityLook, Palette, cavity_colour, lip_roll, mouth_palette, paint_detail
+from sfumato.rig.mouth_sample import blend_lips, clip01, one_lip_rows, sample_one_lip
 
 
 @dataclass(frozen=True)
@@ -106,18 +107,6 @@ class MouthParams:
     grid_step: int = 4
 
 
-def _sample(image: np.ndarray, mx: np.ndarray, my: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """``image`` resampled (bicubic) through maps ((h, w) float32), as (h, w, 3) float32, only on
-    the rows where ``weight`` ((h, w)) is anywhere > 0; 0 elsewhere, where its weight is 0
-    (the same weighted sum as resampling everything, at a part of the cost)."""
-    out = np.zeros(mx.shape + image.shape[2:], np.float32)
-    rows = np.nonzero(weight.max(1) > 0)[0]
-    if len(rows):
-        a, b = int(rows[0]), int(rows[-1]) + 1
-        out[a:b] = cv2.remap(image, mx[a:b], my[a:b], cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
-    return out
-
-
 PAINTED_OPEN = 0.1
 """A painted mouth whose lips are already this far apart (over the mouth width) shows its own
 teeth: the synthesised teeth band is then only a faint hint, not a second row under them."""
@@ -129,7 +118,7 @@ def look_for(painted_gap: float) -> CavityLook:
 
 
 def _smoothstep(e0: Any, e1: Any, x: np.ndarray) -> np.ndarray:
-    t = np.clip((x - e0) / np.maximum(np.asarray(e1) - e0, 1e-6), 0.0, 1.0)
+    t = clip01((x - e0) / np.maximum(np.asarray(e1) - e0, 1e-6))
     return t * t * (3.0 - 2.0 * t)
 
 
@@ -239,44 +228,59 @@ class MouthRig:
         x1, y1 = min(size[0], int(np.ceil(xs.max())) + 3), min(size[1], int(np.ceil(ys.max())) + 3)
         return x0, y0, x1, y1
 
-    def _fields(self, u: np.ndarray, w: np.ndarray, pose: MouthPose) -> tuple[np.ndarray, ...]:
+    def _fields(self, u: np.ndarray, w: np.ndarray, pose: MouthPose, lip: str = "both") -> tuple[np.ndarray | None, ...]:
         """Forward displacements at points (u, w) of the mouth frame.
 
+        Args:
+            lip: "both"; or "lower" (all ``w`` >= 0) or "upper" (all ``w`` <= 0): only that lip's
+                field is computed (the same values, for less), the other's dw is None.
+
         Returns:
-            (lower du, lower dw, upper du, upper dw), each shaped like ``u``.
+            (lower du, lower dw, upper du, upper dw), each shaped like ``u`` (or None, see ``lip``).
         """
         p, W = self.params, self.width
+        lower, upper = lip != "upper", lip != "lower"
         au = np.abs(u)
         side = np.where(u < 0, -self.span[0], self.span[1])
         past = np.maximum(au - side, 0.0)
         drop = (pose.open * p.jaw_drop * W * (1.0 - p.round_jaw * pose.round) * (1.0 - p.spread_flat * pose.spread)
                 * (1.0 - p.tuck_jaw * pose.tuck))
-        # every field is exactly zero at the edge of the moving region
-        window = (1.0 - _smoothstep(0.6 * self.jaw_half, self.jaw_half, au)) * (1.0 - _smoothstep(0.6 * self.nose, self.nose, -w))
+        # every field is exactly zero at the edge of the moving region (the second factor is 1
+        # below the lip line, where w >= 0)
+        window = 1.0 - _smoothstep(0.6 * self.jaw_half, self.jaw_half, au)
+        if upper:
+            window = window * (1.0 - _smoothstep(0.6 * self.nose, self.nose, -w))
         # the opening tapers to the corners; away from the lip line the whole jaw moves
-        across = np.clip(1.0 - (u / side) ** 2, 0.0, 1.0)
-        prof_up, prof = across ** (p.lens[0] * (1.0 - p.spread_lens * pose.spread)), across ** p.lens[1]
-        reach = max(0.3 * W, 2.0 * p.jaw_drop * W) + p.fan * past
-        taper_down = prof + (1.0 - prof) * _smoothstep(0.0, reach, w)
+        across = clip01(1.0 - (u / side) ** 2)
         lat = 1.0 - _smoothstep(0.35 * W, self.jaw_half, au)
-        neck = 1.0 - _smoothstep(self.chin, self.chin + self._neck(p.jaw_drop * W), w)
-        low_dw = drop * lat * neck * taper_down
-        low_dw += pose.round * p.round_gap * W * prof**2 * np.exp(-(np.maximum(w, 0.0) / (0.5 * W)) ** 2)
-        rise = 1.0 - _smoothstep(0.0, self.nose, -w)
-        up_dw = -(p.lip_lift * drop * lat * prof_up * rise)
-        up_dw -= 0.5 * pose.round * p.round_gap * W * prof_up**2 * np.exp(-(np.minimum(w, 0.0) / (0.4 * W)) ** 2)
-        if pose.tuck:  # f, v: the upper lip lifts off the teeth's edge, the lower lip rises into it
-            up_dw -= pose.tuck * p.tuck_lift * W * prof_up * rise
-            low_dw -= pose.tuck * p.tuck_raise * W * prof * np.exp(-(np.maximum(w, 0.0) / (0.25 * W)) ** 2)
+        near = np.exp(-(w / (0.5 * W)) ** 2)  # close to the lip line
+        low_dw = up_dw = None
+        if lower:
+            prof = across ** p.lens[1]
+            reach = max(0.3 * W, 2.0 * p.jaw_drop * W) + p.fan * past
+            taper_down = prof + (1.0 - prof) * _smoothstep(0.0, reach, w)
+            neck = 1.0 - _smoothstep(self.chin, self.chin + self._neck(p.jaw_drop * W), w)
+            low_dw = drop * lat * neck * taper_down
+            low_dw += pose.round * p.round_gap * W * prof**2 * (near if lip == "lower" else np.exp(-(np.maximum(w, 0.0) / (0.5 * W)) ** 2))
+            if pose.tuck:  # f, v: the lower lip rises into the upper teeth's edge
+                low_dw -= pose.tuck * p.tuck_raise * W * prof * np.exp(-(np.maximum(w, 0.0) / (0.25 * W)) ** 2)
+        if upper:
+            prof_up = across ** (p.lens[0] * (1.0 - p.spread_lens * pose.spread))
+            rise = 1.0 - _smoothstep(0.0, self.nose, -w)
+            up_dw = -(p.lip_lift * drop * lat * prof_up * rise)
+            up_dw -= 0.5 * pose.round * p.round_gap * W * prof_up**2 * np.exp(-(np.minimum(w, 0.0) / (0.4 * W)) ** 2)
+            if pose.tuck:  # f, v: the upper lip lifts off the teeth's edge
+                up_dw -= pose.tuck * p.tuck_lift * W * prof_up * rise
         # shared: corners in (round, and a little with the jaw) or out and up (spread)
-        h = np.where(past <= 0, u / np.maximum(side, 1e-6), np.sign(u) * np.exp(-(past / (0.5 * W)) ** 2))
-        g = np.exp(-(w / (0.5 * W)) ** 2) * window
+        fade = np.exp(-(past / (0.5 * W)) ** 2)  # past the corners
+        h = np.where(past <= 0, u / np.maximum(side, 1e-6), np.sign(u) * fade)
+        g = near * window
         du = (p.spread_push * pose.spread - p.round_pull * pose.round - 0.05 * pose.open) * W * h * g
         dw = -0.04 * pose.spread * W * np.abs(h) * g
         # the smile relaxes as the jaw drops: both lips' corners follow the lip line toward flat
         smile = float(np.interp(0.0, self.mid_u, self.mid_v)) - np.interp(u, self.mid_u, self.mid_v)
-        dw += p.smile_relax * pose.open * smile * np.exp(-(past / (0.5 * W)) ** 2) * g
-        return du, (low_dw + dw) * window, du, (up_dw + dw) * window
+        dw += p.smile_relax * pose.open * smile * fade * g
+        return (du, None if low_dw is None else (low_dw + dw) * window, du, None if up_dw is None else (up_dw + dw) * window)
 
     def _inverse(self, u: np.ndarray, w: np.ndarray, pose: MouthPose, lower: bool) -> tuple[np.ndarray, np.ndarray]:
         """Pre-images (u, w) of destination points (u, w) under the lower or upper field.
@@ -289,7 +293,7 @@ class MouthRig:
         qu, qw = u, w
         k = 0 if lower else 2
         for _ in range(max(1, self.params.iterations)):
-            f = self._fields(qu, np.maximum(qw, 0.0) if lower else np.minimum(qw, 0.0), pose)
+            f = self._fields(qu, np.maximum(qw, 0.0) if lower else np.minimum(qw, 0.0), pose, "lower" if lower else "upper")
             qu, qw = u - f[k], w - f[k + 1]
         return qu, qw
 
@@ -316,17 +320,19 @@ class MouthRig:
         return upsample(coarse, step, (y1 - y0, x1 - x0))
 
     # --- rendering -------------------------------------------------------------------------
-    def render(self, image: np.ndarray, pose: MouthPose, shift: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
+    def render(self, image: np.ndarray, pose: MouthPose, shift: tuple[float, float] = (0.0, 0.0),
+               inplace: bool = False) -> np.ndarray:
         """Draw ``pose`` on the head crop.
 
         Args:
             image: (S, S, 3) uint8 RGB crop (possibly already animated: eyes, head turn).
             pose: the mouth shape.
             shift: (dx, dy) pixels the mouth has moved in ``image`` (e.g. by a head turn).
+            inplace: draw into ``image`` itself (after every read of it) instead of a copy.
 
         Returns:
-            (S, S, 3) uint8 RGB; ``image`` itself at rest, else a copy in which only
-            :meth:`roi` changed.
+            (S, S, 3) uint8 RGB; ``image`` itself at rest or with ``inplace``, else a copy in
+            which only :meth:`roi` changed.
         """
         if pose.is_rest():
             return image
@@ -335,20 +341,46 @@ class MouthRig:
         if x1 <= x0 or y1 <= y0:
             return image
         centre = (self.centre[0] + shift[0], self.centre[1] + shift[1])
-        mxu, myu, depth_u, mxl, myl, depth_l, u = self._maps(x0, y0, x1, y1, centre, pose)
+        maps = self._maps(x0, y0, x1, y1, centre, pose)
+        mxu, myu, depth_u, mxl, myl, depth_l, _ = maps
         soft = max(1.0, self.look.soft * self.width)
-        wu = np.clip(0.5 - depth_u / soft, 0.0, 1.0)  # the upper pre-image lies above the lip line
-        wl = np.clip(0.5 + depth_l / soft, 0.0, 1.0)  # the lower pre-image lies below it
-        up, low = _sample(image, mxu, myu, wu), _sample(image, mxl, myl, wl)
-        total = wu + wl
-        colour = (up * wu[..., None] + low * wl[..., None]) / np.maximum(total, 1e-6)[..., None]
-        gap = np.clip(1.0 - total, 0.0, 1.0)
+        wu = clip01(0.5 - depth_u / soft)  # the upper pre-image lies above the lip line
+        wl = clip01(0.5 + depth_l / soft)  # the lower pre-image lies below it
+        # A row whose pixels all take one lip's pre-image whole is that lip's bicubic sample as
+        # it is (the blend below gives exactly that); only the band of the other rows, and
+        # the lips the opening shades around it, is blended and painted.
+        only_up, only_low = one_lip_rows(wu, wl)
+        pure = only_up | only_low
+        roi = sample_one_lip(image, only_up, (mxu, myu), (mxl, myl)) if pure.any() else None
+        band = None
+        if not pure.all():
+            mixed = np.nonzero(~pure)[0]
+            pad = self._roll_pad()
+            a, b = max(int(mixed[0]) - pad, 0), min(int(mixed[-1]) + 1 + pad, y1 - y0)
+            band = self._blend_band(image, (x0, y0 + a, x1, y0 + b), pose, [m[a:b] for m in maps], wu[a:b], wl[a:b])
+        out = image if inplace else image.copy()
+        if roi is not None:
+            out[y0:y1, x0:x1] = roi
+        if band is not None:
+            out[y0 + a : y0 + b, x0:x1] = band
+        return out
+
+    def _roll_pad(self) -> int:
+        """Pixels around the opening that its lip roll shades (and :meth:`_paint_inside` paints)."""
+        return int(np.ceil(6.0 * self.look.lip_roll_reach * self.width)) + 2
+
+    def _blend_band(self, image: np.ndarray, box: tuple[int, int, int, int], pose: MouthPose, maps: list[np.ndarray],
+                    wu: np.ndarray, wl: np.ndarray) -> np.ndarray:
+        """The pixels of ``box`` (crop pixels) where the lips meet or part: both pre-images'
+        bicubic samples blended by their weights, the opening painted: (h, w, 3) uint8 RGB.
+        ``maps`` (:meth:`_maps`) and the weights are (h, w) float32 over the box."""
+        x0, y0, x1, y1 = box
+        mxu, myu, depth_u, mxl, myl, depth_l, u = maps
+        colour, gap = blend_lips(image, (mxu, myu), (mxl, myl), wu, wl)
         rows, cols = np.nonzero(gap.max(1) > 0)[0], np.nonzero(gap.max(0) > 0)[0]
         if len(rows):
             self._paint_inside(colour, gap, depth_u, depth_l, u, image[y0:y1, x0:x1], rows, cols, pose)
-        out = image.copy()
-        out[y0:y1, x0:x1] = np.clip(np.rint(colour), 0, 255).astype(np.uint8)
-        return out
+        return np.clip(np.rint(colour), 0, 255).astype(np.uint8)
 
     def _paint_inside(self, colour: np.ndarray, gap: np.ndarray, depth_u: np.ndarray, depth_l: np.ndarray, u: np.ndarray,
                       source: np.ndarray, rows: np.ndarray, cols: np.ndarray, pose: MouthPose) -> None:
@@ -361,7 +393,7 @@ class MouthRig:
             source: (h, w, 3) uint8 RGB, the ROI before warping (its texture is carried over).
             rows, cols: rows and columns of the ROI where ``gap`` > 0.
         """
-        pad = int(np.ceil(6.0 * self.look.lip_roll_reach * self.width)) + 2
+        pad = self._roll_pad()
         h, w = gap.shape
         sl = (slice(max(rows[0] - pad, 0), min(rows[-1] + 1 + pad, h)), slice(max(cols[0] - pad, 0), min(cols[-1] + 1 + pad, w)))
         hole = (gap[sl] >= 0.5).astype(np.uint8)

@@ -123,7 +123,7 @@ class TalkingPortrait:
             img = self.engine.render_pose(pose, blink=blink) if self.can_blink else self.engine.render_pose(pose)
         # the rig engine's frame is a new array, so the brows are drawn into it
         img = self.brows.render(img, brow, self._shift(pose, list(T.BROW_RIGHT[:5] + T.BROW_LEFT[:5]), roll), inplace=self.is_rig)
-        return self.mouth.render(img, mouth, self._shift(pose, list(T.INNER_LIP_MID), roll))
+        return self.mouth.render(img, mouth, self._shift(pose, list(T.INNER_LIP_MID), roll), inplace=self.is_rig)
 
     def region(self, pose: Pose, mouth: MouthPose, blink: float = 0.0, brow: float = 0.0, roll: float = 0.0) -> np.ndarray:
         """The part of the patch that can change (:attr:`box`), blended: (h, w, 3) uint8 RGB."""
