@@ -5,11 +5,14 @@ cavity is synthesised from the crop itself, the way a painter would glaze it:
 
 - a warm red-brown shadow, darkest at the back (the middle of the opening) and lighter toward
   the lips and the corners, where it meets the painted line between the lips;
-- the upper teeth as a soft, muted ivory band under the upper lip (the face's lights, a little
-  darker: never pure white), from small openings on, fading toward the corners and at its
-  lower edge (one band, never separate teeth); rounded lips cover most of it. Besides looking
-  like a mouth, the band helps FaceMesh see a medium opening as open (its edge against the dark
-  cavity), where a bare dark slit on a painted face reads as the closed lips' shadow line;
+- the upper teeth as a band under the upper lip in the painting's own light (the lightness of
+  the skin around the mouth, never lighter, and its warmth), in the upper lip's shadow at the
+  top, ending in an edge against the dark behind, receding into the cavity toward the corners
+  (one band, never separate teeth); rounded lips cover most of it; on "f"/"v" it fills the
+  narrow gap down to the tucked lower lip. Besides looking like a mouth, the band helps
+  FaceMesh see a medium opening as open (its edge against the dark cavity), where a bare dark
+  slit on a painted face reads as the closed lips' shadow line;
+- the top of the lower teeth above the lower lip on wide openings, in the mouth's shadow;
 - a hint of tongue low in the mouth on open vowels, a warm dark red from the lip colour,
   darker at the back;
 - the lips' inner edge rolling into the shadow (a soft darkening of the lips next to the
