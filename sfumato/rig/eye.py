@@ -9,7 +9,8 @@ Layers, back to front, in a region of interest (ROI) around the eye:
    (:func:`corner_cover`);
 3. the catchlight, which moves only :data:`~sfumato.rig.catchlight.FOLLOW` of the iris;
 4. the lids: the painted lid skin, displaced when the lids move, over everything outside the
-   soft opening they leave.
+   soft opening they leave; where they cut a moved iris the edge is softened
+   (:func:`soften_lid_edge`).
 
 :func:`eye_layers` derives the layers from the head crop and an :class:`EyeRig` (no FaceMesh),
 :func:`render_eye` composes one gaze.
@@ -32,6 +33,10 @@ from sfumato.rig.sclera import rebuild_white
 EYEBALL = 2.5
 """Eyeball radius in iris radii (a human eye: about 12 mm over 6 mm; painted irises are often
 drawn smaller than the eyeball suggests, so a little more)."""
+LID_SOFT = 0.08
+"""Where the lids cut a moved iris, the edge is softened with a blur of this many iris radii
+(:func:`soften_lid_edge`): a painted iris meets its lids in soft paint, and a cut through the
+middle of the iris texture (where the lid now lies over it) is otherwise a hard, faceted line."""
 CORNER_COVER = 0.6
 """The skin of an eye corner slides over the iris across this many (foreshortened) iris radii
 before the corner point (:func:`corner_cover`): an iris turned into a corner goes under it with
@@ -119,6 +124,21 @@ def eye_layers(crop: np.ndarray, rig: EyeRig) -> EyeLayers:
     return EyeLayers(x0, y0, image, base, frame, u, v, lids, edge, iris_rgb, iris_alpha, frame.to_uv(c), r, rig.catchlight, sheet)
 
 
+def soften_lid_edge(out: np.ndarray, L: EyeLayers, now: Lids, alpha: np.ndarray, moved: float) -> np.ndarray:
+    """Soften the cut the lids make through a moved iris: (h, w, 3) float32 ``out`` blurred
+    (sigma :data:`LID_SOFT` iris radii) within that distance of the lid lines, weighted by the
+    iris' ((h, w) float32 ``alpha``; the white beside it is left alone) and by ``moved`` in
+    [0, 1] (0: the painted iris at rest, whose edge under the lids is the painter's, is left as
+    it is)."""
+    sigma = max(0.5, LID_SOFT * L.radius)
+    up, lo = now.at(L.u)
+    d = np.minimum(np.abs(up - L.v), np.abs(L.v - lo))
+    band = (np.clip(1.0 - d / (2.0 * sigma), 0.0, 1.0) * np.clip(alpha, 0.0, 1.0) * moved)[..., None]
+    if not band.any():
+        return out
+    return out + (cv2.GaussianBlur(out, (0, 0), sigma) - out) * band
+
+
 def foreshorten(offset: float, eyeball: float) -> float:
     """cos of the eyeball angle at which the iris centre sits ``offset`` pixels from its axis."""
     s = np.clip(offset / max(eyeball, 1e-6), -0.95, 0.95)
@@ -189,6 +209,7 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
     # 4. the lids clip it all with a soft edge
     mask = opening(L.u, L.v, now, L.edge)[..., None]
     out = skin * (1 - mask) + eye * mask
+    out = soften_lid_edge(out, L, now, alpha[..., 0], min(1.0, float(np.hypot(du, dv)) / (0.25 * L.radius)))
     if blink > 0:  # the closing lid's lash line over it all, the seam softened
         la = lash_line(L.u, L.v, gazed, now, L.sheet)[..., None]
         out = soften_seam(out * (1 - la) + L.sheet.lash * la, L.u, L.v, now, blink, L.edge)
