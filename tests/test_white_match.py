@@ -150,3 +150,22 @@ def test_the_followed_white_does_not_move_with_facemeshs_jitter():
     assert max(abs(r - ref) for r in raw) > 1.2, (raw, ref)  # the raw measure moves: the case is real
     assert max(abs(f - ref) for f in followed) < 1.0, (followed, ref)
     assert np.mean([abs(f - ref) for f in followed]) < 0.5 * np.mean([abs(r - ref) for r in raw])
+
+
+def test_the_whole_white_is_taken_off_the_lid_lines_on_both_sides():
+    # painted dL: the painting's white and the frame's are both taken inside the contour shrunk
+    # off the lid lines; with the painting's taken from the whole contour, the shade along the
+    # lids counted on one side only and read as a lighter frame though nothing changed
+    from sfumato.face.topology import EYES
+
+    painting, plm = _synthetic_eyes(0.0, (220.0, 220.0), (13.0, 13.0))
+    img = painting.astype(np.float32)
+    yy, xx = np.mgrid[0 : img.shape[0], 0 : img.shape[1]]
+    for e, cx in zip(EYES, (70.0, 190.0)):  # the white shaded toward the lids, as painted whites are
+        ell = ((xx - cx) / 34) ** 2 + ((yy - 50) / 13) ** 2
+        white = (ell < 1) & (img.mean(2) > 200)
+        img[white] = (230.0 - 80.0 * ell[white])[:, None]
+    painting = np.clip(img, 0, 255).astype(np.uint8)
+    m = white_match(painting, painting, plm, plm, (8.0, 8.0))
+    # 3.6 L before; what is left is the frame's own wider exclusion around its iris (FRAME_IRIS)
+    assert abs(m.white_dl) < 1.5, m

@@ -178,7 +178,7 @@ def white_match(
         if white.sum() < 4:
             white = inside
         common = white & inside & (dp > 1.1 * r) & (df > FRAME_IRIS * r)
-        white_p.append(p_here[white & (dp > 1.1 * r)])
+        white_p.append(p_here[white & inside & (dp > 1.1 * r)])  # off the lid lines, as the frame's
         common_p.append(p_here[common])
         common_f.append(f_here[common])
         move = cf - cp

@@ -19,9 +19,12 @@ import numpy as np
 REACH = 1.35
 """The iris' colour is looked for out to this many iris radii (beyond, a hue change is the
 white's own: its shading toward a corner, a reddish caruncle)."""
-MIN_SEPARATION = 8.0
-"""An iris whose (a, b) lies closer than this to the white's has no hue ring to find (a grey
-iris in a grey white: its surround is a lightness halo, :mod:`sfumato.rig.iris_halo`)."""
+MIN_SEPARATION = 15.0
+"""An iris whose (a, b) lies closer than this to its side's white has no hue ring that can be
+told from the white's own shading: a grey iris in a grey white (its surround is a lightness
+halo, :mod:`sfumato.rig.iris_halo`), a brown or mauve iris in a warm white (portrait_02 and
+portrait_07 at 8: the light white around the iris was taken for a tint and replaced). A green
+or blue iris in a yellow or pink white lies 20..45 away (portrait_13, portrait_17)."""
 TINTED = 0.15
 """A pixel with more than this share of the iris' colour is tinted (not a sample of the white)."""
 AS_LIGHT = 16.0
