@@ -385,7 +385,7 @@ class MouthRig:
         inside = cv2.distanceTransform(hole, cv2.DIST_L2, 3) + gap[sl] - 0.5
         outside = np.minimum(cv2.distanceTransform(1 - hole, cv2.DIST_L2, 3), 1e4)  # no opening: "far"
         top, bottom = np.maximum(depth_u[sl], 0.0), np.maximum(-depth_l[sl], 0.0)
-        side = np.where(u[sl] < 0, -self.span[0], self.span[1])
+        side = np.where(u[sl] < 0, np.float32(-self.span[0]), np.float32(self.span[1]))  # float32 like the rest
         paint = cavity_colour(top, bottom, u[sl] / np.maximum(side, 1e-6), np.maximum(inside, 0.0), self.width, self.palette, self.look,
                                teeth_scale=1.0 - 0.7 * pose.round)
         paint += self.look.texture * paint_detail(source[sl])
