@@ -15,6 +15,10 @@ from sfumato.rig.model import Catchlight
 
 FOLLOW = 0.25
 """Fraction of the iris' displacement the catchlight moves with."""
+KEEP, GONE = 1.2, 2.0
+"""The highlight the iris carries along keeps its full strength until, left where the light
+put it, it would lie ``KEEP`` iris radii from the iris centre, and fades out by ``GONE``
+(:func:`on_cornea`)."""
 
 
 def find_catchlight(
@@ -92,9 +96,12 @@ def on_cornea(position: np.ndarray, centre: np.ndarray, radius: float, size: flo
     pixels, centred at ``centre``) has moved away from ``position`` (pixels).
 
     A reflection on the cornea never sits on the white: once the highlight (``size`` pixels in
-    radius) would reach past 0.75 of the iris radius it is carried along at that distance,
-    and the further the iris has left it, the fainter it gets (gone when it would lie
-    1.2 radii out).
+    radius) would reach past 0.75 of the iris radius it is carried along at that distance. It
+    keeps its full strength until it would lie :data:`KEEP` radii out and is gone at
+    :data:`GONE`: a real eye's corneal reflex moves about 1 mm off the pupil centre per 7-12
+    degrees of eye turn (the Hirschberg ratio), so within the eye-in-head range of a sweep
+    (at most 35 degrees, an iris radius being about 6 mm) it stays well on the iris; an iris
+    turned into a corner without its highlight reads as a dead, dark disc.
 
     Returns:
         (2,) position, pixels, and a strength factor in [0, 1].
@@ -105,5 +112,5 @@ def on_cornea(position: np.ndarray, centre: np.ndarray, radius: float, size: flo
     room = max(0.75 * radius - size, 0.0)
     if d <= room:
         return np.asarray(position, np.float64), 1.0
-    fade = float(np.clip((1.2 * radius - d) / max(1.2 * radius - room, 1e-3), 0.0, 1.0))
+    fade = float(np.clip((GONE * radius - d) / max((GONE - KEEP) * radius, 1e-3), 0.0, 1.0))
     return c + d_vec * (room / d), fade

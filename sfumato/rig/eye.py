@@ -5,7 +5,8 @@ Layers, back to front, in a region of interest (ROI) around the eye:
 1. the rebuilt eye white (:func:`sfumato.rig.sclera.sclera_plate`) wherever the painted iris
    was (rim and halo included), the painted white elsewhere;
 2. the iris (:func:`sfumato.rig.iris.iris_layer`), moved and foreshortened as a disc on the
-   eyeball, shaded by the upper lid's shadow;
+   eyeball, shaded by the upper lid's shadow, going under the corners' skin softly
+   (:func:`corner_cover`);
 3. the catchlight, which moves only :data:`~sfumato.rig.catchlight.FOLLOW` of the iris;
 4. the lids: the painted lid skin, displaced when the lids move, over everything outside the
    soft opening they leave.
@@ -31,6 +32,13 @@ from sfumato.rig.sclera import rebuild_white
 EYEBALL = 2.5
 """Eyeball radius in iris radii (a human eye: about 12 mm over 6 mm; painted irises are often
 drawn smaller than the eyeball suggests, so a little more)."""
+CORNER_COVER = 0.6
+"""The skin of an eye corner slides over the iris across this many (foreshortened) iris radii
+before the corner point (:func:`corner_cover`): an iris turned into a corner goes under it with
+a soft edge instead of filling the lids' point as a dark wedge. About the lid margins' and the
+caruncle's width (2-3 mm against a 6 mm iris radius); a wider cover (1 radius) rounds the point
+more but pulls the iris' visible centre back from the corner: FaceMesh's gaze range on
+portrait_13 fell from 0.52 to 0.49 with it, 0.52 with this."""
 
 
 @dataclass
@@ -117,6 +125,15 @@ def foreshorten(offset: float, eyeball: float) -> float:
     return float(np.sqrt(1.0 - s * s))
 
 
+def corner_cover(u: np.ndarray, lids: Lids, width: float) -> np.ndarray:
+    """How much of an iris the eye's corners leave visible: (h, w) float32 in [0, 1], 0 at
+    either corner point (``lids.u[0]``, ``lids.u[-1]``), rising smoothly to 1 ``width`` pixels
+    in from it along the eye's axis (``u``: (h, w) float32 eye-frame u of each pixel)."""
+    d = np.minimum(u - lids.u[0], lids.u[-1] - u) / max(width, 1e-3)
+    t = np.clip(d, 0.0, 1.0)
+    return (t * t * (3.0 - 2.0 * t)).astype(np.float32)
+
+
 def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.ndarray:
     """Render the eye with its iris moved by ``shift`` (du, dv) eye-frame pixels and a blink.
 
@@ -152,6 +169,11 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
     h, w = shape
     iris = cv2.warpAffine(L.iris_rgb, m, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
     alpha = cv2.warpAffine(L.iris_alpha, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)[..., None]
+    # the corners' skin covers the iris where the lids meet, relative to how the painting showed
+    # each part of it at rest (an iris painted near a corner keeps its painted look there)
+    width = CORNER_COVER * L.radius * sx
+    at_rest = corner_cover(rest[0] + (L.u - new[0]) / sx, L.lids, width)
+    alpha = alpha * np.minimum(corner_cover(L.u, now, width) / np.maximum(at_rest, 1e-3), 1.0)[..., None]
     reach, baked = 0.2 * max(L.lids.height(), L.radius), L.lids.moved(0.0, 0.0)
     painted = Lids(baked.u + du, baked.upper + dv, baked.lower + dv)  # the shadow painted on the iris moved with it
     shade = np.clip(lid_shadow(L.u, L.v, now, reach) / lid_shadow(L.u, L.v, painted, reach), 0.6, 1.4)[..., None]
