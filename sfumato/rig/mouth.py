@@ -29,25 +29,10 @@ import numpy as np
 from sfumato.face import topology as T
 from sfumato.rig.fields import coarse_grid, upsample
 from sfumato.rig.mouth_cavity import CavityLook, Palette, cavity_colour, lip_roll, mouth_palette, paint_detail
+from sfumato.rig.mouth_pose import MouthPose
 from sfumato.rig.mouth_sample import blend_lips, clip01, one_lip_rows, sample_one_lip
 
-
-@dataclass(frozen=True)
-class MouthPose:
-    """One mouth shape; every value in [0, 1].
-
-    Attributes:
-        open: jaw drop (0 closed, 1 wide open, about half a mouth width).
-        round: lip rounding ("oo"): corners pulled in, a small round opening.
-        spread: lip spreading ("ee"): corners pushed out and slightly up.
-    """
-
-    open: float = 0.0
-    round: float = 0.0
-    spread: float = 0.0
-
-    def is_rest(self) -> bool:
-        return max(abs(self.open), abs(self.round), abs(self.spread)) < 1e-3
+__all__ = ["MouthParams", "MouthPose", "MouthRig", "look_for"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +57,9 @@ class MouthParams:
             over the teeth: "ee" is a wide, thin slit).
         spread_lens: the upper lip's ``lens`` exponent is scaled by ``1 - spread_lens * spread``
             (a spread opening is a flat-topped slit, not an arch).
+        tuck_lift: upper lip lift at ``tuck`` = 1 (shows the upper teeth's edge).
+        tuck_raise: lower lip rise at ``tuck`` = 1 (it meets the teeth; its top rolls in out of sight).
+        tuck_jaw: share of the jaw drop held back at ``tuck`` = 1 (the jaw stays up for f, v).
         fan: outside the corners the lower field reaches full strength ``fan`` times the
             distance past the corner below the lip line (the cheek stretch).
         iterations: fixed-point iterations inverting the forward fields.
@@ -88,6 +76,9 @@ class MouthParams:
     spread_push: float = 0.14
     spread_flat: float = 0.5
     spread_lens: float = 0.6
+    tuck_lift: float = 0.11
+    tuck_raise: float = 0.035
+    tuck_jaw: float = 0.8
     fan: float = 1.5
     iterations: int = 4
     grid_step: int = 4
@@ -229,7 +220,8 @@ class MouthRig:
         au = np.abs(u)
         side = np.where(u < 0, -self.span[0], self.span[1])
         past = np.maximum(au - side, 0.0)
-        drop = pose.open * p.jaw_drop * W * (1.0 - p.round_jaw * pose.round) * (1.0 - p.spread_flat * pose.spread)
+        drop = (pose.open * p.jaw_drop * W * (1.0 - p.round_jaw * pose.round) * (1.0 - p.spread_flat * pose.spread)
+                * (1.0 - p.tuck_jaw * pose.tuck))
         # every field is exactly zero at the edge of the moving region (the second factor is 1
         # below the lip line, where w >= 0)
         window = 1.0 - _smoothstep(0.6 * self.jaw_half, self.jaw_half, au)
@@ -247,11 +239,15 @@ class MouthRig:
             neck = 1.0 - _smoothstep(self.chin, self.chin + self._neck(p.jaw_drop * W), w)
             low_dw = drop * lat * neck * taper_down
             low_dw += pose.round * p.round_gap * W * prof**2 * (near if lip == "lower" else np.exp(-(np.maximum(w, 0.0) / (0.5 * W)) ** 2))
+            if pose.tuck:  # f, v: the lower lip rises into the upper teeth's edge
+                low_dw -= pose.tuck * p.tuck_raise * W * prof * np.exp(-(np.maximum(w, 0.0) / (0.25 * W)) ** 2)
         if upper:
             prof_up = across ** (p.lens[0] * (1.0 - p.spread_lens * pose.spread))
             rise = 1.0 - _smoothstep(0.0, self.nose, -w)
             up_dw = -(p.lip_lift * drop * lat * prof_up * rise)
             up_dw -= 0.5 * pose.round * p.round_gap * W * prof_up**2 * np.exp(-(np.minimum(w, 0.0) / (0.4 * W)) ** 2)
+            if pose.tuck:  # f, v: the upper lip lifts off the teeth's edge
+                up_dw -= pose.tuck * p.tuck_lift * W * prof_up * rise
         # shared: corners in (round, and a little with the jaw) or out and up (spread)
         fade = np.exp(-(past / (0.5 * W)) ** 2)  # past the corners
         h = np.where(past <= 0, u / np.maximum(side, 1e-6), np.sign(u) * fade)
@@ -387,10 +383,10 @@ class MouthRig:
         top, bottom = np.maximum(depth_u[sl], 0.0), np.maximum(-depth_l[sl], 0.0)
         side = np.where(u[sl] < 0, np.float32(-self.span[0]), np.float32(self.span[1]))  # float32 like the rest
         paint = cavity_colour(top, bottom, u[sl] / np.maximum(side, 1e-6), np.maximum(inside, 0.0), self.width, self.palette, self.look,
-                               teeth_scale=1.0 - 0.7 * pose.round)
+                               teeth_scale=1.0 - 0.7 * pose.round, tuck=pose.tuck)
         paint += self.look.texture * paint_detail(source[sl])
         region = colour[sl]
-        region *= lip_roll(outside, self.opening(pose), self.width, self.look)[..., None]
+        region *= lip_roll(outside, self.opening(pose), self.width, self.look, pose.tuck)[..., None]
         region += gap[sl][..., None] * (paint - region)
 
     def opening(self, pose: MouthPose) -> float:

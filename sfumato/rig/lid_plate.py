@@ -1,0 +1,315 @@
+"""The closed lid's picture, derived once per eye: the lid plate and the painted lash line.
+
+The *lid plate* is what the unfolding upper lid (and the lower lid's rim) shows when the eye
+closes. It is laid into the painting seamlessly (:func:`sfumato.rig.seamless.seamless_fill`):
+on the edge of the region a closed lid covers it takes the painting's own values, so the lid
+is lit like the skin around it and has no outline, and inside it follows a *guide* that gives
+its shape: the colour of the painted lid fold (lit like the lower lid's skin where the fold
+lies in the orbit's shadow), turning into the painted skin just above it at its top (the
+crease and its shadow), with the painting's fine detail (crackle, canvas, grain) carried over
+from the skin under the eye.
+
+The closed lash line takes its colour and strength, along the lid, from the painted upper
+lash line: darker where the painted lashes are dark, lighter between.
+
+Arrays are ROI pixels: images (h, w, 3) float32 RGB in [0, 255]; ``u``, ``v`` (h, w) float32
+eye-frame coordinates (:class:`sfumato.rig.lids.EyeFrame`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from scipy.ndimage import gaussian_filter1d
+
+from sfumato.rig.lids import EyeFrame, Lids
+from sfumato.rig.sclera import canvas_texture
+from sfumato.rig.seamless import seamless_fill
+
+UPPER_BAND = 0.3
+"""The painted upper margin (lash line, lid fold) that the unfolding lid covers reaches at
+least this many opening heights above the lid contour (further where its darkest row lies
+higher)."""
+LOWER_BAND = 0.15
+"""The lower lash band, moved rigidly with the rising lower lid, is this many opening heights thick."""
+LOWER_SKIN = 0.5
+"""Toward its lash line the guide's colour is this much the lower lid's skin (the rest the
+skin above the lid), fading to none at its top."""
+LID_LIT = 1.0
+"""A lid fold in the orbit's shadow is mixed with the lower lid's skin until it is at least this
+light relative to that skin: the closed lid bulges into the light, its crease stays dark ..."""
+LID_MIX = 0.85
+"""... mixing in at most this much of the lower lid's skin."""
+TEXTURE_SCALE = 0.2
+"""The texture carried onto the lid is the skin's detail finer than this many iris radii ..."""
+TEXTURE_DEPTH = 1.6
+"""... from the skin this many opening heights under the lower lash band ..."""
+TEXTURE_STRIP = 0.5
+"""... as strong as the grain of the painted lid skin in a strip this many opening heights high
+over the lash band (at most TEXTURE_GAIN times the source's own) ..."""
+TEXTURE_GAIN = 2.5
+TEXTURE_CLIP = (0.6, 1.25)
+"""... as a luminance ratio to its local mean, clipped to this range."""
+LIGHT_CAP = 1.06
+"""The rising lower lash band is never lighter than this times the lid skin (the painted white
+it may hold along the lid's rim does not show under a closed lid)."""
+CORNER_REACH = 0.12
+"""The closing lid covers the painted lash band this many eye half-widths past the corners,
+tapering to nothing (painted liner at the corners goes with the lid)."""
+CREASE = 0.6
+"""Over the top of the closed lid, from this fraction of its height up, the guide turns into
+the painted skin just above it: the closed lid rounds into the crease and its shadow."""
+CREASE_SKIN = 0.5
+"""... the colour of the painted skin in a strip this many opening heights high over the lid."""
+CREASE_FROM = 0.85
+"""The crease grows in as the lid comes to rest, from this closure to 1: mid-blink the lid stays
+the plain plate, on which FaceMesh reads both eyes' openness alike (the Mona Lisa's wink check;
+a crease from the start read up to 0.28 apart there)."""
+CREASE_REACH = 1.0
+"""A painted crease (a dark line over a lighter lid fold, lighter skin above it again) within
+this many opening heights above the lid contour is where the closed lid ends: it unfolds the
+whole painted fold, the crease staying as its top edge ..."""
+CREASE_CONTRAST = 6.0
+"""... when it is this much darker (mean of RGB, 0..255) than the fold under it and the skin over it."""
+LASH_CONTRAST = 2.5
+"""The closed lash line's strength is this times the painted lash line's darkness relative to
+the lid skin ..."""
+LASH_ALPHA = (0.35, 0.9)
+"""... clipped to this range ..."""
+LASH_VARY = 2.0
+"""The closed lash line's colour varies along the lid this much as the painted line's detail
+does ..."""
+LASH_DETAIL = 3.0
+"""... finer than this many pixels along the lid (lash by lash: the line as a whole stays as
+dark as the painted line's darkest, or FaceMesh reads a half-closed eye)."""
+
+
+@dataclass
+class LidSheet:
+    """What a blink needs, derived once per eye.
+
+    Attributes:
+        plate: (h, w, 3) float32 RGB, the closing lid laid into the painting (equal to the
+            painting outside the region a closed lid covers); creased: the same turning into
+            the painted skin over it toward its top (:data:`CREASE`), shown as the lid comes to
+            rest (:data:`CREASE_FROM`).
+        band_up, band_lo: thickness of the lash bands moved with the upper / lower lid, pixels.
+        soft: width of the soft transitions, pixels.
+        lash: (h, w, 3) float32 RGB, the painted upper lash line's colour at each pixel's u;
+            lash_width: its half-thickness, pixels; lash_strength: (h, w) float32 in [0, 1],
+            its alpha at the core at each pixel's u.
+        cap: (h, w) float32, the lightest (mean of RGB, 0..255) the rising lower lash band may be.
+    """
+
+    plate: np.ndarray
+    creased: np.ndarray
+    band_up: float
+    band_lo: float
+    soft: float
+    lash: np.ndarray
+    lash_width: float
+    lash_strength: np.ndarray
+    cap: np.ndarray
+
+
+def ramp(x: np.ndarray) -> np.ndarray:
+    """Smoothstep of ``x`` clipped to [0, 1] (same shape, float32)."""
+    x = np.clip(x, 0.0, 1.0)
+    return (x * x * (3 - 2 * x)).astype(np.float32)
+
+
+def corner_reach(frame: EyeFrame) -> tuple[float, float]:
+    """How far past the corners the closing lid reaches, and the softness there, pixels."""
+    cs = max(1.5, 0.1 * frame.half_width)
+    return max(CORNER_REACH * frame.half_width, cs), cs
+
+
+def cover(u: np.ndarray, v: np.ndarray, frame: EyeFrame, rest: Lids, now: Lids, band_up: float, band_lo: float,
+          soft: float) -> np.ndarray:
+    """How much of the lid plate a closing lid shows at each pixel: (h, w) float32 in [0, 1].
+
+    The unfolded upper lid, from its moving margin up to the top of the painted band it
+    covers (``band_up`` over the lid at ``rest``), and where the lower lid's lash band was
+    before it rose (``band_lo`` thick); past the corners the lid covers the painted band a
+    little further, tapering (liner at the corners goes with the lid).
+
+    Args:
+        u, v: (h, w) eye-frame coordinates; frame: the eye frame; rest: the lids the skin
+            shows; now: the closing lids; band_up, band_lo, soft: :class:`LidSheet`'s.
+    """
+    d_up = np.minimum(now.upper - rest.upper, 0.0)
+    d_lo = np.maximum(now.lower - rest.lower, 0.0)
+    up_now, lo_now = now.at(u)
+    du = np.abs(np.interp(u, now.u, d_up)).astype(np.float32)
+    dl = np.interp(u, now.u, d_lo).astype(np.float32)
+    s_up, s_lo = v - up_now, lo_now - v  # depth into the upper / lower lid from its moving margin
+    reach, cs = corner_reach(frame)
+    beyond = np.maximum(np.maximum(now.u[0] - u, u - now.u[-1]), 0.0)
+    inner = ramp((reach - beyond) / cs + 0.5)
+    band = band_up * np.clip(1.0 - beyond / max(reach, 1e-3), 0.0, 1.0)
+    # the upper lid fades in with its largest travel, so it covers the painted line into the corners
+    w_up = ramp(s_up / soft + 1.0) * ramp((band + du - s_up) / (2.0 * soft) + 0.5) * ramp(float(np.abs(d_up).max()) / soft)
+    w_lo = ramp((s_lo - 0.5 * band_lo) / (0.5 * band_lo)) * ramp((band_lo - s_lo + dl) / soft) * (s_lo >= 0)
+    w_lo *= ramp(dl / soft)
+    return (np.maximum(w_up, w_lo) * inner).astype(np.float32)
+
+
+def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame: EyeFrame, radius: float) -> LidSheet:
+    """Derive the lid plate and lash line of one eye from the painted ROI.
+
+    Args:
+        image: (h, w, 3) float32 RGB ROI; u, v: (h, w) eye-frame coordinates; lids: the
+            painted lids; frame: the eye frame; radius: iris radius, pixels.
+    """
+    height = max(lids.height(), 2.0)
+    up, lo = lids.at(u)
+    light = image.mean(2)
+    width = lids.u[-1] - lids.u[0]
+    mid = (u > lids.u[0] + 0.25 * width) & (u < lids.u[-1] - 0.25 * width)
+    # the painted lash line may lie a little above FaceMesh's contour: the band reaches past
+    # the darkest row of the upper margin
+    rows = np.arange(-0.1 * height, 0.6 * height + 1.0, 0.5)
+    prof = [float(light[sel].mean()) if (sel := mid & (np.abs(v - up - d) < 0.5)).any() else np.inf for d in rows]
+    darkest = float(rows[int(np.argmin(prof))]) if np.isfinite(min(prof)) else 0.0
+    lash_band = max(1.5, UPPER_BAND * height, darkest + 0.15 * height + 1.0)
+    band_up = _crease(light, mid, v, up, lash_band, height)
+    band_lo = max(1.0, LOWER_BAND * height)
+    soft = max(1.0, 0.35 * band_up)
+    span = (u > lids.u[0] - 0.15 * frame.half_width) & (u < lids.u[-1] + 0.15 * frame.half_width)
+    fold = span & (v > up + band_up) & (v < up + band_up + 0.8 * height)
+    if fold.sum() < 8:  # a tiny ROI: everything above the lash band is skin
+        fold = v > up + band_up
+    below = span & (v < lo - 1.2 * band_lo) & (v > lo - band_lo - 0.8 * height)
+    col_up, col_lo = _column_colour(image, light, fold, u, lids, 35), _column_colour(image, light, below, u, lids, 20)
+    if col_lo is None:
+        col_lo = col_up
+    if col_up is None:
+        col_up = col_lo if col_lo is not None else np.broadcast_to(image.reshape(-1, 3).mean(0), image.shape).astype(np.float32)
+        col_lo = col_up
+    # a fold in the orbit's shadow: lit like the lower lid's skin (at most LID_MIX of it)
+    l_up, l_lo = col_up.mean(-1), col_lo.mean(-1)
+    k = np.clip((LID_LIT * l_lo - l_up) / np.maximum(l_lo - l_up, 1e-3), 0.0, LID_MIX)[..., None]
+    lid = col_up + k * (col_lo - col_up)
+    top = up + band_up
+    w_lo = LOWER_SKIN * (1.0 - np.clip((v - lo) / np.maximum(top - lo, 1.0), 0.0, 1.0)[..., None] ** 1.5)
+    colour = col_lo * w_lo + lid * (1 - w_lo)
+    # toward its top the closed lid turns into the painted skin over it (the crease, its shadow)
+    strip = span & (v > top + 0.5) & (v < top + 0.5 + max(2.0, CREASE_SKIN * height))
+    crease = _column_colour(image, light, strip, u, lids, 0)
+    creased = colour
+    if crease is not None:
+        g = ramp((v - lo - CREASE * (top - lo)) / np.maximum((1.0 - CREASE) * (top - lo), 1.0))[..., None]
+        creased = colour * (1 - g) + crease * g
+    # laid into the painting over all a closed lid covers, meeting it without a step
+    hole = cv2.dilate((cover(u, v, frame, lids, lids.moved(0.0, 1.0), band_up, band_lo, soft) > 0.0).astype(np.uint8),
+                      np.ones((3, 3), np.uint8)) > 0
+    lid_skin = mid & (v > up + lash_band + 1.0) & (v < up + lash_band + 1.0 + max(3.0, TEXTURE_STRIP * height))
+    tex = _lid_texture(image, light, frame, hole, lid_skin, TEXTURE_DEPTH * height + band_up + band_lo, radius)
+    plate = seamless_fill(colour * tex[..., None], image, hole)
+    plate_creased = seamless_fill(creased * tex[..., None], image, hole) if creased is not colour else plate
+    lash_skin = span & (v > up + lash_band) & (v < up + lash_band + 0.8 * height)
+    lash, strength = _lash_profile(image, light, u, v, frame, lids, darkest, max(1.5, 0.25 * height), mid, lash_skin if lash_skin.any() else fold)
+    cap = (LIGHT_CAP * np.maximum(l_lo, colour.mean(-1))).astype(np.float32)
+    return LidSheet(plate, plate_creased, float(band_up), float(band_lo), soft, lash, max(0.9, 0.07 * frame.half_width), strength, cap)
+
+
+def _lash_profile(image: np.ndarray, light: np.ndarray, u: np.ndarray, v: np.ndarray, frame: EyeFrame, lids: Lids,
+                  darkest: float, half: float, mid: np.ndarray, skin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The closed lash line's colour and alpha at every pixel's u, painted like the upper lashes.
+
+    Its colour and strength are the painted upper margin's (the darkest fifth of its pixels
+    within ``half`` pixels of its darkest row, ``darkest`` pixels above the contour, mid-lid:
+    ``mid``; strength from their darkness against the lid skin ``skin``, (h, w) bool:
+    :data:`LASH_CONTRAST`, :data:`LASH_ALPHA`). Along the lid it follows the painted line:
+    at each u (half-pixel steps) the darkest painted pixel across it, on and over the contour
+    (the iris under it is no lash), gives the colour its detail along the lid, lash by lash
+    (:data:`LASH_VARY`, :data:`LASH_DETAIL`); the alpha is the strength everywhere.
+
+    Returns:
+        (h, w, 3) float32 RGB colour, (h, w) float32 alpha in [0, 1].
+    """
+    up, _ = lids.at(u)
+    margin = mid & (np.abs(v - up - darkest) < half)
+    skin_l = float(np.median(light[skin])) if skin.any() else float(light.max())
+    if margin.sum() >= 4:
+        dark = margin & (light <= np.percentile(light[margin], 20))
+        base = image[dark].mean(0)
+        strength = float(np.clip((skin_l - light[dark].mean()) / max(skin_l, 1.0) * LASH_CONTRAST, *LASH_ALPHA))
+    else:
+        base, strength = image.reshape(-1, 3).min(0), 0.6
+    grid = np.arange(float(lids.u[0]), float(lids.u[-1]) + 0.25, 0.5)
+    offsets = np.arange(max(-half, 0.5 - darkest), half + 0.25, 0.5)  # on and over the contour
+    vv = np.interp(grid, lids.u, lids.upper)[None, :] + darkest + offsets[:, None]
+    xy = frame.to_xy(np.stack([np.broadcast_to(grid, vv.shape), vv], -1)).astype(np.float32)
+    samples = cv2.remap(image, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    colours = samples[np.argmin(samples.mean(2), 0), np.arange(grid.size)]  # (n, 3), the darkest across the line
+    # the painted lashes one by one (detail finer than LASH_DETAIL), over the line's own colour
+    detail = colours - gaussian_filter1d(colours, LASH_DETAIL / 0.5, axis=0, mode="nearest")
+    colours = base + LASH_VARY * np.maximum(detail, 0.0)  # lighter between the lashes, never darker than the line
+    alpha = np.full(grid.size, strength)
+    colour = np.stack([np.interp(u, grid, np.clip(colours[:, k], 0.0, 255.0)) for k in range(3)], -1).astype(np.float32)
+    return colour, np.interp(u, grid, alpha).astype(np.float32)
+
+
+def _column_colour(image: np.ndarray, light: np.ndarray, where: np.ndarray, u: np.ndarray, lids: Lids,
+                   darkest: float = 20.0) -> np.ndarray | None:
+    """Median colour of ``where``'s pixels lighter than its ``darkest`` percentile, in 8 bins of
+    u between the corners, interpolated at every pixel's u: (h, w, 3) float32, or None when too
+    few pixels."""
+    if where.sum() < 8:
+        return None
+    keep = where & (light >= np.percentile(light[where], darkest))
+    bins = np.linspace(float(lids.u[0]), float(lids.u[-1]), 9)
+    centres = 0.5 * (bins[1:] + bins[:-1])
+    cols = np.array([np.median(image[sel], 0) if (sel := keep & (u >= a) & (u < b)).sum() >= 3 else np.full(3, np.nan)
+                     for a, b in zip(bins[:-1], bins[1:])])
+    good = ~np.isnan(cols[:, 0])
+    if not good.any():
+        return None
+    return np.stack([np.interp(u, centres[good], cols[good, k]) for k in range(3)], -1).astype(np.float32)
+
+
+def _lid_texture(image: np.ndarray, light: np.ndarray, frame: EyeFrame, hole: np.ndarray, lid_skin: np.ndarray,
+                 depth: float, radius: float) -> np.ndarray:
+    """The painting's fine detail (crackle, canvas, grain) for the closed lid: (h, w) float32
+    luminance ratio, about 1 (the painting's own outside ``hole``).
+
+    Under ``hole`` (where the closed lid lies) it is taken from the skin ``depth`` pixels
+    under it, a whole pixel away (a fractional shift would blur the cracks), its deviations
+    scaled up as far as the grain of the painted lid skin above the lash band
+    (``lid_skin``, (h, w) bool) is stronger (at most :data:`TEXTURE_GAIN` times): a smooth
+    cheek does not make a smooth lid under a grainy brow.
+    """
+    shift = (float(np.round(-depth * frame.up[0])), float(np.round(-depth * frame.up[1])))
+    sigma = max(1.0, TEXTURE_SCALE * radius)
+    ones = np.ones_like(light)
+    painted = canvas_texture(image, [ones], sigma, np.zeros_like(light), (0.0, 0.0), lo=TEXTURE_CLIP[0], hi=TEXTURE_CLIP[1]) - 1.0
+    moved = canvas_texture(image, [ones], sigma, ones, shift, lo=TEXTURE_CLIP[0], hi=TEXTURE_CLIP[1]) - 1.0
+    src, ref = np.abs(moved[hole]), np.abs(painted[lid_skin])
+    if src.size < 8 or ref.size < 8:
+        gain = 1.0
+    else:  # as grainy as the lid skin, both in its typical and its strong detail (sparse cracks stay as they are)
+        gain = min(float(np.median(ref)) / max(float(np.median(src)), 1e-4),
+                   float(np.percentile(ref, 95)) / max(float(np.percentile(src, 95)), 1e-4))
+        gain = float(np.clip(gain, 1.0, TEXTURE_GAIN))
+    tex = 1.0 + gain * moved
+    return np.where(hole, np.clip(tex, *TEXTURE_CLIP), 1.0 + painted).astype(np.float32)
+
+
+def _crease(light: np.ndarray, mid: np.ndarray, v: np.ndarray, up: np.ndarray, band_up: float, height: float) -> float:
+    """How far above the upper lid contour the closed lid reaches, pixels: the painted crease
+    (:data:`CREASE_REACH`, :data:`CREASE_CONTRAST`) when there is one over the lash band, else
+    ``band_up``. ``light``: (h, w) mean of RGB; ``mid``: (h, w) bool, the middle of the lid."""
+    rows = np.arange(band_up, CREASE_REACH * height + 0.25, 0.5)
+    if rows.size < 4:
+        return band_up
+    prof = np.array([float(light[sel].mean()) if (sel := mid & (np.abs(v - up - d) < 0.5)).any() else np.nan for d in rows])
+    if np.isnan(prof).any():
+        return band_up
+    i = int(np.argmin(prof))
+    if i == 0 or i == rows.size - 1:
+        return band_up
+    fold, over = float(prof[:i].max()), float(prof[i + 1:].max())
+    return float(rows[i]) if min(fold, over) - float(prof[i]) >= CREASE_CONTRAST else band_up

@@ -1,0 +1,63 @@
+"""Seamless fill: a patch laid into a picture with the picture's own values along its edge.
+
+:func:`seamless_fill` solves Poisson's equation over a hole (Pérez et al., "Poisson image
+editing", 2003): inside the hole the result has the *guide*'s gradients (its shading and
+texture), on the hole's edge it takes the picture's values, so the patch meets the picture
+with no step or outline, whatever their difference in level. The sparse system is solved with
+SciPy's direct solver, once for all channels.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.linalg import splu
+
+
+def seamless_fill(guide: np.ndarray, picture: np.ndarray, hole: np.ndarray, free: np.ndarray | None = None) -> np.ndarray:
+    """``picture`` with ``hole`` filled by ``guide``'s gradients, matching ``picture`` at its edge.
+
+    Pixels of the hole on the image border, or next to a ``free`` pixel, have no neighbour
+    there (zero flux across it: the guide's shading goes on as it is, unbound by the picture).
+
+    Args:
+        guide: (h, w, C) float32, whose gradients fill the hole.
+        picture: (h, w, C) float32, kept outside the hole and giving its edge values.
+        hole: (h, w) bool.
+        free: (h, w) bool or None, picture pixels that do not bind the hole's edge.
+
+    Returns:
+        (h, w, C) float32: ``picture`` outside ``hole``, the Poisson solution inside.
+    """
+    out = picture.astype(np.float32).copy()
+    ys, xs = np.nonzero(hole)
+    n = ys.size
+    bound = ~hole if free is None else ~hole & ~free
+    if n == 0 or not cv2.dilate(hole.astype(np.uint8), np.ones((3, 3), np.uint8))[bound].any():  # nothing to fill, or no edge to match
+        return out if n == 0 else guide.astype(np.float32).copy()
+    h, w = hole.shape
+    index = np.full((h, w), -1, np.int64)
+    index[ys, xs] = np.arange(n)
+    g = guide.astype(np.float64)
+    p = picture.astype(np.float64)
+    rhs = np.zeros((n, g.shape[2]))
+    diag = np.zeros(n)
+    rows, cols = [np.arange(n)], [np.arange(n)]
+    for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+        qy, qx = ys + dy, xs + dx
+        ok = (qy >= 0) & (qy < h) & (qx >= 0) & (qx < w)
+        if free is not None:
+            ok[ok] &= ~free[qy[ok], qx[ok]] | hole[qy[ok], qx[ok]]
+        i, qy, qx = np.nonzero(ok)[0], qy[ok], qx[ok]
+        diag[i] += 1.0
+        rhs[i] += g[ys[i], xs[i]] - g[qy, qx]  # the guide's gradient toward each neighbour
+        inside = index[qy, qx]
+        known = inside < 0
+        rhs[i[known]] += p[qy[known], qx[known]]  # the picture's value on the hole's edge
+        rows.append(i[~known])
+        cols.append(inside[~known])
+    vals = np.concatenate([diag, -np.ones(sum(r.size for r in rows[1:]))])
+    a = coo_matrix((vals, (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)).tocsc()
+    out[ys, xs] = splu(a).solve(rhs).astype(np.float32)
+    return out
