@@ -187,11 +187,11 @@ class HeadRig:
         if self.mouth is None:
             return None
         w = float(np.clip(c.mouth_width, -1.0, 1.0))
-        o, r, sp = float(np.clip(c.mouth_open, 0.0, 1.0)), max(0.0, -w), max(0.0, w)
+        o, r, sp, tk = float(np.clip(c.mouth_open, 0.0, 1.0)), max(0.0, -w), max(0.0, w), 0.0
         if speech is not None:
-            o, r, sp = max(o, speech.open), max(r, speech.round), max(sp, speech.spread)
+            o, r, sp, tk = max(o, speech.open), max(r, speech.round), max(sp, speech.spread), speech.tuck
         q = self._mouth_steps
-        pose = MouthPose(quantise(o, q), quantise(r, q), quantise(sp, q))
+        pose = MouthPose(quantise(o, q), quantise(r, q), quantise(sp, q), quantise(tk, q))
         return None if pose.is_rest() else pose
 
     def _paste_mouth(self, frame: np.ndarray, pose: MouthPose) -> np.ndarray:

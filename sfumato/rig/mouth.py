@@ -29,25 +29,10 @@ import numpy as np
 from sfumato.face import topology as T
 from sfumato.rig.fields import coarse_grid, upsample
 from sfumato.rig.mouth_cavity import CavityLook, Palette, cavity_colour, lip_roll, mouth_palette, paint_detail
+from sfumato.rig.mouth_pose import MouthPose
 from sfumato.rig.mouth_sample import blend_lips, clip01, one_lip_rows, sample_one_lip
 
-
-@dataclass(frozen=True)
-class MouthPose:
-    """One mouth shape; every value in [0, 1].
-
-    Attributes:
-        open: jaw drop (0 closed, 1 wide open, about half a mouth width).
-        round: lip rounding ("oo"): corners pulled in, a small round opening.
-        spread: lip spreading ("ee"): corners pushed out and slightly up.
-    """
-
-    open: float = 0.0
-    round: float = 0.0
-    spread: float = 0.0
-
-    def is_rest(self) -> bool:
-        return max(abs(self.open), abs(self.round), abs(self.spread)) < 1e-3
+__all__ = ["MouthParams", "MouthPose", "MouthRig", "look_for"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +57,9 @@ class MouthParams:
             over the teeth: "ee" is a wide, thin slit).
         spread_lens: the upper lip's ``lens`` exponent is scaled by ``1 - spread_lens * spread``
             (a spread opening is a flat-topped slit, not an arch).
+        tuck_lift: upper lip lift at ``tuck`` = 1 (shows the upper teeth's edge).
+        tuck_raise: lower lip rise at ``tuck`` = 1 (it meets the teeth; its top rolls in out of sight).
+        tuck_jaw: share of the jaw drop held back at ``tuck`` = 1 (the jaw stays up for f, v).
         fan: outside the corners the lower field reaches full strength ``fan`` times the
             distance past the corner below the lip line (the cheek stretch).
         iterations: fixed-point iterations inverting the forward fields.
@@ -88,6 +76,9 @@ class MouthParams:
     spread_push: float = 0.14
     spread_flat: float = 0.5
     spread_lens: float = 0.6
+    tuck_lift: float = 0.11
+    tuck_raise: float = 0.035
+    tuck_jaw: float = 0.8
     fan: float = 1.5
     iterations: int = 4
     grid_step: int = 4
@@ -229,7 +220,8 @@ class MouthRig:
         au = np.abs(u)
         side = np.where(u < 0, -self.span[0], self.span[1])
         past = np.maximum(au - side, 0.0)
-        drop = pose.open * p.jaw_drop * W * (1.0 - p.round_jaw * pose.round) * (1.0 - p.spread_flat * pose.spread)
+        drop = (pose.open * p.jaw_drop * W * (1.0 - p.round_jaw * pose.round) * (1.0 - p.spread_flat * pose.spread)
+                * (1.0 - p.tuck_jaw * pose.tuck))
         # every field is exactly zero at the edge of the moving region (the second factor is 1
         # below the lip line, where w >= 0)
         window = 1.0 - _smoothstep(0.6 * self.jaw_half, self.jaw_half, au)
@@ -247,11 +239,15 @@ class MouthRig:
             neck = 1.0 - _smoothstep(self.chin, self.chin + self._neck(p.jaw_drop * W), w)
             low_dw = drop * lat * neck * taper_down
             low_dw += pose.round * p.round_gap * W * prof**2 * (near if lip == "lower" else np.exp(-(np.maximum(w, 0.0) / (0.5 * W)) ** 2))
+            if pose.tuck:  # f, v: the lower lip rises into the upper teeth's edge
+                low_dw -= pose.tuck * p.tuck_raise * W * prof * np.exp(-(np.maximum(w, 0.0) / (0.25 * W)) ** 2)
         if upper:
             prof_up = across ** (p.lens[0] * (1.0 - p.spread_lens * pose.spread))
             rise = 1.0 - _smoothstep(0.0, self.nose, -w)
             up_dw = -(p.lip_lift * drop * lat * prof_up * rise)
             up_dw -= 0.5 * pose.round * p.round_gap * W * prof_up**2 * np.exp(-(np.minimum(w, 0.0) / (0.4 * W)) ** 2)
+            if pose.tuck:  # f, v: the upper lip lifts off the teeth's edge
+                up_dw -= pose.tuck * p.tuck_lift * W * prof_up * rise
         # shared: corners in (round, and a little with the jaw) or out and up (spread)
         fade = np.exp(-(past / (0.5 * W)) ** 2)  # past the corners
         h = np.where(past <= 0, u / np.maximum(side, 1e-6), np.sign(u) * fade)
@@ -279,13 +275,18 @@ class MouthRig:
         return qu, qw
 
     def _maps(self, x0: int, y0: int, x1: int, y1: int, centre: tuple[float, float], pose: MouthPose) -> list[np.ndarray]:
-        """Per-pixel source maps and pre-image depths over the ROI, from a coarse grid.
+        """Per-pixel source maps and pre-image depths over the ROI: [upper map x, upper map y,
+        upper depth, lower map x, lower map y, lower depth, u], each (y1 - y0, x1 - x0) float32;
+        depth = ``w`` of the pre-image. (:meth:`render` interpolates only the rows it needs.)"""
+        return upsample(self._coarse(x0, y0, x1, y1, centre, pose), self._step(), (y1 - y0, x1 - x0))
 
-        Returns:
-            [upper map x, upper map y, upper depth, lower map x, lower map y, lower depth,
-            u], each (y1 - y0, x1 - x0) float32; depth = ``w`` of the pre-image.
-        """
-        step = max(1, int(self.params.grid_step))
+    def _step(self) -> int:
+        return max(1, int(self.params.grid_step))
+
+    def _coarse(self, x0: int, y0: int, x1: int, y1: int, centre: tuple[float, float], pose: MouthPose) -> list[np.ndarray]:
+        """:meth:`_maps`' seven values at the nodes of the coarse grid (:func:`coarse_grid`, every
+        :attr:`MouthParams.grid_step` pixels): (ny, nx) float64 each."""
+        step = self._step()
         cx, cy = centre
         c, s = np.cos(self.angle), np.sin(self.angle)
         gx, gy = coarse_grid(x0, y0, x1, y1, step)
@@ -298,7 +299,7 @@ class MouthRig:
             qv = qw + np.interp(qu, self.mid_u, self.mid_v)
             coarse += [cx + qu * c - qv * s, cy + qu * s + qv * c, qw]
         coarse.append(u)
-        return upsample(coarse, step, (y1 - y0, x1 - x0))
+        return coarse
 
     # --- rendering -------------------------------------------------------------------------
     def render(self, image: np.ndarray, pose: MouthPose, shift: tuple[float, float] = (0.0, 0.0),
@@ -322,26 +323,25 @@ class MouthRig:
         if x1 <= x0 or y1 <= y0:
             return image
         centre = (self.centre[0] + shift[0], self.centre[1] + shift[1])
-        maps = self._maps(x0, y0, x1, y1, centre, pose)
-        mxu, myu, depth_u, mxl, myl, depth_l, _ = maps
+        coarse, shape = self._coarse(x0, y0, x1, y1, centre, pose), (y1 - y0, x1 - x0)
         soft = max(1.0, self.look.soft * self.width)
-        wu = clip01(0.5 - depth_u / soft)  # the upper pre-image lies above the lip line
-        wl = clip01(0.5 + depth_l / soft)  # the lower pre-image lies below it
-        # A row whose pixels all take one lip's pre-image whole is that lip's bicubic sample as
-        # it is (the blend below gives exactly that); only the band of the other rows, and
-        # the lips the opening shades around it, is blended and painted.
-        only_up, only_low = one_lip_rows(wu, wl)
-        pure = only_up | only_low
-        roi = sample_one_lip(image, only_up, (mxu, myu), (mxl, myl)) if pure.any() else None
-        band = None
-        if not pure.all():
-            mixed = np.nonzero(~pure)[0]
+        # Rows that take one lip's pre-image whole are that lip's bicubic sample as it is (the
+        # blend gives exactly that); only the band of the other rows, and the lips the opening
+        # shades around it, is blended and painted.
+        only_up, only_low = one_lip_rows(coarse[2], coarse[5], soft, self._step(), shape[0])
+        mixed = np.nonzero(~(only_up | only_low))[0]
+        a, b, band = shape[0], shape[0], None
+        if len(mixed):
             pad = self._roll_pad()
-            a, b = max(int(mixed[0]) - pad, 0), min(int(mixed[-1]) + 1 + pad, y1 - y0)
-            band = self._blend_band(image, (x0, y0 + a, x1, y0 + b), pose, [m[a:b] for m in maps], wu[a:b], wl[a:b])
+            a, b = max(int(mixed[0]) - pad, 0), min(int(mixed[-1]) + 1 + pad, shape[0])
+            maps = upsample(coarse, self._step(), shape, (a, b))
+            wu = clip01(0.5 - maps[2] / soft)  # the upper pre-image lies above the lip line
+            wl = clip01(0.5 + maps[5] / soft)  # the lower pre-image lies below it
+            band = self._blend_band(image, (x0, y0 + a, x1, y0 + b), pose, maps, wu, wl)
+        parts = [(r0, sample_one_lip(image, only_up, coarse, self._step(), shape, (r0, r1))) for r0, r1 in ((0, a), (b, shape[0])) if r1 > r0]
         out = image if inplace else image.copy()
-        if roi is not None:
-            out[y0:y1, x0:x1] = roi
+        for r0, pixels in parts:
+            out[y0 + r0 : y0 + r0 + len(pixels), x0:x1] = pixels
         if band is not None:
             out[y0 + a : y0 + b, x0:x1] = band
         return out
@@ -381,12 +381,12 @@ class MouthRig:
         inside = cv2.distanceTransform(hole, cv2.DIST_L2, 3) + gap[sl] - 0.5
         outside = np.minimum(cv2.distanceTransform(1 - hole, cv2.DIST_L2, 3), 1e4)  # no opening: "far"
         top, bottom = np.maximum(depth_u[sl], 0.0), np.maximum(-depth_l[sl], 0.0)
-        side = np.where(u[sl] < 0, -self.span[0], self.span[1])
+        side = np.where(u[sl] < 0, np.float32(-self.span[0]), np.float32(self.span[1]))  # float32 like the rest
         paint = cavity_colour(top, bottom, u[sl] / np.maximum(side, 1e-6), np.maximum(inside, 0.0), self.width, self.palette, self.look,
-                               teeth_scale=1.0 - 0.7 * pose.round)
+                               teeth_scale=1.0 - 0.7 * pose.round, tuck=pose.tuck)
         paint += self.look.texture * paint_detail(source[sl])
         region = colour[sl]
-        region *= lip_roll(outside, self.opening(pose), self.width, self.look)[..., None]
+        region *= lip_roll(outside, self.opening(pose), self.width, self.look, pose.tuck)[..., None]
         region += gap[sl][..., None] * (paint - region)
 
     def opening(self, pose: MouthPose) -> float:

@@ -5,11 +5,14 @@ cavity is synthesised from the crop itself, the way a painter would glaze it:
 
 - a warm red-brown shadow, darkest at the back (the middle of the opening) and lighter toward
   the lips and the corners, where it meets the painted line between the lips;
-- the upper teeth as a soft, muted ivory band under the upper lip (the face's lights, a little
-  darker: never pure white), from small openings on, fading toward the corners and at its
-  lower edge (one band, never separate teeth); rounded lips cover most of it. Besides looking
-  like a mouth, the band helps FaceMesh see a medium opening as open (its edge against the dark
-  cavity), where a bare dark slit on a painted face reads as the closed lips' shadow line;
+- the upper teeth as a band under the upper lip in the painting's own light (the lightness of
+  the skin around the mouth, never lighter, and its warmth), in the upper lip's shadow at the
+  top, ending in an edge against the dark behind, receding into the cavity toward the corners
+  (one band, never separate teeth); rounded lips cover most of it; on "f"/"v" it fills the
+  narrow gap down to the tucked lower lip. Besides looking like a mouth, the band helps
+  FaceMesh see a medium opening as open (its edge against the dark cavity), where a bare dark
+  slit on a painted face reads as the closed lips' shadow line;
+- the top of the lower teeth above the lower lip on wide openings, in the mouth's shadow;
 - a hint of tongue low in the mouth on open vowels, a warm dark red from the lip colour,
   darker at the back;
 - the lips' inner edge rolling into the shadow (a soft darkening of the lips next to the
@@ -62,6 +65,13 @@ class CavityLook:
         tongue_from: (start, full) opening height at which the tongue appears.
         tongue_share: tongue height as a share of the opening height.
         tongue_alpha: how strongly the tongue shows.
+        teeth_shade: the teeth's light right under the upper lip, as a share of their colour (the
+            lip's shadow); they reach their full colour toward their edge.
+        teeth_edge: softness of the upper teeth's lower edge, as a share of the band (a visible
+            edge against the dark behind it).
+        lower_teeth: height of the lower teeth's visible top, showing above the lower lip.
+        lower_from: (start, full) opening height at which the lower teeth appear (wide openings).
+        lower_light: the lower teeth's colour as a share of the upper teeth's (in the mouth's shadow).
         lip_roll: darkening of the lips at the opening's edge (0 none, 1 to the rim colour).
         lip_roll_reach: how far into the lips that darkening reaches.
         soft: width of the lip/cavity transition (at least one pixel).
@@ -76,6 +86,12 @@ class CavityLook:
     tongue_from: tuple[float, float] = (0.1, 0.22)
     tongue_share: float = 0.38
     tongue_alpha: float = 0.9
+    teeth_shade: float = 0.55
+    teeth_edge: float = 0.18
+    lower_teeth: float = 0.05
+    lower_from: tuple[float, float] = (0.16, 0.3)
+    lower_light: float = 0.5
+    tuck_roll: float = 0.5
     lip_roll: float = 0.25
     lip_roll_reach: float = 0.025
     soft: float = 0.018
@@ -99,8 +115,53 @@ def _angles(lm: np.ndarray, idx: list[int]) -> np.ndarray:
     return np.arctan2(p[:, 1] - c[1], p[:, 0] - c[0])
 
 
+def _lab(rgb: np.ndarray) -> np.ndarray:
+    """(N, 3) float RGB in [0, 255] as (N, 3) float32 CIE Lab (L in [0, 100])."""
+    return cv2.cvtColor(np.asarray(rgb, np.float32).reshape(1, -1, 3) / 255.0, cv2.COLOR_RGB2Lab)[0]
+
+
+def _rgb(lab: np.ndarray) -> np.ndarray:
+    """(3,) Lab as (3,) float RGB in [0, 255]."""
+    return cv2.cvtColor(np.asarray(lab, np.float32).reshape(1, 1, 3), cv2.COLOR_Lab2RGB)[0, 0] * 255.0
+
+
+TEETH_LIGHT = 62.0
+"""The teeth's lightness is this percentile of the skin's L around the mouth (lit skin, not its
+highlights): teeth in a painting are in the painting's own light, never lighter than her skin."""
+TEETH_CHROMA = (0.7, 0.8)
+"""Shares of the skin's (a, b) the teeth keep: less red than flesh, as warm (yellow) as the paint."""
+
+
+def mouth_skin(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+    """(N, 3) float64 RGB of the skin around the mouth: inside the face, within about a mouth width of
+    the mouth, without the lips (the crop's own pixels if that leaves too few).
+
+    Args:
+        image: (S, S, 3) uint8 RGB head crop.
+        landmarks: (478, 3) float FaceMesh points in crop pixels.
+    """
+    lm = np.asarray(landmarks, np.float64)[:, :2]
+    shape = image.shape[:2]
+    ring = list(T.JAW_LINE) + list(T.CHEEKS)
+    face = _polygon_mask(shape, lm[ring][np.argsort(_angles(lm, ring))])
+    corners = lm[list(T.MOUTH_CORNERS)]
+    width = max(float(np.linalg.norm(corners[1] - corners[0])), 4.0)
+    cx, cy = lm[list(T.INNER_LIP_MID)].mean(0)
+    near = np.zeros(shape, bool)
+    near[max(int(cy - 0.7 * width), 0) : int(cy + 0.9 * width), max(int(cx - width), 0) : int(cx + width)] = True
+    lips = _polygon_mask(shape, np.concatenate([lm[list(T.LIPS_OUTER_UPPER)], lm[list(T.LIPS_OUTER_LOWER)][::-1]]))
+    k = max(3, int(0.1 * width) | 1)
+    lips = cv2.dilate(lips.astype(np.uint8), np.ones((k, k), np.uint8)).astype(bool)
+    skin = face & near & ~lips
+    return image[skin].astype(np.float64) if skin.sum() > 50 else image.reshape(-1, 3).astype(np.float64)
+
+
 def mouth_palette(image: np.ndarray, landmarks: np.ndarray) -> Palette:
     """Colours for the cavity, measured on the crop.
+
+    The teeth take the skin's light around the mouth (:data:`TEETH_LIGHT`) and its warmth
+    (:data:`TEETH_CHROMA`), capped at the face's muted lights: an ivory in the painting's own
+    palette, never lighter than her lit skin.
 
     Args:
         image: (S, S, 3) uint8 RGB head crop.
@@ -119,19 +180,23 @@ def mouth_palette(image: np.ndarray, landmarks: np.ndarray) -> Palette:
     warm = np.array([1.12, 0.88, 0.8])  # a mouth's shadow is red-brown whatever the light
     dark = (0.26 * shadow + 0.06 * lip) * warm
     rim = (0.43 * shadow + 0.14 * lip) * warm
-    face = _polygon_mask(shape, lm[list(T.JAW_LINE) + list(T.CHEEKS)][np.argsort(_angles(lm, list(T.JAW_LINE) + list(T.CHEEKS)))])
+    ring = list(T.JAW_LINE) + list(T.CHEEKS)
+    face = _polygon_mask(shape, lm[ring][np.argsort(_angles(lm, ring))])
     fpx = image[face].astype(np.float64) if face.sum() > 50 else px
     light = fpx[_luma(fpx) >= np.percentile(_luma(fpx), 92)].mean(0)
     light = 0.7 * light + 0.3 * _luma(light[None])[0]  # muted, ivory rather than white
-    teeth = shadow + 0.8 * (light - shadow)  # slightly darker than the painting's lights
+    cap = _lab(shadow + 0.8 * (light - shadow))[0]  # the face's muted lights, a little darker
+    skin = _lab(mouth_skin(image, landmarks))
+    teeth = np.array([min(float(np.percentile(skin[:, 0], TEETH_LIGHT)), float(cap[0])),
+                      TEETH_CHROMA[0] * float(np.median(skin[:, 1])), TEETH_CHROMA[1] * float(np.median(skin[:, 2]))])
     tongue = shadow + 0.5 * (lip - shadow) * np.array([1.15, 0.7, 0.7])  # a warm, dark red
     as_t = lambda c: tuple(float(x) for x in np.clip(c, 0, 255))  # noqa: E731
-    return Palette(dark=as_t(dark), teeth=as_t(teeth), tongue=as_t(tongue), rim=as_t(rim))
+    return Palette(dark=as_t(dark), teeth=as_t(_rgb(teeth)), tongue=as_t(tongue), rim=as_t(rim))
 
 
-def _smooth(e0: float, e1: float, x: np.ndarray) -> np.ndarray:
-    """Smoothstep from 0 at e0 to 1 at e1 (e1 > e0)."""
-    t = np.clip((x - e0) / max(float(e1 - e0), 1e-6), 0.0, 1.0)
+def _smooth(e0: float | np.ndarray, e1: float | np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Smoothstep from 0 at e0 to 1 at e1 (e1 > e0; either may be an array shaped like ``x``)."""
+    t = np.clip((x - e0) / np.maximum(e1 - e0, 1e-6), 0.0, 1.0)
     return t * t * (3.0 - 2.0 * t)
 
 
@@ -142,7 +207,7 @@ def _below(x: np.ndarray, edge: np.ndarray, soft: np.ndarray) -> np.ndarray:
 
 
 def cavity_colour(top: np.ndarray, bottom: np.ndarray, un: np.ndarray, inside: np.ndarray, width: float,
-                  palette: Palette, look: CavityLook | None = None, teeth_scale: float = 1.0) -> np.ndarray:
+                  palette: Palette, look: CavityLook | None = None, teeth_scale: float = 1.0, tuck: float = 0.0) -> np.ndarray:
     """Colour of the open mouth at each pixel (before texture).
 
     Args:
@@ -152,6 +217,8 @@ def cavity_colour(top: np.ndarray, bottom: np.ndarray, un: np.ndarray, inside: n
         inside: (H, W) float pixels from the nearest lip edge (distance transform of the opening).
         width: the mouth width W in pixels.
         teeth_scale: in [0, 1], how much of the teeth the lips leave visible (rounded lips cover them).
+        tuck: in [0, 1], the lower lip tucked under the upper teeth (f, v): the upper teeth fill
+            the narrow opening down to the lower lip, whatever its height.
 
     Returns:
         (H, W, 3) float32 RGB in [0, 255].
@@ -162,32 +229,46 @@ def cavity_colour(top: np.ndarray, bottom: np.ndarray, un: np.ndarray, inside: n
     height = top + bottom
     deep = 1.0 - np.exp(-inside / max(k.depth * width, 1.0))
     out = rim + deep[..., None] * (dark - rim)
-    # upper teeth: a soft band hanging from the upper lip, in its shadow at the top
+    # upper teeth: a band hanging from the upper lip, in its shadow at the top, lit toward its
+    # edge (which stands out against the dark behind it), receding into shadow at the corners
     band = np.minimum(k.teeth * width, k.teeth_share * height)
-    across = np.clip(1.0 - (un / 0.8) ** 2, 0.0, 1.0)
     show = _smooth(k.teeth_from[0] * width, k.teeth_from[1] * width, height)
-    t_alpha = k.teeth_alpha * teeth_scale * show * across * _below(top, band, 0.45 * band)
-    lit = (1.0 - 0.15 * _below(top, 0.4 * band, 0.4 * band)) * (0.75 + 0.25 * across)
-    out += t_alpha[..., None] * (teeth * lit[..., None] - out)
-    # tongue: a low mound in the middle of a wide-open mouth, darker toward the back
-    middle = np.clip(1.0 - (un / 0.65) ** 2, 0.0, 1.0)  # fades to nothing well inside the corners
-    mound = k.tongue_share * height * middle
-    g_alpha = _smooth(k.tongue_from[0] * width, k.tongue_from[1] * width, height) * middle * _below(bottom, mound, 0.5 * mound)
-    back = np.clip(bottom / np.maximum(mound, 1e-3), 0.0, 1.0)
-    out += (k.tongue_alpha * g_alpha)[..., None] * (tongue * (1.0 - 0.35 * back)[..., None] - out)
+    if tuck > 0:  # f, v: the teeth reach down to the lower lip however small the opening
+        band += tuck * (height + 1.0 - band)
+        show = np.maximum(show, tuck)
+    across = np.clip(1.0 - (un / 0.85) ** 2, 0.0, 1.0)
+    t_alpha = k.teeth_alpha * teeth_scale * show * across * _below(top, band, np.minimum(k.teeth_edge * band + 0.6, band))
+    lit = (k.teeth_shade + (1.0 - k.teeth_shade) * _smooth(0.0, 0.7 * band, top)) * (0.5 + 0.5 * across)
+    out += t_alpha[..., None] * (rim + lit[..., None] * (teeth - rim) - out)  # shaded toward the warm rim
+    tallest = float(height.max()) if height.size else 0.0
+    if tallest > k.tongue_from[0] * width:
+        # tongue: a low mound in the middle of a wide-open mouth, darker toward the back
+        middle = np.clip(1.0 - (un / 0.65) ** 2, 0.0, 1.0)  # fades to nothing well inside the corners
+        mound = k.tongue_share * height * middle
+        g_alpha = _smooth(k.tongue_from[0] * width, k.tongue_from[1] * width, height) * middle * _below(bottom, mound, 0.5 * mound)
+        back = np.clip(bottom / np.maximum(mound, 1e-3), 0.0, 1.0)
+        out += (k.tongue_alpha * g_alpha)[..., None] * (tongue * (1.0 - 0.35 * back)[..., None] - out)
+    if tallest > k.lower_from[0] * width:
+        # lower teeth: the top of their row above the lower lip on wide openings, in the mouth's shadow
+        low = np.minimum(k.lower_teeth * width, 0.2 * height)
+        l_alpha = (k.teeth_alpha * teeth_scale * _smooth(k.lower_from[0] * width, k.lower_from[1] * width, height)
+                   * np.clip(1.0 - (un / 0.6) ** 2, 0.0, 1.0) * _below(bottom, low, np.minimum(0.5 * low + 0.5, low)))
+        out += l_alpha[..., None] * (rim + k.lower_light * (teeth - rim) - out)
     return out.astype(np.float32)
 
 
-def lip_roll(outside: np.ndarray, opening: float, width: float, look: CavityLook | None = None) -> np.ndarray:
+def lip_roll(outside: np.ndarray, opening: float, width: float, look: CavityLook | None = None, tuck: float = 0.0) -> np.ndarray:
     """Shade factor (H, W) float32 in (0, 1] for the lips next to the opening.
 
     Args:
         outside: (H, W) float pixels from the opening (0 on its edge).
         opening: the lip parting in the middle, pixels (no roll when closed).
         width: the mouth width W in pixels.
+        tuck: in [0, 1], the lower lip rolled in under the teeth (f, v): its edge in shadow however
+            small the opening.
     """
     k = look or CavityLook()
-    strength = k.lip_roll * _smooth(0.0, 0.12 * width, np.float32(opening))
+    strength = max(k.lip_roll * float(_smooth(0.0, 0.12 * width, np.float32(opening))), k.tuck_roll * tuck)
     return (1.0 - strength * np.exp(-outside / max(k.lip_roll_reach * width, 0.7))).astype(np.float32)
 
 

@@ -30,7 +30,7 @@ class Clip:
     Attributes:
         name: the text or the file name.
         audio: the sound.
-        mouth: (n, 3) float32 open, round, spread at :data:`TRACK_FPS`.
+        mouth: (n, 4) float32 open, round, spread, tuck (or (n, 3) without tuck) at :data:`TRACK_FPS`.
         head: (n, 2) float32 head yaw, pitch degrees (the small nods and turns), or None.
         brow: (n,) float32 brow raise in [0, 1], or None.
         roll: (n,) float32 head tilt, degrees clockwise on screen (the tilts on stressed
@@ -52,8 +52,7 @@ class Clip:
         """The mouth ``t`` seconds into the clip; None before the start and after the end."""
         if t < 0 or t >= self.duration:
             return None
-        o, r, s = (float(v) for v in self.mouth[min(int(t * TRACK_FPS), len(self.mouth) - 1)])
-        return MouthPose(o, r, s)
+        return MouthPose.of(self.mouth[min(int(t * TRACK_FPS), len(self.mouth) - 1)])
 
     def motion_at(self, t: float) -> tuple[float, float, float]:
         """(head yaw, head pitch degrees, brow raise 0..1) ``t`` seconds into the clip; zeros

@@ -64,7 +64,8 @@ class Performance:
 
     Attributes:
         fps: frames per second (frame k shows time k / fps).
-        mouth: (n, 3) float32 open, round, spread in [0, 1].
+        mouth: (n, 4) float32 open, round, spread, tuck in [0, 1] ((n, 3) without tuck: from the
+            sound alone, which cannot tell an "f" from an "s").
         blink: (n,) float32 in [0, 1], 1 closed.
         brow: (n,) float32 in [0, 1], 1 fully raised.
         head: (n, 2) float32 head yaw, pitch in degrees.
@@ -95,8 +96,7 @@ class Performance:
 
     def mouth_pose(self, i: int) -> MouthPose:
         """The mouth shape of frame ``i``."""
-        o, r, s = (float(v) for v in self.mouth[i])
-        return MouthPose(o, r, s)
+        return MouthPose.of(self.mouth[i])
 
 
 def _bump(t: np.ndarray, centre: float, sigma: float) -> np.ndarray:

@@ -13,6 +13,10 @@ before the stressed vowel and a length mark (ː) after a long one, and piper giv
 own stretch of sound, so a stress mark's time belongs to the vowel after it (the loud onset of a
 stressed syllable) and a length mark's time to the vowel before it.
 
+"f" and "v" are near-closures of their own: the lower lip tucks up under the upper teeth (the
+*tuck* parameter, with the same dominance as their opening), the jaw held up, the upper teeth's
+edge showing, unlike p, b, m, where the lips meet.
+
 Lip closures are drawn to the end: the lips really meet on every p, b and m, for at least the
 video frame nearest to it, however short the voice makes it (a 35 ms "m" falls between two
 frames at 25 fps, and blending alone leaves the lips a fifth open there). Stressed vowels open wider
@@ -53,6 +57,8 @@ _TABLE: dict[str, tuple[float, float, float, float]] = {
 _SILENCE = (0.0, 0.0, 0.0, 1.2)
 _WORD_GAP = (0.1, 0.0, 0.0, 0.25)  # the space between two words: barely a pull toward rest
 _NEUTRAL = (0.3, 0.0, 0.0, 0.1)  # unknown letters: let neighbours decide
+_TUCK = {"f": 1.0, "v": 1.0}
+"""Labiodentals: the lower lip tucked under the upper teeth (every other sound: 0)."""
 _ROUND_DOMINANCE = {"w": 3.0, "u": 2.0, "o": 1.6, "ʊ": 1.6, "ʃ": 1.5, "ʒ": 1.5, "ɔ": 1.4}
 
 STRESS_MARKS = "ˈˌ"
@@ -133,9 +139,9 @@ def mouth_track(phones: list[Phone], fps: float, n_frames: int) -> np.ndarray:
         n_frames: number of frames.
 
     Returns:
-        (n_frames, 3) float32 open, round, spread in [0, 1].
+        (n_frames, 4) float32 open, round, spread, tuck in [0, 1].
     """
-    out = np.zeros((n_frames, 3), np.float32)
+    out = np.zeros((n_frames, 4), np.float32)
     if not phones or n_frames == 0:
         return out
     marked = attach_marks(phones)
@@ -146,9 +152,9 @@ def mouth_track(phones: list[Phone], fps: float, n_frames: int) -> np.ndarray:
     plateau = 0.3 * length
     reach = 0.2 * length + ANTICIPATION_S
     table = [_target(p.symbol, stressed) for p, stressed in marked]
-    targets = np.array([v[:3] for v in table], np.float64)
-    dom = np.ones((len(phones), 3))
-    dom[:, 0] = [v[3] for v in table]
+    targets = np.array([v[:3] + (_TUCK.get(p.symbol, 0.0),) for p, v in zip(phones, table)], np.float64)
+    dom = np.ones((len(phones), 4))
+    dom[:, 0] = dom[:, 3] = [v[3] for v in table]
     dom[:, 1] = [_ROUND_DOMINANCE.get(p.symbol, 0.7) for p in phones]
     dom[:, 2] = 0.8
     # frames x phones weights, computed in blocks to bound memory
@@ -156,10 +162,12 @@ def mouth_track(phones: list[Phone], fps: float, n_frames: int) -> np.ndarray:
         tt = t[a : a + 512, None]
         dist = np.maximum(np.abs(tt - centres[None]) - plateau[None], 0.0)
         fall = np.exp(-((dist / reach[None]) ** 2)) + 1e-12  # (F, P)
-        for k in range(3):
+        for k in range(4):
             wk = fall * dom[None, :, k]
             out[a : a + 512, k] = (wk @ targets[:, k]) / np.maximum(wk.sum(1), 1e-9)
-    out[:, 0] *= 1.0 - closure_track(phones, fps, n_frames)
+    closed = 1.0 - closure_track(phones, fps, n_frames)
+    out[:, 0] *= closed
+    out[:, 3] *= closed
     return np.clip(out, 0.0, 1.0)
 
 
@@ -186,7 +194,7 @@ def speaking_mouth_track(phones: list[Phone], audio: Audio, fps: float, n_frames
         lead_s: the mouth leads the sound by this much (seconds).
 
     Returns:
-        (n_frames, 3) float32 open, round, spread in [0, 1].
+        (n_frames, 4) float32 open, round, spread, tuck in [0, 1].
     """
     shifted = [Phone(p.symbol, p.start - lead_s, p.end - lead_s) for p in phones]
     mouth = mouth_track(shifted, fps, n_frames)
