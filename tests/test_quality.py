@@ -109,3 +109,22 @@ def test_steady_landmarks_stay_on_the_face(astronaut, ast_lm):
     assert lm is not None and lm.shape == (478, 3)
     assert np.abs(lm[:, :2] - ast_lm[:, :2]).max() < 4.0
     assert steady_landmarks(np.full((256, 256, 3), 128, np.uint8), samples=2) is None
+
+
+def test_bright_share_compares_each_eye_with_its_own_white():
+    # portrait_10: a lit eye (a wide range of light whites) and an eye in shade; when the iris
+    # moves, more of the lit eye's white shows, as light as it is painted. Pooled, the shaded
+    # eye pulls the threshold down and half the lit eye's own white counts as too bright.
+    from sfumato.face.quality import EyeStats, bright_share
+
+    rng = np.random.default_rng(0)
+    lit = lambda n: rng.uniform(50.0, 80.0, n).astype(np.float32)  # noqa: E731
+    shade = lambda n: rng.uniform(30.0, 50.0, n).astype(np.float32)  # noqa: E731
+    painting = [EyeStats(5.0, lit(100)), EyeStats(5.0, shade(400))]
+    frame = [EyeStats(5.0, lit(300)), EyeStats(5.0, shade(200))]  # more of the lit white shows
+    pooled_p = EyeStats(5.0, np.concatenate([e.white_l for e in painting]))
+    pooled_f = EyeStats(5.0, np.concatenate([e.white_l for e in frame]))
+    assert pooled_f.bright_share(pooled_p.white_percentile(90) + 3.0) > 0.15  # the pooled measure fails it
+    assert bright_share(frame, painting) < 0.05  # each eye is as light as it was painted
+    lighter = [EyeStats(5.0, e.white_l + 10.0) for e in frame]  # a white lighter than painted is seen
+    assert bright_share(lighter, painting) > 0.3

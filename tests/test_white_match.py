@@ -121,3 +121,32 @@ def test_a_revealed_white_of_another_hue_is_seen_though_as_light():
     m = white_match(painting, tan, plm, flm, (8.0, 8.0))
     assert abs(m.revealed_dl - same.revealed_dl) < 1.5, (m, same)  # no lighter, no darker ...
     assert m.revealed_dab > 10.0, m  # ... but another colour
+
+
+def test_the_followed_white_does_not_move_with_facemeshs_jitter():
+    # portrait_07's failure: a half-dark eye white (a large iris' dark rim, its shadow fading
+    # into the white) whose median moves by several L when FaceMesh's contour and iris centre
+    # move half a pixel on a nearly identical frame (+6.6 L on its gaze-0 frame, 0.5 followed)
+    from sfumato.face.quality import eye_stats
+    from sfumato.face.topology import EYES
+    from sfumato.face.white_match import followed_landmarks
+
+    painting, plm = _synthetic_eyes(0.0, (235.0, 235.0), (13.0, 13.0))
+    img = painting.astype(np.float32)
+    yy, xx = np.mgrid[0 : img.shape[0], 0 : img.shape[1]]
+    for e in EYES:  # the iris' shadow: dark at its rim, fading into the white over 2 radii
+        d = np.hypot(xx - plm[e.iris[0], 0], yy - plm[e.iris[0], 1])
+        m = (d >= 8.0) & (d < 24.0) & (img.mean(2) > 200)
+        img[m] = (55.0 + 180.0 * (d[m] - 8.0) / 16.0)[:, None]
+    painting = frame = np.clip(img, 0, 255).astype(np.uint8)  # the frame: nothing changed ...
+    radii = (8.0, 8.0)
+    ref = eye_stats(painting, followed_landmarks(painting, painting, plm, plm, radii), radii, 0.15).white_median
+    rng = np.random.default_rng(2)
+    raw, followed = [], []
+    for _ in range(8):
+        jittered = plm + rng.normal(0.0, 0.7, plm.shape)  # ... but FaceMesh's points moved a little
+        raw.append(eye_stats(frame, jittered, radii, 0.15).white_median)
+        followed.append(eye_stats(frame, followed_landmarks(painting, frame, plm, jittered, radii), radii, 0.15).white_median)
+    assert max(abs(r - ref) for r in raw) > 1.2, (raw, ref)  # the raw measure moves: the case is real
+    assert max(abs(f - ref) for f in followed) < 1.0, (followed, ref)
+    assert np.mean([abs(f - ref) for f in followed]) < 0.5 * np.mean([abs(r - ref) for r in raw])

@@ -49,6 +49,20 @@ class EyeStats:
         return float((self.white_l > threshold).mean()) if self.white_l.size else float("nan")
 
 
+def bright_share(frame: list[EyeStats], painting: list[EyeStats], above: float = 3.0) -> float:
+    """Share of the eye-white pixels of a frame brighter than the painting's own 90th percentile
+    + ``above`` L, each eye against its own (one :class:`EyeStats` per eye, ``EYES`` order, e.g.
+    ``eye_stats(..., only=k)``), the eyes weighted by their pixels; NaN without pixels.
+
+    Pooled, a lit eye's own white reads as too bright against a threshold set by both eyes (a
+    shaded eye pulls the 90th percentile down): on portrait_10 the rebuilt white of the lit eye,
+    as light as that eye's painted white, counted 0.17 of all pixels as too bright.
+    """
+    shares = [(f.bright_share(p.white_percentile(90) + above), f.white_l.size) for f, p in zip(frame, painting)]
+    shares = [(s, n) for s, n in shares if n and np.isfinite(s)]
+    return float(np.average([s for s, _ in shares], weights=[n for _, n in shares])) if shares else float("nan")
+
+
 def lightness(rgb: np.ndarray) -> np.ndarray:
     """L of CIE Lab for (H, W, 3) uint8 RGB: (H, W) float32 in [0, 100]."""
     return cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)[..., 0]
@@ -62,7 +76,8 @@ def iris_radius(landmarks: np.ndarray) -> float:
 
 
 def eye_white_mask(
-    shape: tuple[int, int], landmarks: np.ndarray, iris_radii: tuple[float, float] | None = None, erode: float = 0.0
+    shape: tuple[int, int], landmarks: np.ndarray, iris_radii: tuple[float, float] | None = None, erode: float = 0.0,
+    only: int | None = None,
 ) -> np.ndarray:
     """(H, W) bool: inside either eye contour and outside that eye's iris disc.
 
@@ -74,10 +89,13 @@ def eye_white_mask(
             :func:`painted_iris_radii`) so its rim is not counted as eye white.
         erode: the contour is shrunk by this fraction of the eye's mean opening height (at
             least a pixel when > 0), so the lid lines and lashes it runs along are left out.
+        only: this eye alone (its index in ``EYES``), both when None.
     """
     lm = np.asarray(landmarks, np.float64)
     out = np.zeros(shape, bool)
     for k, e in enumerate(EYES):
+        if only is not None and k != only:
+            continue
         mask = np.zeros(shape, np.uint8)
         poly = lm[list(e.contour), :2]
         cv2.fillPoly(mask, [np.round(poly).astype(np.int32)], 1)
@@ -120,18 +138,20 @@ def painted_iris_radii(image: np.ndarray, landmarks: np.ndarray) -> tuple[float,
 
 
 def eye_stats(
-    image: np.ndarray, landmarks: np.ndarray, iris_radii: tuple[float, float] | None = None, erode: float = 0.0
+    image: np.ndarray, landmarks: np.ndarray, iris_radii: tuple[float, float] | None = None, erode: float = 0.0,
+    only: int | None = None,
 ) -> EyeStats:
     """Iris radius and eye-white lightness of ``image`` (H, W, 3) uint8 RGB, measured at the
-    (478, 2|3) FaceMesh ``landmarks`` found on that image (``iris_radii`` and ``erode`` as in
-    :func:`eye_white_mask`; the iris radius reported is always FaceMesh's)."""
+    (478, 2|3) FaceMesh ``landmarks`` found on that image (``iris_radii``, ``erode`` and
+    ``only`` as in :func:`eye_white_mask`; the iris radius reported is always FaceMesh's, both
+    eyes')."""
     lm = np.asarray(landmarks, np.float64)
     pts = np.concatenate([lm[list(e.contour), :2] for e in EYES])
     h, w = image.shape[:2]
     x0, y0 = np.clip(np.floor(pts.min(0)).astype(int) - 2, 0, [w, h])
     x1, y1 = np.clip(np.ceil(pts.max(0)).astype(int) + 3, 0, [w, h])
     roi = image[y0:y1, x0:x1]
-    mask = eye_white_mask(roi.shape[:2], lm[:, :2] - [x0, y0], iris_radii, erode)
+    mask = eye_white_mask(roi.shape[:2], lm[:, :2] - [x0, y0], iris_radii, erode, only)
     return EyeStats(iris_radius(lm), lightness(roi)[mask].astype(np.float32))
 
 

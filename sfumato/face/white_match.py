@@ -217,3 +217,41 @@ def hue_difference(f: list[np.ndarray], p: list[np.ndarray]) -> float:
         return float("nan")
     d = [float(np.hypot(*(np.median(fi[:, 1:], 0) - np.median(pi[:, 1:], 0)))) for fi, pi in pairs]
     return float(np.average(d, weights=[len(fi) for fi, _ in pairs]))
+
+
+def followed_landmarks(
+    painting: np.ndarray, frame: np.ndarray, painting_lm: np.ndarray, frame_lm: np.ndarray,
+    iris_radii: tuple[float, float],
+) -> np.ndarray:
+    """The frame's landmarks with each eye's contour and iris taken from where the painted eye
+    went, not from FaceMesh's run on the frame.
+
+    FaceMesh's eye contour on two nearly identical images differs by half a pixel here and
+    there; where the eye white is half dark (a large painted iris' rim, its shadow) that moves
+    enough dark pixels in or out of the white to move its median by several L (portrait_07's
+    gaze-0 frame, nearly the painting: +6.6 L). Here each eye's contour is the painting's,
+    moved by the similarity fitted to the two contours (their shape is the painting's: the
+    lids are not redrawn by a horizontal gaze), and its iris centre is the painted iris found
+    in the frame (:func:`find_iris`), the rim points at the painted radius.
+
+    Args:
+        painting, frame: (H, W, 3) uint8 RGB, the same size; painting_lm, frame_lm: (478, 2|3)
+            FaceMesh landmarks of each; iris_radii: the painting's iris radius per eye.
+
+    Returns:
+        (478, 2|3) float64 like ``frame_lm``.
+    """
+    p_l, f_l = _lab(painting)[..., 0], _lab(frame)[..., 0]
+    plm, out = np.asarray(painting_lm, np.float64), np.array(frame_lm, np.float64)
+    h, w = painting.shape[:2]
+    for k, e in enumerate(EYES):
+        pp, fp = plm[list(e.contour), :2], out[list(e.contour), :2]
+        a, _ = cv2.estimateAffinePartial2D(pp.astype(np.float32), fp.astype(np.float32), method=cv2.LMEDS)
+        if a is None:
+            continue
+        out[list(e.contour), :2] = pp @ a[:, :2].T + a[:, 2]
+        r = float(iris_radii[k])
+        c = find_iris(p_l, f_l, plm[e.iris[0], :2], r, _shrunk_contour((h, w), pp, 0.0), out[e.iris[0], :2])
+        out[e.iris[0], :2] = c
+        out[list(e.iris[1:]), :2] = c + r * np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]])
+    return out

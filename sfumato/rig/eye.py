@@ -124,19 +124,29 @@ def eye_layers(crop: np.ndarray, rig: EyeRig) -> EyeLayers:
     return EyeLayers(x0, y0, image, base, frame, u, v, lids, edge, iris_rgb, iris_alpha, frame.to_uv(c), r, rig.catchlight, sheet)
 
 
-def soften_lid_edge(out: np.ndarray, L: EyeLayers, now: Lids, alpha: np.ndarray, moved: float) -> np.ndarray:
+def soften_lid_edge(out: np.ndarray, L: EyeLayers, now: Lids, alpha: np.ndarray, moved: float, box: tuple[slice, slice]) -> np.ndarray:
     """Soften the cut the lids make through a moved iris: (h, w, 3) float32 ``out`` blurred
     (sigma :data:`LID_SOFT` iris radii) within that distance of the lid lines, weighted by the
     iris' ((h, w) float32 ``alpha``; the white beside it is left alone) and by ``moved`` in
     [0, 1] (0: the painted iris at rest, whose edge under the lids is the painter's, is left as
-    it is)."""
+    it is). Only ``box`` (rows, cols: the iris' footprint and a margin) is touched, in place."""
     sigma = max(0.5, LID_SOFT * L.radius)
-    up, lo = now.at(L.u)
-    d = np.minimum(np.abs(up - L.v), np.abs(L.v - lo))
-    band = (np.clip(1.0 - d / (2.0 * sigma), 0.0, 1.0) * np.clip(alpha, 0.0, 1.0) * moved)[..., None]
-    if not band.any():
-        return out
-    return out + (cv2.GaussianBlur(out, (0, 0), sigma) - out) * band
+    u, v = L.u[box], L.v[box]
+    up, lo = now.at(u)
+    d = np.minimum(np.abs(up - v), np.abs(v - lo))
+    band = (np.clip(1.0 - d / (2.0 * sigma), 0.0, 1.0) * np.clip(alpha[box], 0.0, 1.0) * moved)[..., None]
+    if band.any():
+        sub = out[box]
+        out[box] = sub + (cv2.GaussianBlur(sub, (0, 0), sigma) - sub) * band
+    return out
+
+
+def iris_box(shape: tuple[int, int], centre: np.ndarray, half: float) -> tuple[slice, slice]:
+    """(rows, cols) of the ``shape`` ROI within ``half`` pixels of ``centre`` (x, y)."""
+    h, w = shape
+    x, y = float(centre[0]), float(centre[1])
+    return (slice(max(0, int(np.floor(y - half))), min(h, int(np.ceil(y + half)) + 1)),
+            slice(max(0, int(np.floor(x - half))), min(w, int(np.ceil(x + half)) + 1)))
 
 
 def foreshorten(offset: float, eyeball: float) -> float:
@@ -191,9 +201,10 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
     alpha = cv2.warpAffine(L.iris_alpha, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)[..., None]
     # the corners' skin covers the iris where the lids meet, relative to how the painting showed
     # each part of it at rest (an iris painted near a corner keeps its painted look there)
+    box = iris_box(shape, centre, n / 2 + 3 * max(0.5, LID_SOFT * L.radius) + 2)  # the iris' footprint and more
     width = CORNER_COVER * L.radius * sx
-    at_rest = corner_cover(rest[0] + (L.u - new[0]) / sx, L.lids, width)
-    alpha = alpha * np.minimum(corner_cover(L.u, now, width) / np.maximum(at_rest, 1e-3), 1.0)[..., None]
+    at_rest = corner_cover(rest[0] + (L.u[box] - new[0]) / sx, L.lids, width)
+    alpha[box] *= np.minimum(corner_cover(L.u[box], now, width) / np.maximum(at_rest, 1e-3), 1.0)[..., None]
     reach, baked = 0.2 * max(L.lids.height(), L.radius), L.lids.moved(0.0, 0.0)
     painted = Lids(baked.u + du, baked.upper + dv, baked.lower + dv)  # the shadow painted on the iris moved with it
     shade = np.clip(lid_shadow(L.u, L.v, now, reach) / lid_shadow(L.u, L.v, painted, reach), 0.6, 1.4)[..., None]
@@ -209,7 +220,7 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
     # 4. the lids clip it all with a soft edge
     mask = opening(L.u, L.v, now, L.edge)[..., None]
     out = skin * (1 - mask) + eye * mask
-    out = soften_lid_edge(out, L, now, alpha[..., 0], min(1.0, float(np.hypot(du, dv)) / (0.25 * L.radius)))
+    out = soften_lid_edge(out, L, now, alpha[..., 0], min(1.0, float(np.hypot(du, dv)) / (0.25 * L.radius)), box)
     if blink > 0:  # the closing lid's lash line over it all, the seam softened
         la = lash_line(L.u, L.v, gazed, now, L.sheet)[..., None]
         out = soften_seam(out * (1 - la) + L.sheet.lash * la, L.u, L.v, now, blink, L.edge)

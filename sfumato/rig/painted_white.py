@@ -91,7 +91,9 @@ def white_model(lab: np.ndarray, contour: np.ndarray, c: np.ndarray, r: float) -
     return WhiteModel(med.astype(np.float32), spread, iris_l + FLOOR * (float(med[0]) - iris_l)), seeds
 
 
-def painted_white(image: np.ndarray, contour: np.ndarray, c: np.ndarray, r: float, reach: float) -> np.ndarray:
+def painted_white(
+    image: np.ndarray, contour: np.ndarray, c: np.ndarray, r: float, reach: float, lab: np.ndarray | None = None
+) -> np.ndarray:
     """The painted eye white: (h, w) bool.
 
     Pixels within ``reach`` of FaceMesh's opening (``contour``), off the iris, that match the white's
@@ -100,9 +102,10 @@ def painted_white(image: np.ndarray, contour: np.ndarray, c: np.ndarray, r: floa
 
     Args:
         image: (h, w, 3) float32 RGB; contour: (h, w) bool; c: (2,) iris centre; r: iris radius;
-        reach: how far (pixels) beyond the contour the painted opening may extend.
+        reach: how far (pixels) beyond the contour the painted opening may extend; lab: the
+        image's :func:`to_lab` when the caller has it.
     """
-    lab = to_lab(image)
+    lab = to_lab(image) if lab is None else lab
     found = white_model(lab, contour, c, r)
     if found is None:
         return np.zeros(contour.shape, bool)

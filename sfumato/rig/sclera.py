@@ -4,7 +4,8 @@ What fills in where an iris leaves must read as the same paint as the visible wh
 it: as bright (not the brightest white, its local typical value), as warm, shaded the same way
 (darker toward the corners and under the upper lid), and crossed by the same craquelure. The
 colour is the painted white's own (:mod:`sfumato.rig.painted_white` finds it from the pixels),
-interpolated under the iris from either side of it (:func:`sfumato.rig.white_fill.two_sided_colour`)
+interpolated under the iris from either side of it (:func:`sfumato.rig.white_fill.two_sided_colour`),
+its hue from the white beyond the ring the iris' colour bled into (:mod:`sfumato.rig.iris_tint`),
 and carried to the painted white it meets (:func:`sfumato.rig.white_edge.match_edge`); the texture (:func:`sclera_plate`) is the
 canvas' own fine luminance modulation, borrowed from beside where the iris was, grain only
 (no lash or lid line); :func:`canvas_texture` (used by the closing lid) is the same idea at
@@ -18,8 +19,9 @@ import numpy as np
 
 from sfumato.rig.iris import disc, lightness
 from sfumato.rig.iris_halo import halo_hole
+from sfumato.rig.iris_tint import TINTED, iris_tint, side_colours
 from sfumato.rig.lids import EyeFrame, Lids, opening
-from sfumato.rig.painted_white import painted_white
+from sfumato.rig.painted_white import painted_white, to_lab
 from sfumato.rig.white_edge import match_edge, match_lid_shade
 from sfumato.rig.white_fill import lid_space_colour, masked_blur, two_sided_colour  # noqa: F401 (re-exported)
 
@@ -199,6 +201,64 @@ def sclera_plate(
     return colour * tex[..., None]
 
 
+def white_samples(
+    white: np.ndarray, trusted: bool, cand: np.ndarray, inside: np.ndarray, loose: np.ndarray, ring: np.ndarray,
+    u: np.ndarray, u_iris: float, c: np.ndarray, r: float, allowed: np.ndarray | None = None,
+) -> np.ndarray:
+    """The pixels the rebuilt white's colour is interpolated from: (h, w) float32 {0, 1}.
+
+    The painted white beyond the iris' reach (1.05 radii and a pixel); a side with (almost)
+    none there (a narrow corner, a side in shade) takes the painted pixels just outside the
+    iris on that side (the painted white only when it is ``trusted``, else the candidates or
+    the opening); with too little in all, the ``loose`` opening off the iris' ``ring``, then
+    all the loose opening.
+
+    Args:
+        white: (h, w) float32 {0, 1} painted white; trusted: whether it was found from its
+            colour (:func:`sfumato.rig.painted_white.painted_white`); cand: (h, w) bool
+            candidates (the opening off the lid lines and the iris); inside: (h, w) float32
+            soft opening; loose: (h, w) float32 opening off the iris; ring: (h, w) float32
+            the iris' reach (:data:`HOLE`); u: (h, w) float32
+            eye-frame coordinate; u_iris: the iris centre's; c: (2,) iris centre; r: its radius;
+            allowed: (h, w) bool, the only pixels that may be samples (None: all).
+    """
+    shape = white.shape
+    ok = np.ones(shape, bool) if allowed is None else allowed
+    known = ((white > 0.5) & (disc(shape, c, 1.05 * r + 1.0, 1.0) < 0.01) & ok).astype(np.float32)
+    for side in (u < u_iris, u >= u_iris):
+        if known[side].sum() < max(6.0, 0.5 * r):
+            beside = side & (disc(shape, c, 1.1 * r, 1.0) < 0.01) & ok
+            if trusted:  # the painted white is known: only it, however little
+                known = np.maximum(known, ((white > 0.5) & beside).astype(np.float32))
+                continue
+            more = cand & beside
+            known = np.maximum(known, (more if more.sum() >= 4 else (inside > 0.5) & beside).astype(np.float32))
+    if known.sum() < 12:
+        known = loose * (ring < 0.01) * ok
+    if known.sum() < 12:
+        known = np.maximum(white, loose)
+    return known
+
+
+def tint_of(lab: np.ndarray, white: np.ndarray, inside: np.ndarray, u: np.ndarray, u_iris: float, c: np.ndarray, r: float) -> np.ndarray:
+    """:func:`sfumato.rig.iris_tint.iris_tint` of the ROI ((h, w, 3) float32 Lab, painted
+    ``white`` (h, w) bool): (h, w) float32 in [0, 1], zero when no iris is seen."""
+    shape = white.shape
+    in_iris = disc(shape, c, 0.8 * r, 1.0) * inside > 0.5
+    if not in_iris.any():
+        return np.zeros(shape, np.float32)
+    dist = np.hypot(*np.mgrid[0 : shape[0], 0 : shape[1]][::-1].astype(np.float32) - np.float32(c).reshape(2, 1, 1))
+    iris_ab = np.median(lab[in_iris][:, 1:], 0)
+    return iris_tint(lab, iris_ab, side_colours(lab, white, u, u_iris, dist, r), u, u_iris, dist, r)
+
+
+def with_hue(colour: np.ndarray, hue: np.ndarray) -> np.ndarray:
+    """(h, w, 3) float32 RGB with the CIE L of ``colour`` and the (a, b) of ``hue``."""
+    lab = to_lab(colour)
+    lab[..., 1:] = to_lab(hue)[..., 1:]
+    return (cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255.0).astype(np.float32)
+
+
 HOLE = 1.2
 """The rebuilt white replaces the painted eye up to this many iris radii from the old iris
 (where it is darker than the white: rim, halo, the iris' shadow)."""
@@ -218,8 +278,10 @@ def rebuild_white(
     The canvas texture is laid over it (:func:`sclera_plate`). Replaced: the iris disc, its
     whole dark surround out to where the painting is as light as its white or the rebuilt white
     again (:func:`sfumato.rig.iris_halo.halo_hole`: no half-blended limbus left as a second iris
-    outline), and within :data:`HOLE` iris radii whatever is darker than the rebuilt white (rim,
-    halo); painted white is kept.
+    outline), the ring of the iris' hue around it as light as the white
+    (:func:`sfumato.rig.iris_tint.iris_tint`: no olive crescent left in a yellow white; its pixels
+    are no samples of the white's hue either), and within :data:`HOLE` iris radii whatever is
+    darker than the rebuilt white (rim, halo); painted white is kept.
 
     Args:
         image: (h, w, 3) float32 RGB ROI; lids, frame: the eye's lids and frame; u, v: (h, w)
@@ -233,13 +295,14 @@ def rebuild_white(
     hw = frame.half_width
     # The visible painted white: inside the opening (off the lid lines), away from the iris,
     # its lighter part (lid rims and lashes inside a loose contour left out).
-    light = lightness(image)
+    lab = to_lab(image)  # once per eye: its L is the lightness every step below uses
+    light = lab[..., 0]
     far = 1.0 - disc(shape, c, r + 1.0, 1.0)  # the rim and halo beyond are left to select_white
     cand = (opening(u, v, lids, 1.5 * edge + 0.5) > 0.99) & (far > 0.5)
     iris_l = float(np.median(light[disc(shape, c, 0.8 * r, 1.0) * inside > 0.5])) if (disc(shape, c, 0.8 * r, 1.0) * inside > 0.5).any() else 30.0
     # the painted white itself (colour model sampled beside the iris, connected to it): no lid
     # rim, lash or iris rim inside a contour that misses a stylised eye's painted opening
-    painted = painted_white(image, cand, c, r, 0.0)
+    painted = painted_white(image, cand, c, r, 0.0, lab)
     white = painted.astype(np.float32) if painted.sum() >= 12 else select_white(image, light, cand, iris_l)
     up_v, lo_v = lids.at(u)
     t = (v - lo_v) / np.maximum(up_v - lo_v, 1.0)
@@ -254,24 +317,17 @@ def rebuild_white(
     # samples of the white: all the painted opening from just outside the iris on, off the lid
     # lines: the lightness painted next to the iris, its shaded corners, the shade under the
     # lid and a side in shadow keep their tone (white_colour leaves dark outliers out)
-    known = ((white > 0.5) & (disc(shape, c, 1.05 * r + 1.0, 1.0) < 0.01)).astype(np.float32)
-    # a side with (almost) no white beyond that reach (a narrow corner, a side in shade) takes
-    # the painted pixels just outside the iris there
     u_iris = float(frame.to_uv(c)[0])
-    for side in (u < u_iris, u >= u_iris):
-        if known[side].sum() < max(6.0, 0.5 * r):
-            beside = side & (disc(shape, c, 1.1 * r, 1.0) < 0.01)
-            if painted.sum() >= 12:  # the painted white is known: only it, however little
-                known = np.maximum(known, ((white > 0.5) & beside).astype(np.float32))
-                continue
-            more = cand & beside
-            known = np.maximum(known, (more if more.sum() >= 4 else (inside > 0.5) & beside).astype(np.float32))
-    if known.sum() < 12:
-        known = loose * (ring < 0.01)
-    if known.sum() < 12:
-        known = np.maximum(white, loose)
+    known = white_samples(white, painted.sum() >= 12, cand, inside, loose, ring, u, u_iris, c, r)
     sigma = max(1.0, 0.5 * r)
     colour = lid_space_colour(image, known, model, u, v, lids, frame, u_iris, r, sigma)
+    # its hue from the white beyond the ring the iris' colour bled into (as light as the white,
+    # of the iris' hue: an olive ring in a yellow white would tint all the rebuilt white)
+    tint = tint_of(lab, white > 0.5, inside, u, u_iris, c, r)
+    if (tint > TINTED).any():
+        known_hue = white_samples(white, painted.sum() >= 12, cand, inside, loose, ring, u, u_iris, c, r, tint <= TINTED)
+        hue = lid_space_colour(image, known_hue, model, u, v, lids, frame, u_iris, r, sigma)
+        colour = with_hue(colour, hue)
     beside = (inside > 0.5) & (disc(shape, c, 1.1 * r, 1.0) < 0.01)
     colour = match_lid_shade(image, colour, t, beside, light, iris_l)
     plate = sclera_plate(image, known, disc(shape, c, 1.35 * r, 1.0), colour, sigma, shifts)
@@ -283,6 +339,9 @@ def rebuild_white(
     # the iris' whole dark surround (limbus fade, halo), ray by ray, out to where the painting is
     # its white again: a half-blended rim would stay as a thin dark circle, a second iris outline
     hole = np.maximum(hole, halo_hole(light, inside, c, r, plate_l))
+    # and the ring of the iris' colour around it, as light as the white (no lash or lid line)
+    ring_l = iris_l + 0.5 * (plate_l - iris_l)
+    hole = np.maximum(hole, np.clip((tint - 0.5 * TINTED) / TINTED, 0.0, 1.0) * (inside > 0.99) * (light >= ring_l))
     hole = cv2.GaussianBlur(hole, (0, 0), max(0.5, 0.05 * r))
     plate = match_edge(image, plate, hole, inside, light, iris_l, c, r)
     hole = hole[..., None]
