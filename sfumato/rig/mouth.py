@@ -380,14 +380,17 @@ class MouthRig:
         hole = (gap[sl] >= 0.5).astype(np.uint8)
         inside = cv2.distanceTransform(hole, cv2.DIST_L2, 3) + gap[sl] - 0.5
         outside = np.minimum(cv2.distanceTransform(1 - hole, cv2.DIST_L2, 3), 1e4)  # no opening: "far"
-        top, bottom = np.maximum(depth_u[sl], 0.0), np.maximum(-depth_l[sl], 0.0)
-        side = np.where(u[sl] < 0, np.float32(-self.span[0]), np.float32(self.span[1]))  # float32 like the rest
-        paint = cavity_colour(top, bottom, u[sl] / np.maximum(side, 1e-6), np.maximum(inside, 0.0), self.width, self.palette, self.look,
-                               teeth_scale=1.0 - 0.7 * pose.round, tuck=pose.tuck)
-        paint += self.look.texture * paint_detail(source[sl])
+        # the inside is painted over the opening's own box only (the lips' roll reaches past it)
+        ib = (slice(int(rows[0]), int(rows[-1]) + 1), slice(int(cols[0]), int(cols[-1]) + 1))
+        inner = (slice(ib[0].start - sl[0].start, ib[0].stop - sl[0].start), slice(ib[1].start - sl[1].start, ib[1].stop - sl[1].start))
+        top, bottom = np.maximum(depth_u[ib], 0.0), np.maximum(-depth_l[ib], 0.0)
+        side = np.where(u[ib] < 0, np.float32(-self.span[0]), np.float32(self.span[1]))  # float32 like the rest
+        paint = cavity_colour(top, bottom, u[ib] / np.maximum(side, 1e-6), np.maximum(inside[inner], 0.0), self.width, self.palette,
+                              self.look, teeth_scale=1.0 - 0.7 * pose.round, tuck=pose.tuck)
+        paint += self.look.texture * paint_detail(source[sl])[inner]
         region = colour[sl]
         region *= lip_roll(outside, self.opening(pose), self.width, self.look, pose.tuck)[..., None]
-        region += gap[sl][..., None] * (paint - region)
+        region[inner] += gap[ib][..., None] * (paint - region[inner])
 
     def opening(self, pose: MouthPose) -> float:
         """Lip parting at the middle of the mouth in pixels (lower minus upper travel)."""
