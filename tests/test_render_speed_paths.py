@@ -9,7 +9,8 @@ import pytest
 from sfumato.geometry.crop import head_box, head_crop
 from sfumato.face.detect import find_faces
 from sfumato.rig.mouth import MouthPose, MouthRig
-from sfumato.rig.mouth_sample import clip01, sample_rows
+from sfumato.rig.fields import upsample
+from sfumato.rig.mouth_sample import clip01, one_lip_rows, sample_rows
 
 POSES = [MouthPose(open=0.6), MouthPose(open=0.3, round=0.5), MouthPose(open=0.2, spread=0.7), MouthPose(open=1.0, round=0.2, spread=0.1),
          MouthPose(open=0.02, spread=0.01)]
@@ -87,3 +88,26 @@ def test_mouth_render_blends_only_where_the_lips_meet_and_equals_the_plain_blend
 def test_clip01_is_np_clip():
     x = np.linspace(-2, 3, 101, dtype=np.float32)
     assert np.array_equal(clip01(x), np.clip(x, 0.0, 1.0))
+
+
+def test_upsampled_rows_equal_the_whole_regions_rows():
+    rng = np.random.default_rng(2)
+    coarse = [rng.normal(0, 5, (12, 17)) for _ in range(5)]
+    whole = upsample(coarse, 4, (41, 63))
+    part = upsample(coarse, 4, (41, 63), rows=(9, 30))
+    assert all(np.array_equal(p, w[9:30]) for p, w in zip(part, whole)) and len(part) == 5
+
+
+def test_rows_marked_one_lip_take_that_lip_whole():
+    """Rows judged on the grid nodes hold only pixels of weight exactly (1, 0) or (0, 1)."""
+    step, h, w, soft = 4, 57, 70, 1.5
+    ny, nx = (h - 1) // step + 2, (w - 1) // step + 2
+    y = np.arange(ny, dtype=np.float64)[:, None] * step - 28.0 + np.sin(np.arange(nx) / 3.0)[None, :]
+    du, dl = y - 3.0, y + 3.0  # the upper pre-image above the lower one: an opening about row 28
+    only_up, only_low = one_lip_rows(du, dl, soft, step, h)
+    dense_u, dense_l = upsample([du, dl], step, (h, w))
+    wu, wl = clip01(0.5 - dense_u / soft), clip01(0.5 + dense_l / soft)
+    assert only_up.sum() > 10 and only_low.sum() > 10 and not (only_up & only_low).any()
+    assert (wu[only_up] == 1).all() and (wl[only_up] == 0).all() and (wl[only_low] == 1).all() and (wu[only_low] == 0).all()
+    mixed = ~(only_up | only_low)
+    assert mixed.any() and ((wu[mixed] < 1) | (wl[mixed] > 0)).any()  # the rows where the lips part are not marked

@@ -63,7 +63,7 @@ class BrowRig:
         """Lift (pixels, along ``up``) at points (x, y): a soft max over the brow points, times the
         amount of the nearer brow (right: the first half of ``points``, left: the second), blended
         smoothly between the brows (equal amounts: exactly one raise of both)."""
-        pts = np.asarray(self.points) + np.asarray(shift)
+        pts = (np.asarray(self.points) + np.asarray(shift)).astype(x.dtype)
         ux, uy = self.up
         r = 0.22 * self.scale
         half = len(pts) // 2
@@ -121,7 +121,7 @@ class BrowRig:
         if x1 <= x0 or y1 <= y0:
             return image
         step = 4
-        gx, gy = coarse_grid(x0, y0, x1, y1, step)
+        gx, gy = (g.astype(np.float32) for g in coarse_grid(x0, y0, x1, y1, step))  # float32: the maps are
         ux, uy = self.up
         qx, qy = gx, gy
         for _ in range(3):  # destination = source + lift * up  ->  source = destination - lift(source) * up

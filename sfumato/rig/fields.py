@@ -17,19 +17,21 @@ def coarse_grid(x0: int, y0: int, x1: int, y1: int, step: int) -> tuple[np.ndarr
     return np.meshgrid(x0 + step * np.arange(nx, dtype=np.float64), y0 + step * np.arange(ny, dtype=np.float64))
 
 
-def upsample(coarse: list[np.ndarray], step: int, shape: tuple[int, int]) -> list[np.ndarray]:
+def upsample(coarse: list[np.ndarray], step: int, shape: tuple[int, int], rows: tuple[int, int] | None = None) -> list[np.ndarray]:
     """Bilinearly interpolate grid values (from :func:`coarse_grid`) at every pixel.
 
     Args:
         coarse: (ny, nx) arrays of values at the grid nodes.
         step: grid spacing in pixels.
         shape: (h, w) of the pixel region.
+        rows: (r0, r1): only these rows of the region (the same values as theirs in the whole).
 
     Returns:
-        (h, w) float32 arrays, exact at the nodes.
+        (h, w) float32 arrays, or (r1 - r0, w); exact at the nodes.
     """
     h, w = shape
-    fx, fy = np.meshgrid(np.arange(w, dtype=np.float32) / step, np.arange(h, dtype=np.float32) / step)
+    r0, r1 = rows or (0, h)
+    fx, fy = np.meshgrid(np.arange(w, dtype=np.float32) / step, np.arange(r0, r1, dtype=np.float32) / step)
     out: list[np.ndarray] = []
     for k in range(0, len(coarse), 4):  # up to four values per remap call
         stack = np.ascontiguousarray(np.stack(coarse[k : k + 4], -1), dtype=np.float32)

@@ -199,7 +199,7 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     strip = span & (v > top + 0.5) & (v < top + 0.5 + max(2.0, CREASE_SKIN * height))
     crease = _column_colour(image, light, strip, u, lids, 0)
     creased = colour
-    if crease is not None:
+    if crease is not None:  # (no crease strip: the creased lid is the plain one)
         g = ramp((v - lo - CREASE * (top - lo)) / np.maximum((1.0 - CREASE) * (top - lo), 1.0))[..., None]
         creased = colour * (1 - g) + crease * g
     # laid into the painting over all a closed lid covers, meeting it without a step
@@ -207,8 +207,8 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
                       np.ones((3, 3), np.uint8)) > 0
     lid_skin = mid & (v > up + lash_band + 1.0) & (v < up + lash_band + 1.0 + max(3.0, TEXTURE_STRIP * height))
     tex = _lid_texture(image, light, frame, hole, lid_skin, TEXTURE_DEPTH * height + band_up + band_lo, radius)
-    plate = seamless_fill(colour * tex[..., None], image, hole)
-    plate_creased = seamless_fill(creased * tex[..., None], image, hole) if creased is not colour else plate
+    both = seamless_fill(np.concatenate([colour, creased], -1) * tex[..., None], np.concatenate([image, image], -1), hole)
+    plate, plate_creased = both[..., :3], both[..., 3:]  # one solve for both (the same hole)
     lash_skin = span & (v > up + lash_band) & (v < up + lash_band + 0.8 * height)
     lash, strength = _lash_profile(image, light, u, v, frame, lids, darkest, max(1.5, 0.25 * height), mid, lash_skin if lash_skin.any() else fold)
     cap = (LIGHT_CAP * np.maximum(l_lo, colour.mean(-1))).astype(np.float32)

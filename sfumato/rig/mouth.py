@@ -275,13 +275,18 @@ class MouthRig:
         return qu, qw
 
     def _maps(self, x0: int, y0: int, x1: int, y1: int, centre: tuple[float, float], pose: MouthPose) -> list[np.ndarray]:
-        """Per-pixel source maps and pre-image depths over the ROI, from a coarse grid.
+        """Per-pixel source maps and pre-image depths over the ROI: [upper map x, upper map y,
+        upper depth, lower map x, lower map y, lower depth, u], each (y1 - y0, x1 - x0) float32;
+        depth = ``w`` of the pre-image. (:meth:`render` interpolates only the rows it needs.)"""
+        return upsample(self._coarse(x0, y0, x1, y1, centre, pose), self._step(), (y1 - y0, x1 - x0))
 
-        Returns:
-            [upper map x, upper map y, upper depth, lower map x, lower map y, lower depth,
-            u], each (y1 - y0, x1 - x0) float32; depth = ``w`` of the pre-image.
-        """
-        step = max(1, int(self.params.grid_step))
+    def _step(self) -> int:
+        return max(1, int(self.params.grid_step))
+
+    def _coarse(self, x0: int, y0: int, x1: int, y1: int, centre: tuple[float, float], pose: MouthPose) -> list[np.ndarray]:
+        """:meth:`_maps`' seven values at the nodes of the coarse grid (:func:`coarse_grid`, every
+        :attr:`MouthParams.grid_step` pixels): (ny, nx) float64 each."""
+        step = self._step()
         cx, cy = centre
         c, s = np.cos(self.angle), np.sin(self.angle)
         gx, gy = coarse_grid(x0, y0, x1, y1, step)
@@ -294,7 +299,7 @@ class MouthRig:
             qv = qw + np.interp(qu, self.mid_u, self.mid_v)
             coarse += [cx + qu * c - qv * s, cy + qu * s + qv * c, qw]
         coarse.append(u)
-        return upsample(coarse, step, (y1 - y0, x1 - x0))
+        return coarse
 
     # --- rendering -------------------------------------------------------------------------
     def render(self, image: np.ndarray, pose: MouthPose, shift: tuple[float, float] = (0.0, 0.0),
@@ -318,26 +323,25 @@ class MouthRig:
         if x1 <= x0 or y1 <= y0:
             return image
         centre = (self.centre[0] + shift[0], self.centre[1] + shift[1])
-        maps = self._maps(x0, y0, x1, y1, centre, pose)
-        mxu, myu, depth_u, mxl, myl, depth_l, _ = maps
+        coarse, shape = self._coarse(x0, y0, x1, y1, centre, pose), (y1 - y0, x1 - x0)
         soft = max(1.0, self.look.soft * self.width)
-        wu = clip01(0.5 - depth_u / soft)  # the upper pre-image lies above the lip line
-        wl = clip01(0.5 + depth_l / soft)  # the lower pre-image lies below it
-        # A row whose pixels all take one lip's pre-image whole is that lip's bicubic sample as
-        # it is (the blend below gives exactly that); only the band of the other rows, and
-        # the lips the opening shades around it, is blended and painted.
-        only_up, only_low = one_lip_rows(wu, wl)
-        pure = only_up | only_low
-        roi = sample_one_lip(image, only_up, (mxu, myu), (mxl, myl)) if pure.any() else None
-        band = None
-        if not pure.all():
-            mixed = np.nonzero(~pure)[0]
+        # Rows that take one lip's pre-image whole are that lip's bicubic sample as it is (the
+        # blend gives exactly that); only the band of the other rows, and the lips the opening
+        # shades around it, is blended and painted.
+        only_up, only_low = one_lip_rows(coarse[2], coarse[5], soft, self._step(), shape[0])
+        mixed = np.nonzero(~(only_up | only_low))[0]
+        a, b, band = shape[0], shape[0], None
+        if len(mixed):
             pad = self._roll_pad()
-            a, b = max(int(mixed[0]) - pad, 0), min(int(mixed[-1]) + 1 + pad, y1 - y0)
-            band = self._blend_band(image, (x0, y0 + a, x1, y0 + b), pose, [m[a:b] for m in maps], wu[a:b], wl[a:b])
+            a, b = max(int(mixed[0]) - pad, 0), min(int(mixed[-1]) + 1 + pad, shape[0])
+            maps = upsample(coarse, self._step(), shape, (a, b))
+            wu = clip01(0.5 - maps[2] / soft)  # the upper pre-image lies above the lip line
+            wl = clip01(0.5 + maps[5] / soft)  # the lower pre-image lies below it
+            band = self._blend_band(image, (x0, y0 + a, x1, y0 + b), pose, maps, wu, wl)
+        parts = [(r0, sample_one_lip(image, only_up, coarse, self._step(), shape, (r0, r1))) for r0, r1 in ((0, a), (b, shape[0])) if r1 > r0]
         out = image if inplace else image.copy()
-        if roi is not None:
-            out[y0:y1, x0:x1] = roi
+        for r0, pixels in parts:
+            out[y0 + r0 : y0 + r0 + len(pixels), x0:x1] = pixels
         if band is not None:
             out[y0 + a : y0 + b, x0:x1] = band
         return out
@@ -376,14 +380,17 @@ class MouthRig:
         hole = (gap[sl] >= 0.5).astype(np.uint8)
         inside = cv2.distanceTransform(hole, cv2.DIST_L2, 3) + gap[sl] - 0.5
         outside = np.minimum(cv2.distanceTransform(1 - hole, cv2.DIST_L2, 3), 1e4)  # no opening: "far"
-        top, bottom = np.maximum(depth_u[sl], 0.0), np.maximum(-depth_l[sl], 0.0)
-        side = np.where(u[sl] < 0, -self.span[0], self.span[1])
-        paint = cavity_colour(top, bottom, u[sl] / np.maximum(side, 1e-6), np.maximum(inside, 0.0), self.width, self.palette, self.look,
-                               teeth_scale=1.0 - 0.7 * pose.round, tuck=pose.tuck)
-        paint += self.look.texture * paint_detail(source[sl])
+        # the inside is painted over the opening's own box only (the lips' roll reaches past it)
+        ib = (slice(int(rows[0]), int(rows[-1]) + 1), slice(int(cols[0]), int(cols[-1]) + 1))
+        inner = (slice(ib[0].start - sl[0].start, ib[0].stop - sl[0].start), slice(ib[1].start - sl[1].start, ib[1].stop - sl[1].start))
+        top, bottom = np.maximum(depth_u[ib], 0.0), np.maximum(-depth_l[ib], 0.0)
+        side = np.where(u[ib] < 0, np.float32(-self.span[0]), np.float32(self.span[1]))  # float32 like the rest
+        paint = cavity_colour(top, bottom, u[ib] / np.maximum(side, 1e-6), np.maximum(inside[inner], 0.0), self.width, self.palette,
+                              self.look, teeth_scale=1.0 - 0.7 * pose.round, tuck=pose.tuck)
+        paint += self.look.texture * paint_detail(source[sl])[inner]
         region = colour[sl]
         region *= lip_roll(outside, self.opening(pose), self.width, self.look, pose.tuck)[..., None]
-        region += gap[sl][..., None] * (paint - region)
+        region[inner] += gap[ib][..., None] * (paint - region[inner])
 
     def opening(self, pose: MouthPose) -> float:
         """Lip parting at the middle of the mouth in pixels (lower minus upper travel)."""

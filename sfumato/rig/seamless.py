@@ -59,5 +59,5 @@ def seamless_fill(guide: np.ndarray, picture: np.ndarray, hole: np.ndarray, free
         cols.append(inside[~known])
     vals = np.concatenate([diag, -np.ones(sum(r.size for r in rows[1:]))])
     a = coo_matrix((vals, (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)).tocsc()
-    out[ys, xs] = splu(a).solve(rhs).astype(np.float32)
+    out[ys, xs] = splu(a, permc_spec="MMD_AT_PLUS_A").solve(rhs).astype(np.float32)  # symmetric: a symmetric ordering
     return out
