@@ -77,10 +77,29 @@ def test_iris_goes_under_the_corner_not_into_its_point(big_engine):
     _assert_corners_kept(big_engine)
 
 
-def test_rest_frame_is_unchanged_by_the_corner_cover(big_engine):
-    """The cover is relative to how the painting showed the iris: at rest nothing changes."""
+def test_rest_frame_is_unchanged_by_the_corner_cover(big_engine, monkeypatch):
+    """The cover is relative to how the painting showed the iris: at rest the eye renders as it
+    does with no cover at all (``corner_cover`` replaced by ones), while a moved iris does not
+    (so the comparison can tell the two apart)."""
+    import sfumato.rig.eye as eye
+
     for e in big_engine._eyes:
-        assert np.abs(render_eye(e, np.zeros(2)) - render_eye(e, np.array([1e-9, 0.0]))).max() < 1.0
+        moved = np.array([0.8 * (e.lids.u[-1] - e.rest[0]), 0.0])  # well into the outer corner
+        with_cover = [render_eye(e, np.zeros(2)), render_eye(e, moved)]
+        with monkeypatch.context() as m:
+            m.setattr(eye, "corner_cover", lambda u, lids, width: np.ones_like(u, dtype=np.float32))
+            without = [render_eye(e, np.zeros(2)), render_eye(e, moved)]
+        assert np.abs(with_cover[0] - without[0]).max() < 1.0
+        assert np.abs(with_cover[1] - without[1]).max() > 10.0
+
+
+def test_bundled_mona_lisa_iris_goes_under_the_corner():
+    """The Mona Lisa that ships with sfumato (900 px; no ../shared needed)."""
+    from sfumato.imaging.samples import sample
+
+    eng = RigEngine()
+    eng.prepare(head_crop_of(sample("mona_lisa")))
+    _assert_corners_kept(eng, tip_r=0.4)
 
 
 @pytest.mark.parametrize("name", ["portrait_10", "mona_lisa"])

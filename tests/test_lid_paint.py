@@ -84,7 +84,9 @@ def _painting_engine(name: str) -> RigEngine:
 
 def test_lash_line_is_lighter_between_the_painted_lashes(ast_engine):
     """The astronaut's closed lash line varies along its length, lash by lash, more than the
-    old one-colour line did (0.54 and 0.58 of her painted line's variation). It stays as dark
+    old one-colour line did (0.54 and 0.58 of her painted line's variation; now 0.60 and 0.67).
+    The bound was set after measuring and only says "more than the old line": the margin is
+    small (0.007 on one eye), so read a failure here as the line falling back. It stays as dark
     as the painted line at its darkest: FaceMesh then reads the closed eye as closed
     (tests/test_blinks.py)."""
     ratios = [lash_variation(e) for e in ast_engine._eyes]

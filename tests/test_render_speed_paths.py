@@ -13,7 +13,7 @@ from sfumato.rig.fields import upsample
 from sfumato.rig.mouth_sample import clip01, one_lip_rows, sample_rows
 
 POSES = [MouthPose(open=0.6), MouthPose(open=0.3, round=0.5), MouthPose(open=0.2, spread=0.7), MouthPose(open=1.0, round=0.2, spread=0.1),
-         MouthPose(open=0.02, spread=0.01)]
+         MouthPose(open=0.02, spread=0.01), MouthPose(open=0.05, tuck=1.0), MouthPose(open=0.3, round=0.2, tuck=0.5)]  # f/v: the tuck terms
 
 
 @pytest.fixture(scope="module")

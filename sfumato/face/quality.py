@@ -52,13 +52,14 @@ class EyeStats:
 def bright_share(frame: list[EyeStats], painting: list[EyeStats], above: float = 3.0) -> float:
     """Share of the eye-white pixels of a frame brighter than the painting's own 90th percentile
     + ``above`` L, each eye against its own (one :class:`EyeStats` per eye, ``EYES`` order, e.g.
-    ``eye_stats(..., only=k)``), the eyes weighted by their pixels; NaN without pixels.
+    ``eye_stats(..., only=k)``), the eyes weighted by their pixels; an eye with no white pixels
+    in the frame or in the painting is left out (no threshold, no share); NaN without any.
 
     Pooled, a lit eye's own white reads as too bright against a threshold set by both eyes (a
     shaded eye pulls the 90th percentile down): on portrait_10 the rebuilt white of the lit eye,
     as light as that eye's painted white, counted 0.17 of all pixels as too bright.
     """
-    shares = [(f.bright_share(p.white_percentile(90) + above), f.white_l.size) for f, p in zip(frame, painting)]
+    shares = [(f.bright_share(p.white_percentile(90) + above), f.white_l.size) for f, p in zip(frame, painting) if p.white_l.size]
     shares = [(s, n) for s, n in shares if n and np.isfinite(s)]
     return float(np.average([s for s, _ in shares], weights=[n for _, n in shares])) if shares else float("nan")
 

@@ -79,8 +79,8 @@ def close_lids(
 def lash_line(u: np.ndarray, v: np.ndarray, rest: Lids, now: Lids, sheet: LidSheet) -> np.ndarray:
     """Alpha of the closing lid's lash line: (h, w) float32 in [0, 1].
 
-    A soft dark curve along the moving upper margin, as strong at each point as the painted
-    lashes there (``sheet.lash_strength``), thickest mid-lid and tapering toward the corners,
+    A soft dark curve along the moving upper margin, as strong as the painted lash line is dark
+    against the lid skin (``sheet.lash_strength``, one value over the lid), thickest mid-lid and tapering toward the corners,
     fading in as the lid leaves its painted place (its colour is ``sheet.lash``).
     """
     up_now, _ = now.at(u)

@@ -9,8 +9,9 @@ lies in the orbit's shadow), turning into the painted skin just above it at its 
 crease and its shadow), with the painting's fine detail (crackle, canvas, grain) carried over
 from the skin under the eye.
 
-The closed lash line takes its colour and strength, along the lid, from the painted upper
-lash line: darker where the painted lashes are dark, lighter between.
+The closed lash line takes its colour, along the lid, from the painted upper lash line
+(lighter between the painted lashes, never darker than the line), and one strength for the
+whole line from how dark the painted line is against the lid skin.
 
 Arrays are ROI pixels: images (h, w, 3) float32 RGB in [0, 255]; ``u``, ``v`` (h, w) float32
 eye-frame coordinates (:class:`sfumato.rig.lids.EyeFrame`).
@@ -99,7 +100,7 @@ class LidSheet:
         soft: width of the soft transitions, pixels.
         lash: (h, w, 3) float32 RGB, the painted upper lash line's colour at each pixel's u;
             lash_width: its half-thickness, pixels; lash_strength: (h, w) float32 in [0, 1],
-            its alpha at the core at each pixel's u.
+            its alpha at the core (one value over the whole lid).
         cap: (h, w) float32, the lightest (mean of RGB, 0..255) the rising lower lash band may be.
     """
 

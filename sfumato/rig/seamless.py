@@ -15,17 +15,17 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.linalg import splu
 
 
-def seamless_fill(guide: np.ndarray, picture: np.ndarray, hole: np.ndarray, free: np.ndarray | None = None) -> np.ndarray:
+def seamless_fill(guide: np.ndarray, picture: np.ndarray, hole: np.ndarray) -> np.ndarray:
     """``picture`` with ``hole`` filled by ``guide``'s gradients, matching ``picture`` at its edge.
 
-    Pixels of the hole on the image border, or next to a ``free`` pixel, have no neighbour
-    there (zero flux across it: the guide's shading goes on as it is, unbound by the picture).
+    Pixels of the hole on the image border have no neighbour there (zero flux across it: the
+    guide's shading goes on as it is, unbound by the picture). A hole that touches no picture
+    pixel across one of its four sides takes the guide as it is.
 
     Args:
         guide: (h, w, C) float32, whose gradients fill the hole.
         picture: (h, w, C) float32, kept outside the hole and giving its edge values.
         hole: (h, w) bool.
-        free: (h, w) bool or None, picture pixels that do not bind the hole's edge.
 
     Returns:
         (h, w, C) float32: ``picture`` outside ``hole``, the Poisson solution inside.
@@ -33,8 +33,8 @@ def seamless_fill(guide: np.ndarray, picture: np.ndarray, hole: np.ndarray, free
     out = picture.astype(np.float32).copy()
     ys, xs = np.nonzero(hole)
     n = ys.size
-    bound = ~hole if free is None else ~hole & ~free
-    if n == 0 or not cv2.dilate(hole.astype(np.uint8), np.ones((3, 3), np.uint8))[bound].any():  # nothing to fill, or no edge to match
+    cross = np.array([[0, 1, 0], [1, 1, 1], [0, 1, 0]], np.uint8)  # the four neighbours the system uses
+    if n == 0 or not cv2.dilate(hole.astype(np.uint8), cross)[~hole].any():  # nothing to fill, or no edge to match
         return out if n == 0 else guide.astype(np.float32).copy()
     h, w = hole.shape
     index = np.full((h, w), -1, np.int64)
@@ -47,8 +47,6 @@ def seamless_fill(guide: np.ndarray, picture: np.ndarray, hole: np.ndarray, free
     for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)):
         qy, qx = ys + dy, xs + dx
         ok = (qy >= 0) & (qy < h) & (qx >= 0) & (qx < w)
-        if free is not None:
-            ok[ok] &= ~free[qy[ok], qx[ok]] | hole[qy[ok], qx[ok]]
         i, qy, qx = np.nonzero(ok)[0], qy[ok], qx[ok]
         diag[i] += 1.0
         rhs[i] += g[ys[i], xs[i]] - g[qy, qx]  # the guide's gradient toward each neighbour
