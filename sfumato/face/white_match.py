@@ -194,29 +194,31 @@ def white_match(
         white_f.append(f_here[common | revealed])
 
     def diff(f: list[np.ndarray], p: list[np.ndarray], ch: int) -> float:
-        # each eye against itself (one eye may be in shadow: pooled, a few light pixels of
-        # the lit eye against many dark ones of the shaded eye read as a large false change),
-        # then the eyes' differences weighted by their pixels
-        pairs = [(fi, pi) for fi, pi in zip(f, p) if len(fi) >= MIN_EYE_PIXELS and len(pi) >= MIN_EYE_PIXELS]
-        if sum(len(fi) for fi, _ in pairs) < MIN_PIXELS or sum(len(pi) for _, pi in pairs) < MIN_PIXELS:
-            return float("nan")
-        d = [float(np.median(fi[:, ch]) - np.median(pi[:, ch])) for fi, pi in pairs]
-        return float(np.average(d, weights=[len(fi) for fi, _ in pairs]))
+        return per_eye(f, p, lambda fi, pi: float(np.median(fi[:, ch]) - np.median(pi[:, ch])))
 
     return WhiteMatch(diff(common_f, common_p, 0), diff(common_f, common_p, 2), diff(rev_f, rev_ref, 0), diff(rev_f, rev_ref, 2),
                       sum(len(x) for x in common_f), sum(len(x) for x in rev_f), diff(white_f, white_p, 0),
                       hue_difference(rev_f, rev_ref))
 
 
-def hue_difference(f: list[np.ndarray], p: list[np.ndarray]) -> float:
-    """|(da, db)| between the median CIE a and b of each eye's frame pixels ``f`` and painting
-    pixels ``p`` ((K, 3) Lab each), the eyes weighted by their frame pixels; NaN as for the L
-    differences (fewer than :data:`MIN_PIXELS`)."""
+def per_eye(f: list[np.ndarray], p: list[np.ndarray], measure) -> float:
+    """``measure(frame_pixels, painting_pixels)`` of each eye against itself ((K, 3) Lab each),
+    the eyes weighted by their frame pixels; eyes with fewer than :data:`MIN_EYE_PIXELS` on
+    either side are left out, NaN with fewer than :data:`MIN_PIXELS` in all.
+
+    Each eye against itself: one eye may be in shadow, and pooled, a few light pixels of the
+    lit eye against many dark ones of the shaded eye read as a large false change.
+    """
     pairs = [(fi, pi) for fi, pi in zip(f, p) if len(fi) >= MIN_EYE_PIXELS and len(pi) >= MIN_EYE_PIXELS]
     if sum(len(fi) for fi, _ in pairs) < MIN_PIXELS or sum(len(pi) for _, pi in pairs) < MIN_PIXELS:
         return float("nan")
-    d = [float(np.hypot(*(np.median(fi[:, 1:], 0) - np.median(pi[:, 1:], 0)))) for fi, pi in pairs]
-    return float(np.average(d, weights=[len(fi) for fi, _ in pairs]))
+    return float(np.average([measure(fi, pi) for fi, pi in pairs], weights=[len(fi) for fi, _ in pairs]))
+
+
+def hue_difference(f: list[np.ndarray], p: list[np.ndarray]) -> float:
+    """|(da, db)| between the median CIE a and b of each eye's frame pixels ``f`` and painting
+    pixels ``p`` ((K, 3) Lab each), per eye as :func:`per_eye`."""
+    return per_eye(f, p, lambda fi, pi: float(np.hypot(*(np.median(fi[:, 1:], 0) - np.median(pi[:, 1:], 0)))))
 
 
 def followed_landmarks(

@@ -104,6 +104,18 @@ def _polygon_mask(shape: tuple[int, int], points: np.ndarray) -> np.ndarray:
     return mask.astype(bool)
 
 
+def _face_mask(shape: tuple[int, int], lm: np.ndarray) -> np.ndarray:
+    """(H, W) bool inside the face: the jaw line and cheeks as one polygon ((478, 2) ``lm``)."""
+    ring = list(T.JAW_LINE) + list(T.CHEEKS)
+    return _polygon_mask(shape, lm[ring][np.argsort(_angles(lm, ring))])
+
+
+def _lips_mask(shape: tuple[int, int], lm: np.ndarray, grow: int) -> np.ndarray:
+    """(H, W) bool inside the outer lip line ((478, 2) ``lm``), dilated by a ``grow``-pixel square."""
+    lips = _polygon_mask(shape, np.concatenate([lm[list(T.LIPS_OUTER_UPPER)], lm[list(T.LIPS_OUTER_LOWER)][::-1]]))
+    return cv2.dilate(lips.astype(np.uint8), np.ones((grow, grow), np.uint8)).astype(bool)
+
+
 def _luma(rgb: np.ndarray) -> np.ndarray:
     return rgb @ np.array([0.299, 0.587, 0.114])
 
@@ -132,26 +144,24 @@ TEETH_CHROMA = (0.7, 0.8)
 """Shares of the skin's (a, b) the teeth keep: less red than flesh, as warm (yellow) as the paint."""
 
 
-def mouth_skin(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+def mouth_skin(image: np.ndarray, landmarks: np.ndarray, face: np.ndarray | None = None) -> np.ndarray:
     """(N, 3) float64 RGB of the skin around the mouth: inside the face, within about a mouth width of
     the mouth, without the lips (the crop's own pixels if that leaves too few).
 
     Args:
         image: (S, S, 3) uint8 RGB head crop.
         landmarks: (478, 3) float FaceMesh points in crop pixels.
+        face: (S, S) bool inside the face, when the caller has it (else built here).
     """
     lm = np.asarray(landmarks, np.float64)[:, :2]
     shape = image.shape[:2]
-    ring = list(T.JAW_LINE) + list(T.CHEEKS)
-    face = _polygon_mask(shape, lm[ring][np.argsort(_angles(lm, ring))])
+    face = _face_mask(shape, lm) if face is None else face
     corners = lm[list(T.MOUTH_CORNERS)]
     width = max(float(np.linalg.norm(corners[1] - corners[0])), 4.0)
     cx, cy = lm[list(T.INNER_LIP_MID)].mean(0)
     near = np.zeros(shape, bool)
     near[max(int(cy - 0.7 * width), 0) : int(cy + 0.9 * width), max(int(cx - width), 0) : int(cx + width)] = True
-    lips = _polygon_mask(shape, np.concatenate([lm[list(T.LIPS_OUTER_UPPER)], lm[list(T.LIPS_OUTER_LOWER)][::-1]]))
-    k = max(3, int(0.1 * width) | 1)
-    lips = cv2.dilate(lips.astype(np.uint8), np.ones((k, k), np.uint8)).astype(bool)
+    lips = _lips_mask(shape, lm, max(3, int(0.1 * width) | 1))
     skin = face & near & ~lips
     return image[skin].astype(np.float64) if skin.sum() > 50 else image.reshape(-1, 3).astype(np.float64)
 
@@ -169,8 +179,7 @@ def mouth_palette(image: np.ndarray, landmarks: np.ndarray) -> Palette:
     """
     lm = np.asarray(landmarks, np.float64)[:, :2]
     shape = image.shape[:2]
-    lips = _polygon_mask(shape, np.concatenate([lm[list(T.LIPS_OUTER_UPPER)], lm[list(T.LIPS_OUTER_LOWER)][::-1]]))
-    lips = cv2.dilate(lips.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    lips = _lips_mask(shape, lm, 3)
     px = image[lips].astype(np.float64)
     if len(px) < 10:
         px = image.reshape(-1, 3).astype(np.float64)
@@ -180,13 +189,12 @@ def mouth_palette(image: np.ndarray, landmarks: np.ndarray) -> Palette:
     warm = np.array([1.12, 0.88, 0.8])  # a mouth's shadow is red-brown whatever the light
     dark = (0.26 * shadow + 0.06 * lip) * warm
     rim = (0.43 * shadow + 0.14 * lip) * warm
-    ring = list(T.JAW_LINE) + list(T.CHEEKS)
-    face = _polygon_mask(shape, lm[ring][np.argsort(_angles(lm, ring))])
+    face = _face_mask(shape, lm)
     fpx = image[face].astype(np.float64) if face.sum() > 50 else px
     light = fpx[_luma(fpx) >= np.percentile(_luma(fpx), 92)].mean(0)
     light = 0.7 * light + 0.3 * _luma(light[None])[0]  # muted, ivory rather than white
     cap = _lab(shadow + 0.8 * (light - shadow))[0]  # the face's muted lights, a little darker
-    skin = _lab(mouth_skin(image, landmarks))
+    skin = _lab(mouth_skin(image, landmarks, face))
     teeth = np.array([min(float(np.percentile(skin[:, 0], TEETH_LIGHT)), float(cap[0])),
                       TEETH_CHROMA[0] * float(np.median(skin[:, 1])), TEETH_CHROMA[1] * float(np.median(skin[:, 2]))])
     tongue = shadow + 0.5 * (lip - shadow) * np.array([1.15, 0.7, 0.7])  # a warm, dark red
