@@ -69,11 +69,17 @@ def lightness(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)[..., 0]
 
 
+def eye_iris_radii(landmarks: np.ndarray) -> tuple[float, float]:
+    """Each eye's iris radius (pixels, ``EYES`` order): the mean distance of FaceMesh's four iris
+    rim points from its iris centre, from (478, 2|3) refined FaceMesh landmarks."""
+    lm = np.asarray(landmarks, np.float64)
+    r0, r1 = (float(np.linalg.norm(lm[list(e.iris[1:]), :2] - lm[e.iris[0], :2], axis=1).mean()) for e in EYES)
+    return r0, r1
+
+
 def iris_radius(landmarks: np.ndarray) -> float:
     """Mean iris radius of both eyes (pixels) from (478, 2|3) refined FaceMesh landmarks."""
-    lm = np.asarray(landmarks, np.float64)
-    radii = [np.linalg.norm(lm[list(e.iris[1:]), :2] - lm[e.iris[0], :2], axis=1).mean() for e in EYES]
-    return float(np.mean(radii))
+    return float(np.mean(eye_iris_radii(landmarks)))
 
 
 def eye_white_mask(
