@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from sfumato.engines.base import SweepSpec
-from sfumato.engines.rig import MAX_EYE_YAW, RigEngine
+from sfumato.engines.rig import RigEngine
 from sfumato.rig.eye import EyeLayers, corner_cover, render_eye
 from sfumato.rig.iris import disc, lightness
 from sfumato.rig.lids import opening
@@ -31,17 +31,14 @@ of portrait_10's and the Mona Lisa's corners, old -0.14..0.35, now 0.46..0.62)."
 
 def _corner_tips(e: EyeLayers, tip_r: float = TIP) -> list[tuple[float, float, float]]:
     """Per corner: (iris L, painted point L, rendered point L) with the iris centre pushed to
-    half an iris radius from that corner (deep into it), or as far as the largest eye turn the
-    engine plans (:data:`MAX_EYE_YAW`: a shift counts from the painted iris, so an iris painted
-    near one corner reaches the far one only past that turn), medians."""
+    half an iris radius from that corner (deep into it), medians."""
     light = lightness(e.image)
     inside = opening(e.u, e.v, e.lids, e.edge) > 0.5
     iris = (disc(light.shape, e.frame.to_xy(e.rest), 0.7 * e.radius, 1.0) > 0.5) & inside
     out = []
     for side in (-1, 1):
         corner = e.lids.u[-1] if side > 0 else e.lids.u[0]
-        reach = e.eyeball * np.sin(np.radians(MAX_EYE_YAW))
-        shift = np.array([np.clip(corner - side * 0.5 * e.radius - e.rest[0], -reach, reach), 0.0])
+        shift = np.array([corner - side * 0.5 * e.radius - e.rest[0], 0.0])
         tip = (side * (e.u - corner) > -tip_r * e.radius) & inside
         assert tip.sum() >= 4, tip.sum()
         drawn = lightness(render_eye(e, shift))

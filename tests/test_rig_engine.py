@@ -71,7 +71,7 @@ def test_iris_fit_matches_the_painted_iris(ast_engine, ast_crop):
 def _eye_turn(eng: RigEngine, e, yaw: float) -> float:
     """The eye-in-head yaw (degrees) that ``eng`` gives eye ``e`` for a common turn ``yaw``."""
     du = eng._shift(e, yaw, 0.0)[0]
-    return float(np.degrees(np.arcsin(du / e.eyeball)))
+    return float(np.degrees(np.arcsin((e.rest[0] + du) / e.eyeball) - np.arcsin(e.rest[0] / e.eyeball)))
 
 
 def test_each_eye_turns_within_its_own_room(ast_engine, ast_crop):

@@ -205,7 +205,9 @@ class RigEngine(Engine):
                 break
             du_max = float(du)
         du_max = max(du_max, 0.2 * e.frame.half_width)  # the eyes always move a little
-        return float(min(MAX_EYE_YAW, np.degrees(np.arcsin(min(du_max / e.eyeball, 0.95)))))
+        r0 = np.clip(e.rest[0] / e.eyeball, -0.95, 0.95)
+        r1 = np.clip((e.rest[0] + sign * du_max) / e.eyeball, -0.95, 0.95)
+        return float(min(MAX_EYE_YAW, abs(np.degrees(np.arcsin(r1) - np.arcsin(r0)))))
 
     # -- the sweep ----------------------------------------------------------------------
     def plan(self, spec: SweepSpec) -> list[Pose]:
@@ -230,10 +232,8 @@ class RigEngine(Engine):
     # -- rendering ----------------------------------------------------------------------
     def _shift(self, e: EyeLayers, yaw: float, pitch: float) -> np.ndarray:
         """(du, dv) iris displacement, pixels, for an eye-in-head rotation (degrees): ``yaw``
-        is the common turn, which this eye scales by its :attr:`eye_gain`. The painted eye
-        looks at the viewer, so the turn is counted from its painted iris (eyeball radius times
-        the angle's sine), not from the middle of the opening: an iris painted nearer one
-        corner moves as far either way (and :func:`sfumato.rig.eye.foreshorten` narrows it alike)."""
+        is the common turn, which this eye scales by its :attr:`eye_gain`."""
+        r0 = np.arcsin(np.clip(e.rest / e.eyeball, -0.95, 0.95))
         # within the range the angle is kept; past it (the head turn is capped) it is softly
         # limited at 1.3 times the range, so the sweep stays strictly ordered
         side = 1 if yaw >= 0 else 0
@@ -241,7 +241,7 @@ class RigEngine(Engine):
         lim = self.yaw_limits[side]
         lim_u = np.radians(gain * soft_limit(yaw, 1.3 * lim, knee=1 / 1.3))
         lim_v = np.radians(soft_limit(pitch, 1.3 * self.pitch_limit, knee=1 / 1.3))
-        return e.eyeball * np.sin(np.array([lim_u, lim_v]))
+        return e.eyeball * (np.sin(r0 + np.array([lim_u, lim_v])) - np.sin(r0))
 
     def render_pose(self, pose: Pose, blink: float = 0.0, roll: float = 0.0) -> np.ndarray:
         """Render one pose with a blink in [0, 1] and a head tilt ``roll`` (degrees, clockwise on

@@ -150,10 +150,7 @@ def iris_box(shape: tuple[int, int], centre: np.ndarray, half: float) -> tuple[s
 
 
 def foreshorten(offset: float, eyeball: float) -> float:
-    """cos of the eye turn that moves the iris centre ``offset`` pixels from its painted place
-    (``eyeball``: the eyeball's radius, pixels). The painted eye looks at the viewer, so its
-    painted iris faces the viewer whatever its place in the opening: turned by an angle, it
-    narrows by that angle's cos along the turn, alike in both eyes and both ways."""
+    """cos of the eyeball angle at which the iris centre sits ``offset`` pixels from its axis."""
     s = np.clip(offset / max(eyeball, 1e-6), -0.95, 0.95)
     return float(np.sqrt(1.0 - s * s))
 
@@ -191,7 +188,8 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
     # 2. iris: moved, foreshortened along the axis it turns about, shaded by the upper lid
     rest = L.rest
     new = rest + np.array([du, dv])
-    sx, sy = foreshorten(du, L.eyeball), foreshorten(dv, L.eyeball)
+    sx = foreshorten(new[0], L.eyeball) / foreshorten(rest[0], L.eyeball)
+    sy = foreshorten(new[1], L.eyeball) / foreshorten(rest[1], L.eyeball)
     ax, up = L.frame.axis, L.frame.up
     rot = np.stack([ax, -up], 1)  # columns: image directions of the eye frame's u and -v
     a = rot @ np.diag([sx, sy]) @ rot.T
