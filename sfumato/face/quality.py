@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 
 from sfumato.face.topology import EYES
+from sfumato.imaging.lab import lightness
 
 Box = tuple[int, int, int, int]
 """(x, y, w, h) pixels."""
@@ -62,11 +63,6 @@ def bright_share(frame: list[EyeStats], painting: list[EyeStats], above: float =
     shares = [(f.bright_share(p.white_percentile(90) + above), f.white_l.size) for f, p in zip(frame, painting) if p.white_l.size]
     shares = [(s, n) for s, n in shares if n and np.isfinite(s)]
     return float(np.average([s for s, _ in shares], weights=[n for _, n in shares])) if shares else float("nan")
-
-
-def lightness(rgb: np.ndarray) -> np.ndarray:
-    """L of CIE Lab for (H, W, 3) uint8 RGB: (H, W) float32 in [0, 100]."""
-    return cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)[..., 0]
 
 
 def iris_radius(landmarks: np.ndarray) -> float:

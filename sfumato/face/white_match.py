@@ -38,6 +38,7 @@ import cv2
 import numpy as np
 
 from sfumato.face.topology import EYES
+from sfumato.imaging.lab import rgb_to_lab
 from sfumato.rig.painted_white import painted_white
 
 
@@ -80,10 +81,6 @@ class WhiteMatch:
     revealed_n: int = 0
     white_dl: float = float("nan")
     revealed_dab: float = float("nan")
-
-
-def _lab(rgb: np.ndarray) -> np.ndarray:
-    return cv2.cvtColor(np.ascontiguousarray(rgb).astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
 
 
 def _shrunk_contour(shape: tuple[int, int], poly: np.ndarray, erode: float) -> np.ndarray:
@@ -148,7 +145,7 @@ def white_match(
             (:func:`sfumato.face.quality.painted_iris_radii`).
         erode: contour shrink, fraction of the opening height (off the lid lines).
     """
-    p_lab, f_lab = _lab(painting), _lab(frame)
+    p_lab, f_lab = rgb_to_lab(painting), rgb_to_lab(frame)
     h, w = painting.shape[:2]
     plm, flm = np.asarray(painting_lm, np.float64), np.asarray(frame_lm, np.float64)
     common_p, common_f, rev_f, rev_ref, white_p, white_f = [], [], [], [], [], []
@@ -243,7 +240,7 @@ def followed_landmarks(
     Returns:
         (478, 2|3) float64 like ``frame_lm``.
     """
-    p_l, f_l = _lab(painting)[..., 0], _lab(frame)[..., 0]
+    p_l, f_l = rgb_to_lab(painting)[..., 0], rgb_to_lab(frame)[..., 0]
     plm, out = np.asarray(painting_lm, np.float64), np.array(frame_lm, np.float64)
     h, w = painting.shape[:2]
     for k, e in enumerate(EYES):
