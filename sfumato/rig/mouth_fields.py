@@ -70,18 +70,7 @@ class MouthParams:
 class MouthFields:
     """The mouth's displacement fields, a base of :class:`sfumato.rig.mouth.MouthRig` (which
     holds the measured mouth frame these read: ``centre``, ``angle``, ``width``, ``span``,
-    ``mid_u``, ``mid_v``, ``chin``, ``nose``, ``jaw_half`` and ``params``)."""
-
-    centre: tuple[float, float]
-    angle: float
-    width: float
-    span: tuple[float, float]
-    mid_u: list[float]
-    mid_v: list[float]
-    chin: float
-    nose: float
-    jaw_half: float
-    params: MouthParams
+    ``mid_u``, ``mid_v``, ``chin``, ``nose``, ``jaw_half`` and ``params``, see its attributes)."""
 
     @property
     def reach(self) -> tuple[float, float, float]:
