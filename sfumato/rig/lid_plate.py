@@ -87,10 +87,10 @@ LASH_ALPHA = (0.35, 0.9)
 LASH_VARY = 2.0
 """The closed lash line's colour varies along the lid this much as the painted line's detail
 does ..."""
-LASH_GAP = 0.1
-"""... lighter between the lashes by at most this fraction of the line's contrast with the lid
-skin (a break in the painted line, or its end over the iris, drew light bars across
-portrait_03's closed line) ..."""
+LASH_GAP = 3.0
+"""... the painted detail taken up to this many times its robust spread along the lid (a break
+in the painted line, or its end over the iris, an outlier, drew light bars across portrait_03's
+closed line) ..."""
 LASH_DETAIL = 3.0
 """... finer than this many pixels along the lid (lash by lash: the line as a whole stays as
 dark as the painted line's darkest, or FaceMesh reads a half-closed eye)."""
@@ -337,8 +337,8 @@ def _lash_profile(image: np.ndarray, light: np.ndarray, u: np.ndarray, v: np.nda
     colours = samples[np.argmin(across, 0), np.arange(grid.size)]  # (n, 3), the darkest across the line
     # the painted lashes one by one (detail finer than LASH_DETAIL), over the line's own colour
     detail = colours - gaussian_filter1d(colours, LASH_DETAIL / 0.5, axis=0, mode="nearest")
-    gap = LASH_GAP * max(skin_l - float(np.mean(base)), 0.0)  # a break in the painted line is no gap in the closed one
-    colours = base + np.minimum(LASH_VARY * np.maximum(detail, 0.0), gap)  # lighter between the lashes, never darker than the line
+    gap = LASH_GAP * 1.4826 * np.median(np.abs(detail - np.median(detail, 0)), 0)  # a break in the line is no lash gap
+    colours = base + LASH_VARY * np.minimum(np.maximum(detail, 0.0), gap)  # lighter between the lashes, never darker than the line
     alpha = np.full(grid.size, strength)
     colour = np.stack([np.interp(u, grid, np.clip(colours[:, k], 0.0, 255.0)) for k in range(3)], -1).astype(np.float32)
     return colour, np.interp(u, grid, alpha).astype(np.float32), shape
