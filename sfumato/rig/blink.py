@@ -94,10 +94,12 @@ def lash_line(u: np.ndarray, v: np.ndarray, rest: Lids, now: Lids, sheet: LidShe
     taper = np.clip(4.0 * s * (1.0 - s), 0.0, 1.0) ** 0.5
     scale = 0.45 + 0.55 * taper
     steps = np.arange(sheet.lash_section.size, dtype=np.float32) * 0.5
-    solid = float(steps[np.argmax(sheet.lash_section < 0.9)]) if (sheet.lash_section < 0.9).any() else float(steps[-1])
-    d = (v - up_now) / scale
+    sec = sheet.lash_section
+    solid = float(steps[np.argmax(sec < 0.9)]) if (sec < 0.9).any() else float(steps[-1])
+    half = float(steps[np.argmax(sec < 0.5)]) if (sec < 0.5).any() else float(steps[-1])
+    d = (v - up_now) / scale + 0.5 * half  # the line's middle on the margin
     d = np.where(d < 0, solid - d, d)  # under the margin it falls off as it does over the core
-    core = np.interp(d, steps, sheet.lash_section, right=0.0)  # the painted line's cross-section
+    core = np.interp(d, steps, sec, right=0.0)  # the painted line's cross-section
     grow = np.clip(du / max(sheet.soft, 1e-3), 0.0, 1.0)
     return (sheet.lash_strength * core * taper * grow).astype(np.float32)
 
