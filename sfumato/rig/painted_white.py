@@ -58,6 +58,11 @@ def to_lab(image: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(np.clip(image, 0, 255).astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
 
 
+def from_lab(lab: np.ndarray) -> np.ndarray:
+    """(h, w, 3) float32 CIE Lab -> (h, w, 3) float32 RGB in [0, 255] (the inverse of :func:`to_lab`)."""
+    return (cv2.cvtColor(np.ascontiguousarray(lab, np.float32), cv2.COLOR_Lab2RGB) * 255.0).astype(np.float32)
+
+
 def _dist(shape: tuple[int, int], c: np.ndarray) -> np.ndarray:
     yy, xx = np.mgrid[0 : shape[0], 0 : shape[1]].astype(np.float32)
     return np.hypot(xx - np.float32(c[0]), yy - np.float32(c[1]))
