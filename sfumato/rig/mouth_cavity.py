@@ -29,6 +29,7 @@ import cv2
 import numpy as np
 
 from sfumato.face import topology as T
+from sfumato.imaging.lab import lab_to_rgb, rgb_to_lab
 
 
 @dataclass(frozen=True)
@@ -127,16 +128,6 @@ def _angles(lm: np.ndarray, idx: list[int]) -> np.ndarray:
     return np.arctan2(p[:, 1] - c[1], p[:, 0] - c[0])
 
 
-def _lab(rgb: np.ndarray) -> np.ndarray:
-    """(N, 3) float RGB in [0, 255] as (N, 3) float32 CIE Lab (L in [0, 100])."""
-    return cv2.cvtColor(np.asarray(rgb, np.float32).reshape(1, -1, 3) / 255.0, cv2.COLOR_RGB2Lab)[0]
-
-
-def _rgb(lab: np.ndarray) -> np.ndarray:
-    """(3,) Lab as (3,) float RGB in [0, 255]."""
-    return cv2.cvtColor(np.asarray(lab, np.float32).reshape(1, 1, 3), cv2.COLOR_Lab2RGB)[0, 0] * 255.0
-
-
 TEETH_LIGHT = 62.0
 """The teeth's lightness is this percentile of the skin's L around the mouth (lit skin, not its
 highlights): teeth in a painting are in the painting's own light, never lighter than her skin."""
@@ -193,13 +184,13 @@ def mouth_palette(image: np.ndarray, landmarks: np.ndarray) -> Palette:
     fpx = image[face].astype(np.float64) if face.sum() > 50 else px
     light = fpx[_luma(fpx) >= np.percentile(_luma(fpx), 92)].mean(0)
     light = 0.7 * light + 0.3 * _luma(light[None])[0]  # muted, ivory rather than white
-    cap = _lab(shadow + 0.8 * (light - shadow))[0]  # the face's muted lights, a little darker
-    skin = _lab(mouth_skin(image, landmarks, face))
+    cap = rgb_to_lab(shadow + 0.8 * (light - shadow))  # the face's muted lights, a little darker
+    skin = rgb_to_lab(mouth_skin(image, landmarks, face))
     teeth = np.array([min(float(np.percentile(skin[:, 0], TEETH_LIGHT)), float(cap[0])),
                       TEETH_CHROMA[0] * float(np.median(skin[:, 1])), TEETH_CHROMA[1] * float(np.median(skin[:, 2]))])
     tongue = shadow + 0.5 * (lip - shadow) * np.array([1.15, 0.7, 0.7])  # a warm, dark red
     as_t = lambda c: tuple(float(x) for x in np.clip(c, 0, 255))  # noqa: E731
-    return Palette(dark=as_t(dark), teeth=as_t(_rgb(teeth)), tongue=as_t(tongue), rim=as_t(rim))
+    return Palette(dark=as_t(dark), teeth=as_t(lab_to_rgb(teeth)), tongue=as_t(tongue), rim=as_t(rim))
 
 
 def _smooth(e0: float | np.ndarray, e1: float | np.ndarray, x: np.ndarray) -> np.ndarray:

@@ -17,11 +17,12 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from sfumato.rig.iris import disc, lightness
+from sfumato.imaging.lab import lab_to_rgb, lightness, rgb_to_lab
+from sfumato.rig.iris import disc
 from sfumato.rig.iris_halo import halo_hole
 from sfumato.rig.iris_tint import TINTED, iris_tint, side_colours
 from sfumato.rig.lids import EyeFrame, Lids, opening
-from sfumato.rig.painted_white import from_lab, painted_white, to_lab
+from sfumato.rig.painted_white import painted_white
 from sfumato.rig.white_edge import match_edge, match_lid_shade
 from sfumato.rig.white_fill import lid_space_colour, masked_blur, two_sided_colour  # noqa: F401 (re-exported)
 
@@ -85,7 +86,7 @@ def select_white(image: np.ndarray, light: np.ndarray, candidates: np.ndarray, i
     """
     if candidates.sum() < 4:
         return candidates.astype(np.float32)
-    lab = cv2.cvtColor(np.clip(image, 0, 255).astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    lab = rgb_to_lab(image)
     score = light - 0.5 * np.hypot(lab[..., 1], lab[..., 2])
     vals, svals = light[candidates], score[candidates]
     p90 = float(np.percentile(vals, 90))
@@ -252,9 +253,9 @@ def tint_of(lab: np.ndarray, white: np.ndarray, in_iris: np.ndarray, u: np.ndarr
 
 def with_hue(colour: np.ndarray, hue: np.ndarray) -> np.ndarray:
     """(h, w, 3) float32 RGB with the CIE L of ``colour`` and the (a, b) of ``hue``."""
-    lab = to_lab(colour)
-    lab[..., 1:] = to_lab(hue)[..., 1:]
-    return from_lab(lab)
+    lab = rgb_to_lab(colour)
+    lab[..., 1:] = rgb_to_lab(hue)[..., 1:]
+    return lab_to_rgb(lab)
 
 
 HOLE = 1.2
@@ -293,7 +294,7 @@ def rebuild_white(
     hw = frame.half_width
     # The visible painted white: inside the opening (off the lid lines), away from the iris,
     # its lighter part (lid rims and lashes inside a loose contour left out).
-    lab = to_lab(image)  # once per eye: its L is the lightness every step below uses
+    lab = rgb_to_lab(image)  # once per eye: its L is the lightness every step below uses
     light = lab[..., 0]
     far = 1.0 - disc(shape, c, r + 1.0, 1.0)  # the rim and halo beyond are left to select_white
     cand = (opening(u, v, lids, 1.5 * edge + 0.5) > 0.99) & (far > 0.5)
