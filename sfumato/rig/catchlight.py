@@ -13,8 +13,14 @@ import numpy as np
 
 from sfumato.rig.model import Catchlight
 
-FOLLOW = 0.25
-"""Fraction of the iris' displacement the catchlight moves with."""
+FOLLOW = 0.5
+"""Fraction of the iris' displacement the catchlight moves with. The reflex sits on the cornea,
+whose centre of curvature lies about halfway between the eye's centre of rotation and the
+pupil (about 5 mm and 10 mm in front of it), so it moves about half as far as the pupil: a
+Hirschberg ratio of about 12 degrees of eye turn per mm of reflex off the pupil centre. At
+0.25 (about 7.5 degrees per mm) the highlights found on portrait_13's irises lagged far enough
+behind to pull FaceMesh's iris centres back (gaze range 0.52 -> 0.49), and portrait_07's
+faded out at -30 degrees."""
 KEEP, GONE = 1.2, 2.0
 """The highlight the iris carries along keeps its full strength until, left where the light
 put it, it would lie ``KEEP`` iris radii from the iris centre, and fades out by ``GONE``
