@@ -38,6 +38,10 @@ MIN_PEAK = 25.0
 ROUND = 0.35
 """A highlight fills at least this share of its enclosing circle (a painted glint is a dot or a
 short stroke; the thin light rim of a drawn iris is not one)."""
+MIN_RADIUS = 6.0
+"""No highlight is looked for on an iris smaller than this (pixels): on the astronaut's 4 px
+irises a painted glint and the white seen through the soft rim are both a pixel or two, and
+the local test picks the rim's."""
 INNER = 0.8
 """... and peaks within this many iris radii of the iris centre (the white seen through the
 iris' soft rim is light and small there too)."""
@@ -71,7 +75,7 @@ def find_catchlight(
     d = np.hypot(xx - centre[0], yy - centre[1])
     iris = (d < 0.92 * radius) & (seen > 0.5)
     mask = np.zeros((h, w), np.float32)
-    if iris.sum() < 12:
+    if iris.sum() < 12 or radius < MIN_RADIUS:
         return None, mask
     med = float(np.median(light[iris]))
     size = 2 * int(np.ceil(LOCAL * radius)) + 1
