@@ -237,18 +237,16 @@ def white_samples(
     if known.sum() < 12:
         known = loose * (ring < 0.01) * ok
     if known.sum() < 12:
-        known = np.maximum(white, loose)
-    return known
+        known = np.maximum(white, loose) * ok
+    return known.astype(np.float32)
 
 
-def tint_of(lab: np.ndarray, white: np.ndarray, inside: np.ndarray, u: np.ndarray, u_iris: float, c: np.ndarray, r: float) -> np.ndarray:
+def tint_of(lab: np.ndarray, white: np.ndarray, in_iris: np.ndarray, u: np.ndarray, u_iris: float, dist: np.ndarray, r: float) -> np.ndarray:
     """:func:`sfumato.rig.iris_tint.iris_tint` of the ROI ((h, w, 3) float32 Lab, painted
-    ``white`` (h, w) bool): (h, w) float32 in [0, 1], zero when no iris is seen."""
-    shape = white.shape
-    in_iris = disc(shape, c, 0.8 * r, 1.0) * inside > 0.5
+    ``white`` (h, w) bool, the seen iris ``in_iris`` (h, w) bool, ``dist`` (h, w) float32
+    pixels from the iris centre): (h, w) float32 in [0, 1], zero when no iris is seen."""
     if not in_iris.any():
-        return np.zeros(shape, np.float32)
-    dist = np.hypot(*np.mgrid[0 : shape[0], 0 : shape[1]][::-1].astype(np.float32) - np.float32(c).reshape(2, 1, 1))
+        return np.zeros(white.shape, np.float32)
     iris_ab = np.median(lab[in_iris][:, 1:], 0)
     return iris_tint(lab, iris_ab, side_colours(lab, white, u, u_iris, dist, r), u, u_iris, dist, r)
 
@@ -300,7 +298,10 @@ def rebuild_white(
     light = lab[..., 0]
     far = 1.0 - disc(shape, c, r + 1.0, 1.0)  # the rim and halo beyond are left to select_white
     cand = (opening(u, v, lids, 1.5 * edge + 0.5) > 0.99) & (far > 0.5)
-    iris_l = float(np.median(light[disc(shape, c, 0.8 * r, 1.0) * inside > 0.5])) if (disc(shape, c, 0.8 * r, 1.0) * inside > 0.5).any() else 30.0
+    yy, xx = np.mgrid[0 : shape[0], 0 : shape[1]].astype(np.float32)
+    dist = np.hypot(xx - np.float32(c[0]), yy - np.float32(c[1]))  # pixels from the iris centre
+    in_iris = disc(shape, c, 0.8 * r, 1.0) * inside > 0.5  # the painted iris, seen: built once
+    iris_l = float(np.median(light[in_iris])) if in_iris.any() else 30.0
     # the painted white itself (colour model sampled beside the iris, connected to it): no lid
     # rim, lash or iris rim inside a contour that misses a stylised eye's painted opening
     painted = painted_white(image, cand, c, r, 0.0, lab)
@@ -324,7 +325,7 @@ def rebuild_white(
     colour = lid_space_colour(image, known, model, u, v, lids, frame, u_iris, r, sigma)
     # its hue from the white beyond the ring the iris' colour bled into (as light as the white,
     # of the iris' hue: an olive ring in a yellow white would tint all the rebuilt white)
-    tint = tint_of(lab, white > 0.5, inside, u, u_iris, c, r)
+    tint = tint_of(lab, white > 0.5, in_iris, u, u_iris, dist, r)
     if (tint > TINTED).any():
         known_hue = white_samples(white, painted.sum() >= 12, cand, inside, loose, ring, u, u_iris, c, r, tint <= TINTED)
         hue = lid_space_colour(image, known_hue, model, u, v, lids, frame, u_iris, r, sigma)
