@@ -1,0 +1,199 @@
+"""Fit FaceMesh's lid contours to the painted edge of the eye opening.
+
+FaceMesh's 16-point eye contour is a human eye's. On stylised or small painted eyes it misses
+the painted opening: on an anime eye its upper lid runs a few pixels below the painted lash
+line, through the top of the iris, so the top of the painted iris counts as lid skin and stays
+behind as a dark band when the iris moves.
+
+:func:`fit_lids` moves each lid, between its fixed corners, to the painted edge of the opening:
+
+1. Across the eye, columns perpendicular to the eye's axis are sampled around the FaceMesh lid
+   (CIE L, slightly smoothed). In each column the strongest step of the lid's polarity is
+   found: darker outside the opening than inside (the lash line over the white, the lid skin or
+   lid line under the white). Over the iris the upper lid's columns say nothing (lash line and
+   iris are often one dark mass there), and the lower lid's look outward only (inward they
+   would find the iris' rim).
+2. Columns whose step is weak (under ``min_step`` L across 2 pixels) or ends at the search
+   window's edge say nothing; columns where FaceMesh's lid already lies on (nearly) as strong a
+   step vote for no move.
+3. The displacement is the columns' votes averaged along the lid with a Gaussian (no per-point
+   jitter), pulled toward no move where few columns speak, faded to zero at the fixed corners
+   and bounded (:class:`LidFitParams`). Too few columns, or a move under half a pixel: the lid
+   stays FaceMesh's. The lids may not close in on each other.
+
+Arrays are ROI pixels: ``light`` (h, w) float32 CIE L in [0, 100]; contours (K, 2) float x, y
+from corner to corner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from sfumato.rig.lids import EyeFrame
+
+
+@dataclass(frozen=True)
+class LidFitParams:
+    """How far and on what evidence a lid moves.
+
+    Attributes:
+        reach: largest outward move, as a fraction of the eye's width (corner to corner) ...
+        reach_px: ... within these bounds, pixels (min, max).
+        inward: largest inward move beside the iris, as a fraction of the outward reach (over
+            the iris, only :attr:`inward_iris` of it: the pupil's rim steps the same way).
+        inward_iris: see :attr:`inward`.
+        columns: columns sampled between the corners.
+        margin: the columns span s in [margin, 1 - margin] (the corners' ends are too thin).
+        min_step: a column's step (L across 2 smoothing widths) below this says nothing.
+        min_share: at least this share of the columns that may speak must have a step, else the
+            lid stays.
+        min_move: a fitted move under this many pixels everywhere leaves the lid as it was
+            (FaceMesh already lies on the edge; half-pixel noise would only resample it).
+        keep: a column whose step at FaceMesh's lid is at least this share of its strongest
+            step votes for no move (a painted lid edge is often a soft band: FaceMesh on it is right).
+        smooth: the displacement is the columns' steps averaged with a Gaussian of this width
+            (a share of the corner distance) ...
+        prior: ... plus this much (times a column's mean weight) of "no move", so the lid stays
+            near FaceMesh's where few columns speak.
+    """
+
+    reach: float = 0.08
+    reach_px: tuple[float, float] = (1.5, 8.0)
+    inward: float = 0.5
+    inward_iris: float = 0.15
+    columns: int = 25
+    margin: float = 0.1
+    min_step: float = 12.0
+    min_share: float = 0.4
+    min_move: float = 0.5
+    keep: float = 0.7
+    smooth: float = 0.12
+    prior: float = 0.5
+
+
+@dataclass(frozen=True)
+class LidMove:
+    """What the fit did to one lid: ``shift`` (K,) pixels each contour point moved outward
+    (negative: inward) and ``share`` of columns that had an edge."""
+
+    shift: np.ndarray
+    share: float
+
+
+def _corner_fade(s: np.ndarray) -> np.ndarray:
+    """(n,) weight of the displacement at ``s`` in [0, 1]: zero at the corners, nearly one between."""
+    return np.sqrt(np.clip(4.0 * s * (1.0 - s), 0.0, 1.0))
+
+
+def _profiles(light: np.ndarray, frame: EyeFrame, u: np.ndarray, v0: np.ndarray, t: np.ndarray, out: float) -> np.ndarray:
+    """(T, N) L sampled at eye-frame (u, v0 + out * t) for each column u (N,) and offset t (T,)."""
+    uv = np.stack(np.broadcast_arrays(u[None, :], v0[None, :] + out * t[:, None]), -1)
+    xy = frame.to_xy(uv).astype(np.float32)
+    return cv2.remap(light, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def _peaks(step: np.ndarray, allowed: np.ndarray, floor: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per column the index (N,) of the strongest ``step`` (T, N) where ``allowed``, and whether it
+    is a real peak (N,) bool: at least ``floor`` and not at the end of the allowed window."""
+    masked = np.where(allowed, step, -np.inf)
+    best = np.argmax(masked, 0)
+    cols = np.arange(step.shape[1])
+    last = step.shape[0] - 1
+    inner = allowed[np.clip(best - 1, 0, last), cols] & allowed[np.clip(best + 1, 0, last), cols]
+    return best, np.isfinite(masked[best, cols]) & (masked[best, cols] >= floor) & inner
+
+
+def fit_lid(
+    light: np.ndarray, frame: EyeFrame, contour: np.ndarray, out: float, iris_u: tuple[float, float],
+    params: LidFitParams = LidFitParams(),
+) -> LidMove:
+    """Fit one lid to the painted edge of the opening.
+
+    A column's edge is its strongest step from the darker lid (outside) to the lighter white
+    (inside). Over the iris the upper lid's columns say nothing: lash line and iris are often one
+    dark mass there (anime, heavy lashes, an old master's shaded lid): the lid there stays near
+    FaceMesh's, joined smoothly to the columns beside it.
+
+    Args:
+        light: (h, w) float32 CIE L, smoothed by the caller (:func:`fit_lids`).
+        frame: the eye frame; contour: (K, 2) the lid's FaceMesh points, corner to corner.
+        out: +1 for the upper lid (outward is +v, up), -1 for the lower lid.
+        iris_u: (u0, u1) the eye-frame u span the iris covers.
+
+    Returns:
+        The :class:`LidMove` (all zero when the edge is weak or FaceMesh already lies on it).
+    """
+    p = params
+    uv = frame.to_uv(contour)
+    order = np.argsort(uv[:, 0])
+    cu, cv = uv[order, 0], uv[order, 1]
+    span = max(float(cu[-1] - cu[0]), 1e-6)
+    reach = float(np.clip(p.reach * 2.0 * frame.half_width, *p.reach_px))
+    s = np.linspace(p.margin, 1.0 - p.margin, p.columns)
+    u = cu[0] + s * span
+    dt = 0.25
+    t = np.arange(-reach * p.inward - 2.0, reach + 2.0 + dt / 2, dt)
+    prof = _profiles(light, frame, u, np.interp(u, cu, cv), t, out)
+    k = max(1, int(round(1.0 / dt)))  # a step is read across +-1 pixel
+    step = np.full_like(prof, -np.inf)
+    step[k:-k] = prof[: -2 * k] - prof[2 * k :]  # inside minus outside: > 0 where outside is darker
+    cols = np.arange(len(u))
+    over = (u > iris_u[0]) & (u < iris_u[1])
+    beside = ~over if out > 0 else np.ones_like(over)
+    lo = np.where(over, -reach * p.inward_iris, -reach * p.inward)
+    bot, ok = _peaks(step, (t[:, None] >= lo) & (t[:, None] <= reach), p.min_step)
+    ok &= beside
+    at_mesh = step[int(np.argmin(np.abs(t))), cols]
+    target = np.where(at_mesh >= p.keep * step[bot, cols], 0.0, t[bot])  # FaceMesh on (nearly) as strong an edge
+    strength = step[bot, cols]
+    share = float(ok.sum() / max(int(beside.sum()), 1))
+    zero = LidMove(np.zeros(len(contour)), share)
+    if share < p.min_share or ok.sum() < 4:
+        return zero
+    w = np.where(ok, np.minimum(strength, 4 * p.min_step), 0.0)
+    sk = (cu - cu[0]) / span
+    kern = np.exp(-0.5 * ((sk[:, None] - s[None, :]) / p.smooth) ** 2) * w[None, :]
+    prior = p.prior * float(w[ok].mean())  # where few columns speak, the lid stays near FaceMesh's
+    shift = (kern @ target) / (kern.sum(1) + prior) * _corner_fade(sk)
+    shift = np.clip(shift, -reach * p.inward, reach)
+    if np.abs(shift).max() < p.min_move:
+        return zero
+    back = np.empty_like(shift)
+    back[order] = shift
+    return LidMove(back, share)
+
+
+def fit_lids(
+    light: np.ndarray, frame: EyeFrame, upper: np.ndarray, lower: np.ndarray, iris: tuple[np.ndarray, float],
+    params: LidFitParams = LidFitParams(),
+) -> tuple[np.ndarray, np.ndarray]:
+    """Both lids of one eye fitted to the painted opening.
+
+    Args:
+        light: (h, w) float32 CIE L of the ROI.
+        frame: the eye frame; upper, lower: (K, 2) FaceMesh lid points, ROI pixels, corner to
+            corner (the corners are kept).
+        iris: FaceMesh's iris (centre (2,) ROI pixels, radius pixels).
+
+    Returns:
+        (upper, lower): (K, 2) float64 fitted contours, same order; the upper lid never comes
+        closer to the lower than half their FaceMesh distance.
+    """
+    sigma = max(0.6, 0.008 * 2.0 * frame.half_width)
+    smooth = cv2.GaussianBlur(light.astype(np.float32), (0, 0), sigma)
+    c, r = iris
+    cu = float(frame.to_uv(np.asarray(c, np.float64))[0])
+    span = (cu - 1.1 * r, cu + 1.1 * r)
+    up = fit_lid(smooth, frame, upper, +1.0, span, params)
+    lo = fit_lid(smooth, frame, lower, -1.0, span, params)
+    uv_u, uv_l = frame.to_uv(upper), frame.to_uv(lower)
+    new_u = uv_u[:, 1] + up.shift
+    new_l = uv_l[:, 1] - lo.shift
+    gap_old = np.interp(uv_u[:, 0], np.sort(uv_l[:, 0]), uv_l[np.argsort(uv_l[:, 0]), 1])
+    gap_new = np.interp(uv_u[:, 0], np.sort(uv_l[:, 0]), new_l[np.argsort(uv_l[:, 0])])
+    if np.any(new_u - gap_new < 0.5 * (uv_u[:, 1] - gap_old) - 1e-6):  # the lids may not close in on each other
+        return upper.astype(np.float64), lower.astype(np.float64)
+    return frame.to_xy(np.stack([uv_u[:, 0], new_u], 1)), frame.to_xy(np.stack([uv_l[:, 0], new_l], 1))
