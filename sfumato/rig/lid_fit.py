@@ -18,7 +18,7 @@ behind as a dark band when the iris moves.
    step vote for no move.
 3. The displacement is the columns' votes averaged along the lid with a Gaussian (no per-point
    jitter), pulled toward no move where few columns speak, faded to zero at the fixed corners
-   and bounded (:class:`LidFitParams`). Too few columns, or a move under half a pixel: the lid
+   and bounded (:class:`LidFitParams`). Too few columns, or a move under a pixel: the lid
    stays FaceMesh's. The lids may not close in on each other.
 
 Arrays are ROI pixels: ``light`` (h, w) float32 CIE L in [0, 100]; contours (K, 2) float x, y
@@ -42,16 +42,23 @@ class LidFitParams:
     Attributes:
         reach: largest outward move, as a fraction of the eye's width (corner to corner) ...
         reach_px: ... within these bounds, pixels (min, max).
-        inward: largest inward move beside the iris, as a fraction of the outward reach (over
-            the iris, only :attr:`inward_iris` of it: the pupil's rim steps the same way).
+        inward: the lower lid's largest inward move beside the iris, as a fraction of the
+            outward reach (over the iris, only :attr:`inward_iris` of it: the iris' rim steps
+            the same way) ...
         inward_iris: see :attr:`inward`.
+        inward_upper: ... and the upper lid's. Zero: it only moves out. Where FaceMesh's upper
+            lid runs inside a painted lash line, moving it in brings the lid's shadow down onto
+            the white the moved iris reveals (bench_rig on portrait_07: revealed dL -8.2 -> -10.8,
+            portrait_03's painted dL 8.1 -> 8.8) and hides more of the iris' top.
         columns: columns sampled between the corners.
         margin: the columns span s in [margin, 1 - margin] (the corners' ends are too thin).
         min_step: a column's step (L across 2 smoothing widths) below this says nothing.
         min_share: at least this share of the columns that may speak must have a step, else the
             lid stays.
-        min_move: a fitted move under this many pixels everywhere leaves the lid as it was
-            (FaceMesh already lies on the edge; half-pixel noise would only resample it).
+        min_move: a fitted move under this many pixels everywhere leaves the lid as it was:
+            FaceMesh's contour jitters by about half a pixel between near-identical images, and a
+            sub-pixel move of a well-fitted lid only reshuffles the white the rig samples
+            (portrait_10's upper lid moved 0.7 px: bench_rig revealed dE ab 6.0 -> 6.4).
         keep: a column whose step at FaceMesh's lid is at least this share of its strongest
             step votes for no move (a painted lid edge is often a soft band: FaceMesh on it is right).
         smooth: the displacement is the columns' steps averaged with a Gaussian of this width
@@ -64,11 +71,12 @@ class LidFitParams:
     reach_px: tuple[float, float] = (1.5, 8.0)
     inward: float = 0.5
     inward_iris: float = 0.15
+    inward_upper: float = 0.0
     columns: int = 25
     margin: float = 0.1
     min_step: float = 12.0
     min_share: float = 0.4
-    min_move: float = 0.5
+    min_move: float = 1.0
     keep: float = 0.7
     smooth: float = 0.12
     prior: float = 0.5
@@ -135,6 +143,7 @@ def fit_lid(
     s = np.linspace(p.margin, 1.0 - p.margin, p.columns)
     u = cu[0] + s * span
     dt = 0.25
+    inward = p.inward if out < 0 else p.inward_upper
     t = np.arange(-reach * p.inward - 2.0, reach + 2.0 + dt / 2, dt)
     prof = _profiles(light, frame, u, np.interp(u, cu, cv), t, out)
     k = max(1, int(round(1.0 / dt)))  # a step is read across +-1 pixel
@@ -143,7 +152,7 @@ def fit_lid(
     cols = np.arange(len(u))
     over = (u > iris_u[0]) & (u < iris_u[1])
     beside = ~over if out > 0 else np.ones_like(over)
-    lo = np.where(over, -reach * p.inward_iris, -reach * p.inward)
+    lo = np.where(over, -reach * min(p.inward_iris, inward), -reach * inward)
     bot, ok = _peaks(step, (t[:, None] >= lo) & (t[:, None] <= reach), p.min_step)
     ok &= beside
     at_mesh = step[int(np.argmin(np.abs(t))), cols]
@@ -158,7 +167,7 @@ def fit_lid(
     kern = np.exp(-0.5 * ((sk[:, None] - s[None, :]) / p.smooth) ** 2) * w[None, :]
     prior = p.prior * float(w[ok].mean())  # where few columns speak, the lid stays near FaceMesh's
     shift = (kern @ target) / (kern.sum(1) + prior) * _corner_fade(sk)
-    shift = np.clip(shift, -reach * p.inward, reach)
+    shift = np.clip(shift, -reach * inward, reach)
     if np.abs(shift).max() < p.min_move:
         return zero
     back = np.empty_like(shift)
