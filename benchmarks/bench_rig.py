@@ -49,7 +49,8 @@ from sfumato.face.gaze import measure_gaze  # noqa: E402
 from sfumato.face.quality import (  # noqa: E402
     bright_share, eye_stats, face_landmarks, gaze_order, laplacian_variance, painted_iris_radii, steady_landmarks,
 )
-from sfumato.face.white_match import followed_landmarks, white_match  # noqa: E402
+from sfumato.face.white_match import fit_eyes, followed_landmarks, white_match  # noqa: E402
+from sfumato.imaging.lab import rgb_to_lab  # noqa: E402
 
 TESTDATA = ROOT.parent / "shared" / "testdata"
 ERODE = 0.15
@@ -68,11 +69,14 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
     if ref_lm is None or ref_steady is None:
         raise SystemExit(f"{bank.folder}: FaceMesh finds no face in the painting itself")
     radii = painted_iris_radii(painting, ref_steady)
-    ref = eye_stats(painting, ref_steady, radii, ERODE)  # FaceMesh's iris radius
-    ref_followed = followed_landmarks(painting, painting, ref_steady, ref_steady, radii)
-    ref_white = eye_stats(painting, ref_followed, radii, ERODE)
-    ref_eyes = [eye_stats(painting, ref_followed, radii, ERODE, only=k) for k in (0, 1)]
-    ref_old = eye_stats(painting, ref_lm)
+    p_lab = rgb_to_lab(painting)  # once per bank; each frame once below, for every measure
+    p_l = p_lab[..., 0]
+    ref = eye_stats(painting, ref_steady, radii, ERODE, light=p_l)  # FaceMesh's iris radius
+    ref_followed = followed_landmarks(painting, painting, ref_steady, ref_steady, radii,
+                                      fits=fit_eyes(p_l, p_l, ref_steady, ref_steady, radii))
+    ref_white = eye_stats(painting, ref_followed, radii, ERODE, light=p_l)
+    ref_eyes = [eye_stats(painting, ref_followed, radii, ERODE, only=k, light=p_l) for k in (0, 1)]
+    ref_old = eye_stats(painting, ref_lm, light=p_l)
     ref_lap = laplacian_variance(painting, crop)
     iris, dl, dl_old, bright, sharp, missing = [], [], [], [], [], 0
     common, revealed, revealed_db, revealed_dab, painted, centre_dl = [], [], [], [], [], float("nan")
@@ -84,14 +88,18 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
         if lm is None or lms is None:
             missing += 1
             continue
-        st = eye_stats(full, lms, radii, ERODE)
+        f_lab = rgb_to_lab(full)
+        f_l = f_lab[..., 0]
+        st = eye_stats(full, lms, radii, ERODE, light=f_l)
         iris.append(st.iris_radius / ref.iris_radius)
         # the white where the painted eye went (FaceMesh's half-pixel jitter of the contour on a
-        # half-dark white moves the median by several L), outside the painted iris found there
-        followed = followed_landmarks(painting, full, ref_steady, lms, radii)
-        white = eye_stats(full, followed, radii, ERODE)
+        # half-dark white moves the median by several L), outside the painted iris found there:
+        # one fit of each eye for this and for white_match
+        fits = fit_eyes(p_l, f_l, ref_steady, lms, radii)
+        followed = followed_landmarks(painting, full, ref_steady, lms, radii, fits=fits)
+        white = eye_stats(full, followed, radii, ERODE, light=f_l)
         dl.append(white.white_median - ref_white.white_median)
-        m = white_match(painting, full, ref_steady, lms, radii, ERODE)
+        m = white_match(painting, full, ref_steady, lms, radii, ERODE, lab=(p_lab, f_lab), fits=fits)
         common.append(m.common_dl)
         painted.append(m.white_dl)
         if np.isfinite(m.revealed_dl):
@@ -101,8 +109,8 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
             revealed_dab.append(m.revealed_dab)
         if i == bank.center_index:
             centre_dl = white.white_median - ref_white.white_median
-        dl_old.append(eye_stats(full, lm).white_median - ref_old.white_median)
-        bright.append(bright_share([eye_stats(full, followed, radii, ERODE, only=k) for k in (0, 1)], ref_eyes))
+        dl_old.append(eye_stats(full, lm, light=f_l).white_median - ref_old.white_median)
+        bright.append(bright_share([eye_stats(full, followed, radii, ERODE, only=k, light=f_l) for k in (0, 1)], ref_eyes))
     rows, cols = bank.grid
     row = rows // 2
     picks = np.unique(np.round(np.linspace(0, cols - 1, min(9, cols))).astype(int)) + row * cols

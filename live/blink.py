@@ -11,12 +11,7 @@ from __future__ import annotations
 import random
 
 from live.config import BlinkConfig
-
-
-def _smooth(u: float) -> float:
-    """Smoothstep on [0, 1]."""
-    u = min(1.0, max(0.0, u))
-    return u * u * (3.0 - 2.0 * u)
+from sfumato.ramp import smoothstep
 
 
 class BlinkSchedule:
@@ -53,12 +48,12 @@ class BlinkSchedule:
         c = self.cfg
         ms = (t - self.next_start) * 1000.0
         if ms < c.close_ms:
-            return _smooth(ms / max(c.close_ms, 1e-6))
+            return smoothstep(0.0, 1.0, ms / max(c.close_ms, 1e-6))
         ms -= c.close_ms
         if ms < c.closed_ms:
             return 1.0
         ms -= c.closed_ms
-        value = 1.0 - _smooth(ms / max(c.open_ms, 1e-6))
+        value = 1.0 - smoothstep(0.0, 1.0, ms / max(c.open_ms, 1e-6))
         if ms >= c.open_ms:
             self.next_start += self._interval()
             return 0.0

@@ -19,6 +19,8 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
+from sfumato.ramp import smoothstep
+
 SCENARIOS = ("demo", "walk", "two", "still", "empty")
 
 # The astronaut sprite: image rows/cols cut from skimage's astronaut and where her eyes are.
@@ -35,11 +37,6 @@ class Person:
     x: float
     y: float
     z: float
-
-
-def _smooth(u: float) -> float:
-    u = min(1.0, max(0.0, u))
-    return u * u * (3.0 - 2.0 * u)
 
 
 def _lerp(a: float, b: float, u: float) -> float:
@@ -71,12 +68,12 @@ def people_at(scenario: str, t: float) -> list[Person]:
         t %= 20.0
         sway = 0.01 * math.sin(t * 2.1)
         if t < 12.0:
-            xa = _lerp(-0.7, -0.16, _smooth(t / 2.0)) if t < 2.0 else -0.16 + sway
+            xa = _lerp(-0.7, -0.16, smoothstep(0.0, 1.0, t / 2.0)) if t < 2.0 else -0.16 + sway
             out.append(Person(xa, y, 0.68))
         elif t < 14.0:
             out.append(Person(_walk(t, 12.0, 14.0, -0.16, -0.75), y, 0.68))
         if 4.0 <= t < 16.0:
-            xb = _lerp(0.75, 0.16, _smooth((t - 4.0) / 2.0)) if t < 6.0 else 0.16 - sway
+            xb = _lerp(0.75, 0.16, smoothstep(0.0, 1.0, (t - 4.0) / 2.0)) if t < 6.0 else 0.16 - sway
             if t >= 15.0:
                 xb = _walk(t, 15.0, 16.0, 0.16, 0.8)
             out.append(Person(xb, y + 0.01, 0.73))
@@ -87,9 +84,9 @@ def people_at(scenario: str, t: float) -> list[Person]:
         if 1.0 <= t < 4.0:
             out.append(Person(_walk(t, 1.0, 4.0, -0.7, -0.2), y, 0.80))
         elif 4.0 <= t < 7.0:
-            out.append(Person(-0.2, y, _lerp(0.80, 0.58, _smooth((t - 4.0) / 3.0))))
+            out.append(Person(-0.2, y, _lerp(0.80, 0.58, smoothstep(0.0, 1.0, (t - 4.0) / 3.0))))
         elif 7.0 <= t < 14.0:
-            out.append(Person(-0.2 + 0.35 * math.sin((t - 7.0) * 0.9), y, 0.58 + 0.1 * _smooth((t - 7.0) / 7.0)))
+            out.append(Person(-0.2 + 0.35 * math.sin((t - 7.0) * 0.9), y, 0.58 + 0.1 * smoothstep(0.0, 1.0, (t - 7.0) / 7.0)))
         elif 14.0 <= t < 16.0:
             out.append(Person(_walk(t, 14.0, 16.0, -0.2 + 0.35 * math.sin(7 * 0.9), 0.75), y, 0.68))
         if 19.0 <= t < 25.0:

@@ -12,9 +12,9 @@ import cv2
 import numpy as np
 import pytest
 
+from sfumato.imaging.lab import rgb_to_lab as to_lab
 from sfumato.rig.iris_tint import iris_tint, side_colours
 from sfumato.rig.lids import EyeFrame, Lids, opening
-from sfumato.rig.painted_white import to_lab
 from sfumato.rig.sclera import rebuild_white
 from tests.conftest import TESTDATA
 

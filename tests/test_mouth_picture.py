@@ -13,6 +13,7 @@ import pytest
 from dataclasses import replace
 
 from sfumato.face.detect import mesh_landmarks
+from sfumato.face.quality import steady_landmarks
 from sfumato.imaging.samples import sample
 from sfumato.rig.mouth import MouthPose, MouthRig
 from sfumato.rig.mouth_cavity import Palette, cavity_colour
@@ -262,9 +263,16 @@ def test_teeth_in_each_paintings_own_light(name):
 F, M, EH = MouthPose(0.05, 0.0, 0.2, tuck=1.0), MouthPose(0.0, 0.1, 0.0), MouthPose(0.5, 0.0, 0.4)
 
 
+MESH_SAMPLES = 8
+"""FaceMesh runs averaged per rendered face (the image and jittered copies, as the benchmarks
+do): one run moves the inner-lip points by a pixel or two between near-identical faces, as
+much as the differences measured here."""
+
+
 def _gaps(rig: MouthRig, image: np.ndarray) -> tuple[dict[str, float], dict[str, np.ndarray]]:
-    """FaceMesh inner-lip gap (13-14 over the eye corners) and landmarks of rest, f, m and eh."""
-    lm = {k: mesh_landmarks(rig.render(image, p)) for k, p in (("rest", MouthPose()), ("f", F), ("m", M), ("eh", EH))}
+    """FaceMesh inner-lip gap (13-14 over the eye corners) and landmarks of rest, f, m and eh,
+    each averaged over :data:`MESH_SAMPLES` jittered copies (:func:`steady_landmarks`)."""
+    lm = {k: steady_landmarks(rig.render(image, p), samples=MESH_SAMPLES) for k, p in (("rest", MouthPose()), ("f", F), ("m", M), ("eh", EH))}
     eyes = float(np.linalg.norm(lm["rest"][33, :2] - lm["rest"][263, :2]))
     return {k: float(np.linalg.norm(v[13, :2] - v[14, :2])) / eyes for k, v in lm.items()}, lm
 
@@ -286,12 +294,20 @@ def test_f_shows_the_upper_teeth_edge_where_m_closes(bundled):
 
 @pytest.mark.parametrize("name", ["portrait_02", "portrait_13"])
 def test_f_reads_as_slightly_open_m_as_closed(name):
-    """FaceMesh on the rendered face: f's lips a little apart (0.03-0.05 eye distances), m's as
-    at rest (before: f was drawn as a second m), both well under a vowel."""
+    """FaceMesh on the rendered face, averaged over 8 jittered copies: f's lips a little apart
+    (0.062 and 0.023 eye distances), m's as at rest (0.014, 0.002; rest 0.013, 0.002), both under
+    a vowel (eh: 0.091, 0.080). Before, f was drawn as a second m: f - m was -0.004 and 0.000
+    (with the upper lip's tuck lift taken out), against 0.048 and 0.021 now.
+
+    The lower lip rises for f (it does not drop with the jaw): measured on the rig's own lower
+    field at the middle of the lip line. FaceMesh cannot tell: its averaged lower inner-lip point
+    moves +0.7 px on portrait_02 and -3.4 px on portrait_13 (one run said -2.2 and -2.6)."""
     crop = _painting_crop(name)
-    gap, lm = _gaps(MouthRig.from_landmarks(crop.image, crop.landmarks), crop.image)
+    rig = MouthRig.from_landmarks(crop.image, crop.landmarks)
+    gap, _ = _gaps(rig, crop.image)
     assert gap["m"] < gap["rest"] + 0.01 and gap["m"] + 0.015 < gap["f"] < 0.7 * gap["eh"], gap
-    assert lm["f"][14, 1] <= lm["rest"][14, 1] + 0.5  # the lower lip rises, it does not drop
+    lower = lambda pose: float(rig._fields(np.zeros(1), np.zeros(1), pose, "lower")[1][0])  # noqa: E731 (+ down, pixels)
+    assert lower(F) < -0.01 * rig.width < 0.01 * rig.width < lower(EH), (lower(F), lower(EH), rig.width)
 
 
 def test_f_and_v_visemes_tuck_p_b_m_close():

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from sfumato.imaging.lab import rgb_to_lab as to_lab
 from sfumato.rig.lids import EyeFrame, Lids, opening
-from sfumato.rig.painted_white import painted_white, to_lab
+from sfumato.rig.painted_white import painted_white
 from sfumato.rig.sclera import rebuild_white
 
 WHITE = (200.0, 208.0, 222.0)  # a bluish painted white

@@ -56,3 +56,22 @@ def test_borrowed_texture_carries_grain_but_no_lash():
     inner = plate[(np.hypot(xx - 60, yy - 24) < r)][:, 0]
     assert inner.min() > 170.0 * 0.85, inner.min()  # no lash printed into the white
     assert inner.std() > 0.3, inner.std()  # the canvas' grain is carried, not a flat patch
+
+
+def test_white_samples_last_fallback_keeps_to_allowed():
+    """With too little white everywhere, the last fallback (all the loose opening) still never
+    takes a pixel ``allowed`` rules out (the iris' tint ring must not sample the white's hue)."""
+    from sfumato.rig.sclera import white_samples
+
+    yy, xx, u, dist, r = _eye()
+    shape = u.shape
+    white = np.zeros(shape, np.float32)
+    cand = np.zeros(shape, bool)
+    inside = ((np.abs(yy - 20) < 8) & (dist < 1.1 * r)).astype(np.float32)  # a tight opening: nothing beside the iris
+    loose = inside * (dist > r)  # a thin crescent off the iris, all within its ring
+    ring = (dist < 1.2 * r).astype(np.float32)
+    allowed = u < 0  # only the left half may be sampled
+    known = white_samples(white, False, cand, inside, loose, ring, u, 0.0, np.array([60.0, 20.0]), r, allowed)
+    assert known.dtype == np.float32
+    assert known[~allowed].max() == 0.0, "a ruled-out pixel was taken as a sample"
+    assert known[allowed].sum() > 0  # the allowed part of the opening is still sampled

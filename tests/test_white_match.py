@@ -169,3 +169,47 @@ def test_the_whole_white_is_taken_off_the_lid_lines_on_both_sides():
     m = white_match(painting, painting, plm, plm, (8.0, 8.0))
     # 3.6 L before; what is left is the frame's own wider exclusion around its iris (FRAME_IRIS)
     assert abs(m.white_dl) < 1.5, m
+
+
+def test_one_conversion_and_one_fit_give_the_same_measures():
+    # the benchmark converts each frame to Lab once and fits each eye once for every measure:
+    # that path must read exactly what the plain calls read
+    from dataclasses import astuple
+
+    from sfumato.face.quality import eye_stats
+    from sfumato.face.white_match import fit_eyes, followed_landmarks
+    from sfumato.imaging.lab import rgb_to_lab
+
+    lights, heights = ((215.0, 190.0, 120.0), (120.0, 100.0, 70.0)), (11.0, 15.0)
+    painting, plm = _synthetic_eyes(0.0, lights, heights)
+    frame, flm = _synthetic_eyes(12.0, lights, heights)
+    flm = flm + np.random.default_rng(3).normal(0.0, 0.6, flm.shape)  # FaceMesh lags a little
+    radii = (8.0, 8.0)
+    p_lab, f_lab = rgb_to_lab(painting), rgb_to_lab(frame)
+    fits = fit_eyes(p_lab[..., 0], f_lab[..., 0], plm, flm, radii)
+    assert all(f is not None for f in fits)
+    plain = white_match(painting, frame, plm, flm, radii)
+    shared = white_match(painting, frame, plm, flm, radii, lab=(p_lab, f_lab), fits=fits)
+    assert np.isfinite(plain.revealed_dl) and np.isfinite(plain.revealed_dab), plain
+    np.testing.assert_array_equal(astuple(shared), astuple(plain))
+    followed = followed_landmarks(painting, frame, plm, flm, radii)
+    np.testing.assert_array_equal(followed_landmarks(painting, frame, plm, flm, radii, fits=fits), followed)
+    assert not np.array_equal(followed, flm)  # the eyes were followed, not FaceMesh's taken
+    for only in (None, 0, 1):
+        np.testing.assert_array_equal(eye_stats(frame, followed, radii, 0.15, only=only, light=f_lab[..., 0]).white_l,
+                                      eye_stats(frame, followed, radii, 0.15, only=only).white_l)
+
+
+def test_median_differences_leave_out_an_eye_with_too_few_pixels():
+    from sfumato.face.white_match import MIN_EYE_PIXELS, median_differences
+
+    rng = np.random.default_rng(4)
+    lit = rng.normal((80.0, 2.0, 10.0), 1.0, (40, 3)).astype(np.float32)
+    shaded = rng.normal((50.0, 4.0, 14.0), 1.0, (60, 3)).astype(np.float32)
+    d = median_differences([lit + (3.0, 0.0, 4.0), shaded + (1.0, 3.0, 0.0)], [lit, shaded])
+    # each eye against itself, weighted by its frame pixels (40 and 60)
+    assert abs(d.l - (0.4 * 3.0 + 0.6 * 1.0)) < 1e-4 and abs(d.b - 0.4 * 4.0) < 1e-4, d
+    assert abs(d.ab - (0.4 * 4.0 + 0.6 * 3.0)) < 1e-4, d
+    few = median_differences([lit[: MIN_EYE_PIXELS - 1] + 9.0, shaded + (1.0, 3.0, 0.0)], [lit, shaded])
+    assert abs(few.l - 1.0) < 1e-4 and few.weights.tolist() == [60], few
+    assert np.isnan(median_differences([lit[:3]], [lit]).l)

@@ -21,6 +21,7 @@ from live.config import PuppetConfig
 from live.filters import OneEuroFilter
 from live.puppet.features import Signals
 from sfumato.engines.rig import soft_limit
+from sfumato.ramp import smoothstep
 
 N_CONTROLS = 11
 GROUPS = {"head": slice(0, 3), "gaze": slice(3, 5), "blink": slice(5, 7), "mouth": slice(7, 9), "brows": slice(9, 11)}
@@ -66,15 +67,10 @@ class Controls:
 REST = Controls()
 
 
-def _smoothstep(u: float) -> float:
-    u = min(1.0, max(0.0, u))
-    return u * u * (3.0 - 2.0 * u)
-
-
 def retarget(s: Signals, cfg: PuppetConfig) -> Controls:
     """Scale and soft-limit one frame's (already mirrored, if wanted) signals into controls."""
     g = cfg.head_gain
-    blink = [_smoothstep((cfg.blink_open - o) / max(cfg.blink_open - cfg.blink_shut, 1e-3)) for o in s.openness]
+    blink = [smoothstep(0.0, 1.0, (cfg.blink_open - o) / max(cfg.blink_open - cfg.blink_shut, 1e-3)) for o in s.openness]
     return Controls(
         head_yaw=soft_limit(g * s.yaw, cfg.max_yaw_deg),
         head_pitch=soft_limit(g * s.pitch, cfg.max_pitch_deg),
@@ -110,7 +106,7 @@ class Retargeter:
                 target = REST.vector()
             else:
                 u = (t - self._last_t - self.cfg.hold_s) / max(self.cfg.return_s, 1e-6)
-                target = self._last * (1.0 - _smoothstep(u))
+                target = self._last * (1.0 - smoothstep(0.0, 1.0, u))
         out = np.empty(N_CONTROLS)
         for k, sl in GROUPS.items():
             out[sl] = self._filters[k](target[sl], t)

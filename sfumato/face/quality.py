@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 
 from sfumato.face.topology import EYES
+from sfumato.imaging.lab import lightness
 
 Box = tuple[int, int, int, int]
 """(x, y, w, h) pixels."""
@@ -64,16 +65,23 @@ def bright_share(frame: list[EyeStats], painting: list[EyeStats], above: float =
     return float(np.average([s for s, _ in shares], weights=[n for _, n in shares])) if shares else float("nan")
 
 
-def lightness(rgb: np.ndarray) -> np.ndarray:
-    """L of CIE Lab for (H, W, 3) uint8 RGB: (H, W) float32 in [0, 100]."""
-    return cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)[..., 0]
-
-
 def iris_radius(landmarks: np.ndarray) -> float:
     """Mean iris radius of both eyes (pixels) from (478, 2|3) refined FaceMesh landmarks."""
     lm = np.asarray(landmarks, np.float64)
     radii = [np.linalg.norm(lm[list(e.iris[1:]), :2] - lm[e.iris[0], :2], axis=1).mean() for e in EYES]
     return float(np.mean(radii))
+
+
+def shrunk_contour(shape: tuple[int, int], poly: np.ndarray, erode: float = 0.0) -> np.ndarray:
+    """(H, W) bool inside the eye contour ``poly`` ((K, 2) pixels), shrunk by ``erode`` of the
+    eye's mean opening height (area / width; at least a pixel when ``erode`` > 0)."""
+    mask = np.zeros(shape, np.uint8)
+    cv2.fillPoly(mask, [np.round(poly).astype(np.int32)], 1)
+    if erode > 0:
+        width = max(float(np.ptp(poly[:, 0])), 1.0)
+        px = max(1, int(round(erode * cv2.contourArea(poly.astype(np.float32)) / width)))
+        mask = cv2.erode(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * px + 1, 2 * px + 1)))
+    return mask > 0
 
 
 def eye_white_mask(
@@ -97,18 +105,12 @@ def eye_white_mask(
     for k, e in enumerate(EYES):
         if only is not None and k != only:
             continue
-        mask = np.zeros(shape, np.uint8)
-        poly = lm[list(e.contour), :2]
-        cv2.fillPoly(mask, [np.round(poly).astype(np.int32)], 1)
-        if erode > 0:
-            width = max(float(np.ptp(poly[:, 0])), 1.0)
-            px = max(1, int(round(erode * cv2.contourArea(poly.astype(np.float32)) / width)))
-            mask = cv2.erode(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * px + 1, 2 * px + 1)))
+        inside = shrunk_contour(shape, lm[list(e.contour), :2], erode)
         c = lm[e.iris[0], :2]
         r = float(np.linalg.norm(lm[list(e.iris[1:]), :2] - c, axis=1).mean()) if iris_radii is None else float(iris_radii[k])
         disc = np.zeros(shape, np.uint8)
         cv2.circle(disc, (int(round(c[0])), int(round(c[1]))), max(1, int(round(r))), 1, -1)
-        out |= (mask > 0) & (disc == 0)
+        out |= inside & (disc == 0)
     return out
 
 
@@ -140,12 +142,13 @@ def painted_iris_radii(image: np.ndarray, landmarks: np.ndarray) -> tuple[float,
 
 def eye_stats(
     image: np.ndarray, landmarks: np.ndarray, iris_radii: tuple[float, float] | None = None, erode: float = 0.0,
-    only: int | None = None,
+    only: int | None = None, light: np.ndarray | None = None,
 ) -> EyeStats:
     """Iris radius and eye-white lightness of ``image`` (H, W, 3) uint8 RGB, measured at the
     (478, 2|3) FaceMesh ``landmarks`` found on that image (``iris_radii``, ``erode`` and
     ``only`` as in :func:`eye_white_mask`; the iris radius reported is always FaceMesh's, both
-    eyes')."""
+    eyes'). ``light``: the image's (H, W) float32 CIE L when the caller has it (one conversion
+    per frame for every measure), else converted here around the eyes."""
     lm = np.asarray(landmarks, np.float64)
     pts = np.concatenate([lm[list(e.contour), :2] for e in EYES])
     h, w = image.shape[:2]
@@ -153,7 +156,8 @@ def eye_stats(
     x1, y1 = np.clip(np.ceil(pts.max(0)).astype(int) + 3, 0, [w, h])
     roi = image[y0:y1, x0:x1]
     mask = eye_white_mask(roi.shape[:2], lm[:, :2] - [x0, y0], iris_radii, erode, only)
-    return EyeStats(iris_radius(lm), lightness(roi)[mask].astype(np.float32))
+    roi_l = lightness(roi) if light is None else light[y0:y1, x0:x1]
+    return EyeStats(iris_radius(lm), roi_l[mask].astype(np.float32))
 
 
 def inner_half(box: Box) -> tuple[slice, slice]:

@@ -37,7 +37,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from sfumato.face.quality import shrunk_contour
 from sfumato.face.topology import EYES
+from sfumato.imaging.lab import lightness, rgb_to_lab
 from sfumato.rig.painted_white import painted_white
 
 
@@ -82,19 +84,18 @@ class WhiteMatch:
     revealed_dab: float = float("nan")
 
 
-def _lab(rgb: np.ndarray) -> np.ndarray:
-    return cv2.cvtColor(np.ascontiguousarray(rgb).astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+@dataclass(frozen=True)
+class EyeFit:
+    """Where one painted eye went in a frame.
 
+    Attributes:
+        affine: (2, 3) float64, painting pixels -> frame pixels: the similarity fitted to the
+            painting's and the frame's FaceMesh eye contours (LMedS).
+        iris: (2,) float64, the painted iris found in the frame (:func:`find_iris`), frame pixels.
+    """
 
-def _shrunk_contour(shape: tuple[int, int], poly: np.ndarray, erode: float) -> np.ndarray:
-    """(H, W) bool inside ``poly``, shrunk by ``erode`` of the eye's mean opening height."""
-    mask = np.zeros(shape, np.uint8)
-    cv2.fillPoly(mask, [np.round(poly).astype(np.int32)], 1)
-    if erode > 0:
-        width = max(float(np.ptp(poly[:, 0])), 1.0)
-        px = max(1, int(round(erode * cv2.contourArea(poly.astype(np.float32)) / width)))
-        mask = cv2.erode(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * px + 1,) * 2))
-    return mask > 0
+    affine: np.ndarray
+    iris: np.ndarray
 
 
 def find_iris(
@@ -137,7 +138,8 @@ def find_iris(
 
 def white_match(
     painting: np.ndarray, frame: np.ndarray, painting_lm: np.ndarray, frame_lm: np.ndarray,
-    iris_radii: tuple[float, float], erode: float = 0.15,
+    iris_radii: tuple[float, float], erode: float = 0.15, *,
+    lab: tuple[np.ndarray, np.ndarray] | None = None, fits: list[EyeFit | None] | None = None,
 ) -> WhiteMatch:
     """Compare a frame's eye whites with the painting's (see the module docstring).
 
@@ -147,26 +149,29 @@ def white_match(
         iris_radii: the painting's own iris radius per eye (``EYES`` order), pixels
             (:func:`sfumato.face.quality.painted_iris_radii`).
         erode: contour shrink, fraction of the opening height (off the lid lines).
+        lab: ``(rgb_to_lab(painting), rgb_to_lab(frame))`` when the caller has them, (H, W, 3)
+            float32 each (a benchmark converts each frame once for every measure).
+        fits: :func:`fit_eyes` of these images and landmarks when the caller has it.
     """
-    p_lab, f_lab = _lab(painting), _lab(frame)
+    p_lab, f_lab = (rgb_to_lab(painting), rgb_to_lab(frame)) if lab is None else lab
+    fits = fit_eyes(p_lab[..., 0], f_lab[..., 0], painting_lm, frame_lm, iris_radii) if fits is None else fits
     h, w = painting.shape[:2]
-    plm, flm = np.asarray(painting_lm, np.float64), np.asarray(frame_lm, np.float64)
+    plm = np.asarray(painting_lm, np.float64)
     common_p, common_f, rev_f, rev_ref, white_p, white_f = [], [], [], [], [], []
-    for k, e in enumerate(EYES):
-        pp, fp = plm[list(e.contour), :2], flm[list(e.contour), :2]
-        a, _ = cv2.estimateAffinePartial2D(pp.astype(np.float32), fp.astype(np.float32), method=cv2.LMEDS)
-        if a is None:
+    for k, (e, fit) in enumerate(zip(EYES, fits)):
+        if fit is None:
             continue
+        pp = plm[list(e.contour), :2]
+        a = fit.affine
         r = float(iris_radii[k])
         cp = plm[e.iris[0], :2]
         ai = cv2.invertAffineTransform(a)
-        opening = _shrunk_contour((h, w), pp, 0.0)
-        found = find_iris(p_lab[..., 0], f_lab[..., 0], cp, r, opening, flm[e.iris[0], :2])
-        cf = ai[:, :2] @ found + ai[:, 2]  # the frame's iris, painting pixels
+        opening = shrunk_contour((h, w), pp)
+        cf = ai[:, :2] @ fit.iris + ai[:, 2]  # the frame's iris, painting pixels
         x0, y0 = np.clip(np.floor(pp.min(0) - 3 * r).astype(int), 0, [w, h])
         x1, y1 = np.clip(np.ceil(pp.max(0) + 3 * r).astype(int), 0, [w, h])
         yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
-        inside = _shrunk_contour((h, w), pp, erode)[y0:y1, x0:x1]
+        inside = shrunk_contour((h, w), pp, erode)[y0:y1, x0:x1]
         dp, df = np.hypot(xx - cp[0], yy - cp[1]), np.hypot(xx - cf[0], yy - cf[1])
         mx = (a[0, 0] * xx + a[0, 1] * yy + a[0, 2]).astype(np.float32)
         my = (a[1, 0] * xx + a[1, 1] * yy + a[1, 2]).astype(np.float32)
@@ -193,40 +198,90 @@ def white_match(
             revealed = np.zeros_like(common)
         white_f.append(f_here[common | revealed])
 
-    def diff(f: list[np.ndarray], p: list[np.ndarray], ch: int) -> float:
-        return per_eye(f, p, lambda fi, pi: float(np.median(fi[:, ch]) - np.median(pi[:, ch])))
-
-    return WhiteMatch(diff(common_f, common_p, 0), diff(common_f, common_p, 2), diff(rev_f, rev_ref, 0), diff(rev_f, rev_ref, 2),
-                      sum(len(x) for x in common_f), sum(len(x) for x in rev_f), diff(white_f, white_p, 0),
-                      hue_difference(rev_f, rev_ref))
+    common, rev, white = median_differences(common_f, common_p), median_differences(rev_f, rev_ref), median_differences(white_f, white_p)
+    return WhiteMatch(common.l, common.b, rev.l, rev.b, sum(len(x) for x in common_f), sum(len(x) for x in rev_f), white.l, rev.ab)
 
 
-def per_eye(f: list[np.ndarray], p: list[np.ndarray], measure) -> float:
-    """``measure(frame_pixels, painting_pixels)`` of each eye against itself ((K, 3) Lab each),
-    the eyes weighted by their frame pixels; eyes with fewer than :data:`MIN_EYE_PIXELS` on
-    either side are left out, NaN with fewer than :data:`MIN_PIXELS` in all.
+@dataclass(frozen=True)
+class MedianDifference:
+    """Frame minus painting, each eye against itself, the eyes weighted by their frame pixels.
+
+    Attributes:
+        per_eye: (E, 3) float32 median CIE Lab of each measured eye's frame pixels minus that
+            of its painting pixels (E = 0 when nothing was measurable).
+        weights: (E,) int frame pixels of each eye.
+    """
+
+    per_eye: np.ndarray
+    weights: np.ndarray
+
+    def _mean(self, v: np.ndarray) -> float:
+        return float(np.average(v, weights=self.weights)) if len(self.weights) else float("nan")
+
+    @property
+    def l(self) -> float:  # noqa: E743 (CIE L)
+        """Lightness difference (L, 0..100 scale); NaN when not measurable."""
+        return self._mean(self.per_eye[:, 0])
+
+    @property
+    def b(self) -> float:
+        """Yellow-blue difference (CIE b); NaN when not measurable."""
+        return self._mean(self.per_eye[:, 2])
+
+    @property
+    def ab(self) -> float:
+        """Hue and chroma difference |(da, db)| (lightness left out); NaN when not measurable."""
+        return self._mean(np.hypot(self.per_eye[:, 1], self.per_eye[:, 2]))
+
+
+def median_differences(f: list[np.ndarray], p: list[np.ndarray]) -> MedianDifference:
+    """The median Lab of each eye's frame pixels ``f`` minus its painting pixels ``p`` ((K, 3)
+    Lab each, one array per eye); eyes with fewer than :data:`MIN_EYE_PIXELS` on either side
+    are left out, nothing is measured with fewer than :data:`MIN_PIXELS` in all.
 
     Each eye against itself: one eye may be in shadow, and pooled, a few light pixels of the
     lit eye against many dark ones of the shaded eye read as a large false change.
     """
     pairs = [(fi, pi) for fi, pi in zip(f, p) if len(fi) >= MIN_EYE_PIXELS and len(pi) >= MIN_EYE_PIXELS]
     if sum(len(fi) for fi, _ in pairs) < MIN_PIXELS or sum(len(pi) for _, pi in pairs) < MIN_PIXELS:
-        return float("nan")
-    return float(np.average([measure(fi, pi) for fi, pi in pairs], weights=[len(fi) for fi, _ in pairs]))
+        pairs = []
+    diffs = [np.median(fi, 0) - np.median(pi, 0) for fi, pi in pairs]
+    return MedianDifference(np.array(diffs, np.float32).reshape(-1, 3), np.array([len(fi) for fi, _ in pairs], np.int64))
 
 
-def hue_difference(f: list[np.ndarray], p: list[np.ndarray]) -> float:
-    """|(da, db)| between the median CIE a and b of each eye's frame pixels ``f`` and painting
-    pixels ``p`` ((K, 3) Lab each), per eye as :func:`per_eye`."""
-    return per_eye(f, p, lambda fi, pi: float(np.hypot(*(np.median(fi[:, 1:], 0) - np.median(pi[:, 1:], 0)))))
+def fit_eyes(
+    painting_l: np.ndarray, frame_l: np.ndarray, painting_lm: np.ndarray, frame_lm: np.ndarray,
+    iris_radii: tuple[float, float],
+) -> list[EyeFit | None]:
+    """Where each painted eye went in the frame (``EYES`` order; None where no similarity fits):
+    the painting's eye contour fitted to the frame's, and the painted iris found in the frame
+    from FaceMesh's iris centre there (:func:`find_iris`).
+
+    Args:
+        painting_l, frame_l: (H, W) float32 CIE L of each image, the same size.
+        painting_lm, frame_lm: (478, 2|3) FaceMesh landmarks of each.
+        iris_radii: the painting's own iris radius per eye, pixels.
+    """
+    plm, flm = np.asarray(painting_lm, np.float64), np.asarray(frame_lm, np.float64)
+    fits: list[EyeFit | None] = []
+    for k, e in enumerate(EYES):
+        pp, fp = plm[list(e.contour), :2], flm[list(e.contour), :2]
+        a, _ = cv2.estimateAffinePartial2D(pp.astype(np.float32), fp.astype(np.float32), method=cv2.LMEDS)
+        if a is None:
+            fits.append(None)
+            continue
+        opening = shrunk_contour(painting_l.shape, pp)
+        found = find_iris(painting_l, frame_l, plm[e.iris[0], :2], float(iris_radii[k]), opening, flm[e.iris[0], :2])
+        fits.append(EyeFit(a, np.array(found, np.float64)))
+    return fits
 
 
 def followed_landmarks(
     painting: np.ndarray, frame: np.ndarray, painting_lm: np.ndarray, frame_lm: np.ndarray,
-    iris_radii: tuple[float, float],
+    iris_radii: tuple[float, float], *, fits: list[EyeFit | None] | None = None,
 ) -> np.ndarray:
     """The frame's landmarks with each eye's contour and iris taken from where the painted eye
-    went, not from FaceMesh's run on the frame.
+    went (:func:`fit_eyes`), not from FaceMesh's run on the frame.
 
     FaceMesh's eye contour on two nearly identical images differs by half a pixel here and
     there; where the eye white is half dark (a large painted iris' rim, its shadow) that moves
@@ -238,22 +293,20 @@ def followed_landmarks(
 
     Args:
         painting, frame: (H, W, 3) uint8 RGB, the same size; painting_lm, frame_lm: (478, 2|3)
-            FaceMesh landmarks of each; iris_radii: the painting's iris radius per eye.
+            FaceMesh landmarks of each; iris_radii: the painting's iris radius per eye;
+        fits: :func:`fit_eyes` of these images and landmarks when the caller has it (the
+            images are then not read).
 
     Returns:
         (478, 2|3) float64 like ``frame_lm``.
     """
-    p_l, f_l = _lab(painting)[..., 0], _lab(frame)[..., 0]
+    fits = fit_eyes(lightness(painting), lightness(frame), painting_lm, frame_lm, iris_radii) if fits is None else fits
     plm, out = np.asarray(painting_lm, np.float64), np.array(frame_lm, np.float64)
-    h, w = painting.shape[:2]
-    for k, e in enumerate(EYES):
-        pp, fp = plm[list(e.contour), :2], out[list(e.contour), :2]
-        a, _ = cv2.estimateAffinePartial2D(pp.astype(np.float32), fp.astype(np.float32), method=cv2.LMEDS)
-        if a is None:
+    for k, (e, fit) in enumerate(zip(EYES, fits)):
+        if fit is None:
             continue
-        out[list(e.contour), :2] = pp @ a[:, :2].T + a[:, 2]
-        r = float(iris_radii[k])
-        c = find_iris(p_l, f_l, plm[e.iris[0], :2], r, _shrunk_contour((h, w), pp, 0.0), out[e.iris[0], :2])
+        a, c, r = fit.affine, fit.iris, float(iris_radii[k])
+        out[list(e.contour), :2] = plm[list(e.contour), :2] @ a[:, :2].T + a[:, 2]
         out[e.iris[0], :2] = c
         out[list(e.iris[1:]), :2] = c + r * np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]])
     return out

@@ -29,6 +29,8 @@ import cv2
 import numpy as np
 
 from sfumato.face import topology as T
+from sfumato.imaging.lab import lab_to_rgb, rgb_to_lab
+from sfumato.ramp import smoothstep
 
 
 @dataclass(frozen=True)
@@ -127,16 +129,6 @@ def _angles(lm: np.ndarray, idx: list[int]) -> np.ndarray:
     return np.arctan2(p[:, 1] - c[1], p[:, 0] - c[0])
 
 
-def _lab(rgb: np.ndarray) -> np.ndarray:
-    """(N, 3) float RGB in [0, 255] as (N, 3) float32 CIE Lab (L in [0, 100])."""
-    return cv2.cvtColor(np.asarray(rgb, np.float32).reshape(1, -1, 3) / 255.0, cv2.COLOR_RGB2Lab)[0]
-
-
-def _rgb(lab: np.ndarray) -> np.ndarray:
-    """(3,) Lab as (3,) float RGB in [0, 255]."""
-    return cv2.cvtColor(np.asarray(lab, np.float32).reshape(1, 1, 3), cv2.COLOR_Lab2RGB)[0, 0] * 255.0
-
-
 TEETH_LIGHT = 62.0
 """The teeth's lightness is this percentile of the skin's L around the mouth (lit skin, not its
 highlights): teeth in a painting are in the painting's own light, never lighter than her skin."""
@@ -193,19 +185,13 @@ def mouth_palette(image: np.ndarray, landmarks: np.ndarray) -> Palette:
     fpx = image[face].astype(np.float64) if face.sum() > 50 else px
     light = fpx[_luma(fpx) >= np.percentile(_luma(fpx), 92)].mean(0)
     light = 0.7 * light + 0.3 * _luma(light[None])[0]  # muted, ivory rather than white
-    cap = _lab(shadow + 0.8 * (light - shadow))[0]  # the face's muted lights, a little darker
-    skin = _lab(mouth_skin(image, landmarks, face))
+    cap = rgb_to_lab(shadow + 0.8 * (light - shadow))  # the face's muted lights, a little darker
+    skin = rgb_to_lab(mouth_skin(image, landmarks, face))
     teeth = np.array([min(float(np.percentile(skin[:, 0], TEETH_LIGHT)), float(cap[0])),
                       TEETH_CHROMA[0] * float(np.median(skin[:, 1])), TEETH_CHROMA[1] * float(np.median(skin[:, 2]))])
     tongue = shadow + 0.5 * (lip - shadow) * np.array([1.15, 0.7, 0.7])  # a warm, dark red
     as_t = lambda c: tuple(float(x) for x in np.clip(c, 0, 255))  # noqa: E731
-    return Palette(dark=as_t(dark), teeth=as_t(_rgb(teeth)), tongue=as_t(tongue), rim=as_t(rim))
-
-
-def _smooth(e0: float | np.ndarray, e1: float | np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Smoothstep from 0 at e0 to 1 at e1 (e1 > e0; either may be an array shaped like ``x``)."""
-    t = np.clip((x - e0) / np.maximum(e1 - e0, 1e-6), 0.0, 1.0)
-    return t * t * (3.0 - 2.0 * t)
+    return Palette(dark=as_t(dark), teeth=as_t(lab_to_rgb(teeth)), tongue=as_t(tongue), rim=as_t(rim))
 
 
 def _below(x: np.ndarray, edge: np.ndarray, soft: np.ndarray) -> np.ndarray:
@@ -240,26 +226,26 @@ def cavity_colour(top: np.ndarray, bottom: np.ndarray, un: np.ndarray, inside: n
     # upper teeth: a band hanging from the upper lip, in its shadow at the top, lit toward its
     # edge (which stands out against the dark behind it), receding into shadow at the corners
     band = np.minimum(k.teeth * width, k.teeth_share * height)
-    show = _smooth(k.teeth_from[0] * width, k.teeth_from[1] * width, height)
+    show = smoothstep(k.teeth_from[0] * width, k.teeth_from[1] * width, height)
     if tuck > 0:  # f, v: the teeth reach down to the lower lip however small the opening
         band += tuck * (height + 1.0 - band)
         show = np.maximum(show, tuck)
     across = np.clip(1.0 - (un / 0.85) ** 2, 0.0, 1.0)
     t_alpha = k.teeth_alpha * teeth_scale * show * across * _below(top, band, np.minimum(k.teeth_edge * band + 0.6, band))
-    lit = (k.teeth_shade + (1.0 - k.teeth_shade) * _smooth(0.0, 0.7 * band, top)) * (0.5 + 0.5 * across)
+    lit = (k.teeth_shade + (1.0 - k.teeth_shade) * smoothstep(0.0, 0.7 * band, top)) * (0.5 + 0.5 * across)
     out += t_alpha[..., None] * (rim + lit[..., None] * (teeth - rim) - out)  # shaded toward the warm rim
     tallest = float(height.max()) if height.size else 0.0
     if tallest > k.tongue_from[0] * width:
         # tongue: a low mound in the middle of a wide-open mouth, darker toward the back
         middle = np.clip(1.0 - (un / 0.65) ** 2, 0.0, 1.0)  # fades to nothing well inside the corners
         mound = k.tongue_share * height * middle
-        g_alpha = _smooth(k.tongue_from[0] * width, k.tongue_from[1] * width, height) * middle * _below(bottom, mound, 0.5 * mound)
+        g_alpha = smoothstep(k.tongue_from[0] * width, k.tongue_from[1] * width, height) * middle * _below(bottom, mound, 0.5 * mound)
         back = np.clip(bottom / np.maximum(mound, 1e-3), 0.0, 1.0)
         out += (k.tongue_alpha * g_alpha)[..., None] * (tongue * (1.0 - 0.35 * back)[..., None] - out)
     if tallest > k.lower_from[0] * width:
         # lower teeth: the top of their row above the lower lip on wide openings, in the mouth's shadow
         low = np.minimum(k.lower_teeth * width, 0.2 * height)
-        l_alpha = (k.teeth_alpha * teeth_scale * _smooth(k.lower_from[0] * width, k.lower_from[1] * width, height)
+        l_alpha = (k.teeth_alpha * teeth_scale * smoothstep(k.lower_from[0] * width, k.lower_from[1] * width, height)
                    * np.clip(1.0 - (un / 0.6) ** 2, 0.0, 1.0) * _below(bottom, low, np.minimum(0.5 * low + 0.5, low)))
         out += l_alpha[..., None] * (rim + k.lower_light * (teeth - rim) - out)
     return out.astype(np.float32)
@@ -276,7 +262,7 @@ def lip_roll(outside: np.ndarray, opening: float, width: float, look: CavityLook
             small the opening.
     """
     k = look or CavityLook()
-    strength = max(k.lip_roll * float(_smooth(0.0, 0.12 * width, np.float32(opening))), k.tuck_roll * tuck)
+    strength = max(k.lip_roll * float(smoothstep(0.0, 0.12 * width, np.float32(opening))), k.tuck_roll * tuck)
     return (1.0 - strength * np.exp(-outside / max(k.lip_roll_reach * width, 0.7))).astype(np.float32)
 
 

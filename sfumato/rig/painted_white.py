@@ -21,6 +21,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from sfumato.imaging.lab import rgb_to_lab
+from sfumato.imaging.lab import rgb_to_lab as to_lab  # noqa: F401 (the old name, still imported by tests)
+
 SEED_SHARE = 0.4
 """The white's colour model is sampled from this top share (by lightness minus chroma) of the
 contour's pixels beside the iris."""
@@ -51,11 +54,6 @@ class WhiteModel:
         dl = np.where(d[..., 0] > 0, 0.25 * d[..., 0], DARKER * d[..., 0])
         out = np.sqrt(dl**2 + d[..., 1] ** 2 + d[..., 2] ** 2).astype(np.float32)
         return np.where(lab[..., 0] < self.floor, np.float32(np.inf), out)
-
-
-def to_lab(image: np.ndarray) -> np.ndarray:
-    """(h, w, 3) float32 RGB in [0, 255] -> (h, w, 3) float32 CIE Lab."""
-    return cv2.cvtColor(np.clip(image, 0, 255).astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
 
 
 def _dist(shape: tuple[int, int], c: np.ndarray) -> np.ndarray:
@@ -103,9 +101,9 @@ def painted_white(
     Args:
         image: (h, w, 3) float32 RGB; contour: (h, w) bool; c: (2,) iris centre; r: iris radius;
         reach: how far (pixels) beyond the contour the painted opening may extend; lab: the
-        image's :func:`to_lab` when the caller has it.
+        image's :func:`~sfumato.imaging.lab.rgb_to_lab` when the caller has it.
     """
-    lab = to_lab(image) if lab is None else lab
+    lab = rgb_to_lab(image) if lab is None else lab
     found = white_model(lab, contour, c, r)
     if found is None:
         return np.zeros(contour.shape, bool)

@@ -17,11 +17,12 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from sfumato.rig.iris import disc, lightness
+from sfumato.imaging.lab import lab_to_rgb, lightness, rgb_to_lab
+from sfumato.rig.iris import disc
 from sfumato.rig.iris_halo import halo_hole
 from sfumato.rig.iris_tint import TINTED, iris_tint, side_colours
 from sfumato.rig.lids import EyeFrame, Lids, opening
-from sfumato.rig.painted_white import painted_white, to_lab
+from sfumato.rig.painted_white import painted_white
 from sfumato.rig.white_edge import match_edge, match_lid_shade
 from sfumato.rig.white_fill import lid_space_colour, masked_blur, two_sided_colour  # noqa: F401 (re-exported)
 
@@ -85,7 +86,7 @@ def select_white(image: np.ndarray, light: np.ndarray, candidates: np.ndarray, i
     """
     if candidates.sum() < 4:
         return candidates.astype(np.float32)
-    lab = cv2.cvtColor(np.clip(image, 0, 255).astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    lab = rgb_to_lab(image)
     score = light - 0.5 * np.hypot(lab[..., 1], lab[..., 2])
     vals, svals = light[candidates], score[candidates]
     p90 = float(np.percentile(vals, 90))
@@ -236,27 +237,25 @@ def white_samples(
     if known.sum() < 12:
         known = loose * (ring < 0.01) * ok
     if known.sum() < 12:
-        known = np.maximum(white, loose)
-    return known
+        known = np.maximum(white, loose) * ok
+    return known.astype(np.float32)
 
 
-def tint_of(lab: np.ndarray, white: np.ndarray, inside: np.ndarray, u: np.ndarray, u_iris: float, c: np.ndarray, r: float) -> np.ndarray:
+def tint_of(lab: np.ndarray, white: np.ndarray, in_iris: np.ndarray, u: np.ndarray, u_iris: float, dist: np.ndarray, r: float) -> np.ndarray:
     """:func:`sfumato.rig.iris_tint.iris_tint` of the ROI ((h, w, 3) float32 Lab, painted
-    ``white`` (h, w) bool): (h, w) float32 in [0, 1], zero when no iris is seen."""
-    shape = white.shape
-    in_iris = disc(shape, c, 0.8 * r, 1.0) * inside > 0.5
+    ``white`` (h, w) bool, the seen iris ``in_iris`` (h, w) bool, ``dist`` (h, w) float32
+    pixels from the iris centre): (h, w) float32 in [0, 1], zero when no iris is seen."""
     if not in_iris.any():
-        return np.zeros(shape, np.float32)
-    dist = np.hypot(*np.mgrid[0 : shape[0], 0 : shape[1]][::-1].astype(np.float32) - np.float32(c).reshape(2, 1, 1))
+        return np.zeros(white.shape, np.float32)
     iris_ab = np.median(lab[in_iris][:, 1:], 0)
     return iris_tint(lab, iris_ab, side_colours(lab, white, u, u_iris, dist, r), u, u_iris, dist, r)
 
 
 def with_hue(colour: np.ndarray, hue: np.ndarray) -> np.ndarray:
     """(h, w, 3) float32 RGB with the CIE L of ``colour`` and the (a, b) of ``hue``."""
-    lab = to_lab(colour)
-    lab[..., 1:] = to_lab(hue)[..., 1:]
-    return (cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255.0).astype(np.float32)
+    lab = rgb_to_lab(colour)
+    lab[..., 1:] = rgb_to_lab(hue)[..., 1:]
+    return lab_to_rgb(lab)
 
 
 HOLE = 1.2
@@ -295,11 +294,14 @@ def rebuild_white(
     hw = frame.half_width
     # The visible painted white: inside the opening (off the lid lines), away from the iris,
     # its lighter part (lid rims and lashes inside a loose contour left out).
-    lab = to_lab(image)  # once per eye: its L is the lightness every step below uses
+    lab = rgb_to_lab(image)  # once per eye: its L is the lightness every step below uses
     light = lab[..., 0]
     far = 1.0 - disc(shape, c, r + 1.0, 1.0)  # the rim and halo beyond are left to select_white
     cand = (opening(u, v, lids, 1.5 * edge + 0.5) > 0.99) & (far > 0.5)
-    iris_l = float(np.median(light[disc(shape, c, 0.8 * r, 1.0) * inside > 0.5])) if (disc(shape, c, 0.8 * r, 1.0) * inside > 0.5).any() else 30.0
+    yy, xx = np.mgrid[0 : shape[0], 0 : shape[1]].astype(np.float32)
+    dist = np.hypot(xx - np.float32(c[0]), yy - np.float32(c[1]))  # pixels from the iris centre
+    in_iris = disc(shape, c, 0.8 * r, 1.0) * inside > 0.5  # the painted iris, seen: built once
+    iris_l = float(np.median(light[in_iris])) if in_iris.any() else 30.0
     # the painted white itself (colour model sampled beside the iris, connected to it): no lid
     # rim, lash or iris rim inside a contour that misses a stylised eye's painted opening
     painted = painted_white(image, cand, c, r, 0.0, lab)
@@ -323,7 +325,7 @@ def rebuild_white(
     colour = lid_space_colour(image, known, model, u, v, lids, frame, u_iris, r, sigma)
     # its hue from the white beyond the ring the iris' colour bled into (as light as the white,
     # of the iris' hue: an olive ring in a yellow white would tint all the rebuilt white)
-    tint = tint_of(lab, white > 0.5, inside, u, u_iris, c, r)
+    tint = tint_of(lab, white > 0.5, in_iris, u, u_iris, dist, r)
     if (tint > TINTED).any():
         known_hue = white_samples(white, painted.sum() >= 12, cand, inside, loose, ring, u, u_iris, c, r, tint <= TINTED)
         hue = lid_space_colour(image, known_hue, model, u, v, lids, frame, u_iris, r, sigma)

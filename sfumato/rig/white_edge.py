@@ -5,7 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from sfumato.rig.iris import disc, lightness
+from sfumato.imaging.lab import lightness, rgb_to_lab
+from sfumato.rig.iris import disc
 from sfumato.rig.white_fill import masked_blur
 
 
@@ -73,7 +74,7 @@ def match_lid_shade(
         (h, w, 3) float32 RGB.
     """
     fill_l = lightness(colour)
-    lab, fill_lab = (cv2.cvtColor(np.clip(x, 0, 255).astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab) for x in (image, colour))
+    lab, fill_lab = (rgb_to_lab(x) for x in (image, colour))
     hue = np.hypot(lab[..., 1] - fill_lab[..., 1], lab[..., 2] - fill_lab[..., 2])  # a red lid rim is not a shade
     ok = beside & (light >= iris_l + EDGE_FLOOR * (fill_l - iris_l)) & (hue < SHADE_HUE)
     centres = (np.arange(bins) + 0.5) / bins

@@ -1,0 +1,48 @@
+"""RGB <-> CIE Lab in one place (OpenCV's float conversion, D65 white, sRGB gamma).
+
+Every measure and every rig layer that reads lightness or hue goes through these, so they all
+read the same numbers: ``L`` in [0, 100], ``a`` and ``b`` roughly in [-127, 127] (0 is grey).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+
+def rgb_to_lab(rgb: np.ndarray) -> np.ndarray:
+    """CIE Lab of RGB pixels.
+
+    Args:
+        rgb: (..., 3) RGB in [0, 255], any dtype (uint8 frames, float32 layers); values outside
+            [0, 255] are clipped first. An (H, W, 3) image, an (N, 3) list of colours or one (3,)
+            colour.
+
+    Returns:
+        (..., 3) float32 Lab, the same shape: L in [0, 100], a and b roughly in [-127, 127].
+    """
+    x = np.asarray(rgb)
+    flat = x if x.ndim == 3 else x.reshape(1, -1, 3)
+    lab = cv2.cvtColor(np.clip(flat, 0, 255).astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    return lab if x.ndim == 3 else lab.reshape(x.shape)
+
+
+def lightness(rgb: np.ndarray) -> np.ndarray:
+    """CIE L of RGB pixels: (..., 3) RGB in [0, 255] (any dtype) -> (...) float32 in [0, 100]."""
+    return rgb_to_lab(rgb)[..., 0]
+
+
+def lab_to_rgb(lab: np.ndarray) -> np.ndarray:
+    """RGB of CIE Lab pixels, the inverse of :func:`rgb_to_lab`.
+
+    Args:
+        lab: (..., 3) Lab (L in [0, 100]), any float dtype; (H, W, 3), (N, 3) or (3,).
+
+    Returns:
+        (..., 3) float32 RGB in [0, 255] (OpenCV clips out-of-gamut colours to the cube), the same
+        shape, not rounded.
+    """
+    x = np.asarray(lab, np.float32)
+    flat = x if x.ndim == 3 else x.reshape(1, -1, 3)
+    rgb = cv2.cvtColor(flat, cv2.COLOR_Lab2RGB) * np.float32(255.0)
+    return rgb if x.ndim == 3 else rgb.reshape(x.shape)
