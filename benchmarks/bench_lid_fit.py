@@ -42,7 +42,7 @@ from sfumato.geometry.crop import head_box, head_crop  # noqa: E402
 from sfumato.imaging.painting import load_painting  # noqa: E402
 from sfumato.rig import rig as rig_module  # noqa: E402
 from sfumato.rig.eye import EyeLayers, render_eye  # noqa: E402
-from sfumato.rig.iris import lightness  # noqa: E402
+from sfumato.imaging.lab import lightness  # noqa: E402
 from sfumato.rig.lid_fit import fit_lids  # noqa: E402
 
 TESTDATA = ROOT.parent / "shared" / "testdata"

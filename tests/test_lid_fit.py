@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from sfumato.face.topology import EYES
-from sfumato.rig.iris import lightness
+from sfumato.imaging.lab import lightness
 from sfumato.rig.lid_fit import LidFitParams, fit_lids
 from sfumato.rig.lids import EyeFrame
 from sfumato.rig.rig import extract_rig
