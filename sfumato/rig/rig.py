@@ -47,7 +47,7 @@ def _eye_rig(crop: np.ndarray, lm: np.ndarray, eye: EyeIndices, side: str) -> tu
     image = crop[y0:y1, x0:x1].astype(np.float32)
     frame = EyeFrame((upper[0] + upper[-1]) / 2 - origin, (upper[-1] - upper[0]) / width, width / 2)
     light = lightness(image)
-    up_fit, lo_fit = fit_lids(light, frame, upper - origin, lower - origin, (c0 - origin, r0))
+    up_fit, lo_fit = fit_lids(image, frame, upper - origin, lower - origin, (c0 - origin, r0))
     upper, lower = up_fit + origin, lo_fit + origin
     lids = Lids.from_contours(frame, upper - origin, lower - origin)
     if lids.height() < MIN_OPEN * width:
