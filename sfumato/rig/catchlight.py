@@ -110,9 +110,11 @@ def find_catchlight(
     core = lab == best
     sel = core & (excess >= 0.5 * float(excess[core].max()))
     area = float(sel.sum())
-    peak = best_peak
-    strength = float(np.clip((peak - med) / max(100.0 - med, 1.0) * 1.6, 0.3, 1.0))
-    top = sel & (light >= np.percentile(light[sel], 40))
+    # the layer is drawn in the highlight's own colour (its brightest quarter), so at full
+    # strength: a strength below 1 (how far the peak rose above the iris) drew faint highlights
+    # fainter still, on the rest frame too (portrait_11's 49 L highlight at 35 L)
+    strength = 1.0
+    top = sel & (light >= np.percentile(light[sel], 75))
     colour = tuple(float(c) for c in image[top].mean(0))
     cy, cx = (float(v) for v in np.argwhere(sel).mean(0))
     cl = Catchlight(
