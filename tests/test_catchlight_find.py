@@ -84,3 +84,39 @@ def test_painted_highlights_found_on_shared_paintings(name):
     for e in eng._eyes:
         assert e.catch is not None
         assert np.hypot(*e.catch.offset) < 0.8 * e.radius and e.catch.radius < 0.3 * e.radius, e.catch
+
+
+def test_a_faint_highlight_keeps_its_own_lightness():
+    """A grey highlight (about 60 L on a mid-brown iris) is drawn in its own core colour at full
+    strength (old: strength 0.7 and the mean of its upper 60% of pixels, so the rest frame itself
+    showed it fainter than painted)."""
+    img = _iris(glint=True, colour=(150, 150, 150))
+    light = lightness(img)
+    cl, _ = find_catchlight(img, light, np.ones(light.shape, np.float32), C, R)
+    assert cl is not None
+    core = float(lightness(np.float32([[[150, 150, 150]]]))[0, 0])
+    drawn = float(lightness(np.float32([[cl.colour]]))[0, 0])
+    assert cl.strength == 1.0 and abs(drawn - core) < 4.0, (cl, drawn, core)
+
+
+def test_rest_frame_keeps_portrait_11s_faint_highlight():
+    """portrait_11's left iris has a faint highlight (49 L on a 20 L iris): the rest frame shows
+    it as light as painted (old: 35 L)."""
+    path = TESTDATA / "portrait_11.jpg"
+    if not path.is_file():
+        pytest.skip(f"{path} not present (../shared is optional)")
+    from sfumato.engines.rig import RigEngine
+    from sfumato.imaging.painting import load_painting
+    from sfumato.rig.eye import render_eye
+    from tests.crops import head_crop_of
+
+    eng = RigEngine()
+    eng.prepare(head_crop_of(load_painting(path)))
+    e = eng._eyes[0]
+    assert e.catch is not None
+    p = e.frame.to_xy(e.rest) + np.asarray(e.catch.offset)
+    h, w = e.image.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w]
+    near = np.hypot(xx - p[0], yy - p[1]) <= e.catch.radius + 1
+    painted, drawn = lightness(e.image)[near].max(), lightness(render_eye(e, np.zeros(2)))[near].max()
+    assert drawn > painted - 4.0, (painted, drawn)
