@@ -51,7 +51,7 @@ TEXTURE_DEPTH = 1.6
 and crease edges there, it hit a 2.5x cap on portrait_11 and speckled the closed lid) ..."""
 TEXTURE_CLIP = (0.6, 1.25)
 """... as a luminance ratio to its local mean, clipped to this range."""
-EDGE_DARK = (0.08, 0.2)
+EDGE_DARK = (0.25, 0.45)
 """Where the edge of the closed lid's region is paint this much darker (relative, mean of RGB)
 than the lid skin, the lid meets its own colour there instead, fully from the second value."""
 LIGHT_CAP = 1.06
