@@ -218,7 +218,12 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
                       np.ones((3, 3), np.uint8)) > 0
     tex = _lid_texture(image, light, frame, hole, TEXTURE_DEPTH * height + band_up + band_lo, radius)
     edge = _skin_edge(image, light, creased, hole)
-    both = seamless_fill(np.concatenate([colour, creased], -1) * tex[..., None], np.concatenate([edge, edge], -1), hole)
+    # the smooth lid is laid in (against the painting without its fine detail), then the detail
+    # put on as a ratio: the texture's full-strength steps laid on a lid the edge pulls darker
+    # turned to dark specks (portrait_20)
+    flat = np.concatenate([edge, edge], -1) / np.maximum(tex, 1e-3)[..., None]
+    both = seamless_fill(np.concatenate([colour, creased], -1), flat, hole)
+    both = np.where(hole[..., None], both * tex[..., None], np.concatenate([image, image], -1))
     plate, plate_creased = both[..., :3], both[..., 3:]  # one solve for both (the same hole)
     lash_skin = span & (v > up + lash_band) & (v < up + lash_band + 0.8 * height)
     lash, strength, section = _lash_profile(image, light, u, v, frame, lids, darkest, max(1.5, 0.25 * height), mid,
