@@ -12,6 +12,7 @@ and measured with FaceMesh, against the painting measured the same way
 | column | measure | target |
 |---|---|---|
 | iris r | iris radius / the painting's, the frame furthest from 1 | 0.8 .. 1.2 |
+| (per eye) | each eye's own iris radius / the painting's, its frame furthest from 1 (``EYES`` order: the face's right eye, on the image's left, first): the column above averages both eyes, so an eye turned into its outer corner can read 0.66 while the frame's mean reads 0.77 (portrait_10) | for comparison |
 | white dL | median eye-white L (Lab) minus the painting's, largest (the issue's measure: it compares the painting's white beside its iris, shaded corners included, with whatever white the frame shows, so it moves with the iris even when no white changed); the eye white is inside the eye contour shrunk by ``ERODE`` of the opening height (off the lid lines) and outside a disc of the painting's own fitted iris radius around FaceMesh's iris centre, landmarks averaged over ``--mesh-samples`` jittered copies; in the frame the contour is the painting's moved where the painted eye went and the iris disc sits on the painted iris found there (:func:`sfumato.face.white_match.followed_landmarks`: FaceMesh's own half-pixel jitter moved enough dark rim pixels in or out of a half-dark white to read +6.6 on portrait_07's gaze-0 frame, nearly the painting) | within 6 |
 | (old dL) | the same with FaceMesh's human-sized iris disc, the raw contour and one FaceMesh run (the measure before: it counts a large painted iris' rim as white, and moves by a few L between near-identical frames) | for comparison |
 | (centre) | white dL of the centre frame (gaze 0, nearly the painting): a sanity check of the measure itself, ~0 when it is fair | ~0 |
@@ -47,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 from sfumato.bank.format import Bank, load_bank  # noqa: E402
 from sfumato.face.gaze import measure_gaze  # noqa: E402
 from sfumato.face.quality import (  # noqa: E402
-    bright_share, eye_stats, face_landmarks, gaze_order, laplacian_variance, painted_iris_radii, steady_landmarks,
+    bright_share, eye_iris_radii, eye_stats, face_landmarks, gaze_order, laplacian_variance, painted_iris_radii, steady_landmarks,
 )
 from sfumato.face.white_match import fit_eyes, followed_landmarks, white_match  # noqa: E402
 from sfumato.imaging.lab import rgb_to_lab  # noqa: E402
@@ -78,6 +79,8 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
     ref_eyes = [eye_stats(painting, ref_followed, radii, ERODE, only=k, light=p_l) for k in (0, 1)]
     ref_old = eye_stats(painting, ref_lm, light=p_l)
     ref_lap = laplacian_variance(painting, crop)
+    ref_eye_r = eye_iris_radii(ref_steady)
+    iris_eyes: list[tuple[float, float]] = []
     iris, dl, dl_old, bright, sharp, missing = [], [], [], [], [], 0
     common, revealed, revealed_db, revealed_dab, painted, centre_dl = [], [], [], [], [], float("nan")
     for i in tqdm(range(len(bank)), desc=bank.name, unit="frame", leave=False, disable=not progress):
@@ -92,6 +95,7 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
         f_l = f_lab[..., 0]
         st = eye_stats(full, lms, radii, ERODE, light=f_l)
         iris.append(st.iris_radius / ref.iris_radius)
+        iris_eyes.append(tuple(r / r0 for r, r0 in zip(eye_iris_radii(lms), ref_eye_r)))
         # the white where the painted eye went (FaceMesh's half-pixel jitter of the contour on a
         # half-dark white moves the median by several L), outside the painted iris found there:
         # one fit of each eye for this and for white_match
@@ -123,7 +127,8 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
     return {
         "bank": str(bank.folder), "engine": bank.manifest["engine"]["name"], "frames": len(bank), "no_face": missing,
         "painting_iris_px": ref.iris_radius, "painting_white_l": ref_white.white_median, "painting_lap": ref_lap,
-        "iris": worst(iris, lambda r: abs(r - 1.0)), "white_dl": worst(dl, abs), "white_dl_old": worst(dl_old, abs),
+        "iris": worst(iris, lambda r: abs(r - 1.0)),
+        "iris_eyes": [worst([t[k] for t in iris_eyes], lambda r: abs(r - 1.0)) for k in (0, 1)], "white_dl": worst(dl, abs), "white_dl_old": worst(dl_old, abs),
         "centre_dl": centre_dl, "painted_dl": worst([c for c in painted if np.isfinite(c)], abs), "common_dl": worst([c for c in common if np.isfinite(c)], abs),
         "revealed_dl": worst(revealed, abs),
         "revealed_db": revealed_db[int(np.argmax(np.abs(revealed)))] if revealed else float("nan"),
@@ -183,7 +188,7 @@ def table(rows: list[dict]) -> str:
     """The markdown table: worst frame per column, each marked ok / FAIL."""
     mark = lambda ok: "ok" if ok else "FAIL"  # noqa: E731
     lines = [
-        "| painting | engine | frames | iris r | white dL (centre) | (old dL) | painted dL | common dL | revealed dL (db) | revealed dE ab | bright "
+        "| painting | engine | frames | iris r (per eye) | white dL (centre) | (old dL) | painted dL | common dL | revealed dL (db) | revealed dE ab | bright "
         "| sharp (frame) | gaze range | gaze order |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         "| target | | | 0.8..1.2 | within 6 | (FaceMesh disc) | within 6 | within 6 | within 6 | <= 6 | <= 0.15 | >= 0.85 | >= 0.5 "
@@ -193,7 +198,7 @@ def table(rows: list[dict]) -> str:
         v = verdicts(r)
         nf = f" ({r['no_face']} no face)" if r["no_face"] else ""
         lines.append(
-            f"| {Path(r['bank']).name} | {r['engine']} | {r['frames']}{nf} | {r['iris']:.2f} {mark(v['iris'])} "
+            f"| {Path(r['bank']).name} | {r['engine']} | {r['frames']}{nf} | {r['iris']:.2f} ({r['iris_eyes'][0]:.2f} / {r['iris_eyes'][1]:.2f}) {mark(v['iris'])} "
             f"| {r['white_dl']:+.1f} ({r['centre_dl']:+.1f}) {mark(v['white_dl'])} | ({r['white_dl_old']:+.1f}) "
             f"| {r['painted_dl']:+.1f} {mark(v['painted_dl'])} | {r['common_dl']:+.1f} {mark(v['common_dl'])} | {r['revealed_dl']:+.1f} ({r['revealed_db']:+.1f}) {mark(v['revealed_dl'])} "
             f"| {r['revealed_dab']:.1f} {mark(v['revealed_dab'])} | {r['bright']:.2f} {mark(v['bright'])} "

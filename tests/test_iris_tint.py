@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 import pytest
 
+from sfumato.imaging.lab import lab_to_rgb
 from sfumato.imaging.lab import rgb_to_lab as to_lab
 from sfumato.rig.iris_tint import iris_tint, side_colours
 from sfumato.rig.lids import EyeFrame, Lids, opening
@@ -37,7 +38,7 @@ def _tinted_eye(seed: int = 0):
     lab[:] = white_lab
     lab[..., 1:] = white_lab[1:] * (1 - share) + iris_lab[1:] * share  # ... at the white's lightness
     lab[rho < 1.0] = iris_lab
-    rgb = cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255.0
+    rgb = lab_to_rgb(lab)
     rgb *= 1.0 + 0.01 * rng.standard_normal((h, w, 1)).astype(np.float32)
     frame = EyeFrame(c.copy(), np.array([1.0, 0.0]), 55.0)
     xs = np.linspace(15, 125, 23)

@@ -6,8 +6,9 @@ and of the shared paintings when ../shared is present):
 - the lash line's detail along its length: the closed eye rendered as it is against the same
   eye rendered with its lash line in one colour (the line's darkest), which must be lighter
   between the painted lashes, following the painted line's detail;
-- the closed lid's fine detail (luminance minus its 1.5 px blur, robust spread) against the
-  painted skin just above the eye: a flat patch has far less;
+- the closed lid's grain: tests/test_lid_grain.py (against the painted skin just above the
+  eye, as it was measured here, it passed portrait_11's speckled lid: that skin is mostly
+  painted crease lines);
 - the seam with the skin above: ``_seam_share`` in tests/test_closed_lid.py.
 """
 
@@ -17,13 +18,9 @@ from dataclasses import replace
 
 import cv2
 import numpy as np
-import pytest
 
-from sfumato.engines.rig import RigEngine
 from sfumato.rig.eye import EyeLayers, render_eye
 from sfumato.rig.iris import lightness
-from tests.conftest import TESTDATA
-from tests.crops import head_crop_of
 
 
 def _along(light: np.ndarray, e: EyeLayers, curve: np.ndarray, half: float) -> np.ndarray:
@@ -37,35 +34,6 @@ def _along(light: np.ndarray, e: EyeLayers, curve: np.ndarray, half: float) -> n
         xy = e.frame.to_xy(np.stack([us, vs + dv], -1)).astype(np.float32)
         rows.append(cv2.remap(light, xy[:, 0][None], xy[:, 1][None], cv2.INTER_LINEAR)[0])
     return np.min(rows, 0)
-
-
-def _spread(x: np.ndarray) -> float:
-    """Robust standard deviation (1.4826 median absolute deviation)."""
-    return 1.4826 * float(np.median(np.abs(x - np.median(x))))
-
-
-def texture_ratio(e: EyeLayers) -> float:
-    """Fine detail (luminance minus its 1.5 px blur, robust spread) of the closed lid (mid-lid,
-    above its lash line) over that of the painted skin just above the eye (0.6-1.4 opening
-    heights over the upper lid)."""
-    up, lo = e.lids.at(e.u)
-    h, mid = e.lids.height(), np.abs(e.u) < 0.5 * e.frame.half_width
-    lid = mid & (e.v > lo + 0.45 * h) & (e.v < up - 0.1 * h)
-    above = mid & (e.v > up + 0.6 * h) & (e.v < up + 1.4 * h)
-    fine = lambda img: (lambda L: L - cv2.GaussianBlur(L, (0, 0), 1.5))(lightness(img))  # noqa: E731
-    return _spread(fine(render_eye(e, np.zeros(2), 1.0))[lid]) / max(_spread(fine(e.image)[above]), 1e-6)
-
-
-def _painting_engine(name: str) -> RigEngine:
-    from sfumato.imaging.painting import load_painting
-
-    path = TESTDATA / f"{name}.jpg"
-    if not path.is_file():
-        pytest.skip(f"{path} not present")
-    eng = RigEngine()
-    eng.prepare(head_crop_of(load_painting(path)))
-    assert len(eng._eyes) == 2
-    return eng
 
 
 def lash_detail(e: EyeLayers) -> tuple[np.ndarray, np.ndarray]:
@@ -86,10 +54,10 @@ def lash_detail(e: EyeLayers) -> tuple[np.ndarray, np.ndarray]:
 def test_lash_line_is_lighter_between_the_painted_lashes(ast_engine):
     """The astronaut's closed lash line is lighter between her painted lashes, lash by lash:
     against the same closed eye with a one-colour line (the old line), what the line's colour
-    adds follows the painted line's detail (correlation with its lighter-than-smooth part 0.90
-    and 0.91, bound 0.6; its spread 0.37 and 0.34 of the painted detail's, bound 0.2). A
+    adds follows the painted line's detail (correlation with its lighter-than-smooth part 0.93
+    and 0.87, bound 0.6; its spread 0.46 and 0.40 of the painted detail's, bound 0.2). A
     one-colour line adds nothing (0 and 0); a line made darker at the painted lashes' light
-    gaps instead of lighter correlates 0.28.
+    gaps instead of lighter correlates 0.17.
     The line as a whole stays as dark as the painted line at its darkest: FaceMesh then reads
     the closed eye as closed (tests/test_blinks.py).
 
@@ -100,15 +68,6 @@ def test_lash_line_is_lighter_between_the_painted_lashes(ast_engine):
         added, painted = lash_detail(e)
         assert added.std() > 0.2 * painted.std(), (added.std(), painted.std())
         assert np.corrcoef(added, np.maximum(painted, 0.0))[0, 1] > 0.6, (added, painted)
-
-
-@pytest.mark.parametrize("name", ["portrait_10", "portrait_11"])
-def test_closed_lid_is_no_flat_patch(name):
-    """portrait_10 and portrait_11 (smooth cheeks under grainy lids): the closed lid keeps at
-    least 0.4 of the fine detail of the painted skin just above the eye (the old plate, textured
-    from the smooth cheek: 0.21-0.38)."""
-    ratios = [texture_ratio(e) for e in _painting_engine(name)._eyes]
-    assert min(ratios) >= 0.4, ratios
 
 
 def test_seamless_fill_meets_the_picture_and_keeps_the_guide():

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from sfumato.face.detect import mesh_landmarks
 from sfumato.face.quality import steady_landmarks
+from sfumato.imaging.lab import rgb_to_lab
 from sfumato.imaging.samples import sample
 from sfumato.rig.mouth import MouthPose, MouthRig
 from sfumato.rig.mouth_cavity import Palette, cavity_colour
@@ -194,11 +195,6 @@ def test_real_voice_mostly_small_to_medium_openings_wide_on_stressed_open_vowels
     assert stressed_open and max(text[k] for k in stressed_open if k < n) > 0.8
 
 
-def _lab(rgb: np.ndarray) -> np.ndarray:
-    """(..., 3) uint8 RGB as (..., 3) float32 CIE Lab, L in [0, 100]."""
-    return cv2.cvtColor(np.asarray(rgb, np.float32).reshape(1, -1, 3) / 255.0, cv2.COLOR_RGB2Lab).reshape(np.shape(rgb))
-
-
 def _new_pixels(rig: MouthRig, image: np.ndarray, pose: MouthPose) -> np.ndarray:
     """(N, 3) uint8 RGB of the pixels the rig paints inside the opening: those that turn pure
     green when the same rig paints its cavity green (no texture, no lip shading)."""
@@ -236,9 +232,9 @@ def bundled():
 def _teeth_in_the_paintings_light(crop, rig) -> None:
     """Nothing the rig paints inside the mouth (its lightest 1 %) is lighter than the painting's
     own upper quartile around the mouth, and its lights keep the skin's warmth."""
-    near = _lab(_near_mouth(rig, crop.image))
+    near = rgb_to_lab(_near_mouth(rig, crop.image))
     for pose in (MouthPose(0.5, 0.0, 0.4), MouthPose(1.0, 0.0, 0.2)):
-        new = _lab(_new_pixels(rig, crop.image, pose))
+        new = rgb_to_lab(_new_pixels(rig, crop.image, pose))
         assert len(new) > 100
         light = np.percentile(new[:, 0], 99)
         assert light <= np.percentile(near[..., 0], 75), (light, np.percentile(near[..., 0], [50, 75, 90]))
@@ -286,9 +282,9 @@ def test_f_shows_the_upper_teeth_edge_where_m_closes(bundled):
     gap, lm = _gaps(rig, crop.image)
     assert gap["m"] < 0.005 and gap["f"] < 0.5 * gap["eh"], gap
     assert lm["f"][14, 1] <= lm["rest"][14, 1] + 0.5 and lm["f"][13, 1] < lm["rest"][13, 1] - 2.0
-    teeth = _lab(np.asarray(rig.palette.teeth, np.uint8))[0]
+    teeth = rgb_to_lab(np.asarray(rig.palette.teeth, np.uint8))[0]
     assert len(_new_pixels(rig, crop.image, M)) == 0
-    seen = _lab(_new_pixels(rig, crop.image, F))
+    seen = rgb_to_lab(_new_pixels(rig, crop.image, F))
     assert len(seen) > 0.5 * rig.width and np.percentile(seen[:, 0], 90) > teeth - 12, (len(seen), np.percentile(seen[:, 0], [50, 90]), teeth)
 
 

@@ -15,6 +15,7 @@ from sfumato.face.quality import (
     laplacian_variance,
     lightness,
 )
+from sfumato.imaging.lab import lab_to_rgb, rgb_to_lab
 
 
 @pytest.fixture(scope="module")
@@ -45,9 +46,9 @@ def test_iris_radius_follows_the_image_scale(astronaut, ast_lm):
 def test_brighter_eye_whites_are_seen(astronaut, ast_lm):
     ref = eye_stats(astronaut, ast_lm)
     mask = eye_white_mask(astronaut.shape[:2], ast_lm)
-    lab = cv2.cvtColor(astronaut.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    lab = rgb_to_lab(astronaut)
     lab[..., 0][mask] = np.minimum(lab[..., 0][mask] + 15.0, 100.0)
-    brighter = np.clip(cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    brighter = np.clip(lab_to_rgb(lab) + 0.5, 0, 255).astype(np.uint8)
     lm = face_landmarks(brighter)
     st = eye_stats(brighter, lm)
     assert st.white_median - ref.white_median > 8.0

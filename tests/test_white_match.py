@@ -8,6 +8,7 @@ import pytest
 
 from sfumato.face.quality import face_landmarks, painted_iris_radii
 from sfumato.face.white_match import white_match
+from sfumato.imaging.lab import lab_to_rgb, rgb_to_lab
 from sfumato.pose import Pose
 
 
@@ -104,20 +105,18 @@ def test_an_eye_in_shadow_is_compared_with_itself():
 def test_a_revealed_white_of_another_hue_is_seen_though_as_light():
     # portrait_13's failure: the rebuilt white a tan patch in a yellow white, as light as it, so
     # the L measures pass; the revealed white's (a, b) against the white beside it does not
-    import cv2
-
     lights, heights = ((215.0, 190.0, 120.0), (200.0, 170.0, 110.0)), (11.0, 13.0)
     painting, plm = _synthetic_eyes(0.0, lights, heights)
     frame, flm = _synthetic_eyes(12.0, lights, heights)
     same = white_match(painting, frame, plm, flm, (8.0, 8.0))
     assert np.isfinite(same.revealed_dab) and same.revealed_dab < 2.0, same
-    lab = cv2.cvtColor(frame.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    lab = rgb_to_lab(frame)
     yy, xx = np.mgrid[0 : frame.shape[0], 0 : frame.shape[1]]
     for cx in (70.0, 190.0):  # where each iris was: the same lightness, another hue (tan, less yellow)
         old = np.hypot(xx - (cx - 6), yy - 50) < 9.0
         lab[old, 1] -= 6.0
         lab[old, 2] -= 14.0
-    tan = np.clip(cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    tan = np.clip(lab_to_rgb(lab) + 0.5, 0, 255).astype(np.uint8)
     m = white_match(painting, tan, plm, flm, (8.0, 8.0))
     assert abs(m.revealed_dl - same.revealed_dl) < 1.5, (m, same)  # no lighter, no darker ...
     assert m.revealed_dab > 10.0, m  # ... but another colour

@@ -65,11 +65,17 @@ def bright_share(frame: list[EyeStats], painting: list[EyeStats], above: float =
     return float(np.average([s for s, _ in shares], weights=[n for _, n in shares])) if shares else float("nan")
 
 
+def eye_iris_radii(landmarks: np.ndarray) -> tuple[float, float]:
+    """Each eye's iris radius (pixels, ``EYES`` order): the mean distance of FaceMesh's four iris
+    rim points from its iris centre, from (478, 2|3) refined FaceMesh landmarks."""
+    lm = np.asarray(landmarks, np.float64)
+    r0, r1 = (float(np.linalg.norm(lm[list(e.iris[1:]), :2] - lm[e.iris[0], :2], axis=1).mean()) for e in EYES)
+    return r0, r1
+
+
 def iris_radius(landmarks: np.ndarray) -> float:
     """Mean iris radius of both eyes (pixels) from (478, 2|3) refined FaceMesh landmarks."""
-    lm = np.asarray(landmarks, np.float64)
-    radii = [np.linalg.norm(lm[list(e.iris[1:]), :2] - lm[e.iris[0], :2], axis=1).mean() for e in EYES]
-    return float(np.mean(radii))
+    return float(np.mean(eye_iris_radii(landmarks)))
 
 
 def shrunk_contour(shape: tuple[int, int], poly: np.ndarray, erode: float = 0.0) -> np.ndarray:

@@ -79,7 +79,11 @@ def close_lids(
 def lash_line(u: np.ndarray, v: np.ndarray, rest: Lids, now: Lids, sheet: LidSheet) -> np.ndarray:
     """Alpha of the closing lid's lash line: (h, w) float32 in [0, 1].
 
-    A soft dark curve along the moving upper margin, as strong as the painted lash line is dark
+    A dark curve on the moving upper margin with the painted line's cross-section
+    (``sheet.lash_section``, from its darkest up into the lid skin: as thick, as crisp) above
+    the margin, and under it the same fall-off past the section's solid core (the section may
+    be the whole painted line, its darkest lying on the eye: mirrored whole, it drew
+    portrait_02's heavy line twice as thick), as strong as the painted lash line is dark
     against the lid skin (``sheet.lash_strength``, one value over the lid), thickest mid-lid and tapering toward the corners,
     fading in as the lid leaves its painted place (its colour is ``sheet.lash``).
     """
@@ -88,10 +92,16 @@ def lash_line(u: np.ndarray, v: np.ndarray, rest: Lids, now: Lids, sheet: LidShe
     span = max(float(now.u[-1] - now.u[0]), 1e-6)
     s = np.clip((u - now.u[0]) / span, 0.0, 1.0)
     taper = np.clip(4.0 * s * (1.0 - s), 0.0, 1.0) ** 0.5
-    width = sheet.lash_width * (0.45 + 0.55 * taper)
-    d = (v - up_now - 0.25 * width) / np.maximum(width, 1e-3)
+    scale = 0.45 + 0.55 * taper
+    steps = np.arange(sheet.lash_section.size, dtype=np.float32) * 0.5
+    sec = sheet.lash_section
+    solid = float(steps[np.argmax(sec < 0.9)]) if (sec < 0.9).any() else float(steps[-1])
+    half = float(steps[np.argmax(sec < 0.5)]) if (sec < 0.5).any() else float(steps[-1])
+    d = (v - up_now) / scale + 0.5 * half  # the line's middle on the margin
+    d = np.where(d < 0, solid - d, d)  # under the margin it falls off as it does over the core
+    core = np.interp(d, steps, sec, right=0.0)  # the painted line's cross-section
     grow = np.clip(du / max(sheet.soft, 1e-3), 0.0, 1.0)
-    return (sheet.lash_strength * np.exp(-0.5 * d * d) * taper * grow).astype(np.float32)
+    return (sheet.lash_strength * core * taper * grow).astype(np.float32)
 
 
 def soften_seam(image: np.ndarray, u: np.ndarray, v: np.ndarray, now: Lids, blink: float, width: float) -> np.ndarray:

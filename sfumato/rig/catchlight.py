@@ -13,18 +13,53 @@ import numpy as np
 
 from sfumato.rig.model import Catchlight
 
-FOLLOW = 0.25
-"""Fraction of the iris' displacement the catchlight moves with."""
+FOLLOW = 0.5
+"""Fraction of the iris' displacement the catchlight moves with. The reflex sits on the cornea,
+whose centre of curvature lies about halfway between the eye's centre of rotation and the
+pupil (about 5 mm and 10 mm in front of it), so it moves about half as far as the pupil: a
+Hirschberg ratio of about 12 degrees of eye turn per mm of reflex off the pupil centre. At
+0.25 (about 7.5 degrees per mm) the highlights found on portrait_13's irises lagged far enough
+behind to pull FaceMesh's iris centres back (gaze range 0.52 -> 0.49), and portrait_07's
+faded out at -30 degrees."""
 KEEP, GONE = 1.2, 2.0
 """The highlight the iris carries along keeps its full strength until, left where the light
 put it, it would lie ``KEEP`` iris radii from the iris centre, and fades out by ``GONE``
 (:func:`on_cornea`)."""
 
 
+LOCAL = 0.35
+"""The catchlight is measured against the iris within this many iris radii of it (a white
+top-hat of that radius): a small blob is a highlight by how far it stands above its own
+surroundings, not above the whole iris, whose dark pupil and light rim spread widely."""
+MIN_EXCESS = 14.0
+"""A highlight's pixels stand at least this much (L) above the iris around them."""
+MIN_PEAK = 25.0
+"""... and its brightest pixel this much above the iris' median and its own surroundings."""
+ROUND = 0.35
+"""A highlight fills at least this share of its enclosing circle (a painted glint is a dot or a
+short stroke; the thin light rim of a drawn iris is not one)."""
+MIN_RADIUS = 6.0
+"""No highlight is looked for on an iris smaller than this (pixels): on the astronaut's 4 px
+irises a painted glint and the white seen through the soft rim are both a pixel or two, and
+the local test picks the rim's."""
+INNER = 0.8
+"""... and peaks within this many iris radii of the iris centre (the white seen through the
+iris' soft rim is light and small there too)."""
+
+
 def find_catchlight(
     image: np.ndarray, light: np.ndarray, seen: np.ndarray, centre: np.ndarray, radius: float
 ) -> tuple[Catchlight | None, np.ndarray]:
-    """Find the iris' highlight: the brightest small blob much lighter than the iris around it.
+    """Find the iris' highlight: the brightest small, compact blob standing well above the iris
+    around it.
+
+    The local test (a white top-hat of :data:`LOCAL` iris radii) finds a highlight on an iris
+    whose texture spreads widely; the old global test (the iris' median plus four robust
+    deviations) rose past the highlight, even past 100 L, on irises with a dark pupil and a
+    light rim (portrait_02's, portrait_07's and portrait_13's irises, the astronaut's), so their
+    highlights stayed in the iris texture (or were completed away under the lid) and turned
+    eyes read dead. The blob's extent is where it stands at least half its peak above its
+    surroundings.
 
     Args:
         image: (h, w, 3) float32 RGB ROI in [0, 255]; light: (h, w) float32 CIE L.
@@ -40,42 +75,46 @@ def find_catchlight(
     d = np.hypot(xx - centre[0], yy - centre[1])
     iris = (d < 0.92 * radius) & (seen > 0.5)
     mask = np.zeros((h, w), np.float32)
-    if iris.sum() < 12:
+    if iris.sum() < 12 or radius < MIN_RADIUS:
         return None, mask
-    vals = light[iris]
-    med = float(np.median(vals))
-    mad = float(np.median(np.abs(vals - med))) + 1e-3
-    thr = med + max(14.0, 4.0 * 1.4826 * mad)
-    blob = (iris & (light > thr)).astype(np.uint8)
-    n, lab, stats, cents = cv2.connectedComponentsWithStats(blob, connectivity=8)
-    if n <= 1:
-        return None, mask
-    # the glint is the brightest compact blob (a big light region is iris colour or white)
+    med = float(np.median(light[iris]))
+    size = 2 * int(np.ceil(LOCAL * radius)) + 1
+    excess = cv2.morphologyEx(np.ascontiguousarray(light, np.float32), cv2.MORPH_TOPHAT,
+                              cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size)))
+    blob = (iris & (excess > MIN_EXCESS) & (light > med + MIN_EXCESS)).astype(np.uint8)
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(blob, connectivity=8)
     best, best_peak = 0, -1.0
     for k in range(1, n):
         area = stats[k, cv2.CC_STAT_AREA]
         if area > 0.25 * np.pi * radius**2:
             continue
-        peak = float(light[lab == k].max())
+        sel = lab == k
+        peak, top = float(light[sel].max()), float(excess[sel].max())
+        if peak < med + MIN_PEAK or top < MIN_PEAK or d[sel][np.argmax(light[sel])] > INNER * radius:
+            continue
+        pts = np.column_stack(np.nonzero(sel)).astype(np.float32)
+        _, enclosing = cv2.minEnclosingCircle(pts)
+        if area > 4 and area < ROUND * np.pi * max(enclosing, 0.5) ** 2:
+            continue
         if peak > best_peak:
             best, best_peak = k, peak
-    if best == 0 or best_peak < med + 25.0:
+    if best == 0:
         return None, mask
-    k = best
-    area = float(stats[k, cv2.CC_STAT_AREA])
-    sel = lab == k
+    core = lab == best
+    sel = core & (excess >= 0.5 * float(excess[core].max()))
+    area = float(sel.sum())
     peak = best_peak
     strength = float(np.clip((peak - med) / max(100.0 - med, 1.0) * 1.6, 0.3, 1.0))
     top = sel & (light >= np.percentile(light[sel], 40))
     colour = tuple(float(c) for c in image[top].mean(0))
-    cx, cy = cents[k]
+    cy, cx = (float(v) for v in np.argwhere(sel).mean(0))
     cl = Catchlight(
         offset=(float(cx - centre[0]), float(cy - centre[1])),
         radius=float(max(0.6, np.sqrt(area / np.pi))),
         colour=colour,  # type: ignore[arg-type]
         strength=strength,
     )
-    grow = cv2.dilate(sel.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))
+    grow = cv2.dilate(core.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))
     return cl, grow.astype(np.float32)
 
 

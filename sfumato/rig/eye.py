@@ -221,7 +221,8 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
     mask = opening(L.u, L.v, now, L.edge)[..., None]
     out = skin * (1 - mask) + eye * mask
     out = soften_lid_edge(out, L, now, alpha[..., 0], min(1.0, float(np.hypot(du, dv)) / (0.25 * L.radius)), box)
-    if blink > 0:  # the closing lid's lash line over it all, the seam softened
+    if blink > 0:  # the seam softened, the closing lid's lash line over it all (crisp)
         la = lash_line(L.u, L.v, gazed, now, L.sheet)[..., None]
-        out = soften_seam(out * (1 - la) + L.sheet.lash * la, L.u, L.v, now, blink, L.edge)
+        out = soften_seam(out, L.u, L.v, now, blink, L.edge)
+        out = out * (1 - la) + L.sheet.lash * la
     return out

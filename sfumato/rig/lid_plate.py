@@ -46,13 +46,14 @@ LID_MIX = 0.85
 TEXTURE_SCALE = 0.2
 """The texture carried onto the lid is the skin's detail finer than this many iris radii ..."""
 TEXTURE_DEPTH = 1.6
-"""... from the skin this many opening heights under the lower lash band ..."""
-TEXTURE_STRIP = 0.5
-"""... as strong as the grain of the painted lid skin in a strip this many opening heights high
-over the lash band (at most TEXTURE_GAIN times the source's own) ..."""
-TEXTURE_GAIN = 2.5
+"""... from the skin this many opening heights under the lower lash band, at its own strength
+(amplified toward the grain measured over the painted lid fold, which is mostly painted lines
+and crease edges there, it hit a 2.5x cap on portrait_11 and speckled the closed lid) ..."""
 TEXTURE_CLIP = (0.6, 1.25)
 """... as a luminance ratio to its local mean, clipped to this range."""
+EDGE_DARK = (0.08, 0.2)
+"""Where the edge of the closed lid's region is paint this much darker (relative, mean of RGB)
+than the lid skin, the lid meets its own colour there instead, fully from the second value."""
 LIGHT_CAP = 1.06
 """The rising lower lash band is never lighter than this times the lid skin (the painted white
 it may hold along the lid's rim does not show under a closed lid)."""
@@ -74,6 +75,10 @@ this many opening heights above the lid contour is where the closed lid ends: it
 whole painted fold, the crease staying as its top edge ..."""
 CREASE_CONTRAST = 6.0
 """... when it is this much darker (mean of RGB, 0..255) than the fold under it and the skin over it."""
+LASH_WIDTH = 0.07
+"""The closed lash line has the painted upper line's cross-section (as thick and as crisp: a
+Gaussian as wide as the line drew it as a blurred bar on portrait_03's crisp lash lines), out
+to at most twice this many eye half-widths from its core ..."""
 LASH_CONTRAST = 2.5
 """The closed lash line's strength is this times the painted lash line's darkness relative to
 the lid skin ..."""
@@ -82,6 +87,10 @@ LASH_ALPHA = (0.35, 0.9)
 LASH_VARY = 2.0
 """The closed lash line's colour varies along the lid this much as the painted line's detail
 does ..."""
+LASH_GAP = 3.0
+"""... the painted detail taken up to this many times its robust spread along the lid (a break
+in the painted line, or its end over the iris, an outlier, drew light bars across portrait_03's
+closed line) ..."""
 LASH_DETAIL = 3.0
 """... finer than this many pixels along the lid (lash by lash: the line as a whole stays as
 dark as the painted line's darkest, or FaceMesh reads a half-closed eye)."""
@@ -99,8 +108,9 @@ class LidSheet:
         band_up, band_lo: thickness of the lash bands moved with the upper / lower lid, pixels.
         soft: width of the soft transitions, pixels.
         lash: (h, w, 3) float32 RGB, the painted upper lash line's colour at each pixel's u;
-            lash_width: its half-thickness, pixels; lash_strength: (h, w) float32 in [0, 1],
-            its alpha at the core (one value over the whole lid).
+            lash_section: (m,) float32 in [0, 1], its cross-section from its core outward at
+            half-pixel steps (the painted line's: as thick and as crisp); lash_strength: (h, w)
+            float32 in [0, 1], its alpha at the core (one value over the whole lid).
         cap: (h, w) float32, the lightest (mean of RGB, 0..255) the rising lower lash band may be.
     """
 
@@ -110,7 +120,7 @@ class LidSheet:
     band_lo: float
     soft: float
     lash: np.ndarray
-    lash_width: float
+    lash_section: np.ndarray
     lash_strength: np.ndarray
     cap: np.ndarray
 
@@ -206,18 +216,93 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     # laid into the painting over all a closed lid covers, meeting it without a step
     hole = cv2.dilate((cover(u, v, frame, lids, lids.moved(0.0, 1.0), band_up, band_lo, soft) > 0.0).astype(np.uint8),
                       np.ones((3, 3), np.uint8)) > 0
-    lid_skin = mid & (v > up + lash_band + 1.0) & (v < up + lash_band + 1.0 + max(3.0, TEXTURE_STRIP * height))
-    tex = _lid_texture(image, light, frame, hole, lid_skin, TEXTURE_DEPTH * height + band_up + band_lo, radius)
-    both = seamless_fill(np.concatenate([colour, creased], -1) * tex[..., None], np.concatenate([image, image], -1), hole)
+    tex = _lid_texture(image, light, frame, hole, TEXTURE_DEPTH * height + band_up + band_lo, radius)
+    edge = _skin_edge(image, light, creased, hole)
+    both = seamless_fill(np.concatenate([colour, creased], -1) * tex[..., None], np.concatenate([edge, edge], -1), hole)
     plate, plate_creased = both[..., :3], both[..., 3:]  # one solve for both (the same hole)
     lash_skin = span & (v > up + lash_band) & (v < up + lash_band + 0.8 * height)
-    lash, strength = _lash_profile(image, light, u, v, frame, lids, darkest, max(1.5, 0.25 * height), mid, lash_skin if lash_skin.any() else fold)
+    lash, strength, section = _lash_profile(image, light, u, v, frame, lids, darkest, max(1.5, 0.25 * height), mid,
+                                            lash_skin if lash_skin.any() else fold)
     cap = (LIGHT_CAP * np.maximum(l_lo, colour.mean(-1))).astype(np.float32)
-    return LidSheet(plate, plate_creased, float(band_up), float(band_lo), soft, lash, max(0.9, 0.07 * frame.half_width), strength, cap)
+    return LidSheet(plate, plate_creased, float(band_up), float(band_lo), soft, lash, section, strength, cap)
+
+
+def _line_section(image: np.ndarray, frame: EyeFrame, lids: Lids, darkest: float, half: float) -> np.ndarray:
+    """The painted upper lash line's cross-section over the middle half of the lid
+    (:func:`_line_shape`), its darkest looked for within ``half`` pixels of ``darkest`` pixels
+    over the contour, then followed up while it darkens; smoothed along the lid first (the
+    line's section, not a lash's or a crack's)."""
+    grid = np.linspace(0.75 * lids.u[0] + 0.25 * lids.u[-1], 0.25 * lids.u[0] + 0.75 * lids.u[-1], 24)
+    reach = max(4.0, 3.0 * LASH_WIDTH * frame.half_width)
+    offsets = np.arange(max(-half, 0.5 - darkest), half + reach + 1.0, 0.5)
+    vv = np.interp(grid, lids.u, lids.upper)[None, :] + darkest + offsets[:, None]
+    xy = frame.to_xy(np.stack([np.broadcast_to(grid, vv.shape), vv], -1)).astype(np.float32)
+    light = cv2.remap(image, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE).mean(2)
+    step_u = float(grid[1] - grid[0]) if grid.size > 1 else 1.0
+    light = gaussian_filter1d(light, LASH_DETAIL / max(step_u, 1e-3), axis=1, mode="nearest")
+    return _line_shape(light, 0.5, reach, int(np.sum(offsets <= half)))
+
+
+def _line_shape(prof: np.ndarray, step: float, reach: float, window: int | None = None) -> np.ndarray:
+    """The painted line's cross-section, from its darkest up into the skin over it: (m,)
+    float32 in [0, 1] at 0, ``step``, 2 ``step``, ... pixels (1 at its core, 0 where it meets
+    the skin), so the closed line is as thick and as crisp as the painted one.
+
+    Args:
+        prof: (n, k) lightness profiles across the line, ``step`` pixels apart upward, at k
+            places along it; reach: the profile fades out by this many pixels; window: its
+            darkest is looked for in the first this many samples (all when None), then
+            followed up while the line darkens.
+
+    Per place (where the line is at least 4 darker than the lightest sample over it within
+    ``reach``), from its darkest sample up: how dark each sample is between that lightest (0)
+    and that darkest (1), never rising again (a crease line over it is no part of it) and zero
+    from the first sample within a tenth of that lightest, or past its half-way where it stops
+    fading (a shaded lid over it), on; the median over the places. With none: a line 0.7 px thick.
+    """
+    m = max(2, int(np.ceil(reach / step)) + 1)
+    rows = []
+    for col in prof.T:
+        i = int(np.argmin(col[:window]))
+        while i + 1 < col.size and col[i + 1] <= col[i]:
+            i += 1
+        top = float(col[i:i + m].max())  # as light as it gets over the line
+        contrast = top - float(col[i])
+        if contrast < 4.0:
+            continue
+        up = np.clip((top - col[i:i + m]) / contrast, 0.0, 1.0)
+        up = np.minimum.accumulate(np.pad(up, (0, m - up.size)))  # a second line over it is no part of it
+        flat = (up < 0.5) & (up - np.append(up[2:], [0.0, 0.0]) < 0.05)  # the line has ended where it stops fading
+        ends = np.nonzero((up < 0.1) | flat)[0]
+        if ends.size:
+            up[ends[0]:] = 0.0
+        rows.append(up)
+    fade = np.clip((m - 1 - np.arange(m)) * step, 0.0, 1.0)  # to nothing over its last pixel
+    if not rows:
+        return (np.clip(1.0 - np.arange(m) * step / 0.7, 0.0, 1.0) * fade).astype(np.float32)
+    return (np.median(np.array(rows), 0) * fade).astype(np.float32)
+
+
+def _skin_edge(image: np.ndarray, light: np.ndarray, guide: np.ndarray, hole: np.ndarray) -> np.ndarray:
+    """The values the closed lid meets on the edge of ``hole``: the painting, except where the
+    pixel just outside the hole is paint darker than the lid skin there (a painted lash line,
+    liner, the iris at a corner: :data:`EDGE_DARK`), which gives way to the lid's own colour
+    (``guide``, (h, w, 3)). A seamless fill matched to such a pixel carries its darkness into the
+    lid as a grey veil (portrait_03's closed lid, through which the iris still showed).
+
+    Returns:
+        (h, w, 3) float32 RGB, ``image`` but on that edge.
+    """
+    ring = cv2.dilate(hole.astype(np.uint8), np.array([[0, 1, 0], [1, 1, 1], [0, 1, 0]], np.uint8)) > 0
+    ring &= ~hole
+    g = np.maximum(guide.mean(-1), 1.0)
+    k = (np.clip(((g - light) / g - EDGE_DARK[0]) / (EDGE_DARK[1] - EDGE_DARK[0]), 0.0, 1.0) * ring)[..., None]
+    return (image * (1.0 - k) + guide * k).astype(np.float32)
 
 
 def _lash_profile(image: np.ndarray, light: np.ndarray, u: np.ndarray, v: np.ndarray, frame: EyeFrame, lids: Lids,
-                  darkest: float, half: float, mid: np.ndarray, skin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                  darkest: float, half: float, mid: np.ndarray, skin: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The closed lash line's colour and alpha at every pixel's u, painted like the upper lashes.
 
     Its colour and strength are the painted upper margin's (the darkest fifth of its pixels
@@ -226,10 +311,12 @@ def _lash_profile(image: np.ndarray, light: np.ndarray, u: np.ndarray, v: np.nda
     :data:`LASH_CONTRAST`, :data:`LASH_ALPHA`). Along the lid it follows the painted line:
     at each u (half-pixel steps) the darkest painted pixel across it, on and over the contour
     (the iris under it is no lash), gives the colour its detail along the lid, lash by lash
-    (:data:`LASH_VARY`, :data:`LASH_DETAIL`); the alpha is the strength everywhere.
+    (:data:`LASH_VARY`, :data:`LASH_DETAIL`); the alpha is the strength everywhere. Its
+    cross-section is the painted line's over the middle half of the lid (:func:`_line_shape`).
 
     Returns:
-        (h, w, 3) float32 RGB colour, (h, w) float32 alpha in [0, 1].
+        (h, w, 3) float32 RGB colour, (h, w) float32 alpha in [0, 1], (m,) float32 cross-section
+        at half-pixel steps.
     """
     up, _ = lids.at(u)
     margin = mid & (np.abs(v - up - darkest) < half)
@@ -245,13 +332,16 @@ def _lash_profile(image: np.ndarray, light: np.ndarray, u: np.ndarray, v: np.nda
     vv = np.interp(grid, lids.u, lids.upper)[None, :] + darkest + offsets[:, None]
     xy = frame.to_xy(np.stack([np.broadcast_to(grid, vv.shape), vv], -1)).astype(np.float32)
     samples = cv2.remap(image, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    colours = samples[np.argmin(samples.mean(2), 0), np.arange(grid.size)]  # (n, 3), the darkest across the line
+    across = samples.mean(2)
+    shape = _line_section(image, frame, lids, darkest, half)
+    colours = samples[np.argmin(across, 0), np.arange(grid.size)]  # (n, 3), the darkest across the line
     # the painted lashes one by one (detail finer than LASH_DETAIL), over the line's own colour
     detail = colours - gaussian_filter1d(colours, LASH_DETAIL / 0.5, axis=0, mode="nearest")
-    colours = base + LASH_VARY * np.maximum(detail, 0.0)  # lighter between the lashes, never darker than the line
+    gap = LASH_GAP * 1.4826 * np.median(np.abs(detail - np.median(detail, 0)), 0)  # a break in the line is no lash gap
+    colours = base + LASH_VARY * np.minimum(np.maximum(detail, 0.0), gap)  # lighter between the lashes, never darker than the line
     alpha = np.full(grid.size, strength)
     colour = np.stack([np.interp(u, grid, np.clip(colours[:, k], 0.0, 255.0)) for k in range(3)], -1).astype(np.float32)
-    return colour, np.interp(u, grid, alpha).astype(np.float32)
+    return colour, np.interp(u, grid, alpha).astype(np.float32), shape
 
 
 def _column_colour(image: np.ndarray, light: np.ndarray, where: np.ndarray, u: np.ndarray, lids: Lids,
@@ -272,31 +362,21 @@ def _column_colour(image: np.ndarray, light: np.ndarray, where: np.ndarray, u: n
     return np.stack([np.interp(u, centres[good], cols[good, k]) for k in range(3)], -1).astype(np.float32)
 
 
-def _lid_texture(image: np.ndarray, light: np.ndarray, frame: EyeFrame, hole: np.ndarray, lid_skin: np.ndarray,
-                 depth: float, radius: float) -> np.ndarray:
+def _lid_texture(image: np.ndarray, light: np.ndarray, frame: EyeFrame, hole: np.ndarray, depth: float,
+                 radius: float) -> np.ndarray:
     """The painting's fine detail (crackle, canvas, grain) for the closed lid: (h, w) float32
     luminance ratio, about 1 (the painting's own outside ``hole``).
 
     Under ``hole`` (where the closed lid lies) it is taken from the skin ``depth`` pixels
-    under it, a whole pixel away (a fractional shift would blur the cracks), its deviations
-    scaled up as far as the grain of the painted lid skin above the lash band
-    (``lid_skin``, (h, w) bool) is stronger (at most :data:`TEXTURE_GAIN` times): a smooth
-    cheek does not make a smooth lid under a grainy brow.
+    under it, a whole pixel away (a fractional shift would blur the cracks), at its own
+    strength: the lid is skin of the same painting as the cheek, no grainier.
     """
     shift = (float(np.round(-depth * frame.up[0])), float(np.round(-depth * frame.up[1])))
     sigma = max(1.0, TEXTURE_SCALE * radius)
     ones = np.ones_like(light)
-    painted = canvas_texture(image, [ones], sigma, np.zeros_like(light), (0.0, 0.0), lo=TEXTURE_CLIP[0], hi=TEXTURE_CLIP[1]) - 1.0
-    moved = canvas_texture(image, [ones], sigma, ones, shift, lo=TEXTURE_CLIP[0], hi=TEXTURE_CLIP[1]) - 1.0
-    src, ref = np.abs(moved[hole]), np.abs(painted[lid_skin])
-    if src.size < 8 or ref.size < 8:
-        gain = 1.0
-    else:  # as grainy as the lid skin, both in its typical and its strong detail (sparse cracks stay as they are)
-        gain = min(float(np.median(ref)) / max(float(np.median(src)), 1e-4),
-                   float(np.percentile(ref, 95)) / max(float(np.percentile(src, 95)), 1e-4))
-        gain = float(np.clip(gain, 1.0, TEXTURE_GAIN))
-    tex = 1.0 + gain * moved
-    return np.where(hole, np.clip(tex, *TEXTURE_CLIP), 1.0 + painted).astype(np.float32)
+    painted = canvas_texture(image, [ones], sigma, np.zeros_like(light), (0.0, 0.0), lo=TEXTURE_CLIP[0], hi=TEXTURE_CLIP[1])
+    moved = canvas_texture(image, [ones], sigma, ones, shift, lo=TEXTURE_CLIP[0], hi=TEXTURE_CLIP[1])
+    return np.where(hole, moved, painted).astype(np.float32)
 
 
 def _crease(light: np.ndarray, mid: np.ndarray, v: np.ndarray, up: np.ndarray, band_up: float, height: float) -> float:

@@ -14,6 +14,7 @@ import numpy as np
 from sfumato.rig.catchlight import find_catchlight
 from sfumato.face.topology import EYES, EyeIndices
 from sfumato.rig.iris import fit_iris, lightness, pupil_and_limbus, radial_profile
+from sfumato.rig.lid_fit import fit_lids
 from sfumato.rig.lids import EyeFrame, Lids, opening
 from sfumato.rig.model import EyeRig, IrisFit, Rig
 
@@ -45,11 +46,13 @@ def _eye_rig(crop: np.ndarray, lm: np.ndarray, eye: EyeIndices, side: str) -> tu
     origin = np.array([x0, y0], np.float64)
     image = crop[y0:y1, x0:x1].astype(np.float32)
     frame = EyeFrame((upper[0] + upper[-1]) / 2 - origin, (upper[-1] - upper[0]) / width, width / 2)
+    light = lightness(image)
+    up_fit, lo_fit = fit_lids(image, frame, upper - origin, lower - origin, (c0 - origin, r0))
+    upper, lower = up_fit + origin, lo_fit + origin
     lids = Lids.from_contours(frame, upper - origin, lower - origin)
     if lids.height() < MIN_OPEN * width:
         return None, f"the eyes look closed (opening {lids.height() / width:.2f} of the eye's width)"
     u, v = frame.grids(image.shape[:2])
-    light = lightness(image)
     inside = (opening(u, v, lids, 1.0) > 0.5).astype(np.float32)
     inner = cv2.erode(inside, np.ones((3, 3), np.uint8)) if width > 40 else inside  # off the lid lines
     fit = fit_iris(light, inner, c0 - origin, r0)
