@@ -368,10 +368,7 @@ def rebuild_white(
     colour = match_lid_shade(image, colour, t, beside, light, iris_l)
     plate = sclera_plate(image, known, disc(shape, c, 1.35 * r, 1.0), colour, sigma, texture_shifts(frame, r))
     hole = replaced(light, lightness(plate), inside, ring, tint, c, r, iris_l)
-    # the edge is set by painted white only (as a viewer sees it: all of the opening), not by a
-    # light lid rim or lid skin beside the hole
-    seen = painted_white(image, inside > 0.5, c, r, 0.0, lab)
-    plate = match_edge(image, plate, hole, inside, light, iris_l, c, r, seen if seen.sum() >= 12 else None)
+    plate = match_edge(image, plate, hole, inside, light, iris_l, c, r)
     hole = hole[..., None]
     return image * (1 - hole) + plate * hole
 

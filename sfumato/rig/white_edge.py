@@ -12,7 +12,7 @@ from sfumato.rig.white_fill import masked_blur
 
 def match_edge(
     image: np.ndarray, plate: np.ndarray, hole: np.ndarray, inside: np.ndarray, light: np.ndarray, iris_l: float,
-    c: np.ndarray, r: float, white: np.ndarray | None = None,
+    c: np.ndarray, r: float,
 ) -> np.ndarray:
     """The rebuilt white made continuous with the painted white it meets.
 
@@ -25,10 +25,7 @@ def match_edge(
     Args:
         image, plate: (h, w, 3) float32 RGB, the painted ROI and the rebuilt white; hole: (h, w)
         float32 in [0, 1]; inside: (h, w) float32 soft opening; light: (h, w) float32 L of the
-        image; iris_l: median L of the iris; c: (2,) iris centre; r: iris radius, pixels;
-        white: (h, w) bool, the painted white (:func:`sfumato.rig.painted_white.painted_white`):
-        only its pixels set the edge (a pink lid rim or beige lid skin as light as the white
-        would carry its colour into the hole); None: every light pixel.
+        image; iris_l: median L of the iris; c: (2,) iris centre; r: iris radius, pixels.
 
     Returns:
         (h, w, 3) float32 RGB.
@@ -39,8 +36,6 @@ def match_edge(
     kept = (hole < 0.05) & (inside > 0.99) & near & (light >= iris_l + EDGE_FLOOR * (plate_l - iris_l))
     kept = cv2.erode(cv2.dilate(kept.astype(np.uint8), np.ones((3, 3), np.uint8)), np.ones((3, 3), np.uint8)) > 0
     kept &= (hole < 0.05) & (inside > 0.99)
-    if white is not None:
-        kept &= white
     if kept.sum() < 4:
         return plate
     mean, den = masked_blur(np.clip(image - plate, -EDGE_STEP, EDGE_STEP), kept.astype(np.float32), max(1.0, 0.5 * r))
