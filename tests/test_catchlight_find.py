@@ -22,7 +22,7 @@ R = 20.0
 C = np.array([40.0, 30.0])
 
 
-def _iris(glint: bool, ring: bool = True) -> np.ndarray:
+def _iris(glint: bool, ring: bool = True, colour: tuple[int, int, int] = (252, 252, 252)) -> np.ndarray:
     """(60, 80, 3) float32 RGB: a light white around an iris of radius :data:`R` with a black
     pupil (0.45 R) over a mid-brown iris, a light grey-blue ring in its lower half (as on
     portrait_02's and the anime portrait_03's irises) and, when asked, a white glint of 2.5 px
@@ -34,7 +34,7 @@ def _iris(glint: bool, ring: bool = True) -> np.ndarray:
         cv2.ellipse(img, c, (int(0.75 * R), int(0.75 * R)), 0, 20, 160, (175, 185, 200), 5, cv2.LINE_AA)
     cv2.circle(img, c, int(0.45 * R), (10, 8, 8), -1, cv2.LINE_AA)
     if glint:
-        cv2.circle(img, (c[0] - 5, c[1] - 6), 2, (252, 252, 252), -1, cv2.LINE_AA)
+        cv2.circle(img, (c[0] - 5, c[1] - 6), 2, colour, -1, cv2.LINE_AA)
     return img.astype(np.float32)
 
 
@@ -56,6 +56,15 @@ def test_no_glint_found_where_none_is_painted(ring):
     light = lightness(img)
     cl, mask = find_catchlight(img, light, np.ones(light.shape, np.float32), C, R)
     assert cl is None and not mask.any(), cl
+
+
+def test_a_saturated_light_stroke_is_paint_not_a_highlight():
+    """A light red dot (portrait_20's red streaks, chroma 32-40) is not taken for a highlight:
+    it stays in the iris texture instead of being redrawn as a disc that stays with the light."""
+    img = _iris(glint=True, colour=(235, 110, 100))
+    light = lightness(img)
+    cl, _ = find_catchlight(img, light, np.ones(light.shape, np.float32), C, R)
+    assert cl is None, cl
 
 
 @pytest.mark.parametrize("name", ["portrait_02", "portrait_07", "portrait_13"])

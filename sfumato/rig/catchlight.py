@@ -42,6 +42,10 @@ MIN_RADIUS = 6.0
 """No highlight is looked for on an iris smaller than this (pixels): on the astronaut's 4 px
 irises a painted glint and the white seen through the soft rim are both a pixel or two, and
 the local test picks the rim's."""
+MAX_CHROMA = 20.0
+"""... and is nearly neutral (Lab chroma at most this): a highlight reflects the light's colour
+(the test paintings' highlights: chroma 2-13), a saturated light stroke is paint (portrait_20's
+red streaks, chroma 32 and 40, had been taken for highlights and redrawn as pink discs)."""
 INNER = 0.8
 """... and peaks within this many iris radii of the iris centre (the white seen through the
 iris' soft rim is light and small there too)."""
@@ -91,6 +95,9 @@ def find_catchlight(
         sel = lab == k
         peak, top = float(light[sel].max()), float(excess[sel].max())
         if peak < med + MIN_PEAK or top < MIN_PEAK or d[sel][np.argmax(light[sel])] > INNER * radius:
+            continue
+        tint = cv2.cvtColor(np.float32([[image[sel].mean(0)]]) / 255.0, cv2.COLOR_RGB2Lab)[0, 0]
+        if np.hypot(tint[1], tint[2]) > MAX_CHROMA:
             continue
         pts = np.column_stack(np.nonzero(sel)).astype(np.float32)
         _, enclosing = cv2.minEnclosingCircle(pts)
