@@ -51,7 +51,7 @@ TEXTURE_DEPTH = 1.6
 and crease edges there, it hit a 2.5x cap on portrait_11 and speckled the closed lid) ..."""
 TEXTURE_CLIP = (0.6, 1.25)
 """... as a luminance ratio to its local mean, clipped to this range."""
-EDGE_DARK = (0.08, 0.2)
+EDGE_DARK = (0.25, 0.45)
 """Where the edge of the closed lid's region is paint this much darker (relative, mean of RGB)
 than the lid skin, the lid meets its own colour there instead, fully from the second value."""
 LIGHT_CAP = 1.06
@@ -218,7 +218,12 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
                       np.ones((3, 3), np.uint8)) > 0
     tex = _lid_texture(image, light, frame, hole, TEXTURE_DEPTH * height + band_up + band_lo, radius)
     edge = _skin_edge(image, light, creased, hole)
-    both = seamless_fill(np.concatenate([colour, creased], -1) * tex[..., None], np.concatenate([edge, edge], -1), hole)
+    # the smooth lid is laid in (against the painting without its fine detail), then the detail
+    # put on as a ratio: the texture's full-strength steps laid on a lid the edge pulls darker
+    # turned to dark specks (portrait_20)
+    flat = np.concatenate([edge, edge], -1) / np.maximum(tex, 1e-3)[..., None]
+    both = seamless_fill(np.concatenate([colour, creased], -1), flat, hole)
+    both = np.where(hole[..., None], both * tex[..., None], np.concatenate([image, image], -1))
     plate, plate_creased = both[..., :3], both[..., 3:]  # one solve for both (the same hole)
     lash_skin = span & (v > up + lash_band) & (v < up + lash_band + 0.8 * height)
     lash, strength, section = _lash_profile(image, light, u, v, frame, lids, darkest, max(1.5, 0.25 * height), mid,

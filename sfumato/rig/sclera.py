@@ -258,6 +258,45 @@ def with_hue(colour: np.ndarray, hue: np.ndarray) -> np.ndarray:
     return lab_to_rgb(lab)
 
 
+def texture_shifts(frame: EyeFrame, r: float) -> list[tuple[float, float]]:
+    """Where :func:`sclera_plate` borrows the canvas texture from: (dx, dy) whole pixels along the
+    eye (either side, 2.4 and 3.8 iris radii), then below it (the cheek's canvas); whole pixels,
+    as a fractional shift would resample (blur) the grain it borrows."""
+    step = 2.4 * r
+    shifts = [(s * step * frame.axis[0], s * step * frame.axis[1]) for s in (1, -1, 1.6, -1.6)]
+    shifts += [(s * step * frame.up[0], s * step * frame.up[1]) for s in (-1.5, -2.2)]
+    return [(float(round(dx)), float(round(dy))) for dx, dy in shifts]
+
+
+def replaced(
+    light: np.ndarray, plate_l: np.ndarray, inside: np.ndarray, ring: np.ndarray, tint: np.ndarray, c: np.ndarray, r: float,
+    iris_l: float,
+) -> np.ndarray:
+    """What the rebuilt white replaces: (h, w) float32 in [0, 1].
+
+    The iris disc, and within the ``ring`` (:data:`HOLE` radii) whatever is darker than the
+    rebuilt white (limbus rim, halo, the iris' shadow; painted white there is kept); the iris'
+    whole dark surround ray by ray out to where the painting is its white again
+    (:func:`sfumato.rig.iris_halo.halo_hole`: a half-blended rim would stay as a second iris
+    outline); and the ring of the iris' hue as light as the white (``tint`` > :data:`TINTED`,
+    :func:`tint_of`; no lash or lid line).
+
+    Args:
+        light, plate_l: (h, w) float32 L of the painting and of the rebuilt white; inside: (h, w)
+            float32 soft opening; ring: (h, w) float32 soft disc of :data:`HOLE` radii; tint:
+            (h, w) float32 share of the iris' hue; c: (2,) iris centre; r: iris radius;
+            iris_l: median L of the iris.
+    """
+    shape = light.shape
+    seen = inside > 0.5
+    dark = np.clip((plate_l - light) / max(float(np.median(plate_l[seen])) - iris_l, 5.0) * 2.0 - 0.2, 0.0, 1.0) if seen.any() else 1.0
+    hole = np.maximum(disc(shape, c, 1.05 * r, max(1.0, 0.15 * r)), ring * dark)
+    hole = np.maximum(hole, halo_hole(light, inside, c, r, plate_l))
+    ring_l = iris_l + 0.5 * (plate_l - iris_l)
+    hole = np.maximum(hole, np.clip((tint - 0.5 * TINTED) / TINTED, 0.0, 1.0) * (inside > 0.99) * (light >= ring_l))
+    return cv2.GaussianBlur(hole, (0, 0), max(0.5, 0.05 * r))
+
+
 HOLE = 1.2
 """The rebuilt white replaces the painted eye up to this many iris radii from the old iris
 (where it is darker than the white: rim, halo, the iris' shadow)."""
@@ -280,7 +319,7 @@ def rebuild_white(
     outline), the ring of the iris' hue around it as light as the white
     (:func:`sfumato.rig.iris_tint.iris_tint`: no olive crescent left in a yellow white; its pixels
     are no samples of the white's hue either), and within :data:`HOLE` iris radii whatever is
-    darker than the rebuilt white (rim, halo); painted white is kept.
+    darker than the rebuilt white (rim, halo); painted white is kept (:func:`replaced`).
 
     Args:
         image: (h, w, 3) float32 RGB ROI; lids, frame: the eye's lids and frame; u, v: (h, w)
@@ -310,11 +349,6 @@ def rebuild_white(
     t = (v - lo_v) / np.maximum(up_v - lo_v, 1.0)
     loose = ((inside > 0.5) & (far > 0.5)).astype(np.float32)  # reaches into narrow corners
     model = shading_model(image, white if white.sum() >= 12 else np.maximum(white, loose), t, u / hw)
-    step = 2.4 * r
-    shifts = [(s * step * frame.axis[0], s * step * frame.axis[1]) for s in (1, -1, 1.6, -1.6)]
-    shifts += [(s * step * frame.up[0], s * step * frame.up[1]) for s in (-1.5, -2.2)]  # the cheek's canvas
-    # whole pixels: a fractional shift would resample (blur) the grain it borrows
-    shifts = [(float(round(dx)), float(round(dy))) for dx, dy in shifts]
     ring = disc(shape, c, HOLE * r, max(1.0, 0.15 * r))
     # samples of the white: all the painted opening from just outside the iris on, off the lid
     # lines: the lightness painted next to the iris, its shaded corners, the shade under the
@@ -332,19 +366,8 @@ def rebuild_white(
         colour = with_hue(colour, hue)
     beside = (inside > 0.5) & (disc(shape, c, 1.1 * r, 1.0) < 0.01)
     colour = match_lid_shade(image, colour, t, beside, light, iris_l)
-    plate = sclera_plate(image, known, disc(shape, c, 1.35 * r, 1.0), colour, sigma, shifts)
-    # What is replaced: the iris disc, and around it whatever is darker than the rebuilt white
-    # (the limbus rim, its halo, a shadow the iris cast); painted white there is kept.
-    plate_l = lightness(plate)
-    dark = np.clip((plate_l - light) / max(float(np.median(plate_l[inside > 0.5])) - iris_l, 5.0) * 2.0 - 0.2, 0.0, 1.0) if (inside > 0.5).any() else 1.0
-    hole = np.maximum(disc(shape, c, 1.05 * r, max(1.0, 0.15 * r)), ring * dark)
-    # the iris' whole dark surround (limbus fade, halo), ray by ray, out to where the painting is
-    # its white again: a half-blended rim would stay as a thin dark circle, a second iris outline
-    hole = np.maximum(hole, halo_hole(light, inside, c, r, plate_l))
-    # and the ring of the iris' colour around it, as light as the white (no lash or lid line)
-    ring_l = iris_l + 0.5 * (plate_l - iris_l)
-    hole = np.maximum(hole, np.clip((tint - 0.5 * TINTED) / TINTED, 0.0, 1.0) * (inside > 0.99) * (light >= ring_l))
-    hole = cv2.GaussianBlur(hole, (0, 0), max(0.5, 0.05 * r))
+    plate = sclera_plate(image, known, disc(shape, c, 1.35 * r, 1.0), colour, sigma, texture_shifts(frame, r))
+    hole = replaced(light, lightness(plate), inside, ring, tint, c, r, iris_l)
     plate = match_edge(image, plate, hole, inside, light, iris_l, c, r)
     hole = hole[..., None]
     return image * (1 - hole) + plate * hole

@@ -4,7 +4,10 @@
 editing", 2003): inside the hole the result has the *guide*'s gradients (its shading and
 texture), on the hole's edge it takes the picture's values, so the patch meets the picture
 with no step or outline, whatever their difference in level. The sparse system is solved with
-SciPy's direct solver, once for all channels.
+SciPy's direct solver, once for all channels. A hole larger than :data:`MAX_PIXELS` (a large
+painting) is filled in two smaller solves: the smooth membrane that carries the edge's values
+inward (the solution minus the guide, harmonic) on a coarser grid, then the exact solution in
+a band along the edge, meeting that rough fill inside it.
 """
 
 from __future__ import annotations
@@ -14,8 +17,14 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.linalg import splu
 
+from sfumato.imaging.resize import resize_to
 
-def seamless_fill(guide: np.ndarray, picture: np.ndarray, hole: np.ndarray) -> np.ndarray:
+MAX_PIXELS = 30000
+"""A hole of more pixels is solved coarse-then-band (the direct solve's cost grows faster than
+its size: 1.5 s of CPU for portrait_03's 74k-pixel lid at 4000 px, loaded machine)."""
+
+
+def seamless_fill(guide: np.ndarray, picture: np.ndarray, hole: np.ndarray, max_pixels: int = MAX_PIXELS) -> np.ndarray:
     """``picture`` with ``hole`` filled by ``guide``'s gradients, matching ``picture`` at its edge.
 
     Pixels of the hole on the image border have no neighbour there (zero flux across it: the
@@ -25,11 +34,45 @@ def seamless_fill(guide: np.ndarray, picture: np.ndarray, hole: np.ndarray) -> n
     Args:
         guide: (h, w, C) float32, whose gradients fill the hole.
         picture: (h, w, C) float32, kept outside the hole and giving its edge values.
-        hole: (h, w) bool.
+        hole: (h, w) bool; max_pixels: above this many hole pixels, solve coarse-then-band
+            (:data:`MAX_PIXELS`).
 
     Returns:
         (h, w, C) float32: ``picture`` outside ``hole``, the Poisson solution inside.
     """
+    n = int(hole.sum())
+    if n > max_pixels:
+        return _coarse_fill(guide, picture, hole, max_pixels)
+    return _solve(guide, picture, hole)
+
+
+def _coarse_fill(guide: np.ndarray, picture: np.ndarray, hole: np.ndarray, max_pixels: int) -> np.ndarray:
+    """:func:`seamless_fill` of a large hole: the membrane (solution minus guide, smooth) solved
+    on a grid ``f`` times coarser (at most ``max_pixels`` unknowns; the edge's values averaged
+    over the picture's pixels of each coarse cell), upsampled, then the exact solve within
+    ``4 f`` pixels of the hole's edge, meeting that rough fill inside. Same shapes."""
+    f = int(np.ceil(np.sqrt(hole.sum() / max_pixels)))
+    h, w = hole.shape
+    cw, ch = -(-w // f), -(-h // f)
+    known = (~hole).astype(np.float32)
+    diff = (picture.astype(np.float32) - guide.astype(np.float32)) * known[..., None]
+    weight = resize_to(known, cw, ch)
+    coarse = _resize(diff, cw, ch) / np.maximum(weight, 1e-6)[..., None]
+    membrane = _solve(np.zeros_like(coarse), coarse, weight < 1e-3)
+    rough = np.where(hole[..., None], guide + _resize(membrane, w, h), picture).astype(np.float32)
+    band = hole & ~(cv2.erode(hole.astype(np.uint8), np.ones((8 * f + 1, 8 * f + 1), np.uint8)) > 0)
+    return _solve(guide, rough, band)
+
+
+def _resize(image: np.ndarray, width: int, height: int) -> np.ndarray:
+    """:func:`~sfumato.imaging.resize.resize_to` of an (h, w, C) array with any C (OpenCV takes
+    at most 4 channels at once): (height, width, C)."""
+    parts = [resize_to(image[..., k:k + 3], width, height).reshape(height, width, -1) for k in range(0, image.shape[2], 3)]
+    return np.concatenate(parts, -1)
+
+
+def _solve(guide: np.ndarray, picture: np.ndarray, hole: np.ndarray) -> np.ndarray:
+    """The direct solve of :func:`seamless_fill` (same arguments and result)."""
     out = picture.astype(np.float32).copy()
     ys, xs = np.nonzero(hole)
     n = ys.size
