@@ -110,3 +110,34 @@ def test_large_hole_fill_stays_close_to_the_exact_one():
     assert np.abs(diff[hole]).max() < 3.0, np.abs(diff[hole]).max()
     detail = diff - cv2.GaussianBlur(diff, (0, 0), 2.0)  # (the rough fill alone, no band solve: 11.2 and 6.4)
     assert np.abs(detail[hole]).max() < 0.5, np.abs(detail[hole]).max()
+
+
+def test_lid_meets_its_own_colour_at_dark_paint_on_its_edge():
+    """Where the closed lid's region is edged by dark paint (a 1 px lash line, 30 levels, round a
+    synthetic hole in flat skin), each plate meets its own guide there: the plain plate the plain
+    colour, the creased one the creased colour, within 3 levels in the hole's pixels beside that
+    ring. The painting's texture ratio on the dark ring is at its 0.6 clip; with the guide swapped
+    in before dividing by it, the plate met 1.67x the guide there (a light rim: 255, clipped, for
+    a guide of 150), and the plain plate met the creased colour."""
+    from sfumato.rig.lid_plate import TEXTURE_CLIP, lay_in
+    from sfumato.rig.sclera import canvas_texture
+
+    image = np.full((40, 60, 3), (160.0, 135.0, 120.0), np.float32)
+    hole = np.zeros((40, 60), bool)
+    hole[14:26, 15:45] = True
+    ring = cv2.dilate(hole.astype(np.uint8), np.array([[0, 1, 0], [1, 1, 1], [0, 1, 0]], np.uint8)) > 0
+    ring &= ~hole
+    image[ring] = 30.0
+    image[hole] = (60.0, 40.0, 40.0)  # the painted eye the lid covers
+    light = image.mean(2)
+    ones = np.ones_like(light)
+    tex = canvas_texture(image, [ones], 2.0, np.zeros_like(light), (0.0, 0.0), lo=TEXTURE_CLIP[0], hi=TEXTURE_CLIP[1])
+    tex[hole] = 1.0  # the lid's texture, from flat skin under the eye
+    assert tex[ring].max() < 0.7  # the painting's own ratio on the dark line
+    colour = np.full_like(image, (150.0, 125.0, 110.0))
+    creased = np.full_like(image, (110.0, 90.0, 80.0))
+    plate, plate_creased = lay_in(image, light, tex, colour, creased, hole)
+    beside = hole & (cv2.dilate(ring.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+    assert np.array_equal(plate[~hole], image[~hole]) and np.array_equal(plate_creased[~hole], image[~hole])
+    assert np.abs(plate[beside] - colour[beside]).max() < 3.0, np.abs(plate[beside] - colour[beside]).max()
+    assert np.abs(plate_creased[beside] - creased[beside]).max() < 3.0, np.abs(plate_creased[beside] - creased[beside]).max()

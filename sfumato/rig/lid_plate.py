@@ -217,14 +217,7 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     hole = cv2.dilate((cover(u, v, frame, lids, lids.moved(0.0, 1.0), band_up, band_lo, soft) > 0.0).astype(np.uint8),
                       np.ones((3, 3), np.uint8)) > 0
     tex = _lid_texture(image, light, frame, hole, TEXTURE_DEPTH * height + band_up + band_lo, radius)
-    edge = _skin_edge(image, light, creased, hole)
-    # the smooth lid is laid in (against the painting without its fine detail), then the detail
-    # put on as a ratio: the texture's full-strength steps laid on a lid the edge pulls darker
-    # turned to dark specks (portrait_20)
-    flat = np.concatenate([edge, edge], -1) / np.maximum(tex, 1e-3)[..., None]
-    both = seamless_fill(np.concatenate([colour, creased], -1), flat, hole)
-    both = np.where(hole[..., None], both * tex[..., None], np.concatenate([image, image], -1))
-    plate, plate_creased = both[..., :3], both[..., 3:]  # one solve for both (the same hole)
+    plate, plate_creased = lay_in(image, light, tex, colour, creased, hole)
     lash_skin = span & (v > up + lash_band) & (v < up + lash_band + 0.8 * height)
     lash, strength, section = _lash_profile(image, light, u, v, frame, lids, darkest, max(1.5, 0.25 * height), mid,
                                             lash_skin if lash_skin.any() else fold)
@@ -286,6 +279,25 @@ def _line_shape(prof: np.ndarray, step: float, reach: float, window: int | None 
     if not rows:
         return (np.clip(1.0 - np.arange(m) * step / 0.7, 0.0, 1.0) * fade).astype(np.float32)
     return (np.median(np.array(rows), 0) * fade).astype(np.float32)
+
+
+def lay_in(image: np.ndarray, light: np.ndarray, tex: np.ndarray, colour: np.ndarray, creased: np.ndarray,
+           hole: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The plain and the creased lid laid into the painting over ``hole``: two (h, w, 3) float32 RGB.
+
+    The smooth lid (guides ``colour`` and ``creased``, (h, w, 3)) is laid in against the painting
+    without its fine detail (``image`` over ``tex``, (h, w) float32 luminance ratio), then the
+    detail put on as a ratio (the texture's full-strength steps laid on a lid the edge pulls
+    darker turned to dark specks, portrait_20). Where the edge is dark paint each plate meets its
+    own guide (:func:`_skin_edge`; ``light``, (h, w) mean of RGB of ``image``, decides that),
+    swapped in after the division: the painting's ratio on a lash pixel is down to 0.6, and the
+    guide divided by it put a light rim into the lid. Outside ``hole`` both are ``image``.
+    """
+    flat = image / np.maximum(tex, 1e-3)[..., None]
+    edges = np.concatenate([_skin_edge(flat, light, colour, hole), _skin_edge(flat, light, creased, hole)], -1)
+    both = seamless_fill(np.concatenate([colour, creased], -1), edges, hole)  # one solve for both (the same hole)
+    both = np.where(hole[..., None], both * tex[..., None], np.concatenate([image, image], -1))
+    return both[..., :3], both[..., 3:]
 
 
 def _skin_edge(image: np.ndarray, light: np.ndarray, guide: np.ndarray, hole: np.ndarray) -> np.ndarray:
