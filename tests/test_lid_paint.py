@@ -117,8 +117,8 @@ def test_lid_meets_its_own_colour_at_dark_paint_on_its_edge():
     synthetic hole in flat skin), each plate meets its own guide there: the plain plate the plain
     colour, the creased one the creased colour, within 3 levels in the hole's pixels beside that
     ring. The painting's texture ratio on the dark ring is at its 0.6 clip; with the guide swapped
-    in before dividing by it, the plate met 1.67x the guide there (a light rim: 255, clipped, for
-    a guide of 150), and the plain plate met the creased colour."""
+    in before dividing by it, the plate met 1.67x the guide there (a light rim: 100 levels over
+    the guide beside the ring), and the plain plate met the creased colour (40 levels off)."""
     from sfumato.rig.lid_plate import TEXTURE_CLIP, lay_in
     from sfumato.rig.sclera import canvas_texture
 
