@@ -122,6 +122,18 @@ def test_closed_lid_is_no_grainier_than_the_skin(big_astronaut):
     assert max(ratios) <= 1.5, ratios
 
 
+@pytest.mark.xfail(strict=True, reason="the astronaut's closed lid measures 0.45 / 0.68 (one eye under the 0.5 floor)")
+def test_closed_lid_is_as_grainy_as_the_skin_repo_only(big_astronaut):
+    """The astronaut's closed lid (at twice the size) is at least half as grainy as her skin
+    under the eye: the floor of :func:`test_closed_lid_is_as_grainy_as_the_skin`, so a flat,
+    textureless lid fails without ../shared (the lid with no texture carried onto it: 0.22 /
+    0.31). Her lid measures 0.45 / 0.68 (0.43 before the dark-edge fix): under the floor on one
+    eye, a known shortfall, marked strict xfail (it fails when it starts to pass: then drop the
+    mark) rather than a floor lowered to fit."""
+    ratios = [grain_ratio(e) for e in _engine(big_astronaut)._eyes]
+    assert min(ratios) >= 0.5, ratios
+
+
 @pytest.mark.parametrize("name", ["portrait_02", "portrait_03", "portrait_10", "portrait_11", "portrait_13", "portrait_20", "mona_lisa"])
 def test_closed_lid_is_as_grainy_as_the_skin(name):
     """The closed lid's grain is the painting's skin's: between 0.5 and 1.5 of the plain skin
