@@ -55,3 +55,10 @@ def test_round_trip() -> None:
     np.testing.assert_allclose(back, img, atol=1.0)
     np.testing.assert_allclose(lab_to_rgb(rgb_to_lab(img[1, 2])), img[1, 2], atol=1.0)
     np.testing.assert_allclose(lab_to_rgb(rgb_to_lab(img.reshape(-1, 3))), img.reshape(-1, 3), atol=1.0)
+
+
+def test_empty_pixel_lists() -> None:
+    """An empty mask's pixels, image[mask] of shape (0, 3), convert to an empty (0, 3) list."""
+    empty = np.zeros((0, 3), np.uint8)
+    assert rgb_to_lab(empty).shape == (0, 3) and lightness(empty).shape == (0,)
+    assert lab_to_rgb(np.zeros((0, 3), np.float32)).shape == (0, 3)

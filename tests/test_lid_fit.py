@@ -111,14 +111,16 @@ def test_lids_on_the_edge_or_no_edge_stay_facemesh():
 
 
 def test_move_is_bounded():
-    """A contour far inside the opening moves at most the reach (a share of the eye's width)."""
+    """A contour far inside the opening moves up to the reach (a share of the eye's width), and
+    no further: it does move (most of the way), so a fit that leaves the lid alone fails."""
     img = painted_eyes()
     cx, cy = CENTRES[0]
     up, lo = contours(cx, cy, 9.0, 0.0)
     new_up, _ = fit(img, up, lo, cx, cy)
     p = LidFitParams()
     reach = float(np.clip(p.reach * 2 * W, *p.reach_px))
-    assert np.abs(new_up - up).max() <= reach + 1e-6
+    moved = np.abs(new_up - up).max()
+    assert 0.8 * reach < moved <= reach + 1e-6, (moved, reach)
 
 
 def test_iris_above_the_lid_lifts_it():

@@ -22,6 +22,8 @@ def rgb_to_lab(rgb: np.ndarray) -> np.ndarray:
         (..., 3) float32 Lab, the same shape: L in [0, 100], a and b roughly in [-127, 127].
     """
     x = np.asarray(rgb)
+    if x.size == 0:  # an empty mask's pixels: OpenCV will not convert a (1, 0, 3) image
+        return np.zeros(x.shape, np.float32)
     flat = x if x.ndim == 3 else x.reshape(1, -1, 3)
     lab = cv2.cvtColor(np.clip(flat, 0, 255).astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
     return lab if x.ndim == 3 else lab.reshape(x.shape)
@@ -43,6 +45,8 @@ def lab_to_rgb(lab: np.ndarray) -> np.ndarray:
         shape, not rounded.
     """
     x = np.asarray(lab, np.float32)
+    if x.size == 0:
+        return np.zeros(x.shape, np.float32)
     flat = x if x.ndim == 3 else x.reshape(1, -1, 3)
     rgb = cv2.cvtColor(flat, cv2.COLOR_Lab2RGB) * np.float32(255.0)
     return rgb if x.ndim == 3 else rgb.reshape(x.shape)

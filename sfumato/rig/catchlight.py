@@ -11,6 +11,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from sfumato.imaging.lab import rgb_to_lab
 from sfumato.rig.model import Catchlight
 
 FOLLOW = 0.5
@@ -96,7 +97,7 @@ def find_catchlight(
         peak, top = float(light[sel].max()), float(excess[sel].max())
         if peak < med + MIN_PEAK or top < MIN_PEAK or d[sel][np.argmax(light[sel])] > INNER * radius:
             continue
-        tint = cv2.cvtColor(np.float32([[image[sel].mean(0)]]) / 255.0, cv2.COLOR_RGB2Lab)[0, 0]
+        tint = rgb_to_lab(image[sel].mean(0))
         if np.hypot(tint[1], tint[2]) > MAX_CHROMA:
             continue
         pts = np.column_stack(np.nonzero(sel)).astype(np.float32)

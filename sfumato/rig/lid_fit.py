@@ -10,8 +10,9 @@ behind as a dark band when the iris moves.
 1. Across the eye, columns perpendicular to the eye's axis are sampled around the FaceMesh lid
    (CIE L, slightly smoothed). In each column the strongest step of the lid's polarity is
    found: darker outside the opening than inside (the lash line over the white, the lid skin or
-   lid line under the white). The upper lid only moves out; the lower lid's columns over the
-   iris look outward only (inward they would find the iris' rim).
+   lid line under the white). The upper lid only moves out; the lower lid may move in by half the
+   reach beside the iris and only ``inward_iris`` of it over the iris (further in it would find
+   the iris' rim).
 2. Columns whose step is weak (under ``min_step`` L across 2 pixels) or ends at the search
    window's edge say nothing; columns where FaceMesh's lid already lies on (nearly) as strong a
    step vote for no move.
@@ -21,7 +22,7 @@ behind as a dark band when the iris moves.
    above them.
 4. The displacement is the columns' votes averaged along the lid with a Gaussian (no per-point
    jitter), pulled toward no move where few columns speak, faded to zero at the fixed corners
-   and bounded (:class:`LidFitParams`). Too few columns, or a move under a pixel: the lid
+   and bounded (``reach`` of the eye's width, clipped to ``reach_px``: 1.5-8 px; :class:`LidFitParams`). Too few columns, or a move under a pixel: the lid
    stays FaceMesh's. The lids may not close in on each other.
 
 Arrays are ROI pixels: ``image`` (h, w, 3) float32 RGB in [0, 255], ``light`` (h, w) float32
@@ -135,14 +136,15 @@ RunsFn = Callable[[np.ndarray, np.ndarray, float], np.ndarray]
 
 
 def iris_runs(
-    lab: np.ndarray, frame: EyeFrame, upper: np.ndarray, lower: np.ndarray, iris: tuple[np.ndarray, float], margin: float
+    lab: np.ndarray, frame: EyeFrame, upper: np.ndarray, lower: np.ndarray, iris: tuple[np.ndarray, float], margin: float,
+    lid_reach: float = LidFitParams.reach,
 ) -> RunsFn:
     """How far the painted iris reaches above FaceMesh's upper lid, column by column.
 
     Two colour samples (CIE Lab): the iris (pixels over the iris between the lids, 1.5 px off the
-    upper lid, within 0.85 radii of its centre) and the lid (the 0.5 .. reach pixels above the
-    upper lid beside the iris: lash line, lid line, skin). Going up from the lid, a pixel is the
-    iris while its colour is ``margin`` nearer the iris sample than the lid's (distance to a
+    upper lid, within 0.85 radii of its centre) and the lid (pixels above the upper lid beside the iris,
+    0.5 px to ``lid_reach`` of the lid's span deep: lash line, lid line, skin). Going up from the
+    lid, a pixel is the iris while its colour is ``margin`` nearer the iris sample than the lid's (distance to a
     sample: its 5th percentile, a robust nearest neighbour); the run ends at the first pixel
     that is not.
 
@@ -171,8 +173,8 @@ def iris_runs(
     span = uu[-1, 0] - uu[0, 0]
     ub = np.arange(uu[0, 0] + 0.15 * span, uu[-1, 0] - 0.15 * span, 0.5)
     ub = ub[np.abs(ub - cu) > 1.3 * r]
-    reach_px = max(1.0, 0.08 * span)
-    lid_px = sample(ub[None, :], np.interp(ub, uu[:, 0], uu[:, 1])[None, :] + np.arange(0.5, reach_px, 0.5)[:, None]).reshape(-1, 3)
+    lid_depth = max(1.0, lid_reach * span)
+    lid_px = sample(ub[None, :], np.interp(ub, uu[:, 0], uu[:, 1])[None, :] + np.arange(0.5, lid_depth, 0.5)[:, None]).reshape(-1, 3)
     iris_px, lid_px = iris_px[:: max(1, len(iris_px) // 300)], lid_px[:: max(1, len(lid_px) // 300)]
 
     def runs(u: np.ndarray, v: np.ndarray, reach: float) -> np.ndarray:
@@ -220,7 +222,7 @@ def fit_lid(
     u = cu[0] + s * span
     dt = 0.25
     inward = p.inward if out < 0 else p.inward_upper
-    t = np.arange(-reach * p.inward - 2.0, reach + 2.0 + dt / 2, dt)
+    t = np.arange(-reach * max(p.inward, p.inward_upper) - 2.0, reach + 2.0 + dt / 2, dt)
     prof = _profiles(light, frame, u, np.interp(u, cu, cv), t, out)
     k = max(1, int(round(1.0 / dt)))  # a step is read across +-1 pixel
     step = np.full_like(prof, -np.inf)
@@ -282,7 +284,7 @@ def fit_lids(
     c, r = iris
     cu = float(frame.to_uv(np.asarray(c, np.float64))[0])
     span = (cu - 1.1 * r, cu + 1.1 * r)
-    runs = iris_runs(lab, frame, upper, lower, iris, params.iris_margin)
+    runs = iris_runs(lab, frame, upper, lower, iris, params.iris_margin, params.reach)
     up = fit_lid(smooth, frame, upper, +1.0, span, params, runs)
     lo = fit_lid(smooth, frame, lower, -1.0, span, params)
     uv_u, uv_l = frame.to_uv(upper), frame.to_uv(lower)

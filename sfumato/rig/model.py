@@ -49,7 +49,8 @@ class Catchlight:
         offset: (dx, dy) from the iris centre, pixels.
         radius: equivalent radius of the highlight, pixels.
         colour: (r, g, b) its colour in [0, 255].
-        strength: how far above the iris around it it is, 0..1 (alpha of the layer's core).
+        strength: alpha of the layer's core, 0..1: 1.0 for every highlight found since the finder
+            draws it in its own colour (rig.json files from before may hold less).
     """
 
     offset: tuple[float, float]

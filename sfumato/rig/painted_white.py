@@ -22,7 +22,6 @@ import cv2
 import numpy as np
 
 from sfumato.imaging.lab import rgb_to_lab
-from sfumato.imaging.lab import rgb_to_lab as to_lab  # noqa: F401 (the old name, still imported by tests)
 
 SEED_SHARE = 0.4
 """The white's colour model is sampled from this top share (by lightness minus chroma) of the

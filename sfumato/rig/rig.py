@@ -47,11 +47,14 @@ def _eye_rig(crop: np.ndarray, lm: np.ndarray, eye: EyeIndices, side: str) -> tu
     image = crop[y0:y1, x0:x1].astype(np.float32)
     frame = EyeFrame((upper[0] + upper[-1]) / 2 - origin, (upper[-1] - upper[0]) / width, width / 2)
     light = lightness(image)
+    # closed or not is FaceMesh's call: the fit only moves lids outward, so on a nearly shut
+    # painted eye it could open an opening that is not there
+    mesh_open = Lids.from_contours(frame, upper - origin, lower - origin).height()
+    if mesh_open < MIN_OPEN * width:
+        return None, f"the eyes look closed (opening {mesh_open / width:.2f} of the eye's width)"
     up_fit, lo_fit = fit_lids(image, frame, upper - origin, lower - origin, (c0 - origin, r0))
     upper, lower = up_fit + origin, lo_fit + origin
     lids = Lids.from_contours(frame, upper - origin, lower - origin)
-    if lids.height() < MIN_OPEN * width:
-        return None, f"the eyes look closed (opening {lids.height() / width:.2f} of the eye's width)"
     u, v = frame.grids(image.shape[:2])
     inside = (opening(u, v, lids, 1.0) > 0.5).astype(np.float32)
     inner = cv2.erode(inside, np.ones((3, 3), np.uint8)) if width > 40 else inside  # off the lid lines
