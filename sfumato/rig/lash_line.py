@@ -12,7 +12,6 @@ eye-frame coordinates (:class:`sfumato.rig.lids.EyeFrame`).
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
 
@@ -140,5 +139,4 @@ def _across(image: np.ndarray, frame: EyeFrame, lids: Lids, grid: np.ndarray, da
     """The painting sampled across the upper lash line: (len(offsets), len(grid), 3) float32 RGB,
     at eye-frame u ``grid`` and ``darkest`` + ``offsets`` pixels over the upper lid contour."""
     vv = np.interp(grid, lids.u, lids.upper)[None, :] + darkest + offsets[:, None]
-    xy = frame.to_xy(np.stack([np.broadcast_to(grid, vv.shape), vv], -1)).astype(np.float32)
-    return cv2.remap(image, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return frame.sample(image, grid, vv)

@@ -116,9 +116,7 @@ def _smooth(at: np.ndarray, s: np.ndarray, target: np.ndarray, w: np.ndarray, pr
 
 def _profiles(light: np.ndarray, frame: EyeFrame, u: np.ndarray, v0: np.ndarray, t: np.ndarray, out: float) -> np.ndarray:
     """(T, N) L sampled at eye-frame (u, v0 + out * t) for each column u (N,) and offset t (T,)."""
-    uv = np.stack(np.broadcast_arrays(u[None, :], v0[None, :] + out * t[:, None]), -1)
-    xy = frame.to_xy(uv).astype(np.float32)
-    return cv2.remap(light, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return frame.sample(light, u[None, :], v0[None, :] + out * t[:, None])
 
 
 def _peaks(step: np.ndarray, allowed: np.ndarray, floor: float) -> tuple[np.ndarray, np.ndarray]:
@@ -163,8 +161,7 @@ def iris_runs(
     uu, ul = uu[np.argsort(uu[:, 0])], ul[np.argsort(ul[:, 0])]
 
     def sample(u: np.ndarray, v: np.ndarray) -> np.ndarray:
-        xy = frame.to_xy(np.stack(np.broadcast_arrays(u, v), -1)).astype(np.float32)
-        return cv2.remap(lab, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        return frame.sample(lab, u, v)
 
     ui = np.arange(cu - 0.8 * r, cu + 0.8 * r, 0.5)
     vi = np.interp(ui, uu[:, 0], uu[:, 1])[None, :] - np.arange(1.5, 2.0 * r, 0.5)[:, None]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 UPPER_FOLLOW = 0.7
@@ -50,6 +51,13 @@ class EyeFrame:
         """(..., 2) eye-frame (u, v) -> (..., 2) ROI pixels."""
         uv = np.asarray(uv, np.float64)
         return self.centre + uv[..., :1] * self.axis + uv[..., 1:2] * self.up
+
+    def sample(self, image: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """``image`` ((h, w) or (h, w, C) float32 ROI) at eye-frame points: ``u`` and ``v``
+        broadcast together to (...), the result is (...) or (..., C) float32, bilinear, the
+        image's edge repeated beyond it."""
+        xy = self.to_xy(np.stack(np.broadcast_arrays(u, v), -1)).astype(np.float32)
+        return cv2.remap(image, xy[..., 0], xy[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
     def grids(self, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
         """(h, w) float32 u and v of every ROI pixel."""
