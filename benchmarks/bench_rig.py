@@ -18,8 +18,9 @@ and measured with FaceMesh, against the painting measured the same way
 | (centre) | white dL of the centre frame (gaze 0, nearly the painting): a sanity check of the measure itself, ~0 when it is fair | ~0 |
 | painted dL | median L of the frame's eye white (the painting's painted white still white in the frame, and the revealed white) minus the painting's painted white (:mod:`sfumato.face.white_match`; the painted white is found from the pixels, a colour model sampled beside the iris, so no lid rim or lash counts), largest | within 6 |
 | common dL | median L over the eye white visible in BOTH painting and frame (the same painting pixels, followed into the frame), frame minus painting, largest (:mod:`sfumato.face.white_match`): did the rig change the white it should leave alone | within 6 |
-| revealed dL (db) | median L where the painted iris was and the frame's iris is not (the rebuilt white), minus the painting's painted white beside the iris on that side (1.15..2.3 iris radii), each eye against itself, largest; in brackets its b (yellow-blue) difference; the frame's iris is FaceMesh's refined by matching the painted iris; blank (nan) when no frame moves the iris half a radius | within 6 |
-| revealed dE ab | the revealed white's colour difference from the same painted white beside the iris, CIE a and b only (hue and chroma: a tan patch in a yellow white, a grey one in a warm white, which the L columns miss), largest (:mod:`sfumato.face.white_match`) | <= 6 |
+| revealed dL (db) | median L where the painted iris was and the frame's iris is not (the rebuilt white), each pixel minus the painting's painted white beside the iris (both sides, up to 2.3 iris radii along the eye) at the same place between the lids (6 bands between FaceMesh's lid contours, each band's reference at least 5 pixels), each eye against itself, largest; in brackets its b (yellow-blue) difference; the frame's iris is FaceMesh's refined by matching the painted iris; an eye counts only where the revealed white covers at least 0.1 of the painted iris' visible area (``white_match.MIN_REVEALED``); blank (nan) when no frame reveals that much | within 6 |
+| (ring) | the same against the ring 1.15..2.3 iris radii from the painted iris on the side it left, any revealed area (the measure before: the ring is mostly the darker white under the iris near the lower lid, and a crescent of 17 pixels read -16 on portrait_07) | for comparison |
+| revealed dE ab | the revealed white's colour difference from the same banded painted white, CIE a and b only (hue and chroma: a tan patch in a yellow white, a grey one in a warm white, which the L columns miss), largest (:mod:`sfumato.face.white_match`); in brackets the ring's (the measure before) | <= 6 |
 | bright | share of eye-white pixels (as for white dL) brighter than the painting's 90th percentile + 3 L, each eye against its own (:func:`sfumato.face.quality.bright_share`: pooled, a shaded eye pulls the threshold down and a lit eye's own white counts as too bright), the eyes weighted by their pixels, largest | <= 0.15 |
 | sharp | variance of the Laplacian over the inner half of the head crop / the painting's, smallest | >= 0.85 |
 | gaze range | 9 evenly spaced frames of the middle row, each averaged over ``--samples`` jittered copies: max - min, eye half-widths | >= 0.5 |
@@ -83,6 +84,7 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
     iris_eyes: list[tuple[float, float]] = []
     iris, dl, dl_old, bright, sharp, missing = [], [], [], [], [], 0
     common, revealed, revealed_db, revealed_dab, painted, centre_dl = [], [], [], [], [], float("nan")
+    ring, ring_dab = [], []
     for i in tqdm(range(len(bank)), desc=bank.name, unit="frame", leave=False, disable=not progress):
         full = bank.full_frame(i)
         sharp.append(laplacian_variance(full, crop) / ref_lap)
@@ -111,6 +113,9 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
             revealed_db.append(m.revealed_db)
         if np.isfinite(m.revealed_dab):
             revealed_dab.append(m.revealed_dab)
+        if np.isfinite(m.ring_dl):
+            ring.append(m.ring_dl)
+            ring_dab.append(m.ring_dab)
         if i == bank.center_index:
             centre_dl = white.white_median - ref_white.white_median
         dl_old.append(eye_stats(full, lm, light=f_l).white_median - ref_old.white_median)
@@ -132,7 +137,7 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
         "centre_dl": centre_dl, "painted_dl": worst([c for c in painted if np.isfinite(c)], abs), "common_dl": worst([c for c in common if np.isfinite(c)], abs),
         "revealed_dl": worst(revealed, abs),
         "revealed_db": revealed_db[int(np.argmax(np.abs(revealed)))] if revealed else float("nan"),
-        "revealed_dab": worst(revealed_dab, float),
+        "revealed_dab": worst(revealed_dab, float), "ring_dl": worst(ring, abs), "ring_dab": worst(ring_dab, float),
         "painted_iris_px": [round(r, 2) for r in radii],
         "bright": worst(bright, float), "painting_bright": bright_share(ref_eyes, ref_eyes),
         "sharp": min(sharp), "sharp_frame": int(np.argmin(sharp)),
@@ -188,10 +193,10 @@ def table(rows: list[dict]) -> str:
     """The markdown table: worst frame per column, each marked ok / FAIL."""
     mark = lambda ok: "ok" if ok else "FAIL"  # noqa: E731
     lines = [
-        "| painting | engine | frames | iris r (per eye) | white dL (centre) | (old dL) | painted dL | common dL | revealed dL (db) | revealed dE ab | bright "
+        "| painting | engine | frames | iris r (per eye) | white dL (centre) | (old dL) | painted dL | common dL | revealed dL (db) | (ring) | revealed dE ab (ring) | bright "
         "| sharp (frame) | gaze range | gaze order |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
-        "| target | | | 0.8..1.2 | within 6 | (FaceMesh disc) | within 6 | within 6 | within 6 | <= 6 | <= 0.15 | >= 0.85 | >= 0.5 "
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| target | | | 0.8..1.2 | within 6 | (FaceMesh disc) | within 6 | within 6 | within 6 | (before) | <= 6 | <= 0.15 | >= 0.85 | >= 0.5 "
         "| 0 reversed |",
     ]
     for r in rows:
@@ -200,8 +205,8 @@ def table(rows: list[dict]) -> str:
         lines.append(
             f"| {Path(r['bank']).name} | {r['engine']} | {r['frames']}{nf} | {r['iris']:.2f} ({r['iris_eyes'][0]:.2f} / {r['iris_eyes'][1]:.2f}) {mark(v['iris'])} "
             f"| {r['white_dl']:+.1f} ({r['centre_dl']:+.1f}) {mark(v['white_dl'])} | ({r['white_dl_old']:+.1f}) "
-            f"| {r['painted_dl']:+.1f} {mark(v['painted_dl'])} | {r['common_dl']:+.1f} {mark(v['common_dl'])} | {r['revealed_dl']:+.1f} ({r['revealed_db']:+.1f}) {mark(v['revealed_dl'])} "
-            f"| {r['revealed_dab']:.1f} {mark(v['revealed_dab'])} | {r['bright']:.2f} {mark(v['bright'])} "
+            f"| {r['painted_dl']:+.1f} {mark(v['painted_dl'])} | {r['common_dl']:+.1f} {mark(v['common_dl'])} | {r['revealed_dl']:+.1f} ({r['revealed_db']:+.1f}) {mark(v['revealed_dl'])} | ({r['ring_dl']:+.1f}) "
+            f"| {r['revealed_dab']:.1f} ({r['ring_dab']:.1f}) {mark(v['revealed_dab'])} | {r['bright']:.2f} {mark(v['bright'])} "
             f"| {r['sharp']:.2f} ({r['sharp_frame']}) {mark(v['sharp'])} | {r['gaze_range']:.2f} {mark(v['gaze_range'])} "
             f"| {r['reversed']}/{r['steps']} {mark(v['reversed'])} |"
         )

@@ -212,3 +212,84 @@ def test_median_differences_leave_out_an_eye_with_too_few_pixels():
     few = median_differences([lit[: MIN_EYE_PIXELS - 1] + 9.0, shaded + (1.0, 3.0, 0.0)], [lit, shaded])
     assert abs(few.l - 1.0) < 1e-4 and few.weights.tolist() == [60], few
     assert np.isnan(median_differences([lit[:3]], [lit]).l)
+
+
+def _shaded_eyes(move: float, patch: tuple[float, float, float] | None = None, halo: bool = False):
+    """Two painted eyes whose white darkens from the middle of the opening to the lower lid (as
+    portrait_14's, under a high iris), or, with ``move``, a frame whose irises moved right by
+    ``move`` px: the white where each iris was rebuilt as the painted white at the same height
+    between the lids, or as the flat colour ``patch`` (RGB); ``halo`` darkens a ring 0.5 radii
+    wide around the moved iris (its rim and shadow). (H, W, 3) uint8 RGB and (478, 2) landmarks."""
+    from sfumato.face.topology import EYES
+
+    h, w, r, hh = 100, 260, 8.0, 13.0
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    img = np.full((h, w, 3), (200.0, 150.0, 120.0), np.float32)  # skin
+    lm = np.zeros((478, 2), np.float64)
+    shade = 235.0 - 150.0 * np.clip((yy - 46.0) / (hh + 4.0), 0.0, 1.0)  # light under the iris' top, dark at the lower lid
+    for e, cx in zip(EYES, (70.0, 190.0)):
+        t = np.linspace(0, 2 * np.pi, len(e.contour), endpoint=False)
+        lm[list(e.contour)] = np.stack([cx + 34 * np.cos(t), 50 - hh * np.sin(t)], 1)
+        inside = ((xx - cx) / 34) ** 2 + ((yy - 50) / hh) ** 2 < 1
+        img[inside] = shade[inside, None]
+        old, c = np.array([cx - 6, 45.0]), np.array([cx - 6 + move, 45.0])  # a high iris, under the upper lid
+        if patch is not None:
+            img[inside & (np.hypot(xx - old[0], yy - old[1]) < r)] = patch
+        if halo:
+            img[inside & (np.hypot(xx - c[0], yy - c[1]) < 1.5 * r)] = (90.0, 75.0, 70.0)
+        img[inside & (np.hypot(xx - c[0], yy - c[1]) < r)] = (60.0, 45.0, 40.0)
+        lm[e.iris[0]] = c
+        lm[list(e.iris[1:])] = c + r * np.array([[1, 0], [0, 1], [-1, 0], [0, -1]])
+    img += np.random.default_rng(6).normal(0, 1.5, img.shape).astype(np.float32)
+    return np.clip(img, 0, 255).astype(np.uint8), lm
+
+
+def test_the_revealed_white_is_compared_at_the_same_place_between_the_lids():
+    # portrait_14's failure: the ring beside the iris is mostly the darker white under the iris
+    # near the lower lid, so a white rebuilt exactly as the painted white at its own height read
+    # +15 L; compared band by band between the lids it reads ~0
+    painting, plm = _shaded_eyes(0.0)
+    frame, flm = _shaded_eyes(14.0)
+    m = white_match(painting, frame, plm, flm, (8.0, 8.0))
+    assert m.ring_dl > 8.0, m  # the measure before: a right white reads far lighter
+    assert np.isfinite(m.revealed_dl) and abs(m.revealed_dl) < 2.0, m
+    assert m.revealed_dab < 2.0, m
+    # ... and a flat lavender patch where the iris was (portrait_20) still fails its colour, and
+    # a flat light one (as light as the white's top, lighter than its lower half) its lightness
+    lav, _ = _shaded_eyes(14.0, patch=(225.0, 215.0, 250.0))
+    bad = white_match(painting, lav, plm, flm, (8.0, 8.0))
+    assert bad.revealed_dab > 6.0, bad
+    flat, _ = _shaded_eyes(14.0, patch=(235.0, 235.0, 235.0))
+    bad = white_match(painting, flat, plm, flm, (8.0, 8.0))
+    assert bad.revealed_dl > 6.0, bad
+
+
+def test_a_thin_crescent_of_revealed_white_is_not_measured():
+    # portrait_07's -16 L: one frame where the iris moved little and the "revealed" white is a
+    # crescent of a few pixels at the moved iris' dark rim
+    from sfumato.face.white_match import MIN_REVEALED
+
+    painting, plm = _shaded_eyes(0.0)
+    frame, flm = _shaded_eyes(4.5, halo=True)  # 0.56 radii: a crescent under MIN_REVEALED of the iris
+    m = white_match(painting, frame, plm, flm, (8.0, 8.0))
+    assert m.ring_dl < -10.0, m  # the measure before: the rim read as a dark white
+    assert np.isnan(m.revealed_dl) and m.revealed_n == 0, m
+    far, flm = _shaded_eyes(10.0, halo=True)  # 1.25 radii: a crescent wider than the rim
+    m = white_match(painting, far, plm, flm, (8.0, 8.0))
+    assert m.revealed_n >= MIN_REVEALED * np.pi * 8.0**2, m
+    assert abs(m.revealed_dl) < 3.0, m
+
+
+def test_between_lids_runs_from_the_lower_lid_to_the_upper():
+    from sfumato.face.lid_bands import BANDS, between_lids
+    from sfumato.face.topology import EYES
+
+    _, lm = _shaded_eyes(0.0)  # the first eye: corners at x 36 and 104, lids at y 50 -/+ 13 in the middle
+    xx, yy = np.array([70.0, 70.0, 70.0, 53.0], np.float32), np.array([37.0, 50.0, 63.0, 50.0], np.float32)
+    t, u, bands = between_lids(lm, EYES[0], xx, yy)
+    np.testing.assert_allclose(t, [1.0, 0.5, 0.0, 0.5], atol=0.03)
+    np.testing.assert_allclose(u, [0.0, 0.0, 0.0, -17.0], atol=0.5)
+    assert bands == BANDS
+    small = lm.copy()
+    small[list(EYES[0].contour), 1] = 50.0 + (lm[list(EYES[0].contour), 1] - 50.0) * (5.0 / 26.0)  # 5 px high
+    assert between_lids(small, EYES[0], xx, yy)[2] == 2  # bands at least 2 px high

@@ -19,9 +19,20 @@ beside the iris" sampled there reads far darker than the white a viewer sees.
   stays visible was changed.
 - **revealed white**: where the painted iris was and the frame's iris is not (within one iris
   radius of the painted iris, beyond :data:`FRAME_IRIS` radii of the frame's: the white the
-  rig rebuilt), against the painting's painted white just beside the iris on that side (1.15..2.3
-  iris radii from the painted iris, still white in the frame). A flat lighter patch shows as
-  a large positive difference, a patch that reads as iris as a large negative one.
+  rig rebuilt), each pixel against the painting's painted white beside the iris (both sides,
+  1.15..2.3 iris radii along the eye) at the SAME place between the lids (:data:`BANDS` bands
+  of ``t``, 0 on the lower lid, 1 on the upper, from the painting's FaceMesh contour,
+  :func:`between_lids`): the median of those differences, so the reference is weighted like
+  the revealed pixels. A flat lighter patch shows as a large positive difference, a patch that
+  reads as iris as a large negative one. Measured only where the revealed white covers at least
+  :data:`MIN_REVEALED` of the painted iris' visible area (a thin crescent at the moved iris'
+  rim reads the rim, not the white).
+- **revealed white, ring** (the measure before, kept for comparison): the revealed pixels
+  against the painted white in a ring 1.15..2.3 iris radii from the painted iris on the side
+  the iris left. Its pixels lie wherever the ring meets the white, often mostly under the iris
+  near the lower lid, where a painted white is darker than at the iris' height (portrait_14:
+  +15 L with a rebuilt white -2..+7 L from the painted white band by band), and it counts a
+  crescent of a few pixels (portrait_07: -16 L over 17 pixels).
 - **white**: the frame's common and revealed white together against all the painting's painted
   white: the eye white as a whole.
 
@@ -38,6 +49,7 @@ import cv2
 import numpy as np
 
 from sfumato.face.quality import shrunk_contour
+from sfumato.face.lid_bands import banded_residuals, between_lids
 from sfumato.face.topology import EYES
 from sfumato.imaging.lab import lightness, rgb_to_lab
 from sfumato.rig.painted_white import painted_white
@@ -51,6 +63,15 @@ FRAME_IRIS = 1.4
 """Pixels within this many (painted) iris radii of the frame's iris centre are never counted as
 white: the centre found on a frame can be a few pixels off where the lids clip the moved iris
 in a corner, and a crescent of iris counted as white reads as a large, false darkening."""
+MIN_REVEALED = 0.1
+"""The revealed white of an eye is measured only when it covers at least this share of the
+painted iris' area inside the opening: the crescent an iris leaves when it moved 0.65 of its
+radius (0.11 of the disc), a quarter radius wide at its widest (3 px on portrait_07's 12.6 px
+iris), so that most of its pixels lie off the moved iris' rim and shadow. A thinner one is
+rim: portrait_07's -15 degree frame counted 17 pixels (0.05) and read -16 L where frames of
+79-224 pixels read -5.5..-10.3. 0.2 (the crescent as wide as the :data:`FRAME_IRIS` margin)
+was tried first: it left every frame of the Mona Lisa and portrait_13 unmeasured (their
+irises move at most 0.81 and 0.84 radii), hiding portrait_13's tan patch."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +93,9 @@ class WhiteMatch:
             medians per eye, the eyes weighted by their pixels, NaN as ``revealed_dl``. A rebuilt
             white of the wrong hue (a tan patch in a yellow white, a grey one in a warm white)
             that the L measures miss because it is not lighter or darker.
+        ring_dl, ring_dab: the revealed white against the ring beside the iris on the side it
+            left, no least area (the measure before, for comparison; NaN as ``revealed_dl``
+            but with any revealed pixel).
     """
 
     common_dl: float
@@ -82,6 +106,8 @@ class WhiteMatch:
     revealed_n: int = 0
     white_dl: float = float("nan")
     revealed_dab: float = float("nan")
+    ring_dl: float = float("nan")
+    ring_dab: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -157,7 +183,7 @@ def white_match(
     fits = fit_eyes(p_lab[..., 0], f_lab[..., 0], painting_lm, frame_lm, iris_radii) if fits is None else fits
     h, w = painting.shape[:2]
     plm = np.asarray(painting_lm, np.float64)
-    common_p, common_f, rev_f, rev_ref, white_p, white_f = [], [], [], [], [], []
+    common_p, common_f, rev_f, rev_ref, white_p, white_f, rev_d = [], [], [], [], [], [], []
     for k, (e, fit) in enumerate(zip(EYES, fits)):
         if fit is None:
             continue
@@ -191,15 +217,23 @@ def white_match(
             behind = ((xx - cp[0]) * move[0] + (yy - cp[1]) * move[1]) < 0  # the side the iris left
             revealed = inside & (dp < r) & (df > FRAME_IRIS * r)
             beside = white & (dp > 1.15 * r) & (dp < 2.3 * r) & behind & (df > FRAME_IRIS * r)
-            if revealed.any() and beside.any():
+            if revealed.any() and beside.any():  # the ring (the measure before)
                 rev_f.append(f_here[revealed])
                 rev_ref.append(p_here[beside])
+            t, u, bands = between_lids(plm, e, xx, yy)
+            uc = between_lids(plm, e, np.float32(cp[0]), np.float32(cp[1]))[1]
+            ref = white & inside & (dp > 1.15 * r) & (np.abs(u - uc) < 2.3 * r)  # beside, both sides
+            d = banded_residuals(f_here[revealed], t[revealed], p_here[ref], t[ref], u[ref] > uc, bands)
+            if len(d) >= max(MIN_EYE_PIXELS, MIN_REVEALED * (inside & (dp < r)).sum()):
+                rev_d.append(d)
         else:
             revealed = np.zeros_like(common)
         white_f.append(f_here[common | revealed])
 
-    common, rev, white = median_differences(common_f, common_p), median_differences(rev_f, rev_ref), median_differences(white_f, white_p)
-    return WhiteMatch(common.l, common.b, rev.l, rev.b, sum(len(x) for x in common_f), sum(len(x) for x in rev_f), white.l, rev.ab)
+    common, ring, white = median_differences(common_f, common_p), median_differences(rev_f, rev_ref), median_differences(white_f, white_p)
+    rev = median_residuals(rev_d)
+    return WhiteMatch(common.l, common.b, rev.l, rev.b, sum(len(x) for x in common_f), sum(len(x) for x in rev_d), white.l, rev.ab,
+                      ring.l, ring.ab)
 
 
 @dataclass(frozen=True)
@@ -232,6 +266,14 @@ class MedianDifference:
     def ab(self) -> float:
         """Hue and chroma difference |(da, db)| (lightness left out); NaN when not measurable."""
         return self._mean(np.hypot(self.per_eye[:, 1], self.per_eye[:, 2]))
+
+
+def median_residuals(d: list[np.ndarray]) -> MedianDifference:
+    """The median of each eye's differences ``d`` ((K, 3) Lab, frame pixel minus its reference),
+    the eyes weighted by their pixels; nothing is measured with fewer than :data:`MIN_PIXELS` in all."""
+    d = [x for x in d if len(x) >= MIN_EYE_PIXELS]
+    d = d if sum(len(x) for x in d) >= MIN_PIXELS else []
+    return MedianDifference(np.array([np.median(x, 0) for x in d], np.float32).reshape(-1, 3), np.array([len(x) for x in d], np.int64))
 
 
 def median_differences(f: list[np.ndarray], p: list[np.ndarray]) -> MedianDifference:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from sfumato.imaging.lab import lightness, rgb_to_lab
+from sfumato.imaging.lab import lab_to_rgb, lightness, rgb_to_lab
 from sfumato.rig.iris import disc
 from sfumato.rig.white_fill import masked_blur
 
@@ -85,7 +85,10 @@ def match_lid_shade(
             scale[k] = np.clip(np.median(light[m]) / max(float(np.median(fill_l[m])), 1.0), SHADE_RANGE[0], SHADE_RANGE[1])
     scale = np.convolve(np.pad(scale, 1, mode="edge"), [0.25, 0.5, 0.25], mode="valid")  # no step between bins
     shade = cv2.GaussianBlur(np.interp(np.clip(t, 0.0, 1.0), centres, scale).astype(np.float32), (0, 0), 1.0)
-    return colour * shade[..., None]
+    # the lightness scaled, the fill's own (a, b) kept: scaling RGB would take chroma with it and
+    # turn a warm white in shade grey-lavender (portrait_20: dE ab 0.8 -> 4.9 from this step alone)
+    fill_lab[..., 0] *= shade
+    return lab_to_rgb(fill_lab)
 
 
 SHADE_HUE = 15.0
