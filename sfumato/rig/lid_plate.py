@@ -12,6 +12,10 @@ from the skin under the eye.
 The closed lash line (its colour, strength and cross-section) is the painted upper lash
 line's: :mod:`sfumato.rig.lash_line`.
 
+Its constants were chosen by eye on the 11 images the project tests on (the shared portrait_02,
+03, 07, 10, 11, 13, 14, 17, 20 and the Mona Lisa, and the astronaut), with no held-out set:
+each says which painting or test decided it.
+
 Arrays are ROI pixels: images (h, w, 3) float32 RGB in [0, 255]; ``u``, ``v`` (h, w) float32
 eye-frame coordinates (:class:`sfumato.rig.lids.EyeFrame`).
 """
@@ -31,9 +35,10 @@ from sfumato.rig.seamless import seamless_fill
 UPPER_BAND = 0.3
 """The painted upper margin (lash line, lid fold) that the unfolding lid covers reaches at
 least this many opening heights above the lid contour (further where its darkest row lies
-higher)."""
+higher). Set on the astronaut (the first rig blink)."""
 LOWER_BAND = 0.15
-"""The lower lash band, moved rigidly with the rising lower lid, is this many opening heights thick."""
+"""The lower lash band, moved rigidly with the rising lower lid, is this many opening heights
+thick (set on the astronaut)."""
 LID_LIT = 0.85
 """A lid fold in the orbit's shadow (mid-lid, darker than this times the lower lid's skin) is
 mixed with that skin until it is this light relative to it: the closed lid bulges into the
@@ -51,7 +56,8 @@ TEXTURE_DEPTH = 1.6
 (amplified toward the grain measured over the painted lid fold, which is mostly painted lines
 and crease edges there, it hit a 2.5x cap on portrait_11 and speckled the closed lid) ..."""
 TEXTURE_CLIP = (0.6, 1.25)
-"""... as a luminance ratio to its local mean, clipped to this range."""
+"""... as a luminance ratio to its local mean, clipped to this range (the three set on the
+Mona Lisa's crackle, a synthetic craquelure on the astronaut, portrait_11 and 20)."""
 EDGE_LINE = 0.2
 """On the edge of the closed lid's region, dark paint thinner than this many eye half-widths (a
 lash line, liner, a crease line) is no skin the lid meets: it meets the skin beyond it (a grey
@@ -60,10 +66,12 @@ lid meets it without an outline (the lid's own colour swapped in there drew a pa
 a hard rim). Chosen on portrait_03's lash and crease lines (up to 0.15 half-widths thick)."""
 LIGHT_CAP = 1.06
 """The rising lower lash band is never lighter than this times the lid skin (the painted white
-it may hold along the lid's rim does not show under a closed lid)."""
+it may hold along the lid's rim does not show under a closed lid; set on the astronaut's
+no-white check)."""
 CORNER_REACH = 0.12
 """The closing lid covers the painted lash band this many eye half-widths past the corners,
-tapering to nothing (painted liner at the corners goes with the lid)."""
+tapering to nothing (painted liner at the corners goes with the lid; set on portrait_02's
+liner and a synthetic liner on the astronaut)."""
 CREASE = 0.6
 """Over the top of the closed lid, from this fraction of its height (mid-lid, with the band it
 covers) up, its light turns into the painted skin's just over it (it meets that skin with no
@@ -74,7 +82,8 @@ CREASE_REACH = 1.0
 this many opening heights above the lid contour is where the closed lid ends: it unfolds the
 whole painted fold, the crease staying as its top edge ..."""
 CREASE_CONTRAST = 6.0
-"""... when it is this much darker (mean of RGB, 0..255) than the fold under it and the skin over it."""
+"""... when it is this much darker (mean of RGB, 0..255) than the fold under it and the skin over
+it (both set on portrait_13's deep-set eyes)."""
 @dataclass
 class LidSheet:
     """What a blink needs, derived once per eye.
