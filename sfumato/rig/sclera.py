@@ -29,11 +29,6 @@ from sfumato.rig.white_fill import lid_space_colour, masked_blur, two_sided_colo
 GRAIN = 2.5
 """Largest canvas-texture modulation carried onto the rebuilt white, in units of the canvas'
 typical grain (the robust spread of its luminance ratio around the eye)."""
-GRAIN_MAX = 0.12
-"""The canvas' typical grain (a luminance ratio's robust spread, the painted white's own where it is
-finer than the skin's) is taken as at most this: a coarse, grainy painting (portrait_20: 0.115)
-keeps its grain on the rebuilt white (capped at 0.05 it came back three times smoother than the
-painted white beside it, a flat patch)."""
 FEATURE = 4.0
 """A luminance ratio step beyond this many grains marks a feature (lash, lid line, strand,
 deep crack): no texture is borrowed near it."""
@@ -191,10 +186,7 @@ def sclera_plate(
     # rebuilt white while a canvas' weave carries over
     src = ((own > 0.5) | (skin > 0.5))
     dev = np.abs(ratio[src] - 1.0)
-    grain = 1.4826 * float(np.median(dev)) if dev.size >= 12 else 0.02
-    if (own > 0.5).sum() >= 12:  # the white's own grain when it is finer than the skin's (a crackled skin)
-        grain = min(grain, 1.4826 * float(np.median(np.abs(ratio[own > 0.5] - 1.0))))
-    grain = float(np.clip(grain, 0.005, GRAIN_MAX))
+    grain = float(np.clip(1.4826 * np.median(dev), 0.005, 0.05)) if dev.size >= 12 else 0.02
     feature = cv2.dilate((np.abs(ratio - 1.0) > FEATURE * grain).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     ratio = np.clip(ratio, 1.0 - GRAIN * grain, 1.0 + GRAIN * grain).astype(np.float32)
     source = (((own > 0.5) | (skin > 0.5)) & ~feature).astype(np.float32)
