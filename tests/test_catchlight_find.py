@@ -120,3 +120,21 @@ def test_rest_frame_keeps_portrait_11s_faint_highlight():
     near = np.hypot(xx - p[0], yy - p[1]) <= e.catch.radius + 1
     painted, drawn = lightness(e.image)[near].max(), lightness(render_eye(e, np.zeros(2)))[near].max()
     assert drawn > painted - 4.0, (painted, drawn)
+
+
+def test_no_highlight_is_looked_for_on_a_small_iris(ast_crop):
+    """MIN_RADIUS (6 px): on the astronaut's 4 px irises a painted glint and the white seen
+    through the soft rim are both a pixel or two, and the local test picks the rim's (without the
+    guard it finds "highlights" 0.7 and 0.35 radii off the centre, one the colour of the white),
+    which would then stay with the light while the iris moves."""
+    from sfumato.rig.catchlight import MIN_RADIUS
+    from sfumato.rig.rig import extract_rig
+
+    rig = extract_rig(ast_crop.image, ast_crop.landmarks)
+    assert all(e.iris.radius < 5.0 for e in rig.eyes), [e.iris.radius for e in rig.eyes]  # the case: 4 px irises
+    assert all(e.catchlight is None for e in rig.eyes), [e.catchlight for e in rig.eyes]
+    # a glint on an iris just over the limit is still found (the guard is no blanket refusal)
+    img = cv2.resize(_iris(glint=True).astype(np.uint8), None, fx=0.35, fy=0.35, interpolation=cv2.INTER_AREA).astype(np.float32)
+    light = lightness(img)
+    cl, _ = find_catchlight(img, light, np.ones(light.shape, np.float32), C * 0.35, MIN_RADIUS + 1.0)
+    assert cl is not None
