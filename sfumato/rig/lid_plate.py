@@ -39,12 +39,13 @@ higher). Set on the astronaut (the first rig blink)."""
 LOWER_BAND = 0.15
 """The lower lash band, moved rigidly with the rising lower lid, is this many opening heights
 thick (set on the astronaut)."""
-LID_LIT = 0.85
-"""A lid fold in the orbit's shadow (mid-lid, darker than this times the lower lid's skin) is
-mixed with that skin until it is this light relative to it: the closed lid bulges into the
+LID_LIT = 1.0
+"""A lid fold in the orbit's shadow (mid-lid, darker than the lower lid's skin) is mixed with
+that skin until it is at least this light relative to it: the closed lid bulges into the
 light, its crease stays dark (chosen on the deep-set eyes of portrait_13 and 20 and a synthetic
-one, whose closed lids must be at least 0.75 as light as the skin under the eye; 1.0 lit the
-astronaut's unshaded lid, at twice the size, paler than the skin round it) ..."""
+one, whose closed lids must be at least 0.75 as light as the skin under the eye, and on the
+Mona Lisa: at 0.85 her lids, folds 0.84 / 0.94 as light as the skin under them, stayed the
+colour of the orbit's shadow, one of them lit, a darker oval) ..."""
 LID_MIX = 0.85
 """... mixing in at most this much of the lower lid's skin; one mix for the whole lid, from
 mid-lid medians (mixed bin by bin along the lid, where a bin of portrait_03's warm fold read a
