@@ -112,17 +112,20 @@ def test_large_hole_fill_stays_close_to_the_exact_one():
     assert np.abs(detail[hole]).max() < 0.5, np.abs(detail[hole]).max()
 
 
-def test_lid_meets_its_own_colour_at_dark_paint_on_its_edge():
-    """Where the closed lid's region is edged by dark paint (a 1 px lash line, 30 levels, round a
-    synthetic hole in flat skin), each plate meets its own guide there: the plain plate the plain
-    colour, the creased one the creased colour, within 3 levels in the hole's pixels beside that
-    ring. The painting's texture ratio on the dark ring is at its 0.6 clip; with the guide swapped
-    in before dividing by it, the plate met 1.67x the guide there (a light rim: 100 levels over
-    the guide beside the ring), and the plain plate met the creased colour (40 levels off)."""
+def test_lid_meets_the_skin_beyond_dark_paint_on_its_edge():
+    """Where the closed lid's region is edged by a thin dark line (a 1 px lash line, 30 levels,
+    round a synthetic hole in flat skin), the lid meets the skin beyond that line, within 6
+    levels in the hole's pixels beside it (4.6: the skin next to the line reads 3% light in
+    the texture ratio, whose local mean the line darkens): not the line's darkness (a grey
+    veil) and no light rim. The painting's texture ratio on the dark ring is at its 0.6 clip, so a plate matched
+    to the line divided by that ratio would be off both ways. (The old plate met its own
+    guide colour there, 10-50 levels off the skin: on portrait_07 and 14, whose orbits are in
+    shadow, a pale oval with a hard rim.) A broad dark edge (a shaded orbit, 8 px) is met as it is."""
     from sfumato.rig.lid_plate import TEXTURE_CLIP, lay_in
     from sfumato.rig.sclera import canvas_texture
 
-    image = np.full((40, 60, 3), (160.0, 135.0, 120.0), np.float32)
+    skin = np.array((160.0, 135.0, 120.0), np.float32)
+    image = np.full((40, 60, 3), skin, np.float32)
     hole = np.zeros((40, 60), bool)
     hole[14:26, 15:45] = True
     ring = cv2.dilate(hole.astype(np.uint8), np.array([[0, 1, 0], [1, 1, 1], [0, 1, 0]], np.uint8)) > 0
@@ -135,9 +138,12 @@ def test_lid_meets_its_own_colour_at_dark_paint_on_its_edge():
     tex[hole] = 1.0  # the lid's texture, from flat skin under the eye
     assert tex[ring].max() < 0.7  # the painting's own ratio on the dark line
     colour = np.full_like(image, (150.0, 125.0, 110.0))
-    creased = np.full_like(image, (110.0, 90.0, 80.0))
-    plate, plate_creased = lay_in(image, light, tex, colour, creased, hole)
+    plate = lay_in(image, tex, colour, hole, line=4.0)
     beside = hole & (cv2.dilate(ring.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
-    assert np.array_equal(plate[~hole], image[~hole]) and np.array_equal(plate_creased[~hole], image[~hole])
-    assert np.abs(plate[beside] - colour[beside]).max() < 3.0, np.abs(plate[beside] - colour[beside]).max()
-    assert np.abs(plate_creased[beside] - creased[beside]).max() < 3.0, np.abs(plate_creased[beside] - creased[beside]).max()
+    assert np.array_equal(plate[~hole], image[~hole])
+    assert np.abs(plate[beside] - skin).max() < 6.0, np.abs(plate[beside] - skin).max()
+    shade = image.copy()
+    shade[cv2.dilate(hole.astype(np.uint8), np.ones((17, 17), np.uint8)) > 0] = 70.0  # an orbit in shadow
+    shade[hole] = (60.0, 40.0, 40.0)
+    plate = lay_in(shade, np.ones_like(light), colour, hole, line=4.0)
+    assert np.abs(plate[beside] - 70.0).max() < 3.0, np.abs(plate[beside] - 70.0).max()

@@ -15,7 +15,7 @@ beside the iris" sampled there reads far darker than the white a viewer sees.
   painting's eye contour, shrunk off the lid lines, outside the painted iris and well outside the frame's iris,
   found by matching the painted iris' pixels in the frame, :func:`find_iris`),
   the frame sampled where each painting pixel went (a similarity fitted to the two eye
-  contours). It is ~0 for a frame that left the white alone; it moves when the white that
+  contours, refined by registering the eye's pixels, :func:`fit_eyes`). It is ~0 for a frame that left the white alone; it moves when the white that
   stays visible was changed.
 - **revealed white**: where the painted iris was and the frame's iris is not (within one iris
   radius of the painted iris, beyond :data:`FRAME_IRIS` radii of the frame's: the white the
@@ -48,6 +48,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from sfumato.face.eye_register import register_eye
 from sfumato.face.quality import shrunk_contour
 from sfumato.face.lid_bands import banded_residuals, between_lids
 from sfumato.face.topology import EYES
@@ -116,7 +117,8 @@ class EyeFit:
 
     Attributes:
         affine: (2, 3) float64, painting pixels -> frame pixels: the similarity fitted to the
-            painting's and the frame's FaceMesh eye contours (LMedS).
+            painting's and the frame's FaceMesh eye contours (LMedS), refined by ECC on the eye's
+            pixels (:func:`sfumato.face.eye_register.register_eye`).
         iris: (2,) float64, the painted iris found in the frame (:func:`find_iris`), frame pixels.
     """
 
@@ -293,16 +295,19 @@ def median_differences(f: list[np.ndarray], p: list[np.ndarray]) -> MedianDiffer
 
 def fit_eyes(
     painting_l: np.ndarray, frame_l: np.ndarray, painting_lm: np.ndarray, frame_lm: np.ndarray,
-    iris_radii: tuple[float, float],
+    iris_radii: tuple[float, float], register: bool = True,
 ) -> list[EyeFit | None]:
     """Where each painted eye went in the frame (``EYES`` order; None where no similarity fits):
-    the painting's eye contour fitted to the frame's, and the painted iris found in the frame
-    from FaceMesh's iris centre there (:func:`find_iris`).
+    the painting's eye contour fitted to the frame's, refined by registering the eye's own pixels
+    (:func:`sfumato.face.eye_register.register_eye`; the contour alone is off by a pixel or two,
+    enough to read a lid line as changed white), and the painted iris found in the frame from
+    FaceMesh's iris centre there (:func:`find_iris`).
 
     Args:
         painting_l, frame_l: (H, W) float32 CIE L of each image, the same size.
         painting_lm, frame_lm: (478, 2|3) FaceMesh landmarks of each.
         iris_radii: the painting's own iris radius per eye, pixels.
+        register: False: the contour's similarity alone (the measure before).
     """
     plm, flm = np.asarray(painting_lm, np.float64), np.asarray(frame_lm, np.float64)
     fits: list[EyeFit | None] = []
@@ -314,6 +319,8 @@ def fit_eyes(
             continue
         opening = shrunk_contour(painting_l.shape, pp)
         found = find_iris(painting_l, frame_l, plm[e.iris[0], :2], float(iris_radii[k]), opening, flm[e.iris[0], :2])
+        if register:
+            a = register_eye(painting_l, frame_l, a, pp, plm[e.iris[0], :2], found, float(iris_radii[k]))
         fits.append(EyeFit(a, np.array(found, np.float64)))
     return fits
 
@@ -329,8 +336,8 @@ def followed_landmarks(
     there; where the eye white is half dark (a large painted iris' rim, its shadow) that moves
     enough dark pixels in or out of the white to move its median by several L (portrait_07's
     gaze-0 frame, nearly the painting: +6.6 L). Here each eye's contour is the painting's,
-    moved by the similarity fitted to the two contours (their shape is the painting's: the
-    lids are not redrawn by a horizontal gaze), and its iris centre is the painted iris found
+    moved by the similarity fitted to the two contours and refined on the eye's pixels (their
+    shape is the painting's: the lids are not redrawn by a horizontal gaze), and its iris centre is the painted iris found
     in the frame (:func:`find_iris`), the rim points at the painted radius.
 
     Args:

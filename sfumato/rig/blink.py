@@ -18,7 +18,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from sfumato.rig.lid_plate import CREASE_FROM, LidSheet, cover, lid_sheet, ramp
+from sfumato.rig.lid_plate import LidSheet, cover, lid_sheet, ramp
 from sfumato.rig.lids import EyeFrame, Lids
 
 __all__ = ["LidSheet", "close_lids", "lash_line", "lid_sheet", "soften_seam"]
@@ -43,8 +43,7 @@ def close_lids(
         skin: (h, w, 3) float32 RGB, the painted lid skin (already moved with the gaze).
         sheet: :func:`lid_sheet`; u, v: (h, w) eye-frame coordinates; frame: the eye frame.
         rest: the lids ``skin`` shows; now: the closing lids; height: the painted opening
-            height, pixels; blink: the closure in [0, 1] (the crease grows in from
-            :data:`~sfumato.rig.lid_plate.CREASE_FROM`).
+            height, pixels; blink: the closure in [0, 1].
 
     Returns:
         (h, w, 3) float32 RGB, or None.
@@ -71,8 +70,7 @@ def close_lids(
 
     w = cover(u, v, frame, rest, now, S.band_up, S.band_lo, S.soft)[..., None]
     shade_up = 1.0 - MARGIN_SHADE * np.exp(-np.maximum(s_up, 0.0) / max(0.25 * height, 1.0))
-    grow = float(ramp(np.float32((blink - CREASE_FROM) / (1.0 - CREASE_FROM))))  # the crease, as the lid comes to rest
-    plate = (S.plate if grow <= 0.0 else S.plate * (1.0 - grow) + S.creased * grow) * shade_up[..., None]
+    plate = S.plate * shade_up[..., None]
     return moved * (1 - w) + plate * w
 
 

@@ -34,14 +34,16 @@ least this many opening heights above the lid contour (further where its darkest
 higher)."""
 LOWER_BAND = 0.15
 """The lower lash band, moved rigidly with the rising lower lid, is this many opening heights thick."""
-LOWER_SKIN = 0.5
-"""Toward its lash line the guide's colour is this much the lower lid's skin (the rest the
-skin above the lid), fading to none at its top."""
-LID_LIT = 1.0
-"""A lid fold in the orbit's shadow is mixed with the lower lid's skin until it is at least this
-light relative to that skin: the closed lid bulges into the light, its crease stays dark ..."""
+LID_LIT = 0.85
+"""A lid fold in the orbit's shadow (mid-lid, darker than this times the lower lid's skin) is
+mixed with that skin until it is this light relative to it: the closed lid bulges into the
+light, its crease stays dark (chosen on the deep-set eyes of portrait_13 and 20 and a synthetic
+one, whose closed lids must be at least 0.75 as light as the skin under the eye; 1.0 lit the
+astronaut's unshaded lid, at twice the size, paler than the skin round it) ..."""
 LID_MIX = 0.85
-"""... mixing in at most this much of the lower lid's skin."""
+"""... mixing in at most this much of the lower lid's skin; one mix for the whole lid, from
+mid-lid medians (mixed bin by bin along the lid, where a bin of portrait_03's warm fold read a
+little darker than its pale skin under the eye, the lid turned grey in stripes)."""
 TEXTURE_SCALE = 0.2
 """The texture carried onto the lid is the skin's detail finer than this many iris radii ..."""
 TEXTURE_DEPTH = 1.6
@@ -50,9 +52,12 @@ TEXTURE_DEPTH = 1.6
 and crease edges there, it hit a 2.5x cap on portrait_11 and speckled the closed lid) ..."""
 TEXTURE_CLIP = (0.6, 1.25)
 """... as a luminance ratio to its local mean, clipped to this range."""
-EDGE_DARK = (0.25, 0.45)
-"""Where the edge of the closed lid's region is paint this much darker (relative, mean of RGB)
-than the lid skin, the lid meets its own colour there instead, fully from the second value."""
+EDGE_LINE = 0.2
+"""On the edge of the closed lid's region, dark paint thinner than this many eye half-widths (a
+lash line, liner, a crease line) is no skin the lid meets: it meets the skin beyond it (a grey
+closing of the painting). Broad shading (an orbit in shadow, portrait_07 and 14) stays, and the
+lid meets it without an outline (the lid's own colour swapped in there drew a pale oval with
+a hard rim). Chosen on portrait_03's lash and crease lines (up to 0.15 half-widths thick)."""
 LIGHT_CAP = 1.06
 """The rising lower lash band is never lighter than this times the lid skin (the painted white
 it may hold along the lid's rim does not show under a closed lid)."""
@@ -60,14 +65,10 @@ CORNER_REACH = 0.12
 """The closing lid covers the painted lash band this many eye half-widths past the corners,
 tapering to nothing (painted liner at the corners goes with the lid)."""
 CREASE = 0.6
-"""Over the top of the closed lid, from this fraction of its height up, the guide turns into
-the painted skin just above it: the closed lid rounds into the crease and its shadow."""
-CREASE_SKIN = 0.5
-"""... the colour of the painted skin in a strip this many opening heights high over the lid."""
-CREASE_FROM = 0.85
-"""The crease grows in as the lid comes to rest, from this closure to 1: mid-blink the lid stays
-the plain plate, on which FaceMesh reads both eyes' openness alike (the Mona Lisa's wink check;
-a crease from the start read up to 0.28 apart there)."""
+"""Over the top of the closed lid, from this fraction of its height (mid-lid, with the band it
+covers) up, its light turns into the painted skin's just over it (it meets that skin with no
+step: the crease and its shadow); the thin lid at the corners so stays the skin's (a fall as
+steep as the lid is thin there lit a hard pale wedge into portrait_07's outer corner)."""
 CREASE_REACH = 1.0
 """A painted crease (a dark line over a lighter lid fold, lighter skin above it again) within
 this many opening heights above the lid contour is where the closed lid ends: it unfolds the
@@ -80,9 +81,7 @@ class LidSheet:
 
     Attributes:
         plate: (h, w, 3) float32 RGB, the closing lid laid into the painting (equal to the
-            painting outside the region a closed lid covers); creased: the same turning into
-            the painted skin over it toward its top (:data:`CREASE`), shown as the lid comes to
-            rest (:data:`CREASE_FROM`).
+            painting outside the region a closed lid covers).
         band_up, band_lo: thickness of the lash bands moved with the upper / lower lid, pixels.
         soft: width of the soft transitions, pixels.
         lash: (h, w, 3) float32 RGB, the painted upper lash line's colour at each pixel's u;
@@ -93,7 +92,6 @@ class LidSheet:
     """
 
     plate: np.ndarray
-    creased: np.ndarray
     band_up: float
     band_lo: float
     soft: float
@@ -171,7 +169,10 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     if fold.sum() < 8:  # a tiny ROI: everything above the lash band is skin
         fold = v > up + band_up
     below = span & (v < lo - 1.2 * band_lo) & (v > lo - band_lo - 0.8 * height)
-    col_up, col_lo = _column_colour(image, light, fold, u, lids, 35), _column_colour(image, light, below, u, lids, 20)
+    # the skin's colours with its thin dark lines closed over, as the closed lid's edge sees them
+    line = max(1.0, EDGE_LINE * frame.half_width)
+    skin = _skin_edge(image, np.zeros(light.shape, bool), line)
+    col_up, col_lo = _column_colour(skin, light, fold, u, lids, 35), _column_colour(skin, light, below, u, lids, 20)
     if col_lo is None:
         col_lo = col_up
     if col_up is None:
@@ -179,64 +180,82 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
         col_lo = col_up
     # a fold in the orbit's shadow: lit like the lower lid's skin (at most LID_MIX of it)
     l_up, l_lo = col_up.mean(-1), col_lo.mean(-1)
-    k = np.clip((LID_LIT * l_lo - l_up) / np.maximum(l_lo - l_up, 1e-3), 0.0, LID_MIX)[..., None]
+    m_up, m_lo = float(np.median(l_up[mid])), float(np.median(l_lo[mid]))  # one light for the whole lid
+    k = float(np.clip((LID_LIT * m_lo - m_up) / max(m_lo - m_up, 1e-3), 0.0, LID_MIX))
     lid = col_up + k * (col_lo - col_up)
     top = up + band_up
-    w_lo = LOWER_SKIN * (1.0 - np.clip((v - lo) / np.maximum(top - lo, 1.0), 0.0, 1.0)[..., None] ** 1.5)
-    colour = col_lo * w_lo + lid * (1 - w_lo)
-    # toward its top the closed lid turns into the painted skin over it (the crease, its shadow)
-    strip = span & (v > top + 0.5) & (v < top + 0.5 + max(2.0, CREASE_SKIN * height))
-    crease = _column_colour(image, light, strip, u, lids, 0)
-    creased = colour
-    if crease is not None:  # (no crease strip: the creased lid is the plain one)
-        g = ramp((v - lo - CREASE * (top - lo)) / np.maximum((1.0 - CREASE) * (top - lo), 1.0))[..., None]
-        creased = colour * (1 - g) + crease * g
     # laid into the painting over all a closed lid covers, meeting it without a step
     hole = cv2.dilate((cover(u, v, frame, lids, lids.moved(0.0, 1.0), band_up, band_lo, soft) > 0.0).astype(np.uint8),
                       np.ones((3, 3), np.uint8)) > 0
+    # the upper lid (over the line where the lids meet; matched to the skin over it and at the
+    # corners only, it keeps the guide's shading): the painted skin over it (the colour of the
+    # edge it meets, its thin lines closed over), lit toward its middle as the lid is lit
+    # against the fold; under that line the lower lid's skin
+    upper = v >= lids.moved(0.0, 1.0).at(u)[0]
+    ring = (cv2.dilate(hole.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=2) > 0) & ~hole & span & (v > up)
+    col_top = _column_colour(image, light, ring, u, lids, 0)
+    col_top = col_up if col_top is None else col_top
+    fall = (1.0 - CREASE) * (height + band_up)  # mid-lid's: at the corners the thin lid stays the skin's
+    g = ramp((v - top + fall) / fall)[..., None]
+    colour = np.where(upper[..., None], col_top * g + lid * (1 - g), col_lo).astype(np.float32)
     tex = _lid_texture(image, light, frame, hole, TEXTURE_DEPTH * height + band_up + band_lo, radius)
-    plate, plate_creased = lay_in(image, light, tex, colour, creased, hole)
+    corners = np.minimum(np.abs(u - lids.u[0]), np.abs(u - lids.u[-1])) < CORNER_REACH * frame.half_width + 2.0 * line
+    plate = lay_in(image, tex, colour, hole, upper, line, corners, ~corners & (v > up))
     lash_skin = span & (v > up + lash_band) & (v < up + lash_band + 0.8 * height)
     lash, strength, section = lash_profile(image, light, u, v, frame, lids, darkest, max(1.5, 0.25 * height), mid,
                                             lash_skin if lash_skin.any() else fold)
     cap = (LIGHT_CAP * np.maximum(l_lo, colour.mean(-1))).astype(np.float32)
-    return LidSheet(plate, plate_creased, float(band_up), float(band_lo), soft, lash, section, strength, cap)
+    return LidSheet(plate, float(band_up), float(band_lo), soft, lash, section, strength, cap)
 
 
-def lay_in(image: np.ndarray, light: np.ndarray, tex: np.ndarray, colour: np.ndarray, creased: np.ndarray,
-           hole: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The plain and the creased lid laid into the painting over ``hole``: two (h, w, 3) float32 RGB.
+def lay_in(image: np.ndarray, tex: np.ndarray, colour: np.ndarray, hole: np.ndarray, upper: np.ndarray | None = None,
+           line: float = 3.0, corners: np.ndarray | None = None, keep: np.ndarray | None = None) -> np.ndarray:
+    """The closed lid laid into the painting over ``hole``: (h, w, 3) float32 RGB.
 
-    The smooth lid (guides ``colour`` and ``creased``, (h, w, 3)) is laid in against the painting
+    The smooth lid (guide ``colour``, (h, w, 3)) is laid in against the painting
     without its fine detail (``image`` over ``tex``, (h, w) float32 luminance ratio), then the
     detail put on as a ratio (the texture's full-strength steps laid on a lid the edge pulls
-    darker turned to dark specks, portrait_20). Where the edge is dark paint each plate meets its
-    own guide (:func:`_skin_edge`; ``light``, (h, w) mean of RGB of ``image``, decides that),
-    swapped in after the division: the painting's ratio on a lash pixel is down to 0.6, and the
-    guide divided by it put a light rim into the lid. Outside ``hole`` both are ``image``.
+    darker turned to dark specks, portrait_20). On the edge it meets the skin there, not dark
+    lines thinner than ``line`` pixels, nor light slivers at the ``corners``
+    ((h, w) bool or None: painted white past them; :func:`_skin_edge`), but where ``keep``
+    ((h, w) bool or None: over the lid, mid-lid): there it meets the painting as it is (a
+    blurred lash line's fringe or a crease line the lid's top edge crosses, closed over, left
+    that line as an outline over a lighter lid: the astronaut). ``upper`` ((h, w) bool or None):
+    the closed upper lid, over the line where the lids meet, matched to the skin over it and
+    at the corners only, not to the lower lid's rim under its lash line (a membrane between the
+    two pulled portrait_03's orange lid toward the pale skin under the eye: a grey, flat plate).
+    Outside ``hole`` it is ``image``.
     """
     flat = image / np.maximum(tex, 1e-3)[..., None]
-    edges = np.concatenate([_skin_edge(flat, light, colour, hole), _skin_edge(flat, light, creased, hole)], -1)
-    both = seamless_fill(np.concatenate([colour, creased], -1), edges, hole)  # one solve for both (the same hole)
-    both = np.where(hole[..., None], both * tex[..., None], np.concatenate([image, image], -1))
-    return both[..., :3], both[..., 3:]
+    edge = _skin_edge(flat, hole, line, corners)
+    if keep is not None:  # over the lid the painting as it is: a line there stays the lid's top edge
+        edge = np.where(keep[..., None], flat, edge)
+    lid = seamless_fill(colour, edge, hole, side=upper)
+    return np.where(hole[..., None], lid * tex[..., None], image).astype(np.float32)
 
 
-def _skin_edge(image: np.ndarray, light: np.ndarray, guide: np.ndarray, hole: np.ndarray) -> np.ndarray:
-    """The values the closed lid meets on the edge of ``hole``: the painting, except where the
-    pixel just outside the hole is paint darker than the lid skin there (a painted lash line,
-    liner, the iris at a corner: :data:`EDGE_DARK`), which gives way to the lid's own colour
-    (``guide``, (h, w, 3)). A seamless fill matched to such a pixel carries its darkness into the
-    lid as a grey veil (portrait_03's closed lid, through which the iris still showed).
+def _skin_edge(image: np.ndarray, hole: np.ndarray, line: float, corners: np.ndarray | None = None) -> np.ndarray:
+    """The values the closed lid meets on the edge of ``hole``: the painting outside ``hole`` with
+    its dark lines thinner than ``line`` pixels taken out (a grey closing, the hole counted as
+    light so it darkens nothing), and at the ``corners`` ((h, w) bool or None) its light slivers
+    too (then an opening, the hole counted as dark; over the lid a painted highlight along the
+    fold is skin the lid meets, and opened away it drew portrait_03's lid with a dark rim).
+    A seamless fill matched to a painted lash line or liner carries its darkness into the lid
+    as a grey veil (portrait_03's closed lid, through which the iris still showed); matched to
+    a sliver of painted white past a corner, it lit a pale wedge into the lid (portrait_07).
 
     Returns:
-        (h, w, 3) float32 RGB, ``image`` but on that edge.
+        (h, w, 3) float32 RGB, ``image`` under ``hole``.
     """
-    ring = cv2.dilate(hole.astype(np.uint8), np.array([[0, 1, 0], [1, 1, 1], [0, 1, 0]], np.uint8)) > 0
-    ring &= ~hole
-    g = np.maximum(guide.mean(-1), 1.0)
-    k = (np.clip(((g - light) / g - EDGE_DARK[0]) / (EDGE_DARK[1] - EDGE_DARK[0]), 0.0, 1.0) * ring)[..., None]
-    return (image * (1.0 - k) + guide * k).astype(np.float32)
+    d = max(5, 2 * int(round(line / 2)) + 1)  # at least 2 px each side: a 2 px anti-aliased line
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (d, d))
+    closed = cv2.morphologyEx(np.where(hole[..., None], 255.0, image).astype(np.float32), cv2.MORPH_CLOSE, kernel,
+                              borderType=cv2.BORDER_REPLICATE)
+    if corners is not None and corners.any():
+        opened = cv2.morphologyEx(np.where(hole[..., None], 0.0, closed).astype(np.float32), cv2.MORPH_OPEN, kernel,
+                                  borderType=cv2.BORDER_REPLICATE)
+        closed = np.where(corners[..., None], opened, closed)
+    return np.where(hole[..., None], image, closed).astype(np.float32)
 
 
 def _column_colour(image: np.ndarray, light: np.ndarray, where: np.ndarray, u: np.ndarray, lids: Lids,
