@@ -1,6 +1,6 @@
 """Talking-portrait benchmark: lip sync, blinks, duration and render speed, measured on the output.
 
-    python benchmarks/bench_speech.py [--runs 2] [--size 1080] [--keep out/speech] [--sentences 4 --sentence-size 512]
+    python benchmarks/bench_speech.py [--runs 2] [--size 1080] [--keep out/speech] [--sentences 4 --sentence-size 512] [--encode fast]
 
 The painting is the Mona Lisa from ../shared/testdata when present, else the bundled astronaut,
 scaled so the clip is ``--size`` px on its short side. A sentence is spoken with the real voice
@@ -62,7 +62,7 @@ def painting(size: int, folder: Path) -> Path:
     return path
 
 
-def stage_times(path: Path, text: str) -> dict[str, float]:
+def stage_times(path: Path, text: str, encode: str = "small") -> dict[str, float]:
     """Median CPU ms per frame of each rendering stage, one thread (OpenCV and OpenBLAS
     single-threaded too, as in the render workers: idle library threads spinning for work would
     be counted as the stage's CPU time), and of encoding (ffmpeg's own CPU time over I420 frames, as
@@ -71,6 +71,7 @@ def stage_times(path: Path, text: str) -> dict[str, float]:
     render workers each see runs of 4)."""
     import resource
 
+    from precompute.speak import ENCODINGS
     from sfumato.face import topology as T
     from sfumato.imaging.painting import load_painting
     from sfumato.speech.performance import make_performance
@@ -119,7 +120,8 @@ def stage_times(path: Path, text: str) -> dict[str, float]:
         for _ in range(3):  # one encode's CPU time varies with the load: the median of three
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             with tempfile.TemporaryDirectory() as tmp:
-                write_mp4(Path(tmp) / "enc.mp4", iter(kept), 25.0, pix_fmt_in="yuv420p", threads=1)
+                preset, crf = ENCODINGS[encode]
+                write_mp4(Path(tmp) / "enc.mp4", iter(kept), 25.0, pix_fmt_in="yuv420p", threads=1, preset=preset, crf=crf)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             encodes.append((after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime))
         out["encode (ffmpeg x264)"] = 1000.0 * statistics.median(encodes) / max(len(kept), 1)
@@ -136,6 +138,7 @@ def main() -> int:
     ap.add_argument("--keep", type=Path, help="keep the clips in this folder")
     ap.add_argument("--sentences", type=int, default=len(SENTENCES), help="more sentences to lip-sync (0: none)")
     ap.add_argument("--sentence-size", type=int, default=512, help="short side of the painting for those sentences")
+    ap.add_argument("--encode", choices=("small", "fast"), default="small", help="speak's x264 settings (precompute.speak.ENCODINGS)")
     args = ap.parse_args()
     from precompute.speak import SpeakConfig, speak
     from sfumato.speech.measure import measure_clip
@@ -148,7 +151,7 @@ def main() -> int:
         talk, dub = out_dir / "talk.mp4", out_dir / "dub.mp4"
         speeds = []
         for _ in range(max(1, args.runs)):
-            info = speak(SpeakConfig(painting=src, out=talk, text=TEXT, max_size=args.size, force=True, progress=False))
+            info = speak(SpeakConfig(painting=src, out=talk, text=TEXT, max_size=args.size, force=True, progress=False, encode=args.encode))
             speeds.append(info["seconds"] / info["render_s"])
         m = measure_clip(talk)
         wav = tmp / "voice.wav"
@@ -157,7 +160,7 @@ def main() -> int:
         save_wav(wav, read_audio(talk))
         speak(SpeakConfig(painting=src, out=dub, audio=wav, max_size=args.size, force=True, progress=False))
         d = measure_clip(dub)
-        stages = stage_times(src, TEXT)
+        stages = stage_times(src, TEXT, args.encode)
         small = painting(args.sentence_size, Path(tempfile.mkdtemp(dir=tmp)))
         more = []
         for k, text in enumerate(SENTENCES[: max(0, args.sentences)]):
@@ -169,7 +172,7 @@ def main() -> int:
             speak(SpeakConfig(painting=small, out=dubbed, audio=voice, max_size=args.sentence_size, force=True, progress=False))
             more.append((text, measure_clip(clip), measure_clip(dubbed)))
     w, h = info["size"]
-    print(f"# speech benchmark: {src.name} {w}x{h}, {info['seconds']:.1f} s of speech, {info['frames']} frames at 25 fps")
+    print(f"# speech benchmark: {src.name} {w}x{h}, {info['seconds']:.1f} s of speech, {info['frames']} frames at 25 fps, --encode {args.encode}")
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs (os.cpu_count), load average {os.getloadavg()[0]:.1f}")
     print()
     print("| what | measured | target | ok |")
