@@ -18,7 +18,7 @@ and measured with FaceMesh, against the painting measured the same way
 | (centre) | white dL of the centre frame (gaze 0, nearly the painting): a sanity check of the measure itself, ~0 when it is fair | ~0 |
 | painted dL | median L of the frame's eye white (the painting's painted white still white in the frame, and the revealed white) minus the painting's painted white (:mod:`sfumato.face.white_match`; the painted white is found from the pixels, a colour model sampled beside the iris, so no lid rim or lash counts), largest | within 6 |
 | common dL | median L over the eye white visible in BOTH painting and frame (the same painting pixels, followed into the frame), frame minus painting, largest (:mod:`sfumato.face.white_match`): did the rig change the white it should leave alone | within 6 |
-| revealed dL (db) | median L where the painted iris was and the frame's iris is not (the rebuilt white), each pixel minus the painting's painted white beside the iris (both sides, up to 2.3 iris radii along the eye) at the same place between the lids (6 bands between FaceMesh's lid contours, each band's reference at least 5 pixels), each eye against itself, largest; in brackets its b (yellow-blue) difference; the frame's iris is FaceMesh's refined by matching the painted iris; an eye counts only where the revealed white covers at least 0.1 of the painted iris' visible area (``white_match.MIN_REVEALED``); blank (nan) when no frame reveals that much | within 6 |
+| revealed dL (db) | median L where the painted iris was and the frame's iris is not (the rebuilt white), each pixel minus the painting's painted white beside the iris (both sides, up to 2.3 iris radii along the eye) at the same place between the lids (6 bands between FaceMesh's lid contours, each band's reference at least 5 pixels), each eye against itself, largest; in brackets its b (yellow-blue) difference; the frame's iris is FaceMesh's refined by matching the painted iris; an eye counts only where the revealed white covers at least 0.1 of the painted iris' visible area (``white_match.MIN_REVEALED``); n/a (neither ok nor FAIL) when no frame reveals that much; [N fr] is how many frames were measured | within 6 |
 | (ring) | the same against the ring 1.15..2.3 iris radii from the painted iris on the side it left, any revealed area (the measure before: the ring is mostly the darker white under the iris near the lower lid, and a crescent of 17 pixels read -16 on portrait_07) | for comparison |
 | revealed dE ab | the revealed white's colour difference from the same banded painted white, CIE a and b only (hue and chroma: a tan patch in a yellow white, a grey one in a warm white, which the L columns miss), largest (:mod:`sfumato.face.white_match`); in brackets the ring's (the measure before) | <= 6 |
 | bright | share of eye-white pixels (as for white dL) brighter than the painting's 90th percentile + 3 L, each eye against its own (:func:`sfumato.face.quality.bright_share`: pooled, a shaded eye pulls the threshold down and a lit eye's own white counts as too bright), the eyes weighted by their pixels, largest | <= 0.15 |
@@ -135,7 +135,7 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
         "iris": worst(iris, lambda r: abs(r - 1.0)),
         "iris_eyes": [worst([t[k] for t in iris_eyes], lambda r: abs(r - 1.0)) for k in (0, 1)], "white_dl": worst(dl, abs), "white_dl_old": worst(dl_old, abs),
         "centre_dl": centre_dl, "painted_dl": worst([c for c in painted if np.isfinite(c)], abs), "common_dl": worst([c for c in common if np.isfinite(c)], abs),
-        "revealed_dl": worst(revealed, abs),
+        "revealed_dl": worst(revealed, abs), "revealed_frames": len(revealed),
         "revealed_db": revealed_db[int(np.argmax(np.abs(revealed)))] if revealed else float("nan"),
         "revealed_dab": worst(revealed_dab, float), "ring_dl": worst(ring, abs), "ring_dab": worst(ring_dab, float),
         "painted_iris_px": [round(r, 2) for r in radii],
@@ -146,8 +146,8 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
     }
 
 
-def verdicts(r: dict) -> dict[str, bool]:
-    """Pass/fail of each column for a :func:`measure_bank` row."""
+def verdicts(r: dict) -> dict[str, bool | None]:
+    """Pass/fail of each column for a :func:`measure_bank` row (None: not measured)."""
     ok_frames = r["no_face"] == 0
     lo, hi = TARGETS["iris"]
     return {
@@ -155,8 +155,9 @@ def verdicts(r: dict) -> dict[str, bool]:
         "white_dl": ok_frames and abs(r["white_dl"]) <= TARGETS["white_dl"],
         "painted_dl": ok_frames and abs(r["painted_dl"]) <= TARGETS["painted_dl"],
         "common_dl": ok_frames and abs(r["common_dl"]) <= TARGETS["common_dl"],
-        "revealed_dl": ok_frames and not abs(r["revealed_dl"]) > TARGETS["revealed_dl"],  # NaN: nothing revealed
-        "revealed_dab": ok_frames and not r["revealed_dab"] > TARGETS["revealed_dab"],  # NaN: nothing revealed
+        # None: no frame revealed enough white to measure (printed n/a, neither ok nor FAIL)
+        "revealed_dl": None if not r.get("revealed_frames", 1) else ok_frames and abs(r["revealed_dl"]) <= TARGETS["revealed_dl"],
+        "revealed_dab": None if not r.get("revealed_frames", 1) else ok_frames and r["revealed_dab"] <= TARGETS["revealed_dab"],
         "bright": ok_frames and r["bright"] <= TARGETS["bright"],
         "sharp": r["sharp"] >= TARGETS["sharp"],
         "gaze_range": r["gaze_range"] >= TARGETS["gaze_range"],
@@ -191,7 +192,7 @@ def paintings(testdata: Path, only: list[str] | None, folder: Path) -> list[Path
 
 def table(rows: list[dict]) -> str:
     """The markdown table: worst frame per column, each marked ok / FAIL."""
-    mark = lambda ok: "ok" if ok else "FAIL"  # noqa: E731
+    mark = lambda ok: "n/a" if ok is None else "ok" if ok else "FAIL"  # noqa: E731
     lines = [
         "| painting | engine | frames | iris r (per eye) | white dL (centre) | (old dL) | painted dL | common dL | revealed dL (db) | (ring) | revealed dE ab (ring) | bright "
         "| sharp (frame) | gaze range | gaze order |",
@@ -205,7 +206,7 @@ def table(rows: list[dict]) -> str:
         lines.append(
             f"| {Path(r['bank']).name} | {r['engine']} | {r['frames']}{nf} | {r['iris']:.2f} ({r['iris_eyes'][0]:.2f} / {r['iris_eyes'][1]:.2f}) {mark(v['iris'])} "
             f"| {r['white_dl']:+.1f} ({r['centre_dl']:+.1f}) {mark(v['white_dl'])} | ({r['white_dl_old']:+.1f}) "
-            f"| {r['painted_dl']:+.1f} {mark(v['painted_dl'])} | {r['common_dl']:+.1f} {mark(v['common_dl'])} | {r['revealed_dl']:+.1f} ({r['revealed_db']:+.1f}) {mark(v['revealed_dl'])} | ({r['ring_dl']:+.1f}) "
+            f"| {r['painted_dl']:+.1f} {mark(v['painted_dl'])} | {r['common_dl']:+.1f} {mark(v['common_dl'])} | {r['revealed_dl']:+.1f} ({r['revealed_db']:+.1f}) {mark(v['revealed_dl'])} [{r.get('revealed_frames', '?')} fr] | ({r['ring_dl']:+.1f}) "
             f"| {r['revealed_dab']:.1f} ({r['ring_dab']:.1f}) {mark(v['revealed_dab'])} | {r['bright']:.2f} {mark(v['bright'])} "
             f"| {r['sharp']:.2f} ({r['sharp_frame']}) {mark(v['sharp'])} | {r['gaze_range']:.2f} {mark(v['gaze_range'])} "
             f"| {r['reversed']}/{r['steps']} {mark(v['reversed'])} |"

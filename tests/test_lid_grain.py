@@ -149,7 +149,7 @@ def test_closed_lid_is_as_grainy_as_the_skin(name):
     under the eye. The old lid: 2.09/1.44 on portrait_11 (speckle), 2.07/2.42 on portrait_03,
     1.79/1.75 on portrait_10, 1.56/1.90 on portrait_13, 1.66/2.03 on portrait_02. (The texture
     is a ratio: a lid left in the orbit's shadow reads less grainy here, portrait_10's 0.50 with
-    the lid lit to 0.85 of the skin under the eye, LID_LIT 0.85.)"""
+    the lid lit to 0.85 of the skin under the eye, when LID_LIT was 0.85; it is 1.0 now.)"""
     ratios = [grain_ratio(e) for e in _painted(name)._eyes]
     assert 0.5 <= min(ratios) and max(ratios) <= 1.5, ratios
 

@@ -28,7 +28,7 @@ from tests.crops import head_crop_of
 
 MAX_OUTLINE = 1.5
 """The lid's outline may be at most this many times the painting's gradient there or around it
-(the paintings now: 0.4-1.3; the old plate: 4.8 on portrait_07, 2.1-2.4 on portrait_11
+(the paintings now: 0.4-1.4 at blink 0.35-1.0; the old plate: 4.8 on portrait_07, 2.1-2.4 on portrait_11
 and 20, at blink 0.5)."""
 
 
@@ -99,11 +99,11 @@ def test_closing_lid_has_no_outline_repo_only(ast_engine, blink):
     assert max(ratios) <= MAX_OUTLINE, np.round(ratios, 2)
 
 
-@pytest.mark.xfail(strict=True, reason="a lit lid in a shadowed orbit still shows an edge: 3.0 (the old plate 9.8)")
+@pytest.mark.xfail(strict=True, reason="a lit lid in a shadowed orbit still shows an edge: 3.2 (the old plate 9.8)")
 def test_lid_in_a_shadowed_orbit_has_no_outline_repo_only(dark_orbit):
     """The astronaut at twice the size with her orbits shaded round the eye (as portrait_07's
     image-left eye): at blink 0.5 the lid's outline is at most :data:`MAX_OUTLINE` times the
-    painting's gradients. It reads 3.0 on one eye (the old plate: 9.8): the lid is lit toward
+    painting's gradients. It reads 3.2 on one eye (the old plate: 9.8): the lid is lit toward
     the skin under the eye (:data:`sfumato.rig.lid_plate.LID_LIT`) within a few pixels of a
     dark edge. A known shortfall, marked strict xfail rather than a limit raised to fit."""
     ratios = [outline_ratio(e, 0.5) for e in dark_orbit._eyes]

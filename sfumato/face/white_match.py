@@ -81,9 +81,10 @@ class WhiteMatch:
 
     Attributes:
         common_dl, common_db: L and b over the white visible in both images.
-        revealed_dl, revealed_db: L and b of the revealed white against the painted white
-            beside the iris on the same side (NaN when the iris moved less than half its
-            radius).
+        revealed_dl, revealed_db: L and b of the revealed white, each pixel against the painted
+            white beside the iris (both sides) at the same place between the lids (the module
+            docstring); NaN when the revealed white covers less than :data:`MIN_REVEALED` of the
+            painted iris' visible area in every eye.
         common_n, revealed_n: pixels behind each (both eyes); a difference over fewer than
             :data:`MIN_PIXELS` is NaN.
         white_dl: L of the frame's eye white (the common white and the revealed white

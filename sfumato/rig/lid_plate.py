@@ -190,7 +190,8 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
         col_lo = col_up
     # a fold in the orbit's shadow: lit like the lower lid's skin (at most LID_MIX of it)
     l_up, l_lo = col_up.mean(-1), col_lo.mean(-1)
-    m_up, m_lo = float(np.median(l_up[mid])), float(np.median(l_lo[mid]))  # one light for the whole lid
+    at = mid if mid.any() else np.ones_like(mid)  # an eye too narrow for a middle: the whole ROI
+    m_up, m_lo = float(np.median(l_up[at])), float(np.median(l_lo[at]))  # one light for the whole lid
     k = float(np.clip((LID_LIT * m_lo - m_up) / max(m_lo - m_up, 1e-3), 0.0, LID_MIX))
     lid = col_up + k * (col_lo - col_up)
     top = up + band_up

@@ -61,9 +61,9 @@ def match_lid_shade(
     The painted white's samples thin out under the lids (a shaded white is easily taken for lid),
     so a fill from them is as light under the upper lid as in the middle of the eye. Here every
     painted pixel of the opening beside the iris that is well lighter than the iris (no lash or
-    iris rim) (and of the fill's hue: a shaded white, not a red lid rim) is compared with the fill at its place between the lids (``t`` bins), and the fill
-    is scaled by the median ratio of each bin (a bin with fewer than 3 pixels keeps its scale),
-    smoothed across bins and interpolated along t.
+    iris rim) (and of the fill's hue: a shaded white, not a red lid rim) is compared with the fill at its place between the lids (``t`` bins), and the
+    fill's lightness (CIE L only; its (a, b) are kept) is scaled by the median ratio of each bin (a
+    bin with fewer than 3 pixels keeps its scale), smoothed across bins and interpolated along t.
 
     Args:
         image, colour: (h, w, 3) float32 RGB, the painted ROI and the fill; t: (h, w) float32, 0 on
