@@ -42,6 +42,7 @@ from sfumato.geometry.crop import head_box, head_crop  # noqa: E402
 from sfumato.imaging.painting import load_painting  # noqa: E402
 from sfumato.rig import rig as rig_module  # noqa: E402
 from sfumato.rig.eye import EyeLayers, render_eye  # noqa: E402
+from sfumato.rig.lids import Lids  # noqa: E402
 from sfumato.imaging.lab import lightness  # noqa: E402
 from sfumato.rig.lid_fit import fit_lids  # noqa: E402
 
@@ -120,8 +121,7 @@ def measure(image: np.ndarray, repeats: int, fit: bool, png: Path | None, name: 
     move_up, move_lo, share = 0.0, 0.0, 0.0
     for e, er in zip(EYES, eng.rig.eyes):
         pts = lm[list(e.contour), :2]
-        k = len(pts) // 2
-        up, lo = pts[: k + 1], np.concatenate([pts[k:], pts[:1]])
+        up, lo = Lids.split_contour(pts)
         up, lo = up[np.argsort(up[:, 0])], lo[np.argsort(lo[:, 0])]
         du = float(np.linalg.norm(np.asarray(er.upper) - up, axis=1).max())
         dl = float(np.linalg.norm(np.asarray(er.lower) - lo, axis=1).max())

@@ -21,6 +21,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from sfumato.imaging.resize import points_box
+
 REACH = 1.5
 """The irises are left out within this many radii of their centres (painted and moved)."""
 MARGIN = 0.3
@@ -60,8 +62,7 @@ def register_eye(
     """
     h, w = painting_l.shape
     grow = max(REACH * radius, MARGIN * float(np.ptp(contour[:, 0])))
-    x0, y0 = np.clip(np.floor(contour.min(0) - grow).astype(int), 0, [w, h])
-    x1, y1 = np.clip(np.ceil(contour.max(0) + grow).astype(int), 0, [w, h])
+    x0, y0, x1, y1 = points_box(contour, grow, w, h)
     if x1 - x0 < 8 or y1 - y0 < 8:
         return affine
     start = np.vstack([affine, [0.0, 0.0, 1.0]]) @ np.array([[1.0, 0.0, x0], [0.0, 1.0, y0], [0.0, 0.0, 1.0]])

@@ -43,7 +43,7 @@ def between_lids(landmarks: np.ndarray, eye: EyeIndices, xx: np.ndarray, yy: np.
     axis = (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
     axis = axis if axis[0] >= 0 else -axis  # toward image +x
     frame = EyeFrame((a + b) / 2, axis, float(np.linalg.norm(b - a)) / 2)
-    upper, lower = pts[: len(pts) // 2 + 1], np.vstack([pts[len(pts) // 2 :], pts[:1]])
+    upper, lower = Lids.split_contour(pts)
     lids = Lids.from_contours(frame, upper, lower)
     ax, up = frame.axis.astype(np.float32), frame.up.astype(np.float32)
     dx, dy = xx - np.float32(frame.centre[0]), yy - np.float32(frame.centre[1])

@@ -53,6 +53,7 @@ from sfumato.face.quality import shrunk_contour
 from sfumato.face.lid_bands import banded_residuals, between_lids
 from sfumato.face.topology import EYES
 from sfumato.imaging.lab import lightness, rgb_to_lab
+from sfumato.imaging.resize import points_box
 from sfumato.rig.painted_white import painted_white
 
 
@@ -197,8 +198,7 @@ def white_match(
         ai = cv2.invertAffineTransform(a)
         opening = shrunk_contour((h, w), pp)
         cf = ai[:, :2] @ fit.iris + ai[:, 2]  # the frame's iris, painting pixels
-        x0, y0 = np.clip(np.floor(pp.min(0) - 3 * r).astype(int), 0, [w, h])
-        x1, y1 = np.clip(np.ceil(pp.max(0) + 3 * r).astype(int), 0, [w, h])
+        x0, y0, x1, y1 = points_box(pp, 3 * r, w, h)
         yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
         inside = shrunk_contour((h, w), pp, erode)[y0:y1, x0:x1]
         dp, df = np.hypot(xx - cp[0], yy - cp[1]), np.hypot(xx - cf[0], yy - cf[1])

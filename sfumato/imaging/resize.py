@@ -41,6 +41,14 @@ def clip_box(x: int, y: int, side: int, width: int, height: int) -> tuple[int, i
     return x0, y0, x1 - x0, y1 - y0
 
 
+def points_box(points: np.ndarray, grow: float, width: int, height: int) -> tuple[int, int, int, int]:
+    """The box around ``points`` ((K, 2) x, y pixels) grown by ``grow`` pixels per side, clipped
+    to a width x height image: (x0, y0, x1, y1) ints, x1/y1 exclusive (possibly empty)."""
+    x0, y0 = np.clip(np.floor(points.min(0) - grow).astype(int), 0, [width, height])
+    x1, y1 = np.clip(np.ceil(points.max(0) + grow).astype(int), 0, [width, height])
+    return int(x0), int(y0), int(x1), int(y1)
+
+
 def square_around(box: tuple[float, float, float, float], margin: float, lift: float = 0.0,
                   min_side: float = 8.0) -> tuple[int, int, int]:
     """The square (x, y, side) px around a face box (x, y, w, h), grown by ``margin`` per side.

@@ -76,6 +76,13 @@ class Lids:
     upper: np.ndarray
     lower: np.ndarray
 
+    @staticmethod
+    def split_contour(pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """FaceMesh's closed eye contour ((K, 2) points: a corner, the upper lid, the other
+        corner, the lower lid back) as its two lids, each corner to corner: (upper, lower)."""
+        k = len(pts) // 2
+        return pts[: k + 1], np.concatenate([pts[k:], pts[:1]])
+
     @classmethod
     def from_contours(cls, frame: EyeFrame, upper_xy: np.ndarray, lower_xy: np.ndarray, samples: int = 64) -> Lids:
         """Resample the two contours (ROI pixels, corner to corner) on a common u grid."""

@@ -31,8 +31,7 @@ MIN_IRIS_SHARE = 0.35
 def _eye_rig(crop: np.ndarray, lm: np.ndarray, eye: EyeIndices, side: str) -> tuple[EyeRig | None, str]:
     """Measure one eye; (None, why) when it cannot be rigged."""
     pts = lm[list(eye.contour), :2].astype(np.float64)
-    k = len(pts) // 2
-    upper, lower = pts[: k + 1], np.concatenate([pts[k:], pts[:1]])
+    upper, lower = Lids.split_contour(pts)
     upper, lower = upper[np.argsort(upper[:, 0])], lower[np.argsort(lower[:, 0])]
     width = float(np.linalg.norm(upper[-1] - upper[0]))
     if width < MIN_EYE_WIDTH:
