@@ -49,7 +49,7 @@ sys.path.insert(0, str(ROOT))
 from sfumato.bank.format import Bank, load_bank  # noqa: E402
 from sfumato.face.gaze import measure_gaze  # noqa: E402
 from sfumato.face.quality import (  # noqa: E402
-    bright_share, eye_iris_radii, eye_stats, face_landmarks, gaze_order, laplacian_variance, painted_iris_radii, steady_landmarks,
+    bright_share, erosion_depths, eye_iris_radii, eye_stats, face_landmarks, gaze_order, laplacian_variance, painted_iris_radii, steady_landmarks,
 )
 from sfumato.face.white_match import fit_eyes, followed_landmarks, white_match  # noqa: E402
 from sfumato.imaging.lab import rgb_to_lab  # noqa: E402
@@ -74,10 +74,13 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
     p_lab = rgb_to_lab(painting)  # once per bank; each frame once below, for every measure
     p_l = p_lab[..., 0]
     ref = eye_stats(painting, ref_steady, radii, ERODE, light=p_l)  # FaceMesh's iris radius
+    # each eye's shrink off the lid lines in pixels, once: recomputed on every frame's fitted
+    # contour it flipped between whole pixels with a 1 % wobble of the fit (quality.shrunk_contour)
+    depths = erosion_depths(ref_steady, ERODE)
     ref_followed = followed_landmarks(painting, painting, ref_steady, ref_steady, radii,
                                       fits=fit_eyes(p_l, p_l, ref_steady, ref_steady, radii))
-    ref_white = eye_stats(painting, ref_followed, radii, ERODE, light=p_l)
-    ref_eyes = [eye_stats(painting, ref_followed, radii, ERODE, only=k, light=p_l) for k in (0, 1)]
+    ref_white = eye_stats(painting, ref_followed, radii, ERODE, light=p_l, depths=depths)
+    ref_eyes = [eye_stats(painting, ref_followed, radii, ERODE, only=k, light=p_l, depths=depths) for k in (0, 1)]
     ref_old = eye_stats(painting, ref_lm, light=p_l)
     ref_lap = laplacian_variance(painting, crop)
     ref_eye_r = eye_iris_radii(ref_steady)
@@ -103,7 +106,7 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
         # one fit of each eye for this and for white_match
         fits = fit_eyes(p_l, f_l, ref_steady, lms, radii)
         followed = followed_landmarks(painting, full, ref_steady, lms, radii, fits=fits)
-        white = eye_stats(full, followed, radii, ERODE, light=f_l)
+        white = eye_stats(full, followed, radii, ERODE, light=f_l, depths=depths)
         dl.append(white.white_median - ref_white.white_median)
         m = white_match(painting, full, ref_steady, lms, radii, ERODE, lab=(p_lab, f_lab), fits=fits)
         common.append(m.common_dl)
@@ -119,7 +122,7 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
         if i == bank.center_index:
             centre_dl = white.white_median - ref_white.white_median
         dl_old.append(eye_stats(full, lm, light=f_l).white_median - ref_old.white_median)
-        bright.append(bright_share([eye_stats(full, followed, radii, ERODE, only=k, light=f_l) for k in (0, 1)], ref_eyes))
+        bright.append(bright_share([eye_stats(full, followed, radii, ERODE, only=k, light=f_l, depths=depths) for k in (0, 1)], ref_eyes))
     rows, cols = bank.grid
     row = rows // 2
     picks = np.unique(np.round(np.linspace(0, cols - 1, min(9, cols))).astype(int)) + row * cols

@@ -78,21 +78,43 @@ def iris_radius(landmarks: np.ndarray) -> float:
     return float(np.mean(eye_iris_radii(landmarks)))
 
 
-def shrunk_contour(shape: tuple[int, int], poly: np.ndarray, erode: float = 0.0) -> np.ndarray:
+def erosion_depth(poly: np.ndarray, erode: float) -> float:
+    """How far (pixels) :func:`shrunk_contour` shrinks the eye contour ``poly`` ((K, 2) pixels):
+    ``erode`` of its mean opening height (area / width), at least a pixel; 0 when ``erode`` is 0."""
+    if erode <= 0:
+        return 0.0
+    width = max(float(np.ptp(poly[:, 0])), 1.0)
+    return max(1.0, erode * cv2.contourArea(poly.astype(np.float32)) / width)
+
+
+def shrunk_contour(shape: tuple[int, int], poly: np.ndarray, erode: float = 0.0, depth: float | None = None) -> np.ndarray:
     """(H, W) bool inside the eye contour ``poly`` ((K, 2) pixels), shrunk by ``erode`` of the
-    eye's mean opening height (area / width; at least a pixel when ``erode`` > 0)."""
+    eye's mean opening height (:func:`erosion_depth`), or by ``depth`` pixels when given.
+
+    The shrink is rounded to whole pixels. A caller measuring the same eye in many frames passes
+    the depth measured once on the painting: recomputed on each frame's fitted contour it sat at
+    1.46-1.52 on portrait_13's eye, so a 1 % wobble of the fit flipped it between 1 and 2 px and
+    dropped a third of the eye's white pixels (its bright share moved with no change to the eye).
+    """
     mask = np.zeros(shape, np.uint8)
     cv2.fillPoly(mask, [np.round(poly).astype(np.int32)], 1)
-    if erode > 0:
-        width = max(float(np.ptp(poly[:, 0])), 1.0)
-        px = max(1, int(round(erode * cv2.contourArea(poly.astype(np.float32)) / width)))
+    d = erosion_depth(poly, erode) if depth is None else float(depth)
+    if d > 0:
+        px = max(1, int(round(d)))
         mask = cv2.erode(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * px + 1, 2 * px + 1)))
     return mask > 0
 
 
+def erosion_depths(landmarks: np.ndarray, erode: float) -> tuple[float, float]:
+    """:func:`erosion_depth` of each eye (``EYES`` order) of (478, 2|3) FaceMesh ``landmarks``."""
+    lm = np.asarray(landmarks, np.float64)
+    d = [erosion_depth(lm[list(e.contour), :2], erode) for e in EYES]
+    return d[0], d[1]
+
+
 def eye_white_mask(
     shape: tuple[int, int], landmarks: np.ndarray, iris_radii: tuple[float, float] | None = None, erode: float = 0.0,
-    only: int | None = None,
+    only: int | None = None, depths: tuple[float, float] | None = None,
 ) -> np.ndarray:
     """(H, W) bool: inside either eye contour and outside that eye's iris disc.
 
@@ -105,13 +127,15 @@ def eye_white_mask(
         erode: the contour is shrunk by this fraction of the eye's mean opening height (at
             least a pixel when > 0), so the lid lines and lashes it runs along are left out.
         only: this eye alone (its index in ``EYES``), both when None.
+        depths: each eye's shrink in pixels (:func:`erosion_depths` of the painting), instead of
+            ``erode`` of this contour's own opening height: steady across frames of one eye.
     """
     lm = np.asarray(landmarks, np.float64)
     out = np.zeros(shape, bool)
     for k, e in enumerate(EYES):
         if only is not None and k != only:
             continue
-        inside = shrunk_contour(shape, lm[list(e.contour), :2], erode)
+        inside = shrunk_contour(shape, lm[list(e.contour), :2], erode, None if depths is None else depths[k])
         c = lm[e.iris[0], :2]
         r = float(np.linalg.norm(lm[list(e.iris[1:]), :2] - c, axis=1).mean()) if iris_radii is None else float(iris_radii[k])
         disc = np.zeros(shape, np.uint8)
@@ -148,11 +172,11 @@ def painted_iris_radii(image: np.ndarray, landmarks: np.ndarray) -> tuple[float,
 
 def eye_stats(
     image: np.ndarray, landmarks: np.ndarray, iris_radii: tuple[float, float] | None = None, erode: float = 0.0,
-    only: int | None = None, light: np.ndarray | None = None,
+    only: int | None = None, light: np.ndarray | None = None, depths: tuple[float, float] | None = None,
 ) -> EyeStats:
     """Iris radius and eye-white lightness of ``image`` (H, W, 3) uint8 RGB, measured at the
-    (478, 2|3) FaceMesh ``landmarks`` found on that image (``iris_radii``, ``erode`` and
-    ``only`` as in :func:`eye_white_mask`; the iris radius reported is always FaceMesh's, both
+    (478, 2|3) FaceMesh ``landmarks`` found on that image (``iris_radii``, ``erode``,
+    ``only`` and ``depths`` as in :func:`eye_white_mask`; the iris radius reported is always FaceMesh's, both
     eyes'). ``light``: the image's (H, W) float32 CIE L when the caller has it (one conversion
     per frame for every measure), else converted here around the eyes."""
     lm = np.asarray(landmarks, np.float64)
@@ -161,7 +185,7 @@ def eye_stats(
     x0, y0 = np.clip(np.floor(pts.min(0)).astype(int) - 2, 0, [w, h])
     x1, y1 = np.clip(np.ceil(pts.max(0)).astype(int) + 3, 0, [w, h])
     roi = image[y0:y1, x0:x1]
-    mask = eye_white_mask(roi.shape[:2], lm[:, :2] - [x0, y0], iris_radii, erode, only)
+    mask = eye_white_mask(roi.shape[:2], lm[:, :2] - [x0, y0], iris_radii, erode, only, depths)
     roi_l = lightness(roi) if light is None else light[y0:y1, x0:x1]
     return EyeStats(iris_radius(lm), roi_l[mask].astype(np.float32))
 
