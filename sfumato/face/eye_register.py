@@ -76,6 +76,11 @@ def register_eye(
 
     if mask.sum() < 32:
         return affine
+    # OpenCV 4.11's ECC leaves the frame's pixels outside its (warped) mask as they are while their
+    # (bilinearly warped) gradients at the mask's edge are not zero: their raw lightness leaks into
+    # each step and pulled a pure translation 0.1-0.5 px too far (0.02 px unmasked). Taken to zero
+    # mean here (ECC is blind to an offset), they leak next to nothing: 0.14 px at most.
+    frame_here -= np.float32(frame_here[mask > 0].mean())
     step = np.eye(2, 3, dtype=np.float32)
     try:
         _, step = cv2.findTransformECC(np.ascontiguousarray(painting_l[y0:y1, x0:x1], np.float32), frame_here, step,
