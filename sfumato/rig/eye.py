@@ -3,7 +3,11 @@
 Layers, back to front, in a region of interest (ROI) around the eye:
 
 1. the rebuilt eye white (:func:`sfumato.rig.sclera.sclera_plate`) wherever the painted iris
-   was (rim and halo included), the painted white elsewhere;
+   was (rim and halo included), the painted white elsewhere; over it the painted surround of
+   the iris (its dark rim, halo and the ring of its hue that the rebuilt white replaced) moved
+   with the iris (:func:`carried_halo`): at rest the painting's own pixels, so an unturned eye is
+   the painting, not a light ring of rebuilt white around its iris; once moved only its part
+   darker than the white, and let go as the iris travels on (:func:`carried_share`);
 2. the iris (:func:`sfumato.rig.iris.iris_layer`), moved and foreshortened as a disc on the
    eyeball, shaded by the upper lid's shadow, going under the corners' skin softly
    (:func:`corner_cover`);
@@ -28,7 +32,7 @@ from sfumato.rig.catchlight import FOLLOW, catchlight_alpha, on_cornea
 from sfumato.rig.iris import disc, iris_layer, lightness
 from sfumato.rig.lids import EyeFrame, Lids, lid_shadow, opening, skin_source
 from sfumato.rig.model import Catchlight, EyeRig
-from sfumato.rig.sclera import rebuild_white
+from sfumato.rig.sclera import white_and_hole
 
 EYEBALL = 2.5
 """Eyeball radius in iris radii (a human eye: about 12 mm over 6 mm; painted irises are often
@@ -37,6 +41,17 @@ LID_SOFT = 0.08
 """Where the lids cut a moved iris, the edge is softened with a blur of this many iris radii
 (:func:`soften_lid_edge`): a painted iris meets its lids in soft paint, and a cut through the
 middle of the iris texture (where the lid now lies over it) is otherwise a hard, faceted line."""
+DARKER = 4.0
+"""A replaced pixel this many L darker than the rebuilt white there is the iris' dark surround
+(rim, limbus shadow) and moves with the iris in full (:func:`darker_than_white`)."""
+CARRY_TRAVEL = (0.25, 0.5)
+"""The iris' painted surround moves with it in full up to the first travel (iris radii: about
+4-8 degrees of gaze), and is let go by the second (:func:`carried_share`). The surround matters
+near rest, where the eye is the painting and a ring of rebuilt white around the iris or a grey
+patch beside it (portrait_20 at +-4..8 degrees) shows. Carried further, FaceMesh reads it as
+iris: an iris turned into a corner has its surround's leading side under the corner's skin and
+the trailing side in the open, and the iris found lags behind (portrait_13 at -30 degrees: 1.2
+px, gaze range 0.52 -> 0.49 when carried at every angle; 0.52 let go by 1.0 radius)."""
 CORNER_COVER = 0.6
 """The skin of an eye corner slides over the iris across this many (foreshortened) iris radii
 before the corner point (:func:`corner_cover`): an iris turned into a corner goes under it with
@@ -60,6 +75,10 @@ class EyeLayers:
         rest: (2,) painted iris centre, eye frame (u, v); radius: iris radius, pixels.
         catch: the catchlight or None.
         sheet: the closing lid (:func:`sfumato.rig.blink.lid_sheet`).
+        halo: (h, w) float32 in [0, 1], the painted surround that moves with the iris
+            (:func:`carried_halo`); dark: (h, w) float32 in [0, 1], the part of it darker than
+            the rebuilt white (:func:`darker_than_white`), the only part carried once the iris
+            has moved (:func:`carried_share`).
     """
 
     x0: int
@@ -77,6 +96,8 @@ class EyeLayers:
     radius: float
     catch: Catchlight | None
     sheet: LidSheet
+    halo: np.ndarray
+    dark: np.ndarray
 
     @property
     def roi(self) -> tuple[slice, slice]:
@@ -119,9 +140,64 @@ def eye_layers(crop: np.ndarray, rig: EyeRig) -> EyeLayers:
         hide = catchlight_alpha(shape, c + rig.catchlight.offset, Catchlight(rig.catchlight.offset, rig.catchlight.radius + 1.5, rig.catchlight.colour, 1.0))
     trust = seen if hide is None else seen * (1 - hide)
     iris_rgb, iris_alpha = iris_layer(image, trust, c, r, max(1.0, 0.6 * rig.iris.limbus * r), hide)
-    base = rebuild_white(image, lids, frame, u, v, inside, c, r, edge)
+    base, hole = white_and_hole(image, lids, frame, u, v, inside, c, r, edge)
     sheet = lid_sheet(image, u, v, lids, frame, r)
-    return EyeLayers(x0, y0, image, base, frame, u, v, lids, edge, iris_rgb, iris_alpha, frame.to_uv(c), r, rig.catchlight, sheet)
+    halo = carried_halo(hole, place_iris(iris_alpha, np.eye(2), c, shape))
+    dark = darker_than_white(image, base, hole)
+    return EyeLayers(x0, y0, image, base, frame, u, v, lids, edge, iris_rgb, iris_alpha, frame.to_uv(c), r, rig.catchlight, sheet, halo, dark)
+
+
+def carried_halo(hole: np.ndarray, iris_alpha: np.ndarray) -> np.ndarray:
+    """The painted surround of the iris that moves with it: (h, w) float32 in [0, 1].
+
+    What the rebuilt white replaced (``hole``, (h, w) float32 in [0, 1]: the iris, its dark rim,
+    halo and the ring of its hue) outside the iris layer at rest (``iris_alpha``, (h, w) float32):
+    the limbus' shade belongs to the eyeball and turns with the iris, and at rest these are the
+    painting's own pixels. Full strength from half the hole's soft edge in, so at rest the
+    painting shows there exactly, not a mix with the rebuilt white.
+    """
+    return (np.clip(2.0 * hole, 0.0, 1.0) * (1.0 - np.clip(iris_alpha, 0.0, 1.0))).astype(np.float32)
+
+
+def darker_than_white(image: np.ndarray, base: np.ndarray, hole: np.ndarray) -> np.ndarray:
+    """How much darker than the rebuilt white each replaced pixel is: (h, w) float32 in [0, 1],
+    0 where the painting is as light as the rebuilt white there or lighter, 1 from
+    :data:`DARKER` L darker on (0 where nothing was replaced).
+
+    ``image``, ``base``: (h, w, 3) float32 RGB, the painted ROI and the eye with its iris taken
+    out (``image`` mixed with the rebuilt white by ``hole``, (h, w) float32 in [0, 1]).
+    """
+    some = hole > 0.02
+    plate = image + (base - image) / np.maximum(hole, 0.02)[..., None]  # the rebuilt white itself
+    d = np.where(some, lightness(plate) - lightness(image), 0.0)
+    return np.clip(d / DARKER, 0.0, 1.0).astype(np.float32)
+
+
+def carried_share(layers: "EyeLayers", travel: float) -> np.ndarray:
+    """What of the painted surround moves with the iris when it has moved ``travel`` iris radii:
+    (h, w) float32 in [0, 1].
+
+    All of it at rest (the painting there exactly); only its part darker than the white once
+    the iris has moved a quarter radius (in between a mix): the limbus' rim and shadow belong to
+    the eyeball and turn with the iris, while a light crescent beside it is the white's own light
+    (or the lower lid's light rim) and stays with the white (portrait_13's light crescent at the
+    iris' lower left, carried, read as too bright white beside the moved iris). Let go between
+    :data:`CARRY_TRAVEL` radii of travel, where the rebuilt white takes over as before.
+    """
+    L = layers
+    moved = float(np.clip(travel / 0.25, 0.0, 1.0))
+    lo, hi = CARRY_TRAVEL
+    keep = float(np.clip((hi - travel) / (hi - lo), 0.0, 1.0))
+    return (L.halo * (L.dark + (1.0 - L.dark) * (1.0 - moved)) * keep).astype(np.float32)
+
+
+def place_iris(layer: np.ndarray, a: np.ndarray, centre: np.ndarray, shape: tuple[int, int], flags: int = cv2.INTER_LINEAR) -> np.ndarray:
+    """An (n, n[, 3]) float32 layer centred at pixel (n//2, n//2) placed in an ROI of ``shape``
+    with its centre at ``centre`` (x, y) and the (2, 2) linear map ``a`` (foreshortening) about it."""
+    n = layer.shape[0]
+    m = np.concatenate([a, (np.asarray(centre, np.float64) - a @ np.array([n // 2, n // 2]))[:, None]], 1).astype(np.float32)
+    border = cv2.BORDER_CONSTANT if layer.ndim == 2 else cv2.BORDER_REPLICATE
+    return cv2.warpAffine(layer, m, (shape[1], shape[0]), flags=flags, borderMode=border)
 
 
 def soften_lid_edge(out: np.ndarray, L: EyeLayers, now: Lids, alpha: np.ndarray, moved: float, box: tuple[slice, slice]) -> np.ndarray:
@@ -195,20 +271,33 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
     a = rot @ np.diag([sx, sy]) @ rot.T
     n = L.iris_alpha.shape[0]
     centre = L.frame.to_xy(new)
-    m = np.concatenate([a, (centre - a @ np.array([n // 2, n // 2]))[:, None]], 1).astype(np.float32)
-    h, w = shape
-    iris = cv2.warpAffine(L.iris_rgb, m, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
-    alpha = cv2.warpAffine(L.iris_alpha, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)[..., None]
+    iris = place_iris(L.iris_rgb, a, centre, shape, cv2.INTER_CUBIC)
+    alpha = place_iris(L.iris_alpha, a, centre, shape)[..., None]
     # the corners' skin covers the iris where the lids meet, relative to how the painting showed
     # each part of it at rest (an iris painted near a corner keeps its painted look there)
     box = iris_box(shape, centre, n / 2 + 3 * max(0.5, LID_SOFT * L.radius) + 2)  # the iris' footprint and more
     width = CORNER_COVER * L.radius * sx
     at_rest = corner_cover(rest[0] + (L.u[box] - new[0]) / sx, L.lids, width)
     alpha[box] *= np.minimum(corner_cover(L.u[box], now, width) / np.maximum(at_rest, 1e-3), 1.0)[..., None]
+    base = L.base
+    travel = float(np.hypot(du, dv)) / L.radius
+    moved = min(1.0, travel / 0.25)
+    if travel >= CARRY_TRAVEL[1]:  # let go: the rebuilt white all around the iris' old place
+        pass
+    elif du != 0.0 or dv != 0.0:  # the painted surround turns with the iris, under the same corners
+        old = L.frame.to_xy(rest)
+        m = np.concatenate([a, (centre - a @ old)[:, None]], 1).astype(np.float32)
+        h, w = shape
+        halo = cv2.warpAffine(carried_share(L, travel), m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+        halo *= np.minimum(corner_cover(L.u, now, width) / np.maximum(corner_cover(rest[0] + (L.u - new[0]) / sx, L.lids, width), 1e-3), 1.0)
+        moved_paint = cv2.warpAffine(L.image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        base = base + (moved_paint - base) * halo[..., None]
+    else:
+        base = base + (L.image - base) * L.halo[..., None]
     reach, baked = 0.2 * max(L.lids.height(), L.radius), L.lids.moved(0.0, 0.0)
     painted = Lids(baked.u + du, baked.upper + dv, baked.lower + dv)  # the shadow painted on the iris moved with it
     shade = np.clip(lid_shadow(L.u, L.v, now, reach) / lid_shadow(L.u, L.v, painted, reach), 0.6, 1.4)[..., None]
-    eye = L.base * (1 - alpha) + iris * shade * alpha
+    eye = base * (1 - alpha) + iris * shade * alpha
     if blink > 0:  # the closing lid shades the white too
         eye = eye * np.clip(lid_shadow(L.u, L.v, now, reach) / lid_shadow(L.u, L.v, baked, reach), 0.6, 1.0)[..., None]
     # 3. catchlight: stays with the light, drawn on the iris only
@@ -220,7 +309,7 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
     # 4. the lids clip it all with a soft edge
     mask = opening(L.u, L.v, now, L.edge)[..., None]
     out = skin * (1 - mask) + eye * mask
-    out = soften_lid_edge(out, L, now, alpha[..., 0], min(1.0, float(np.hypot(du, dv)) / (0.25 * L.radius)), box)
+    out = soften_lid_edge(out, L, now, alpha[..., 0], moved, box)
     if blink > 0:  # the seam softened, the closing lid's lash line over it all (crisp)
         la = lash_line(L.u, L.v, gazed, now, L.sheet)[..., None]
         out = soften_seam(out, L.u, L.v, now, blink, L.edge)

@@ -306,6 +306,14 @@ def rebuild_white(
     image: np.ndarray, lids: Lids, frame: EyeFrame, u: np.ndarray, v: np.ndarray, inside: np.ndarray,
     c: np.ndarray, r: float, edge: float,
 ) -> np.ndarray:
+    """The eye with its iris taken out: (h, w, 3) float32 RGB (:func:`white_and_hole`'s first part)."""
+    return white_and_hole(image, lids, frame, u, v, inside, c, r, edge)[0]
+
+
+def white_and_hole(
+    image: np.ndarray, lids: Lids, frame: EyeFrame, u: np.ndarray, v: np.ndarray, inside: np.ndarray,
+    c: np.ndarray, r: float, edge: float,
+) -> tuple[np.ndarray, np.ndarray]:
     """The eye with its iris taken out: the painted eye, the rebuilt white where the iris was.
 
     The white's colour is the painted opening's own, beyond the old iris' reach, carried
@@ -327,7 +335,8 @@ def rebuild_white(
             ROI pixels; r: iris radius; edge: the opening's soft rim, pixels.
 
     Returns:
-        (h, w, 3) float32 RGB.
+        (h, w, 3) float32 RGB, and the (h, w) float32 share in [0, 1] of each pixel it replaced
+        (the iris, its rim and halo).
     """
     shape = image.shape[:2]
     hw = frame.half_width
@@ -375,6 +384,5 @@ def rebuild_white(
     plate = sclera_plate(image, known, disc(shape, c, 1.35 * r, 1.0), colour, sigma, texture_shifts(frame, r))
     hole = replaced(light, lightness(plate), inside, ring, tint, c, r, iris_l)
     plate = match_edge(image, plate, hole, inside, light, iris_l, c, r)
-    hole = hole[..., None]
-    return image * (1 - hole) + plate * hole
+    return image * (1 - hole[..., None]) + plate * hole[..., None], hole
 
