@@ -23,15 +23,18 @@ from sfumato.engines import DEFAULT_ENGINE, ENGINES
 from sfumato.errors import SfumatoError
 from sfumato.validate import OneLineParser, Range, arg_type
 from sfumato.speech.tts import MAX_CHARS
+from sfumato.video.writer import CRF, PRESET
 
 
-ENCODINGS = {"small": ("veryfast", 20), "fast": ("ultrafast", 23)}
-"""x264 (preset, crf) of ``--encode``. "small" (the default): the smallest file. "fast": about
-40% less encoder CPU (a 1080x1080 Mona Lisa clip, one x264 thread, loaded machine: 7-10 against
-13-15 ms a frame) at the same fidelity (PSNR of the decoded I420 frames against the rendered
-ones 43.7 dB against 43.1; crf 23 to match, ultrafast spends more bits at a given crf), for 4.4
-times the file (about 6 Mbit/s at 1080 px): the render's margin over real time on two cores
-where the file's size does not matter (a kiosk playing its own clips)."""
+ENCODINGS = {"small": (PRESET, CRF), "fast": ("ultrafast", 23)}
+"""x264 (preset, crf) of ``--encode``. "small" (the default, :class:`~sfumato.video.writer.Mp4Writer`'s
+own settings): the smallest file. "fast": about 40% less encoder CPU (100 frames of a 1080x1080
+Mona Lisa clip, I420, one x264 thread, ffmpeg's own CPU time, median of 3 on a loaded machine:
+8.0 against 12.8 ms a frame, 37% less; earlier runs 33-54%) at the same fidelity (PSNR of the
+decoded I420 frames against the rendered ones 43.7 dB against 43.1; crf 23 to match, ultrafast
+spends more bits at a given crf), for about 4.5 times the file (3.1 against 0.68 MB for 4 s,
+about 6 Mbit/s at 1080 px): the render's margin over real time on two cores where the file's
+size does not matter (a kiosk playing its own clips)."""
 
 
 @dataclass
@@ -69,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="seed of blinks, glances and head motion (default %(default)s)")
     p.add_argument("--workers", type=arg_type(Range(1, 64, integer=True)), default=2, help="render processes (default %(default)s)")
     p.add_argument("--encode", choices=sorted(ENCODINGS), default="small",
-                   help="x264 settings: small file, or fast (about 40%% less encoder CPU for 4.4x the file; default %(default)s)")
+                   help="x264 settings: small file, or fast (about 40%% less encoder CPU for about 4.5x the file; default %(default)s)")
     p.add_argument("--force", action="store_true", help="replace an existing --out")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p

@@ -122,13 +122,20 @@ def test_closed_lid_is_no_grainier_than_the_skin(big_astronaut):
     assert max(ratios) <= 1.5, ratios
 
 
+@pytest.mark.xfail(strict=True, reason="0.43 / 0.80: the floor was met through the closed lash line's edge, not the lid's grain")
 def test_closed_lid_is_as_grainy_as_the_skin_repo_only(big_astronaut):
     """The astronaut's closed lid (at twice the size) is at least half as grainy as her skin
     under the eye: the floor of :func:`test_closed_lid_is_as_grainy_as_the_skin`, so a flat,
     textureless lid fails without ../shared (the lid with no texture carried onto it: 0.22 /
     0.31). Her lid measures 0.51 / 0.85 since the closed lid is matched to the skin over it and
     at the corners only, not pulled toward the skin under the eye (before: 0.45 / 0.68, a strict
-    xfail); one eye only just over the floor."""
+    xfail); one eye only just over the floor. Since the lid's fill solves lightness, then
+    colour (sfumato/rig/skin_palette.py) it reads 0.43 / 0.80, a strict xfail again: the lid's
+    own grain did not change (the region with the closed lash line left out: 0.423 / 0.561
+    before, 0.421 / 0.584 after, fine-detail spread in L), but the measured region takes in the
+    closed lash line's upper edge, which added 0.17 / 0.16 before and 0.06 / 0.06 now; without
+    it the lid read about 0.38 before too. The repo-only check that a flat lid fails is
+    :func:`test_bundled_mona_lisa_closed_lid_is_as_grainy_as_the_skin`."""
     ratios = [grain_ratio(e) for e in _engine(big_astronaut)._eyes]
     assert min(ratios) >= 0.5, ratios
 

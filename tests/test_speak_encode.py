@@ -1,5 +1,6 @@
 """``precompute speak --encode``: both x264 settings keep the rendered frames (PSNR of the decoded
-frames against the I420 frames sent), "fast" for more bits; a bad value is one line, exit 2."""
+frames against the I420 frames sent), "fast" for more bits; ``speak`` hands the chosen one to the
+writer; "small" is the writer's own default; a bad value is one line, exit 2."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ import cv2
 import numpy as np
 from skimage import data
 
-from precompute.speak import ENCODINGS
+import pytest
+
+from precompute.speak import ENCODINGS, SpeakConfig, speak
 from sfumato.speech.audio import ffmpeg_exe
-from sfumato.video.writer import write_mp4
+from sfumato.video import writer
+from sfumato.video.writer import write_mp4, write_wav
 
 
 def _frames(n: int = 12) -> list[np.ndarray]:
@@ -54,3 +58,35 @@ def test_a_bad_encoding_is_one_line_exit_2(tmp_path, astronaut_png):
                            "--encode", "slowest"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "--encode" in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1 and not out.exists()
+
+
+def test_small_is_the_writers_own_setting():
+    """One source: ``--encode small`` is what :class:`Mp4Writer` does when told nothing."""
+    assert ENCODINGS["small"] == (writer.PRESET, writer.CRF)
+    defaults = writer.Mp4Writer.__init__.__defaults__
+    assert writer.PRESET in defaults and writer.CRF in defaults
+
+
+class _Handed(Exception):
+    """Raised by the stand-in writer once it has seen what speak passed it."""
+
+
+@pytest.mark.parametrize("encode", sorted(ENCODINGS))
+def test_speak_hands_its_encoding_to_the_writer(tmp_path, astronaut_png, monkeypatch, encode):
+    """``SpeakConfig.encode`` (``--encode``) reaches x264: the writer speak calls gets that
+    encoding's preset and crf (a speak that ignored it would encode every clip "small").
+    The stand-in stops the clip there: nothing is written."""
+    wav = tmp_path / "hum.wav"
+    write_wav(wav, (0.2 * np.sin(np.arange(8000) * 2 * np.pi * 150 / 16000)).astype(np.float32), 16000)
+    seen = {}
+
+    def handed(path, frames, fps, **options):
+        seen.update(options)
+        raise _Handed
+
+    monkeypatch.setattr(writer, "write_mp4", handed)
+    out = tmp_path / "clip.mp4"
+    with pytest.raises(_Handed):
+        speak(SpeakConfig(painting=astronaut_png, out=out, audio=wav, max_size=128, workers=1, progress=False, encode=encode))
+    assert (seen["preset"], seen["crf"]) == ENCODINGS[encode], seen
+    assert not out.exists() and not list(tmp_path.glob(".clip.*"))  # no half-written file left

@@ -14,14 +14,19 @@ from sfumato.face.topology import EyeIndices
 from sfumato.rig.lids import EyeFrame, Lids
 
 BANDS = 6
-"""Colours are compared in this many bands between the lids ..."""
+"""Colours are compared in this many bands between the lids (chosen by hand with the three below,
+session 7, no held-out set, on the 11 bench paintings' rig banks and the synthetic cases of
+tests/test_white_match.py) ..."""
 BAND_HEIGHT = 2.0
 """... or fewer, each at least this many pixels high where the opening is widest (a small
-painted eye is a few pixels high: its bands would hold a pixel row or none)."""
+painted eye is a few pixels high: its bands would hold a pixel row or none; 2 px: a band of
+at least two pixel rows, chosen as :data:`BANDS`)."""
 MIN_BAND_PIXELS = 5
-"""A band with fewer reference pixels than this is no reference: the pixels in it are left out ..."""
+"""A band with fewer reference pixels than this is no reference: the pixels in it are left out
+(a median of fewer is a lash or a speck's; chosen as :data:`BANDS`) ..."""
 MIN_SIDE_PIXELS = 3
-"""... and a side of the iris with fewer than this in the band does not count in it."""
+"""... and a side of the iris with fewer than this in the band does not count in it (chosen as
+:data:`BANDS`)."""
 
 
 def between_lids(landmarks: np.ndarray, eye: EyeIndices, xx: np.ndarray, yy: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:

@@ -24,9 +24,9 @@ beside the iris" sampled there reads far darker than the white a viewer sees.
   of ``t``, 0 on the lower lid, 1 on the upper, from the painting's FaceMesh contour,
   :func:`between_lids`): the median of those differences, so the reference is weighted like
   the revealed pixels. A flat lighter patch shows as a large positive difference, a patch that
-  reads as iris as a large negative one. Measured only where the revealed white covers at least
-  :data:`MIN_REVEALED` of the painted iris' visible area (a thin crescent at the moved iris'
-  rim reads the rim, not the white).
+  reads as iris as a large negative one. Measured only where the revealed pixels that have a
+  band reference cover at least :data:`MIN_REVEALED` of the painted iris' visible area (a thin
+  crescent at the moved iris' rim reads the rim, not the white).
 - **revealed white, ring** (the measure before, kept for comparison): the revealed pixels
   against the painted white in a ring 1.15..2.3 iris radii from the painted iris on the side
   the iris left. Its pixels lie wherever the ring meets the white, often mostly under the iris
@@ -84,16 +84,20 @@ class WhiteMatch:
         common_dl, common_db: L and b over the white visible in both images.
         revealed_dl, revealed_db: L and b of the revealed white, each pixel against the painted
             white beside the iris (both sides) at the same place between the lids (the module
-            docstring); NaN when the revealed white covers less than :data:`MIN_REVEALED` of the
-            painted iris' visible area in every eye.
+            docstring): the median of each eye's per-pixel differences, the eyes weighted by
+            their pixels; NaN when in every eye the revealed pixels that have a band reference
+            (a band with too few painted-white pixels is none) cover less than
+            :data:`MIN_REVEALED` of the painted iris' visible area.
         common_n, revealed_n: pixels behind each (both eyes); a difference over fewer than
             :data:`MIN_PIXELS` is NaN.
         white_dl: L of the frame's eye white (the common white and the revealed white
             together) against the painting's whole painted white: what the eye white looks
             like overall, shaded corners and rebuilt white alike.
         revealed_dab: the revealed white's colour difference from the same painted white beside
-            the iris, CIE a and b only (hue and chroma, lightness left out): |(da, db)| of the
-            medians per eye, the eyes weighted by their pixels, NaN as ``revealed_dl``. A rebuilt
+            the iris, CIE a and b only (hue and chroma, lightness left out): per eye the length
+            |(da, db)| of the median per-pixel residual (each revealed pixel minus its band's
+            reference, as ``revealed_dl``), not a difference of two medians; the eyes weighted
+            by their pixels, NaN as ``revealed_dl``. A rebuilt
             white of the wrong hue (a tan patch in a yellow white, a grey one in a warm white)
             that the L measures miss because it is not lighter or darker.
         ring_dl, ring_dab: the revealed white against the ring beside the iris on the side it

@@ -31,6 +31,7 @@ from sfumato.rig.lash_line import lash_profile
 from sfumato.rig.lids import EyeFrame, Lids
 from sfumato.rig.sclera import canvas_texture
 from sfumato.rig.seamless import seamless_fill
+from sfumato.rig.skin_palette import palette_fill
 
 UPPER_BAND = 0.3
 """The painted upper margin (lash line, lid fold) that the unfolding lid covers reaches at
@@ -85,6 +86,12 @@ whole painted fold, the crease staying as its top edge ..."""
 CREASE_CONTRAST = 6.0
 """... when it is this much darker (mean of RGB, 0..255) than the fold under it and the skin over
 it (both set on portrait_13's deep-set eyes)."""
+PALETTE_REACH = 0.5
+"""The closed lid shades in the colours of the skin within this many eye half-widths round it
+(:mod:`sfumato.rig.skin_palette`; the orbit, the cheek under the eye: the skin a closed lid is
+seen against; set on portrait_20's tan skin and dark red-brown orbit)."""
+
+
 @dataclass
 class LidSheet:
     """What a blink needs, derived once per eye.
@@ -199,19 +206,26 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     hole = cv2.dilate((cover(u, v, frame, lids, lids.moved(0.0, 1.0), band_up, band_lo, soft) > 0.0).astype(np.uint8),
                       np.ones((3, 3), np.uint8)) > 0
     # the upper lid (over the line where the lids meet; matched to the skin over it and at the
-    # corners only, it keeps the guide's shading): the painted skin over it (the colour of the
-    # edge it meets, its thin lines closed over), lit toward its middle as the lid is lit
+    # corners only, it keeps the guide's shading): toward its top the colour of the edge it
+    # meets there (the values the fill is matched to, its thin lines closed over: sampled from
+    # the painting as it is, a dark orbit or crease 1-2 px beyond that edge made the guide's top
+    # dark brown, which the fill lifted to a light edge by adding the same amount to R, G and B:
+    # a blue-grey cast over portrait_20's inner lid), lit toward its middle as the lid is lit
     # against the fold; under that line the lower lid's skin
     upper = v >= lids.moved(0.0, 1.0).at(u)[0]
-    ring = (cv2.dilate(hole.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=2) > 0) & ~hole & span & (v > up)
-    col_top = _column_colour(image, light, ring, u, lids, 0)
+    tex = _lid_texture(image, light, frame, hole, TEXTURE_DEPTH * height + band_up + band_lo, radius)
+    corners = np.minimum(np.abs(u - lids.u[0]), np.abs(u - lids.u[-1])) < CORNER_REACH * frame.half_width + 2.0 * line
+    edge = lid_edge(image, tex, hole, line, corners, ~corners & (v > up))
+    ring = (cv2.dilate(hole.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & ~hole & span & (v > up)
+    col_top = _column_colour(edge, edge.mean(2), ring, u, lids, 0)
     col_top = col_up if col_top is None else col_top
     fall = (1.0 - CREASE) * (height + band_up)  # mid-lid's: at the corners the thin lid stays the skin's
     g = ramp((v - top + fall) / fall)[..., None]
     colour = np.where(upper[..., None], col_top * g + lid * (1 - g), col_lo).astype(np.float32)
-    tex = _lid_texture(image, light, frame, hole, TEXTURE_DEPTH * height + band_up + band_lo, radius)
-    corners = np.minimum(np.abs(u - lids.u[0]), np.abs(u - lids.u[-1])) < CORNER_REACH * frame.half_width + 2.0 * line
-    plate = lay_in(image, tex, colour, hole, upper, line, corners, ~corners & (v > up))
+    opening = (v < up) & (v > lo) & (u > lids.u[0]) & (u < lids.u[-1])
+    near = cv2.dilate(hole.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=max(3, int(PALETTE_REACH * frame.half_width)))
+    plate = lay_in(image, tex, colour, hole, upper, line, corners, ~corners & (v > up), edge=edge,
+                   skin=(near > 0) & ~hole & ~opening)
     lash_skin = span & (v > up + lash_band) & (v < up + lash_band + 0.8 * height)
     lash, strength, section = lash_profile(image, light, u, v, frame, lids, darkest, max(1.5, 0.25 * height), mid,
                                             lash_skin if lash_skin.any() else fold)
@@ -220,29 +234,45 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
 
 
 def lay_in(image: np.ndarray, tex: np.ndarray, colour: np.ndarray, hole: np.ndarray, upper: np.ndarray | None = None,
-           line: float = 3.0, corners: np.ndarray | None = None, keep: np.ndarray | None = None) -> np.ndarray:
+           line: float = 3.0, corners: np.ndarray | None = None, keep: np.ndarray | None = None,
+           edge: np.ndarray | None = None, skin: np.ndarray | None = None) -> np.ndarray:
     """The closed lid laid into the painting over ``hole``: (h, w, 3) float32 RGB.
 
     The smooth lid (guide ``colour``, (h, w, 3)) is laid in against the painting
     without its fine detail (``image`` over ``tex``, (h, w) float32 luminance ratio), then the
     detail put on as a ratio (the texture's full-strength steps laid on a lid the edge pulls
-    darker turned to dark specks, portrait_20). On the edge it meets the skin there, not dark
-    lines thinner than ``line`` pixels, nor light slivers at the ``corners``
-    ((h, w) bool or None: painted white past them; :func:`_skin_edge`), but where ``keep``
-    ((h, w) bool or None: over the lid, mid-lid): there it meets the painting as it is (a
-    blurred lash line's fringe or a crease line the lid's top edge crosses, closed over, left
-    that line as an outline over a lighter lid: the astronaut). ``upper`` ((h, w) bool or None):
-    the closed upper lid, over the line where the lids meet, matched to the skin over it and
-    at the corners only, not to the lower lid's rim under its lash line (a membrane between the
-    two pulled portrait_03's orange lid toward the pale skin under the eye: a grey, flat plate).
-    Outside ``hole`` it is ``image``.
+    darker turned to dark specks, portrait_20). On the edge it meets :func:`lid_edge`'s values
+    (``line``, ``corners``, ``keep``: its arguments; ``edge``: those values when already
+    computed). ``upper`` ((h, w) bool or None): the closed upper lid, over the line where the
+    lids meet, matched to the skin over it and at the corners only, not to the lower lid's rim
+    under its lash line (a membrane between the two pulled portrait_03's orange lid toward the
+    pale skin under the eye: a grey, flat plate). ``skin`` ((h, w) bool or None): the skin
+    round the lid, whose palette its shading keeps to (:func:`sfumato.rig.skin_palette.palette_fill`;
+    None: a plain RGB fill). Outside ``hole`` it is ``image``.
     """
+    if edge is None:
+        edge = lid_edge(image, tex, hole, line, corners, keep)
+    if skin is None:
+        lid = seamless_fill(colour, edge, hole, side=upper)
+    else:
+        lid = palette_fill(colour, edge, hole, skin, side=upper)
+    return np.where(hole[..., None], lid * tex[..., None], image).astype(np.float32)
+
+
+def lid_edge(image: np.ndarray, tex: np.ndarray, hole: np.ndarray, line: float = 3.0, corners: np.ndarray | None = None,
+             keep: np.ndarray | None = None) -> np.ndarray:
+    """What the closed lid meets on the edge of ``hole``: (h, w, 3) float32 RGB, the painting
+    without its fine detail (``image`` over ``tex``), not dark lines thinner than ``line``
+    pixels, nor light slivers at the ``corners`` ((h, w) bool or None: painted white past
+    them; :func:`_skin_edge`), but where ``keep`` ((h, w) bool or None: over the lid, mid-lid):
+    there the painting as it is (a blurred lash line's fringe or a crease line the lid's top
+    edge crosses, closed over, left that line as an outline over a lighter lid: the
+    astronaut)."""
     flat = image / np.maximum(tex, 1e-3)[..., None]
     edge = _skin_edge(flat, hole, line, corners)
     if keep is not None:  # over the lid the painting as it is: a line there stays the lid's top edge
         edge = np.where(keep[..., None], flat, edge)
-    lid = seamless_fill(colour, edge, hole, side=upper)
-    return np.where(hole[..., None], lid * tex[..., None], image).astype(np.float32)
+    return edge.astype(np.float32)
 
 
 def _skin_edge(image: np.ndarray, hole: np.ndarray, line: float, corners: np.ndarray | None = None) -> np.ndarray:

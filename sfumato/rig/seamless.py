@@ -14,6 +14,8 @@ the skin over it and at the corners, not pulled toward the lower lid's skin unde
 
 from __future__ import annotations
 
+import hashlib
+
 import cv2
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -75,7 +77,10 @@ def _coarse_fill(guide: np.ndarray, picture: np.ndarray, hole: np.ndarray, max_p
     """:func:`seamless_fill` of a large hole: the membrane (solution minus guide, smooth) solved
     on a grid ``f`` times coarser (at most ``max_pixels`` unknowns; the edge's values averaged
     over the picture's pixels of each coarse cell), upsampled, then the exact solve within
-    ``4 f`` pixels of the hole's edge, meeting that rough fill inside. Same shapes."""
+    ``4 f`` pixels of the hole's edge, meeting that rough fill inside. With a cut, each side's
+    membrane is upsampled from its own cells only, and the band solve takes no edge value from
+    the hole's inside across the cut (both mixed the two sides within about ``f`` pixels of
+    it). Same shapes."""
     f = int(np.ceil(np.sqrt(hole.sum() / max_pixels)))
     h, w = hole.shape
     cw, ch = -(-w // f), -(-h // f)
@@ -83,13 +88,20 @@ def _coarse_fill(guide: np.ndarray, picture: np.ndarray, hole: np.ndarray, max_p
     diff = (picture.astype(np.float32) - guide.astype(np.float32)) * known[..., None]
     weight = resize_to(known, cw, ch)
     coarse = _resize(diff, cw, ch) / np.maximum(weight, 1e-6)[..., None]
-    coarse_side = None if side is None else resize_to(side.astype(np.float32), cw, ch) > 0.5
-    if coarse_side is not None:
-        coarse_side = _sealed(coarse_side, weight < 1e-3)
-    membrane = _solve(np.zeros_like(coarse), coarse, weight < 1e-3, coarse_side)
-    rough = np.where(hole[..., None], guide + _resize(membrane, w, h), picture).astype(np.float32)
+    coarse_hole = weight < 1e-3
+    coarse_side = None if side is None else _sealed(resize_to(side.astype(np.float32), cw, ch) > 0.5, coarse_hole)
+    membrane = _solve(np.zeros_like(coarse), coarse, coarse_hole, coarse_side)
+    if coarse_side is None:
+        up = _resize(membrane, w, h)
+    else:  # each side from its own cells (and the picture's), never across the cut
+        parts = []
+        for k in (False, True):
+            mine = (~coarse_hole | (coarse_side == k)).astype(np.float32)
+            parts.append(_resize(membrane * mine[..., None], w, h) / np.maximum(resize_to(mine, w, h), 1e-6)[..., None])
+        up = np.where(side[..., None], parts[1], parts[0])
+    rough = np.where(hole[..., None], guide + up, picture).astype(np.float32)
     band = hole & ~(cv2.erode(hole.astype(np.uint8), np.ones((8 * f + 1, 8 * f + 1), np.uint8)) > 0)
-    return _solve(guide, rough, band, side)
+    return _solve(guide, rough, band, side, cut=hole)
 
 
 def _resize(image: np.ndarray, width: int, height: int) -> np.ndarray:
@@ -99,36 +111,62 @@ def _resize(image: np.ndarray, width: int, height: int) -> np.ndarray:
     return np.concatenate(parts, -1)
 
 
-def _solve(guide: np.ndarray, picture: np.ndarray, hole: np.ndarray, side: np.ndarray | None = None) -> np.ndarray:
-    """The direct solve of :func:`seamless_fill` (same arguments and result)."""
+def _solve(guide: np.ndarray, picture: np.ndarray, hole: np.ndarray, side: np.ndarray | None = None,
+           cut: np.ndarray | None = None) -> np.ndarray:
+    """The direct solve of :func:`seamless_fill` (same arguments and result); ``cut``: (h, w)
+    bool, the pixels between which ``side`` cuts (default ``hole``: a band solve passes the
+    whole hole, so that the band takes no value from the hole's inside across the cut)."""
     out = picture.astype(np.float32).copy()
-    ys, xs = np.nonzero(hole)
-    n = ys.size
+    n = int(hole.sum())
     cross = np.array([[0, 1, 0], [1, 1, 1], [0, 1, 0]], np.uint8)  # the four neighbours the system uses
     if n == 0 or not cv2.dilate(hole.astype(np.uint8), cross)[~hole].any():  # nothing to fill, or no edge to match
         return out if n == 0 else guide.astype(np.float32).copy()
-    h, w = hole.shape
-    index = np.full((h, w), -1, np.int64)
-    index[ys, xs] = np.arange(n)
+    ys, xs, links, lu = _system(hole, side, hole if cut is None else cut)
     g = guide.astype(np.float64)
     p = picture.astype(np.float64)
     rhs = np.zeros((n, g.shape[2]))
+    for i, qy, qx, known in links:
+        rhs[i] += g[ys[i], xs[i]] - g[qy, qx]  # the guide's gradient toward each neighbour
+        rhs[i[known]] += p[qy[known], qx[known]]  # the picture's value on the hole's edge
+    out[ys, xs] = lu.solve(rhs).astype(np.float32)
+    return out
+
+
+_LAST: list = []
+"""The last system :func:`_system` factorized, with its key (a lid's lightness and its colour
+are solved over the same hole one after the other: one factorization for both)."""
+
+
+def _system(hole: np.ndarray, side: np.ndarray | None, cut: np.ndarray):
+    """The Poisson system over ``hole`` (no neighbours across the cut ``side`` between pixels of
+    ``cut``): its pixels (ys, xs), for each of the four directions (pixel rows i, neighbour qy,
+    qx, neighbour outside the hole), and the LU factorization of its matrix; the last one kept
+    and reused for the same masks."""
+    key = (hole.shape, hashlib.blake2b(np.packbits(hole)).digest(),
+           None if side is None else hashlib.blake2b(np.packbits(side & cut)).digest() + hashlib.blake2b(np.packbits(cut)).digest())
+    if _LAST and _LAST[0] == key:
+        return _LAST[1]
+    ys, xs = np.nonzero(hole)
+    n = ys.size
+    h, w = hole.shape
+    index = np.full((h, w), -1, np.int64)
+    index[ys, xs] = np.arange(n)
     diag = np.zeros(n)
-    rows, cols = [np.arange(n)], [np.arange(n)]
+    rows, cols, links = [np.arange(n)], [np.arange(n)], []
     for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)):
         qy, qx = ys + dy, xs + dx
         ok = (qy >= 0) & (qy < h) & (qx >= 0) & (qx < w)
-        if side is not None:  # no flux across the cut between two hole pixels
-            ok[ok] &= ~(hole[qy[ok], qx[ok]] & (side[qy[ok], qx[ok]] != side[ys[ok], xs[ok]]))
+        if side is not None:  # no flux across the cut between two pixels of the (whole) hole
+            ok[ok] &= ~(cut[qy[ok], qx[ok]] & (side[qy[ok], qx[ok]] != side[ys[ok], xs[ok]]))
         i, qy, qx = np.nonzero(ok)[0], qy[ok], qx[ok]
         diag[i] += 1.0
-        rhs[i] += g[ys[i], xs[i]] - g[qy, qx]  # the guide's gradient toward each neighbour
         inside = index[qy, qx]
         known = inside < 0
-        rhs[i[known]] += p[qy[known], qx[known]]  # the picture's value on the hole's edge
+        links.append((i, qy, qx, known))
         rows.append(i[~known])
         cols.append(inside[~known])
     vals = np.concatenate([diag, -np.ones(sum(r.size for r in rows[1:]))])
     a = coo_matrix((vals, (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)).tocsc()
-    out[ys, xs] = splu(a, permc_spec="MMD_AT_PLUS_A").solve(rhs).astype(np.float32)  # symmetric: a symmetric ordering
-    return out
+    lu = splu(a, permc_spec="MMD_AT_PLUS_A")  # symmetric: a symmetric ordering
+    _LAST[:] = [key, (ys, xs, links, lu)]
+    return _LAST[1]

@@ -18,6 +18,12 @@ import numpy as np
 from sfumato.errors import SfumatoError
 
 
+PRESET = "veryfast"
+"""x264's speed preset unless told otherwise (bank previews, recordings, ``speak --encode small``) ..."""
+CRF = 20
+"""... and its quality (lower: better and larger)."""
+
+
 def even(frame: np.ndarray) -> np.ndarray:
     """``frame`` cropped to even width and height (H.264 with yuv420p needs them)."""
     h, w = frame.shape[:2]
@@ -60,7 +66,7 @@ class Mp4Writer:
     """
 
     def __init__(self, path: str | Path, fps: float = 30.0, audio: str | Path | np.ndarray | None = None,
-                 sample_rate: int | None = None, crf: int = 20, preset: str = "veryfast",
+                 sample_rate: int | None = None, crf: int = CRF, preset: str = PRESET,
                  ffmpeg_log_level: str = "error", pix_fmt_in: str = "rgb24", threads: int = 0) -> None:
         if pix_fmt_in not in ("rgb24", "yuv420p"):
             raise ValueError(f"pix_fmt_in {pix_fmt_in!r}: use rgb24 or yuv420p")
