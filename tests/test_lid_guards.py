@@ -83,3 +83,24 @@ def test_the_lids_never_cross():
         moved = lids.moved(-3.0 * height, blink)  # the iris pushed far down
         assert np.all(moved.upper >= moved.lower - 1e-9), (blink, (moved.upper - moved.lower).min())
     assert np.isclose((lids.moved(-3.0 * height, 0.0).upper - lids.moved(-3.0 * height, 0.0).lower).min(), 0.0)
+
+
+def test_painted_white_past_a_corner_goes_with_the_lid():
+    """A sliver of painted white running on 6 px (0.2 eye half-widths) past a corner, along
+    the corners' line (3 px tall), as at portrait_11's and 02's inner corners: the closed lid
+    covers it (:func:`sfumato.rig.lid_plate.white_past_corners`): at blink 1.0 its far end is no
+    lighter than the skin (mean of RGB, within 6 levels; it reads 5-13 darker, the lid's shade)
+    where the lid reached 0.12 half-widths past the corners whatever was painted there (the
+    white showed, 50-59 levels lighter). The corner without white keeps the default reach."""
+    from sfumato.rig.blink import close_lids
+
+    img, frame, lids = _eye(False)
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float64) + 0.5
+    sliver = (xx > CX + HW - 1.0) & (xx < CX + 1.2 * HW) & (np.abs(yy - CY) < 1.5)
+    img = np.where(sliver[..., None], np.float32(WHITE), img).astype(np.float32)
+    u, v = frame.grids(img.shape[:2])
+    sheet = lid_sheet(img, u, v, lids, frame, 9.0)
+    assert sheet.reach[1] > 0.2 * HW and sheet.reach[0] < 0.15 * HW, sheet.reach
+    shut = close_lids(img, sheet, u, v, frame, lids, lids.moved(0.0, 1.0), lids.height(), 1.0)
+    end = sliver & (xx > CX + 1.1 * HW)  # the sliver's far end
+    assert float(shut[end].mean(-1).max() - np.mean(SKIN)) < 6.0, shut[end].mean(-1)
