@@ -31,7 +31,8 @@ from sfumato.rig.lash_line import lash_profile
 from sfumato.rig.lids import EyeFrame, Lids
 from sfumato.rig.sclera import canvas_texture
 from sfumato.rig.seamless import seamless_fill
-from sfumato.rig.skin_palette import palette_fill
+from sfumato.imaging.lab import rgb_to_lab
+from sfumato.rig.skin_palette import palette_fill, skin_palette
 
 UPPER_BAND = 0.3
 """The painted upper margin (lash line, lid fold) that the unfolding lid covers reaches at
@@ -113,7 +114,8 @@ class LidSheet:
             float32 in [0, 1], its alpha at the core (one value over the whole lid).
         cap: (h, w) float32, the lightest (mean of RGB, 0..255) the rising lower lash band may be.
         reach: how far the closing lid reaches past the (left, right) corner, pixels
-            (:func:`white_past_corners`).
+            (:func:`white_past_corners`); lash_palette: the painted lash line's and the lid's
+            colours by lightness (:func:`sfumato.rig.skin_palette.skin_palette`), or None.
     """
 
     plate: np.ndarray
@@ -125,6 +127,7 @@ class LidSheet:
     lash_strength: np.ndarray
     cap: np.ndarray
     reach: tuple[float, float] | None = None
+    lash_palette: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def ramp(x: np.ndarray) -> np.ndarray:
@@ -271,7 +274,8 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     lash, strength, section = lash_profile(image, light, u, v, frame, lids, darkest, max(1.5, 0.25 * height), mid,
                                             lash_skin if lash_skin.any() else fold)
     cap = (LIGHT_CAP * np.maximum(l_lo, colour.mean(-1))).astype(np.float32)
-    return LidSheet(plate, float(band_up), float(band_lo), soft, lash, section, strength, cap, reach)
+    palette = skin_palette(rgb_to_lab(image), mid & (v > up - 0.5) & (v < up + lash_band + 0.3 * height))
+    return LidSheet(plate, float(band_up), float(band_lo), soft, lash, section, strength, cap, reach, palette)
 
 
 def lay_in(image: np.ndarray, tex: np.ndarray, colour: np.ndarray, hole: np.ndarray, upper: np.ndarray | None = None,
