@@ -24,7 +24,7 @@ from sfumato.rig.iris_tint import TINTED, iris_tint, side_colours
 from sfumato.rig.lids import EyeFrame, Lids, opening
 from sfumato.rig.painted_white import painted_white
 from sfumato.rig.white_edge import match_edge, match_lid_shade
-from sfumato.rig.white_fill import lid_space_colour, masked_blur, two_sided_colour  # noqa: F401 (re-exported)
+from sfumato.rig.white_fill import FEW, lid_space_colour, masked_blur, two_sided_colour  # noqa: F401 (re-exported)
 
 GRAIN = 2.5
 """Largest canvas-texture modulation carried onto the rebuilt white, in units of the canvas'
@@ -369,12 +369,18 @@ def white_and_hole(
     # its hue from the white beyond the ring the iris' colour bled into (as light as the white,
     # of the iris' hue: an olive ring in a yellow white would tint all the rebuilt white)
     tint = tint_of(lab, white > 0.5, in_iris, u, u_iris, dist, r)
+    known_hue = known
     if (tint > TINTED).any():
         known_hue = white_samples(white, painted.sum() >= 12, cand, inside, loose, ring, u, u_iris, c, r, tint <= TINTED)
         hue = lid_space_colour(image, known_hue, model, u, v, lids, frame, u_iris, r, sigma)
         colour = with_hue(colour, hue)
     beside = (inside > 0.5) & (disc(shape, c, 1.1 * r, 1.0) < 0.01)
     colour = match_lid_shade(image, colour, t, beside, light, iris_l)
+    # a side of the iris with only a few samples (a reflex, a sliver in the corner) gives its
+    # lightness but only part of its hue (white_fill.FEW): the shading above keeps to the fill's
+    # own hue, so this comes last and changes no lightness
+    if 0 < min((known_hue * (u < u_iris)).sum(), (known_hue * (u >= u_iris)).sum()) < FEW * r:
+        colour = with_hue(colour, lid_space_colour(image, known_hue, model, u, v, lids, frame, u_iris, r, sigma, lean=True))
     plate = sclera_plate(image, known, disc(shape, c, 1.35 * r, 1.0), colour, sigma, texture_shifts(frame, r))
     hole = replaced(light, lightness(plate), inside, ring, tint, c, r, iris_l)
     plate = match_edge(image, plate, hole, inside, light, iris_l, c, r)

@@ -1,0 +1,103 @@
+"""A side of the iris with only a few white samples (a reflex, a sliver in the corner) does not
+give its hue to half of the rebuilt white (sfumato.rig.white_fill, FEW; portrait_20's image-right
+eye: 7 cool grey pixels of a reflex beside the dark red iris made the half of the rebuilt white
+they fill a cool grey patch in a warm white, dE ab 9.8). Repo only: a synthetic eye, filled in
+its lid coordinates as the rig fills it; on ../shared: portrait_20 through the whole rig."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sfumato.imaging.lab import lab_to_rgb, rgb_to_lab
+from sfumato.rig.lids import EyeFrame, Lids, opening
+from sfumato.rig.white_fill import FEW, lid_space_colour
+
+CREAM = (78.0, 7.0, 30.0)  # Lab: a warm painted white
+REFLEX = (74.0, 1.0, 8.0)  # Lab: a cool grey reflex beside the iris
+
+
+def _eye(reflex_px: int):
+    """A warm white on the iris' left, ``reflex_px`` cool grey samples on its right."""
+    h, w = 64, 120
+    frame = EyeFrame(np.array([60.0, 32.0]), np.array([1.0, 0.0]), 44.0)
+    u, v = frame.grids((h, w))
+    us = np.linspace(-44, 44, 64)
+    lids = Lids(us, 15.0 * np.clip(1 - (us / 44) ** 2, 0, 1), -13.0 * np.clip(1 - (us / 44) ** 2, 0, 1))
+    lab = np.empty((h, w, 3), np.float32)
+    lab[:] = CREAM
+    c, r = np.array([60.0, 31.0]), 11.0
+    yy, xx = np.mgrid[0:h, 0:w]
+    inside = opening(u, v, lids, 1.0) > 0.99
+    left = inside & (xx < c[0] - 1.2 * r)
+    ys, xs = np.nonzero(inside & (xx > c[0] + 1.2 * r) & (np.abs(yy - c[1]) <= 3))
+    right = np.zeros((h, w), bool)
+    order = np.argsort(xs)[:reflex_px]  # the reflex: the pixels right beside the iris
+    right[ys[order], xs[order]] = True
+    lab[right] = REFLEX
+    image = lab_to_rgb(lab)
+    known = (left | right).astype(np.float32)
+    return image, known, lab_to_rgb(np.broadcast_to(np.float32(CREAM), lab.shape).copy()), u, v, lids, frame, c, r, inside
+
+
+def _half_ab(colour: np.ndarray, c: np.ndarray, r: float, inside: np.ndarray, side: int) -> np.ndarray:
+    yy, xx = np.mgrid[0 : colour.shape[0], 0 : colour.shape[1]]
+    d = np.hypot(xx - c[0], yy - c[1])
+    half = (d < 0.9 * r) & inside & ((xx > c[0] + 0.3 * r) if side else (xx < c[0] - 0.3 * r))
+    return np.median(rgb_to_lab(colour)[half], 0)
+
+
+def test_a_few_reflex_samples_do_not_colour_half_the_white():
+    image, known, model, u, v, lids, frame, c, r, inside = _eye(reflex_px=7)
+    assert known[:, int(c[0]):].sum() < FEW * r  # few samples on the right ...
+    old = lid_space_colour(image, known, model, u, v, lids, frame, 0.0, r, 5.0)
+    new = lid_space_colour(image, known, model, u, v, lids, frame, 0.0, r, 5.0, lean=True)
+    old_right, new_right = _half_ab(old, c, r, inside, 1), _half_ab(new, c, r, inside, 1)
+    cream_ab = np.float32(CREAM[1:])
+    # ... alone they made the right half of the rebuilt white grey (b 14 against the white's 30) ...
+    assert np.hypot(*(old_right[1:] - cream_ab)) > 8.0, old_right
+    # ... leaning on the other side's hue it keeps the white's warmth, and its own lightness
+    assert np.hypot(*(new_right[1:] - cream_ab)) < 0.6 * np.hypot(*(old_right[1:] - cream_ab)), (old_right, new_right)
+    assert abs(new_right[0] - old_right[0]) < 0.5, (old_right, new_right)
+
+
+@pytest.mark.parametrize("reflex_px", [60, 0])
+def test_a_side_with_enough_samples_or_none_keeps_its_colour(reflex_px):
+    """A side painted over more than FEW iris radii is the white's own colour there (a side in a
+    cooler light stays cool), and a side with none is the shading model's, toned like the other
+    side (taking the other side's hue outright printed a saturated yellow-green crescent in the
+    Mona Lisa's shaded corner): the lean changes neither."""
+    image, known, model, u, v, lids, frame, c, r, inside = _eye(reflex_px)
+    assert known[:, int(c[0]):].sum() >= FEW * r or known[:, int(c[0]):].sum() == 0
+    old = lid_space_colour(image, known, model, u, v, lids, frame, 0.0, r, 5.0)
+    new = lid_space_colour(image, known, model, u, v, lids, frame, 0.0, r, 5.0, lean=True)
+    assert np.abs(new - old).max() < 1e-3
+
+
+def test_portrait_20_rebuilt_white_is_warm_on_both_sides(mona_lisa_path):
+    """portrait_20, image-right eye: the rebuilt white under the iris, on the reflex's side, is as
+    warm as the painted white (CIE b within 7 of the lit white beside the iris; the old fill:
+    9.2 below it, a cool grey half; now 4.3, its lightness unchanged)."""
+    from sfumato.rig.eye import eye_layers
+    from sfumato.rig.rig import extract_rig
+    from sfumato.imaging.painting import load_painting
+    from tests.crops import head_crop_of
+
+    path = mona_lisa_path.parent / "portrait_20.jpg"
+    if not path.is_file():
+        pytest.skip("../shared/testdata/portrait_20.jpg not present")
+    crop = head_crop_of(load_painting(path))
+    rig = extract_rig(crop.image, np.asarray(crop.landmarks, np.float64))
+    er = [e for e in rig.eyes if e.side == "left"][0]  # the face's left eye, on the image's right
+    layers = eye_layers(crop.image, er)
+    c = np.asarray(er.iris.centre, np.float64) - (layers.x0, layers.y0)
+    r = float(er.iris.radius)
+    yy, xx = np.mgrid[0 : layers.image.shape[0], 0 : layers.image.shape[1]]
+    d = np.hypot(xx - c[0], yy - c[1])
+    seen = opening(layers.u, layers.v, layers.lids, layers.edge) > 0.99
+    base, painted = rgb_to_lab(np.clip(layers.base, 0, 255).astype(np.float32)), rgb_to_lab(layers.image)
+    reflex_half = seen & (d < 0.8 * r) & (xx > c[0])
+    white = seen & (d > 1.2 * r) & (d < 2.3 * r) & (painted[..., 0] > 55.0)  # the lit white beside the iris
+    assert reflex_half.sum() > 20 and white.sum() > 10, (reflex_half.sum(), white.sum())
+    db = float(np.median(base[reflex_half][:, 2]) - np.median(painted[white][:, 2]))
+    assert db > -7.0, db
