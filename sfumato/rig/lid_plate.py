@@ -152,10 +152,11 @@ def white_past_corners(light: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Li
     half = max(1.0, 0.15 * lids.height())
     steps = np.arange(0.0, (WHITE_REACH + 0.2) * frame.half_width + 0.5, 1.0)
     out = []
-    for k, sign in ((0, -1.0), (-1, 1.0)):
-        on = np.abs(v - lids.upper[k]) < half
-        prof = np.array([float(light[sel].mean()) if (sel := on & (np.abs(u - lids.u[k] - sign * t) < 0.75)).any() else np.nan
-                         for t in steps])
+    for k, sign in ((0, -1.0), (-1, 1.0)):  # mean light in 1 px bins of the distance past the corner
+        d = np.round(sign * (u - lids.u[k])).astype(np.int64)
+        sel = (np.abs(v - lids.upper[k]) < half) & (d >= 0) & (d < steps.size)
+        count = np.bincount(d[sel], minlength=steps.size)
+        prof = np.where(count > 0, np.bincount(d[sel], light[sel], minlength=steps.size) / np.maximum(count, 1), np.nan)
         far = prof[steps > WHITE_REACH * frame.half_width]
         if np.isnan(prof).any() or far.size == 0:
             out.append(reach)
