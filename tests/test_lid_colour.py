@@ -46,7 +46,7 @@ def _skin(e: EyeLayers) -> tuple[np.ndarray, np.ndarray]:
     """The region a closed lid covers ((h, w) bool) and the painted skin round it (from 2 px
     to half an eye width beyond it, not the eye's opening): (h, w) bool."""
     s = e.sheet
-    full = (cover(e.u, e.v, e.frame, e.lids, e.lids.moved(0.0, 1.0), s.band_up, s.band_lo, s.soft) > 0).astype(np.uint8)
+    full = (cover(e.u, e.v, e.frame, e.lids, e.lids.moved(0.0, 1.0), s.band_up, s.band_lo, s.soft, s.reach) > 0).astype(np.uint8)
     k = np.ones((3, 3), np.uint8)
     near = cv2.dilate(full, k, iterations=max(3, int(0.5 * e.frame.half_width))) > 0
     up, lo = e.lids.at(e.u)
@@ -64,7 +64,7 @@ def lid_cast(e: EyeLayers, blink: float) -> float:
     s = e.sheet
     now = e.lids.moved(0.0, blink)
     margin, _ = now.at(e.u)
-    w = cover(e.u, e.v, e.frame, e.lids, now, s.band_up, s.band_lo, s.soft)
+    w = cover(e.u, e.v, e.frame, e.lids, now, s.band_up, s.band_lo, s.soft, s.reach)
     lid = (w > 0.5) & (e.v > margin + 1.0) & (e.u > e.lids.u[0]) & (e.u < e.lids.u[-1])
     out = cv2.GaussianBlur(rgb_to_lab(render_eye(e, np.zeros(2), blink)), (0, 0), BLUR)
     off = np.linalg.norm(out[..., 1:] - palette_ab(out[..., 0], palette), axis=-1)
