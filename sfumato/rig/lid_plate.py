@@ -148,15 +148,15 @@ def white_past_corners(light: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Li
     beyond it by :data:`WHITE_CONTRAST`, along the corners' line, at most :data:`WHITE_REACH`
     eye half-widths): it goes with the lid, a corner of a closed eye shows no white.
     ``light``: (h, w) mean of RGB; ``u``, ``v``: (h, w) eye-frame coordinates."""
-    reach, cs = corner_reach(frame)
-    half = max(1.0, 0.15 * lids.height())
-    steps = np.arange(0.0, (WHITE_REACH + 0.2) * frame.half_width + 0.5, 1.0)
-    out = []
-    for k, sign in ((0, -1.0), (-1, 1.0)):  # mean light in 1 px bins of the distance past the corner
-        d = np.round(sign * (u - lids.u[k])).astype(np.int64)
-        sel = (np.abs(v - lids.upper[k]) < half) & (d >= 0) & (d < steps.size)
-        count = np.bincount(d[sel], minlength=steps.size)
-        prof = np.where(count > 0, np.bincount(d[sel], light[sel], minlength=steps.size) / np.maximum(count, 1), np.nan)
+    (reach, cs), half = corner_reach(frame), max(1.0, 0.15 * lids.height())
+    steps, out = np.arange(0.0, (WHITE_REACH + 0.2) * frame.half_width + 0.5, 1.0), []
+    for k, sign in ((0, -1.0), (-1, 1.0)):  # mean light within 0.75 px of each 1 px step past the corner
+        d = sign * (u - lids.u[k])  # past the corner only, each pixel in the one or two steps it is near
+        on, count, total = (np.abs(v - lids.upper[k]) < half) & (d >= 0), np.zeros(steps.size), np.zeros(steps.size)
+        lo_t, hi_t = np.ceil(d - 0.75).astype(np.int64), np.floor(d + 0.75).astype(np.int64)
+        for t, sel in ((hi_t, on & (hi_t < steps.size)), (lo_t, on & (lo_t != hi_t) & (lo_t < steps.size))):
+            count, total = count + np.bincount(t[sel], minlength=steps.size), total + np.bincount(t[sel], light[sel], minlength=steps.size)
+        prof = np.where(count > 0, total / np.maximum(count, 1), np.nan)
         far = prof[steps > WHITE_REACH * frame.half_width]
         if np.isnan(prof).any() or far.size == 0:
             out.append(reach)
