@@ -83,3 +83,56 @@ def test_the_lids_never_cross():
         moved = lids.moved(-3.0 * height, blink)  # the iris pushed far down
         assert np.all(moved.upper >= moved.lower - 1e-9), (blink, (moved.upper - moved.lower).min())
     assert np.isclose((lids.moved(-3.0 * height, 0.0).upper - lids.moved(-3.0 * height, 0.0).lower).min(), 0.0)
+
+
+def test_painted_white_past_a_corner_goes_with_the_lid():
+    """A sliver of painted white running on 6 px (0.2 eye half-widths) past a corner, along
+    the corners' line (3 px tall), as at portrait_11's and 02's inner corners: the closed lid
+    covers it (:func:`sfumato.rig.lid_plate.white_past_corners`): at blink 1.0 its far end is no
+    lighter than the skin (mean of RGB, within 6 levels; it reads 5-13 darker, the lid's shade)
+    where the lid reached 0.12 half-widths past the corners whatever was painted there (the
+    white showed, 50-59 levels lighter). The corner without white keeps the default reach."""
+    from sfumato.rig.blink import close_lids
+
+    img, frame, lids = _eye(False)
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float64) + 0.5
+    sliver = (xx > CX + HW - 1.0) & (xx < CX + 1.2 * HW) & (np.abs(yy - CY) < 1.5)
+    img = np.where(sliver[..., None], np.float32(WHITE), img).astype(np.float32)
+    u, v = frame.grids(img.shape[:2])
+    sheet = lid_sheet(img, u, v, lids, frame, 9.0)
+    assert sheet.reach[1] > 0.2 * HW and sheet.reach[0] < 0.15 * HW, sheet.reach
+    shut = close_lids(img, sheet, u, v, frame, lids, lids.moved(0.0, 1.0), lids.height(), 1.0)
+    end = sliver & (xx > CX + 1.1 * HW)  # the sliver's far end
+    assert float(shut[end].mean(-1).max() - np.mean(SKIN)) < 6.0, shut[end].mean(-1)
+
+
+def test_closed_lash_line_fades_into_the_lid_in_the_painted_line_colours():
+    """A painted liner with a warm brown fringe over cream skin (as portrait_07's): the closing
+    lash line's fringe (the pixels between its core's and the lid's lightness, mid-lid, at
+    blink 1) is as colourful as the painted fringe at the same lightness (CIE chroma at least
+    0.7 of it): a near-black line mixed into a pale lid by its alpha alone is grey there
+    (10.4 against the painted fringe's 29.7 before, 22.6 now: the grey band along portrait_07's
+    closing lid)."""
+    from sfumato.imaging.lab import rgb_to_lab
+    from sfumato.rig.blink import close_lids, draw_lash, lash_line
+
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float64) + 0.5
+    img, frame, lids = _eye(False)
+    skin = (np.abs(xx - CX) >= HW) | (yy <= _upper(xx)) | (yy >= _lower(xx))
+    img[skin] = (245, 225, 200)  # cream skin
+    span = np.abs(xx - CX) < HW
+    img[span & (yy <= _upper(xx)) & (yy > _upper(xx) - 3.0)] = (25, 15, 12)  # the liner's core ...
+    img[span & (yy <= _upper(xx) - 3.0) & (yy > _upper(xx) - 5.0)] = (125, 70, 45)  # ... its warm fringe
+    img = cv2.GaussianBlur(img.astype(np.float32), (0, 0), 0.5)
+    u, v = frame.grids(img.shape[:2])
+    sheet = lid_sheet(img, u, v, lids, frame, 9.0)
+    now = lids.moved(0.0, 1.0)
+    shut = close_lids(img, sheet, u, v, frame, lids, now, lids.height(), 1.0)
+    out = draw_lash(shut, lash_line(u, v, lids, now, sheet)[..., None], sheet)
+    lab, painted = rgb_to_lab(out), rgb_to_lab(img)
+    mid = np.abs(u) < 0.4 * HW
+    fringe = mid & (lab[..., 0] > 35) & (lab[..., 0] < 65) & (np.abs(v - now.at(u)[0]) < 4)
+    ref = mid & (painted[..., 0] > 35) & (painted[..., 0] < 65) & (v > lids.at(u)[0])
+    assert fringe.sum() >= 10 and ref.sum() >= 10, (fringe.sum(), ref.sum())
+    chroma = lambda x: float(np.median(np.hypot(x[..., 1], x[..., 2])))
+    assert chroma(lab[fringe]) >= 0.7 * chroma(painted[ref]), (chroma(lab[fringe]), chroma(painted[ref]))

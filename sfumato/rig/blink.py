@@ -18,10 +18,12 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from sfumato.imaging.lab import lab_to_rgb, rgb_to_lab
 from sfumato.rig.lid_plate import LidSheet, cover, lid_sheet, ramp
 from sfumato.rig.lids import EyeFrame, Lids
+from sfumato.rig.skin_palette import palette_ab
 
-__all__ = ["LidSheet", "close_lids", "lash_line", "lid_sheet", "soften_seam"]
+__all__ = ["LidSheet", "close_lids", "draw_lash", "lash_line", "lid_sheet", "soften_seam"]
 
 MARGIN_SHADE = 0.08
 """The closed lid is this much darker at its lash line, fading over a quarter of an opening height."""
@@ -68,7 +70,7 @@ def close_lids(
         over = (f_lo > 0) * ramp((S.band_lo + S.soft - s_lo) / S.soft) * ramp(dl / S.soft) * (1.0 - np.minimum(1.0, S.cap / np.maximum(light, 1.0)))
         moved = moved * (1.0 - over)[..., None]
 
-    w = cover(u, v, frame, rest, now, S.band_up, S.band_lo, S.soft)[..., None]
+    w = cover(u, v, frame, rest, now, S.band_up, S.band_lo, S.soft, S.reach)[..., None]
     shade_up = 1.0 - MARGIN_SHADE * np.exp(-np.maximum(s_up, 0.0) / max(0.25 * height, 1.0))
     plate = S.plate * shade_up[..., None]
     return moved * (1 - w) + plate * w
@@ -100,6 +102,25 @@ def lash_line(u: np.ndarray, v: np.ndarray, rest: Lids, now: Lids, sheet: LidShe
     core = np.interp(d, steps, sec, right=0.0)  # the painted line's cross-section
     grow = np.clip(du / max(sheet.soft, 1e-3), 0.0, 1.0)
     return (sheet.lash_strength * core * taper * grow).astype(np.float32)
+
+
+def draw_lash(image: np.ndarray, alpha: np.ndarray, sheet: LidSheet) -> np.ndarray:
+    """``image`` ((h, w, 3) float32 RGB) with the closing lash line drawn over it (``alpha``:
+    (h, w, 1) :func:`lash_line`, colour ``sheet.lash``), its fringe in the painted line's own
+    colours: a dark line mixed into a pale lid is grey at half strength (portrait_07's grey band
+    along the closing lid), a painted one fades into the skin through its warm browns, so where
+    the line's fringe is drawn, (a, b) turn to the painted line's and lid's at the same
+    lightness (``sheet.lash_palette``), all the way at half strength, less toward its core
+    (the line's own colour: at the same lightness portrait_03's black core took the red of
+    its fringe) and its outer edge."""
+    out = image * (1 - alpha) + sheet.lash * alpha
+    pal = sheet.lash_palette
+    if pal is None or pal[0].size < 2 or not (alpha > 0.01).any():
+        return out
+    lab = rgb_to_lab(out)
+    w = np.clip(2.0 * alpha, 0.0, 1.0) * np.clip(2.0 * (1.0 - alpha), 0.0, 1.0)  # the fringe, not the core
+    lab[..., 1:] += w * (palette_ab(lab[..., 0], pal) - lab[..., 1:])
+    return np.where(alpha > 0.01, lab_to_rgb(lab), out).astype(np.float32)
 
 
 def soften_seam(image: np.ndarray, u: np.ndarray, v: np.ndarray, now: Lids, blink: float, width: float) -> np.ndarray:

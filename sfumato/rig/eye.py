@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from sfumato.rig.blink import LidSheet, close_lids, lash_line, lid_sheet, soften_seam
+from sfumato.rig.blink import LidSheet, close_lids, draw_lash, lash_line, lid_sheet, soften_seam
 from sfumato.rig.catchlight import FOLLOW, catchlight_alpha, on_cornea
 from sfumato.rig.iris import disc, iris_layer, lightness
 from sfumato.rig.lids import EyeFrame, Lids, lid_shadow, opening, skin_source
@@ -313,5 +313,5 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
     if blink > 0:  # the seam softened, the closing lid's lash line over it all (crisp)
         la = lash_line(L.u, L.v, gazed, now, L.sheet)[..., None]
         out = soften_seam(out, L.u, L.v, now, blink, L.edge)
-        out = out * (1 - la) + L.sheet.lash * la
+        out = draw_lash(out, la, L.sheet)
     return out

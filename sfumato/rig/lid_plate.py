@@ -31,7 +31,8 @@ from sfumato.rig.lash_line import lash_profile
 from sfumato.rig.lids import EyeFrame, Lids
 from sfumato.rig.sclera import canvas_texture
 from sfumato.rig.seamless import seamless_fill
-from sfumato.rig.skin_palette import palette_fill
+from sfumato.imaging.lab import rgb_to_lab
+from sfumato.rig.skin_palette import palette_fill, skin_palette
 
 UPPER_BAND = 0.3
 """The painted upper margin (lash line, lid fold) that the unfolding lid covers reaches at
@@ -74,6 +75,12 @@ CORNER_REACH = 0.12
 """The closing lid covers the painted lash band this many eye half-widths past the corners,
 tapering to nothing (painted liner at the corners goes with the lid; set on portrait_02's
 liner and a synthetic liner on the astronaut)."""
+WHITE_CONTRAST = 6.0
+"""Painted white past a corner is this much lighter (mean of RGB, 0..255) than the skin beyond
+it (as :data:`CREASE_CONTRAST`; portrait_11's inner corners: 15-25 lighter) ..."""
+WHITE_REACH = 0.3
+"""... and the closing lid covers it up to this many eye half-widths past the corner (beyond,
+it is skin, or the eye's outline is off: chosen on portrait_11, no held-out set)."""
 CREASE = 0.6
 """Over the top of the closed lid, from this fraction of its height (mid-lid, with the band it
 covers) up, its light turns into the painted skin's just over it (it meets that skin with no
@@ -106,6 +113,9 @@ class LidSheet:
             half-pixel steps (the painted line's: as thick and as crisp); lash_strength: (h, w)
             float32 in [0, 1], its alpha at the core (one value over the whole lid).
         cap: (h, w) float32, the lightest (mean of RGB, 0..255) the rising lower lash band may be.
+        reach: how far the closing lid reaches past the (left, right) corner, pixels
+            (:func:`white_past_corners`); lash_palette: the painted lash line's and the lid's
+            colours by lightness (:func:`sfumato.rig.skin_palette.skin_palette`), or None.
     """
 
     plate: np.ndarray
@@ -116,6 +126,8 @@ class LidSheet:
     lash_section: np.ndarray
     lash_strength: np.ndarray
     cap: np.ndarray
+    reach: tuple[float, float] | None = None
+    lash_palette: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def ramp(x: np.ndarray) -> np.ndarray:
@@ -130,8 +142,33 @@ def corner_reach(frame: EyeFrame) -> tuple[float, float]:
     return max(CORNER_REACH * frame.half_width, cs), cs
 
 
+def white_past_corners(light: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame: EyeFrame) -> tuple[float, float]:
+    """How far the closing lid reaches past the (left, right) corner, pixels: :func:`corner_reach`,
+    or further where a sliver of painted white runs on past a corner (lighter than the skin
+    beyond it by :data:`WHITE_CONTRAST`, along the corners' line, at most :data:`WHITE_REACH`
+    eye half-widths): it goes with the lid, a corner of a closed eye shows no white.
+    ``light``: (h, w) mean of RGB; ``u``, ``v``: (h, w) eye-frame coordinates."""
+    (reach, cs), half = corner_reach(frame), max(1.0, 0.15 * lids.height())
+    steps, out = np.arange(0.0, (WHITE_REACH + 0.2) * frame.half_width + 0.5, 1.0), []
+    for k, sign in ((0, -1.0), (-1, 1.0)):  # mean light within 0.75 px of each 1 px step past the corner
+        d = sign * (u - lids.u[k])  # past the corner only, each pixel in the one or two steps it is near
+        on, count, total = (np.abs(v - lids.upper[k]) < half) & (d >= 0), np.zeros(steps.size), np.zeros(steps.size)
+        lo_t, hi_t = np.ceil(d - 0.75).astype(np.int64), np.floor(d + 0.75).astype(np.int64)
+        for t, sel in ((hi_t, on & (hi_t < steps.size)), (lo_t, on & (lo_t != hi_t) & (lo_t < steps.size))):
+            count, total = count + np.bincount(t[sel], minlength=steps.size), total + np.bincount(t[sel], light[sel], minlength=steps.size)
+        prof = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+        far = prof[steps > WHITE_REACH * frame.half_width]
+        if np.isnan(prof).any() or far.size == 0:
+            out.append(reach)
+            continue
+        lit = prof[steps <= WHITE_REACH * frame.half_width] > float(np.median(far)) + WHITE_CONTRAST
+        run = int(np.argmin(lit)) if not lit.all() else lit.size  # the sliver runs on from the corner
+        out.append(max(reach, float(steps[run - 1]) + cs) if run > 0 else reach)
+    return out[0], out[1]
+
+
 def cover(u: np.ndarray, v: np.ndarray, frame: EyeFrame, rest: Lids, now: Lids, band_up: float, band_lo: float,
-          soft: float) -> np.ndarray:
+          soft: float, reach: tuple[float, float] | None = None) -> np.ndarray:
     """How much of the lid plate a closing lid shows at each pixel: (h, w) float32 in [0, 1].
 
     The unfolded upper lid, from its moving margin up to the top of the painted band it
@@ -141,7 +178,9 @@ def cover(u: np.ndarray, v: np.ndarray, frame: EyeFrame, rest: Lids, now: Lids, 
 
     Args:
         u, v: (h, w) eye-frame coordinates; frame: the eye frame; rest: the lids the skin
-            shows; now: the closing lids; band_up, band_lo, soft: :class:`LidSheet`'s.
+            shows; now: the closing lids; band_up, band_lo, soft: :class:`LidSheet`'s;
+            reach: how far past the (left, right) corner it reaches (:class:`LidSheet`'s;
+            None: :func:`corner_reach`).
     """
     d_up = np.minimum(now.upper - rest.upper, 0.0)
     d_lo = np.maximum(now.lower - rest.lower, 0.0)
@@ -149,10 +188,12 @@ def cover(u: np.ndarray, v: np.ndarray, frame: EyeFrame, rest: Lids, now: Lids, 
     du = np.abs(np.interp(u, now.u, d_up)).astype(np.float32)
     dl = np.interp(u, now.u, d_lo).astype(np.float32)
     s_up, s_lo = v - up_now, lo_now - v  # depth into the upper / lower lid from its moving margin
-    reach, cs = corner_reach(frame)
-    beyond = np.maximum(np.maximum(now.u[0] - u, u - now.u[-1]), 0.0)
-    inner = ramp((reach - beyond) / cs + 0.5)
-    band = band_up * np.clip(1.0 - beyond / max(reach, 1e-3), 0.0, 1.0)
+    at, cs = corner_reach(frame)
+    left = now.u[0] - u
+    beyond = np.maximum(np.maximum(left, u - now.u[-1]), 0.0)
+    r = np.where(left > 0, *(reach or (at, at))).astype(np.float32)  # each corner's own reach
+    inner = ramp((r - beyond) / cs + 0.5)
+    band = band_up * np.clip(1.0 - beyond / np.maximum(r, 1e-3), 0.0, 1.0)
     # the upper lid fades in with its largest travel, so it covers the painted line into the corners
     w_up = ramp(s_up / soft + 1.0) * ramp((band + du - s_up) / (2.0 * soft) + 0.5) * ramp(float(np.abs(d_up).max()) / soft)
     w_lo = ramp((s_lo - 0.5 * band_lo) / (0.5 * band_lo)) * ramp((band_lo - s_lo + dl) / soft) * (s_lo >= 0)
@@ -203,7 +244,8 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     lid = col_up + k * (col_lo - col_up)
     top = up + band_up
     # laid into the painting over all a closed lid covers, meeting it without a step
-    hole = cv2.dilate((cover(u, v, frame, lids, lids.moved(0.0, 1.0), band_up, band_lo, soft) > 0.0).astype(np.uint8),
+    reach = white_past_corners(light, u, v, lids, frame)
+    hole = cv2.dilate((cover(u, v, frame, lids, lids.moved(0.0, 1.0), band_up, band_lo, soft, reach) > 0.0).astype(np.uint8),
                       np.ones((3, 3), np.uint8)) > 0
     # the upper lid (over the line where the lids meet; matched to the skin over it and at the
     # corners only, it keeps the guide's shading): toward its top the colour of the edge it
@@ -214,6 +256,9 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     # against the fold; under that line the lower lid's skin
     upper = v >= lids.moved(0.0, 1.0).at(u)[0]
     tex = _lid_texture(image, light, frame, hole, TEXTURE_DEPTH * height + band_up + band_lo, radius)
+    # where the edge's light slivers are opened away: the lid's corner reach plus twice the
+    # edge's line width (the opening's kernel), 0.52 half-widths from each corner, about half
+    # the lid (session 7, 2f0fcc9: portrait_07's pale wedge; no held-out set)
     corners = np.minimum(np.abs(u - lids.u[0]), np.abs(u - lids.u[-1])) < CORNER_REACH * frame.half_width + 2.0 * line
     edge = lid_edge(image, tex, hole, line, corners, ~corners & (v > up))
     ring = (cv2.dilate(hole.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & ~hole & span & (v > up)
@@ -230,7 +275,8 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     lash, strength, section = lash_profile(image, light, u, v, frame, lids, darkest, max(1.5, 0.25 * height), mid,
                                             lash_skin if lash_skin.any() else fold)
     cap = (LIGHT_CAP * np.maximum(l_lo, colour.mean(-1))).astype(np.float32)
-    return LidSheet(plate, float(band_up), float(band_lo), soft, lash, section, strength, cap)
+    palette = skin_palette(rgb_to_lab(image), mid & (v > up - 0.5) & (v < up + lash_band + 0.3 * height))
+    return LidSheet(plate, float(band_up), float(band_lo), soft, lash, section, strength, cap, reach, palette)
 
 
 def lay_in(image: np.ndarray, tex: np.ndarray, colour: np.ndarray, hole: np.ndarray, upper: np.ndarray | None = None,
@@ -289,7 +335,8 @@ def _skin_edge(image: np.ndarray, hole: np.ndarray, line: float, corners: np.nda
         (h, w, 3) float32 RGB, ``image`` under ``hole``.
     """
     # a square (OpenCV runs it as two 1-D passes; an ellipse was 50x slower at 4000 px) a
-    # little narrower than ``line`` (its diagonal is longer), at least 2 px each side of a pixel
+    # little narrower than ``line`` (0.75: its diagonal, 1.06 ``line``, about the disc's width
+    # it replaced, 705f2aa), at least 2 px each side of a pixel
     d = max(5, 2 * int(round(0.75 * line / 2)) + 1)
     kernel = np.ones((d, d), np.uint8)
     closed = cv2.morphologyEx(np.where(hole[..., None], 255.0, image).astype(np.float32), cv2.MORPH_CLOSE, kernel,

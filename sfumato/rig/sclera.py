@@ -380,7 +380,11 @@ def white_and_hole(
     # lightness but only part of its hue (white_fill.FEW): the shading above keeps to the fill's
     # own hue, so this comes last and changes no lightness
     if 0 < min((known_hue * (u < u_iris)).sum(), (known_hue * (u >= u_iris)).sum()) < FEW * r:
-        colour = with_hue(colour, lid_space_colour(image, known_hue, model, u, v, lids, frame, u_iris, r, sigma, lean=True))
+        lean = lid_space_colour(image, known_hue, model, u, v, lids, frame, u_iris, r, sigma, lean=True)
+        own = rgb_to_lab(colour)
+        mixed = own.copy()
+        mixed[..., 1:] = rgb_to_lab(lean)[..., 1:]
+        colour = colour + (lab_to_rgb(mixed) - lab_to_rgb(own))  # the change alone: none where no side leans
     plate = sclera_plate(image, known, disc(shape, c, 1.35 * r, 1.0), colour, sigma, texture_shifts(frame, r))
     hole = replaced(light, lightness(plate), inside, ring, tint, c, r, iris_l)
     plate = match_edge(image, plate, hole, inside, light, iris_l, c, r)
