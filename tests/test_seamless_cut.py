@@ -72,6 +72,29 @@ def test_large_hole_keeps_the_cut():
     assert np.abs(coarse - exact)[hole].max() < 1.0, np.abs(coarse - exact)[hole].max()
 
 
+def test_a_large_holes_lightness_and_colour_solves_factorize_each_system_once(monkeypatch):
+    """A closing lid's lightness and then its colour are filled over the same hole
+    (skin_palette.palette_fill). A large hole is solved coarse, then on a band: the two
+    fills alternate two systems, so a one-entry cache factorized all four times. Kept: two
+    factorizations for the two fills, and the second fill equals an uncached solve."""
+    import sfumato.rig.seamless as seamless
+
+    picture, hole, side = _two_levels(240, 360, 120)
+    rng = np.random.default_rng(4)
+    light, colour = (rng.normal(0, 4, picture.shape).astype(np.float32) for _ in range(2))
+    small = int(hole.sum()) // 9
+    seamless._SYSTEMS.clear()
+    calls = []
+    real = seamless.splu
+    monkeypatch.setattr(seamless, "splu", lambda *a, **k: calls.append(1) or real(*a, **k))
+    seamless_fill(light, picture, hole, max_pixels=small, side=side)
+    cached = seamless_fill(colour, picture, hole, max_pixels=small, side=side)
+    assert len(calls) == 2, len(calls)
+    seamless._SYSTEMS.clear()
+    fresh = seamless_fill(colour, picture, hole, max_pixels=small, side=side)
+    assert np.array_equal(cached, fresh)
+
+
 def test_corner_opening_takes_a_light_sliver_away_only_at_the_corners():
     """A 2 px sliver of painted white (250) beside the hole on flat skin (120): where it lies
     in ``corners`` the edge the lid meets is the skin (the sliver opened away), elsewhere the

@@ -185,10 +185,19 @@ def carried_share(layers: "EyeLayers", travel: float) -> np.ndarray:
     :data:`CARRY_TRAVEL` radii of travel, where the rebuilt white takes over as before.
     """
     L = layers
-    moved = float(np.clip(travel / 0.25, 0.0, 1.0))
     lo, hi = CARRY_TRAVEL
+    moved = float(np.clip(travel / lo, 0.0, 1.0))
     keep = float(np.clip((hi - travel) / (hi - lo), 0.0, 1.0))
     return (L.halo * (L.dark + (1.0 - L.dark) * (1.0 - moved)) * keep).astype(np.float32)
+
+
+def cover_ratio(u: np.ndarray, now: Lids, rest_lids: Lids, u_rest: float, u_new: float, sx: float, width: float) -> np.ndarray:
+    """How much of what moved from ``u_rest`` to ``u_new`` (eye-frame u, foreshortened by ``sx``)
+    the corners leave visible now (lids ``now``), relative to how the painting showed it at rest
+    (``rest_lids``): float32 in [0, 1], the shape of ``u`` (eye-frame u of each pixel); an iris
+    painted near a corner keeps its painted look there. ``width``: the corner's soft reach, pixels."""
+    at_rest = corner_cover(u_rest + (u - u_new) / sx, rest_lids, width)
+    return np.minimum(corner_cover(u, now, width) / np.maximum(at_rest, 1e-3), 1.0)
 
 
 def place_iris(layer: np.ndarray, a: np.ndarray, centre: np.ndarray, shape: tuple[int, int], flags: int = cv2.INTER_LINEAR) -> np.ndarray:
@@ -277,8 +286,7 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
     # each part of it at rest (an iris painted near a corner keeps its painted look there)
     box = iris_box(shape, centre, n / 2 + 3 * max(0.5, LID_SOFT * L.radius) + 2)  # the iris' footprint and more
     width = CORNER_COVER * L.radius * sx
-    at_rest = corner_cover(rest[0] + (L.u[box] - new[0]) / sx, L.lids, width)
-    alpha[box] *= np.minimum(corner_cover(L.u[box], now, width) / np.maximum(at_rest, 1e-3), 1.0)[..., None]
+    alpha[box] *= cover_ratio(L.u[box], now, L.lids, rest[0], new[0], sx, width)[..., None]
     base = L.base
     travel = float(np.hypot(du, dv)) / L.radius
     moved = min(1.0, travel / 0.25)
@@ -289,7 +297,7 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
         m = np.concatenate([a, (centre - a @ old)[:, None]], 1).astype(np.float32)
         h, w = shape
         halo = cv2.warpAffine(carried_share(L, travel), m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
-        halo *= np.minimum(corner_cover(L.u, now, width) / np.maximum(corner_cover(rest[0] + (L.u - new[0]) / sx, L.lids, width), 1e-3), 1.0)
+        halo *= cover_ratio(L.u, now, L.lids, rest[0], new[0], sx, width)
         moved_paint = cv2.warpAffine(L.image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         base = base + (moved_paint - base) * halo[..., None]
     else:

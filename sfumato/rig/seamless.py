@@ -15,6 +15,8 @@ the skin over it and at the corners, not pulled toward the lower lid's skin unde
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 
 import cv2
 import numpy as np
@@ -132,20 +134,25 @@ def _solve(guide: np.ndarray, picture: np.ndarray, hole: np.ndarray, side: np.nd
     return out
 
 
-_LAST: list = []
-"""The last system :func:`_system` factorized, with its key (a lid's lightness and its colour
-are solved over the same hole one after the other: one factorization for both)."""
+_SYSTEMS: OrderedDict = OrderedDict()
+"""The last few systems :func:`_system` factorized, by key: a lid's lightness and its colour are
+solved over the same hole one after the other, and a large hole alternates its coarse and band
+systems between the two (a one-entry cache missed every time there)."""
+_KEEP = 4
+_LOCK = threading.Lock()  # renders may run on several threads
 
 
 def _system(hole: np.ndarray, side: np.ndarray | None, cut: np.ndarray):
     """The Poisson system over ``hole`` (no neighbours across the cut ``side`` between pixels of
     ``cut``): its pixels (ys, xs), for each of the four directions (pixel rows i, neighbour qy,
-    qx, neighbour outside the hole), and the LU factorization of its matrix; the last one kept
-    and reused for the same masks."""
+    qx, neighbour outside the hole), and the LU factorization of its matrix; each kept
+    and reused for the same masks (the last :data:`_KEEP`)."""
     key = (hole.shape, hashlib.blake2b(np.packbits(hole)).digest(),
            None if side is None else hashlib.blake2b(np.packbits(side & cut)).digest() + hashlib.blake2b(np.packbits(cut)).digest())
-    if _LAST and _LAST[0] == key:
-        return _LAST[1]
+    with _LOCK:
+        if key in _SYSTEMS:
+            _SYSTEMS.move_to_end(key)
+            return _SYSTEMS[key]
     ys, xs = np.nonzero(hole)
     n = ys.size
     h, w = hole.shape
@@ -168,5 +175,8 @@ def _system(hole: np.ndarray, side: np.ndarray | None, cut: np.ndarray):
     vals = np.concatenate([diag, -np.ones(sum(r.size for r in rows[1:]))])
     a = coo_matrix((vals, (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)).tocsc()
     lu = splu(a, permc_spec="MMD_AT_PLUS_A")  # symmetric: a symmetric ordering
-    _LAST[:] = [key, (ys, xs, links, lu)]
-    return _LAST[1]
+    with _LOCK:
+        _SYSTEMS[key] = (ys, xs, links, lu)
+        while len(_SYSTEMS) > _KEEP:
+            _SYSTEMS.popitem(last=False)
+    return ys, xs, links, lu
