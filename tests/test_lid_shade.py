@@ -23,8 +23,7 @@ from sfumato.engines.rig import RigEngine
 from sfumato.imaging.lab import rgb_to_lab
 from sfumato.rig.eye import EyeLayers, render_eye
 from sfumato.rig.lid_plate import cover
-from tests.conftest import TESTDATA
-from tests.crops import head_crop_of
+from tests.crops import shared_rig
 from tests.test_lid_outline import big_crop, big_engine, dark_orbit  # noqa: F401 (fixtures)
 
 MAX_STEP = 6.0
@@ -84,13 +83,7 @@ def test_painted_closed_lid_is_no_lighter_than_its_orbit(name):
     Three paintings still fail it (strict xfail): their lids are now the colour of the painted
     fold they unfold (no longer lit toward the skin under the eye), and that fold is lighter
     than the orbit round it; whether the measure or the lid is wrong there is not settled."""
-    from sfumato.imaging.painting import load_painting
-
-    path = TESTDATA / f"{name}.jpg"
-    if not path.is_file():
-        pytest.skip(f"{path} not present")
-    eng = RigEngine()
-    eng.prepare(head_crop_of(load_painting(path)))
+    eng = shared_rig(name)
     steps = [shade_step(e) for e in eng._eyes]
     print(name, "closed lid - skin round it, L", np.round(steps, 1))
     assert max(steps) <= MAX_STEP, np.round(steps, 1)
