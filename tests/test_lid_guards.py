@@ -88,7 +88,7 @@ def test_the_lids_never_cross():
 def test_painted_white_past_a_corner_goes_with_the_lid():
     """A sliver of painted white running on 6 px (0.2 eye half-widths) past a corner, along
     the corners' line (3 px tall), as at portrait_11's and 02's inner corners: the closed lid
-    covers it (:func:`sfumato.rig.lid_plate.white_past_corners`): at blink 1.0 its far end is no
+    covers it (:func:`sfumato.rig.corner_white.white_past_corners`): at blink 1.0 its far end is no
     lighter than the skin (mean of RGB, within 6 levels; it reads 5-13 darker, the lid's shade)
     where the lid reached 0.12 half-widths past the corners whatever was painted there (the
     white showed, 50-59 levels lighter). The corner without white keeps the default reach."""
@@ -104,6 +104,23 @@ def test_painted_white_past_a_corner_goes_with_the_lid():
     shut = close_lids(img, sheet, u, v, frame, lids, lids.moved(0.0, 1.0), lids.height(), 1.0)
     end = sliver & (xx > CX + 1.1 * HW)  # the sliver's far end
     assert float(shut[end].mean(-1).max() - np.mean(SKIN)) < 6.0, shut[end].mean(-1)
+
+
+def test_skin_darkening_past_a_corner_is_no_white():
+    """No white past a corner, the skin darkening outward (a temple shadow, dark hair beyond
+    the outer corner: from the image-right corner to 0.5 eye half-widths past it, to 0.4 of its
+    light): the closing lid keeps the default reach there (review 8 item 8: compared only with
+    the skin further out along the corners' line, every near step read as lit white and the
+    lid reached 12 px, the full 0.3 half-widths and its softness, with no white painted there)."""
+    from sfumato.rig.corner_white import corner_reach, white_past_corners
+
+    img, frame, lids = _eye(False)
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float64) + 0.5
+    shade = 1.0 - 0.6 * np.clip((xx - CX - HW) / (0.5 * HW), 0.0, 1.0)
+    img = (img * shade[..., None]).astype(np.float32)
+    u, v = frame.grids(img.shape[:2])
+    reach = white_past_corners(img.mean(-1), u, v, lids, frame)
+    assert reach[1] <= corner_reach(frame)[0] + 1e-6, (reach, corner_reach(frame))
 
 
 def test_closed_lash_line_fades_into_the_lid_in_the_painted_line_colours():
