@@ -185,8 +185,9 @@ its hue from the other side (:func:`lean_shares`; portrait_20's image-right eye:
 of a reflex beside the iris, 0.08 r², made half of its warm white a cool grey, dE ab 9.8).
 Chosen on that eye, the one the lean was made for (no held-out set): the smallest area at which
 its reflex side still keeps no more than its share against the other side's samples (7 / 16 =
-0.44 of its own hue; the first lean, counted on the lid-space grid, kept 0.38). Counts on the
-11 paintings' sides that lean: 0.04-0.13 r²; that do not: from 0.18 r² up."""
+0.44 of its own hue; the first lean, counted on the lid-space grid, kept 0.38). On the 11
+paintings the sides that lean keep: portrait_03 0.22, portrait_13 0.34, portrait_20 0.44,
+portrait_17 0.54, portrait_07 and portrait_10 0.65, portrait_02 0.91-0.92; no other side leans."""
 
 T_RANGE = (-0.1, 1.1)
 """The lid-space grid spans this range of t (0 on the lower lid, 1 on the upper)."""
