@@ -8,17 +8,14 @@ few pixels), and portrait_10 / the Mona Lisa when ../shared is present.
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 import pytest
 
-from sfumato.engines.base import SweepSpec
 from sfumato.engines.rig import RigEngine
 from sfumato.rig.eye import EyeLayers, corner_cover, render_eye
 from sfumato.rig.iris import disc, lightness
 from sfumato.rig.lids import opening
-from tests.conftest import TESTDATA
-from tests.crops import head_crop_of
+from tests.crops import head_crop_of, rig_of, shared_rig
 
 TIP = 0.3
 """The corner's point: the last ``TIP`` iris radii of the opening before a corner."""
@@ -57,11 +54,7 @@ def _assert_corners_kept(eng: RigEngine, tip_r: float = TIP) -> None:
 
 @pytest.fixture(scope="module")
 def big_engine(astronaut) -> RigEngine:
-    img = cv2.resize(astronaut, None, fx=3, fy=3, interpolation=cv2.INTER_CUBIC)
-    eng = RigEngine()
-    eng.prepare(head_crop_of(img))
-    eng.plan(SweepSpec())
-    return eng
+    return rig_of(astronaut, 3.0)
 
 
 def test_corner_cover_is_soft_and_zero_at_the_corners(big_engine):
@@ -104,13 +97,7 @@ def test_bundled_mona_lisa_iris_goes_under_the_corner():
 
 @pytest.mark.parametrize("name", ["portrait_10", "mona_lisa"])
 def test_shared_paintings_iris_goes_under_the_corner(name):
-    path = TESTDATA / f"{name}.jpg"
-    if not path.is_file():
-        pytest.skip(f"{path} not present (../shared is optional)")
-    from sfumato.imaging.painting import load_painting
-
-    eng = RigEngine()
-    eng.prepare(head_crop_of(load_painting(path)))
+    eng = shared_rig(name)
     _assert_corners_kept(eng, tip_r=0.4)  # smaller eyes: the corner's last 0.4 radii hold a few pixels
 
 

@@ -10,25 +10,19 @@ the surround moved with the iris, the rebuilt white showed there at rest: mean |
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 import pytest
 
-from sfumato.engines.base import SweepSpec
 from sfumato.engines.rig import RigEngine
 from sfumato.rig.eye import render_eye
 from sfumato.rig.iris import lightness
 from sfumato.rig.lids import opening
-from tests.crops import head_crop_of
+from tests.crops import rig_of
 
 
 @pytest.fixture(scope="module")
 def big_engine(astronaut) -> RigEngine:
-    img = cv2.resize(astronaut, None, fx=3, fy=3, interpolation=cv2.INTER_CUBIC)
-    eng = RigEngine()
-    eng.prepare(head_crop_of(img))
-    eng.plan(SweepSpec())
-    return eng
+    return rig_of(astronaut, 3.0)
 
 
 def _ring(e, centre: np.ndarray, lo: float, hi: float) -> np.ndarray:

@@ -26,8 +26,7 @@ from sfumato.imaging.lab import rgb_to_lab
 from sfumato.rig.eye import EyeLayers, render_eye
 from sfumato.rig.lid_plate import cover
 from sfumato.rig.skin_palette import palette_ab, skin_palette
-from tests.conftest import TESTDATA
-from tests.crops import head_crop_of
+from tests.crops import head_crop_of, shared_rig
 
 MAX_CAST = 12.0
 """The worst third of the closing lid may be at most this far (|d(a, b)|, CIE) from the
@@ -127,13 +126,7 @@ def test_painted_closing_lid_keeps_the_skin_colour(name):
     """On the shared paintings, at blink 0.5 and 1.0, every closing lid lies within
     :data:`MAX_CAST` of the painting's skin palette (portrait_20's image-left lid read 18.6
     with the blue-grey cast)."""
-    from sfumato.imaging.painting import load_painting
-
-    path = TESTDATA / f"{name}.jpg"
-    if not path.is_file():
-        pytest.skip(f"{path} not present")
-    eng = RigEngine()
-    eng.prepare(head_crop_of(load_painting(path)))
+    eng = shared_rig(name)
     casts = [lid_cast(e, b) for e in eng._eyes for b in (0.5, 1.0)]
     print(name, "worst lid cast", round(max(casts), 1))
     assert max(casts) <= MAX_CAST, np.round(casts, 1)

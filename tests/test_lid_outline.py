@@ -23,8 +23,7 @@ from sfumato.engines.rig import RigEngine
 from sfumato.rig.eye import EyeLayers, render_eye
 from sfumato.rig.iris import lightness
 from sfumato.rig.lid_plate import cover
-from tests.conftest import TESTDATA
-from tests.crops import head_crop_of
+from tests.crops import head_crop_of, shared_rig
 
 MAX_OUTLINE = 1.5
 """The lid's outline may be at most this many times the painting's gradient there or around it
@@ -115,12 +114,6 @@ def test_painted_closing_lid_has_no_outline(name):
     """On the shared paintings the brief named (a pasted oval mid-blink on portrait_07, 11, 14
     and 20): at blink 0.5 and 1.0 the lid's outline is at most :data:`MAX_OUTLINE` times the
     painting's own gradients there or round it."""
-    from sfumato.imaging.painting import load_painting
-
-    path = TESTDATA / f"{name}.jpg"
-    if not path.is_file():
-        pytest.skip(f"{path} not present")
-    eng = RigEngine()
-    eng.prepare(head_crop_of(load_painting(path)))
+    eng = shared_rig(name)
     ratios = [outline_ratio(e, b) for e in eng._eyes for b in (0.5, 1.0)]
     assert max(ratios) <= MAX_OUTLINE, np.round(ratios, 2)
