@@ -113,10 +113,10 @@ def white_colour(image: np.ndarray, known: np.ndarray, sigma: float, percentile:
 def lean_shares(known: np.ndarray, u: np.ndarray, u_iris: float, r: float) -> tuple[float, float]:
     """How much of its own hue each side of the iris keeps: (below, above ``u_iris``) in [0, 1].
 
-    Its white samples (``known``, (h, w) float32 {0, 1}, counted here once, in ROI pixels) over
-    :data:`FEW` iris areas (``r``: iris radius, pixels; an area, so the same eye painted at 2x
-    leans alike), but never below its count over the other side's: a side leans only as far as
-    the other side has more to tell (two sides each with a few samples would swap hues)."""
+    Its white samples (``known``, float32 {0, 1}, on the lid-space grid the fill runs on:
+    :func:`lid_space_samples`; ``u`` the grid's u) over :data:`FEW` squared iris radii (``r``,
+    pixels: an area, as the grid's cells are, so the same eye at 2x leans alike), but never below
+    its count over the other side's (two sides each with a few samples would swap hues)."""
     n = [float((known * (u < u_iris)).sum()), float((known * (u >= u_iris)).sum())]
     return tuple(min(1.0, max(n[i] / (FEW * r * r), n[i] / max(n[1 - i], 1e-6))) for i in (0, 1))  # type: ignore[return-value]
 
@@ -179,18 +179,41 @@ def two_sided_colour(
     return colour * np.minimum(1.0, top / np.maximum(colour.mean(2), 1.0))[..., None]
 
 
-FEW = 0.2
-"""A side of the iris with fewer white samples than this many squared iris radii takes part of
-its hue from the other side (:func:`lean_shares`; portrait_20's image-right eye: 7 grey pixels
-of a reflex beside the iris, 0.08 r², made half of its warm white a cool grey, dE ab 9.8).
-Chosen on that eye, the one the lean was made for (no held-out set): the smallest area at which
-its reflex side still keeps no more than its share against the other side's samples (7 / 16 =
-0.44 of its own hue; the first lean, counted on the lid-space grid, kept 0.38). On the 11
-paintings the sides that lean keep: portrait_03 0.22, portrait_13 0.34, portrait_20 0.44,
-portrait_17 0.54, portrait_07 and portrait_10 0.65, portrait_02 0.91-0.92; no other side leans."""
+FEW = 0.21
+"""A side of the iris with fewer white samples (lid-space grid cells, :func:`lean_shares`) than
+this many squared iris radii takes part of its hue from the other side (portrait_20's
+image-right eye: 7 grey cells of a reflex beside the iris, 0.08 r², made half of its warm white
+a cool grey, dE ab 9.8). Chosen on that eye, the one the lean was made for (no held-out set), so
+it keeps 0.38 of its own hue as the first lean (2 radii, a length) did. On the 11 paintings the
+sides that lean keep: portrait_03 0.28, portrait_20 0.38, portrait_02 0.55 (one eye: the first
+lean none), portrait_13 0.60-0.65, portrait_07 0.98; no other side leans."""
 
 T_RANGE = (-0.1, 1.1)
 """The lid-space grid spans this range of t (0 on the lower lid, 1 on the upper)."""
+
+
+def _lid_grid(lids: Lids, frame: EyeFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float]:
+    """The lid-space grid (rows along t over :data:`T_RANGE`, a column per pixel of u): its
+    (rows, cols) float32 u, the ROI x and y of each cell (float32 maps for ``cv2.remap``), t0, t1."""
+    t0, t1 = T_RANGE
+    u0, u1 = float(lids.u[0]), float(lids.u[-1])
+    cols = max(int(np.ceil(u1 - u0)) + 1, 2)
+    rows = max(int(np.ceil(lids.height() * (t1 - t0))) + 1, 2)
+    us = np.linspace(u0, u1, cols, dtype=np.float32)
+    ts = np.linspace(t0, t1, rows, dtype=np.float32)
+    up, lo = lids.at(us)
+    grid_u = np.broadcast_to(us[None, :], (rows, cols)).astype(np.float32)
+    grid_v = (lo[None, :] + ts[:, None] * np.maximum(up - lo, 1.0)[None, :]).astype(np.float32)
+    xy = frame.to_xy(np.stack([grid_u, grid_v], -1))
+    return grid_u, xy[..., 0].astype(np.float32), xy[..., 1].astype(np.float32), t0, t1
+
+
+def lid_space_samples(known: np.ndarray, lids: Lids, frame: EyeFrame) -> tuple[np.ndarray, np.ndarray]:
+    """``known`` ((h, w) float32 {0, 1} ROI samples) on the lid-space grid :func:`lid_space_colour`
+    fills on, and the grid's u: ((rows, cols) float32 each). The fill sees these samples: a pixel
+    near a corner, where the lids close in, stands for several cells."""
+    grid_u, mx, my, _, _ = _lid_grid(lids, frame)
+    return cv2.remap(np.ascontiguousarray(known, np.float32), mx, my, cv2.INTER_NEAREST, borderMode=cv2.BORDER_REPLICATE), grid_u
 
 
 def lid_space_colour(
@@ -215,17 +238,9 @@ def lid_space_colour(
     Returns:
         (h, w, 3) float32 RGB.
     """
-    t0, t1 = T_RANGE
+    grid_u, mx, my, t0, t1 = _lid_grid(lids, frame)
+    rows, cols = grid_u.shape
     u0, u1 = float(lids.u[0]), float(lids.u[-1])
-    cols = max(int(np.ceil(u1 - u0)) + 1, 2)
-    rows = max(int(np.ceil(lids.height() * (t1 - t0))) + 1, 2)
-    us = np.linspace(u0, u1, cols, dtype=np.float32)
-    ts = np.linspace(t0, t1, rows, dtype=np.float32)
-    up, lo = lids.at(us)
-    grid_u = np.broadcast_to(us[None, :], (rows, cols)).astype(np.float32)
-    grid_v = (lo[None, :] + ts[:, None] * np.maximum(up - lo, 1.0)[None, :]).astype(np.float32)
-    xy = frame.to_xy(np.stack([grid_u, grid_v], -1))
-    mx, my = xy[..., 0].astype(np.float32), xy[..., 1].astype(np.float32)
 
     def sample(a: np.ndarray, how: int) -> np.ndarray:
         return cv2.remap(np.ascontiguousarray(a, np.float32), mx, my, how, borderMode=cv2.BORDER_REPLICATE)
