@@ -43,7 +43,9 @@ LID_SOFT = 0.08
 middle of the iris texture (where the lid now lies over it) is otherwise a hard, faceted line."""
 DARKER = 4.0
 """A replaced pixel this many L darker than the rebuilt white there is the iris' dark surround
-(rim, limbus shadow) and moves with the iris in full (:func:`darker_than_white`)."""
+(rim, limbus shadow) and moves with the iris in full (:func:`darker_than_white`). Picked by hand
+(3f6f073: a few L above the rebuilt white's own texture, so a light crescent beside the iris, the
+white's own light, stays behind), looked at on portrait_13, portrait_20 and the Mona Lisa; not swept."""
 CARRY_TRAVEL = (0.25, 0.5)
 """The iris' painted surround moves with it in full up to the first travel (iris radii: about
 4-8 degrees of gaze), and is let go by the second (:func:`carried_share`). The surround matters

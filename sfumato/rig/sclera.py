@@ -24,7 +24,7 @@ from sfumato.rig.iris_tint import TINTED, iris_tint, side_colours
 from sfumato.rig.lids import EyeFrame, Lids, opening
 from sfumato.rig.painted_white import painted_white
 from sfumato.rig.white_edge import match_edge, match_lid_shade
-from sfumato.rig.white_fill import FEW, lid_space_colour, masked_blur, two_sided_colour  # noqa: F401 (re-exported)
+from sfumato.rig.white_fill import FEW, lean_shares, lid_space_colour, lid_space_samples, masked_blur, two_sided_colour  # noqa: F401 (re-exported)
 
 GRAIN = 2.5
 """Largest canvas-texture modulation carried onto the rebuilt white, in units of the canvas'
@@ -379,8 +379,9 @@ def white_and_hole(
     # a side of the iris with only a few samples (a reflex, a sliver in the corner) gives its
     # lightness but only part of its hue (white_fill.FEW): the shading above keeps to the fill's
     # own hue, so this comes last and changes no lightness
-    if 0 < min((known_hue * (u < u_iris)).sum(), (known_hue * (u >= u_iris)).sum()) < FEW * r:
-        lean = lid_space_colour(image, known_hue, model, u, v, lids, frame, u_iris, r, sigma, lean=True)
+    shares = lean_shares(*lid_space_samples(known_hue, lids, frame), u_iris, r)  # counted where the fill runs
+    if any(0.0 < q < 1.0 for q in shares):
+        lean = lid_space_colour(image, known_hue, model, u, v, lids, frame, u_iris, r, sigma, lean=shares)
         own = rgb_to_lab(colour)
         mixed = own.copy()
         mixed[..., 1:] = rgb_to_lab(lean)[..., 1:]

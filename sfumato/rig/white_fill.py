@@ -110,15 +110,26 @@ def white_colour(image: np.ndarray, known: np.ndarray, sigma: float, percentile:
     return _normalised_fill(image, keep.astype(np.float32), sigma=sigma)
 
 
-def _lean_hue(fills: list[np.ndarray], n: list[float], r: float) -> list[np.ndarray]:
+def lean_shares(known: np.ndarray, u: np.ndarray, u_iris: float, r: float) -> tuple[float, float]:
+    """How much of its own hue each side of the iris keeps: (below, above ``u_iris``) in [0, 1].
+
+    Its white samples (``known``, float32 {0, 1}, on the lid-space grid the fill runs on:
+    :func:`lid_space_samples`; ``u`` the grid's u) over :data:`FEW` squared iris radii (``r``,
+    pixels: an area, as the grid's cells are, so the same eye at 2x leans alike), but never below
+    its count over the other side's (two sides each with a few samples would swap hues)."""
+    n = [float((known * (u < u_iris)).sum()), float((known * (u >= u_iris)).sum())]
+    return tuple(min(1.0, max(n[i] / (FEW * r * r), n[i] / max(n[1 - i], 1e-6))) for i in (0, 1))  # type: ignore[return-value]
+
+
+def _lean_hue(fills: list[np.ndarray], shares: tuple[float, float], own: list[bool]) -> list[np.ndarray]:
     """Each side's fill ((h, w, 3) float32 RGB) with its lightness, its hue (CIE a, b) leaning on
-    the other side's in proportion to how few samples (``n``) it has: fewer than :data:`FEW` iris
-    radii (``r``) of them, a reflex or a sliver beside the iris, tell little of the white's colour."""
+    the other side's in proportion to ``shares`` (:func:`lean_shares`); a side whose fill is not
+    its own samples' (``own`` False: the shading model, toned like the other side) is left as it is."""
     labs = [rgb_to_lab(f) for f in fills]
     out = list(fills)
     for i in (0, 1):
-        q = min(1.0, n[i] / (FEW * r))
-        if 0.0 < q < 1.0:  # (a side with none is the shading model's, toned like the other side)
+        q = shares[i]
+        if own[i] and 0.0 < q < 1.0:
             mixed = labs[i].copy()
             mixed[..., 1:] = q * labs[i][..., 1:] + (1.0 - q) * labs[1 - i][..., 1:]
             out[i] = lab_to_rgb(mixed)
@@ -127,7 +138,7 @@ def _lean_hue(fills: list[np.ndarray], n: list[float], r: float) -> list[np.ndar
 
 def two_sided_colour(
     image: np.ndarray, known: np.ndarray, model: np.ndarray, u: np.ndarray, u_iris: float, r: float, sigma: float,
-    lean: bool = False,
+    lean: tuple[float, float] | None = None,
 ) -> np.ndarray:
     """The painted white's smooth colour carried across the iris from either side.
 
@@ -142,8 +153,9 @@ def two_sided_colour(
         image: (h, w, 3) float32 RGB; known: (h, w) float32 {0, 1} samples of the white;
         model: (h, w, 3) float32 RGB (:func:`shading_model`); u: (h, w) float32 eye-frame
         coordinate along the eye, pixels; u_iris: the iris centre's; r: iris radius, pixels;
-        sigma: finest interpolation scale, pixels; lean: a side with few samples takes part of
-        its hue from the other side (:func:`_lean_hue`).
+        sigma: finest interpolation scale, pixels; lean: each side's share of its own hue
+        (:func:`lean_shares`, counted on the ROI): a side with few samples takes the rest of its
+        hue from the other side (:func:`_lean_hue`); None: no lean.
 
     Returns:
         (h, w, 3) float32 RGB.
@@ -152,12 +164,13 @@ def two_sided_colour(
     fills = [white_colour(image, k, sigma, percentile=15.0) if k.sum() >= 2 else None for k in sides]
     if fills[0] is None and fills[1] is None:
         return model
+    own = [f is not None for f in fills]
     for i in (0, 1):
         if fills[i] is None:  # the model (darker toward this side's corner), toned like the other side
             o, at = fills[1 - i], sides[1 - i] > 0.5
             fills[i] = model * float(np.median(o[at].mean(1)) / max(float(np.median(model[at].mean(1))), 1.0))
-    if lean:
-        fills = _lean_hue(fills, [float(k.sum()) for k in sides], r)
+    if lean is not None:
+        fills = _lean_hue(fills, lean, own)
     w = np.clip((u - (u_iris - r)) / (2.0 * r), 0.0, 1.0)[..., None]
     colour = fills[0] * (1.0 - w) + fills[1] * w
     # never lighter than the painted white's own 90th percentile (a sliver of light white on
@@ -166,18 +179,46 @@ def two_sided_colour(
     return colour * np.minimum(1.0, top / np.maximum(colour.mean(2), 1.0))[..., None]
 
 
-FEW = 2.0
-"""A side of the iris with fewer white samples than this many iris radii takes part of its hue
-from the other side (:func:`_lean_hue`; portrait_20: 7 grey pixels of a reflex beside the iris
-made half of its warm white a cool grey, dE ab 9.8)."""
+FEW = 0.21
+"""A side of the iris with fewer white samples (lid-space grid cells, :func:`lean_shares`) than
+this many squared iris radii takes part of its hue from the other side (portrait_20's
+image-right eye: 7 grey cells of a reflex beside the iris, 0.08 r², made half of its warm white
+a cool grey, dE ab 9.8). Chosen on that eye, the one the lean was made for (no held-out set), so
+it keeps 0.38 of its own hue as the first lean (2 radii, a length) did. On the 11 paintings the
+sides that lean keep: portrait_03 0.28, portrait_20 0.38, portrait_02 0.55 (one eye: the first
+lean none), portrait_13 0.60-0.65, portrait_07 0.98; no other side leans."""
 
 T_RANGE = (-0.1, 1.1)
 """The lid-space grid spans this range of t (0 on the lower lid, 1 on the upper)."""
 
 
+def _lid_grid(lids: Lids, frame: EyeFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float]:
+    """The lid-space grid (rows along t over :data:`T_RANGE`, a column per pixel of u): its
+    (rows, cols) float32 u, the ROI x and y of each cell (float32 maps for ``cv2.remap``), t0, t1."""
+    t0, t1 = T_RANGE
+    u0, u1 = float(lids.u[0]), float(lids.u[-1])
+    cols = max(int(np.ceil(u1 - u0)) + 1, 2)
+    rows = max(int(np.ceil(lids.height() * (t1 - t0))) + 1, 2)
+    us = np.linspace(u0, u1, cols, dtype=np.float32)
+    ts = np.linspace(t0, t1, rows, dtype=np.float32)
+    up, lo = lids.at(us)
+    grid_u = np.broadcast_to(us[None, :], (rows, cols)).astype(np.float32)
+    grid_v = (lo[None, :] + ts[:, None] * np.maximum(up - lo, 1.0)[None, :]).astype(np.float32)
+    xy = frame.to_xy(np.stack([grid_u, grid_v], -1))
+    return grid_u, xy[..., 0].astype(np.float32), xy[..., 1].astype(np.float32), t0, t1
+
+
+def lid_space_samples(known: np.ndarray, lids: Lids, frame: EyeFrame) -> tuple[np.ndarray, np.ndarray]:
+    """``known`` ((h, w) float32 {0, 1} ROI samples) on the lid-space grid :func:`lid_space_colour`
+    fills on, and the grid's u: ((rows, cols) float32 each). The fill sees these samples: a pixel
+    near a corner, where the lids close in, stands for several cells."""
+    grid_u, mx, my, _, _ = _lid_grid(lids, frame)
+    return cv2.remap(np.ascontiguousarray(known, np.float32), mx, my, cv2.INTER_NEAREST, borderMode=cv2.BORDER_REPLICATE), grid_u
+
+
 def lid_space_colour(
     image: np.ndarray, known: np.ndarray, model: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids,
-    frame: EyeFrame, u_iris: float, r: float, sigma: float, lean: bool = False,
+    frame: EyeFrame, u_iris: float, r: float, sigma: float, lean: tuple[float, float] | None = None,
 ) -> np.ndarray:
     """:func:`two_sided_colour` computed in the eye's lid coordinates (u, t), t from the lower
     lid (0) to the upper (1), and mapped back.
@@ -197,17 +238,9 @@ def lid_space_colour(
     Returns:
         (h, w, 3) float32 RGB.
     """
-    t0, t1 = T_RANGE
+    grid_u, mx, my, t0, t1 = _lid_grid(lids, frame)
+    rows, cols = grid_u.shape
     u0, u1 = float(lids.u[0]), float(lids.u[-1])
-    cols = max(int(np.ceil(u1 - u0)) + 1, 2)
-    rows = max(int(np.ceil(lids.height() * (t1 - t0))) + 1, 2)
-    us = np.linspace(u0, u1, cols, dtype=np.float32)
-    ts = np.linspace(t0, t1, rows, dtype=np.float32)
-    up, lo = lids.at(us)
-    grid_u = np.broadcast_to(us[None, :], (rows, cols)).astype(np.float32)
-    grid_v = (lo[None, :] + ts[:, None] * np.maximum(up - lo, 1.0)[None, :]).astype(np.float32)
-    xy = frame.to_xy(np.stack([grid_u, grid_v], -1))
-    mx, my = xy[..., 0].astype(np.float32), xy[..., 1].astype(np.float32)
 
     def sample(a: np.ndarray, how: int) -> np.ndarray:
         return cv2.remap(np.ascontiguousarray(a, np.float32), mx, my, how, borderMode=cv2.BORDER_REPLICATE)
