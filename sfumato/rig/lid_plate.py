@@ -46,14 +46,9 @@ LID_LIT = 1.0
 """A lid fold in the orbit's shadow (mid-lid, darker than the lower lid's skin) is mixed with
 that skin until it is at least this light relative to it: the closed lid bulges into the
 light, its crease stays dark (chosen on the deep-set eyes of portrait_13 and 20 and a synthetic
-one, whose closed lids had to be at least 0.75 as light as the skin under the eye, and on the
+one, whose closed lids must be at least 0.75 as light as the skin under the eye, and on the
 Mona Lisa: at 0.85 her lids, folds 0.84 / 0.94 as light as the skin under them, stayed the
 colour of the orbit's shadow, one of them lit, a darker oval) ..."""
-RING = 0.25
-"""... but no lighter than the skin just round the closed lid (within this many eye half-widths
-above it and past its corners; the median): an eye in a shadow that reaches round it closes in
-that shadow (portrait_07's image-left eye, in the hair's shadow, closed to a pale oval) ...
-(session 9)."""
 LID_MIX = 0.85
 """... mixing in at most this much of the lower lid's skin; one mix for the whole lid, from
 mid-lid medians (mixed bin by bin along the lid, where a bin of portrait_03's warm fold read a
@@ -205,15 +200,13 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     l_up, l_lo = col_up.mean(-1), col_lo.mean(-1)
     at = mid if mid.any() else np.ones_like(mid)  # an eye too narrow for a middle: the whole ROI
     m_up, m_lo = float(np.median(l_up[at])), float(np.median(l_lo[at]))  # one light for the whole lid
+    k = float(np.clip((LID_LIT * m_lo - m_up) / max(m_lo - m_up, 1e-3), 0.0, LID_MIX))
+    lid = col_up + k * (col_lo - col_up)
     top = up + band_up
     # laid into the painting over all a closed lid covers, meeting it without a step
     reach = white_past_corners(light, u, v, lids, frame)
     hole = cv2.dilate((cover(u, v, frame, lids, lids.moved(0.0, 1.0), band_up, band_lo, soft, reach) > 0.0).astype(np.uint8),
                       np.ones((3, 3), np.uint8)) > 0
-    m_ring = _ring_light(skin.mean(-1), hole, u, v, up, lids, frame)
-    target = LID_LIT * m_lo if m_ring is None else min(LID_LIT * m_lo, max(m_ring, m_up))
-    k = float(np.clip((target - m_up) / max(m_lo - m_up, 1e-3), 0.0, LID_MIX))
-    lid = col_up + k * (col_lo - col_up)
     # the upper lid (over the line where the lids meet; matched to the skin over it and at the
     # corners only, it keeps the guide's shading): toward its top the colour of the edge it
     # meets there (the values the fill is matched to, its thin lines closed over: sampled from
@@ -365,15 +358,3 @@ def _crease(light: np.ndarray, mid: np.ndarray, v: np.ndarray, up: np.ndarray, b
         return band_up
     fold, over = float(prof[:i].max()), float(prof[i + 1:].max())
     return float(rows[i]) if min(fold, over) - float(prof[i]) >= CREASE_CONTRAST else band_up
-
-
-def _ring_light(light: np.ndarray, hole: np.ndarray, u: np.ndarray, v: np.ndarray, up: np.ndarray, lids: Lids,
-                frame: EyeFrame) -> float | None:
-    """Median ``light`` ((h, w) mean of RGB, its thin dark lines closed over) of the skin just
-    round the closed lid's region ``hole`` ((h, w) bool), above the upper lid contour ``up`` and
-    past the corners (not the skin under the eye): from 2 px to :data:`RING` eye half-widths
-    beyond it. None when fewer than 8 pixels."""
-    k = np.ones((3, 3), np.uint8)
-    grown = cv2.dilate(hole.astype(np.uint8), k, iterations=max(3, int(RING * frame.half_width)) + 2) > 0
-    ring = grown & ~(cv2.dilate(hole.astype(np.uint8), k, iterations=2) > 0) & ((v > up) | (u < lids.u[0]) | (u > lids.u[-1]))
-    return float(np.median(light[ring])) if ring.sum() >= 8 else None
