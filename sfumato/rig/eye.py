@@ -292,9 +292,9 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
     base = L.base
     travel = float(np.hypot(du, dv)) / L.radius
     moved = min(1.0, travel / 0.25)
-    if travel >= CARRY_TRAVEL[1]:  # let go: the rebuilt white all around the iris' old place
-        pass
-    elif du != 0.0 or dv != 0.0:  # the painted surround turns with the iris, under the same corners
+    if travel == 0.0:  # at rest: the painting's own surround
+        base = base + (L.image - base) * L.halo[..., None]
+    elif travel < CARRY_TRAVEL[1]:  # the painted surround turns with the iris, under the same corners
         old = L.frame.to_xy(rest)
         m = np.concatenate([a, (centre - a @ old)[:, None]], 1).astype(np.float32)
         h, w = shape
@@ -302,8 +302,7 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
         halo *= cover_ratio(L.u, now, L.lids, rest[0], new[0], sx, width)
         moved_paint = cv2.warpAffine(L.image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         base = base + (moved_paint - base) * halo[..., None]
-    else:
-        base = base + (L.image - base) * L.halo[..., None]
+    # further on it is let go: the rebuilt white all around the iris' old place
     reach, baked = 0.2 * max(L.lids.height(), L.radius), L.lids.moved(0.0, 0.0)
     painted = Lids(baked.u + du, baked.upper + dv, baked.lower + dv)  # the shadow painted on the iris moved with it
     shade = np.clip(lid_shadow(L.u, L.v, now, reach) / lid_shadow(L.u, L.v, painted, reach), 0.6, 1.4)[..., None]

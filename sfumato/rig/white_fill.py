@@ -154,8 +154,9 @@ def two_sided_colour(
         model: (h, w, 3) float32 RGB (:func:`shading_model`); u: (h, w) float32 eye-frame
         coordinate along the eye, pixels; u_iris: the iris centre's; r: iris radius, pixels;
         sigma: finest interpolation scale, pixels; lean: each side's share of its own hue
-        (:func:`lean_shares`, counted on the ROI): a side with few samples takes the rest of its
-        hue from the other side (:func:`_lean_hue`); None: no lean.
+        (:func:`lean_shares`, counted on the lid-space grid: :func:`lid_space_samples`): a side
+        with few samples takes the rest of its hue from the other side (:func:`_lean_hue`);
+        None: no lean.
 
     Returns:
         (h, w, 3) float32 RGB.
