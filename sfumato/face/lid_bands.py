@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from sfumato.face.topology import EyeIndices
+from sfumato.imaging.resize import points_box
+from sfumato.rig.lid_fit import fit_lids
 from sfumato.rig.lids import EyeFrame, Lids
 
 BANDS = 6
@@ -24,26 +26,70 @@ at least two pixel rows, chosen as :data:`BANDS`)."""
 MIN_BAND_PIXELS = 5
 """A band with fewer reference pixels than this is no reference: the pixels in it are left out
 (a median of fewer is a lash or a speck's; chosen as :data:`BANDS`) ..."""
+WINDOW = 0.5
+"""A band's reference (:func:`side_residuals`) is the painted white within this many band
+heights beyond the band on either side (a window two bands high, centred on it): a band
+of a painted white holds 5-10 pixels on a small eye, and near a corner, where the opening is a
+few pixels high, 0.6 px of lid placement moves them into the next band (portrait_20's
+image-right eye: its top band's median 33.5 -> 52.5 L between FaceMesh's lids and the rig's).
+With the window the worst revealed dL of portrait_20 / 07 / 03 / 13's banks read +12.6 / +15.2 /
++8.6 / +7.8 between the measure's lids and +9.1 / +14.9 / +7.7 / +7.6 between the rig's; band by
+band (no window) +12.6 / +18.4 / +4.7 / +8.1 and +9.4 / +13.9 / +8.1 / +8.6 (session 10, these
+four banks; a window of one band each side read 0.1-2.5 L from the half band, -8.7 on one)."""
 MIN_SIDE_PIXELS = 3
 """... and a side of the iris with fewer than this in the band does not count in it (chosen as
 :data:`BANDS`)."""
 
 
-def between_lids(landmarks: np.ndarray, eye: EyeIndices, xx: np.ndarray, yy: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+def painted_contour(image: np.ndarray, landmarks: np.ndarray, eye: EyeIndices) -> np.ndarray:
+    """One eye's contour with its lids fitted to the painted opening, as the rig fits them.
+
+    FaceMesh's contour is a human eye's: on a stylised or small painted eye it misses the
+    painted opening by a few pixels, so "the same height between the lids" would not be the same
+    place in the measure as in the rig that rebuilt the white there. The lids are moved to the
+    painted edge by :func:`sfumato.rig.lid_fit.fit_lids` (the painting's pixels only: the same
+    lids in every frame's measure), the corners kept.
+
+    Args:
+        image: (H, W, 3) uint8 RGB, the painting; landmarks: (478, 2|3) its FaceMesh points.
+
+    Returns:
+        (K, 2) float64 image pixels in ``eye.contour``'s layout (a corner, the upper lid to the
+        other corner, the lower lid back): the left corner first.
+    """
+    pts = np.asarray(landmarks, np.float64)[list(eye.contour), :2]
+    upper, lower = Lids.split_contour(pts)
+    upper, lower = upper[np.argsort(upper[:, 0])], lower[np.argsort(lower[:, 0])]
+    width = float(np.linalg.norm(upper[-1] - upper[0]))
+    c = np.asarray(landmarks, np.float64)[eye.iris[0], :2]
+    r = float(np.linalg.norm(np.asarray(landmarks, np.float64)[list(eye.iris[1:]), :2] - c, axis=1).mean())
+    h, w = image.shape[:2]
+    x0, y0, x1, y1 = points_box(pts, 0.6 * width + 2 * r, w, h)
+    o = np.array([x0, y0], np.float64)
+    frame = EyeFrame((upper[0] + upper[-1]) / 2 - o, (upper[-1] - upper[0]) / max(width, 1e-6), width / 2)
+    up, lo = fit_lids(image[y0:y1, x0:x1].astype(np.float32), frame, upper - o, lower - o, (c - o, r))
+    return np.concatenate([up, lo[::-1][1:-1]]) + o
+
+
+def between_lids(
+    landmarks: np.ndarray, eye: EyeIndices, xx: np.ndarray, yy: np.ndarray, contour: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, int]:
     """Where points lie between one eye's lids: ``t`` 0 on the lower lid, 1 on the upper
     (beyond them below 0 and above 1), and ``u`` along the corners' line, pixels from their midpoint.
 
     The lids are FaceMesh's contour (``eye.contour``: a corner, the upper lid, the other corner,
-    the lower lid), resampled along the line through the corners (:class:`sfumato.rig.lids.Lids`).
+    the lower lid), or ``contour`` in that layout (:func:`painted_contour`), resampled along the
+    line through the corners (:class:`sfumato.rig.lids.Lids`).
 
     Args:
-        landmarks: (478, 2|3) pixels; xx, yy: (...) float32 point coordinates, pixels.
+        landmarks: (478, 2|3) pixels; xx, yy: (...) float32 point coordinates, pixels;
+        contour: (K, 2) pixels, the eye's contour instead of FaceMesh's.
 
     Returns:
         (t, u, bands): (...) float32 each, and how many bands to compare in (:data:`BANDS`,
         fewer for an opening under ``BANDS * BAND_HEIGHT`` pixels high).
     """
-    pts = np.asarray(landmarks, np.float64)[list(eye.contour), :2]
+    pts = np.asarray(landmarks, np.float64)[list(eye.contour), :2] if contour is None else np.asarray(contour, np.float64)
     a, b = pts[0], pts[len(pts) // 2]  # the corners
     axis = (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
     axis = axis if axis[0] >= 0 else -axis  # toward image +x
@@ -86,3 +132,47 @@ def banded_residuals(
         if refs and sum(len(x) for x in sides) >= MIN_BAND_PIXELS and (fb == k).any():
             out.append(f[fb == k] - np.mean(refs, 0))
     return np.concatenate(out).astype(np.float32) if out else np.zeros((0, 3), np.float32)
+
+
+def side_residuals(
+    f: np.ndarray, f_t: np.ndarray, f_side: np.ndarray, p: np.ndarray, p_t: np.ndarray, p_side: np.ndarray,
+    bands: int = BANDS,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each frame pixel minus the painting's white on ITS side of the old iris, in its band.
+
+    An eye lit from one side has a light white on that side and a shaded one on the other; the
+    rig carries each side's white across the old iris from that side, so a frame that shows only
+    the half of the old iris next to the lit side shows light white there. Against both sides'
+    mean (:func:`banded_residuals`) that half read light and the other half dark though each
+    copied its own side. Here a pixel's reference is the median of the painting's pixels on its
+    own side (``p_side == f_side``) in its band (and :data:`WINDOW` beyond it), where that holds at least
+    :data:`MIN_SIDE_PIXELS`; else the other side's (a side with no white painted at that height:
+    a narrow corner), flagged; a band with neither leaves the pixel out.
+
+    Args:
+        f: (N, 3) Lab frame pixels at ``f_t`` (N,) on side ``f_side`` (N,) bool; p: (M, 3) Lab
+            painting pixels at ``p_t`` (M,) on side ``p_side`` (M,) bool; ``t`` as
+            :func:`between_lids` (clipped to [0, 1] into ``bands`` bands).
+
+    Returns:
+        ((K, 3) float32 residuals, (K,) bool: taken against the other side's white), K <= N,
+        in the order of ``f`` (the pixels that have a reference).
+    """
+    fb = np.minimum((np.clip(f_t, 0.0, 1.0) * bands).astype(int), bands - 1)
+    pt = np.clip(p_t, 0.0, 1.0) * bands  # in bands
+    ref = np.full((len(f), 3), np.nan, np.float32)
+    other = np.zeros(len(f), bool)
+    for k in range(bands):
+        near = np.abs(pt - (k + 0.5)) <= 0.5 + WINDOW
+        refs = []
+        for s in (False, True):
+            x = p[near & (p_side == s)]
+            refs.append(np.median(x, 0) if len(x) >= MIN_SIDE_PIXELS else None)
+        for s in (False, True):
+            here = (fb == k) & (f_side == s)
+            own, far = refs[int(s)], refs[1 - int(s)]
+            if own is not None or far is not None:
+                ref[here] = own if own is not None else far
+                other[here] = own is None
+    kept = np.isfinite(ref[:, 0])
+    return (np.asarray(f, np.float32) - ref)[kept], other[kept]
