@@ -18,7 +18,7 @@ and measured with FaceMesh, against the painting measured the same way
 | (centre) | white dL of the centre frame (gaze 0, nearly the painting): a sanity check of the measure itself, ~0 when it is fair | ~0 |
 | painted dL | median L of the frame's eye white (the painting's painted white still white in the frame, and the revealed white) minus the painting's painted white (:mod:`sfumato.face.white_match`; the painted white is found from the pixels, a colour model sampled beside the iris, so no lid rim or lash counts), largest | within 6 |
 | common dL | median L over the eye white visible in BOTH painting and frame (the same painting pixels, followed into the frame), frame minus painting, largest (:mod:`sfumato.face.white_match`): did the rig change the white it should leave alone | within 6 |
-| revealed dL (db) | median L where the painted iris was and the frame's iris is not (the rebuilt white), each pixel minus the painting's painted white on ITS side of the old iris centre (up to 2.3 iris radii along the eye) at the same place between the lids (6 bands between the painted lids: FaceMesh's contour fitted to the painted opening as the rig fits it; each band's reference the white within half a band beyond it, at least 3 pixels a side; :mod:`sfumato.face.revealed_white`), each eye against itself, largest; in brackets its b (yellow-blue) difference; the frame's iris is FaceMesh's refined by matching the painted iris; an eye counts only where the revealed white covers at least 0.1 of the painted iris' visible area (``white_match.MIN_REVEALED``); n/a (neither ok nor FAIL) when no frame reveals that much; [N fr] is how many frames were measured, "other" the share of their revealed pixels compared with the other side's white (none painted on their own side at their height) | within 6 |
+| revealed dL (db) | median L where the painted iris was and the frame's iris is not (the rebuilt white), each pixel minus the painting's painted white on ITS side of the old iris centre (up to 2.3 iris radii along the eye) at the same place between the lids (6 bands between the painted lids, the old iris the painted one: FaceMesh's fitted to the painting's pixels as the rig fits them; each band's reference the white within half a band beyond it, at least 3 pixels a side; :mod:`sfumato.face.revealed_white`), each eye against itself, largest; in brackets its b (yellow-blue) difference; the frame's iris is FaceMesh's refined by matching the painted iris; an eye counts only where the revealed white covers at least 0.1 of the painted iris' visible area (``white_match.MIN_REVEALED``); n/a (neither ok nor FAIL) when no frame reveals that much; [N fr] is how many frames were measured, "other" the share of their revealed pixels compared with the other side's white (none painted on their own side at their height) | within 6 |
 | (both sides) | the same against the mean of both sides' white, band by band between FaceMesh's lids (the measure of sessions 7-8, printed for one session: a white copied exactly from a lit side read lighter, from a shaded side darker); [N fr] its frames | for comparison |
 | revealed dE ab | the revealed white's colour difference from the same painted white on its side, CIE a and b only (hue and chroma: a tan patch in a yellow white, a grey one in a warm white, which the L columns miss), largest (:mod:`sfumato.face.white_match`); in brackets both sides' (sessions 7-8) | <= 6 |
 | bright | share of eye-white pixels (as for white dL) brighter than the painting's 90th percentile + 3 L, each eye against its own (:func:`sfumato.face.quality.bright_share`: pooled, a shaded eye pulls the threshold down and a lit eye's own white counts as too bright), the eyes weighted by their pixels, largest | <= 0.15 |
@@ -51,7 +51,7 @@ from sfumato.face.gaze import measure_gaze  # noqa: E402
 from sfumato.face.quality import (  # noqa: E402
     bright_share, erosion_depths, eye_iris_radii, eye_stats, face_landmarks, gaze_order, laplacian_variance, painted_iris_radii, steady_landmarks,
 )
-from sfumato.face.revealed_white import painted_contours  # noqa: E402
+from sfumato.face.revealed_white import painted_eyes  # noqa: E402
 from sfumato.face.white_match import fit_eyes, followed_landmarks, white_match  # noqa: E402
 from sfumato.imaging.lab import rgb_to_lab  # noqa: E402
 
@@ -89,7 +89,7 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
     iris, dl, dl_old, bright, sharp, missing = [], [], [], [], [], 0
     common, revealed, revealed_db, revealed_dab, painted, centre_dl = [], [], [], [], [], float("nan")
     ring, ring_dab, both, both_dab, other, revealed_n = [], [], [], [], 0, 0
-    contours = painted_contours(painting, ref_steady)  # the painted lids, once (white_match.side_reference)
+    eyes = painted_eyes(painting, ref_steady)  # the painted lids and irises, once (revealed_white.side_reference)
     for i in tqdm(range(len(bank)), desc=bank.name, unit="frame", leave=False, disable=not progress):
         full = bank.full_frame(i)
         sharp.append(laplacian_variance(full, crop) / ref_lap)
@@ -110,7 +110,7 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
         followed = followed_landmarks(painting, full, ref_steady, lms, radii, fits=fits)
         white = eye_stats(full, followed, radii, ERODE, light=f_l, depths=depths)
         dl.append(white.white_median - ref_white.white_median)
-        m = white_match(painting, full, ref_steady, lms, radii, ERODE, lab=(p_lab, f_lab), fits=fits, contours=contours)
+        m = white_match(painting, full, ref_steady, lms, radii, ERODE, lab=(p_lab, f_lab), fits=fits, eyes=eyes)
         common.append(m.common_dl)
         painted.append(m.white_dl)
         if np.isfinite(m.revealed_dl):

@@ -111,8 +111,8 @@ def test_a_real_painted_white_against_its_own_side_reads_zero(name):
     import cv2
 
     from sfumato.face.lid_bands import banded_residuals, side_residuals
-    from sfumato.face.quality import face_landmarks, painted_iris_radii
-    from sfumato.face.revealed_white import painted_contours, side_reference
+    from sfumato.face.quality import face_landmarks
+    from sfumato.face.revealed_white import painted_eyes, side_reference
     from sfumato.imaging.lab import rgb_to_lab
     from sfumato.imaging.resize import points_box
     from tests.conftest import TESTDATA
@@ -123,13 +123,12 @@ def test_a_real_painted_white_against_its_own_side_reads_zero(name):
     img = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
     lm = face_landmarks(img)
     assert lm is not None
-    radii, lab, cont = painted_iris_radii(img, lm), rgb_to_lab(img), painted_contours(img, lm)
+    lab, eyes = rgb_to_lab(img), painted_eyes(img, lm)
     worst_both = 0.0
     for k, e in enumerate(EYES):
-        r, c = float(radii[k]), lm[e.iris[0], :2]
-        x0, y0, x1, y1 = points_box(lm[list(e.contour), :2], 3 * r, img.shape[1], img.shape[0])
+        x0, y0, x1, y1 = points_box(eyes[k].contour, 3 * eyes[k].radius, img.shape[1], img.shape[0])
         here = lab[y0:y1, x0:x1]
-        s = side_reference(img, here, here, cont[k], k, lm, (x0, y0), c, r, np.ones(here.shape[:2], bool), 0.15)
+        s = side_reference(img, here, here, eyes[k], k, lm, (x0, y0), np.zeros(2), 0.0, 0.15)
         ref = s.reference
         t = s.t[ref]
         d, _ = side_residuals(here[ref], t, s.left[ref], here[ref], t, s.left[ref], s.bands)

@@ -11,8 +11,6 @@ from __future__ import annotations
 import numpy as np
 
 from sfumato.face.topology import EyeIndices
-from sfumato.imaging.resize import points_box
-from sfumato.rig.lid_fit import fit_lids
 from sfumato.rig.lids import EyeFrame, Lids
 
 BANDS = 6
@@ -28,47 +26,17 @@ MIN_BAND_PIXELS = 5
 (a median of fewer is a lash or a speck's; chosen as :data:`BANDS`) ..."""
 WINDOW = 0.5
 """A band's reference (:func:`side_residuals`) is the painted white within this many band
-heights beyond the band on either side (a window two bands high, centred on it): a band
-of a painted white holds 5-10 pixels on a small eye, and near a corner, where the opening is a
+heights beyond the band on either side (a window two bands high, centred on it): a band of a
+painted white holds 5-10 pixels a side on a small eye, and near a corner, where the opening is a
 few pixels high, 0.6 px of lid placement moves them into the next band (portrait_20's
-image-right eye: its top band's median 33.5 -> 52.5 L between FaceMesh's lids and the rig's).
-With the window the worst revealed dL of portrait_20 / 07 / 03 / 13's banks read +12.6 / +15.2 /
-+8.6 / +7.8 between the measure's lids and +9.1 / +14.9 / +7.7 / +7.6 between the rig's; band by
-band (no window) +12.6 / +18.4 / +4.7 / +8.1 and +9.4 / +13.9 / +8.1 / +8.6 (session 10, these
-four banks; a window of one band each side read 0.1-2.5 L from the half band, -8.7 on one)."""
+image-right eye: a top band's median 33.5 -> 52.5 L between FaceMesh's lids and the rig's).
+Chosen by hand (session 10, no held-out set) on the banks of portrait_20 / 07 / 03 / 13, as the
+measure's worst revealed dL against the same with the rig's own lids and iris (rig.json, from
+its own FaceMesh run): +3.1 / -7.2 / -2.9 / -3.1 against -4.3 / -8.8 / +4.1 / -4.6 with the
+window, -2.8 / -7.3 / +2.4 / -13.9 against +6.1 / -6.4 / +3.5 / -5.3 band by band."""
 MIN_SIDE_PIXELS = 3
 """... and a side of the iris with fewer than this in the band does not count in it (chosen as
 :data:`BANDS`)."""
-
-
-def painted_contour(image: np.ndarray, landmarks: np.ndarray, eye: EyeIndices) -> np.ndarray:
-    """One eye's contour with its lids fitted to the painted opening, as the rig fits them.
-
-    FaceMesh's contour is a human eye's: on a stylised or small painted eye it misses the
-    painted opening by a few pixels, so "the same height between the lids" would not be the same
-    place in the measure as in the rig that rebuilt the white there. The lids are moved to the
-    painted edge by :func:`sfumato.rig.lid_fit.fit_lids` (the painting's pixels only: the same
-    lids in every frame's measure), the corners kept.
-
-    Args:
-        image: (H, W, 3) uint8 RGB, the painting; landmarks: (478, 2|3) its FaceMesh points.
-
-    Returns:
-        (K, 2) float64 image pixels in ``eye.contour``'s layout (a corner, the upper lid to the
-        other corner, the lower lid back): the left corner first.
-    """
-    pts = np.asarray(landmarks, np.float64)[list(eye.contour), :2]
-    upper, lower = Lids.split_contour(pts)
-    upper, lower = upper[np.argsort(upper[:, 0])], lower[np.argsort(lower[:, 0])]
-    width = float(np.linalg.norm(upper[-1] - upper[0]))
-    c = np.asarray(landmarks, np.float64)[eye.iris[0], :2]
-    r = float(np.linalg.norm(np.asarray(landmarks, np.float64)[list(eye.iris[1:]), :2] - c, axis=1).mean())
-    h, w = image.shape[:2]
-    x0, y0, x1, y1 = points_box(pts, 0.6 * width + 2 * r, w, h)
-    o = np.array([x0, y0], np.float64)
-    frame = EyeFrame((upper[0] + upper[-1]) / 2 - o, (upper[-1] - upper[0]) / max(width, 1e-6), width / 2)
-    up, lo = fit_lids(image[y0:y1, x0:x1].astype(np.float32), frame, upper - o, lower - o, (c - o, r))
-    return np.concatenate([up, lo[::-1][1:-1]]) + o
 
 
 def between_lids(
@@ -78,7 +46,8 @@ def between_lids(
     (beyond them below 0 and above 1), and ``u`` along the corners' line, pixels from their midpoint.
 
     The lids are FaceMesh's contour (``eye.contour``: a corner, the upper lid, the other corner,
-    the lower lid), or ``contour`` in that layout (:func:`painted_contour`), resampled along the
+    the lower lid), or ``contour`` in that layout (the painted lids,
+    :func:`sfumato.face.revealed_white.painted_eye`), resampled along the
     line through the corners (:class:`sfumato.rig.lids.Lids`).
 
     Args:

@@ -55,7 +55,7 @@ import numpy as np
 from sfumato.face.eye_register import register_eye
 from sfumato.face.quality import shrunk_contour
 from sfumato.face.lid_bands import banded_residuals, between_lids
-from sfumato.face.revealed_white import painted_contours, side_reference
+from sfumato.face.revealed_white import PaintedEye, painted_eyes, side_reference
 from sfumato.face.topology import EYES
 from sfumato.imaging.lab import lightness, rgb_to_lab
 from sfumato.imaging.resize import points_box
@@ -187,7 +187,7 @@ def white_match(
     painting: np.ndarray, frame: np.ndarray, painting_lm: np.ndarray, frame_lm: np.ndarray,
     iris_radii: tuple[float, float], erode: float = 0.15, *,
     lab: tuple[np.ndarray, np.ndarray] | None = None, fits: list[EyeFit | None] | None = None,
-    contours: list[np.ndarray] | None = None,
+    eyes: list[PaintedEye] | None = None,
 ) -> WhiteMatch:
     """Compare a frame's eye whites with the painting's (see the module docstring).
 
@@ -200,13 +200,13 @@ def white_match(
         lab: ``(rgb_to_lab(painting), rgb_to_lab(frame))`` when the caller has them, (H, W, 3)
             float32 each (a benchmark converts each frame once for every measure).
         fits: :func:`fit_eyes` of these images and landmarks when the caller has it.
-        contours: :func:`painted_contours` of the painting when the caller has it.
+        eyes: :func:`sfumato.face.revealed_white.painted_eyes` of the painting when the caller has it.
     """
     p_lab, f_lab = (rgb_to_lab(painting), rgb_to_lab(frame)) if lab is None else lab
     fits = fit_eyes(p_lab[..., 0], f_lab[..., 0], painting_lm, frame_lm, iris_radii) if fits is None else fits
     h, w = painting.shape[:2]
     plm = np.asarray(painting_lm, np.float64)
-    contours = painted_contours(painting, plm) if contours is None else contours
+    eyes = painted_eyes(painting, plm) if eyes is None else eyes
     common_p, common_f, rev_f, rev_ref, white_p, white_f, rev_d, both_d = [], [], [], [], [], [], [], []
     other_n = 0
     for k, (e, fit) in enumerate(zip(EYES, fits)):
@@ -251,7 +251,11 @@ def white_match(
             d = banded_residuals(f_here[revealed], t[revealed], p_here[ref], t[ref], u[ref] > uc, bands)
             if len(d) >= max(MIN_EYE_PIXELS, MIN_REVEALED * (inside & (dp < r)).sum()):
                 both_d.append(d)
-            side = side_reference(painting, p_here, f_here, contours[k], k, plm, (x0, y0), cp, r, df > FRAME_IRIS * r, erode)
+            # the margin round the moved iris on the larger of the two radii: it keeps the moved
+            # iris' rim out of the white, and a fit 2 % smaller must not let it in (1.4 x 7.84 px
+            # counted a halo 1.5 radii wide on tests/test_white_match.py's thin crescent)
+            margin = FRAME_IRIS * max(r, eyes[k].radius)
+            side = side_reference(painting, p_here, f_here, eyes[k], k, plm, (x0, y0), move, margin, erode)
             if len(side.residuals) >= max(MIN_EYE_PIXELS, MIN_REVEALED * side.visible):
                 rev_d.append(side.residuals)
                 other_n += int(side.other.sum())
