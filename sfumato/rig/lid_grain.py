@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from sfumato.rig.lids import EyeFrame
-from sfumato.rig.sclera import canvas_texture
+from sfumato.rig.white_grain import canvas_texture
 
 TEXTURE_SCALE = 0.2
 """The texture carried onto the lid is the skin's detail finer than this many iris radii ..."""
