@@ -204,7 +204,7 @@ def sclera_plate(
         return colour.copy()
     tex *= np.float32(want / have)
     if laid.any():  # zero-mean where it shows: the texture moves no lightness
-        tex[need] -= float(np.mean(tex[laid]))
+        tex[need] -= float(np.average(tex[laid], weights=hole[laid]))  # as much as each pixel shows
     # the painted white keeps its own grain exactly
     tex = np.where(own, residual["own"], tex)
     return colour * (1.0 + tex)[..., None]
