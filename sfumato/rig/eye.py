@@ -2,7 +2,7 @@
 
 Layers, back to front, in a region of interest (ROI) around the eye:
 
-1. the rebuilt eye white (:func:`sfumato.rig.sclera.sclera_plate`) wherever the painted iris
+1. the rebuilt eye white (:func:`sfumato.rig.white_grain.sclera_plate`) wherever the painted iris
    was (rim and halo included), the painted white elsewhere; over it the painted surround of
    the iris (its dark rim, halo and the ring of its hue that the rebuilt white replaced) moved
    with the iris (:func:`carried_halo`): at rest the painting's own pixels, so an unturned eye is

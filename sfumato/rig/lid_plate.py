@@ -30,7 +30,7 @@ import numpy as np
 from sfumato.rig.corner_white import CORNER_REACH, corner_reach, white_past_corners
 from sfumato.rig.lash_line import lash_profile
 from sfumato.rig.lids import EyeFrame, Lids
-from sfumato.rig.sclera import canvas_texture
+from sfumato.rig.white_grain import canvas_texture
 from sfumato.rig.seamless import seamless_fill
 from sfumato.imaging.lab import rgb_to_lab
 from sfumato.rig.skin_palette import palette_fill, skin_palette
