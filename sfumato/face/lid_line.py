@@ -28,6 +28,13 @@ BESIDE = 1.6
 """... to this many iris radii from the iris is the reference: each side's median darkness, the
 line running from one to the other across the iris' place (portrait_03's line is black on one
 side of an iris and red-brown on the other) or one side's alone."""
+SPAN = 0.25
+"""The line is judged over at least this many iris radii of its length over the old place (no
+less than 4 points): a thinner sliver between the old iris' edge and the new one's is the moved
+iris' own soft rim (portrait_03's image-right eye 3 px from rest read +10 there, over 5 points
+lying 1.05-1.14 radii from the new centre, its limbus)."""
+STEP = 0.5
+"""Pixels between points along the contour and across it."""
 WORST = 80
 """The gap: this percentile, over the old place, of the darkest lightness minus the painted line's
 there (a break a few columns wide counts)."""
@@ -89,7 +96,7 @@ def line_gap(light: np.ndarray, upper: np.ndarray, painted: np.ndarray, painted_
         """Darkest per point, in the middle, and each point's distance along the eye from the
         iris' old place (``at``: its share of the way from the first corner to the last)."""
         pts, origin, axis, width = _along(contour)
-        xy, dark = darkest_along(img, pts, max(1.5, BAND * width))
+        xy, dark = darkest_along(img, pts, max(1.5, BAND * width), STEP)
         along = (xy - origin) @ axis
         middle = np.abs(along / max(width, 1e-6) - 0.5) <= 0.5 * MIDDLE
         return dark, middle, along - at * width, width
@@ -100,13 +107,13 @@ def line_gap(light: np.ndarray, upper: np.ndarray, painted: np.ndarray, painted_
     dark_f, mid_f, d_old, width_f = part(light, upper, at)
     r_f = radius * width_f / max(width_p, 1e-6)
     pts, origin, axis, _ = _along(upper)
-    xy_f = darkest_along(light, pts, 0.0)[0]
+    xy_f = darkest_along(light, pts, 0.0, STEP)[0]
     d_new = (xy_f - origin) @ axis - (np.asarray(new, np.float64) - origin) @ axis
     over = mid_f & (np.abs(d_old) < OLD * r_f) & (np.abs(d_new) >= NEW * r_f)
     dark_p, mid_p, d_old_p, _ = part(painted, painted_upper, at)
     beside = mid_p & (np.abs(d_old_p) >= NEW * radius) & (np.abs(d_old_p) <= BESIDE * radius)
     sides = [(sign, float(np.median(dark_p[m]))) for sign in (-1, 1) if (m := beside & (np.sign(d_old_p) == sign)).sum() >= 4]
-    if over.sum() < 4 or not sides:
+    if over.sum() < max(4.0, SPAN * r_f / STEP) or not sides:
         return float("nan")
     # the painted line runs from one side's darkness to the other's across the iris' place
     ref = np.interp(d_old[over] / r_f, [-1.0, 1.0], [sides[0][1], sides[-1][1]])
