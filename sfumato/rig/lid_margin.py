@@ -27,7 +27,7 @@ from scipy.ndimage import gaussian_filter1d
 from sfumato.imaging.lab import lightness
 from sfumato.rig.lids import EyeFrame, Lids, opening
 
-BELOW = 0.3
+BELOW = 0.15
 """The margin reaches this many iris radii under the lid contour (the line's lower part and the
 lid's shadow on the white; at least 2 px, at most :data:`BELOW_OPEN` of the opening beside the
 iris, so the lower lid is never part of it) ..."""
