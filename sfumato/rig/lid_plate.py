@@ -30,7 +30,7 @@ import numpy as np
 from sfumato.rig.corner_white import CORNER_REACH, corner_reach, white_past_corners
 from sfumato.rig.lash_line import lash_profile
 from sfumato.rig.lids import EyeFrame, Lids
-from sfumato.rig.white_grain import canvas_texture
+from sfumato.rig.lid_grain import TEXTURE_CLIP, TEXTURE_DEPTH, lid_texture  # noqa: F401 (TEXTURE_CLIP: tests)
 from sfumato.rig.seamless import seamless_fill
 from sfumato.imaging.lab import rgb_to_lab
 from sfumato.rig.skin_palette import palette_fill, skin_palette
@@ -53,15 +53,6 @@ LID_MIX = 0.85
 """... mixing in at most this much of the lower lid's skin; one mix for the whole lid, from
 mid-lid medians (mixed bin by bin along the lid, where a bin of portrait_03's warm fold read a
 little darker than its pale skin under the eye, the lid turned grey in stripes)."""
-TEXTURE_SCALE = 0.2
-"""The texture carried onto the lid is the skin's detail finer than this many iris radii ..."""
-TEXTURE_DEPTH = 1.6
-"""... from the skin this many opening heights under the lower lash band, at its own strength
-(amplified toward the grain measured over the painted lid fold, which is mostly painted lines
-and crease edges there, it hit a 2.5x cap on portrait_11 and speckled the closed lid) ..."""
-TEXTURE_CLIP = (0.6, 1.25)
-"""... as a luminance ratio to its local mean, clipped to this range (the three set on the
-Mona Lisa's crackle, a synthetic craquelure on the astronaut, portrait_11 and 20)."""
 EDGE_LINE = 0.2
 """On the edge of the closed lid's region, dark paint thinner than this many eye half-widths (a
 lash line, liner, a crease line) is no skin the lid meets: it meets the skin beyond it (a grey
@@ -215,7 +206,7 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     # a blue-grey cast over portrait_20's inner lid), lit toward its middle as the lid is lit
     # against the fold; under that line the lower lid's skin
     upper = v >= lids.moved(0.0, 1.0).at(u)[0]
-    tex = _lid_texture(image, light, frame, hole, TEXTURE_DEPTH * height + band_up + band_lo, radius)
+    tex = lid_texture(image, light, frame, hole, TEXTURE_DEPTH * height + band_up + band_lo, radius)
     # where the edge's light slivers are opened away: the lid's corner reach plus twice the
     # edge's line width (the opening's kernel), 0.52 half-widths from each corner, about half
     # the lid (session 7, 2f0fcc9: portrait_07's pale wedge; no held-out set)
@@ -324,23 +315,6 @@ def _column_colour(image: np.ndarray, light: np.ndarray, where: np.ndarray, u: n
     if not good.any():
         return None
     return np.stack([np.interp(u, centres[good], cols[good, k]) for k in range(3)], -1).astype(np.float32)
-
-
-def _lid_texture(image: np.ndarray, light: np.ndarray, frame: EyeFrame, hole: np.ndarray, depth: float,
-                 radius: float) -> np.ndarray:
-    """The painting's fine detail (crackle, canvas, grain) for the closed lid: (h, w) float32
-    luminance ratio, about 1 (the painting's own outside ``hole``).
-
-    Under ``hole`` (where the closed lid lies) it is taken from the skin ``depth`` pixels
-    under it, a whole pixel away (a fractional shift would blur the cracks), at its own
-    strength: the lid is skin of the same painting as the cheek, no grainier.
-    """
-    shift = (float(np.round(-depth * frame.up[0])), float(np.round(-depth * frame.up[1])))
-    sigma = max(1.0, TEXTURE_SCALE * radius)
-    ones = np.ones_like(light)
-    painted = canvas_texture(image, [ones], sigma, np.zeros_like(light), (0.0, 0.0), lo=TEXTURE_CLIP[0], hi=TEXTURE_CLIP[1])
-    moved = canvas_texture(image, [ones], sigma, ones, shift, lo=TEXTURE_CLIP[0], hi=TEXTURE_CLIP[1])
-    return np.where(hole, moved, painted).astype(np.float32)
 
 
 def _crease(light: np.ndarray, mid: np.ndarray, v: np.ndarray, up: np.ndarray, band_up: float, height: float) -> float:

@@ -1,0 +1,129 @@
+"""The closed lid's grain: the painting's fine detail, without the lines of the skin it came from.
+
+A closed lid is skin of the same painting as the cheek, so it carries the cheek's fine detail
+(crackle, canvas, brush grain), taken from the skin under the eye (:func:`lid_texture`). That
+skin also has *lines*: wrinkles, the lower lid's folds, long and following its form. Printed
+on the lid, they read as the under-eye wrinkles drawn across it (portrait_20's dark arcs), so
+lines longer than :data:`LINE_LENGTH` are taken out of the texture first
+(:func:`without_long_lines`), while the crackle's short segments and the grain stay.
+
+Arrays are ROI pixels: ``image`` (h, w, 3) float32 RGB in [0, 255]; ``light``, ``hole``
+(h, w) float32 mean of RGB / bool.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from sfumato.rig.lids import EyeFrame
+from sfumato.rig.white_grain import canvas_texture
+
+TEXTURE_SCALE = 0.2
+"""The texture carried onto the lid is the skin's detail finer than this many iris radii ..."""
+TEXTURE_DEPTH = 1.6
+"""... from the skin this many opening heights under the lower lash band, at its own strength
+(amplified toward the grain measured over the painted lid fold, which is mostly painted lines
+and crease edges there, it hit a 2.5x cap on portrait_11 and speckled the closed lid) ..."""
+TEXTURE_CLIP = (0.6, 1.25)
+"""... as a luminance ratio to its local mean, clipped to this range (the three set on the
+Mona Lisa's crackle, a synthetic craquelure on the astronaut, portrait_11 and 20) ..."""
+LINE_LENGTH = 0.75
+"""... without its lines (dark or light) that run straight on for this many eye half-widths
+or more (a wrinkle, a lid fold: portrait_20's under-eye wrinkles drew arcs across its closed
+lid; at 0.5 a synthetic craquelure's straight cracks on the astronaut went too, its lid 0.46 as
+detailed as the skin, tests/test_closed_lid.py; at 1.0 broken arcs stayed on portrait_20), ..."""
+LINE_WIDTH = 0.2
+"""... and thinner than this many eye half-widths (as :data:`sfumato.rig.lid_plate.EDGE_LINE`;
+a broad shadow is no line: it is in the texture's local mean, not its detail; portrait_20's
+wrinkles are 1-3 px wide at 19-20 px half-widths)."""
+GRAIN = 1.0
+"""The grain has straight runs of darker (lighter) pixels too: a pixel is on a line where its
+long-line depth (how far it lies under the texture with its thin lines filled, kept by the
+closing along the line) is over this many times the median of that depth over the texture,
+fully from twice it. Filled wherever some depth was kept, the whole grain was pulled toward its
+middle: portrait_13's and portrait_10's closed lids lost half of it (0.98 -> 0.44 and 0.62 ->
+0.39 of the skin's, tests/test_lid_grain.py) ..."""
+PASSES = 2
+"""... and lines are taken out this many times over (one pass left broken arcs on portrait_20's
+image-left lid: the parts of a line under twice the median, found again once the rest is gone)."""
+SPREAD = 50.0
+"""Only lines within this many degrees of the eye's axis are taken out: the skin's folds round
+the eye run along the lids (the under-eye wrinkles, the lid folds), while a craquelure's long
+cracks may run any way (the Mona Lisa's run up the panel's grain, a half-width and more: taken
+out, her closed lid was a smooth patch in a crackled face)."""
+ANGLES = 12
+"""Line directions tried, evenly over 180 degrees (15 degrees apart: a straight element 0.5
+half-widths long, rotated half a step, stays within a pixel of a line at 20 px half-widths)."""
+
+
+def lid_texture(image: np.ndarray, light: np.ndarray, frame: EyeFrame, hole: np.ndarray, depth: float,
+                radius: float) -> np.ndarray:
+    """The painting's fine detail (crackle, canvas, grain) for the closed lid: (h, w) float32
+    luminance ratio, about 1 (the painting's own outside ``hole``).
+
+    Under ``hole`` (where the closed lid lies) it is taken from the skin ``depth`` pixels
+    under it, a whole pixel away (a fractional shift would blur the cracks), at its own
+    strength (the lid is skin of the same painting as the cheek, no grainier), without that
+    skin's long lines (:func:`without_long_lines`).
+    """
+    shift = (float(np.round(-depth * frame.up[0])), float(np.round(-depth * frame.up[1])))
+    sigma = max(1.0, TEXTURE_SCALE * radius)
+    ones = np.ones_like(light)
+    painted = canvas_texture(image, [ones], sigma, np.zeros_like(light), (0.0, 0.0), lo=TEXTURE_CLIP[0], hi=TEXTURE_CLIP[1])
+    moved = canvas_texture(image, [ones], sigma, ones, shift, lo=TEXTURE_CLIP[0], hi=TEXTURE_CLIP[1])
+    if hole.any():
+        along = float(np.arctan2(frame.axis[1], frame.axis[0]))
+        moved = without_long_lines(moved, LINE_WIDTH * frame.half_width, LINE_LENGTH * frame.half_width, along)
+    return np.where(hole, moved, painted).astype(np.float32)
+
+
+def without_long_lines(ratio: np.ndarray, width: float, length: float, along: float | None = None) -> np.ndarray:
+    """``ratio`` ((h, w) float32, about 1) with its thin lines (thinner than ``width`` pixels)
+    that run straight on for ``length`` pixels or more taken out, dark and light: (h, w) float32.
+
+    A thin dark line is what a closing with a small square fills; a long one is what survives a
+    closing with a straight element ``length`` long in its own direction (the least of the
+    closings over :data:`ANGLES` directions), where a crack's short segment or a grain speck is
+    filled in every direction. Where the long closing keeps more of a pixel's depth than the
+    grain's runs do (:data:`GRAIN`), the pixel is on a long line and that depth is filled. Then
+    the same for light lines with openings, all of it :data:`PASSES` times. ``along``: the
+    eye's axis, radians in image pixels (lines within :data:`SPREAD` of it only), or None.
+    """
+    d = max(3, 2 * int(round(width / 2)) + 1)
+    square = np.ones((d, d), np.uint8)
+    out = ratio.astype(np.float32)
+    lines = _line_elements(length, along)
+    for close, pick, sign in ((cv2.MORPH_CLOSE, np.minimum, 1.0), (cv2.MORPH_OPEN, np.maximum, -1.0)) * PASSES:
+        thin = cv2.morphologyEx(out, close, square, borderType=cv2.BORDER_REFLECT)  # every thin line gone
+        kept = None  # the thin lines long in some direction stay
+        for k in lines:
+            m = cv2.morphologyEx(out, close, k, borderType=cv2.BORDER_REFLECT)
+            kept = m if kept is None else pick(kept, m)
+        long = np.clip(sign * (thin - kept), 0.0, None) * (sign * (thin - out) > 0)
+        grain = GRAIN * float(np.median(long[long > 0])) if (long > 0).any() else 0.0
+        out = out + sign * long * _ramp((long - grain) / max(grain, 1e-6))
+    return out.astype(np.float32)
+
+
+def _ramp(x: np.ndarray) -> np.ndarray:
+    """Smoothstep of ``x`` clipped to [0, 1] (same shape, float32)."""
+    x = np.clip(x, 0.0, 1.0)
+    return (x * x * (3 - 2 * x)).astype(np.float32)
+
+
+def _line_elements(length: float, along: float | None = None, cone: bool = True) -> list[np.ndarray]:
+    """Straight structuring elements ``length`` pixels long (odd, at least 3) in :data:`ANGLES`
+    directions (within :data:`SPREAD` of the direction ``along``, radians in image pixels,
+    when given; further from it when ``cone`` is False): (m, m) uint8 each."""
+    m = max(3, int(np.ceil(length)) | 1)
+    c = m // 2
+    out = []
+    for t in np.arange(ANGLES) * np.pi / ANGLES:
+        if along is not None and (abs((t - along + 0.5 * np.pi) % np.pi - 0.5 * np.pi) <= np.radians(SPREAD) + 1e-6) != cone:
+            continue
+        k = np.zeros((m, m), np.uint8)
+        dx, dy = c * np.cos(t), c * np.sin(t)
+        cv2.line(k, (int(round(c - dx)), int(round(c - dy))), (int(round(c + dx)), int(round(c + dy))), 1, 1)
+        out.append(k)
+    return out
