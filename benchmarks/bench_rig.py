@@ -18,9 +18,9 @@ and measured with FaceMesh, against the painting measured the same way
 | (centre) | white dL of the centre frame (gaze 0, nearly the painting): a sanity check of the measure itself, ~0 when it is fair | ~0 |
 | painted dL | median L of the frame's eye white (the painting's painted white still white in the frame, and the revealed white) minus the painting's painted white (:mod:`sfumato.face.white_match`; the painted white is found from the pixels, a colour model sampled beside the iris, so no lid rim or lash counts), largest | within 6 |
 | common dL | median L over the eye white visible in BOTH painting and frame (the same painting pixels, followed into the frame), frame minus painting, largest (:mod:`sfumato.face.white_match`): did the rig change the white it should leave alone | within 6 |
-| revealed dL (db) | median L where the painted iris was and the frame's iris is not (the rebuilt white), each pixel minus the painting's painted white beside the iris (both sides, up to 2.3 iris radii along the eye) at the same place between the lids (6 bands between FaceMesh's lid contours, each band's reference at least 5 pixels), each eye against itself, largest; in brackets its b (yellow-blue) difference; the frame's iris is FaceMesh's refined by matching the painted iris; an eye counts only where the revealed white covers at least 0.1 of the painted iris' visible area (``white_match.MIN_REVEALED``); n/a (neither ok nor FAIL) when no frame reveals that much; [N fr] is how many frames were measured | within 6 |
-| (ring) | the same against the ring 1.15..2.3 iris radii from the painted iris on the side it left, any revealed area (the measure before: the ring is mostly the darker white under the iris near the lower lid, and a crescent of 17 pixels read -16 on portrait_07) | for comparison |
-| revealed dE ab | the revealed white's colour difference from the same banded painted white, CIE a and b only (hue and chroma: a tan patch in a yellow white, a grey one in a warm white, which the L columns miss), largest (:mod:`sfumato.face.white_match`); in brackets the ring's (the measure before) | <= 6 |
+| revealed dL (db) | median L where the painted iris was and the frame's iris is not (the rebuilt white), each pixel minus the painting's painted white on ITS side of the old iris centre (up to 2.3 iris radii along the eye) at the same place between the lids (6 bands between the painted lids, the old iris the painted one: FaceMesh's fitted to the painting's pixels as the rig fits them; each band's reference the white within half a band beyond it, at least 3 pixels a side; :mod:`sfumato.face.revealed_white`), each eye against itself, largest; in brackets its b (yellow-blue) difference; the frame's iris is FaceMesh's refined by matching the painted iris; an eye counts only where the revealed white covers at least 0.1 of the painted iris' visible area (``white_match.MIN_REVEALED``); n/a (neither ok nor FAIL) when no frame reveals that much; [N fr] is how many frames were measured, "other" the share of their revealed pixels compared with the other side's white (none painted on their own side at their height) | within 6 |
+| (both sides) | the same against the mean of both sides' white, band by band between FaceMesh's lids (the measure of sessions 7-8, printed for one session: a white copied exactly from a lit side read lighter, from a shaded side darker); [N fr] its frames | for comparison |
+| revealed dE ab | the revealed white's colour difference from the same painted white on its side, CIE a and b only (hue and chroma: a tan patch in a yellow white, a grey one in a warm white, which the L columns miss), largest (:mod:`sfumato.face.white_match`); in brackets both sides' (sessions 7-8) | <= 6 |
 | bright | share of eye-white pixels (as for white dL) brighter than the painting's 90th percentile + 3 L, each eye against its own (:func:`sfumato.face.quality.bright_share`: pooled, a shaded eye pulls the threshold down and a lit eye's own white counts as too bright), the eyes weighted by their pixels, largest | <= 0.15 |
 | sharp | variance of the Laplacian over the inner half of the head crop / the painting's, smallest | >= 0.85 |
 | gaze range | 9 evenly spaced frames of the middle row, each averaged over ``--samples`` jittered copies: max - min, eye half-widths | >= 0.5 |
@@ -51,6 +51,7 @@ from sfumato.face.gaze import measure_gaze  # noqa: E402
 from sfumato.face.quality import (  # noqa: E402
     bright_share, erosion_depths, eye_iris_radii, eye_stats, face_landmarks, gaze_order, laplacian_variance, painted_iris_radii, steady_landmarks,
 )
+from sfumato.face.revealed_white import painted_eyes  # noqa: E402
 from sfumato.face.white_match import fit_eyes, followed_landmarks, white_match  # noqa: E402
 from sfumato.imaging.lab import rgb_to_lab  # noqa: E402
 
@@ -87,7 +88,8 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
     iris_eyes: list[tuple[float, float]] = []
     iris, dl, dl_old, bright, sharp, missing = [], [], [], [], [], 0
     common, revealed, revealed_db, revealed_dab, painted, centre_dl = [], [], [], [], [], float("nan")
-    ring, ring_dab = [], []
+    ring, ring_dab, both, both_dab, other, revealed_n = [], [], [], [], 0, 0
+    eyes = painted_eyes(painting, ref_steady)  # the painted lids and irises, once (revealed_white.side_reference)
     for i in tqdm(range(len(bank)), desc=bank.name, unit="frame", leave=False, disable=not progress):
         full = bank.full_frame(i)
         sharp.append(laplacian_variance(full, crop) / ref_lap)
@@ -108,12 +110,16 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
         followed = followed_landmarks(painting, full, ref_steady, lms, radii, fits=fits)
         white = eye_stats(full, followed, radii, ERODE, light=f_l, depths=depths)
         dl.append(white.white_median - ref_white.white_median)
-        m = white_match(painting, full, ref_steady, lms, radii, ERODE, lab=(p_lab, f_lab), fits=fits)
+        m = white_match(painting, full, ref_steady, lms, radii, ERODE, lab=(p_lab, f_lab), fits=fits, eyes=eyes)
         common.append(m.common_dl)
         painted.append(m.white_dl)
         if np.isfinite(m.revealed_dl):
             revealed.append(m.revealed_dl)
             revealed_db.append(m.revealed_db)
+            other, revealed_n = other + m.revealed_other, revealed_n + m.revealed_n
+        if np.isfinite(m.both_dl):
+            both.append(m.both_dl)
+            both_dab.append(m.both_dab)
         if np.isfinite(m.revealed_dab):
             revealed_dab.append(m.revealed_dab)
         if np.isfinite(m.ring_dl):
@@ -141,6 +147,8 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
         "revealed_dl": worst(revealed, abs), "revealed_frames": len(revealed),
         "revealed_db": revealed_db[int(np.argmax(np.abs(revealed)))] if revealed else float("nan"),
         "revealed_dab": worst(revealed_dab, float), "ring_dl": worst(ring, abs), "ring_dab": worst(ring_dab, float),
+        "revealed_other": other / revealed_n if revealed_n else float("nan"),
+        "both_dl": worst(both, abs), "both_frames": len(both), "both_dab": worst(both_dab, float),
         "painted_iris_px": [round(r, 2) for r in radii],
         "bright": worst(bright, float), "painting_bright": bright_share(ref_eyes, ref_eyes),
         "sharp": min(sharp), "sharp_frame": int(np.argmin(sharp)),
@@ -197,7 +205,7 @@ def table(rows: list[dict]) -> str:
     """The markdown table: worst frame per column, each marked ok / FAIL."""
     mark = lambda ok: "n/a" if ok is None else "ok" if ok else "FAIL"  # noqa: E731
     lines = [
-        "| painting | engine | frames | iris r (per eye) | white dL (centre) | (old dL) | painted dL | common dL | revealed dL (db) | (ring) | revealed dE ab (ring) | bright "
+        "| painting | engine | frames | iris r (per eye) | white dL (centre) | (old dL) | painted dL | common dL | revealed dL (db) | (both sides) | revealed dE ab (both sides) | bright "
         "| sharp (frame) | gaze range | gaze order |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         "| target | | | 0.8..1.2 | within 6 | (FaceMesh disc) | within 6 | within 6 | within 6 | (before) | <= 6 | <= 0.15 | >= 0.85 | >= 0.5 "
@@ -209,8 +217,9 @@ def table(rows: list[dict]) -> str:
         lines.append(
             f"| {Path(r['bank']).name} | {r['engine']} | {r['frames']}{nf} | {r['iris']:.2f} ({r['iris_eyes'][0]:.2f} / {r['iris_eyes'][1]:.2f}) {mark(v['iris'])} "
             f"| {r['white_dl']:+.1f} ({r['centre_dl']:+.1f}) {mark(v['white_dl'])} | ({r['white_dl_old']:+.1f}) "
-            f"| {r['painted_dl']:+.1f} {mark(v['painted_dl'])} | {r['common_dl']:+.1f} {mark(v['common_dl'])} | {r['revealed_dl']:+.1f} ({r['revealed_db']:+.1f}) {mark(v['revealed_dl'])} [{r.get('revealed_frames', '?')} fr] | ({r['ring_dl']:+.1f}) "
-            f"| {r['revealed_dab']:.1f} ({r['ring_dab']:.1f}) {mark(v['revealed_dab'])} | {r['bright']:.2f} {mark(v['bright'])} "
+            f"| {r['painted_dl']:+.1f} {mark(v['painted_dl'])} | {r['common_dl']:+.1f} {mark(v['common_dl'])} "
+            f"| {r['revealed_dl']:+.1f} ({r['revealed_db']:+.1f}) {mark(v['revealed_dl'])} [{r.get('revealed_frames', '?')} fr, {r['revealed_other']:.0%} other] "
+            f"| ({r['both_dl']:+.1f} [{r['both_frames']} fr]) | {r['revealed_dab']:.1f} ({r['both_dab']:.1f}) {mark(v['revealed_dab'])} | {r['bright']:.2f} {mark(v['bright'])} "
             f"| {r['sharp']:.2f} ({r['sharp_frame']}) {mark(v['sharp'])} | {r['gaze_range']:.2f} {mark(v['gaze_range'])} "
             f"| {r['reversed']}/{r['steps']} {mark(v['reversed'])} |"
         )

@@ -24,26 +24,41 @@ at least two pixel rows, chosen as :data:`BANDS`)."""
 MIN_BAND_PIXELS = 5
 """A band with fewer reference pixels than this is no reference: the pixels in it are left out
 (a median of fewer is a lash or a speck's; chosen as :data:`BANDS`) ..."""
+WINDOW = 0.5
+"""A band's reference (:func:`side_residuals`) is the painted white within this many band
+heights beyond the band on either side (a window two bands high, centred on it): a band of a
+painted white holds 5-10 pixels a side on a small eye, and near a corner, where the opening is a
+few pixels high, 0.6 px of lid placement moves them into the next band (portrait_20's
+image-right eye: a top band's median 33.5 -> 52.5 L between FaceMesh's lids and the rig's).
+Chosen by hand (session 10, no held-out set) on the banks of portrait_20 / 07 / 03 / 13, as the
+measure's worst revealed dL against the same with the rig's own lids and iris (rig.json, from
+its own FaceMesh run): +3.1 / -7.2 / -2.9 / -3.1 against -4.3 / -8.8 / +4.1 / -4.6 with the
+window, -2.8 / -7.3 / +2.4 / -13.9 against +6.1 / -6.4 / +3.5 / -5.3 band by band."""
 MIN_SIDE_PIXELS = 3
 """... and a side of the iris with fewer than this in the band does not count in it (chosen as
 :data:`BANDS`)."""
 
 
-def between_lids(landmarks: np.ndarray, eye: EyeIndices, xx: np.ndarray, yy: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+def between_lids(
+    landmarks: np.ndarray, eye: EyeIndices, xx: np.ndarray, yy: np.ndarray, contour: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, int]:
     """Where points lie between one eye's lids: ``t`` 0 on the lower lid, 1 on the upper
     (beyond them below 0 and above 1), and ``u`` along the corners' line, pixels from their midpoint.
 
     The lids are FaceMesh's contour (``eye.contour``: a corner, the upper lid, the other corner,
-    the lower lid), resampled along the line through the corners (:class:`sfumato.rig.lids.Lids`).
+    the lower lid), or ``contour`` in that layout (the painted lids,
+    :func:`sfumato.face.revealed_white.painted_eye`), resampled along the
+    line through the corners (:class:`sfumato.rig.lids.Lids`).
 
     Args:
-        landmarks: (478, 2|3) pixels; xx, yy: (...) float32 point coordinates, pixels.
+        landmarks: (478, 2|3) pixels; xx, yy: (...) float32 point coordinates, pixels;
+        contour: (K, 2) pixels, the eye's contour instead of FaceMesh's.
 
     Returns:
         (t, u, bands): (...) float32 each, and how many bands to compare in (:data:`BANDS`,
         fewer for an opening under ``BANDS * BAND_HEIGHT`` pixels high).
     """
-    pts = np.asarray(landmarks, np.float64)[list(eye.contour), :2]
+    pts = np.asarray(landmarks, np.float64)[list(eye.contour), :2] if contour is None else np.asarray(contour, np.float64)
     a, b = pts[0], pts[len(pts) // 2]  # the corners
     axis = (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
     axis = axis if axis[0] >= 0 else -axis  # toward image +x
@@ -86,3 +101,47 @@ def banded_residuals(
         if refs and sum(len(x) for x in sides) >= MIN_BAND_PIXELS and (fb == k).any():
             out.append(f[fb == k] - np.mean(refs, 0))
     return np.concatenate(out).astype(np.float32) if out else np.zeros((0, 3), np.float32)
+
+
+def side_residuals(
+    f: np.ndarray, f_t: np.ndarray, f_side: np.ndarray, p: np.ndarray, p_t: np.ndarray, p_side: np.ndarray,
+    bands: int = BANDS,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each frame pixel minus the painting's white on ITS side of the old iris, in its band.
+
+    An eye lit from one side has a light white on that side and a shaded one on the other; the
+    rig carries each side's white across the old iris from that side, so a frame that shows only
+    the half of the old iris next to the lit side shows light white there. Against both sides'
+    mean (:func:`banded_residuals`) that half read light and the other half dark though each
+    copied its own side. Here a pixel's reference is the median of the painting's pixels on its
+    own side (``p_side == f_side``) in its band (and :data:`WINDOW` beyond it), where that holds at least
+    :data:`MIN_SIDE_PIXELS`; else the other side's (a side with no white painted at that height:
+    a narrow corner), flagged; a band with neither leaves the pixel out.
+
+    Args:
+        f: (N, 3) Lab frame pixels at ``f_t`` (N,) on side ``f_side`` (N,) bool; p: (M, 3) Lab
+            painting pixels at ``p_t`` (M,) on side ``p_side`` (M,) bool; ``t`` as
+            :func:`between_lids` (clipped to [0, 1] into ``bands`` bands).
+
+    Returns:
+        ((K, 3) float32 residuals, (K,) bool: taken against the other side's white), K <= N,
+        in the order of ``f`` (the pixels that have a reference).
+    """
+    fb = np.minimum((np.clip(f_t, 0.0, 1.0) * bands).astype(int), bands - 1)
+    pt = np.clip(p_t, 0.0, 1.0) * bands  # in bands
+    ref = np.full((len(f), 3), np.nan, np.float32)
+    other = np.zeros(len(f), bool)
+    for k in range(bands):
+        near = np.abs(pt - (k + 0.5)) <= 0.5 + WINDOW
+        refs = []
+        for s in (False, True):
+            x = p[near & (p_side == s)]
+            refs.append(np.median(x, 0) if len(x) >= MIN_SIDE_PIXELS else None)
+        for s in (False, True):
+            here = (fb == k) & (f_side == s)
+            own, far = refs[int(s)], refs[1 - int(s)]
+            if own is not None or far is not None:
+                ref[here] = own if own is not None else far
+                other[here] = own is None
+    kept = np.isfinite(ref[:, 0])
+    return (np.asarray(f, np.float32) - ref)[kept], other[kept]

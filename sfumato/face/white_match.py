@@ -19,15 +19,19 @@ beside the iris" sampled there reads far darker than the white a viewer sees.
   stays visible was changed.
 - **revealed white**: where the painted iris was and the frame's iris is not (within one iris
   radius of the painted iris, beyond :data:`FRAME_IRIS` radii of the frame's: the white the
-  rig rebuilt), each pixel against the painting's painted white beside the iris (both sides,
-  1.15..2.3 iris radii along the eye) at the SAME place between the lids (:data:`BANDS` bands
-  of ``t``, 0 on the lower lid, 1 on the upper, from the painting's FaceMesh contour,
-  :func:`between_lids`): the median of those differences, so the reference is weighted like
-  the revealed pixels. A flat lighter patch shows as a large positive difference, a patch that
+  rig rebuilt), each pixel against the painting's painted white beside the iris on ITS side of
+  the old iris centre (1.15..2.3 iris radii along the eye) at the SAME place between the lids
+  (``BANDS`` bands of ``t``, 0 on the lower lid, 1 on the upper, between the painted lids:
+  :mod:`sfumato.face.revealed_white`): the median of those differences, so the reference is
+  weighted like the revealed pixels. A flat lighter patch shows as a large positive difference, a patch that
   reads as iris as a large negative one. Measured only where the revealed pixels that have a
   band reference cover at least :data:`MIN_REVEALED` of the painted iris' visible area (a thin
   crescent at the moved iris' rim reads the rim, not the white).
-- **revealed white, ring** (the measure before, kept for comparison): the revealed pixels
+- **revealed white, both sides** (the measure of sessions 7-8, kept for comparison for one
+  session): the same against the mean of both sides' white, between FaceMesh's lids
+  (:func:`between_lids`): a white copied exactly from the lit side read lighter, from the
+  shaded side darker.
+- **revealed white, ring** (the measure before session 7, kept for comparison): the revealed pixels
   against the painted white in a ring 1.15..2.3 iris radii from the painted iris on the side
   the iris left. Its pixels lie wherever the ring meets the white, often mostly under the iris
   near the lower lid, where a painted white is darker than at the iris' height (portrait_14:
@@ -51,6 +55,7 @@ import numpy as np
 from sfumato.face.eye_register import register_eye
 from sfumato.face.quality import shrunk_contour
 from sfumato.face.lid_bands import banded_residuals, between_lids
+from sfumato.face.revealed_white import PaintedEye, painted_eyes, side_reference
 from sfumato.face.topology import EYES
 from sfumato.imaging.lab import lightness, rgb_to_lab
 from sfumato.imaging.resize import points_box
@@ -83,26 +88,31 @@ class WhiteMatch:
     Attributes:
         common_dl, common_db: L and b over the white visible in both images.
         revealed_dl, revealed_db: L and b of the revealed white, each pixel against the painted
-            white beside the iris (both sides) at the same place between the lids (the module
+            white beside the iris on its side at the same place between the lids (the module
             docstring): the median of each eye's per-pixel differences, the eyes weighted by
             their pixels; NaN when in every eye the revealed pixels that have a band reference
-            (a band with too few painted-white pixels is none) cover less than
+            (a band with too few painted-white pixels on either side is none) cover less than
             :data:`MIN_REVEALED` of the painted iris' visible area.
         common_n, revealed_n: pixels behind each (both eyes); a difference over fewer than
             :data:`MIN_PIXELS` is NaN.
         white_dl: L of the frame's eye white (the common white and the revealed white
             together) against the painting's whole painted white: what the eye white looks
             like overall, shaded corners and rebuilt white alike.
-        revealed_dab: the revealed white's colour difference from the same painted white beside
-            the iris, CIE a and b only (hue and chroma, lightness left out): per eye the length
+        revealed_dab: the revealed white's colour difference from the same painted white on its
+            side, CIE a and b only (hue and chroma, lightness left out): per eye the length
             |(da, db)| of the median per-pixel residual (each revealed pixel minus its band's
             reference, as ``revealed_dl``), not a difference of two medians; the eyes weighted
             by their pixels, NaN as ``revealed_dl``. A rebuilt
             white of the wrong hue (a tan patch in a yellow white, a grey one in a warm white)
             that the L measures miss because it is not lighter or darker.
         ring_dl, ring_dab: the revealed white against the ring beside the iris on the side it
-            left, no least area (the measure before, for comparison; NaN as ``revealed_dl``
-            but with any revealed pixel).
+            left, no least area (the measure before session 7, for comparison; NaN as
+            ``revealed_dl`` but with any revealed pixel).
+        both_dl, both_dab: the revealed white against the mean of both sides' painted white,
+            between FaceMesh's lids (the measure of sessions 7-8, kept for comparison for one
+            session; NaN as ``revealed_dl``).
+        revealed_other: of the ``revealed_n`` pixels, how many were compared with the other
+            side's white (their own side has none painted at their height).
     """
 
     common_dl: float
@@ -115,6 +125,9 @@ class WhiteMatch:
     revealed_dab: float = float("nan")
     ring_dl: float = float("nan")
     ring_dab: float = float("nan")
+    both_dl: float = float("nan")
+    both_dab: float = float("nan")
+    revealed_other: int = 0
 
 
 @dataclass(frozen=True)
@@ -174,6 +187,7 @@ def white_match(
     painting: np.ndarray, frame: np.ndarray, painting_lm: np.ndarray, frame_lm: np.ndarray,
     iris_radii: tuple[float, float], erode: float = 0.15, *,
     lab: tuple[np.ndarray, np.ndarray] | None = None, fits: list[EyeFit | None] | None = None,
+    eyes: list[PaintedEye] | None = None,
 ) -> WhiteMatch:
     """Compare a frame's eye whites with the painting's (see the module docstring).
 
@@ -186,12 +200,15 @@ def white_match(
         lab: ``(rgb_to_lab(painting), rgb_to_lab(frame))`` when the caller has them, (H, W, 3)
             float32 each (a benchmark converts each frame once for every measure).
         fits: :func:`fit_eyes` of these images and landmarks when the caller has it.
+        eyes: :func:`sfumato.face.revealed_white.painted_eyes` of the painting when the caller has it.
     """
     p_lab, f_lab = (rgb_to_lab(painting), rgb_to_lab(frame)) if lab is None else lab
     fits = fit_eyes(p_lab[..., 0], f_lab[..., 0], painting_lm, frame_lm, iris_radii) if fits is None else fits
     h, w = painting.shape[:2]
     plm = np.asarray(painting_lm, np.float64)
-    common_p, common_f, rev_f, rev_ref, white_p, white_f, rev_d = [], [], [], [], [], [], []
+    eyes = painted_eyes(painting, plm) if eyes is None else eyes
+    common_p, common_f, rev_f, rev_ref, white_p, white_f, rev_d, both_d = [], [], [], [], [], [], [], []
+    other_n = 0
     for k, (e, fit) in enumerate(zip(EYES, fits)):
         if fit is None:
             continue
@@ -224,23 +241,32 @@ def white_match(
             behind = ((xx - cp[0]) * move[0] + (yy - cp[1]) * move[1]) < 0  # the side the iris left
             revealed = inside & (dp < r) & (df > FRAME_IRIS * r)
             beside = white & (dp > 1.15 * r) & (dp < 2.3 * r) & behind & (df > FRAME_IRIS * r)
-            if revealed.any() and beside.any():  # the ring (the measure before)
+            if revealed.any() and beside.any():  # the ring (the measure before session 7)
                 rev_f.append(f_here[revealed])
                 rev_ref.append(p_here[beside])
+            # both sides' mean between FaceMesh's lids (the measure of sessions 7-8)
             t, u, bands = between_lids(plm, e, xx, yy)
             uc = between_lids(plm, e, np.float32(cp[0]), np.float32(cp[1]))[1]
             ref = white & inside & (dp > 1.15 * r) & (np.abs(u - uc) < 2.3 * r)  # beside, both sides
             d = banded_residuals(f_here[revealed], t[revealed], p_here[ref], t[ref], u[ref] > uc, bands)
             if len(d) >= max(MIN_EYE_PIXELS, MIN_REVEALED * (inside & (dp < r)).sum()):
-                rev_d.append(d)
+                both_d.append(d)
+            # the margin round the moved iris on the larger of the two radii: it keeps the moved
+            # iris' rim out of the white, and a fit 2 % smaller must not let it in (1.4 x 7.84 px
+            # counted a halo 1.5 radii wide on tests/test_white_match.py's thin crescent)
+            margin = FRAME_IRIS * max(r, eyes[k].radius)
+            side = side_reference(painting, p_here, f_here, eyes[k], k, plm, (x0, y0), move, margin, erode)
+            if len(side.residuals) >= max(MIN_EYE_PIXELS, MIN_REVEALED * side.visible):
+                rev_d.append(side.residuals)
+                other_n += int(side.other.sum())
         else:
             revealed = np.zeros_like(common)
         white_f.append(f_here[common | revealed])
 
     common, ring, white = median_differences(common_f, common_p), median_differences(rev_f, rev_ref), median_differences(white_f, white_p)
-    rev = median_residuals(rev_d)
+    rev, both = median_residuals(rev_d), median_residuals(both_d)
     return WhiteMatch(common.l, common.b, rev.l, rev.b, sum(len(x) for x in common_f), sum(len(x) for x in rev_d), white.l, rev.ab,
-                      ring.l, ring.ab)
+                      ring.l, ring.ab, both.l, both.ab, other_n if np.isfinite(rev.l) else 0)
 
 
 @dataclass(frozen=True)
