@@ -51,8 +51,7 @@ def test_borrowed_texture_carries_grain_but_no_lash():
     hole = (np.hypot(xx - 60, yy - 24) < 1.35 * r).astype(np.float32)
     white = ((np.abs(yy - 24) < 6) & (hole < 0.5)).astype(np.float32)
     colour = np.full((h, w, 3), 170.0, np.float32)
-    shifts = [(0.0, 24.0)]  # borrow straight from below: onto the lashes
-    plate = sclera_plate(image, white, hole, colour, 4.0, shifts)
+    plate = sclera_plate(image, white, hole, colour, 4.0)
     inner = plate[(np.hypot(xx - 60, yy - 24) < r)][:, 0]
     assert inner.min() > 170.0 * 0.85, inner.min()  # no lash printed into the white
     assert inner.std() > 0.3, inner.std()  # the canvas' grain is carried, not a flat patch

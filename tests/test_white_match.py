@@ -49,7 +49,10 @@ def test_a_moved_iris_reveals_white_that_is_measured(crop_lm, ast_engine):
     past 1.1 radii (as sclera.white_samples does, 1.05 radii and a pixel) reads -0.6 on
     that eye, but changes bench_rig's common column on every painting: not done this round.
     So this bound measures how little white is left at this size, not the rig: 4.5, 0.4 above
-    the reading, with the cause named."""
+    the reading, with the cause named. Session 10 (grain10): the rebuilt white carries the
+    painting's grain, so those rebuilt rim pixels now vary by +-5 L around the same fill (over
+    the 65 pixels that changed, new minus old -0.14 L on average); the 17-pixel median reads
+    +4.7 at +30 (and +3.3 at -30, was +2.3): 5.0."""
     img, lm, radii = crop_lm
     seen = []
     for yaw in (-30.0, 30.0):
@@ -57,7 +60,7 @@ def test_a_moved_iris_reveals_white_that_is_measured(crop_lm, ast_engine):
         flm = face_landmarks(frame)
         assert flm is not None
         m = white_match(img, frame, lm, flm, radii)
-        assert abs(m.common_dl) < 4.5, (yaw, m)  # the white the rig leaves alone stays
+        assert abs(m.common_dl) < 5.0, (yaw, m)  # the white the rig leaves alone stays
         seen.append(m.revealed_dl)
     assert np.isfinite(seen).any(), seen
     assert all(abs(v) < 15.0 for v in seen if np.isfinite(v)), seen  # the rebuilt white is white-like

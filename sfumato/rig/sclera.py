@@ -22,7 +22,7 @@ from sfumato.rig.iris_tint import TINTED, iris_tint, side_colours
 from sfumato.rig.lids import EyeFrame, Lids, opening
 from sfumato.rig.painted_white import painted_white
 from sfumato.rig.white_edge import match_edge, match_lid_shade
-from sfumato.rig.white_grain import FEATURE, GRAIN, canvas_texture, sclera_plate, texture_shifts  # noqa: F401 (re-exported)
+from sfumato.rig.white_grain import FEATURE, GRAIN, canvas_texture, sclera_plate  # noqa: F401 (re-exported)
 from sfumato.rig.white_fill import FEW, lean_shares, lid_space_colour, lid_space_samples, masked_blur, two_sided_colour  # noqa: F401 (re-exported)
 
 def select_white(image: np.ndarray, light: np.ndarray, candidates: np.ndarray, iris_light: float) -> np.ndarray:
@@ -274,7 +274,7 @@ def white_and_hole(
         mixed = own.copy()
         mixed[..., 1:] = rgb_to_lab(lean)[..., 1:]
         colour = colour + (lab_to_rgb(mixed) - lab_to_rgb(own))  # the change alone: none where no side leans
-    plate = sclera_plate(image, known, disc(shape, c, 1.35 * r, 1.0), colour, sigma, texture_shifts(frame, r))
+    plate = sclera_plate(image, known, disc(shape, c, 1.35 * r, 1.0), colour, sigma)
     hole = replaced(light, lightness(plate), inside, ring, tint, c, r, iris_l)
     plate = match_edge(image, plate, hole, inside, light, iris_l, c, r)
     return image * (1 - hole[..., None]) + plate * hole[..., None], hole

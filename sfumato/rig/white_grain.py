@@ -1,9 +1,10 @@
 """The canvas texture of the rebuilt eye white: the painting's fine grain carried over.
 
 :func:`sclera_plate` lays the canvas' own fine luminance modulation (crackle, canvas grain)
-over the rebuilt white's smooth colour, borrowed from beside where the iris was (grain only,
-no lash or lid line; :func:`texture_shifts` says from where); :func:`canvas_texture` (used by
-the closing lid) is the same idea at every pixel.
+over the rebuilt white's smooth colour, copied in whole-pixel blocks from the painted white and
+the skin around the eye at the painted white's amplitude (grain only: no lash, lid line, iris
+rim or catchlight); :func:`canvas_texture` (used by the closing lid) is a related idea at every
+pixel.
 """
 
 from __future__ import annotations
@@ -11,15 +12,25 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from sfumato.rig.lids import EyeFrame
+from sfumato.imaging.grain import fine_spread, typical
 from sfumato.rig.white_fill import masked_blur
 
-GRAIN = 2.5
-"""Largest canvas-texture modulation carried onto the rebuilt white, in units of the canvas'
-typical grain (the robust spread of its luminance ratio around the eye)."""
+GRAIN = 3.0
+"""The laid grain is clipped to this many robust spreads of the source's own (a stray speck
+beyond it is not grain)."""
 FEATURE = 4.0
-"""A luminance ratio step beyond this many grains marks a feature (lash, lid line, strand,
-deep crack): no texture is borrowed near it."""
+"""A luminance ratio step beyond this many robust spreads of its region's grain marks a feature
+(lash, lid line, strand, deep crack): no texture is taken from a block that holds one."""
+BUSY = 1.6
+"""A source block whose mean absolute grain is beyond this many robust spreads is busy (hair,
+a brushy lid crease, a streak): no texture is taken from it."""
+BLOCK = 0.6
+"""Texture is copied in square blocks of this many iris radii (3-8 px): large enough to keep
+the canvas' crackle and weave together, small enough to find many clean sources."""
+RING = 2.0
+"""The skin that lends texture lies within this many iris radii of the eye (its canvas)."""
+SEED = 8
+"""The block sources are drawn with this fixed seed: a bank built twice is the same bank."""
 
 
 def canvas_texture(
@@ -57,16 +68,39 @@ def canvas_texture(
     return ratio * (1.0 - hole) + beside * hole
 
 
-def sclera_plate(
-    image: np.ndarray, white: np.ndarray, hole: np.ndarray, colour: np.ndarray, sigma: float, shifts: list[tuple[float, float]]
-) -> np.ndarray:
+def grain_residual(lum: np.ndarray, region: np.ndarray, scale: float) -> tuple[np.ndarray, float]:
+    """The fine grain of ``region``: its luminance ratio to its own local mean, minus 1, and the
+    robust spread (1.4826 x MAD) of that over the region.
+
+    Args:
+        lum: (h, w) float32 luminance; region: (h, w) bool; scale: the local mean's Gaussian, px.
+
+    Returns:
+        ((h, w) float32 residual ratio, zero off the region; its spread, NaN for fewer than 12 px).
+    """
+    mean, _ = masked_blur(lum, region.astype(np.float32), scale)
+    res = np.where(region, lum / np.maximum(mean, 1.0) - 1.0, 0.0).astype(np.float32)
+    vals = res[region]
+    if vals.size < 12:
+        return res, float("nan")
+    return res, float(1.4826 * np.median(np.abs(vals - np.median(vals))))
+
+
+def sclera_plate(image: np.ndarray, white: np.ndarray, hole: np.ndarray, colour: np.ndarray, sigma: float) -> np.ndarray:
     """The whole eye white rebuilt: the fill ``colour`` times the canvas texture.
 
-    The texture is the visible
-    white's own fine luminance modulation (crackle, canvas grain); where no white is painted
-    (under the old iris, its rim and halo) it is borrowed from ``shifts`` pixels away (the
-    first shift landing on painted white or skin outside ``hole`` wins: the same canvas), so
-    nothing of the old iris shows.
+    The texture is the painting's own fine grain (crackle, canvas weave, brush, JPEG blocks):
+    the luminance ratio of each pixel to its local mean (:func:`grain_residual`), over the
+    painted white (``white``, off ``hole``) and over the skin ring around the eye (the same
+    canvas), each region against its own mean so no edge between them counts. The painted white
+    keeps its own grain; everywhere else the texture is copied in whole-pixel square blocks
+    (:data:`BLOCK`, no resampling, no blur) from sources drawn at random (:data:`SEED`) among the
+    blocks that lie wholly in those regions and hold no feature (:data:`FEATURE`: no lash, lid
+    line, iris rim, catchlight or strand) and no busy texture (:data:`BUSY`), each region's
+    grain in units of its own robust spread. It is laid at the painted white's fine contrast
+    (the spread of its second differences, :func:`sfumato.imaging.grain.fine_spread`; the
+    skin ring's where too little white is painted to measure), zero-mean where it shows, so the
+    texture moves no lightness.
 
     Args:
         image: (h, w, 3) float32 RGB ROI in [0, 255].
@@ -76,50 +110,80 @@ def sclera_plate(
             is taken from there).
         colour: (h, w, 3) float32 RGB fill (:func:`sfumato.rig.white_fill.lid_space_colour`,
             shaded by :func:`sfumato.rig.white_edge.match_lid_shade`).
-        sigma: scale (pixels) of the colour interpolation; the texture's is a quarter of it.
-        shifts: (dx, dy) offsets, pixels, to borrow texture from.
+        sigma: scale (pixels) of the colour interpolation, half the iris radius; the grain's
+            local mean is a quarter of it (at least 0.8 px).
 
     Returns:
         (h, w, 3) float32 RGB: the eye white everywhere in the ROI.
     """
-    # texture: the white's own, else the skin's (the same canvas and crackle), never the iris'
-    lum = image.mean(2)
-    eye = np.clip(white + hole, 0, 1).astype(np.float32)
-    own = (white * (hole < 0.5)).astype(np.float32)  # the white's texture, never the iris' halo
-    # skin well away from the eye (lid lines and lashes would print as lines), weaker texture
-    away = cv2.dilate((eye > 0.01).astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (int(2 * sigma) | 1,) * 2))
-    skin = (1.0 - away).astype(np.float32)
-    ratio = np.ones_like(lum)
-    for region in (own, skin):
-        mean, _ = masked_blur(lum, region, max(0.8, 0.25 * sigma))
-        ratio = np.where(region > 0.5, lum / np.maximum(mean, 1.0), ratio)
-    # a texture source is grain, not a feature: near a lash, a lid line, a strand or a deep
-    # crack (a step beyond FEATURE times the canvas' typical grain) nothing is borrowed, and
-    # what is borrowed is kept within GRAIN times it, so no line from beside prints on the
-    # rebuilt white while a canvas' weave carries over
-    src = ((own > 0.5) | (skin > 0.5))
-    dev = np.abs(ratio[src] - 1.0)
-    grain = float(np.clip(1.4826 * np.median(dev), 0.005, 0.05)) if dev.size >= 12 else 0.02
-    feature = cv2.dilate((np.abs(ratio - 1.0) > FEATURE * grain).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
-    ratio = np.clip(ratio, 1.0 - GRAIN * grain, 1.0 + GRAIN * grain).astype(np.float32)
-    source = (((own > 0.5) | (skin > 0.5)) & ~feature).astype(np.float32)
-    tex, done = ratio.copy(), (own > 0.5)
-    h, w = ratio.shape
-    for dx, dy in shifts:
-        move = np.float32([[1, 0, -dx], [0, 1, -dy]])
-        r = cv2.warpAffine(ratio, move, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
-        ok = cv2.warpAffine(source, move, (w, h), flags=cv2.INTER_NEAREST, borderMode=cv2.BORDER_CONSTANT) > 0.5
-        take = ok & ~done
-        tex[take] = r[take]
-        done |= take
-    return colour * tex[..., None]
-
-
-def texture_shifts(frame: EyeFrame, r: float) -> list[tuple[float, float]]:
-    """Where :func:`sclera_plate` borrows the canvas texture from: (dx, dy) whole pixels along the
-    eye (either side, 2.4 and 3.8 iris radii), then below it (the cheek's canvas); whole pixels,
-    as a fractional shift would resample (blur) the grain it borrows."""
-    step = 2.4 * r
-    shifts = [(s * step * frame.axis[0], s * step * frame.axis[1]) for s in (1, -1, 1.6, -1.6)]
-    shifts += [(s * step * frame.up[0], s * step * frame.up[1]) for s in (-1.5, -2.2)]
-    return [(float(round(dx)), float(round(dy))) for dx, dy in shifts]
+    lum = image.mean(2).astype(np.float32)
+    r = 2.0 * sigma
+    scale = max(0.8, 0.25 * sigma)
+    own = (white > 0.5) & (hole < 0.5)  # the white's texture, never the iris' halo
+    eye = np.clip(white + hole, 0, 1) > 0.01
+    disk = lambda d: cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * int(round(d)) + 1,) * 2)  # noqa: E731
+    # skin off the eye's lid lines and lashes, within its canvas ring
+    near = cv2.dilate(eye.astype(np.uint8), disk(max(1.0, sigma))) > 0
+    skin = ~near & (cv2.dilate(eye.astype(np.uint8), disk(RING * r)) > 0)
+    z = np.zeros_like(lum)  # each region's grain in units of its own spread
+    spread, fine, residual = {}, {}, {}  # each region's robust spread, fine spread (ratio units)
+    for name, region in (("own", own), ("skin", skin)):
+        res, sd = grain_residual(lum, region, scale)
+        residual[name] = res
+        if np.isfinite(sd) and sd > 1e-4:
+            z[region] = res[region] / sd
+            spread[name] = sd
+        else:
+            region[:] = False
+    # fine contrast (ratio units) off lid rims and lashes: the painted white's over all of it
+    # (up to the iris' reach: its shading there is no second difference), the skin ring's
+    for name, region in (("own", white > 0.5), ("skin", skin)):
+        if region.any():
+            level = max(float(np.median(lum[region])), 1.0)
+            fine[name] = fine_spread(lum, typical(lum, region, 3.0, 0.04 * level))[0] / level
+    if not spread:
+        return colour.copy()
+    # the painted white's fine contrast; where too little is painted to measure it, the skin's
+    # (a sliver's robust spread reads the iris halo's and the lid's shading as grain)
+    want = fine.get("own", float("nan"))
+    if not np.isfinite(want):
+        want = fine.get("skin", float("nan"))
+    if not np.isfinite(want):
+        return colour.copy()
+    feature = cv2.dilate((np.abs(z) > FEATURE).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    source = (own | skin) & ~feature
+    z = np.clip(z, -GRAIN, GRAIN)
+    tex = np.zeros_like(lum)
+    b = int(np.clip(round(BLOCK * r), 3, 8))
+    h, w = lum.shape
+    # top-left corners of the b x b blocks wholly in the source, not busy
+    whole = cv2.erode(source.astype(np.uint8), np.ones((b, b), np.uint8), anchor=(0, 0), borderType=cv2.BORDER_CONSTANT, borderValue=0) > 0
+    busy = cv2.boxFilter(np.abs(z), -1, (b, b), anchor=(0, 0), normalize=True, borderType=cv2.BORDER_REPLICATE) > BUSY
+    ys, xs = np.nonzero(whole & ~busy)
+    ok = (ys <= h - b) & (xs <= w - b)
+    ys, xs = ys[ok], xs[ok]
+    need = ~own & (cv2.dilate(eye.astype(np.uint8), disk(2)) > 0)
+    if not ys.size:
+        return colour.copy()
+    rng = np.random.default_rng(SEED)
+    picks = iter(rng.integers(0, ys.size, size=((h + b - 1) // b) * ((w + b - 1) // b)))
+    for y in range(0, h, b):
+        for x in range(0, w, b):
+            k = next(picks)
+            cell = need[y:y + b, x:x + b]
+            if cell.any():
+                block = z[ys[k]:ys[k] + cell.shape[0], xs[k]:xs[k] + cell.shape[1]]
+                tex[y:y + b, x:x + b] = np.where(cell, block, 0.0)
+    laid = need & (hole > 0.01)
+    # laid at the painted white's fine contrast: the calm blocks drawn, and their seams, move it
+    have = fine_spread(tex, laid)[0]
+    if not (np.isfinite(have) and have > 1e-6):
+        have = fine_spread(tex, need)[0]
+    if not (np.isfinite(have) and have > 1e-6):
+        return colour.copy()
+    tex *= np.float32(want / have)
+    if laid.any():  # zero-mean where it shows: the texture moves no lightness
+        tex[need] -= float(np.mean(tex[laid]))
+    # the painted white keeps its own grain exactly
+    tex = np.where(own, residual["own"], tex)
+    return colour * (1.0 + tex)[..., None]
