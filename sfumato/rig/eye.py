@@ -270,8 +270,8 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
     moved = min(1.0, travel / 0.25)
     margin = None  # the upper lid's margin across the iris' old place, once it has moved
     if L.margin is not None and travel > 0.0:
-        m_rgb, m_alpha, m_under = margin_layer(L.margin, L.u, L.v, gazed)
-        margin = (m_rgb, m_alpha * moved, m_under)
+        m_box, m_rgb, m_alpha, m_core = margin_layer(L.margin, L.u, L.v, gazed)
+        margin = (m_box, m_rgb, m_alpha * moved, m_core)
     # 1. lid skin (displaced where the lids follow the gaze; exact copy elsewhere), then closed
     src_v = skin_source(L.u, L.v, L.lids, gazed, reach=1.6 * max(L.lids.height(), L.radius))
     skin = L.image

@@ -81,7 +81,7 @@ class LidMargin:
         texture: (h, w) float32 ROI luminance ratio about 1, the canvas' fine texture.
         reach: (h, w) float32 in [0, 1], where it may be drawn: what the rebuilt white replaced
             and :data:`REACH` pixels round it (the painted white and lid beside the iris' old
-            place stay the painting's).
+            place stay the painting's); box: (rows, cols) of the ROI holding all of it.
     """
 
     u0: float
@@ -92,6 +92,7 @@ class LidMargin:
     core: np.ndarray
     texture: np.ndarray
     reach: np.ndarray
+    box: tuple[slice, slice] = (slice(0, 0), slice(0, 0))
 
 
 def _replaced_span(hole: np.ndarray, frame: EyeFrame, lids: Lids, grid: np.ndarray, below: float) -> np.ndarray:
@@ -185,7 +186,9 @@ def lid_margin(image: np.ndarray, base: np.ndarray, hole: np.ndarray, frame: Eye
     rebuilt = (hole * opening(u, v, lids, 1.0))[..., None]  # the rebuilt white's texture there, the painting's elsewhere
     near = cv2.dilate((hole > 0.05).astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * REACH + 1,) * 2))
     reach = cv2.GaussianBlur(near.astype(np.float32), (0, 0), 1.0)
-    return LidMargin(float(cols[0]), float(rows[0]), STEP, colour, weight, core, _texture(image * (1 - rebuilt) + base * rebuilt, r), reach)
+    ys, xs = np.nonzero(reach > 0)
+    box = (slice(int(ys.min()), int(ys.max()) + 1), slice(int(xs.min()), int(xs.max()) + 1)) if ys.size else (slice(0, 0), slice(0, 0))
+    return LidMargin(float(cols[0]), float(rows[0]), STEP, colour, weight, core, _texture(image * (1 - rebuilt) + base * rebuilt, r), reach, box)
 
 
 def _core(light: np.ndarray, rows: np.ndarray, line: np.ndarray) -> np.ndarray:
@@ -219,22 +222,28 @@ def _texture(image: np.ndarray, r: float) -> np.ndarray:
     return np.clip(ratio, 1.0 - TEXTURE * spread, 1.0 + TEXTURE * spread).astype(np.float32)
 
 
-def margin_layer(margin: LidMargin, u: np.ndarray, v: np.ndarray, lids: Lids) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The margin laid along the (possibly moved) upper lid ``lids``, the canvas' texture over it:
-    (h, w, 3) float32 RGB, (h, w) float32 alpha in [0, 1] (0 outside the table) and (h, w)
-    float32 in [0, 1], where it is drawn whole (the line's core)."""
+def margin_layer(margin: LidMargin, u: np.ndarray, v: np.ndarray, lids: Lids) -> tuple[tuple[slice, slice], np.ndarray, np.ndarray, np.ndarray]:
+    """The margin laid along the (possibly moved) upper lid ``lids``, the canvas' texture over it,
+    within ``margin.box`` (nothing is drawn outside it): that box, and over it (b, c, 3) float32
+    RGB, (b, c) float32 alpha in [0, 1] (0 outside the table) and (b, c) float32 in [0, 1], where
+    it is drawn whole (the line's core). ``u``, ``v``: (h, w) float32 of the whole ROI."""
+    box = margin.box
+    u, v = u[box], v[box]
     up, _ = lids.at(u)
     x = ((u - margin.u0) / margin.step).astype(np.float32)
     y = ((v - up - margin.d0) / margin.step).astype(np.float32)
     colour = cv2.remap(margin.colour, x, y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     alpha = cv2.remap(margin.weight, x, y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0.0)
     core = cv2.remap(margin.core, x, y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0.0)
-    return colour * margin.texture[..., None], alpha * margin.reach, core
+    return box, colour * margin.texture[box][..., None], alpha * margin.reach[box], core
 
 
-def draw_margin(image: np.ndarray, colour: np.ndarray, alpha: np.ndarray, whole: np.ndarray) -> np.ndarray:
-    """``image`` ((h, w, 3) float32 RGB) with the margin (:func:`margin_layer`'s ``colour``,
-    ``alpha`` and ``whole``, (h, w)) drawn whole where ``whole`` says, elsewhere where it is
-    darker (:data:`DARKEN`)."""
-    darker = np.clip((image.mean(2) - colour.mean(2)) / DARKEN, 0.0, 1.0)
-    return image + (colour - image) * (alpha * (whole + (1.0 - whole) * darker))[..., None]
+def draw_margin(image: np.ndarray, box: tuple[slice, slice], colour: np.ndarray, alpha: np.ndarray, whole: np.ndarray) -> np.ndarray:
+    """A copy of ``image`` ((h, w, 3) float32 RGB) with the margin (:func:`margin_layer`'s ``box``
+    and, over it, ``colour``, ``alpha`` and ``whole``) drawn whole where ``whole`` says, elsewhere
+    where it is darker (:data:`DARKEN`)."""
+    out = image.copy()
+    sub = image[box]
+    darker = np.clip((sub.mean(2) - colour.mean(2)) / DARKEN, 0.0, 1.0)
+    out[box] = sub + (colour - sub) * (alpha * (whole + (1.0 - whole) * darker))[..., None]
+    return out
