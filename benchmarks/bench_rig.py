@@ -22,6 +22,7 @@ and measured with FaceMesh, against the painting measured the same way
 | (both sides) | the same against the mean of both sides' white, band by band between FaceMesh's lids (the measure of sessions 7-8, printed for one session: a white copied exactly from a lit side read lighter, from a shaded side darker); [N fr] its frames | for comparison |
 | revealed dE ab | the revealed white's colour difference from the same painted white on its side, CIE a and b only (hue and chroma: a tan patch in a yellow white, a grey one in a warm white, which the L columns miss), largest (:mod:`sfumato.face.white_match`); in brackets both sides' (sessions 7-8) | <= 6 |
 | grain | the revealed white's fine texture / the painting's painted white's: robust spread of the second differences of L along rows and columns within each set, the revealed white off its lid-line and rim pixels, the frame sampled in whole pixels (:mod:`sfumato.face.grain_match`); the frame furthest from 1 (by ratio); n/a when no frame reveals enough white | 0.6 .. 1.5 |
+| line gap | how much lighter the upper lid's line is over the iris' old place than the painted line beside it (:func:`sfumato.face.lid_line.line_gap`: along FaceMesh's upper lid contour on the frame, the darkest L across a band 0.05 eye widths either side of it, at the points within an iris radius of the old place and off the new one, its 80th percentile minus the painted line's darkness beside the iris, either side's median, mixed across), each eye, largest; n/a when no frame moved the iris off its old place | <= 6 |
 | bright | share of eye-white pixels (as for white dL) brighter than the painting's 90th percentile + 3 L, each eye against its own (:func:`sfumato.face.quality.bright_share`: pooled, a shaded eye pulls the threshold down and a lit eye's own white counts as too bright), the eyes weighted by their pixels, largest | <= 0.15 |
 | sharp | variance of the Laplacian over the inner half of the head crop / the painting's, smallest | >= 0.85 |
 | gaze range | 9 evenly spaced frames of the middle row, each averaged over ``--samples`` jittered copies: max - min, eye half-widths | >= 0.5 |
@@ -49,6 +50,9 @@ sys.path.insert(0, str(ROOT))
 
 from sfumato.bank.format import Bank, load_bank  # noqa: E402
 from sfumato.face.gaze import measure_gaze  # noqa: E402
+from sfumato.face.lid_line import line_gap  # noqa: E402
+from sfumato.face.topology import EYES  # noqa: E402
+from sfumato.rig.lids import Lids  # noqa: E402
 from sfumato.face.grain_match import TARGET as GRAIN_TARGET, grain_match  # noqa: E402
 from sfumato.face.quality import (  # noqa: E402
     bright_share, erosion_depths, eye_iris_radii, eye_stats, face_landmarks, gaze_order, laplacian_variance, painted_iris_radii, steady_landmarks,
@@ -61,7 +65,7 @@ TESTDATA = ROOT.parent / "shared" / "testdata"
 ERODE = 0.15
 """The eye contour is shrunk by this fraction of the opening height for the eye-white columns
 (FaceMesh's contour runs along the lid lines; their dark pixels are not eye white)."""
-TARGETS = {"iris": (0.8, 1.2), "white_dl": 6.0, "painted_dl": 6.0, "common_dl": 6.0, "revealed_dl": 6.0, "revealed_dab": 6.0, "bright": 0.15, "sharp": 0.85,
+TARGETS = {"iris": (0.8, 1.2), "white_dl": 6.0, "painted_dl": 6.0, "common_dl": 6.0, "revealed_dl": 6.0, "revealed_dab": 6.0, "line_gap": 6.0, "bright": 0.15, "sharp": 0.85,
            "gaze_range": 0.5, "reversed": 0, "grain": GRAIN_TARGET}
 
 
@@ -90,7 +94,7 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
     iris_eyes: list[tuple[float, float]] = []
     iris, dl, dl_old, bright, sharp, missing = [], [], [], [], [], 0
     common, revealed, revealed_db, revealed_dab, painted, centre_dl = [], [], [], [], [], float("nan")
-    ring, ring_dab, both, both_dab, other, revealed_n, grain = [], [], [], [], 0, 0, []
+    ring, ring_dab, both, both_dab, other, revealed_n, grain, gaps = [], [], [], [], 0, 0, [], []
     eyes = painted_eyes(painting, ref_steady)  # the painted lids and irises, once (revealed_white.side_reference)
     for i in tqdm(range(len(bank)), desc=bank.name, unit="frame", leave=False, disable=not progress):
         full = bank.full_frame(i)
@@ -130,6 +134,8 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
         g = grain_match(painting, full, ref_steady, lms, radii, ERODE, lab=(p_lab, f_lab), fits=fits).ratio
         if np.isfinite(g):
             grain.append(g)
+        gaps += [gap for k, e in enumerate(EYES) if np.isfinite(gap := line_gap(
+            f_l, upper_lid(lms, e), p_l, upper_lid(ref_steady, e), ref_steady[e.iris[0], :2], lms[e.iris[0], :2], radii[k]))]
         if i == bank.center_index:
             centre_dl = white.white_median - ref_white.white_median
         dl_old.append(eye_stats(full, lm, light=f_l).white_median - ref_old.white_median)
@@ -156,11 +162,18 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
         "both_dl": worst(both, abs), "both_frames": len(both), "both_dab": worst(both_dab, float),
         "painted_iris_px": [round(r, 2) for r in radii],
         "grain": worst(grain, lambda g: abs(np.log(g))), "grain_frames": len(grain),
+        "line_gap": worst(gaps, float), "line_frames": len(gaps),
         "bright": worst(bright, float), "painting_bright": bright_share(ref_eyes, ref_eyes),
         "sharp": min(sharp), "sharp_frame": int(np.argmin(sharp)),
         "gaze": [round(float(g), 4) for g in gaze], "gaze_range": order["range"], "reversed": order["reversed_steps"],
         "steps": order["steps"],
     }
+
+
+def upper_lid(landmarks: np.ndarray, eye) -> np.ndarray:
+    """(K, 2) x, y: the upper lid contour of ``eye`` (:data:`EYES`), corner to corner, left to right."""
+    up, _ = Lids.split_contour(np.asarray(landmarks)[list(eye.contour), :2])
+    return up[np.argsort(up[:, 0])]
 
 
 def verdicts(r: dict) -> dict[str, bool | None]:
@@ -176,6 +189,7 @@ def verdicts(r: dict) -> dict[str, bool | None]:
         "revealed_dl": None if not r.get("revealed_frames", 1) else ok_frames and abs(r["revealed_dl"]) <= TARGETS["revealed_dl"],
         "revealed_dab": None if not r.get("revealed_frames", 1) else ok_frames and r["revealed_dab"] <= TARGETS["revealed_dab"],
         "grain": None if not r.get("grain_frames", 0) else ok_frames and TARGETS["grain"][0] <= r["grain"] <= TARGETS["grain"][1],
+        "line_gap": None if not r.get("line_frames", 0) else ok_frames and r["line_gap"] <= TARGETS["line_gap"],
         "bright": ok_frames and r["bright"] <= TARGETS["bright"],
         "sharp": r["sharp"] >= TARGETS["sharp"],
         "gaze_range": r["gaze_range"] >= TARGETS["gaze_range"],
@@ -212,10 +226,10 @@ def table(rows: list[dict]) -> str:
     """The markdown table: worst frame per column, each marked ok / FAIL."""
     mark = lambda ok: "n/a" if ok is None else "ok" if ok else "FAIL"  # noqa: E731
     lines = [
-        "| painting | engine | frames | iris r (per eye) | white dL (centre) | (old dL) | painted dL | common dL | revealed dL (db) | (both sides) | revealed dE ab (both sides) | grain | bright "
+        "| painting | engine | frames | iris r (per eye) | white dL (centre) | (old dL) | painted dL | common dL | revealed dL (db) | (both sides) | revealed dE ab (both sides) | grain | line gap | bright "
         "| sharp (frame) | gaze range | gaze order |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
-        "| target | | | 0.8..1.2 | within 6 | (FaceMesh disc) | within 6 | within 6 | within 6 | (before) | <= 6 | 0.6..1.5 | <= 0.15 | >= 0.85 | >= 0.5 "
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| target | | | 0.8..1.2 | within 6 | (FaceMesh disc) | within 6 | within 6 | within 6 | (before) | <= 6 | 0.6..1.5 | <= 6 | <= 0.15 | >= 0.85 | >= 0.5 "
         "| 0 reversed |",
     ]
     for r in rows:
@@ -226,7 +240,7 @@ def table(rows: list[dict]) -> str:
             f"| {r['white_dl']:+.1f} ({r['centre_dl']:+.1f}) {mark(v['white_dl'])} | ({r['white_dl_old']:+.1f}) "
             f"| {r['painted_dl']:+.1f} {mark(v['painted_dl'])} | {r['common_dl']:+.1f} {mark(v['common_dl'])} "
             f"| {r['revealed_dl']:+.1f} ({r['revealed_db']:+.1f}) {mark(v['revealed_dl'])} [{r.get('revealed_frames', '?')} fr, {r['revealed_other']:.0%} other] "
-            f"| ({r['both_dl']:+.1f} [{r['both_frames']} fr]) | {r['revealed_dab']:.1f} ({r['both_dab']:.1f}) {mark(v['revealed_dab'])} | {r.get('grain', float('nan')):.2f} {mark(v['grain'])} | {r['bright']:.2f} {mark(v['bright'])} "
+            f"| ({r['both_dl']:+.1f} [{r['both_frames']} fr]) | {r['revealed_dab']:.1f} ({r['both_dab']:.1f}) {mark(v['revealed_dab'])} | {r.get('grain', float('nan')):.2f} {mark(v['grain'])} | {r.get('line_gap', float('nan')):+.1f} {mark(v['line_gap'])} | {r['bright']:.2f} {mark(v['bright'])} "
             f"| {r['sharp']:.2f} ({r['sharp_frame']}) {mark(v['sharp'])} | {r['gaze_range']:.2f} {mark(v['gaze_range'])} "
             f"| {r['reversed']}/{r['steps']} {mark(v['reversed'])} |"
         )

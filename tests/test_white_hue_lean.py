@@ -143,16 +143,32 @@ def _reflex_half_b(scale: int) -> float:
 
 def test_the_same_eye_at_twice_the_size_leans_alike(monkeypatch):
     """The lean is counted once, on the lid-space grid the fill runs on, against an area (FEW
-    iris radii squared): the same painting at 2x leans as at 1x (the reflex side keeps 0.51 /
-    0.56 of its hue: 13 / 57 grid cells). Counted against a length (and gated on ROI pixels), the
-    1x eye leaned (b +2.5) and the 2x eye not at all. The rest of the white's rebuild is not
-    exactly scale-free: the 2x lean reads 0.68 of the 1x one (b +2.0 against +2.9)."""
-    leaned = {s: _reflex_half_b(s) for s in (1, 2)}
+    iris radii squared): the same painting at 2x leans as at 1x. Counted against a length (and
+    gated on ROI pixels), the 1x eye leaned (b +2.5) and the 2x eye not at all.
+
+    What must be alike is the lean itself, the share of its own hue the reflex side keeps: 0.51
+    at 1x, 0.56 at 2x (13 / 57 grid cells: a cell of the 1x grid is 0.08 of the count; 1.0 at 2x
+    when it was counted against a length). The b it warms the rebuilt white by is not a measure of
+    the lean alone: the rest of the rebuild is not exactly scale-free, and at 1x / 2x / 3x it
+    warms by +2.9 / +2.0 / +1.8 for shares 0.51 / 0.56 / 0.59 (the ratio 0.68 this test asserted
+    against 0.6 until session 10)."""
+    shares: dict[int, list[float]] = {}
+    lean_hue = white_fill._lean_hue
+
+    def counted(fills, share, own):
+        shares.setdefault(scale, []).append(min(share))
+        return lean_hue(fills, share, own)
+
+    monkeypatch.setattr(white_fill, "_lean_hue", counted)
+    leaned = {}
+    for scale in (1, 2):
+        leaned[scale] = _reflex_half_b(scale)
+    assert sorted(shares) == [1, 2] and all(len(v) == 1 for v in shares.values()), shares
+    assert 0.3 < shares[1][0] < 0.9 and abs(shares[1][0] - shares[2][0]) < 0.1, shares  # the same lean at both sizes
     monkeypatch.setattr(white_fill, "FEW", 1e-6)  # no side has few samples: no lean
     plain = {s: _reflex_half_b(s) for s in (1, 2)}
     warmer = {s: leaned[s] - plain[s] for s in (1, 2)}
-    assert min(warmer.values()) > 1.0, (leaned, plain)  # the lean warms the reflex's half at both sizes ...
-    assert min(warmer.values()) / max(warmer.values()) > 0.6, (leaned, plain)  # ... about alike
+    assert min(warmer.values()) > 1.0, (leaned, plain)  # it warms the reflex's half at both sizes
 
 
 def test_a_side_with_one_sample_is_the_shading_models_and_not_leaned():

@@ -30,6 +30,7 @@ import numpy as np
 from sfumato.rig.blink import LidSheet, close_lids, draw_lash, lash_line, lid_sheet, soften_seam
 from sfumato.rig.catchlight import FOLLOW, catchlight_alpha, on_cornea
 from sfumato.rig.iris import disc, iris_layer, lightness
+from sfumato.rig.lid_margin import LidMargin, draw_margin, lid_margin, margin_layer
 from sfumato.rig.lids import EyeFrame, Lids, lid_shadow, opening, skin_source
 from sfumato.rig.model import Catchlight, EyeRig
 from sfumato.rig.sclera import white_and_hole
@@ -81,6 +82,8 @@ class EyeLayers:
             (:func:`carried_halo`); dark: (h, w) float32 in [0, 1], the part of it darker than
             the rebuilt white (:func:`darker_than_white`), the only part carried once the iris
             has moved (:func:`carried_share`).
+        margin: the upper lid's margin redrawn across where the iris was
+            (:func:`sfumato.rig.lid_margin.lid_margin`), or None.
     """
 
     x0: int
@@ -100,6 +103,7 @@ class EyeLayers:
     sheet: LidSheet
     halo: np.ndarray
     dark: np.ndarray
+    margin: LidMargin | None = None
 
     @property
     def roi(self) -> tuple[slice, slice]:
@@ -146,7 +150,8 @@ def eye_layers(crop: np.ndarray, rig: EyeRig) -> EyeLayers:
     sheet = lid_sheet(image, u, v, lids, frame, r)
     halo = carried_halo(hole, place_iris(iris_alpha, np.eye(2), c, shape))
     dark = darker_than_white(image, base, hole)
-    return EyeLayers(x0, y0, image, base, frame, u, v, lids, edge, iris_rgb, iris_alpha, frame.to_uv(c), r, rig.catchlight, sheet, halo, dark)
+    margin = lid_margin(image, base, hole, frame, lids, float(frame.to_uv(c)[0]), r)
+    return EyeLayers(x0, y0, image, base, frame, u, v, lids, edge, iris_rgb, iris_alpha, frame.to_uv(c), r, rig.catchlight, sheet, halo, dark, margin)
 
 
 def carried_halo(hole: np.ndarray, iris_alpha: np.ndarray) -> np.ndarray:
@@ -261,6 +266,12 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
     du, dv = float(shift[0]), float(shift[1])
     gazed, now = L.lids.moved(dv, 0.0), L.lids.moved(dv, blink)
     shape = L.image.shape[:2]
+    travel = float(np.hypot(du, dv)) / L.radius
+    moved = min(1.0, travel / 0.25)
+    margin = None  # the upper lid's margin across the iris' old place, once it has moved
+    if L.margin is not None and travel > 0.0:
+        m_box, m_rgb, m_alpha, m_core = margin_layer(L.margin, L.u, L.v, gazed)
+        margin = (m_box, m_rgb, m_alpha * moved, m_core)
     # 1. lid skin (displaced where the lids follow the gaze; exact copy elsewhere), then closed
     src_v = skin_source(L.u, L.v, L.lids, gazed, reach=1.6 * max(L.lids.height(), L.radius))
     skin = L.image
@@ -269,6 +280,8 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
         my = (L.frame.centre[1] + L.u * L.frame.axis[1] + src_v * L.frame.up[1]).astype(np.float32)
         warped = cv2.remap(L.image, mx, my, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
         skin = np.where((np.abs(src_v - L.v) > 1e-3)[..., None], warped, L.image)
+    if margin is not None:
+        skin = draw_margin(skin, *margin)
     if blink > 0:
         closed = close_lids(skin, L.sheet, L.u, L.v, L.frame, gazed, now, L.lids.height(), blink)
         skin = skin if closed is None else closed
@@ -290,8 +303,6 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
     width = CORNER_COVER * L.radius * sx
     alpha[box] *= cover_ratio(L.u[box], now, L.lids, rest[0], new[0], sx, width)[..., None]
     base = L.base
-    travel = float(np.hypot(du, dv)) / L.radius
-    moved = min(1.0, travel / 0.25)
     if travel == 0.0:  # at rest: the painting's own surround
         base = base + (L.image - base) * L.halo[..., None]
     elif travel < CARRY_TRAVEL[1]:  # the painted surround turns with the iris, under the same corners
@@ -303,6 +314,8 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
         moved_paint = cv2.warpAffine(L.image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         base = base + (moved_paint - base) * halo[..., None]
     # further on it is let go: the rebuilt white all around the iris' old place
+    if margin is not None:  # the lid's line and its shadow run on across it
+        base = draw_margin(base, *margin)
     reach, baked = 0.2 * max(L.lids.height(), L.radius), L.lids.moved(0.0, 0.0)
     painted = Lids(baked.u + du, baked.upper + dv, baked.lower + dv)  # the shadow painted on the iris moved with it
     shade = np.clip(lid_shadow(L.u, L.v, now, reach) / lid_shadow(L.u, L.v, painted, reach), 0.6, 1.4)[..., None]

@@ -74,7 +74,9 @@ def lid_texture(image: np.ndarray, light: np.ndarray, frame: EyeFrame, hole: np.
     moved = canvas_texture(image, [ones], sigma, ones, shift, lo=TEXTURE_CLIP[0], hi=TEXTURE_CLIP[1])
     if hole.any():
         along = float(np.arctan2(frame.axis[1], frame.axis[0]))
-        moved = without_long_lines(moved, LINE_WIDTH * frame.half_width, LINE_LENGTH * frame.half_width, along)
+        clean = without_long_lines(moved, LINE_WIDTH * frame.half_width, LINE_LENGTH * frame.half_width, along)
+        # the lines' detail goes, not the lid's light (the Mona Lisa's lids 0.86 -> 0.83 of the skin under the eye)
+        moved = clean * (float(np.median(moved[hole])) / max(float(np.median(clean[hole])), 1e-3))
     return np.where(hole, moved, painted).astype(np.float32)
 
 

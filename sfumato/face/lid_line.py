@@ -1,0 +1,120 @@
+"""Is the upper lid's line unbroken where the iris was? Measured from outside, on the picture.
+
+A painted iris that touches the upper lid merges with the lid's dark line; once the iris has
+moved, the line must run on across its old place as dark as the painter drew it beside the iris.
+:func:`line_gap` follows the upper lid contour (FaceMesh's on the frame, or the rig's for a
+test), takes the darkest lightness across a thin band around it at each point along it, and
+compares the points over the iris' old place (off the iris' new place) with the painting's own
+line just beside the iris: a broken or thinned line reads lighter, a positive gap.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.ndimage import map_coordinates
+
+BAND = 0.05
+"""The band around the contour: this many eye widths above and below it (at least 1.5 px): the
+line, not the lid's crease over it nor the white's middle under it."""
+MIDDLE = 0.9
+"""The lid's middle: this share of the contour's length about its middle (the line thins and
+fades toward the corners)."""
+OLD = 1.0
+"""Points within this many iris radii (along the eye) of the iris' old place are over it ..."""
+NEW = 1.05
+"""... unless within this many of its new place (the iris there is no line); the painting's line
+from this many ..."""
+BESIDE = 1.6
+"""... to this many iris radii from the iris is the reference: each side's median darkness, the
+line running from one to the other across the iris' place (portrait_03's line is black on one
+side of an iris and red-brown on the other) or one side's alone."""
+SPAN = 0.25
+"""The line is judged over at least this many iris radii of its length over the old place (no
+less than 4 points): a thinner sliver between the old iris' edge and the new one's is the moved
+iris' own soft rim (portrait_03's image-right eye 3 px from rest read +10 there, over 5 points
+lying 1.05-1.14 radii from the new centre, its limbus)."""
+STEP = 0.5
+"""Pixels between points along the contour and across it."""
+WORST = 80
+"""The gap: this percentile, over the old place, of the darkest lightness minus the painted line's
+there (a break a few columns wide counts)."""
+
+
+def darkest_along(light: np.ndarray, upper: np.ndarray, band: float, step: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    """The darkest lightness across the lid line at points along it.
+
+    Args:
+        light: (H, W) float32 lightness (CIE L); upper: (K, 2) x, y pixels, the upper lid contour
+            corner to corner; band: pixels above and below the contour; step: pixels between
+            points along the contour and across it.
+
+    Returns:
+        ((n, 2) points on the contour, (n,) float32 darkest lightness across it at each).
+    """
+    pts = np.asarray(upper, np.float64)
+    seg = np.hypot(*np.diff(pts, axis=0).T)
+    arc = np.concatenate([[0.0], np.cumsum(seg)])
+    s = np.arange(0.0, arc[-1] + 1e-6, step)
+    xy = np.stack([np.interp(s, arc, pts[:, 0]), np.interp(s, arc, pts[:, 1])], -1)
+    tangent = np.gradient(xy, axis=0)
+    tangent /= np.maximum(np.hypot(tangent[:, 0], tangent[:, 1]), 1e-6)[:, None]
+    normal = np.stack([tangent[:, 1], -tangent[:, 0]], -1)
+    normal *= np.where(normal[:, 1:] > 0, -1.0, 1.0)  # up in the image
+    offsets = np.arange(-band, band + 1e-6, step)
+    across = xy[:, None, :] + offsets[None, :, None] * normal[:, None, :]
+    vals = map_coordinates(np.asarray(light, np.float32), [across[..., 1].ravel(), across[..., 0].ravel()], order=1, mode="nearest")
+    return xy, vals.reshape(across.shape[:2]).min(1).astype(np.float32)
+
+
+def _along(upper: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Points along the contour, their darkest band, and where each lies along the eye:
+    (contour (K, 2) float64, its first point, unit axis corner to corner, eye width)."""
+    pts = np.asarray(upper, np.float64)
+    width = float(np.hypot(*(pts[-1] - pts[0])))
+    return pts, pts[0], (pts[-1] - pts[0]) / max(width, 1e-6), width
+
+
+def line_gap(light: np.ndarray, upper: np.ndarray, painted: np.ndarray, painted_upper: np.ndarray,
+             old: np.ndarray, new: np.ndarray, radius: float) -> float:
+    """How much lighter the upper lid's line is over the iris' old place than the painted line
+    beside it: float L (positive: lighter, a gap), NaN when either part has under 4 points.
+
+    Over the old place: the frame's points along its contour within :data:`OLD` iris radii of
+    the old place (along the eye) and off the new one (:data:`NEW`); beside it: the painting's
+    points along its own contour :data:`NEW` to :data:`BESIDE` radii from the old place, either
+    side (the painted line as the painter drew it next to the iris; along the rest of the lid it
+    may thin, fade or merge with the moved iris' rim). Both within the lid's :data:`MIDDLE`.
+
+    Args:
+        light, painted: (H, W) float32 lightness (CIE L) of the frame and of the painting;
+            upper, painted_upper: (K, 2) x, y pixels, the upper lid contour corner to corner on
+            each; old: (2,) x, y, the iris centre in the painting (its place in the frame is
+            taken at the same share along the frame's contour: a turned head moves the eye);
+            new: (2,) x, y, the iris centre in the frame; radius: the painted iris radius, pixels.
+    """
+    def part(img: np.ndarray, contour: np.ndarray, at: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+        """Darkest per point, in the middle, and each point's distance along the eye from the
+        iris' old place (``at``: its share of the way from the first corner to the last)."""
+        pts, origin, axis, width = _along(contour)
+        xy, dark = darkest_along(img, pts, max(1.5, BAND * width), STEP)
+        along = (xy - origin) @ axis
+        middle = np.abs(along / max(width, 1e-6) - 0.5) <= 0.5 * MIDDLE
+        return dark, middle, along - at * width, width
+
+    # the old place as a share along the eye: the head may have turned, the eye moved with it
+    pts_p, origin_p, axis_p, width_p = _along(painted_upper)
+    at = float((np.asarray(old, np.float64) - origin_p) @ axis_p) / max(width_p, 1e-6)
+    dark_f, mid_f, d_old, width_f = part(light, upper, at)
+    r_f = radius * width_f / max(width_p, 1e-6)
+    pts, origin, axis, _ = _along(upper)
+    xy_f = darkest_along(light, pts, 0.0, STEP)[0]
+    d_new = (xy_f - origin) @ axis - (np.asarray(new, np.float64) - origin) @ axis
+    over = mid_f & (np.abs(d_old) < OLD * r_f) & (np.abs(d_new) >= NEW * r_f)
+    dark_p, mid_p, d_old_p, _ = part(painted, painted_upper, at)
+    beside = mid_p & (np.abs(d_old_p) >= NEW * radius) & (np.abs(d_old_p) <= BESIDE * radius)
+    sides = [(sign, float(np.median(dark_p[m]))) for sign in (-1, 1) if (m := beside & (np.sign(d_old_p) == sign)).sum() >= 4]
+    if over.sum() < max(4.0, SPAN * r_f / STEP) or not sides:
+        return float("nan")
+    # the painted line runs from one side's darkness to the other's across the iris' place
+    ref = np.interp(d_old[over] / r_f, [-1.0, 1.0], [sides[0][1], sides[-1][1]])
+    return float(np.percentile(dark_f[over] - ref, WORST))

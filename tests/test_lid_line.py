@@ -1,0 +1,131 @@
+"""The upper lid's line runs on unbroken across where the iris was (issue #8: "Lids clip it with a
+soft edge and cast their shadow on it"; "nothing of the old iris remains").
+
+A painted iris that touches the upper lid merges with its dark line. Before the rig redrew the
+lid's margin across the iris' old place (:mod:`sfumato.rig.lid_margin`), the part of the line
+inside the lid contour went with the iris, leaving a thin, broken line with dark blocks where the
+replaced region's edge cut it (portrait_03's image-right eye at +21..+30 degrees). Measured with
+:func:`sfumato.face.lid_line.line_gap` (how much lighter the line over the old place is than the
+painted line beside the iris), along the rig's upper lid contour in each eye's region, the eye
+rendered with its iris moved clear of its old place.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from sfumato.engines.rig import RigEngine
+from sfumato.face.lid_line import darkest_along, line_gap
+from sfumato.rig.eye import EyeLayers, render_eye
+from sfumato.rig.iris import lightness
+from tests.crops import head_crop_of, shared_rig
+
+TARGET = 6.0
+"""The line over the old place is at most this much (L) lighter than the painted line beside it
+(bench_rig's target)."""
+
+
+def _upper_xy(e: EyeLayers) -> np.ndarray:
+    """(K, 2) ROI x, y of the rig's upper lid contour, corner to corner."""
+    return e.frame.to_xy(np.stack([e.lids.u, e.lids.upper], -1))
+
+
+def _gap(e: EyeLayers, shift: np.ndarray) -> float:
+    """:func:`line_gap` of ``e`` rendered with its iris moved ``shift`` (du, dv) eye-frame pixels."""
+    out = render_eye(e, shift)
+    old = e.frame.to_xy(e.rest)
+    return line_gap(lightness(out), _upper_xy(e), lightness(e.image), _upper_xy(e), old, e.frame.to_xy(e.rest + shift), e.radius)
+
+
+def test_line_gap_reads_a_broken_line_and_passes_a_whole_one():
+    """The measure itself: a dark line along a lid, whole or with a light break over the iris'
+    old place (the iris moved to the right), on a light ground."""
+    h, w = 60, 120
+    xs = np.arange(10, 111, 5, dtype=np.float64)
+    upper = np.stack([xs, 30 - 12 * np.sin(np.pi * (xs - 10) / 100)], -1)
+    whole = np.full((h, w), 80.0, np.float32)
+    cv2.polylines(whole, [np.round(upper).astype(np.int32)], False, 10.0, 3)
+    broken = whole.copy()
+    broken[:, 52:64] = 80.0
+    old, new, r = np.array([58.0, 25.0]), np.array([88.0, 25.0]), 10.0
+    _, dark = darkest_along(whole, upper, 2.0)
+    assert dark.max() < 20.0
+    assert line_gap(whole, upper, whole, upper, old, new, r) < 2.0
+    assert line_gap(broken, upper, whole, upper, old, new, r) > 40.0
+    assert np.isnan(line_gap(whole, upper, whole, upper, old, old, r))  # the iris has not left
+
+
+@pytest.fixture(scope="module")
+def lined_iris(astronaut) -> RigEngine:
+    return lined_iris_engine(astronaut)
+
+
+def lined_iris_engine(astronaut: np.ndarray) -> RigEngine:
+    """The astronaut at 3x with a dark liner painted along each upper lid, 3 px thick just over
+    the lid contour, and over the iris the line and the iris' top painted as one dark mass, as
+    on portrait_03: the line a hairline over the contour there, the iris dark from a third of
+    its radius under the contour up into it."""
+    from dataclasses import replace
+
+    img = cv2.resize(astronaut, None, fx=3, fy=3, interpolation=cv2.INTER_CUBIC)
+    crop = head_crop_of(img)
+    eng = RigEngine()
+    eng.prepare(crop)
+    paint = crop.image.copy()
+    for e in eng._eyes:
+        up, _ = e.lids.at(e.u)
+        d = e.v - up  # pixels over the upper lid contour
+        along = (e.u > e.lids.u[0]) & (e.u < e.lids.u[-1])
+        over_iris = np.abs(e.u - e.rest[0]) < e.radius
+        c = e.frame.to_xy(e.rest)
+        yy, xx = np.mgrid[0:d.shape[0], 0:d.shape[1]]
+        in_disc = np.hypot(xx - c[0], yy - c[1]) < e.radius
+        line = along & (d >= 0.0) & (d < np.where(over_iris, 0.5, 3.0))
+        top = in_disc & (d > -0.35 * e.radius) & (d < 1.0)
+        rows, cols = e.roi
+        paint[rows, cols][line | top] = (25, 15, 20)
+    eng = RigEngine()
+    eng.prepare(replace(crop, image=paint))
+    assert len(eng._eyes) == 2
+    return eng
+
+
+def test_the_line_runs_on_where_the_iris_was(lined_iris):
+    """With the iris moved 1.3 of its radii either way along the eye (clear of its old place),
+    the line over its old place is at most :data:`TARGET` L lighter than the painted line beside
+    it (the old rig: about 20-30 L lighter, a broken line)."""
+    gaps = []
+    for e in lined_iris._eyes:
+        for sign in (-1, 1):
+            gaps.append(_gap(e, np.array([sign * 1.3 * e.radius, 0.0])))
+    finite = [g for g in gaps if np.isfinite(g)]
+    assert len(finite) >= 2, gaps
+    assert max(finite) <= TARGET, gaps
+
+
+def test_an_unturned_eye_keeps_its_painted_line(lined_iris):
+    """At rest the margin is not drawn (the eye is rendered as without it); moved, it is."""
+    from dataclasses import replace
+
+    for e in lined_iris._eyes:
+        assert e.margin is not None
+        bare = replace(e, margin=None)
+        np.testing.assert_array_equal(render_eye(e, np.zeros(2)), render_eye(bare, np.zeros(2)))
+        shift = np.array([1.3 * e.radius, 0.0])
+        assert np.abs(render_eye(e, shift) - render_eye(bare, shift)).max() > 20.0
+
+
+def test_portrait_03_line_runs_on_where_the_iris_was():
+    """portrait_03's liner, black where its irises touch it: the eye rendered at the shifts of
+    the sweep's +-21 and +-30 degree frames (each eye toward either side) has no gap over the
+    iris' old place (the old rig: up to +22 L on the image-right eye)."""
+    eng = shared_rig("portrait_03")
+    gaps = []
+    for e in eng._eyes:
+        for yaw in (-30.0, -21.0, 21.0, 30.0):
+            gaps.append(_gap(e, eng._shift(e, yaw, 0.0)))
+    finite = [g for g in gaps if np.isfinite(g)]
+    assert len(finite) >= 4, gaps
+    assert max(finite) <= TARGET, gaps
