@@ -3,6 +3,7 @@ of it from outside (sfumato.face.grain_match) tells a flat patch from a grainy o
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -136,3 +137,65 @@ def test_portrait_20s_rebuilt_white_is_as_grainy_as_its_painted_white():
 
     eng = shared_rig("portrait_20")
     _check_grain(eng, TARGET, grain_match, face_landmarks, painted_iris_radii, Pose)
+
+
+def _reflex_sliver(seed: int = 5):
+    """A smooth canvas (grain 0.004) whose painted white holds a reflex: light and dark marks of
+    2 px at 0.05 (portrait_07's cream reflex read 4.5-8.5x its skin ring's fine contrast)."""
+    image, white, hole, yy, xx, r = _canvas(0.004, seed)
+    rng = np.random.default_rng(seed)
+    band = white > 0.5
+    blot = 0.05 * rng.standard_normal((image.shape[0] // 2 + 1, image.shape[1] // 2 + 1))
+    blot = np.kron(blot, np.ones((2, 2)))[: image.shape[0], : image.shape[1]].astype(np.float32)
+    image[band] *= (1.0 + blot[band])[:, None]
+    return image, white, hole, yy, xx, r
+
+
+def test_a_reflex_in_the_painted_white_is_not_laid_as_blotches():
+    """A sliver of painted white's fine contrast read its reflex as grain (4.5-8.5x the skin
+    ring's on portrait_07) and the plate laid blocks of it at that amplitude: light and dark
+    rectangles across a smooth white. The laid grain is at most CANVAS (2) x the skin ring's (the
+    same canvas), every block zero-mean, every pixel within 3 of its spreads. Measured: laid /
+    skin fine spread 2.0, largest step 1.9 %; the code before (23b75ea) laid 7.0x, steps of 6.6 %."""
+    image, white, hole, yy, xx, r = _reflex_sliver()
+    colour = np.full_like(image, 170.0)
+    plate = sclera_plate(image, white, hole, colour, 0.5 * r)
+    inner = np.hypot(xx - 60, yy - 24) < r
+    skin = (np.abs(yy - 24) > 14) & (np.abs(yy - 24) < 22)
+    got, n = fine_spread(plate[..., 0], inner)
+    canvas, _ = fine_spread(image[..., 0], skin)
+    assert n >= 100
+    assert got / canvas < 2.5, (got, canvas)
+    assert np.abs(plate[inner][:, 0] / 170.0 - 1.0).max() < 0.04, np.abs(plate[inner][:, 0] / 170.0 - 1.0).max()
+
+
+def test_portrait_07s_rebuilt_white_is_no_grainier_than_its_canvas(monkeypatch):
+    """../shared: portrait_07's painted white beside the iris is a sliver whose cream reflex read
+    4.5-8.5x its skin ring's fine contrast; the plate laid that as light and dark blocks across
+    a smooth white (visible at -30/-21 and +21/+30). Each eye's laid grain (the plate over the
+    old iris / the fill) is now at most CANVAS (2) x the skin ring's: measured 1.89 / 2.04 x; the code
+    before (23b75ea) laid 4.53 / 8.68 x."""
+    import sfumato.rig.sclera as sclera
+    from sfumato.rig.white_grain import CANVAS
+    from tests.crops import shared_rig
+
+    seen = []
+    real = sclera.sclera_plate
+
+    def spy(image, white, hole, colour, sigma, painted=None):
+        plate = real(image, white, hole, colour, sigma, painted)
+        lum = image.mean(2)
+        r = 2.0 * sigma
+        eye = np.clip(white + hole, 0, 1) > 0.01
+        near = cv2.dilate(eye.astype(np.uint8), np.ones((2 * int(sigma) + 1,) * 2, np.uint8)) > 0
+        ring = ~near & (cv2.dilate(eye.astype(np.uint8), np.ones((2 * int(2 * r) + 1,) * 2, np.uint8)) > 0)
+        laid = hole > 0.5
+        skin = fine_spread(lum, ring)[0] / float(np.median(lum[ring]))
+        got = fine_spread(plate.mean(2) / np.maximum(colour.mean(2), 1.0), laid)[0]
+        seen.append(got / skin)
+        return plate
+
+    monkeypatch.setattr(sclera, "sclera_plate", spy)
+    shared_rig("portrait_07")
+    assert len(seen) == 2, seen
+    assert max(seen) < 1.25 * CANVAS, seen

@@ -32,6 +32,10 @@ RING = 2.0
 MIN_BLOCKS = 30
 """The painted white lends its own blocks when it holds at least this many distinct ones (fewer
 repeat into a visible pattern: portrait_14's slivers of white gave 3 px blocks in stripes)."""
+CANVAS = 2.0
+"""The laid grain is at most this many times the skin ring's fine contrast (the same canvas):
+a sliver of painted white's second differences read its rim, halo and reflex as grain
+(portrait_07's cream reflex read 4.5-8.5x its skin's and was laid as light blocks)."""
 SEED = 8
 """The block sources are drawn with this fixed seed: a bank built twice is the same bank."""
 
@@ -116,8 +120,9 @@ def sclera_plate(
     line, iris rim, catchlight or strand) and no busy texture (:data:`BUSY`), each region's
     grain in units of its own robust spread. It is laid at the painted white's fine contrast
     (the spread of its second differences, :func:`sfumato.imaging.grain.fine_spread`; the
-    skin ring's where too little white is painted to measure), zero-mean where it shows, so the
-    texture moves no lightness.
+    skin ring's where too little white is painted to measure, and at most :data:`CANVAS` x the
+    skin ring's), each block zero-mean, each pixel within :data:`GRAIN` per-pixel spreads of that
+    contrast, zero-mean where it shows, so the texture moves no lightness.
 
     Args:
         image: (h, w, 3) float32 RGB ROI in [0, 255].
@@ -167,6 +172,8 @@ def sclera_plate(
     want = fine.get("own", float("nan"))
     if not np.isfinite(want):
         want = fine.get("skin", float("nan"))
+    elif np.isfinite(fine.get("skin", float("nan"))):
+        want = min(want, CANVAS * fine["skin"])  # a sliver's rim and reflex are no grain
     if not np.isfinite(want):
         return colour.copy()
     feature = cv2.dilate((np.abs(z) > FEATURE).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
@@ -194,7 +201,9 @@ def sclera_plate(
             cell = need[y:y + b, x:x + b]
             if cell.any():
                 block = z[ys[k]:ys[k] + cell.shape[0], xs[k]:xs[k] + cell.shape[1]]
-                tex[y:y + b, x:x + b] = np.where(cell, block, 0.0)
+                # grain is zero-mean at a block's scale: a block's offset is a shadow or a
+                # reflex edge in its source, laid down as a light or dark rectangle
+                tex[y:y + b, x:x + b] = np.where(cell, block - block.mean(), 0.0)
     laid = need & (hole > 0.01)
     # laid at the painted white's fine contrast: the calm blocks drawn, and their seams, move it
     have = fine_spread(tex, laid)[0]
@@ -203,6 +212,13 @@ def sclera_plate(
     if not (np.isfinite(have) and have > 1e-6):
         return colour.copy()
     tex *= np.float32(want / have)
+    # no pixel beyond the grain's own range: white noise of this fine spread has a per-pixel
+    # spread of want / sqrt(6) (a second difference sums 1 + 4 + 1 variances)
+    limit = GRAIN * want / np.sqrt(6.0)
+    tex = np.clip(tex, -limit, limit)
+    again = fine_spread(tex, laid if laid.any() else need)[0]  # the clip took some: back to want
+    if np.isfinite(again) and again > 1e-6:
+        tex = np.clip(tex * np.float32(want / again), -limit, limit)
     if laid.any():  # zero-mean where it shows: the texture moves no lightness
         tex[need] -= float(np.average(tex[laid], weights=hole[laid]))  # as much as each pixel shows
     # the painted white keeps its own grain exactly
