@@ -14,8 +14,11 @@ import numpy as np
 from scipy.ndimage import map_coordinates
 
 BAND = 0.05
-"""The band around the contour: this many eye widths above and below it (at least 1.5 px): the
-line, not the lid's crease over it nor the white's middle under it."""
+"""The band around the contour: this many eye widths under it (at least 1.5 px) ..."""
+ABOVE = 0.1
+"""... and this many over it: FaceMesh's contour on a frame may lie a few pixels under the painted
+line (portrait_10's image-right eye at -28 degrees: 3 px into the white under a whole line, which
+a band of 0.05 either side read as a gap of +18)."""
 MIDDLE = 0.9
 """The lid's middle: this share of the contour's length about its middle (the line thins and
 fades toward the corners)."""
@@ -40,7 +43,7 @@ WORST = 80
 there (a break a few columns wide counts)."""
 
 
-def darkest_along(light: np.ndarray, upper: np.ndarray, band: float, step: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+def darkest_along(light: np.ndarray, upper: np.ndarray, band: float, step: float = 0.5, above: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The darkest lightness across the lid line at points along it.
 
     Args:
@@ -60,7 +63,7 @@ def darkest_along(light: np.ndarray, upper: np.ndarray, band: float, step: float
     tangent /= np.maximum(np.hypot(tangent[:, 0], tangent[:, 1]), 1e-6)[:, None]
     normal = np.stack([tangent[:, 1], -tangent[:, 0]], -1)
     normal *= np.where(normal[:, 1:] > 0, -1.0, 1.0)  # up in the image
-    offsets = np.arange(-band, band + 1e-6, step)
+    offsets = np.arange(-band, (band if above is None else above) + 1e-6, step)
     across = xy[:, None, :] + offsets[None, :, None] * normal[:, None, :]
     vals = map_coordinates(np.asarray(light, np.float32), [across[..., 1].ravel(), across[..., 0].ravel()], order=1, mode="nearest")
     return xy, vals.reshape(across.shape[:2]).min(1).astype(np.float32)
@@ -96,7 +99,7 @@ def line_gap(light: np.ndarray, upper: np.ndarray, painted: np.ndarray, painted_
         """Darkest per point, in the middle, and each point's distance along the eye from the
         iris' old place (``at``: its share of the way from the first corner to the last)."""
         pts, origin, axis, width = _along(contour)
-        xy, dark = darkest_along(img, pts, max(1.5, BAND * width), STEP)
+        xy, dark = darkest_along(img, pts, max(1.5, BAND * width), STEP, max(1.5, ABOVE * width))
         along = (xy - origin) @ axis
         middle = np.abs(along / max(width, 1e-6) - 0.5) <= 0.5 * MIDDLE
         return dark, middle, along - at * width, width

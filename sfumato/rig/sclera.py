@@ -274,7 +274,7 @@ def white_and_hole(
         mixed = own.copy()
         mixed[..., 1:] = rgb_to_lab(lean)[..., 1:]
         colour = colour + (lab_to_rgb(mixed) - lab_to_rgb(own))  # the change alone: none where no side leans
-    plate = sclera_plate(image, known, disc(shape, c, 1.35 * r, 1.0), colour, sigma)
+    plate = sclera_plate(image, known, disc(shape, c, 1.35 * r, 1.0), colour, sigma, (white > 0.5) & (disc(shape, c, 1.15 * r, 1.0) < 0.01))
     hole = replaced(light, lightness(plate), inside, ring, tint, c, r, iris_l)
     plate = match_edge(image, plate, hole, inside, light, iris_l, c, r)
     return image * (1 - hole[..., None]) + plate * hole[..., None], hole

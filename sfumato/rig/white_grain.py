@@ -18,7 +18,7 @@ from sfumato.rig.white_fill import masked_blur
 GRAIN = 3.0
 """The laid grain is clipped to this many robust spreads of the source's own (a stray speck
 beyond it is not grain)."""
-FEATURE = 4.0
+FEATURE = 3.0
 """A luminance ratio step beyond this many robust spreads of its region's grain marks a feature
 (lash, lid line, strand, deep crack): no texture is taken from a block that holds one."""
 BUSY = 1.6
@@ -29,6 +29,9 @@ BLOCK = 0.6
 the canvas' crackle and weave together, small enough to find many clean sources."""
 RING = 2.0
 """The skin that lends texture lies within this many iris radii of the eye (its canvas)."""
+MIN_BLOCKS = 30
+"""The painted white lends its own blocks when it holds at least this many distinct ones (fewer
+repeat into a visible pattern: portrait_14's slivers of white gave 3 px blocks in stripes)."""
 SEED = 8
 """The block sources are drawn with this fixed seed: a bank built twice is the same bank."""
 
@@ -86,7 +89,21 @@ def grain_residual(lum: np.ndarray, region: np.ndarray, scale: float) -> tuple[n
     return res, float(1.4826 * np.median(np.abs(vals - np.median(vals))))
 
 
-def sclera_plate(image: np.ndarray, white: np.ndarray, hole: np.ndarray, colour: np.ndarray, sigma: float) -> np.ndarray:
+def block_sources(source: np.ndarray, z: np.ndarray, b: int) -> tuple[np.ndarray, np.ndarray]:
+    """Top-left corners (ys, xs) of the ``b`` x ``b`` blocks that lie wholly in ``source``
+    ((h, w) bool) and are not busy (mean ``|z|`` ((h, w) float32 grain in spreads) at most
+    :data:`BUSY`)."""
+    h, w = source.shape
+    whole = cv2.erode(source.astype(np.uint8), np.ones((b, b), np.uint8), anchor=(0, 0), borderType=cv2.BORDER_CONSTANT, borderValue=0) > 0
+    busy = cv2.boxFilter(np.abs(z), -1, (b, b), anchor=(0, 0), normalize=True, borderType=cv2.BORDER_REPLICATE) > BUSY
+    ys, xs = np.nonzero(whole & ~busy)
+    ok = (ys <= h - b) & (xs <= w - b)
+    return ys[ok], xs[ok]
+
+
+def sclera_plate(
+    image: np.ndarray, white: np.ndarray, hole: np.ndarray, colour: np.ndarray, sigma: float, painted: np.ndarray | None = None,
+) -> np.ndarray:
     """The whole eye white rebuilt: the fill ``colour`` times the canvas texture.
 
     The texture is the painting's own fine grain (crackle, canvas weave, brush, JPEG blocks):
@@ -112,6 +129,8 @@ def sclera_plate(image: np.ndarray, white: np.ndarray, hole: np.ndarray, colour:
             shaded by :func:`sfumato.rig.white_edge.match_lid_shade`).
         sigma: scale (pixels) of the colour interpolation, half the iris radius; the grain's
             local mean is a quarter of it (at least 0.8 px).
+        painted: (h, w) bool, the painted white whose fine contrast the texture is laid at
+            (None: ``white``).
 
     Returns:
         (h, w, 3) float32 RGB: the eye white everywhere in the ROI.
@@ -137,7 +156,7 @@ def sclera_plate(image: np.ndarray, white: np.ndarray, hole: np.ndarray, colour:
             region[:] = False
     # fine contrast (ratio units) off lid rims and lashes: the painted white's over all of it
     # (up to the iris' reach: its shading there is no second difference), the skin ring's
-    for name, region in (("own", white > 0.5), ("skin", skin)):
+    for name, region in (("own", white > 0.5 if painted is None else painted), ("skin", skin)):
         if region.any():
             level = max(float(np.median(lum[region])), 1.0)
             fine[name] = fine_spread(lum, typical(lum, region, 3.0, 0.04 * level))[0] / level
@@ -151,17 +170,19 @@ def sclera_plate(image: np.ndarray, white: np.ndarray, hole: np.ndarray, colour:
     if not np.isfinite(want):
         return colour.copy()
     feature = cv2.dilate((np.abs(z) > FEATURE).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    source = (own | skin) & ~feature
     z = np.clip(z, -GRAIN, GRAIN)
     tex = np.zeros_like(lum)
-    b = int(np.clip(round(BLOCK * r), 3, 8))
     h, w = lum.shape
-    # top-left corners of the b x b blocks wholly in the source, not busy
-    whole = cv2.erode(source.astype(np.uint8), np.ones((b, b), np.uint8), anchor=(0, 0), borderType=cv2.BORDER_CONSTANT, borderValue=0) > 0
-    busy = cv2.boxFilter(np.abs(z), -1, (b, b), anchor=(0, 0), normalize=True, borderType=cv2.BORDER_REPLICATE) > BUSY
-    ys, xs = np.nonzero(whole & ~busy)
-    ok = (ys <= h - b) & (xs <= w - b)
-    ys, xs = ys[ok], xs[ok]
+    # the painted white's own blocks first (smaller ones where it is a sliver); the skin ring's
+    # only where the white holds too few (its freckles, pores and painted sparkles are no white)
+    big = int(np.clip(round(BLOCK * r), 3, 8))
+    for region, sizes in ((own, sorted({big, max(4, big - 2)}, reverse=True)), (own | skin, [big])):
+        for b in sizes:
+            ys, xs = block_sources(region & ~feature, z, b)
+            if ys.size >= MIN_BLOCKS:
+                break
+        if ys.size >= MIN_BLOCKS:
+            break
     need = ~own & (cv2.dilate(eye.astype(np.uint8), disk(2)) > 0)
     if not ys.size:
         return colour.copy()
@@ -183,7 +204,7 @@ def sclera_plate(image: np.ndarray, white: np.ndarray, hole: np.ndarray, colour:
         return colour.copy()
     tex *= np.float32(want / have)
     if laid.any():  # zero-mean where it shows: the texture moves no lightness
-        tex[need] -= float(np.mean(tex[laid]))
+        tex[need] -= float(np.average(tex[laid], weights=hole[laid]))  # as much as each pixel shows
     # the painted white keeps its own grain exactly
     tex = np.where(own, residual["own"], tex)
     return colour * (1.0 + tex)[..., None]
