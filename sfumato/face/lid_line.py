@@ -18,7 +18,10 @@ BAND = 0.05
 ABOVE = 0.1
 """... and this many over it: FaceMesh's contour on a frame may lie a few pixels under the painted
 line (portrait_10's image-right eye at -28 degrees: 3 px into the white under a whole line, which
-a band of 0.05 either side read as a gap of +18)."""
+a band of 0.05 either side read as a gap of +18). Its cost: a crease or lashes as dark as the
+line within 0.1 widths over it are read as the line (a synthetic crease of the liner's darkness
+0.05-0.09 widths over a broken line reads 0.0; a softer one, L 30 against 10, still reads +20;
+tests/test_lid_line.py). Set by hand on portrait_10 (bench paintings, no held-out set)."""
 MIDDLE = 0.9
 """The lid's middle: this share of the contour's length about its middle (the line thins and
 fades toward the corners)."""
