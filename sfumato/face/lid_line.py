@@ -85,8 +85,8 @@ def line_gap(light: np.ndarray, upper: np.ndarray, painted: np.ndarray, painted_
              old: np.ndarray, new: np.ndarray, radius: float) -> float:
     """How much lighter the upper lid's line is over the iris' old place than the painted line
     beside it: float L (positive: lighter, a gap), NaN when the old place has fewer than
-    ``max(4, SPAN * radius / STEP)`` points (:data:`SPAN`, the radius scaled to the frame) or neither side of the painted line
-    beside it has 4.
+    ``max(4, SPAN * radius / STEP)`` points (:data:`SPAN`, the radius scaled to the frame) or
+    neither side of the painted line beside it has 4.
 
     Over the old place: the frame's points along its contour within :data:`OLD` iris radii of
     the old place (along the eye) and off the new one (:data:`NEW`); beside it: the painting's
