@@ -239,8 +239,8 @@ def table(rows: list[dict]) -> str:
             f"| {Path(r['bank']).name} | {r['engine']} | {r['frames']}{nf} | {r['iris']:.2f} ({r['iris_eyes'][0]:.2f} / {r['iris_eyes'][1]:.2f}) {mark(v['iris'])} "
             f"| {r['white_dl']:+.1f} ({r['centre_dl']:+.1f}) {mark(v['white_dl'])} | ({r['white_dl_old']:+.1f}) "
             f"| {r['painted_dl']:+.1f} {mark(v['painted_dl'])} | {r['common_dl']:+.1f} {mark(v['common_dl'])} "
-            f"| {r['revealed_dl']:+.1f} ({r['revealed_db']:+.1f}) {mark(v['revealed_dl'])} [{r.get('revealed_frames', '?')} fr, {r['revealed_other']:.0%} other] "
-            f"| ({r['both_dl']:+.1f} [{r['both_frames']} fr]) | {r['revealed_dab']:.1f} ({r['both_dab']:.1f}) {mark(v['revealed_dab'])} | {r.get('grain', float('nan')):.2f} {mark(v['grain'])} | {r.get('line_gap', float('nan')):+.1f} {mark(v['line_gap'])} | {r['bright']:.2f} {mark(v['bright'])} "
+            f"| {r['revealed_dl']:+.1f} ({r['revealed_db']:+.1f}) {mark(v['revealed_dl'])} [{r['revealed_frames']} fr, {r['revealed_other']:.0%} other] "
+            f"| ({r['both_dl']:+.1f} [{r['both_frames']} fr]) | {r['revealed_dab']:.1f} ({r['both_dab']:.1f}) {mark(v['revealed_dab'])} | {r['grain']:.2f} {mark(v['grain'])} | {r['line_gap']:+.1f} {mark(v['line_gap'])} | {r['bright']:.2f} {mark(v['bright'])} "
             f"| {r['sharp']:.2f} ({r['sharp_frame']}) {mark(v['sharp'])} | {r['gaze_range']:.2f} {mark(v['gaze_range'])} "
             f"| {r['reversed']}/{r['steps']} {mark(v['reversed'])} |"
         )

@@ -22,32 +22,43 @@ from sfumato.rig.lids import EyeFrame, Lids, opening
 from sfumato.rig.sclera import rebuild_white
 from tests.conftest import TESTDATA
 
-MAX_DIP = 2.0
-"""Largest mean ring dip (L) allowed: the old code (a soft disc at 1.05 r) left 2.2..5 L on
-portrait_11, portrait_02, portrait_10, portrait_13 and 8 L on the synthetic eye below; with the
-iris' surround replaced they measure under 1.8 (the astronaut under 0.8)."""
+MAX_DIP = 1.0
+"""Largest mean ring dip (L) allowed, on the :data:`GRAIN_BLUR`-smoothed measure. The old code (a
+soft disc at 1.05 r) left 2.2..5 L on portrait_11, portrait_02, portrait_10, portrait_13 and 24 L
+on the synthetic eye below, read at 0.5 px, where the limit was 2.0. The smoothing takes about
+half a thin ring's depth (tidy10, on the synthetic eye's rebuilt white: rings reading 1.8 / 1.9 /
+2.4 / 2.6 / 3.0 / 3.3 L at 0.5 px read 0.85 / 1.1 / 1.2 / 1.6 / 1.5 / 2.1 smoothed), so the old
+2.0 became a looser limit (a 3-4 L ring passed): 1.0 is the old limit's place on the smoothed
+measure, tested on rings of the old failures' size below (on the astronaut, r 4 px, the
+smoothing is the old 0.5 px, so there 1.0 is stricter than before). Readings on main at bbad8f5 (smoothed,
+worst frame of -30/-15/+15/+30): astronaut 0.70, portrait_02 0.14, portrait_11 0.19, portrait_10
+0.12, portrait_13 0.51."""
 
 
 GRAIN_BLUR = 0.1
 """The frame's L is smoothed by this many iris radii (at least 0.5 px) before the rays sample it:
 a dip is a ring a tenth to a third of a radius wide, while the canvas grain the rebuilt white
 now carries (grain10) is pixel-sized and, unsmoothed, read as a dip on every ray (portrait_02:
-3.5-3.9 L with the grain, 0.1-1.4 L flat)."""
+3.5-3.9 L with the grain, 0.1-1.4 L flat). Not a ring: with another draw of the texture's blocks
+(white_grain.SEED 1..5 against 8) the image-left eye reads 0.8..4.3 unsmoothed, and 1.3..6.6 on
+the mean profile over rays (the few rays that see white there, a 20 degree fan, cross the same one
+or two 8-px blocks, so an average over angles does not cancel the grain); smoothed, -0.5..0.5."""
 
 
-def ring_dip(light: np.ndarray, inside: np.ndarray, c_old: np.ndarray, c_new: np.ndarray | None, r: float) -> float:
+def ring_dip(light: np.ndarray, inside: np.ndarray, c_old: np.ndarray, c_new: np.ndarray | None, r: float, blur: float = GRAIN_BLUR) -> float:
     """Largest mean dip (L) of a thin ring 0.9..1.35 ``r`` around ``c_old`` (-inf when unseen).
 
     Args:
         light: (h, w) float32 L of the frame; inside: (h, w) float32 soft opening; c_old: (2,)
-            painted iris centre; c_new: (2,) moved iris centre (its 1.4 r disc is left out) or None.
+            painted iris centre; c_new: (2,) moved iris centre (its 1.4 r disc is left out) or None;
+            blur: the smoothing in iris radii (at least 0.5 px; 0: the old 0.5 px measure).
     """
     step, n_ang = 0.025, 180
     rho = np.arange(0.6, 1.75 + 1e-9, step)
     th = np.linspace(0, 2 * np.pi, n_ang, endpoint=False)
     xs = c_old[0] + r * rho[None] * np.cos(th)[:, None]
     ys = c_old[1] + r * rho[None] * np.sin(th)[:, None]
-    L = map_coordinates(cv2.GaussianBlur(light.astype(np.float32), (0, 0), max(0.5, GRAIN_BLUR * r)), [ys, xs], order=1, mode="nearest")
+    L = map_coordinates(cv2.GaussianBlur(light.astype(np.float32), (0, 0), max(0.5, blur * r)), [ys, xs], order=1, mode="nearest")
     ok = map_coordinates(inside.astype(np.float32), [ys, xs], order=1, mode="constant") > 0.99
     if c_new is not None:
         ok &= np.hypot(xs - c_new[0], ys - c_new[1]) > 1.4 * r
@@ -101,7 +112,7 @@ def test_synthetic_eye_keeps_no_outline_of_the_old_iris():
 
 def test_the_smoothed_measure_still_sees_a_left_over_ring():
     """The old fill (a disc of white to 1.05 radii, the limbus fade beyond it left): 13 L with
-    the :data:`GRAIN_BLUR` smoothing (24 L at 0.5 px), the painting itself about 0."""
+    the :data:`GRAIN_BLUR` smoothing (24 L at 0.5 px), the painting itself about 0 (-1.4)."""
     image, frame, lids, u, v, c, r = _painted_eye()
     inside = opening(u, v, lids, 2.0)
     yy, xx = np.mgrid[0:70, 0:140].astype(np.float32)
@@ -109,6 +120,30 @@ def test_the_smoothed_measure_still_sees_a_left_over_ring():
     bad[np.hypot(xx - c[0], yy - c[1]) < 1.05 * r] = 200.0
     assert ring_dip(lightness(bad), inside, c, None, r) > 3 * MAX_DIP
     assert ring_dip(lightness(image), inside, c, None, r) < 1.0
+
+
+@pytest.mark.parametrize("depth, width", [(3.0, 0.05), (3.0, 0.1), (4.0, 0.05)])
+def test_the_smoothed_measure_sees_a_faint_ring(depth, width):
+    """A faint dark ring of the old failures' size left in the rebuilt white (a Gaussian ring
+    ``width`` radii wide at 1.15 radii, about ``depth`` L deep), with a 2% pixel grain over it:
+    it reads 2.35 / 2.50 / 2.91 L at 0.5 px (over the old 2.0) and 1.10 / 1.48 / 1.44 smoothed,
+    over :data:`MAX_DIP` (the first by only 0.1: the limit sits at a ~2.3 L ring), while the same
+    white without the ring reads under half of it (tidy10)."""
+    image, frame, lids, u, v, c, r = _painted_eye()
+    inside = opening(u, v, lids, 2.0)
+    base = rebuild_white(image, lids, frame, u, v, inside, c, r, 2.0)
+    yy, xx = np.mgrid[0:70, 0:140].astype(np.float32)
+    ring = np.exp(-0.5 * ((np.hypot(xx - c[0], yy - c[1]) / r - 1.15) / width) ** 2)
+    light = lightness(base)
+    grain = 1.0 + 0.02 * np.random.default_rng(3).standard_normal(light.shape).astype(np.float32)
+    ringed = base * (np.clip((light - depth * ring) / np.maximum(light, 1.0), 0, 2) * grain)[..., None]
+    plain = base * grain[..., None]
+    unsmoothed = ring_dip(lightness(ringed), inside, c, None, r, blur=0.0)  # the old 0.5 px measure
+    smoothed = ring_dip(lightness(ringed), inside, c, None, r)
+    print(depth, width, "0.5 px", round(unsmoothed, 2), "smoothed", round(smoothed, 2))
+    assert unsmoothed > 2.0, unsmoothed  # a ring the old limit failed
+    assert smoothed > MAX_DIP, smoothed
+    assert ring_dip(lightness(plain), inside, c, None, r) < 0.5 * MAX_DIP
 
 
 def test_halo_radii_follow_the_painted_fade():
@@ -149,4 +184,5 @@ def test_shared_paintings_keep_no_outline_of_the_old_iris(name):
     eng.prepare(head_crop_of(painting))
     eng.plan(SweepSpec())
     dips = [d for d in _frames_dips(eng) if np.isfinite(d)]
+    print(name, "worst ring dip", round(max(dips), 2))
     assert dips and max(dips) < MAX_DIP, dips

@@ -166,14 +166,28 @@ NAMES = ["mona_lisa", "portrait_02", "portrait_03", "portrait_07", "portrait_10"
          "portrait_14", "portrait_17", "portrait_20"]
 
 
-@pytest.mark.parametrize("name", [n if n != "portrait_20" else pytest.param(n, marks=pytest.mark.xfail(
-    strict=True, reason="portrait_20's image-right lid closes into a rosy salmon plate in a pale cream face: 11.5 "
-    "(blink 1.0; the palette measure before read it 11.0 of 12)")) for n in NAMES])
+@pytest.mark.parametrize("name", NAMES)
 def test_painted_closing_lid_keeps_the_skin_colour(name):
     """On the shared paintings, at blink 0.5 and 1.0, every closing lid lies within
-    :data:`MAX_CAST` of the painting's skin (portrait_20's image-left lid read 11.5 with session
-    7's blue-grey cast, portrait_13's mauve lid 15.6)."""
+    :data:`MAX_CAST` of the painting's skin (portrait_13's mauve lid read 15.6); portrait_20's
+    image-right lid is held by the xfail below, its image-left one here (tidy10 on main at
+    bbad8f5: 4.5 / 4.5; session 7's blue-grey cast read 11.5)."""
     eng = shared_rig(name)
-    casts = [lid_cast(e, b) for e in eng._eyes for b in (0.5, 1.0)]
+    eyes = sorted(eng._eyes, key=lambda e: e.roi[1].start)  # image-left first
+    if name == "portrait_20":
+        eyes = eyes[:1]
+    casts = [lid_cast(e, b) for e in eyes for b in (0.5, 1.0)]
     print(name, "worst lid cast", round(max(casts), 1))
+    assert max(casts) <= MAX_CAST, np.round(casts, 1)
+
+
+@pytest.mark.xfail(strict=True, reason="portrait_20's image-right lid closes into a rosy salmon plate in a pale cream "
+                   "face: 8.7 / 11.5 at blink 0.5 / 1.0 (tidy10, main at bbad8f5; the palette measure before read it 11.0 of 12)")
+def test_portrait_20_image_right_closing_lid_keeps_the_skin_colour():
+    """portrait_20's image-right eye alone, so that its known salmon lid does not hide the
+    image-left one (held in :func:`test_painted_closing_lid_keeps_the_skin_colour`)."""
+    eng = shared_rig("portrait_20")
+    e = max(eng._eyes, key=lambda e: e.roi[1].start)
+    casts = [lid_cast(e, b) for b in (0.5, 1.0)]
+    print("portrait_20 image-right worst lid cast", round(max(casts), 1))
     assert max(casts) <= MAX_CAST, np.round(casts, 1)

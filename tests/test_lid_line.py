@@ -57,6 +57,44 @@ def test_line_gap_reads_a_broken_line_and_passes_a_whole_one():
     assert np.isnan(line_gap(whole, upper, whole, upper, old, old, r))  # the iris has not left
 
 
+def _lid_with_crease(over: float, crease_l: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The synthetic lid of :func:`test_line_gap_reads_a_broken_line_and_passes_a_whole_one`
+    (eye 100 px wide), its line broken over the old iris, with a crease of lightness ``crease_l``
+    2 px thick ``over`` eye widths over the contour: (broken, whole, upper)."""
+    h, w = 60, 120
+    xs = np.arange(10, 111, 5, dtype=np.float64)
+    upper = np.stack([xs, 30 - 12 * np.sin(np.pi * (xs - 10) / 100)], -1)
+    whole = np.full((h, w), 80.0, np.float32)
+    cv2.polylines(whole, [np.round(upper).astype(np.int32)], False, 10.0, 3)
+    broken = whole.copy()
+    broken[:, 52:64] = 80.0
+    crease = upper - np.array([0.0, over * 100.0])
+    cv2.polylines(broken, [np.round(crease).astype(np.int32)], False, crease_l, 2)
+    return broken, whole, upper
+
+
+def test_line_gap_does_not_take_a_soft_or_high_crease_for_the_line():
+    """A broken line under a crease: a crease softer than the liner (L 30 against the line's 10)
+    0.07 eye widths over the contour, inside the band (:data:`sfumato.face.lid_line.ABOVE`, 0.1),
+    still reads a gap (+20); one as dark as the line but 0.12 widths over it, outside the band,
+    reads the whole break (+70)."""
+    old, new, r = np.array([58.0, 25.0]), np.array([88.0, 25.0]), 10.0
+    broken, whole, upper = _lid_with_crease(0.07, 30.0)
+    assert line_gap(broken, upper, whole, upper, old, new, r) > 3 * TARGET
+    broken, whole, upper = _lid_with_crease(0.12, 10.0)
+    assert line_gap(broken, upper, whole, upper, old, new, r) > 40.0
+
+
+@pytest.mark.xfail(strict=True, reason="a crease as dark as the liner within ABOVE (0.1 eye widths, doubled in a0ad4a3 for "
+                   "portrait_10's FaceMesh contour 3 px under its line) is read as the line: 0.0 at 0.05-0.09 widths (tidy10)")
+def test_line_gap_does_not_take_a_dark_crease_for_the_line():
+    """A crease as dark as the liner 0.07 eye widths over a broken line: the measure's band over
+    the contour reaches it and reads it as the line (a known limit, kept visible here)."""
+    old, new, r = np.array([58.0, 25.0]), np.array([88.0, 25.0]), 10.0
+    broken, whole, upper = _lid_with_crease(0.07, 10.0)
+    assert line_gap(broken, upper, whole, upper, old, new, r) > TARGET
+
+
 @pytest.fixture(scope="module")
 def lined_iris(astronaut) -> RigEngine:
     return lined_iris_engine(astronaut)
@@ -95,14 +133,24 @@ def lined_iris_engine(astronaut: np.ndarray) -> RigEngine:
 def test_the_line_runs_on_where_the_iris_was(lined_iris):
     """With the iris moved 1.3 of its radii either way along the eye (clear of its old place),
     the line over its old place is at most :data:`TARGET` L lighter than the painted line beside
-    it (the old rig: about 20-30 L lighter, a broken line)."""
-    gaps = []
+    it, in both eyes both ways (tidy10, main at bbad8f5: +1.4 / +1.6 / +1.6 / +2.3). The same eye
+    rendered without the lid margin (``margin=None``, the old path) reads +5.3 / +4.2 / +8.0 /
+    +6.0: lighter in every case, over :data:`TARGET` in one (the "20-30 L" quoted before was
+    ca4946c's rig; today's white leaves the hairline over the iris partly standing). A weak
+    negative control: portrait_03 below is the strong one."""
+    from dataclasses import replace
+
+    gaps, bare = [], []
     for e in lined_iris._eyes:
         for sign in (-1, 1):
-            gaps.append(_gap(e, np.array([sign * 1.3 * e.radius, 0.0])))
-    finite = [g for g in gaps if np.isfinite(g)]
-    assert len(finite) >= 2, gaps
-    assert max(finite) <= TARGET, gaps
+            shift = np.array([sign * 1.3 * e.radius, 0.0])
+            gaps.append(_gap(e, shift))
+            bare.append(_gap(replace(e, margin=None), shift))
+    print("with the margin", np.round(gaps, 1), "without", np.round(bare, 1))
+    assert np.isfinite(gaps).all() and np.isfinite(bare).all(), (gaps, bare)
+    assert max(gaps) <= TARGET, gaps
+    assert all(b > g + 2.0 for g, b in zip(gaps, bare)), (gaps, bare)  # the margin is what closes it
+    assert max(bare) > TARGET, bare  # and without it the measure fails
 
 
 def test_an_unturned_eye_keeps_its_painted_line(lined_iris):
@@ -120,12 +168,19 @@ def test_an_unturned_eye_keeps_its_painted_line(lined_iris):
 def test_portrait_03_line_runs_on_where_the_iris_was():
     """portrait_03's liner, black where its irises touch it: the eye rendered at the shifts of
     the sweep's +-21 and +-30 degree frames (each eye toward either side) has no gap over the
-    iris' old place (the old rig: up to +22 L on the image-right eye)."""
+    iris' old place (tidy10, main at bbad8f5: at most +5.8, image-left eye at -21). Without the
+    lid margin (``margin=None``, the old path) the image-left eye reads +18.1..+22.2 at all four
+    shifts, the image-right one -4.2..+3.5 (its line is not cut)."""
+    from dataclasses import replace
+
     eng = shared_rig("portrait_03")
-    gaps = []
-    for e in eng._eyes:
+    gaps, bare = [], []
+    for e in sorted(eng._eyes, key=lambda e: e.roi[1].start):
         for yaw in (-30.0, -21.0, 21.0, 30.0):
-            gaps.append(_gap(e, eng._shift(e, yaw, 0.0)))
-    finite = [g for g in gaps if np.isfinite(g)]
-    assert len(finite) >= 4, gaps
-    assert max(finite) <= TARGET, gaps
+            shift = eng._shift(e, yaw, 0.0)
+            gaps.append(_gap(e, shift))
+            bare.append(_gap(replace(e, margin=None), shift))
+    print("with the margin", np.round(gaps, 1), "without", np.round(bare, 1))
+    assert np.isfinite(gaps).all() and np.isfinite(bare).all(), (gaps, bare)
+    assert max(gaps) <= TARGET, gaps
+    assert min(bare[:4]) > 2 * TARGET, bare  # without the margin the image-left eye's line is broken

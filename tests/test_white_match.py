@@ -35,26 +35,29 @@ def test_a_lighter_white_is_seen_in_the_common_white(crop_lm):
 
 
 def test_a_moved_iris_reveals_white_that_is_measured(crop_lm, ast_engine):
-    """The rig's eyes at +-30 degrees: the common white stays within 5 L (measured +2.3 / +4.1
-    over 22 / 17 pixels at main after session 10's merges; +3.3 / +4.7 on grain10's branch, +2.3 /
-    +4.1 before the grain, before the zero-mean ECC fix of session 8 +2.2 / +3.9, with the contour
-    fit alone +2.2 / +2.2), and the revealed white is white-like.
+    """The rig's eyes at +-30 degrees: the common white stays within 4.5 L, and the revealed white
+    is white-like.
 
-    Why it reads +4..+5 (tidy9, /tmp/tidy9/wm.py): in the face's left eye (r 4.2 px) 3 of its
+    Readings (tidy10, main at bbad8f5, after session 10's grain): +1.8 at -30 and +2.3 at +30
+    degrees (over 22 / 17 common pixels). Before: +2.3 / +4.1 before the grain (session 9), +2.2 /
+    +3.9 before session 8's zero-mean ECC fix, +2.2 / +2.2 with the contour fit alone; +3.3 / +4.7
+    on grain10's branch mid-session, which grain10 brought back to 3.53 at +30 (e5b00b1, bound back
+    to 4.5). measure10's 0ae0a58 then set 5.0 quoting grain10, and the merges kept it: no reading
+    needed it, so tidy10 put 4.5 back.
+
+    Why it can read +4..+5 (tidy9, /tmp/tidy9/wm.py): in the face's left eye (r 4.2 px) 3 of its
     11 common pixels lie 1.16-1.2 radii from the painted iris: the painted iris' soft dark edge
     (L 67-77), one pixel past the measure's 1.1 radii, which the rig rightly replaces
     (sclera.HOLE = 1.2 radii) with white (L 78-82). Pixel by pixel the other 8 moved by at most
     2.4 L (median per pixel -0.4), but a difference of medians over 11 spread-out pixels turns
     those rim pixels into +5.6 for that eye (the other eye, 6 pixels, +1.4: two rim pixels at
-    1.25 radii, +11 L). With the grain (grain10) the rebuilt rim pixels vary by +-5 L round the
-    same fill (+4.7 on grain10's branch). Tried in session 10 (measure10): the common white from the rig's own reach
+    1.25 radii, +11 L). Tried in session 10 (measure10): the common white from the rig's own reach
     (HOLE radii) reads +3.6 / -1.5 here over 20 / 14 pixels, but on the astronaut's bank (head
     turn, full frames) bench_rig's common dL went +3.7 -> +6.1 (19 pixels, every frame from -30
     to -11 degrees +4..+6), portrait_07 -6.5 -> -5.4, portrait_11 -3.2 -> +2.2, portrait_14
     +1.7 -> -2.3, and painted dL moved with it (portrait_07 -10.4 -> -12.3): not a fix of the
     measure but another draw of 20 pixels. One pixel past 1.1 radii (as sclera.white_samples
-    takes its samples) leaves 11 pixels in both eyes, too few to measure. So this bound measures
-    how little white is left at this size, not the rig: 5.0 (grain10's), with the cause named."""
+    takes its samples) leaves 11 pixels in both eyes, too few to measure."""
     img, lm, radii = crop_lm
     seen = []
     for yaw in (-30.0, 30.0):
@@ -62,7 +65,8 @@ def test_a_moved_iris_reveals_white_that_is_measured(crop_lm, ast_engine):
         flm = face_landmarks(frame)
         assert flm is not None
         m = white_match(img, frame, lm, flm, radii)
-        assert abs(m.common_dl) < 5.0, (yaw, m)  # the white the rig leaves alone stays
+        print("yaw", yaw, "common dL", round(m.common_dl, 2), "over", m.common_n, "pixels")
+        assert abs(m.common_dl) < 4.5, (yaw, m)  # the white the rig leaves alone stays
         seen.append(m.revealed_dl)
     assert np.isfinite(seen).any(), seen
     assert all(abs(v) < 15.0 for v in seen if np.isfinite(v)), seen  # the rebuilt white is white-like

@@ -18,7 +18,10 @@ BAND = 0.05
 ABOVE = 0.1
 """... and this many over it: FaceMesh's contour on a frame may lie a few pixels under the painted
 line (portrait_10's image-right eye at -28 degrees: 3 px into the white under a whole line, which
-a band of 0.05 either side read as a gap of +18)."""
+a band of 0.05 either side read as a gap of +18). Its cost: a crease or lashes as dark as the
+line within 0.1 widths over it are read as the line (a synthetic crease of the liner's darkness
+0.05-0.09 widths over a broken line reads 0.0; a softer one, L 30 against 10, still reads +20;
+tests/test_lid_line.py). Set by hand on portrait_10 (bench paintings, no held-out set)."""
 MIDDLE = 0.9
 """The lid's middle: this share of the contour's length about its middle (the line thins and
 fades toward the corners)."""
@@ -48,8 +51,9 @@ def darkest_along(light: np.ndarray, upper: np.ndarray, band: float, step: float
 
     Args:
         light: (H, W) float32 lightness (CIE L); upper: (K, 2) x, y pixels, the upper lid contour
-            corner to corner; band: pixels above and below the contour; step: pixels between
-            points along the contour and across it.
+            corner to corner; band: pixels below the contour (and above it when ``above`` is
+            None); step: pixels between points along the contour and across it; above: pixels
+            above the contour (None: ``band``).
 
     Returns:
         ((n, 2) points on the contour, (n,) float32 darkest lightness across it at each).
@@ -70,8 +74,8 @@ def darkest_along(light: np.ndarray, upper: np.ndarray, band: float, step: float
 
 
 def _along(upper: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    """Points along the contour, their darkest band, and where each lies along the eye:
-    (contour (K, 2) float64, its first point, unit axis corner to corner, eye width)."""
+    """The contour and where it lies along the eye: (contour (K, 2) float64, its first point,
+    unit axis corner to corner, eye width in pixels)."""
     pts = np.asarray(upper, np.float64)
     width = float(np.hypot(*(pts[-1] - pts[0])))
     return pts, pts[0], (pts[-1] - pts[0]) / max(width, 1e-6), width
@@ -80,7 +84,9 @@ def _along(upper: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float
 def line_gap(light: np.ndarray, upper: np.ndarray, painted: np.ndarray, painted_upper: np.ndarray,
              old: np.ndarray, new: np.ndarray, radius: float) -> float:
     """How much lighter the upper lid's line is over the iris' old place than the painted line
-    beside it: float L (positive: lighter, a gap), NaN when either part has under 4 points.
+    beside it: float L (positive: lighter, a gap), NaN when the old place has fewer than
+    ``max(4, SPAN * radius / STEP)`` points (:data:`SPAN`, the radius scaled to the frame) or
+    neither side of the painted line beside it has 4.
 
     Over the old place: the frame's points along its contour within :data:`OLD` iris radii of
     the old place (along the eye) and off the new one (:data:`NEW`); beside it: the painting's

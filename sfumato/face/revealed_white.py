@@ -14,8 +14,11 @@ compared with the painted white on ITS side of the old iris centre, in its band 
 painting's pixels as the rig fits them), not FaceMesh's human-eye estimates: on portrait_07's
 image-left eye FaceMesh's iris centre lies 3 px (a quarter radius) right of the painted iris,
 so the measure's "old iris" took in the cream reflex beside it and left out a crescent of the
-iris the rig rebuilt; its lids are 0.6-2.4 px off the painted opening on portrait_20 and 03.
-The painted white is found inside those lids (:func:`sfumato.rig.painted_white.painted_white`).
+iris the rig rebuilt. Given the rig's own landmarks (rig.json) :func:`painted_eye` gives the
+rig's lids and iris to 0.01-0.3 px on portrait_20 / 07 / 03 / 13; from the measure's own
+FaceMesh run on the painting they lie up to 2.4 px (lids) and 3.7 px (iris centre, portrait_03's
+image-left eye) from the rig's, which moves the table's cells by up to 7 L (README). The painted
+white is found inside those lids (:func:`sfumato.rig.painted_white.painted_white`).
 
 Images (H, W, 3) uint8 RGB; Lab arrays float32 CIE Lab; landmarks (478, 2|3) FaceMesh pixels.
 """

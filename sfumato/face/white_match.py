@@ -31,7 +31,8 @@ beside the iris" sampled there reads far darker than the white a viewer sees.
   session): the same against the mean of both sides' white, between FaceMesh's lids
   (:func:`between_lids`): a white copied exactly from the lit side read lighter, from the
   shaded side darker.
-- **revealed white, ring** (the measure before session 7, kept for comparison): the revealed pixels
+- **revealed white, ring** (the measure before session 7, kept for comparison in bench_rig's
+  ``--json`` rows, ``ring_dl`` / ``ring_dab``, not in its table): the revealed pixels
   against the painted white in a ring 1.15..2.3 iris radii from the painted iris on the side
   the iris left. Its pixels lie wherever the ring meets the white, often mostly under the iris
   near the lower lid, where a painted white is darker than at the iris' height (portrait_14:
@@ -106,7 +107,7 @@ class WhiteMatch:
             white of the wrong hue (a tan patch in a yellow white, a grey one in a warm white)
             that the L measures miss because it is not lighter or darker.
         ring_dl, ring_dab: the revealed white against the ring beside the iris on the side it
-            left, no least area (the measure before session 7, for comparison; NaN as
+            left, no least area (the measure before session 7, in bench_rig's --json; NaN as
             ``revealed_dl`` but with any revealed pixel).
         both_dl, both_dab: the revealed white against the mean of both sides' painted white,
             between FaceMesh's lids (the measure of sessions 7-8, kept for comparison for one
