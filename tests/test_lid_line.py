@@ -39,9 +39,9 @@ def _gap(e: EyeLayers, shift: np.ndarray) -> float:
     return line_gap(lightness(out), _upper_xy(e), lightness(e.image), _upper_xy(e), old, e.frame.to_xy(e.rest + shift), e.radius)
 
 
-def test_line_gap_reads_a_broken_line_and_passes_a_whole_one():
-    """The measure itself: a dark line along a lid, whole or with a light break over the iris'
-    old place (the iris moved to the right), on a light ground."""
+def _synthetic_lid() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A dark line (L 10, 3 px) along a lid contour on a light ground (L 80), 120 x 60 px, eye
+    100 px wide, whole and with a light break over x 52..63: (broken, whole, upper (21, 2) x, y)."""
     h, w = 60, 120
     xs = np.arange(10, 111, 5, dtype=np.float64)
     upper = np.stack([xs, 30 - 12 * np.sin(np.pi * (xs - 10) / 100)], -1)
@@ -49,6 +49,13 @@ def test_line_gap_reads_a_broken_line_and_passes_a_whole_one():
     cv2.polylines(whole, [np.round(upper).astype(np.int32)], False, 10.0, 3)
     broken = whole.copy()
     broken[:, 52:64] = 80.0
+    return broken, whole, upper
+
+
+def test_line_gap_reads_a_broken_line_and_passes_a_whole_one():
+    """The measure itself: a dark line along a lid, whole or with a light break over the iris'
+    old place (the iris moved to the right), on a light ground."""
+    broken, whole, upper = _synthetic_lid()
     old, new, r = np.array([58.0, 25.0]), np.array([88.0, 25.0]), 10.0
     _, dark = darkest_along(whole, upper, 2.0)
     assert dark.max() < 20.0
@@ -61,13 +68,7 @@ def _lid_with_crease(over: float, crease_l: float) -> tuple[np.ndarray, np.ndarr
     """The synthetic lid of :func:`test_line_gap_reads_a_broken_line_and_passes_a_whole_one`
     (eye 100 px wide), its line broken over the old iris, with a crease of lightness ``crease_l``
     2 px thick ``over`` eye widths over the contour: (broken, whole, upper)."""
-    h, w = 60, 120
-    xs = np.arange(10, 111, 5, dtype=np.float64)
-    upper = np.stack([xs, 30 - 12 * np.sin(np.pi * (xs - 10) / 100)], -1)
-    whole = np.full((h, w), 80.0, np.float32)
-    cv2.polylines(whole, [np.round(upper).astype(np.int32)], False, 10.0, 3)
-    broken = whole.copy()
-    broken[:, 52:64] = 80.0
+    broken, whole, upper = _synthetic_lid()
     crease = upper - np.array([0.0, over * 100.0])
     cv2.polylines(broken, [np.round(crease).astype(np.int32)], False, crease_l, 2)
     return broken, whole, upper
