@@ -68,10 +68,19 @@ def test_engine_renders_full_resolution_crops(engine, big_crop):
     for f in frames:
         assert f.shape == (s, s, 3) and f.dtype == np.uint8
     assert np.abs(frames[0].astype(int) - frames[-1].astype(int)).mean() > 1.0  # the motion differs
-    # the full-res warp keeps the crop's fine detail; the 256 px prediction cannot
+    # the full-res warp keeps the crop's fine detail; the 256 px prediction cannot. Measured as the
+    # share of the crop's own detail above 256 px (its high frequencies over those of its 256 px
+    # copy) that the frame keeps: a 256 px prediction upscaled keeps none (0), the crop itself all
+    # (1); the limit is half way. The crop (the astronaut upscaled 2x) holds only 1.21x its 256 px
+    # copy's high frequencies, so the former test, the frame over 1.2x the copy, asked for 99 % of
+    # it and flipped with the rig-rendered driving clip (frame 0: 1.19x, keeping 0.89 of it)
     small = cv2.resize(cv2.resize(big_crop.image, (256, 256), interpolation=cv2.INTER_AREA), (s, s),
                        interpolation=cv2.INTER_CUBIC)
-    assert _high_freq(frames[0]) > 1.2 * _high_freq(small)
+    above = _high_freq(big_crop.image) - _high_freq(small)
+    assert above > 0.1 * _high_freq(small)  # the crop has detail a 256 px copy loses
+    kept = (_high_freq(frames[0]) - _high_freq(small)) / above
+    print(f"frame 0 keeps {kept:.2f} of the crop's detail above 256 px")
+    assert kept > 0.5
 
 
 def test_plan_selects_frames_in_yaw_order_with_a_reference(engine):
