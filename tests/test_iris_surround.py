@@ -53,8 +53,13 @@ def test_a_turned_eye_carries_its_dark_surround_not_a_light_crescent(big_engine)
         assert not carried_share(e, CARRY_TRAVEL[1]).any()  # let go by then
         moved = carried_share(e, CARRY_TRAVEL[0])
         assert (moved <= e.halo + 1e-6).all()
+        # the surround's light pixels stay with the white: none of a pixel as light as the rebuilt
+        # white, at most 1 % of one under 1 % of DARKER darker (the rebuilt white's grain leaves
+        # such pixels; carried whole, as before, they read 1)
         light = (e.halo > 0.5) & (e.dark < 0.01)
-        np.testing.assert_allclose(moved[light], 0.0, atol=1e-6)
+        assert light.any()  # 7 and more pixels per eye
+        np.testing.assert_allclose(moved[light & (e.dark == 0)], 0.0, atol=1e-6)
+        assert (moved[light] <= 0.01 + 1e-6).all()
         dark = (e.halo > 0.9) & (e.dark > 0.99)
         assert dark.sum() > 10
         rest = e.frame.to_xy(e.rest)
