@@ -27,17 +27,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
 from sfumato.face.lid_bands import between_lids, side_residuals
 from sfumato.face.quality import shrunk_contour
 from sfumato.face.topology import EYES, EyeIndices
-from sfumato.imaging.lab import lightness
-from sfumato.imaging.resize import points_box
-from sfumato.rig.iris import fit_iris
-from sfumato.rig.lid_fit import fit_lids
-from sfumato.rig.lids import EyeFrame, Lids, opening
+from sfumato.rig.eye_fit import eye_region, fit_painted_eye
 from sfumato.rig.painted_white import painted_white
 
 
@@ -58,30 +53,16 @@ class PaintedEye:
 
 def painted_eye(image: np.ndarray, landmarks: np.ndarray, eye: EyeIndices) -> PaintedEye:
     """One eye's lids and iris fitted to the painting's pixels from FaceMesh's, as the rig fits
-    them (:func:`sfumato.rig.lid_fit.fit_lids`, then :func:`sfumato.rig.iris.fit_iris` inside
-    the fitted opening, off its lid lines on an eye over 40 px wide): the painting's pixels
-    only, so the same in every frame's measure.
+    them (:func:`sfumato.rig.eye_fit.fit_painted_eye`: the lids, then the iris inside the
+    fitted opening): the painting's pixels only, so the same in every frame's measure.
 
     Args:
         image: (H, W, 3) uint8 RGB, the painting; landmarks: (478, 2|3) its FaceMesh points.
     """
-    lm = np.asarray(landmarks, np.float64)
-    pts = lm[list(eye.contour), :2]
-    upper, lower = Lids.split_contour(pts)
-    upper, lower = upper[np.argsort(upper[:, 0])], lower[np.argsort(lower[:, 0])]
-    width = float(np.linalg.norm(upper[-1] - upper[0]))
-    c0 = lm[eye.iris[0], :2]
-    r0 = float(np.linalg.norm(lm[list(eye.iris[1:]), :2] - c0, axis=1).mean())
-    x0, y0, x1, y1 = points_box(pts, 0.6 * width + 2 * r0, image.shape[1], image.shape[0])
-    o = np.array([x0, y0], np.float64)
-    roi = image[y0:y1, x0:x1].astype(np.float32)
-    frame = EyeFrame((upper[0] + upper[-1]) / 2 - o, (upper[-1] - upper[0]) / max(width, 1e-6), width / 2)
-    up, lo = fit_lids(roi, frame, upper - o, lower - o, (c0 - o, r0))
-    u, v = frame.grids(roi.shape[:2])
-    inside = (opening(u, v, Lids.from_contours(frame, up, lo), 1.0) > 0.5).astype(np.float32)
-    inner = cv2.erode(inside, np.ones((3, 3), np.uint8)) if width > 40 else inside
-    fit = fit_iris(lightness(roi), inner, c0 - o, r0)
-    return PaintedEye(np.concatenate([up, lo[::-1][1:-1]]) + o, np.asarray(fit.centre, np.float64) + o, float(fit.radius))
+    region = eye_region(image, landmarks, eye)
+    fit = fit_painted_eye(region)
+    contour = np.concatenate([fit.upper, fit.lower[::-1][1:-1]])
+    return PaintedEye(contour, np.asarray(fit.iris.centre, np.float64) + region.origin, float(fit.iris.radius))
 
 
 def painted_eyes(painting: np.ndarray, landmarks: np.ndarray) -> list[PaintedEye]:

@@ -267,7 +267,7 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
     gazed, now = L.lids.moved(dv, 0.0), L.lids.moved(dv, blink)
     shape = L.image.shape[:2]
     travel = float(np.hypot(du, dv)) / L.radius
-    moved = min(1.0, travel / 0.25)
+    moved = min(1.0, travel / CARRY_TRAVEL[0])  # the margin comes in as the surround is carried in full
     margin = None  # the upper lid's margin across the iris' old place, once it has moved
     if L.margin is not None and travel > 0.0:
         m_box, m_rgb, m_alpha, m_core = margin_layer(L.margin, L.u, L.v, gazed)

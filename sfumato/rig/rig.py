@@ -8,14 +8,12 @@ never paints eyes onto closed lids.
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
 from sfumato.rig.catchlight import find_catchlight
 from sfumato.face.topology import EYES, EyeIndices
-from sfumato.rig.iris import fit_iris, lightness, pupil_and_limbus, radial_profile
-from sfumato.rig.lid_fit import fit_lids
-from sfumato.rig.lids import EyeFrame, Lids, opening
+from sfumato.rig.eye_fit import eye_region, fit_painted_eye
+from sfumato.rig.iris import pupil_and_limbus, radial_profile
 from sfumato.rig.model import EyeRig, IrisFit, Rig
 
 MIN_EYE_WIDTH = 14.0
@@ -30,34 +28,18 @@ MIN_IRIS_SHARE = 0.35
 
 def _eye_rig(crop: np.ndarray, lm: np.ndarray, eye: EyeIndices, side: str) -> tuple[EyeRig | None, str]:
     """Measure one eye; (None, why) when it cannot be rigged."""
-    pts = lm[list(eye.contour), :2].astype(np.float64)
-    upper, lower = Lids.split_contour(pts)
-    upper, lower = upper[np.argsort(upper[:, 0])], lower[np.argsort(lower[:, 0])]
-    width = float(np.linalg.norm(upper[-1] - upper[0]))
+    region = eye_region(crop, lm, eye)
+    width = region.width
     if width < MIN_EYE_WIDTH:
         return None, f"the eyes are too small to rig ({width:.0f} px wide, at least {MIN_EYE_WIDTH:.0f} needed)"
-    c0 = lm[eye.iris[0], :2].astype(np.float64)
-    r0 = float(np.linalg.norm(lm[list(eye.iris[1:]), :2] - c0, axis=1).mean())
-    pad = int(np.ceil(0.6 * width + 2 * r0))
-    s = crop.shape[0]
-    x0, y0 = int(max(0, pts[:, 0].min() - pad)), int(max(0, pts[:, 1].min() - pad))
-    x1, y1 = int(min(s, pts[:, 0].max() + pad + 1)), int(min(s, pts[:, 1].max() + pad + 1))
-    origin = np.array([x0, y0], np.float64)
-    image = crop[y0:y1, x0:x1].astype(np.float32)
-    frame = EyeFrame((upper[0] + upper[-1]) / 2 - origin, (upper[-1] - upper[0]) / width, width / 2)
-    light = lightness(image)
     # closed or not is FaceMesh's call: the fit only moves lids outward, so on a nearly shut
     # painted eye it could open an opening that is not there
-    mesh_open = Lids.from_contours(frame, upper - origin, lower - origin).height()
+    mesh_open = region.mesh_lids().height()
     if mesh_open < MIN_OPEN * width:
         return None, f"the eyes look closed (opening {mesh_open / width:.2f} of the eye's width)"
-    up_fit, lo_fit = fit_lids(image, frame, upper - origin, lower - origin, (c0 - origin, r0))
-    upper, lower = up_fit + origin, lo_fit + origin
-    lids = Lids.from_contours(frame, upper - origin, lower - origin)
-    u, v = frame.grids(image.shape[:2])
-    inside = (opening(u, v, lids, 1.0) > 0.5).astype(np.float32)
-    inner = cv2.erode(inside, np.ones((3, 3), np.uint8)) if width > 40 else inside  # off the lid lines
-    fit = fit_iris(light, inner, c0 - origin, r0)
+    painted = fit_painted_eye(region)
+    image, light, inside, fit = region.image, painted.light, painted.inside, painted.iris
+    x0, y0 = region.origin
     yy, xx = np.mgrid[0 : image.shape[0], 0 : image.shape[1]]
     in_disc = np.hypot(xx - fit.centre[0], yy - fit.centre[1]) < fit.radius
     share = float((inside * in_disc).sum() / max(in_disc.sum(), 1))
@@ -77,7 +59,7 @@ def _eye_rig(crop: np.ndarray, lm: np.ndarray, eye: EyeIndices, side: str) -> tu
         centre=(float(fit.centre[0] + x0), float(fit.centre[1] + y0)), radius=fit.radius, pupil=pupil, limbus=limbus,
         colour=colour, contrast=fit.contrast,  # type: ignore[arg-type]
     )
-    return EyeRig(side, upper.tolist(), lower.tolist(), iris, catch, white, wl), ""  # type: ignore[arg-type]
+    return EyeRig(side, painted.upper.tolist(), painted.lower.tolist(), iris, catch, white, wl), ""  # type: ignore[arg-type]
 
 
 def extract_rig(crop: np.ndarray, landmarks: np.ndarray) -> Rig:
