@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sfumato.imaging.robust import robust_sd
+
 MIN_SAMPLES = 12
 """Fewer second differences than this measure nothing (NaN)."""
 
@@ -31,7 +33,7 @@ def second_differences(x: np.ndarray, region: np.ndarray) -> np.ndarray:
 
 
 def fine_spread(x: np.ndarray, region: np.ndarray) -> tuple[float, int]:
-    """Robust spread (1.4826 x MAD) of :func:`second_differences` of ``x`` over ``region``, and
+    """Robust spread (:func:`sfumato.imaging.robust.robust_sd`) of :func:`second_differences` of ``x`` over ``region``, and
     how many differences that is.
 
     Args:
@@ -43,7 +45,7 @@ def fine_spread(x: np.ndarray, region: np.ndarray) -> tuple[float, int]:
     d = second_differences(x, region)
     if d.size < MIN_SAMPLES:
         return float("nan"), int(d.size)
-    return float(1.4826 * np.median(np.abs(d - np.median(d)))), int(d.size)
+    return float(robust_sd(d)), int(d.size)
 
 
 def typical(x: np.ndarray, region: np.ndarray, k: float = 3.0, floor: float = 4.0) -> np.ndarray:
@@ -54,4 +56,4 @@ def typical(x: np.ndarray, region: np.ndarray, k: float = 3.0, floor: float = 4.
     if vals.size < 4:
         return region
     med = float(np.median(vals))
-    return region & (np.abs(x - med) <= max(floor, k * 1.4826 * float(np.median(np.abs(vals - med)))))
+    return region & (np.abs(x - med) <= max(floor, k * float(robust_sd(vals, centre=med))))

@@ -25,6 +25,7 @@ import numpy as np
 from scipy.ndimage import gaussian_filter1d
 
 from sfumato.imaging.lab import lightness
+from sfumato.imaging.robust import robust_sd
 from sfumato.rig.lids import EyeFrame, Lids, opening
 
 BELOW = 0.15
@@ -218,7 +219,7 @@ def _texture(image: np.ndarray, r: float) -> np.ndarray:
     its robust spread of 1."""
     lum = image.mean(2)
     ratio = lum / np.maximum(cv2.GaussianBlur(lum, (0, 0), max(1.0, 0.1 * r)), 1.0)
-    spread = float(np.clip(1.4826 * np.median(np.abs(ratio - 1.0)), 0.003, 0.05))
+    spread = float(np.clip(robust_sd(ratio, centre=1.0), 0.003, 0.05))
     return np.clip(ratio, 1.0 - TEXTURE * spread, 1.0 + TEXTURE * spread).astype(np.float32)
 
 

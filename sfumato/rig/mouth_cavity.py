@@ -30,6 +30,7 @@ import numpy as np
 
 from sfumato.face import topology as T
 from sfumato.imaging.lab import lab_to_rgb, rgb_to_lab
+from sfumato.imaging.robust import NORMAL_MAD
 from sfumato.ramp import smoothstep
 
 
@@ -270,9 +271,12 @@ def paint_detail(region: np.ndarray, sigma: float = 1.2, clamp: float = 2.5) -> 
     """The fine texture of the painting: (H, W, 3) float32, the region minus its blur.
 
     Strong edges (outlines of lips or teeth underneath) are clamped to ``clamp`` times the
-    region's median absolute detail, so only brush strokes and craquelure carry over.
+    region's robust spread of detail (:data:`sfumato.imaging.robust.NORMAL_MAD` x its median
+    absolute value), so only brush strokes and craquelure carry over.
     """
     f = region.astype(np.float32)
     d = f - cv2.GaussianBlur(f, (0, 0), sigma)
-    limit = clamp * max(float(np.median(np.abs(d))), 0.5) * 1.4826
+    # the median absolute detail (about 0: the detail is a residual), at least half a grey level,
+    # as a standard deviation; floored before the scale, as it always was (the same bits)
+    limit = clamp * max(float(np.median(np.abs(d))), 0.5) * NORMAL_MAD
     return np.clip(d, -limit, limit)
