@@ -57,3 +57,27 @@ def typical(x: np.ndarray, region: np.ndarray, k: float = 3.0, floor: float = 4.
         return region
     med = float(np.median(vals))
     return region & (np.abs(x - med) <= max(floor, k * float(robust_sd(vals, centre=med))))
+
+
+def speck_residual(x: np.ndarray, region: np.ndarray) -> np.ndarray:
+    """Each pixel of ``region`` against its neighbours: ``x`` over the median of the 3 x 3
+    neighbourhood's pixels in ``region`` (itself included), minus 1; a dark speck is negative,
+    a light one positive. A shading gradient or a one-sided edge of the set leaves nothing (the
+    median of a ramp is its centre), where a Gaussian residual reads a sliver's shading as grain.
+
+    Args:
+        x: (h, w) float32, positive (a luminance); region: (h, w) bool.
+
+    Returns:
+        (K,) float32: the residuals of the pixels of ``region`` with at least 4 neighbours in it
+        (row-major order of :func:`numpy.nonzero`).
+    """
+    x = np.asarray(x, np.float32)
+    h, w = x.shape
+    pad = np.pad(np.where(region, x, np.nan), 1, constant_values=np.nan)
+    stack = np.stack([pad[dy:dy + h, dx:dx + w] for dy in range(3) for dx in range(3)])
+    ys, xs = np.nonzero(region)
+    near = stack[:, ys, xs]
+    ok = np.isfinite(near).sum(0) >= 5  # itself and at least 4 neighbours
+    med = np.nanmedian(near[:, ok], axis=0) if ok.any() else np.zeros(0, np.float32)
+    return (x[ys[ok], xs[ok]] / np.maximum(med, 1e-3) - 1.0).astype(np.float32)

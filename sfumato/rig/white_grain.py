@@ -12,7 +12,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from sfumato.imaging.grain import fine_spread, typical
+from sfumato.imaging.grain import fine_spread, speck_residual, typical
 from sfumato.rig.white_fill import masked_blur
 
 GRAIN = 3.0
@@ -36,6 +36,15 @@ CANVAS = 2.0
 """The laid grain is at most this many times the skin ring's fine contrast (the same canvas):
 a sliver of painted white's second differences read its rim, halo and reflex as grain
 (portrait_07's cream reflex read 4.5-8.5x its skin's and was laid as light blocks)."""
+MIN_SPECKS = 12
+"""The laid grain takes the painted white's own distribution of specks
+(:func:`match_quantiles`) where it holds at least this many pixels with neighbours."""
+SPECK_TYPICAL = 2.5
+"""Painted white pixels beyond this many robust spreads of its median are no specks of it (a
+lash or the dark rim caught at its edge: portrait_20's outer corner, L 67-99 in a 160-216 white)."""
+SPECK_TAIL = 0.0
+"""The laid grain reaches the painted white's 2nd and 98th percentile specks, not its extremes
+(a few dozen pixels' lightest and darkest are the least sure)."""
 SEED = 8
 """The block sources are drawn with this fixed seed: a bank built twice is the same bank."""
 
@@ -103,6 +112,33 @@ def block_sources(source: np.ndarray, z: np.ndarray, b: int) -> tuple[np.ndarray
     ys, xs = np.nonzero(whole & ~busy)
     ok = (ys <= h - b) & (xs <= w - b)
     return ys[ok], xs[ok]
+
+
+def painted_specks(lum: np.ndarray, painted: np.ndarray) -> np.ndarray:
+    """(K,) float32: the painted white's specks, each pixel's luminance over its in-white 3 x 3
+    neighbours' median minus 1 (:func:`sfumato.imaging.grain.speck_residual`), over its
+    typical pixels only (within :data:`SPECK_TYPICAL` robust spreads of its median: a lash or
+    the iris' rim caught at its edge is no speck of the white).
+
+    Args:
+        lum: (h, w) float32 luminance in [0, 255]; painted: (h, w) bool, the painted white.
+    """
+    if painted.sum() < MIN_SPECKS:
+        return np.zeros(0, np.float32)
+    level = max(float(np.median(lum[painted])), 1.0)
+    return speck_residual(lum, typical(lum, painted, SPECK_TYPICAL, 0.04 * level))
+
+
+def match_quantiles(values: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """``values`` ((N,) float32) given the distribution of ``reference`` ((K,) float32) by rank:
+    the n-th smallest value becomes the reference's quantile at its rank (within the
+    reference's :data:`SPECK_TAIL` .. 1 - :data:`SPECK_TAIL` quantiles). The arrangement (which
+    pixel is lighter than which) is kept; every value lies within the reference's range."""
+    if values.size == 0:
+        return values
+    rank = np.argsort(np.argsort(values, kind="stable"), kind="stable").astype(np.float64)
+    u = SPECK_TAIL + (1.0 - 2.0 * SPECK_TAIL) * rank / max(values.size - 1, 1)
+    return np.quantile(reference.astype(np.float64), u).astype(np.float32)
 
 
 def sclera_plate(
@@ -211,14 +247,28 @@ def sclera_plate(
         have = fine_spread(tex, need)[0]
     if not (np.isfinite(have) and have > 1e-6):
         return colour.copy()
-    tex *= np.float32(want / have)
-    # no pixel beyond the grain's own range: white noise of this fine spread has a per-pixel
-    # spread of want / sqrt(6) (a second difference sums 1 + 4 + 1 variances)
-    limit = GRAIN * want / np.sqrt(6.0)
-    tex = np.clip(tex, -limit, limit)
-    again = fine_spread(tex, laid if laid.any() else need)[0]  # the clip took some: back to want
-    if np.isfinite(again) and again > 1e-6:
-        tex = np.clip(tex * np.float32(want / again), -limit, limit)
+    specks = painted_specks(lum, own if painted is None else painted)
+    if specks.size >= MIN_SPECKS:
+        # the painted white's own specks: its tails, its sign asymmetry, its amplitude (a skin's
+        # dark specks in a white with light ones read as dirt), at most its fine contrast
+        tex[need] = match_quantiles(tex[need], specks)
+        # at most the painted white's fine contrast (never raised to it: stretched past its
+        # range the specks pile up at its ends, portrait_20's grey blotches again), no pixel
+        # beyond the grain's own range (as below)
+        have = fine_spread(tex, laid if laid.any() else need)[0]
+        if np.isfinite(have) and have > want:
+            tex *= np.float32(want / have)
+        limit = GRAIN * want / np.sqrt(6.0)
+        tex = np.clip(tex, -limit, limit)
+    else:
+        tex *= np.float32(want / have)
+        # no pixel beyond the grain's own range: white noise of this fine spread has a per-pixel
+        # spread of want / sqrt(6) (a second difference sums 1 + 4 + 1 variances)
+        limit = GRAIN * want / np.sqrt(6.0)
+        tex = np.clip(tex, -limit, limit)
+        again = fine_spread(tex, laid if laid.any() else need)[0]  # the clip took some: back to want
+        if np.isfinite(again) and again > 1e-6:
+            tex = np.clip(tex * np.float32(want / again), -limit, limit)
     if laid.any():  # zero-mean where it shows: the texture moves no lightness
         tex[need] -= float(np.average(tex[laid], weights=hole[laid]))  # as much as each pixel shows
     # the painted white keeps its own grain exactly
