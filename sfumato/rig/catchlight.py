@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from sfumato.imaging.lab import rgb_to_lab
+from sfumato.rig.iris import disc
 from sfumato.rig.model import Catchlight
 
 FOLLOW = 0.5
@@ -133,11 +134,7 @@ def catchlight_alpha(shape: tuple[int, int], position: np.ndarray, cl: Catchligh
 
     A disc of the highlight's radius with a soft edge of about a pixel, at its strength.
     """
-    h, w = shape
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    d = np.hypot(xx - np.float32(position[0]), yy - np.float32(position[1]))
-    edge = max(0.8, 0.35 * cl.radius)
-    return (cl.strength * np.clip((cl.radius - d) / edge + 0.5, 0.0, 1.0)).astype(np.float32)
+    return (cl.strength * disc(shape, position, cl.radius, max(0.8, 0.35 * cl.radius))).astype(np.float32)
 
 
 def on_cornea(position: np.ndarray, centre: np.ndarray, radius: float, size: float) -> tuple[np.ndarray, float]:

@@ -19,13 +19,15 @@ import numpy as np
 
 from sfumato.face.topology import EyeIndices
 from sfumato.imaging.lab import lightness
+from sfumato.imaging.resize import points_box
 from sfumato.rig.iris import CircleFit, fit_iris
 from sfumato.rig.lid_fit import fit_lids
 from sfumato.rig.lids import EyeFrame, Lids, opening
 
 ROI_PAD = (0.6, 2.0)
 """The ROI reaches this share of the eye's width plus this many FaceMesh iris radii beyond the
-eye's contour (whole pixels, up; clipped to the image)."""
+eye's contour (:func:`sfumato.imaging.resize.points_box`; the rig's own box, a pixel wider on
+the far sides, fitted the same lids and irises to the bit on all 11 test banks)."""
 
 
 @dataclass(frozen=True)
@@ -89,10 +91,7 @@ def eye_region(image: np.ndarray, landmarks: np.ndarray, eye: EyeIndices) -> Eye
     width = float(np.linalg.norm(upper[-1] - upper[0]))
     c0 = lm[eye.iris[0], :2]
     r0 = float(np.linalg.norm(lm[list(eye.iris[1:]), :2] - c0, axis=1).mean())
-    pad = int(np.ceil(ROI_PAD[0] * width + ROI_PAD[1] * r0))
-    h, w = image.shape[:2]
-    x0, y0 = int(max(0, pts[:, 0].min() - pad)), int(max(0, pts[:, 1].min() - pad))
-    x1, y1 = int(min(w, pts[:, 0].max() + pad + 1)), int(min(h, pts[:, 1].max() + pad + 1))
+    x0, y0, x1, y1 = points_box(pts, ROI_PAD[0] * width + ROI_PAD[1] * r0, image.shape[1], image.shape[0])
     origin = np.array([x0, y0], np.float64)
     frame = EyeFrame((upper[0] + upper[-1]) / 2 - origin, (upper[-1] - upper[0]) / max(width, 1e-6), width / 2)
     roi = image[y0:y1, x0:x1].astype(np.float32)
