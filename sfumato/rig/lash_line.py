@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
 
+from sfumato.imaging.robust import robust_sd
 from sfumato.rig.lids import EyeFrame, Lids
 
 LASH_WIDTH = 0.07
@@ -73,7 +74,7 @@ def lash_profile(image: np.ndarray, light: np.ndarray, u: np.ndarray, v: np.ndar
     colours = samples[np.argmin(across, 0), np.arange(grid.size)]  # (n, 3), the darkest across the line
     # the painted lashes one by one (detail finer than LASH_DETAIL), over the line's own colour
     detail = colours - gaussian_filter1d(colours, LASH_DETAIL / 0.5, axis=0, mode="nearest")
-    gap = LASH_GAP * 1.4826 * np.median(np.abs(detail - np.median(detail, 0)), 0)  # a break in the line is no lash gap
+    gap = LASH_GAP * robust_sd(detail, 0)  # a break in the line is no lash gap
     colours = base + LASH_VARY * np.minimum(np.maximum(detail, 0.0), gap)  # lighter between the lashes, never darker than the line
     alpha = np.full(grid.size, strength)
     colour = np.stack([np.interp(u, grid, np.clip(colours[:, k], 0.0, 255.0)) for k in range(3)], -1).astype(np.float32)
