@@ -46,13 +46,22 @@ def _texture_ratio(eng: RigEngine) -> list[float]:
     return out
 
 
-def _lid_light(eng: RigEngine) -> list[float]:
-    """Per eye: median lightness of the closed lid over that of the skin under the eye."""
+def _lid_light(eng: RigEngine, lit_round: bool = False) -> list[float]:
+    """Per eye: median lightness of the closed lid over that of the skin under the eye, or
+    (``lit_round``) over the lesser of that and the lit skin round the closed lid (the 90th
+    percentile of the painting's lightness in :func:`tests.test_lid_plate_look.plate_share`'s
+    ring, directly above and beside it): a lid in a shadow all round is seen against that
+    shadow, not against the lit cheek."""
+    from tests.test_lid_plate_look import _regions as round_lid
+
     out = []
     for e in eng._eyes:
         lid, below = _regions(e)
-        light = lightness(render_eye(e, np.zeros(2), 1.0))
-        out.append(float(np.median(light[lid]) / np.median(lightness(e.image)[below])))
+        light, painted = lightness(render_eye(e, np.zeros(2), 1.0)), lightness(e.image)
+        ref = float(np.median(painted[below]))
+        if lit_round:
+            ref = min(ref, float(np.percentile(painted[round_lid(e)[1]], 90)))
+        out.append(float(np.median(light[lid]) / ref))
     return out
 
 
@@ -132,15 +141,28 @@ def _seam_share(e: EyeLayers) -> float:
     can be a painted highlight along the fold (portrait_13's shaded eye: 50 L on that row
     between the lid, 43-46, and the crease shadow, 22-31). The measure needs the lid and that
     skin to differ (lighter or darker) by MIN_CONTRAST L: asserted."""
+    under, over, lid = _seam(e)
+    assert abs(lid - over) >= MIN_CONTRAST, (lid, over)  # else the ratio says nothing (or blows up)
+    return (under - over) / (lid - over)
+
+
+def _seam(e: EyeLayers) -> tuple[float, float, float]:
+    """Mid-lid L of the closed lid's pixel row just under its top edge, of the painted skin over
+    that edge and of the closed lid (:func:`_seam_share`): (under, over, lid)."""
     up, _ = e.lids.at(e.u)
     top = up + e.sheet.band_up
     mid = np.abs(e.u) < 0.4 * e.frame.half_width
     shut, painted = lightness(render_eye(e, np.zeros(2), 1.0)), lightness(e.image)
     under = float(np.median(shut[mid & (e.v < top - 0.5) & (e.v > top - 1.5)]))
     over = float(np.median(painted[mid & (e.v > top + 0.5) & (e.v < top + 0.5 + 0.5 * e.lids.height())]))
-    lid = float(np.median(shut[_regions(e)[0]]))
-    assert abs(lid - over) >= MIN_CONTRAST, (lid, over)  # else the ratio says nothing (or blows up)
-    return (under - over) / (lid - over)
+    return under, over, float(np.median(shut[_regions(e)[0]]))
+
+
+def _seam_step(e: EyeLayers) -> tuple[float, float]:
+    """The closed lid's contrast with the skin over its top edge and the step in L across that
+    edge (:func:`_seam`): (|lid - over|, |under - over|)."""
+    under, over, lid = _seam(e)
+    return abs(lid - over), abs(under - over)
 
 
 MIN_CONTRAST = 5.0
@@ -158,14 +180,20 @@ def test_closed_lid_rounds_into_the_crease(deep_set):
 def test_portrait_13_closed_lid_has_no_outline():
     """portrait_13's deep-set eyes: the closed lid turns into the crease's shadow above it (the
     step across its top edge at most 0.7 of its contrast with that skin; the flat plate of
-    cf3b889, ending in an outline: 0.59 and 1.34)."""
+    cf3b889, ending in an outline: 0.59 and 1.34). A lid that differs from that skin by less
+    than :data:`MIN_CONTRAST` L has no contrast to share out (the image-right eye, in a shadow
+    all round, closes in it since session 11: 4.9 L): there the step itself is under
+    :data:`MIN_CONTRAST` L."""
     from sfumato.imaging.painting import load_painting
 
     path = TESTDATA / "portrait_13.jpg"
     if not path.is_file():
         pytest.skip(f"{path} not present")
-    shares = [_seam_share(e) for e in _engine(head_crop_of(load_painting(path)))._eyes]
-    assert max(shares) <= 0.7 and min(shares) >= -0.2, shares
+    eyes = _engine(head_crop_of(load_painting(path)))._eyes
+    steps = [_seam_step(e) for e in eyes]
+    shares = [_seam_share(e) for e, (contrast, _) in zip(eyes, steps) if contrast >= MIN_CONTRAST]
+    assert all(step < MIN_CONTRAST for contrast, step in steps if contrast < MIN_CONTRAST), steps
+    assert shares and max(shares) <= 0.7 and min(shares) >= -0.2, shares
 
 
 def test_deep_set_eye_closes_to_lit_lid_skin(deep_set):
@@ -178,8 +206,12 @@ def test_deep_set_eye_closes_to_lit_lid_skin(deep_set):
 @pytest.mark.parametrize("name", ["mona_lisa", "portrait_13", "portrait_20"])
 def test_painted_lids_close_textured_and_lit(name):
     """On the shared paintings (the Mona Lisa's crackle; two deep-set eyes): the closed lid keeps
-    at least 0.6 of the skin's fine detail and 0.75 of its light (the old plate: 0.26-0.46 of
-    the detail on the Mona Lisa and portrait_20, 0.43-0.52 of the light on the deep-set eyes)."""
+    at least 0.45 of the skin's fine detail and 0.75 of its light (the old plate: 0.26-0.46 of
+    the detail on the Mona Lisa and portrait_20, 0.43-0.52 of the light on the deep-set eyes),
+    its light against the skin under the eye or, where the skin round the lid is darker, that
+    lit skin (:func:`_lid_light`; since session 11 an eye in a shadow all round closes in it:
+    portrait_13's image-right lid 0.53 as light as the cheek under it, 1.03 of the lit skin
+    round it; 0.88 of the cheek before, a lit plate in the shadow)."""
     from sfumato.imaging.painting import load_painting
 
     path = TESTDATA / f"{name}.jpg"
@@ -187,7 +219,7 @@ def test_painted_lids_close_textured_and_lit(name):
         pytest.skip(f"{path} not present")
     crop = head_crop_of(load_painting(path))
     eng = _engine(crop)
-    tex, light = _texture_ratio(eng), _lid_light(eng)
+    tex, light = _texture_ratio(eng), _lid_light(eng, lit_round=True)
     assert min(light) >= 0.75, light
     if name != "portrait_13":  # its skin under the eye is smooth, its lid fold grainy
         assert min(tex) >= 0.45, tex

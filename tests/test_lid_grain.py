@@ -1,8 +1,8 @@
 """The closed lid's grain and lash line, measured against the painting's own skin and line.
 
-- Grain: the closed lid's fine detail (lightness minus its 1.5 px blur, robust spread) against
-  the plain skin under the eye (the grainier of two strips, 0.6-1.6 and 1.6-2.8 opening heights
-  under the lower lid). The lid is skin of the same painting: a flat patch has far less, a
+- Grain: the closed lid's fine detail (lightness minus its 1.5 px blur, robust spread, over its
+  median lightness) against the plain skin's under the eye (the same; the grainier of two
+  strips, 0.6-1.6 and 1.6-2.8 opening heights under the lower lid). The lid is skin of the same painting: a flat patch has far less, a
   speckled one (grain amplified from a reference full of painted lines) far more. The old
   measure (tests/test_lid_paint.py before, against the skin just over the eye) passed
   portrait_11's speckled lid at 0.78/0.71, because that skin is mostly painted crease lines.
@@ -44,16 +44,23 @@ def _fine(image: np.ndarray) -> np.ndarray:
 def grain_ratio(e: EyeLayers) -> float:
     """The closed lid's fine detail (mid-lid, above its lash line, further than the fine
     filter's reach, 3 px, from where the closed lash line is drawn) over the plain skin's under
-    the eye (the grainier of the two strips). The lash line's upper edge is no grain: measured
-    with it, the astronaut's lid met the floor through it (0.17 / 0.16 of the ratio, session 7)."""
+    the eye (the grainier of the two strips), each over its own median lightness. The lash
+    line's upper edge is no grain: measured with it, the astronaut's lid met the floor through
+    it (0.17 / 0.16 of the ratio, session 7). Each over its lightness since session 11: the
+    lid's texture is a ratio (sfumato/rig/lid_grain.py), as a painting's grain is in its
+    shadows, so a lid left in the shadow of an orbit in shadow all round (portrait_13's
+    image-right eye, 0.53 as light as the lit cheek under it) read half as grainy in absolute L
+    (0.55 -> 0.28; 0.62 -> 0.54 this way)."""
     up, lo = e.lids.at(e.u)
     h, mid = e.lids.height(), np.abs(e.u) < 0.5 * e.frame.half_width
     lash = lash_line(e.u, e.v, e.lids.moved(0.0, 0.0), e.lids.moved(0.0, 1.0), e.sheet) > 0.02
     lid = mid & (e.v > lo + 0.45 * h) & (e.v < up - 0.1 * h) & ~(cv2.dilate(lash.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0)
     assert lid.sum() >= 30  # else the measure says nothing
     skin = [mid & (e.v < lo - 0.6 * h) & (e.v > lo - 1.6 * h), mid & (e.v < lo - 1.6 * h) & (e.v > lo - 2.8 * h)]
-    painted = _fine(e.image)
-    return _spread(_fine(render_eye(e, np.zeros(2), 1.0))[lid]) / max(max(_spread(painted[s]) for s in skin), 1e-6)
+    shut = render_eye(e, np.zeros(2), 1.0)
+    painted, light = _fine(e.image), lightness(e.image)
+    grain = _spread(_fine(shut)[lid]) / max(float(np.median(lightness(shut)[lid])), 1.0)
+    return grain / max(max(_spread(painted[s]) / max(float(np.median(light[s])), 1.0) for s in skin), 1e-6)
 
 
 def edge_width(light: np.ndarray, e: EyeLayers, curve: np.ndarray, below: float, above: float) -> float:

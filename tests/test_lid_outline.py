@@ -98,13 +98,15 @@ def test_closing_lid_has_no_outline_repo_only(ast_engine, blink):
     assert max(ratios) <= MAX_OUTLINE, np.round(ratios, 2)
 
 
-@pytest.mark.xfail(strict=True, reason="a lit lid in a shadowed orbit still shows an edge: 3.2 (the old plate 9.8)")
+@pytest.mark.xfail(strict=True, reason="a lid in a shadowed orbit still shows an edge: 2.5 (3.1 at 2c8dee0; the old plate 9.8)")
 def test_lid_in_a_shadowed_orbit_has_no_outline_repo_only(dark_orbit):
     """The astronaut at twice the size with her orbits shaded round the eye (as portrait_07's
     image-left eye): at blink 0.5 the lid's outline is at most :data:`MAX_OUTLINE` times the
-    painting's gradients. It reads 3.2 on one eye (the old plate: 9.8): the lid is lit toward
+    painting's gradients. It read 3.2 on one eye (the old plate: 9.8): the lid is lit toward
     the skin under the eye (:data:`sfumato.rig.lid_plate.LID_LIT`) within a few pixels of a
-    dark edge. A known shortfall, marked strict xfail rather than a limit raised to fit."""
+    dark edge; 2.5 since session 11, lit no lighter than the lit skin round it
+    (:data:`sfumato.rig.lid_plate.SURROUND_TOP`), which the shadow's soft edge still holds
+    within its reach. A known shortfall, marked strict xfail rather than a limit raised to fit."""
     ratios = [outline_ratio(e, 0.5) for e in dark_orbit._eyes]
     assert max(ratios) <= MAX_OUTLINE, np.round(ratios, 2)
 
