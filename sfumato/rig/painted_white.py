@@ -89,7 +89,8 @@ def white_model(lab: np.ndarray, contour: np.ndarray, c: np.ndarray, r: float) -
 
 
 def painted_white(
-    image: np.ndarray, contour: np.ndarray, c: np.ndarray, r: float, reach: float, lab: np.ndarray | None = None
+    image: np.ndarray, contour: np.ndarray, c: np.ndarray, r: float, reach: float, lab: np.ndarray | None = None,
+    sides: np.ndarray | None = None,
 ) -> np.ndarray:
     """The painted eye white: (h, w) bool.
 
@@ -100,13 +101,21 @@ def painted_white(
     Args:
         image: (h, w, 3) float32 RGB; contour: (h, w) bool; c: (2,) iris centre; r: iris radius;
         reach: how far (pixels) beyond the contour the painted opening may extend; lab: the
-        image's :func:`~sfumato.imaging.lab.rgb_to_lab` when the caller has it.
+        image's :func:`~sfumato.imaging.lab.rgb_to_lab` when the caller has it; sides: (h, w) bool,
+        the pixels on one side of the iris (its complement the other): a side whose white the
+        model of both sides misses is found with its own (:func:`painted_white_by_side`); None:
+        one model for both sides.
     """
     lab = rgb_to_lab(image) if lab is None else lab
+    if sides is not None:
+        return painted_white_by_side(image, contour, c, r, reach, sides, lab)
     found = white_model(lab, contour, c, r)
-    if found is None:
-        return np.zeros(contour.shape, bool)
-    model, seeds = found
+    return np.zeros(contour.shape, bool) if found is None else _grown(lab, contour, c, r, reach, *found)
+
+
+def _grown(lab: np.ndarray, contour: np.ndarray, c: np.ndarray, r: float, reach: float, model: WhiteModel, seeds: np.ndarray) -> np.ndarray:
+    """The pixels within ``reach`` of ``contour``, off the iris, that match ``model`` and are
+    connected to its ``seeds``: (h, w) bool (:func:`painted_white`)."""
     k = int(np.ceil(reach))
     band = cv2.dilate(contour.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * k + 1,) * 2)) > 0 if k > 0 else contour
     match = band & (_dist(contour.shape, c) > 1.05 * r) & (model.distance(lab) < MATCH)
@@ -114,3 +123,57 @@ def painted_white(
     keep = np.unique(labels[seeds & match])
     keep = keep[keep > 0]
     return np.isin(labels, keep) if keep.size else np.zeros(contour.shape, bool)
+
+
+SIDE_SHADE = 10.0
+"""A side of the iris is found with its own colour model only when that model is at most this
+many L darker than the model of both sides: a side whose lightest, least coloured pixels are far
+darker than the eye's white shows shade, iris or lid, not a white of another hue (portrait_20's
+image-right eye: a cool grey reflex and the iris' shadow, 59 L against 74; portrait_10's and
+portrait_13's image-right eyes: 35 and 37 L against 66 and 59), and its white in shade is the
+both-sides model's (:data:`DARKER`). Portrait_03's grey outer white: 57 L against 65."""
+
+MISSED = 2.0
+"""... and only when its own model finds more than this many times the pixels the both-sides
+model finds on that side, and that model finds some: then it took only that side's pixels
+nearest its own hue (portrait_03's image-right eye: 26 liner-tinted pixels of a 106-pixel grey
+white). Where both find about the same white (portrait_02: 77 against 48; portrait_20: 35 against
+32), or the both-sides model none (portrait_03's image-left eye: its beige inner corner, 222
+against 0; the fill there is the shading model toned like the other side, as before), the
+both-sides model's white is kept: on the 11 paintings only portrait_03's image-right eye
+changes."""
+
+
+def painted_white_by_side(
+    image: np.ndarray, contour: np.ndarray, c: np.ndarray, r: float, reach: float, sides: np.ndarray,
+    lab: np.ndarray | None = None,
+) -> np.ndarray:
+    """:func:`painted_white`, a side of the iris whose white the model of both sides missed found
+    with that side's own model: (h, w) bool.
+
+    A painter's white need not be one colour across the eye: portrait_03's image-right eye has a
+    beige inner corner and a grey outer white. One model sampled from both sides is the side with
+    more light pixels (the beige), and of the grey side it matched only the liner-tinted pixels
+    (26 of 106), which then leaned on the beige side's hue (:data:`sfumato.rig.white_fill.FEW`):
+    a taupe plate where the grey white was. Such a side (:data:`SIDE_SHADE`, :data:`MISSED`)
+    takes its own model's white; the other side keeps the both-sides model's.
+
+    Args:
+        as :func:`painted_white`; sides: (h, w) bool, the pixels on one side of the iris (the
+        rig: u below the iris centre's), its complement the other.
+    """
+    lab = rgb_to_lab(image) if lab is None else lab
+    both = white_model(lab, contour, c, r)
+    if both is None:
+        return np.zeros(contour.shape, bool)
+    pooled = _grown(lab, contour, c, r, reach, *both)
+    out = np.zeros(contour.shape, bool)
+    for side in (sides, ~sides):
+        found = pooled & side
+        own = white_model(lab, contour & side, c, r)
+        if own is not None and float(own[0].lab[0]) >= float(both[0].lab[0]) - SIDE_SHADE and found.any():
+            mine = _grown(lab, contour & side, c, r, reach, *own) & side
+            if mine.sum() > MISSED * found.sum():
+                found = mine
+        out |= found
+    return out

@@ -240,7 +240,8 @@ def white_and_hole(
     iris_l = float(np.median(light[in_iris])) if in_iris.any() else 30.0
     # the painted white itself (colour model sampled beside the iris, connected to it): no lid
     # rim, lash or iris rim inside a contour that misses a stylised eye's painted opening
-    painted = painted_white(image, cand, c, r, 0.0, lab)
+    u_iris = float(frame.to_uv(c)[0])
+    painted = painted_white(image, cand, c, r, 0.0, lab, sides=u < u_iris)  # each side its own white
     white = painted.astype(np.float32) if painted.sum() >= 12 else select_white(image, light, cand, iris_l)
     up_v, lo_v = lids.at(u)
     t = (v - lo_v) / np.maximum(up_v - lo_v, 1.0)
@@ -250,7 +251,6 @@ def white_and_hole(
     # samples of the white: all the painted opening from just outside the iris on, off the lid
     # lines: the lightness painted next to the iris, its shaded corners, the shade under the
     # lid and a side in shadow keep their tone (white_colour leaves dark outliers out)
-    u_iris = float(frame.to_uv(c)[0])
     known = white_samples(white, painted.sum() >= 12, cand, inside, loose, ring, u, u_iris, c, r)
     sigma = max(1.0, 0.5 * r)
     colour = lid_space_colour(image, known, model, u, v, lids, frame, u_iris, r, sigma)
