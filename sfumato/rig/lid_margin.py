@@ -216,7 +216,11 @@ def _core(light: np.ndarray, rows: np.ndarray, line: np.ndarray) -> np.ndarray:
 def _texture(image: np.ndarray, r: float) -> np.ndarray:
     """The fine luminance texture of ``image`` ((h, w, 3) float32 RGB): (h, w) float32 ratio to
     its local mean (a tenth of an iris radius, at least a pixel), within :data:`TEXTURE` times
-    its robust spread of 1."""
+    its robust spread of 1.
+
+    A map laid over the margin's colour, so not :func:`sfumato.imaging.grain.fine_spread`'s grain
+    (one number, the spread of second differences over a set of pixels): the spread here only
+    clips the map's outliers (a lash, a crack), about 1 rather than the ratio's median."""
     lum = image.mean(2)
     ratio = lum / np.maximum(cv2.GaussianBlur(lum, (0, 0), max(1.0, 0.1 * r)), 1.0)
     spread = float(np.clip(robust_sd(ratio, centre=1.0), 0.003, 0.05))
