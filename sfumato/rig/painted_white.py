@@ -22,6 +22,7 @@ import cv2
 import numpy as np
 
 from sfumato.imaging.lab import rgb_to_lab
+from sfumato.imaging.robust import robust_sd
 
 SEED_SHARE = 0.4
 """The white's colour model is sampled from this top share (by lightness minus chroma) of the
@@ -83,7 +84,7 @@ def white_model(lab: np.ndarray, contour: np.ndarray, c: np.ndarray, r: float) -
         seeds = beside & (score >= np.percentile(score[beside], 100 * (1 - SEED_SHARE)))
     px = lab[seeds]
     med = np.median(px, 0)
-    spread = 1.4826 * np.median(np.abs(px - med), 0)
+    spread = robust_sd(px, 0, centre=med)
     spread = np.maximum(spread, [3.0, 4.0, 4.0]).astype(np.float32)
     return WhiteModel(med.astype(np.float32), spread, iris_l + FLOOR * (float(med[0]) - iris_l)), seeds
 

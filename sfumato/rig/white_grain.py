@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 
 from sfumato.imaging.grain import fine_spread, speck_residual, typical
+from sfumato.imaging.robust import robust_sd
 from sfumato.rig.white_fill import masked_blur
 
 GRAIN = 3.0
@@ -86,7 +87,7 @@ def canvas_texture(
 
 def grain_residual(lum: np.ndarray, region: np.ndarray, scale: float) -> tuple[np.ndarray, float]:
     """The fine grain of ``region``: its luminance ratio to its own local mean, minus 1, and the
-    robust spread (1.4826 x MAD) of that over the region.
+    robust spread (:func:`sfumato.imaging.robust.robust_sd`) of that over the region.
 
     Args:
         lum: (h, w) float32 luminance; region: (h, w) bool; scale: the local mean's Gaussian, px.
@@ -99,7 +100,7 @@ def grain_residual(lum: np.ndarray, region: np.ndarray, scale: float) -> tuple[n
     vals = res[region]
     if vals.size < 12:
         return res, float("nan")
-    return res, float(1.4826 * np.median(np.abs(vals - np.median(vals))))
+    return res, float(robust_sd(vals))
 
 
 def block_sources(source: np.ndarray, z: np.ndarray, b: int) -> tuple[np.ndarray, np.ndarray]:
