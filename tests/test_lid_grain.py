@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 
 from sfumato.engines.rig import RigEngine
+from sfumato.imaging.robust import robust_sd
 from sfumato.rig.blink import lash_line
 from sfumato.rig.eye import EyeLayers, render_eye
 from sfumato.rig.iris import lightness
@@ -31,8 +32,8 @@ from tests.crops import head_crop_of
 
 
 def _spread(x: np.ndarray) -> float:
-    """Robust standard deviation (1.4826 median absolute deviation)."""
-    return 1.4826 * float(np.median(np.abs(x - np.median(x))))
+    """Robust standard deviation (:func:`sfumato.imaging.robust.robust_sd`)."""
+    return float(robust_sd(x))
 
 
 def _fine(image: np.ndarray) -> np.ndarray:
