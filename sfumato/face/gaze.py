@@ -62,6 +62,29 @@ def jitter_variants(samples: int) -> list[tuple[float, float, float, float, bool
     return out
 
 
+def jittered(image: np.ndarray, scale: float, tx: float, ty: float, rot: float) -> tuple[np.ndarray, np.ndarray]:
+    """One jittered copy of ``image`` ((H, W, C) uint8) for a :func:`jitter_variants` entry:
+    scaled by ``scale`` and rotated ``rot`` degrees about the centre, shifted by ``tx``, ``ty``
+    (fractions of W, H), the edge repeated; the image itself when nothing moves. Returns the
+    copy and its (2, 3) float64 affine, image -> copy pixels (:func:`mapped_back` undoes it)."""
+    import cv2
+
+    h, w = image.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), rot, scale)
+    m[:, 2] += (tx * w, ty * h)
+    if (scale, tx, ty, rot) == (1.0, 0.0, 0.0, 0.0):
+        return image, m
+    return cv2.warpAffine(image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE), m
+
+
+def mapped_back(xy: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """(K, 2) points in a :func:`jittered` copy's pixels -> (K, 2) float64 in the image's."""
+    import cv2
+
+    mi = cv2.invertAffineTransform(m)
+    return np.asarray(xy, np.float64) @ mi[:, :2].T + mi[:, 2]
+
+
 def measure_gaze(image_rgb: np.ndarray, samples: int = 8) -> tuple[float, float] | None:
     """Gaze measured with FaceMesh on an image (e.g. a rendered bank frame).
 
@@ -83,19 +106,14 @@ def measure_gaze(image_rgb: np.ndarray, samples: int = 8) -> tuple[float, float]
 
     from sfumato.face.detect import mesh_landmarks  # imports mediapipe lazily
 
-    h, w = image_rgb.shape[:2]
+    w = image_rgb.shape[1]
     gazes = []
     for scale, tx, ty, rot, flip in jitter_variants(max(1, int(samples))):
-        img = cv2.flip(image_rgb, 1) if flip else image_rgb
-        m = cv2.getRotationMatrix2D((w / 2, h / 2), rot, scale)
-        m[:, 2] += (tx * w, ty * h)
-        if (scale, tx, ty, rot) != (1.0, 0.0, 0.0, 0.0):
-            img = cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        img, m = jittered(cv2.flip(image_rgb, 1) if flip else image_rgb, scale, tx, ty, rot)
         lms = mesh_landmarks(np.ascontiguousarray(img))
         if lms is None:
             continue
-        mi = cv2.invertAffineTransform(m)
-        xy = lms[:, :2].astype(np.float64) @ mi[:, :2].T + mi[:, 2]
+        xy = mapped_back(lms[:, :2], m)
         if flip:  # back to the image's orientation; each eye keeps its own iris and corners
             xy[:, 0] = w - 1 - xy[:, 0]
         gazes.append(gaze_from_landmarks(xy))

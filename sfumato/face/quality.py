@@ -230,16 +230,12 @@ def steady_landmarks(image: np.ndarray, near: Box | None = None, samples: int = 
     Returns:
         (478, 3) float32 pixels, or None when no copy shows a face.
     """
-    from sfumato.face.gaze import jitter_variants
+    from sfumato.face.gaze import jitter_variants, jittered, mapped_back
 
-    h, w = image.shape[:2]
     n = max(1, int(samples))
     found = []
     for scale, tx, ty, rot, _ in [v for v in jitter_variants(2 * n) if not v[4]][:n]:
-        m = cv2.getRotationMatrix2D((w / 2, h / 2), rot, scale)
-        m[:, 2] += (tx * w, ty * h)
-        img = image if (scale, tx, ty, rot) == (1.0, 0.0, 0.0, 0.0) else cv2.warpAffine(
-            image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        img, m = jittered(image, scale, tx, ty, rot)
         box = None
         if near is not None:  # the box moved with the copy
             x, y, bw, bh = near
@@ -248,9 +244,8 @@ def steady_landmarks(image: np.ndarray, near: Box | None = None, samples: int = 
         lm = face_landmarks(np.ascontiguousarray(img), near=box)
         if lm is None:
             continue
-        mi = cv2.invertAffineTransform(m)
         back = np.asarray(lm, np.float64).copy()
-        back[:, :2] = back[:, :2] @ mi[:, :2].T + mi[:, 2]
+        back[:, :2] = mapped_back(back[:, :2], m)
         back[:, 2] /= scale
         found.append(back)
     return np.mean(found, axis=0).astype(np.float32) if found else None
