@@ -31,7 +31,7 @@ import numpy as np
 from sfumato.rig.corner_white import CORNER_REACH, corner_reach, white_past_corners
 from sfumato.rig.lash_line import lash_profile
 from sfumato.rig.lids import EyeFrame, Lids
-from sfumato.rig.lid_grain import TEXTURE_CLIP, TEXTURE_DEPTH, lid_texture  # noqa: F401 (TEXTURE_CLIP: tests)
+from sfumato.rig.lid_grain import TEXTURE_CLIP, TEXTURE_DEPTH, as_round, lid_texture  # noqa: F401 (TEXTURE_CLIP: tests)
 from sfumato.rig.seamless import seamless_fill
 from sfumato.imaging.lab import rgb_to_lab
 from sfumato.rig.skin_palette import palette_fill, skin_palette
@@ -220,7 +220,8 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     l_up, l_lo = col_up.mean(-1), col_lo.mean(-1)
     at = mid if mid.any() else np.ones_like(mid)  # an eye too narrow for a middle: the whole ROI
     m_up, m_lo = float(np.median(l_up[at])), float(np.median(l_lo[at]))  # one light for the whole lid
-    lit = _lit_in(LID_LIT * m_lo, _surround_light(light, hole, v >= lids.moved(0.0, 1.0).at(u)[0], frame.half_width))
+    closed_up = v >= lids.moved(0.0, 1.0).at(u)[0]  # over the line where the closed lids meet
+    lit = _lit_in(LID_LIT * m_lo, _surround_light(light, hole, closed_up, frame.half_width))
     k = float(np.clip((lit - m_up) / max(m_lo - m_up, 1e-3), 0.0, LID_MIX))
     lid = col_up + k * (col_lo - col_up)
     top = up + band_up
@@ -233,6 +234,7 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     # against the fold; under that line the lower lid's skin
     upper = v >= lids.moved(0.0, 1.0).at(u)[0]
     tex = lid_texture(image, light, frame, hole, TEXTURE_DEPTH * height + band_up + band_lo, radius)
+    tex = as_round(tex, hole, surround(hole, closed_up, frame.half_width))
     # where the edge's light slivers are opened away: the lid's corner reach plus twice the
     # edge's line width (the opening's kernel), 0.52 half-widths from each corner, about half
     # the lid (session 7, 2f0fcc9: portrait_07's pale wedge; no held-out set)
@@ -345,12 +347,18 @@ def _column_colour(image: np.ndarray, light: np.ndarray, where: np.ndarray, u: n
 
 def _surround_light(light: np.ndarray, hole: np.ndarray, upper: np.ndarray, half_width: float) -> float:
     """The light (mean of RGB, 0..255) of the skin a closed lid is seen against: the
-    :data:`SURROUND_TOP` percentile of ``light`` ((h, w) float32) in a ring :data:`SURROUND`
-    eye half-widths off ``hole`` ((h, w) bool, all a closed lid covers), on its ``upper``
-    ((h, w) bool) side; ``inf`` with too few pixels there (no cap)."""
-    near, far = (np.ones((2 * r + 1, 2 * r + 1), np.uint8) for r in (max(1, int(round(x * half_width))) for x in SURROUND))
-    ring = (cv2.dilate(hole.astype(np.uint8), far) > 0) & ~(cv2.dilate(hole.astype(np.uint8), near) > 0) & upper
+    :data:`SURROUND_TOP` percentile of ``light`` ((h, w) float32) in :func:`surround` (its
+    arguments); ``inf`` with too few pixels there (no cap)."""
+    ring = surround(hole, upper, half_width)
     return float(np.percentile(light[ring], SURROUND_TOP)) if ring.sum() >= 8 else float("inf")
+
+
+def surround(hole: np.ndarray, upper: np.ndarray, half_width: float) -> np.ndarray:
+    """The skin a closed lid is seen against: (h, w) bool, a ring :data:`SURROUND` eye
+    half-widths off ``hole`` ((h, w) bool, all a closed lid covers), on its ``upper`` ((h, w)
+    bool) side."""
+    near, far = (np.ones((2 * r + 1, 2 * r + 1), np.uint8) for r in (max(1, int(round(x * half_width))) for x in SURROUND))
+    return (cv2.dilate(hole.astype(np.uint8), far) > 0) & ~(cv2.dilate(hole.astype(np.uint8), near) > 0) & upper
 
 
 def _lit_in(target: float, surround: float) -> float:
