@@ -22,6 +22,7 @@ and measured with FaceMesh, against the painting measured the same way
 | (both sides) | the same against the mean of both sides' white, band by band between FaceMesh's lids (the measure of sessions 7-8, printed for one session: a white copied exactly from a lit side read lighter, from a shaded side darker); [N fr] its frames | for comparison |
 | revealed dE ab | the revealed white's colour difference from the same painted white on its side, CIE a and b only (hue and chroma: a tan patch in a yellow white, a grey one in a warm white, which the L columns miss), largest (:mod:`sfumato.face.white_match`); in brackets both sides' (sessions 7-8) | <= 6 |
 | grain | the revealed white's fine texture / the painting's painted white's: robust spread of the second differences of L along rows and columns within each set, the revealed white off its lid-line and rim pixels, the frame sampled in whole pixels (:mod:`sfumato.face.grain_match`); the frame furthest from 1 (by ratio); n/a when no frame reveals enough white | 0.6 .. 1.5 |
+| specks | the rebuilt white where the rig lays it (the eye with its iris taken out, painting pixels, over the old iris; the rig rebuilt from the bank's rig.json) against the painting's painted white beside its iris (:func:`sfumato.face.grain_match.speck_match`): dark: its darkest specks (98th percentile of how much darker a pixel is than its 3 x 3 neighbours' median) over the painted white's; fine: its fine contrast (second differences, each direction about its own median) over the painted white's; beyond: the share of its specks darker than the painted white's darkest; the eye nearest to failing printed; n/a when the painted white is too small to measure (the astronaut) | <= 1.5 / 1.5 / 0.05 |
 | line gap | how much lighter the upper lid's line is over the iris' old place than the painted line beside it (:func:`sfumato.face.lid_line.line_gap`: along FaceMesh's upper lid contour on the frame, the darkest L across a band from 0.05 eye widths under it to 0.1 over it (FaceMesh's contour may lie under the painted line), at the points within an iris radius of the old place and off the new one, its 80th percentile minus the painted line's darkness beside the iris, either side's median, mixed across), each eye, largest; n/a when no frame moved the iris off its old place | <= 6 |
 | bright | share of eye-white pixels (as for white dL) brighter than the painting's 90th percentile + 3 L, each eye against its own (:func:`sfumato.face.quality.bright_share`: pooled, a shaded eye pulls the threshold down and a lit eye's own white counts as too bright), the eyes weighted by their pixels, largest | <= 0.15 |
 | sharp | variance of the Laplacian over the inner half of the head crop / the painting's, smallest | >= 0.85 |
@@ -53,7 +54,7 @@ from sfumato.face.gaze import measure_gaze  # noqa: E402
 from sfumato.face.lid_line import line_gap  # noqa: E402
 from sfumato.face.topology import EYES  # noqa: E402
 from sfumato.rig.lids import Lids  # noqa: E402
-from sfumato.face.grain_match import TARGET as GRAIN_TARGET, grain_match  # noqa: E402
+from sfumato.face.grain_match import TARGET as GRAIN_TARGET, grain_match, speck_match  # noqa: E402
 from sfumato.face.quality import (  # noqa: E402
     bright_share, erosion_depths, eye_iris_radii, eye_stats, face_landmarks, gaze_order, laplacian_variance, painted_iris_radii, steady_landmarks,
 )
@@ -148,6 +149,7 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
         g = measure_gaze(bank.full_frame(int(i)), samples=samples)
         gaze.append(np.nan if g is None else g[0])
     order = gaze_order(np.array(gaze))
+    specks = bank_specks(bank)
     worst = lambda v, key: (max(v, key=key) if v else float("nan"))  # noqa: E731
     return {
         "bank": str(bank.folder), "engine": bank.manifest["engine"]["name"], "frames": len(bank), "no_face": missing,
@@ -163,11 +165,31 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
         "painted_iris_px": [round(r, 2) for r in radii],
         "grain": worst(grain, lambda g: abs(np.log(g))), "grain_frames": len(grain),
         "line_gap": worst(gaps, float), "line_frames": len(gaps),
+        "specks": specks,
         "bright": worst(bright, float), "painting_bright": bright_share(ref_eyes, ref_eyes),
         "sharp": min(sharp), "sharp_frame": int(np.argmin(sharp)),
         "gaze": [round(float(g), 4) for g in gaze], "gaze_range": order["range"], "reversed": order["reversed_steps"],
         "steps": order["steps"],
     }
+
+
+def bank_specks(bank: Bank) -> list[dict]:
+    """Each eye's :func:`sfumato.face.grain_match.speck_match` (``dark``, ``fine``, ``beyond``,
+    ``worst``) on the rig rebuilt from the bank (``RigEngine.from_bank``: its own rig.json, no
+    FaceMesh); [] for a bank of another engine or without a rig."""
+    from sfumato.engines.rig import RigEngine
+    from sfumato.rig.model import RIG_FILE
+
+    if bank.manifest["engine"]["name"] != "rig" or not (Path(bank.folder) / RIG_FILE).is_file():
+        return []
+    found = [speck_match(e) for e in RigEngine.from_bank(bank.folder)._eyes]
+    return [{"dark": m.dark, "fine": m.fine, "beyond": m.beyond, "worst": m.worst} for m in found]
+
+
+def worst_specks(r: dict) -> dict | None:
+    """The measured eye of :func:`bank_specks` whose ``worst`` is largest (None: none measured)."""
+    eyes = [e for e in r.get("specks", []) if np.isfinite(e["worst"])]
+    return max(eyes, key=lambda e: e["worst"]) if eyes else None
 
 
 def upper_lid(landmarks: np.ndarray, eye) -> np.ndarray:
@@ -190,6 +212,7 @@ def verdicts(r: dict) -> dict[str, bool | None]:
         "revealed_dab": None if not r.get("revealed_frames", 1) else ok_frames and r["revealed_dab"] <= TARGETS["revealed_dab"],
         "grain": None if not r.get("grain_frames", 0) else ok_frames and TARGETS["grain"][0] <= r["grain"] <= TARGETS["grain"][1],
         "line_gap": None if not r.get("line_frames", 0) else ok_frames and r["line_gap"] <= TARGETS["line_gap"],
+        "specks": None if worst_specks(r) is None else bool(worst_specks(r)["worst"] <= 1.0),
         "bright": ok_frames and r["bright"] <= TARGETS["bright"],
         "sharp": r["sharp"] >= TARGETS["sharp"],
         "gaze_range": r["gaze_range"] >= TARGETS["gaze_range"],
@@ -222,14 +245,20 @@ def paintings(testdata: Path, only: list[str] | None, folder: Path) -> list[Path
     return [p for p in out if not only or p.stem in only]
 
 
+def specks_cell(r: dict) -> str:
+    """``dark / fine / beyond`` of the worse eye (:func:`worst_specks`)."""
+    e = worst_specks(r)
+    return "nan" if e is None else f"{e['dark']:.2f} / {e['fine']:.2f} / {e['beyond']:.2f}"
+
+
 def table(rows: list[dict]) -> str:
     """The markdown table: worst frame per column, each marked ok / FAIL."""
     mark = lambda ok: "n/a" if ok is None else "ok" if ok else "FAIL"  # noqa: E731
     lines = [
-        "| painting | engine | frames | iris r (per eye) | white dL (centre) | (old dL) | painted dL | common dL | revealed dL (db) | (both sides) | revealed dE ab (both sides) | grain | line gap | bright "
+        "| painting | engine | frames | iris r (per eye) | white dL (centre) | (old dL) | painted dL | common dL | revealed dL (db) | (both sides) | revealed dE ab (both sides) | grain | specks (dark / fine / beyond) | line gap | bright "
         "| sharp (frame) | gaze range | gaze order |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
-        "| target | | | 0.8..1.2 | within 6 | (FaceMesh disc) | within 6 | within 6 | within 6 | (before) | <= 6 | 0.6..1.5 | <= 6 | <= 0.15 | >= 0.85 | >= 0.5 "
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| target | | | 0.8..1.2 | within 6 | (FaceMesh disc) | within 6 | within 6 | within 6 | (before) | <= 6 | 0.6..1.5 | <= 1.5 / 1.5 / 0.05 | <= 6 | <= 0.15 | >= 0.85 | >= 0.5 "
         "| 0 reversed |",
     ]
     for r in rows:
@@ -240,7 +269,7 @@ def table(rows: list[dict]) -> str:
             f"| {r['white_dl']:+.1f} ({r['centre_dl']:+.1f}) {mark(v['white_dl'])} | ({r['white_dl_old']:+.1f}) "
             f"| {r['painted_dl']:+.1f} {mark(v['painted_dl'])} | {r['common_dl']:+.1f} {mark(v['common_dl'])} "
             f"| {r['revealed_dl']:+.1f} ({r['revealed_db']:+.1f}) {mark(v['revealed_dl'])} [{r['revealed_frames']} fr, {r['revealed_other']:.0%} other] "
-            f"| ({r['both_dl']:+.1f} [{r['both_frames']} fr]) | {r['revealed_dab']:.1f} ({r['both_dab']:.1f}) {mark(v['revealed_dab'])} | {r['grain']:.2f} {mark(v['grain'])} | {r['line_gap']:+.1f} {mark(v['line_gap'])} | {r['bright']:.2f} {mark(v['bright'])} "
+            f"| ({r['both_dl']:+.1f} [{r['both_frames']} fr]) | {r['revealed_dab']:.1f} ({r['both_dab']:.1f}) {mark(v['revealed_dab'])} | {r['grain']:.2f} {mark(v['grain'])} | {specks_cell(r)} {mark(v['specks'])} | {r['line_gap']:+.1f} {mark(v['line_gap'])} | {r['bright']:.2f} {mark(v['bright'])} "
             f"| {r['sharp']:.2f} ({r['sharp_frame']}) {mark(v['sharp'])} | {r['gaze_range']:.2f} {mark(v['gaze_range'])} "
             f"| {r['reversed']}/{r['steps']} {mark(v['reversed'])} |"
         )

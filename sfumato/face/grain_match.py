@@ -29,11 +29,30 @@ The frame is sampled where each painting pixel went (:func:`sfumato.face.white_m
 with nearest-neighbour lookup, whole pixels, so no resampling softens the grain it measures.
 The ratio revealed / reference is ~1 when the rebuilt white is as grainy as the painted one,
 0.3-0.5 for a flat patch, above 1.5 for a white more speckled than the painting's.
+
+That ratio does not tell a white speckled like its canvas from one speckled with dirt, nor a
+calm white from a mottled one (portrait_20's dark-specked white read 0.65, portrait_10's right
+one 1.74): the frame's revealed white and the painted white beside it are a few dozen pixels
+each, cut by the lid lines and the frame's iris halo. :func:`speck_match` measures the rebuilt
+white where the rig lays it (:class:`sfumato.rig.eye.EyeLayers`: the eye with its iris taken
+out, painting pixels, no warp), over the whole old iris, against the painted white the rig sees:
+
+- ``dark``: the rebuilt white's darkest specks (98th percentile of how much darker each pixel
+  is than the median of its 3 x 3 neighbours in the set, :func:`sfumato.imaging.grain.speck_residual`)
+  over the painted white's (its typical pixels, off the lid rims and lashes caught at its edge);
+  above :data:`SPECK_LIMIT` the rebuilt white holds specks darker than any the painting has
+  (dirt); ``beyond``: the share of its specks darker than the painted white's darkest, at most
+  :data:`SPECK_BEYOND`;
+- ``fine``: the rebuilt white's fine contrast over the painted white's, each direction's second
+  differences about their own median (:func:`sfumato.imaging.grain.fine_spread` ``centred``: a
+  sliver's shading curved across it is no grain); above :data:`SPECK_LIMIT` the rebuilt white is
+  mottled next to a calmer painted white.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
@@ -41,10 +60,14 @@ import numpy as np
 from sfumato.face.quality import shrunk_contour
 from sfumato.face.topology import EYES
 from sfumato.face.white_match import FRAME_IRIS, MIN_REVEALED, EyeFit, fit_eyes
-from sfumato.imaging.grain import fine_spread, typical
+from sfumato.imaging.grain import fine_spread, speck_residual, typical
 from sfumato.imaging.lab import rgb_to_lab
 from sfumato.imaging.resize import points_box
+from sfumato.rig.lids import opening
 from sfumato.rig.painted_white import painted_white
+
+if TYPE_CHECKING:
+    from sfumato.rig.eye import EyeLayers
 
 MIN_REFERENCE = 24
 """A painted white with fewer second differences than this is no reference alone: the skin
@@ -61,6 +84,17 @@ OUTLIER = 3.0
 (:func:`sfumato.imaging.grain.typical`)."""
 TARGET = (0.6, 1.5)
 """The revealed white's grain / the painted white's: the range that reads as the same paint."""
+SPECK_LIMIT = 1.5
+""":func:`speck_match`: the rebuilt white's darkest specks and its fine contrast at most this
+many times the painted white's."""
+SPECK_BEYOND = 0.05
+""":func:`speck_match`: at most this share of the rebuilt white's specks darker than the painted
+white's darkest (portrait_20's image-right white before: 0.105, its orange skin's dark specks)."""
+SPECK_TYPICAL = 2.5
+"""Painted white pixels beyond this many robust spreads of its median are no specks of it (as
+:data:`sfumato.rig.white_grain.SPECK_TYPICAL`)."""
+SPECK_MIN = 12
+"""Fewer specks than this on either side measure nothing (NaN)."""
 
 
 @dataclass(frozen=True)
@@ -144,3 +178,82 @@ def grain_match(
     if not ratios:
         return GrainMatch(float("nan"))
     return GrainMatch(float(np.average(ratios, weights=weights)), best[1], best[2], rev_total, ref_total)
+
+
+@dataclass(frozen=True)
+class SpeckMatch:
+    """The rebuilt white's specks against the painted white's, one eye (:func:`speck_match`).
+
+    Attributes:
+        dark: 98th percentile darkness of the rebuilt white's specks / the painted white's.
+        fine: the rebuilt white's centred fine contrast / the painted white's.
+        beyond: share of the rebuilt white's specks darker than the painted white's darkest.
+        rebuilt_n, painted_n: the pixels behind them.
+    """
+
+    dark: float
+    fine: float
+    beyond: float = float("nan")
+    rebuilt_n: int = 0
+    painted_n: int = 0
+
+    @property
+    def worst(self) -> float:
+        """The largest of ``dark`` / :data:`SPECK_LIMIT`, ``fine`` / :data:`SPECK_LIMIT` and
+        ``beyond`` / :data:`SPECK_BEYOND`: above 1 the rebuilt white fails (NaN when nothing is
+        measured)."""
+        vals = [v / lim for v, lim in ((self.dark, SPECK_LIMIT), (self.fine, SPECK_LIMIT), (self.beyond, SPECK_BEYOND)) if np.isfinite(v)]
+        return max(vals) if vals else float("nan")
+
+
+def speck_ratios(lum: np.ndarray, rebuilt_lum: np.ndarray, rebuilt: np.ndarray, white: np.ndarray) -> SpeckMatch:
+    """The rebuilt white's specks and fine contrast against the painted white's.
+
+    Args:
+        lum: (h, w) float32 luminance of the painting (0-255); rebuilt_lum: (h, w) float32 the
+            same with the rebuilt white; rebuilt: (h, w) bool, the rebuilt white to measure;
+            white: (h, w) bool, the painted white (its typical pixels are kept,
+            :data:`SPECK_TYPICAL`).
+
+    Returns:
+        :class:`SpeckMatch`, NaN where either set gives fewer than :data:`SPECK_MIN` values.
+    """
+    nan = float("nan")
+    if white.sum() < SPECK_MIN or rebuilt.sum() < SPECK_MIN:
+        return SpeckMatch(nan, nan, nan, int(rebuilt.sum()), int(white.sum()))
+    level = max(float(np.median(lum[white])), 1.0)
+    white = typical(lum, white, SPECK_TYPICAL, 0.04 * level)
+    own, laid = speck_residual(lum, white), speck_residual(rebuilt_lum, rebuilt)
+    dark = beyond = nan
+    if own.size >= SPECK_MIN and laid.size >= SPECK_MIN:
+        dark = float(np.percentile(-laid, 98) / max(np.percentile(-own, 98), 1e-4))
+        beyond = float(np.mean(laid < own.min()))
+    f_own = fine_spread(lum / level, white, centred=True)[0]
+    f_laid = fine_spread(rebuilt_lum / max(float(np.median(rebuilt_lum[rebuilt])), 1.0), rebuilt, centred=True)[0]
+    fine = float(f_laid / f_own) if np.isfinite(f_own) and np.isfinite(f_laid) and f_own > 1e-6 else nan
+    return SpeckMatch(dark, fine, beyond, int(rebuilt.sum()), int(white.sum()))
+
+
+def speck_match(layers: EyeLayers) -> SpeckMatch:
+    """The rebuilt white's texture against the painted white's, on the rig's own layers
+    (:func:`speck_ratios`).
+
+    The rebuilt white: the eye with its iris taken out (``layers.base``) within 0.9 iris radii
+    of the painted iris, inside the opening off its soft rim, wherever it differs from the
+    painting (the iris was replaced there). The painted white: the painting's own white
+    (:func:`sfumato.rig.painted_white.painted_white`) beyond 1.15 iris radii (off the iris' rim
+    and halo).
+
+    Args:
+        layers: one eye's :class:`sfumato.rig.eye.EyeLayers` (ROI pixels, float32 RGB 0-255).
+    """
+    image, base = layers.image, layers.base
+    h, w = image.shape[:2]
+    c = layers.frame.to_xy(np.asarray(layers.rest, np.float64))
+    r = float(layers.radius)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    dist = np.hypot(xx - np.float32(c[0]), yy - np.float32(c[1]))
+    inside = opening(layers.u, layers.v, layers.lids, 1.5 * layers.edge + 0.5) > 0.99
+    rebuilt = inside & (dist < 0.9 * r) & (np.abs(base - image).max(2) > 0.5)
+    white = painted_white(image, inside & (dist > r + 1.0), c, r, 0.0) & (dist > 1.15 * r)
+    return speck_ratios(image.mean(2).astype(np.float32), base.mean(2).astype(np.float32), rebuilt, white)

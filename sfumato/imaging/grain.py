@@ -21,28 +21,34 @@ MIN_SAMPLES = 12
 """Fewer second differences than this measure nothing (NaN)."""
 
 
-def second_differences(x: np.ndarray, region: np.ndarray) -> np.ndarray:
+def second_differences(x: np.ndarray, region: np.ndarray, centred: bool = False) -> np.ndarray:
     """(K,) float32: the second differences of ``x`` ((h, w) float32) along rows and columns
-    whose three pixels all lie in ``region`` ((h, w) bool)."""
+    whose three pixels all lie in ``region`` ((h, w) bool); ``centred``: each direction's less
+    its own median (a shading curved across a sliver of white, e.g. a corner darkening under
+    the lid, adds the same offset to every difference across it: no grain)."""
     x = np.asarray(x, np.float32)
     rows = region[:, :-2] & region[:, 1:-1] & region[:, 2:]
     cols = region[:-2, :] & region[1:-1, :] & region[2:, :]
     d_rows = (x[:, :-2] - 2.0 * x[:, 1:-1] + x[:, 2:])[rows]
     d_cols = (x[:-2, :] - 2.0 * x[1:-1, :] + x[2:, :])[cols]
+    if centred:
+        d_rows, d_cols = (d - np.median(d) if d.size else d for d in (d_rows, d_cols))
     return np.concatenate([d_rows, d_cols]).astype(np.float32)
 
 
-def fine_spread(x: np.ndarray, region: np.ndarray) -> tuple[float, int]:
-    """Robust spread (:func:`sfumato.imaging.robust.robust_sd`) of :func:`second_differences` of ``x`` over ``region``, and
-    how many differences that is.
+def fine_spread(x: np.ndarray, region: np.ndarray, centred: bool = False) -> tuple[float, int]:
+    """Robust spread (:func:`sfumato.imaging.robust.robust_sd`) of :func:`second_differences` of
+    ``x`` over ``region`` (each direction about its own median where ``centred``), and how many
+    differences that is.
 
     Args:
-        x: (h, w) float32, e.g. CIE L (0-100) or a luminance ratio; region: (h, w) bool.
+        x: (h, w) float32, e.g. CIE L (0-100) or a luminance ratio; region: (h, w) bool;
+        centred: see :func:`second_differences`.
 
     Returns:
         (spread in ``x``'s units, NaN with fewer than :data:`MIN_SAMPLES` differences; the count).
     """
-    d = second_differences(x, region)
+    d = second_differences(x, region, centred)
     if d.size < MIN_SAMPLES:
         return float("nan"), int(d.size)
     return float(robust_sd(d)), int(d.size)

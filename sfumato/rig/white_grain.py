@@ -201,7 +201,7 @@ def sclera_plate(
     for name, region in (("own", white > 0.5 if painted is None else painted), ("skin", skin)):
         if region.any():
             level = max(float(np.median(lum[region])), 1.0)
-            fine[name] = fine_spread(lum, typical(lum, region, 3.0, 0.04 * level))[0] / level
+            fine[name] = fine_spread(lum, typical(lum, region, 3.0, 0.04 * level), centred=True)[0] / level
     if not spread:
         return colour.copy()
     # the painted white's fine contrast; where too little is painted to measure it, the skin's
