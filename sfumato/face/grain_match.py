@@ -65,6 +65,7 @@ from sfumato.imaging.lab import rgb_to_lab
 from sfumato.imaging.resize import points_box
 from sfumato.rig.lids import opening
 from sfumato.rig.painted_white import painted_white
+from sfumato.rig.white_grain import SPECK_TYPICAL
 
 if TYPE_CHECKING:
     from sfumato.rig.eye import EyeLayers
@@ -90,9 +91,6 @@ many times the painted white's."""
 SPECK_BEYOND = 0.05
 """:func:`speck_match`: at most this share of the rebuilt white's specks darker than the painted
 white's darkest (portrait_20's image-right white before: 0.105, its orange skin's dark specks)."""
-SPECK_TYPICAL = 2.5
-"""Painted white pixels beyond this many robust spreads of its median are no specks of it (as
-:data:`sfumato.rig.white_grain.SPECK_TYPICAL`)."""
 SPECK_MIN = 12
 """Fewer specks than this on either side measure nothing (NaN)."""
 
@@ -213,7 +211,7 @@ def speck_ratios(lum: np.ndarray, rebuilt_lum: np.ndarray, rebuilt: np.ndarray, 
         lum: (h, w) float32 luminance of the painting (0-255); rebuilt_lum: (h, w) float32 the
             same with the rebuilt white; rebuilt: (h, w) bool, the rebuilt white to measure;
             white: (h, w) bool, the painted white (its typical pixels are kept,
-            :data:`SPECK_TYPICAL`).
+            :data:`sfumato.rig.white_grain.SPECK_TYPICAL`: as the rig reads it).
 
     Returns:
         :class:`SpeckMatch`, NaN where either set gives fewer than :data:`SPECK_MIN` values.
