@@ -18,3 +18,10 @@ def smoothstep(e0: float | np.ndarray, e1: float | np.ndarray, x: float | np.nda
     """
     t = np.minimum(np.maximum((x - e0) / np.maximum(np.asarray(e1) - e0, 1e-6), 0.0), 1.0)
     return t * t * (3.0 - 2.0 * t)
+
+
+def unit_ramp(x: float | np.ndarray) -> np.float32 | np.ndarray:
+    """:func:`smoothstep` from 0 to 1 as float32: ``x`` clipped to [0, 1], then 3x^2 - 2x^3 (the
+    closed lid's soft edges and its grain). An array in gives a float32 array of its shape, a
+    float a NumPy float32."""
+    return smoothstep(0.0, 1.0, x).astype(np.float32)

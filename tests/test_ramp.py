@@ -29,3 +29,18 @@ def test_array_ends_and_float32() -> None:
     np.testing.assert_allclose(y, [0.5, 0.15625, 1.0])
     assert smoothstep(0.0, 1.0, x).dtype == np.float32
     assert np.isfinite(smoothstep(1.0, 1.0, np.array([0.0, 1.0, 2.0]))).all()  # a zero-width ramp is a step
+
+
+def test_unit_ramp_is_the_clipped_cubic_in_float32() -> None:
+    """:func:`unit_ramp` (the closed lid's plate and grain): x clipped to [0, 1], 3x^2 - 2x^3, float32
+    whatever comes in; the same bits as the two copies it replaced (``np.clip`` then the cubic)."""
+    from sfumato.ramp import unit_ramp
+
+    x = np.linspace(-0.5, 1.5, 2001)
+    for a in (x, x.astype(np.float32)):
+        y = unit_ramp(a)
+        assert y.dtype == np.float32 and y.shape == a.shape
+        c = np.clip(a, 0.0, 1.0)
+        np.testing.assert_array_equal(y, (c * c * (3 - 2 * c)).astype(np.float32))
+    assert unit_ramp(-0.2) == 0.0 and unit_ramp(1.2) == 1.0 and unit_ramp(0.5) == np.float32(0.5)
+    assert isinstance(unit_ramp(np.float32(0.25)), np.float32)

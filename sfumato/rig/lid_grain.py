@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from sfumato.imaging.robust import robust_sd
+from sfumato.ramp import unit_ramp
 from sfumato.rig.lids import EyeFrame
 from sfumato.rig.white_grain import canvas_texture
 
@@ -135,14 +136,8 @@ def without_long_lines(ratio: np.ndarray, width: float, length: float, along: fl
             kept = m if kept is None else pick(kept, m)
         long = np.clip(sign * (thin - kept), 0.0, None) * (sign * (thin - out) > 0)
         grain = GRAIN * float(np.median(long[long > 0])) if (long > 0).any() else 0.0
-        out = out + sign * long * _ramp((long - grain) / max(grain, 1e-6))
+        out = out + sign * long * unit_ramp((long - grain) / max(grain, 1e-6))
     return out.astype(np.float32)
-
-
-def _ramp(x: np.ndarray) -> np.ndarray:
-    """Smoothstep of ``x`` clipped to [0, 1] (same shape, float32)."""
-    x = np.clip(x, 0.0, 1.0)
-    return (x * x * (3 - 2 * x)).astype(np.float32)
 
 
 def _line_elements(length: float, along: float | None = None, cone: bool = True) -> list[np.ndarray]:

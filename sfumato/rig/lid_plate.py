@@ -32,6 +32,7 @@ from sfumato.rig.corner_white import CORNER_REACH, corner_reach, white_past_corn
 from sfumato.rig.lash_line import lash_profile
 from sfumato.rig.lids import EyeFrame, Lids
 from sfumato.rig.lid_grain import TEXTURE_CLIP, TEXTURE_DEPTH, as_round, lid_texture  # noqa: F401 (TEXTURE_CLIP: tests)
+from sfumato.ramp import unit_ramp as ramp  # blink reads it from here too
 from sfumato.rig.seamless import seamless_fill
 from sfumato.imaging.lab import rgb_to_lab
 from sfumato.rig.skin_palette import palette_fill, skin_palette
@@ -134,12 +135,6 @@ class LidSheet:
     cap: np.ndarray
     reach: tuple[float, float] | None = None
     lash_palette: tuple[np.ndarray, np.ndarray] | None = None
-
-
-def ramp(x: np.ndarray) -> np.ndarray:
-    """Smoothstep of ``x`` clipped to [0, 1] (same shape, float32)."""
-    x = np.clip(x, 0.0, 1.0)
-    return (x * x * (3 - 2 * x)).astype(np.float32)
 
 
 def cover(u: np.ndarray, v: np.ndarray, frame: EyeFrame, rest: Lids, now: Lids, band_up: float, band_lo: float,
