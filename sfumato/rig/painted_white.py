@@ -145,28 +145,51 @@ both-sides model's white is kept: on the 11 paintings only portrait_03's image-r
 changes."""
 
 
+OWN_DARK = 1.5
+"""A side found with its own model (:data:`MISSED`) keeps no pixel darker than that model by more
+than this many of its samples' lightness spreads: beside a grey white the lash liner is of the
+white's hue and only far darker, and the both-sides model's shaded white (:data:`DARKER`) does not
+apply to a white sampled from that side alone (portrait_03's image-right eye: 23 liner pixels at
+15-36 L were that side's white, and the rebuilt white a dark mauve-grey plate)."""
+
+
 def painted_white_by_side(
     image: np.ndarray, contour: np.ndarray, c: np.ndarray, r: float, reach: float, sides: np.ndarray,
     lab: np.ndarray | None = None,
 ) -> np.ndarray:
     """:func:`painted_white`, a side of the iris whose white the model of both sides missed found
-    with that side's own model: (h, w) bool.
+    with that side's own model: (h, w) bool (:func:`painted_white_sides`' first part)."""
+    return painted_white_sides(image, contour, c, r, reach, sides, lab)[0]
+
+
+def painted_white_sides(
+    image: np.ndarray, contour: np.ndarray, c: np.ndarray, r: float, reach: float, sides: np.ndarray,
+    lab: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`painted_white`, a side of the iris whose white the model of both sides missed found
+    with that side's own model, and the sides found so.
 
     A painter's white need not be one colour across the eye: portrait_03's image-right eye has a
     beige inner corner and a grey outer white. One model sampled from both sides is the side with
     more light pixels (the beige), and of the grey side it matched only the liner-tinted pixels
     (26 of 106), which then leaned on the beige side's hue (:data:`sfumato.rig.white_fill.FEW`):
     a taupe plate where the grey white was. Such a side (:data:`SIDE_SHADE`, :data:`MISSED`)
-    takes its own model's white; the other side keeps the both-sides model's.
+    takes its own model's white, none of it far darker than that model (:data:`OWN_DARK`); the
+    other side keeps the both-sides model's.
 
     Args:
         as :func:`painted_white`; sides: (h, w) bool, the pixels on one side of the iris (the
         rig: u below the iris centre's), its complement the other.
+
+    Returns:
+        (h, w) bool painted white, and (h, w) bool the pixels of the sides whose white was found
+        with their own model (all False on most eyes).
     """
     lab = rgb_to_lab(image) if lab is None else lab
+    own_sides = np.zeros(contour.shape, bool)
     both = white_model(lab, contour, c, r)
     if both is None:
-        return np.zeros(contour.shape, bool)
+        return np.zeros(contour.shape, bool), own_sides
     pooled = _grown(lab, contour, c, r, reach, *both)
     out = np.zeros(contour.shape, bool)
     for side in (sides, ~sides):
@@ -175,6 +198,7 @@ def painted_white_by_side(
         if own is not None and float(own[0].lab[0]) >= float(both[0].lab[0]) - SIDE_SHADE and found.any():
             mine = _grown(lab, contour & side, c, r, reach, *own) & side
             if mine.sum() > MISSED * found.sum():
-                found = mine
+                found = mine & (lab[..., 0] >= float(own[0].lab[0]) - OWN_DARK * float(own[0].spread[0]))
+                own_sides |= side
         out |= found
-    return out
+    return out, own_sides

@@ -20,7 +20,7 @@ from sfumato.rig.iris import disc
 from sfumato.rig.iris_halo import halo_hole
 from sfumato.rig.iris_tint import TINTED, iris_tint, side_colours
 from sfumato.rig.lids import EyeFrame, Lids, opening
-from sfumato.rig.painted_white import painted_white
+from sfumato.rig.painted_white import painted_white_sides
 from sfumato.rig.white_edge import match_edge, match_lid_shade
 from sfumato.rig.white_grain import FEATURE, GRAIN, canvas_texture, sclera_plate  # noqa: F401 (re-exported)
 from sfumato.rig.white_fill import FEW, lean_shares, lid_space_colour, lid_space_samples, masked_blur, two_sided_colour  # noqa: F401 (re-exported)
@@ -103,6 +103,7 @@ def shading_model(
 def white_samples(
     white: np.ndarray, trusted: bool, cand: np.ndarray, inside: np.ndarray, loose: np.ndarray, ring: np.ndarray,
     u: np.ndarray, u_iris: float, c: np.ndarray, r: float, allowed: np.ndarray | None = None,
+    near: np.ndarray | None = None,
 ) -> np.ndarray:
     """The pixels the rebuilt white's colour is interpolated from: (h, w) float32 {0, 1}.
 
@@ -119,11 +120,17 @@ def white_samples(
             soft opening; loose: (h, w) float32 opening off the iris; ring: (h, w) float32
             the iris' reach (:data:`HOLE`); u: (h, w) float32
             eye-frame coordinate; u_iris: the iris centre's; c: (2,) iris centre; r: its radius;
-            allowed: (h, w) bool, the only pixels that may be samples (None: all).
+            allowed: (h, w) bool, the only pixels that may be samples (None: all); near: (h, w)
+            bool, where the painted white is a sample within the iris' reach too (a side found
+            with its own colour model, :func:`~sfumato.rig.painted_white.painted_white_sides`:
+            a narrow white hugging the iris is mostly there; None: nowhere).
     """
     shape = white.shape
     ok = np.ones(shape, bool) if allowed is None else allowed
-    known = ((white > 0.5) & (disc(shape, c, 1.05 * r + 1.0, 1.0) < 0.01) & ok).astype(np.float32)
+    reach = disc(shape, c, 1.05 * r + 1.0, 1.0) < 0.01
+    if near is not None:
+        reach = reach | near
+    known = ((white > 0.5) & reach & ok).astype(np.float32)
     for side in (u < u_iris, u >= u_iris):
         if known[side].sum() < max(6.0, 0.5 * r):
             beside = side & (disc(shape, c, 1.1 * r, 1.0) < 0.01) & ok
@@ -241,7 +248,7 @@ def white_and_hole(
     # the painted white itself (colour model sampled beside the iris, connected to it): no lid
     # rim, lash or iris rim inside a contour that misses a stylised eye's painted opening
     u_iris = float(frame.to_uv(c)[0])
-    painted = painted_white(image, cand, c, r, 0.0, lab, sides=u < u_iris)  # each side its own white
+    painted, own = painted_white_sides(image, cand, c, r, 0.0, u < u_iris, lab)  # each side its own white
     white = painted.astype(np.float32) if painted.sum() >= 12 else select_white(image, light, cand, iris_l)
     up_v, lo_v = lids.at(u)
     t = (v - lo_v) / np.maximum(up_v - lo_v, 1.0)
@@ -251,7 +258,9 @@ def white_and_hole(
     # samples of the white: all the painted opening from just outside the iris on, off the lid
     # lines: the lightness painted next to the iris, its shaded corners, the shade under the
     # lid and a side in shadow keep their tone (white_colour leaves dark outliers out)
-    known = white_samples(white, painted.sum() >= 12, cand, inside, loose, ring, u, u_iris, c, r)
+    trusted = bool(painted.sum() >= 12)
+    near = own if trusted and own.any() else None
+    known = white_samples(white, trusted, cand, inside, loose, ring, u, u_iris, c, r, near=near)
     sigma = max(1.0, 0.5 * r)
     colour = lid_space_colour(image, known, model, u, v, lids, frame, u_iris, r, sigma)
     # its hue from the white beyond the ring the iris' colour bled into (as light as the white,
@@ -259,10 +268,12 @@ def white_and_hole(
     tint = tint_of(lab, white > 0.5, in_iris, u, u_iris, dist, r)
     known_hue = known
     if (tint > TINTED).any():
-        known_hue = white_samples(white, painted.sum() >= 12, cand, inside, loose, ring, u, u_iris, c, r, tint <= TINTED)
+        known_hue = white_samples(white, trusted, cand, inside, loose, ring, u, u_iris, c, r, tint <= TINTED, near)
         hue = lid_space_colour(image, known_hue, model, u, v, lids, frame, u_iris, r, sigma)
         colour = with_hue(colour, hue)
     beside = (inside > 0.5) & (disc(shape, c, 1.1 * r, 1.0) < 0.01)
+    if near is not None:  # a side with its own white: its liner and lid rim are of its hue, no shade
+        beside &= ~near | (white > 0.5)
     colour = match_lid_shade(image, colour, t, beside, light, iris_l)
     # a side of the iris with only a few samples (a reflex, a sliver in the corner) gives its
     # lightness but only part of its hue (white_fill.FEW): the shading above keeps to the fill's
