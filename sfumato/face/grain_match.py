@@ -57,12 +57,11 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
-from sfumato.face.quality import shrunk_contour
+from sfumato.face.eye_window import eye_window
 from sfumato.face.topology import EYES
 from sfumato.face.white_match import FRAME_IRIS, MIN_REVEALED, EyeFit, fit_eyes
 from sfumato.imaging.grain import fine_spread, speck_residual, typical
 from sfumato.imaging.lab import rgb_to_lab
-from sfumato.imaging.resize import points_box
 from sfumato.rig.lids import opening
 from sfumato.rig.painted_white import painted_white
 from sfumato.rig.white_grain import SPECK_TYPICAL
@@ -138,22 +137,14 @@ def grain_match(
     for k, (e, fit) in enumerate(zip(EYES, fits)):
         if fit is None:
             continue
-        pp = plm[list(e.contour), :2]
-        a, r = fit.affine, float(iris_radii[k])
-        cp = plm[e.iris[0], :2]
-        ai = cv2.invertAffineTransform(a)
-        cf = ai[:, :2] @ fit.iris + ai[:, 2]  # the frame's iris, painting pixels
-        if np.hypot(*(cf - cp)) <= 0.5 * r:
+        r = float(iris_radii[k])
+        win = eye_window(plm, e, fit.affine, fit.iris, r, (h, w), erode)
+        cp, (x0, y0, x1, y1), dp, df = win.painted_iris, win.box, win.dp, win.df
+        if np.hypot(*(win.frame_iris - cp)) <= 0.5 * r:
             continue
-        x0, y0, x1, y1 = points_box(pp, 3 * r, w, h)
-        yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
-        dp, df = np.hypot(xx - cp[0], yy - cp[1]), np.hypot(xx - cf[0], yy - cf[1])
         # whole frame pixels where each painting pixel went: no resampling blur of the grain
-        mx = np.rint(a[0, 0] * xx + a[0, 1] * yy + a[0, 2]).astype(np.float32)
-        my = np.rint(a[1, 0] * xx + a[1, 1] * yy + a[1, 2]).astype(np.float32)
-        f_l = cv2.remap(f_lab[..., 0], mx, my, cv2.INTER_NEAREST, borderMode=cv2.BORDER_REPLICATE)
-        opening = shrunk_contour((h, w), pp)[y0:y1, x0:x1]
-        inside = shrunk_contour((h, w), pp, erode)[y0:y1, x0:x1]
+        f_l = cv2.remap(f_lab[..., 0], *win.frame_map(fit.affine, whole=True), cv2.INTER_NEAREST, borderMode=cv2.BORDER_REPLICATE)
+        opening, inside = win.opening, win.inside
         white = painted_white(painting[y0:y1, x0:x1].astype(np.float32), opening, cp - [x0, y0], r, 0.0)
         revealed = inside & (dp < r) & (df > FRAME_IRIS * r)
         if revealed.sum() < max(MIN_PIXELS, MIN_REVEALED * (inside & (dp < r)).sum()):

@@ -54,12 +54,12 @@ import cv2
 import numpy as np
 
 from sfumato.face.eye_register import register_eye
+from sfumato.face.eye_window import eye_window
 from sfumato.face.quality import shrunk_contour
 from sfumato.face.lid_bands import banded_residuals, between_lids
 from sfumato.face.revealed_white import PaintedEye, painted_eyes, side_reference
 from sfumato.face.topology import EYES
 from sfumato.imaging.lab import lightness, rgb_to_lab
-from sfumato.imaging.resize import points_box
 from sfumato.rig.painted_white import painted_white
 
 
@@ -213,24 +213,15 @@ def white_match(
     for k, (e, fit) in enumerate(zip(EYES, fits)):
         if fit is None:
             continue
-        pp = plm[list(e.contour), :2]
-        a = fit.affine
         r = float(iris_radii[k])
-        cp = plm[e.iris[0], :2]
-        ai = cv2.invertAffineTransform(a)
-        opening = shrunk_contour((h, w), pp)
-        cf = ai[:, :2] @ fit.iris + ai[:, 2]  # the frame's iris, painting pixels
-        x0, y0, x1, y1 = points_box(pp, 3 * r, w, h)
-        yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
-        inside = shrunk_contour((h, w), pp, erode)[y0:y1, x0:x1]
-        dp, df = np.hypot(xx - cp[0], yy - cp[1]), np.hypot(xx - cf[0], yy - cf[1])
-        mx = (a[0, 0] * xx + a[0, 1] * yy + a[0, 2]).astype(np.float32)
-        my = (a[1, 0] * xx + a[1, 1] * yy + a[1, 2]).astype(np.float32)
-        f_here = cv2.remap(f_lab, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        win = eye_window(plm, e, fit.affine, fit.iris, r, (h, w), erode)
+        cp, cf, (x0, y0, x1, y1), xx, yy = win.painted_iris, win.frame_iris, win.box, win.xx, win.yy
+        dp, df, inside = win.dp, win.df, win.inside
+        f_here = cv2.remap(f_lab, *win.frame_map(fit.affine), cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         p_here = p_lab[y0:y1, x0:x1]
         # the painting's eye white itself (its colour sampled beside the iris): on a stylised
         # eye FaceMesh's contour holds as much lid rim, lash and iris rim as white
-        white = painted_white(painting[y0:y1, x0:x1].astype(np.float32), opening[y0:y1, x0:x1], cp - [x0, y0], r, 0.0)
+        white = painted_white(painting[y0:y1, x0:x1].astype(np.float32), win.opening, cp - [x0, y0], r, 0.0)
         if white.sum() < 4:
             white = inside
         common = white & inside & (dp > 1.1 * r) & (df > FRAME_IRIS * r)
