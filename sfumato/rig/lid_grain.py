@@ -31,7 +31,7 @@ TEXTURE_CLIP = (0.6, 1.25)
 """... as a luminance ratio to its local mean, clipped to this range (the three set on the
 Mona Lisa's crackle, a synthetic craquelure on the astronaut, portrait_11 and 20) ..."""
 LINE_LENGTH = 0.75
-"""... without its lines (dark or light) that run straight on for this many eye half-widths
+"""... without its dark lines that run straight on for this many eye half-widths
 or more (a wrinkle, a lid fold: portrait_20's under-eye wrinkles drew arcs across its closed
 lid; at 0.5 a synthetic craquelure's straight cracks on the astronaut went too, its lid 0.46 as
 detailed as the skin, tests/test_closed_lid.py; at 1.0 broken arcs stayed on portrait_20), ..."""
@@ -40,7 +40,7 @@ LINE_WIDTH = 0.2
 a broad shadow is no line: it is in the texture's local mean, not its detail; portrait_20's
 wrinkles are 1-3 px wide at 19-20 px half-widths)."""
 GRAIN = 1.0
-"""The grain has straight runs of darker (lighter) pixels too: a pixel is on a line where its
+"""The grain has straight runs of darker pixels too: a pixel is on a line where its
 long-line depth (how far it lies under the texture with its thin lines filled, kept by the
 closing along the line) is over this many times the median of that depth over the texture,
 fully from twice it. Filled wherever some depth was kept, the whole grain was pulled toward its
@@ -54,6 +54,14 @@ SPREAD = 50.0
 the eye run along the lids (the under-eye wrinkles, the lid folds), while a craquelure's long
 cracks may run any way (the Mona Lisa's run up the panel's grain, a half-width and more: taken
 out, her closed lid was a smooth patch in a crackled face)."""
+FILL = 2.0
+"""A pixel on a long line is filled no further than the texture's local level (its median over a
+square this many times the thin-line square's width, :func:`local_level`), not to that square's
+closing: in a dense craquelure the closing is the local maximum held over the square, and the
+filled lines (and the ground between cracks, taken out as light lines by the square's opening)
+turned into blocky pale and dark plates a square wide, letter-like shapes over the Mona Lisa's
+closed lids much coarser than the crackle round them (tests/test_lid_crackle_scale.py: 0.24-0.40
+of a synthetic craquelure's ground moved, 0.01 now)."""
 ANGLES = 12
 """Line directions tried, evenly over 180 degrees (15 degrees apart: a straight element 0.5
 half-widths long, rotated half a step, stays within a pixel of a line at 20 px half-widths)."""
@@ -114,30 +122,42 @@ def as_round(tex: np.ndarray, hole: np.ndarray, ring: np.ndarray) -> np.ndarray:
 
 def without_long_lines(ratio: np.ndarray, width: float, length: float, along: float | None = None) -> np.ndarray:
     """``ratio`` ((h, w) float32, about 1) with its thin lines (thinner than ``width`` pixels)
-    that run straight on for ``length`` pixels or more taken out, dark and light: (h, w) float32.
+    that run straight on for ``length`` pixels or more taken out: (h, w) float32.
 
     A thin dark line is what a closing with a small square fills; a long one is what survives a
     closing with a straight element ``length`` long in its own direction (the least of the
     closings over :data:`ANGLES` directions), where a crack's short segment or a grain speck is
     filled in every direction. Where the long closing keeps more of a pixel's depth than the
-    grain's runs do (:data:`GRAIN`), the pixel is on a long line and that depth is filled. Then
-    the same for light lines with openings, all of it :data:`PASSES` times. ``along``: the
-    eye's axis, radians in image pixels (lines within :data:`SPREAD` of it only), or None.
+    grain's runs do (:data:`GRAIN`), the pixel is on a long line and that depth is filled, no
+    further than the texture's local level (:data:`FILL`); all of it :data:`PASSES` times.
+    Light lines stay: in a dense craquelure the ground between two cracks is one, and taken
+    out (to the local level), the Mona Lisa's closed lids lost 0.4-0.6 of their grain.
+    ``along``: the eye's axis, radians in image pixels (lines within :data:`SPREAD` of it
+    only), or None.
     """
     d = max(3, 2 * int(round(width / 2)) + 1)
     square = np.ones((d, d), np.uint8)
     out = ratio.astype(np.float32)
     lines = _line_elements(length, along)
-    for close, pick, sign in ((cv2.MORPH_CLOSE, np.minimum, 1.0), (cv2.MORPH_OPEN, np.maximum, -1.0)) * PASSES:
-        thin = cv2.morphologyEx(out, close, square, borderType=cv2.BORDER_REFLECT)  # every thin line gone
-        kept = None  # the thin lines long in some direction stay
-        for k in lines:
-            m = cv2.morphologyEx(out, close, k, borderType=cv2.BORDER_REFLECT)
-            kept = m if kept is None else pick(kept, m)
-        long = np.clip(sign * (thin - kept), 0.0, None) * (sign * (thin - out) > 0)
+    level = local_level(out, FILL * d)
+    for _ in range(PASSES):
+        thin = cv2.morphologyEx(out, cv2.MORPH_CLOSE, square, borderType=cv2.BORDER_REFLECT)  # every thin line gone
+        # the thin lines long in some direction stay
+        kept = np.minimum.reduce([cv2.morphologyEx(out, cv2.MORPH_CLOSE, k, borderType=cv2.BORDER_REFLECT) for k in lines])
+        long = np.clip(thin - kept, 0.0, None) * (thin > out)
         grain = GRAIN * float(np.median(long[long > 0])) if (long > 0).any() else 0.0
-        out = out + sign * long * unit_ramp((long - grain) / max(grain, 1e-6))
+        out = np.minimum(out + long * unit_ramp((long - grain) / max(grain, 1e-6)), np.maximum(out, level))
     return out.astype(np.float32)
+
+
+def local_level(ratio: np.ndarray, size: float) -> np.ndarray:
+    """The local median of ``ratio`` ((h, w) float32 in [0, 2]) over a square about ``size``
+    pixels wide (odd, at least 3; a uint8 median, steps of 1/128): (h, w) float32. The level
+    of the ground a texture's lines cross, which they hardly move (a Gaussian mean of a dense
+    craquelure is pulled dark by its cracks: the lines filled to it turned to grey smudges)."""
+    k = max(3, int(round(size)) | 1)
+    q = np.clip(np.round(ratio * 128.0), 0, 255).astype(np.uint8)
+    return cv2.medianBlur(q, k).astype(np.float32) / 128.0
 
 
 def _line_elements(length: float, along: float | None = None, cone: bool = True) -> list[np.ndarray]:
