@@ -152,10 +152,11 @@ def without_long_lines(ratio: np.ndarray, width: float, length: float, along: fl
 
 def local_level(ratio: np.ndarray, size: float) -> np.ndarray:
     """The local median of ``ratio`` ((h, w) float32 in [0, 2]) over a square about ``size``
-    pixels wide (odd, at least 3; a uint8 median, steps of 1/128): (h, w) float32. The level
+    pixels wide (odd, 3 to 255: OpenCV's uint8 median takes no wider; steps of 1/128): (h, w)
+    float32. The level
     of the ground a texture's lines cross, which they hardly move (a Gaussian mean of a dense
     craquelure is pulled dark by its cracks: the lines filled to it turned to grey smudges)."""
-    k = max(3, int(round(size)) | 1)
+    k = min(255, max(3, int(round(size)) | 1))
     q = np.clip(np.round(ratio * 128.0), 0, 255).astype(np.uint8)
     return cv2.medianBlur(q, k).astype(np.float32) / 128.0
 
