@@ -46,6 +46,17 @@ lash or the dark rim caught at its edge: portrait_20's outer corner, L 67-99 in 
 SPECK_TAIL = 0.0
 """The laid grain reaches the painted white's 2nd and 98th percentile specks, not its extremes
 (a few dozen pixels' lightest and darkest are the least sure)."""
+SOFTEN = (0.0, 0.6, 0.8, 1.0)
+"""The laid grain is softened by the least of these Gaussians (px, over the laid white only)
+that brings its fine contrast to the painted white's (:func:`scaled_specks`): its specks at
+the painted white's spatial scale, not only its values (a mix of the pixel-fine grain with a
+softened one kept its salt and pepper; a Gaussian under 0.6 px hardly softens: with 0.5 in
+the steps portrait_14's rebuilt white still read 1.19x its painted white's fine contrast on the
+rig's layers, 0.89 without)."""
+CORE = 0.35
+"""The laid grain's fine contrast is held to the painted white's over the whole laid white and
+over its core too, beyond this many iris radii inside the laid disc's edge (where the old
+iris showed: a few blocks there drawn from a grainier source read sandy)."""
 SEED = 8
 """The block sources are drawn with this fixed seed: a bank built twice is the same bank."""
 
@@ -140,6 +151,38 @@ def match_quantiles(values: np.ndarray, reference: np.ndarray) -> np.ndarray:
     rank = np.argsort(np.argsort(values, kind="stable"), kind="stable").astype(np.float64)
     u = SPECK_TAIL + (1.0 - 2.0 * SPECK_TAIL) * rank / max(values.size - 1, 1)
     return np.quantile(reference.astype(np.float64), u).astype(np.float32)
+
+
+def scaled_specks(tex: np.ndarray, need: np.ndarray, specks: np.ndarray, want: float, measured: list[np.ndarray]) -> np.ndarray:
+    """The laid grain given the painted white's specks (:func:`match_quantiles`) at the painted
+    white's spatial scale: the texture softened by the least of :data:`SOFTEN` (a Gaussian over
+    ``need`` only) whose matched specks' fine contrast (:func:`sfumato.imaging.grain.fine_spread`)
+    is at most ``want`` over every set in ``measured``; lowered to ``want`` where even the
+    softest is finer (never raised: stretched past its range the specks pile up at its ends,
+    portrait_20's grey blotches again).
+
+    Matching the specks' values does not match their scale: blocks of the skin ring's pixel-fine
+    grain given a smoother painted white's values read 1.4x its second differences over the old
+    iris (portrait_14's image-right eye, a sandy grey where the painted white is calm).
+
+    Args:
+        tex: (h, w) float32 grain ratio, zero-mean blocks; need: (h, w) bool, where it is laid;
+        specks: (K,) float32, :func:`painted_specks`; want: the painted white's fine contrast
+        (ratio units); measured: (h, w) bool sets of ``need`` (the laid white, its core).
+
+    Returns:
+        (h, w) float32: ``tex`` with ``need`` replaced.
+    """
+    have = float("nan")
+    for s in SOFTEN:
+        soft = tex if s == 0 else masked_blur(tex, need.astype(np.float32), s)[0]
+        out = tex.copy()
+        out[need] = match_quantiles(soft[need], specks)
+        have = max((fine_spread(out, m)[0] for m in measured), default=float("nan"))
+        if not (np.isfinite(have) and have > want):
+            return out
+    out *= np.float32(want / have)
+    return out
 
 
 def sclera_plate(
@@ -252,13 +295,11 @@ def sclera_plate(
     if specks.size >= MIN_SPECKS:
         # the painted white's own specks: its tails, its sign asymmetry, its amplitude (a skin's
         # dark specks in a white with light ones read as dirt), at most its fine contrast
-        tex[need] = match_quantiles(tex[need], specks)
-        # at most the painted white's fine contrast (never raised to it: stretched past its
-        # range the specks pile up at its ends, portrait_20's grey blotches again), no pixel
+        # at its spatial scale, at most its fine contrast (:func:`scaled_specks`), no pixel
         # beyond the grain's own range (as below)
-        have = fine_spread(tex, laid if laid.any() else need)[0]
-        if np.isfinite(have) and have > want:
-            tex *= np.float32(want / have)
+        shown = laid if laid.any() else need
+        core = shown & (cv2.distanceTransform((hole > 0.01).astype(np.uint8), cv2.DIST_L2, 3) > CORE * r)
+        tex = scaled_specks(tex, need, specks, want, [m for m in (shown, core) if m.any()])
         limit = GRAIN * want / np.sqrt(6.0)
         tex = np.clip(tex, -limit, limit)
     else:
