@@ -31,6 +31,7 @@ import numpy as np
 from sfumato.rig.corner_white import CORNER_REACH, corner_reach, white_past_corners
 from sfumato.rig.lash_line import lash_profile
 from sfumato.rig.lids import EyeFrame, Lids
+from sfumato.rig.liner_wing import wing_taper, wings_past_corners
 from sfumato.rig.lid_grain import TEXTURE_CLIP, TEXTURE_DEPTH, as_round, lid_texture  # noqa: F401 (TEXTURE_CLIP: tests)
 from sfumato.ramp import unit_ramp as ramp  # blink reads it from here too
 from sfumato.rig.seamless import seamless_fill
@@ -122,7 +123,9 @@ class LidSheet:
         cap: (h, w) float32, the lightest (mean of RGB, 0..255) the rising lower lash band may be.
         reach: how far the closing lid reaches past the (left, right) corner, pixels
             (:func:`white_past_corners`); lash_palette: the painted lash line's and the lid's
-            colours by lightness (:func:`sfumato.rig.skin_palette.skin_palette`), or None.
+            colours by lightness (:func:`sfumato.rig.skin_palette.skin_palette`), or None;
+        wings: whether a painted liner wing runs on past the (left, right) corner
+            (:func:`sfumato.rig.liner_wing.wings_past_corners`: the lid leaves it in place).
     """
 
     plate: np.ndarray
@@ -135,22 +138,26 @@ class LidSheet:
     cap: np.ndarray
     reach: tuple[float, float] | None = None
     lash_palette: tuple[np.ndarray, np.ndarray] | None = None
+    wings: tuple[bool, bool] = (False, False)
 
 
 def cover(u: np.ndarray, v: np.ndarray, frame: EyeFrame, rest: Lids, now: Lids, band_up: float, band_lo: float,
-          soft: float, reach: tuple[float, float] | None = None) -> np.ndarray:
+          soft: float, reach: tuple[float, float] | None = None, wings: tuple[bool, bool] = (False, False)
+          ) -> np.ndarray:
     """How much of the lid plate a closing lid shows at each pixel: (h, w) float32 in [0, 1].
 
     The unfolded upper lid, from its moving margin up to the top of the painted band it
     covers (``band_up`` over the lid at ``rest``), and where the lower lid's lash band was
     before it rose (``band_lo`` thick); past the corners the lid covers the painted band a
-    little further, tapering (liner at the corners goes with the lid).
+    little further, tapering (liner at the corners goes with the lid), but not past a corner
+    with a painted liner wing, toward which the band tapers to nothing inside the eye
+    (:func:`sfumato.rig.liner_wing.wing_taper`: the wing stays and meets the closed line).
 
     Args:
         u, v: (h, w) eye-frame coordinates; frame: the eye frame; rest: the lids the skin
             shows; now: the closing lids; band_up, band_lo, soft: :class:`LidSheet`'s;
             reach: how far past the (left, right) corner it reaches (:class:`LidSheet`'s;
-            None: :func:`corner_reach`).
+            None: :func:`corner_reach`); wings: :class:`LidSheet`'s.
     """
     d_up = np.minimum(now.upper - rest.upper, 0.0)
     d_lo = np.maximum(now.lower - rest.lower, 0.0)
@@ -161,9 +168,13 @@ def cover(u: np.ndarray, v: np.ndarray, frame: EyeFrame, rest: Lids, now: Lids, 
     at, cs = corner_reach(frame)
     left = now.u[0] - u
     beyond = np.maximum(np.maximum(left, u - now.u[-1]), 0.0)
-    r = np.where(left > 0, *(reach or (at, at))).astype(np.float32)  # each corner's own reach
+    reach = reach or (at, at)
+    reach = tuple(0.5 * cs if w else r for r, w in zip(reach, wings))  # a wing's corner: nothing past it
+    r = np.where(left > 0, *reach).astype(np.float32)  # each corner's own reach
     inner = ramp((r - beyond) / cs + 0.5)
     band = band_up * np.clip(1.0 - beyond / np.maximum(r, 1e-3), 0.0, 1.0)
+    if any(wings):
+        band = band * wing_taper(u, now, frame, wings)
     # the upper lid fades in with its largest travel, so it covers the painted line into the corners
     w_up = ramp(s_up / soft + 1.0) * ramp((band + du - s_up) / (2.0 * soft) + 0.5) * ramp(float(np.abs(d_up).max()) / soft)
     w_lo = ramp((s_lo - 0.5 * band_lo) / (0.5 * band_lo)) * ramp((band_lo - s_lo + dl) / soft) * (s_lo >= 0)
@@ -208,7 +219,8 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
         col_lo = col_up
     # laid into the painting over all a closed lid covers, meeting it without a step
     reach = white_past_corners(light, u, v, lids, frame)
-    hole = cv2.dilate((cover(u, v, frame, lids, lids.moved(0.0, 1.0), band_up, band_lo, soft, reach) > 0.0).astype(np.uint8),
+    wings = wings_past_corners(light, u, v, lids, frame, band_up, reach)  # painted liner wings stay
+    hole = cv2.dilate((cover(u, v, frame, lids, lids.moved(0.0, 1.0), band_up, band_lo, soft, reach, wings) > 0.0).astype(np.uint8),
                       np.ones((3, 3), np.uint8)) > 0
     # a fold in the orbit's shadow: lit like the lower lid's skin (at most LID_MIX of it), in a
     # shadow over the whole eye no lighter than the lit skin round the lid
@@ -250,7 +262,7 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
                                             lash_skin if lash_skin.any() else fold)
     cap = (LIGHT_CAP * np.maximum(l_lo, colour.mean(-1))).astype(np.float32)
     palette = skin_palette(rgb_to_lab(image), mid & (v > up - 0.5) & (v < up + lash_band + 0.3 * height))
-    return LidSheet(plate, float(band_up), float(band_lo), soft, lash, section, strength, cap, reach, palette)
+    return LidSheet(plate, float(band_up), float(band_lo), soft, lash, section, strength, cap, reach, palette, wings)
 
 
 def lay_in(image: np.ndarray, tex: np.ndarray, colour: np.ndarray, hole: np.ndarray, upper: np.ndarray | None = None,
