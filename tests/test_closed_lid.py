@@ -167,6 +167,11 @@ def _seam_step(e: EyeLayers) -> tuple[float, float]:
 
 MIN_CONTRAST = 5.0
 """L by which the closed lid and the skin over its top edge must differ for :func:`_seam_share`."""
+MAX_STEP = 5.0
+"""A step in L across the closed lid's top edge under this is no outline, whatever the lid's
+contrast with the skin over it (portrait_13's flat plate before f733db3, ending in an outline:
+steps of 28.1 and 9.7 L, shares 0.88 and 1.02; since session 11 its image-right lid, in a shadow
+all round, reads 3.3-3.5 L at 4.9-5.7 L of contrast)."""
 
 
 def test_closed_lid_rounds_into_the_crease(deep_set):
@@ -182,10 +187,11 @@ def test_portrait_13_closed_lid_has_no_outline():
     step across its top edge at most 0.7 of its contrast with that skin; the flat plate of
     cf3b889, ending in an outline: 0.59 and 1.34). A lid that differs from that skin by less
     than :data:`MIN_CONTRAST` L has no contrast to share out (the image-right eye, in a shadow
-    all round, closes in it since session 11: 4.9 L), and a step under :data:`MIN_CONTRAST` L
+    all round, closes in it since session 11: 4.9 L), and a step under :data:`MAX_STEP` L
     across the edge is no outline whatever the contrast (the same image-right lid, its
     texture's long dark lines filled to the local level, reads 5.7 L of contrast and the same
-    3.3 L step: share -0.58; the share alone made the test flip at 5 L of contrast)."""
+    3.3 L step: share -0.58; the share alone made the test flip at 5 L of contrast). The plate
+    before f733db3 fails both ways (steps 28.1 / 9.7 L, shares 0.88 / 1.02)."""
     from sfumato.imaging.painting import load_painting
 
     path = TESTDATA / "portrait_13.jpg"
@@ -195,9 +201,8 @@ def test_portrait_13_closed_lid_has_no_outline():
     steps = [_seam_step(e) for e in eyes]
     shares = [_seam_share(e) if contrast >= MIN_CONTRAST else None for e, (contrast, _) in zip(eyes, steps)]
     assert any(s is not None for s in shares), steps  # an eye with contrast to share out
-    # a step under MIN_CONTRAST L is no outline whatever the contrast: the image-right lid reads a
-    # 3.3-3.5 L step at contrast 4.9 (main) and 5.7 (a lid texture change), a share of -0.71 / -0.58
-    assert all(step < MIN_CONTRAST or -0.2 <= s <= 0.7 for (_, step), s in zip(steps, shares)), (steps, shares)
+    ok = [step < MAX_STEP or (s is not None and -0.2 <= s <= 0.7) for (_, step), s in zip(steps, shares)]
+    assert all(ok), (steps, shares)
 
 
 def test_deep_set_eye_closes_to_lit_lid_skin(deep_set):

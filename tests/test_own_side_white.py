@@ -13,6 +13,7 @@ import pytest
 from sfumato.imaging.lab import lab_to_rgb
 from sfumato.rig.painted_white import painted_white_sides
 from sfumato.rig.lids import opening
+from tests.conftest import TESTDATA
 
 
 def _two_whites() -> tuple[np.ndarray, np.ndarray, np.ndarray, float, np.ndarray]:
@@ -48,7 +49,7 @@ def test_own_side_white_leaves_the_liner_out():
     assert liner.sum() == 0, liner.sum()
 
 
-def test_portrait_03_outer_white_is_not_a_dark_plate(mona_lisa_path):
+def test_portrait_03_outer_white_is_not_a_dark_plate():
     """portrait_03, image-right eye: the rebuilt white where the iris was, on the outer (grey)
     side, is within 10 L of the light grey white painted beside the iris (old: 14.6 below it, a
     dark mauve-grey plate; now 8.9 below it)."""
@@ -58,7 +59,7 @@ def test_portrait_03_outer_white_is_not_a_dark_plate(mona_lisa_path):
     from sfumato.rig.rig import extract_rig
     from tests.crops import head_crop_of
 
-    path = mona_lisa_path.parent / "portrait_03.jpg"
+    path = TESTDATA / "portrait_03.jpg"
     if not path.is_file():
         pytest.skip("../shared/testdata/portrait_03.jpg not present")
     crop = head_crop_of(load_painting(path))

@@ -44,8 +44,9 @@ SPECK_TYPICAL = 2.5
 """Painted white pixels beyond this many robust spreads of its median are no specks of it (a
 lash or the dark rim caught at its edge: portrait_20's outer corner, L 67-99 in a 160-216 white)."""
 SPECK_TAIL = 0.0
-"""The laid grain reaches the painted white's 2nd and 98th percentile specks, not its extremes
-(a few dozen pixels' lightest and darkest are the least sure)."""
+"""Share of the painted white's speck distribution left out at either end when the laid grain is
+matched to it (0: the laid grain reaches the painted white's lightest and darkest specks, never
+beyond them)."""
 SOFTEN = (0.0, 0.6, 0.8, 1.0)
 """The laid grain is softened by the least of these Gaussians (px, over the laid white only)
 that brings its fine contrast to the painted white's (:func:`scaled_specks`): its specks at
