@@ -8,12 +8,9 @@ through the whole rig."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from sfumato.imaging.lab import lab_to_rgb
 from sfumato.rig.painted_white import painted_white_sides
-from sfumato.rig.lids import opening
-from tests.conftest import TESTDATA
 
 
 def _two_whites() -> tuple[np.ndarray, np.ndarray, np.ndarray, float, np.ndarray]:
@@ -53,25 +50,10 @@ def test_portrait_03_outer_white_is_not_a_dark_plate():
     """portrait_03, image-right eye: the rebuilt white where the iris was, on the outer (grey)
     side, is within 10 L of the light grey white painted beside the iris (old: 14.6 below it, a
     dark mauve-grey plate; now 8.9 below it)."""
-    from sfumato.imaging.lab import rgb_to_lab
-    from sfumato.imaging.painting import load_painting
-    from sfumato.rig.eye import eye_layers
-    from sfumato.rig.rig import extract_rig
-    from tests.crops import head_crop_of
+    from tests.crops import shared_eye_layers
 
-    path = TESTDATA / "portrait_03.jpg"
-    if not path.is_file():
-        pytest.skip("../shared/testdata/portrait_03.jpg not present")
-    crop = head_crop_of(load_painting(path))
-    rig = extract_rig(crop.image, np.asarray(crop.landmarks, np.float64))
-    er = [e for e in rig.eyes if e.side == "left"][0]  # the face's left eye, on the image's right
-    layers = eye_layers(crop.image, er)
-    c = np.asarray(er.iris.centre, np.float64) - (layers.x0, layers.y0)
-    r = float(er.iris.radius)
-    yy, xx = np.mgrid[0 : layers.image.shape[0], 0 : layers.image.shape[1]]
-    d = np.hypot(xx - c[0], yy - c[1])
-    seen = opening(layers.u, layers.v, layers.lids, layers.edge) > 0.99
-    base, painted = rgb_to_lab(np.clip(layers.base, 0, 255).astype(np.float32)), rgb_to_lab(layers.image)
+    e = shared_eye_layers("portrait_03")
+    c, r, xx, d, seen, base, painted = e.c, e.r, e.xx, e.d, e.seen, e.base, e.painted
     outer = seen & (xx > c[0] + 0.2 * r)
     rebuilt = outer & (d < 0.8 * r)
     band = outer & (d > 1.0 * r) & (d < 1.3 * r) & (painted[..., 0] > 55.0)  # the grey white hugging the iris

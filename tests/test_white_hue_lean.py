@@ -77,28 +77,14 @@ def test_a_side_with_enough_samples_or_none_keeps_its_colour(reflex_px):
     assert np.abs(new - old).max() < 1e-3
 
 
-def test_portrait_20_rebuilt_white_is_warm_on_both_sides(mona_lisa_path):
+def test_portrait_20_rebuilt_white_is_warm_on_both_sides():
     """portrait_20, image-right eye: the rebuilt white under the iris, on the reflex's side, is as
     warm as the painted white (CIE b within 7 of the lit white beside the iris; the old fill:
     9.2 below it, a cool grey half; now 4.3, its lightness unchanged)."""
-    from sfumato.rig.eye import eye_layers
-    from sfumato.rig.rig import extract_rig
-    from sfumato.imaging.painting import load_painting
-    from tests.crops import head_crop_of
+    from tests.crops import shared_eye_layers
 
-    path = mona_lisa_path.parent / "portrait_20.jpg"
-    if not path.is_file():
-        pytest.skip("../shared/testdata/portrait_20.jpg not present")
-    crop = head_crop_of(load_painting(path))
-    rig = extract_rig(crop.image, np.asarray(crop.landmarks, np.float64))
-    er = [e for e in rig.eyes if e.side == "left"][0]  # the face's left eye, on the image's right
-    layers = eye_layers(crop.image, er)
-    c = np.asarray(er.iris.centre, np.float64) - (layers.x0, layers.y0)
-    r = float(er.iris.radius)
-    yy, xx = np.mgrid[0 : layers.image.shape[0], 0 : layers.image.shape[1]]
-    d = np.hypot(xx - c[0], yy - c[1])
-    seen = opening(layers.u, layers.v, layers.lids, layers.edge) > 0.99
-    base, painted = rgb_to_lab(np.clip(layers.base, 0, 255).astype(np.float32)), rgb_to_lab(layers.image)
+    e = shared_eye_layers("portrait_20")
+    c, r, xx, d, seen, base, painted = e.c, e.r, e.xx, e.d, e.seen, e.base, e.painted
     reflex_half = seen & (d < 0.8 * r) & (xx > c[0])
     white = seen & (d > 1.2 * r) & (d < 2.3 * r) & (painted[..., 0] > 55.0)  # the lit white beside the iris
     assert reflex_half.sum() > 20 and white.sum() > 10, (reflex_half.sum(), white.sum())
