@@ -1,5 +1,5 @@
 """The rebuilt eye white on each side of the iris takes the tone of the white painted on THAT side
-(sfumato.rig.painted_white.painted_white_by_side, used by sfumato.rig.sclera.white_and_hole).
+(sfumato.rig.painted_white.painted_white_sides, used by sfumato.rig.sclera.white_and_hole).
 
 portrait_03's image-right eye: a beige inner corner on one side of the iris, a grey outer white on
 the other. One colour model sampled from both sides was the beige (the side with more light
@@ -73,7 +73,7 @@ def test_each_side_finds_its_own_white():
     yy, xx = np.mgrid[0 : image.shape[0], 0 : image.shape[1]]
     grey = near(GREY) & cand & side & (np.hypot(xx - c[0], yy - c[1]) > 1.05 * r)
     pooled = pw.painted_white(image, cand, c, r, 0.0, lab)
-    by_side = pw.painted_white(image, cand, c, r, 0.0, lab, sides=~side)
+    by_side = pw.painted_white_sides(image, cand, c, r, 0.0, ~side, lab)[0]
     assert (pooled & grey).sum() == 0 and (pooled & side & near(LINER)).sum() > 10, (pooled & side).sum()
     assert (by_side & grey).sum() > 0.9 * grey.sum() > 50, ((by_side & grey).sum(), grey.sum())
     assert (by_side & side & near(LINER)).sum() == 0

@@ -227,8 +227,9 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     l_up, l_lo = col_up.mean(-1), col_lo.mean(-1)
     at = mid if mid.any() else np.ones_like(mid)  # an eye too narrow for a middle: the whole ROI
     m_up, m_lo = float(np.median(l_up[at])), float(np.median(l_lo[at]))  # one light for the whole lid
-    closed_up = v >= lids.moved(0.0, 1.0).at(u)[0]  # over the line where the closed lids meet
-    lit = _lit_in(LID_LIT * m_lo, _surround_light(light, hole, closed_up, frame.half_width))
+    upper = v >= lids.moved(0.0, 1.0).at(u)[0]  # over the line where the closed lids meet
+    ring = surround(hole, upper, frame.half_width)  # the skin the closed lid is seen against
+    lit = _lit_in(LID_LIT * m_lo, _surround_light(light, ring))
     k = float(np.clip((lit - m_up) / max(m_lo - m_up, 1e-3), 0.0, LID_MIX))
     lid = col_up + k * (col_lo - col_up)
     top = up + band_up
@@ -239,9 +240,8 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     # dark brown, which the fill lifted to a light edge by adding the same amount to R, G and B:
     # a blue-grey cast over portrait_20's inner lid), lit toward its middle as the lid is lit
     # against the fold; under that line the lower lid's skin
-    upper = v >= lids.moved(0.0, 1.0).at(u)[0]
     tex = lid_texture(image, light, frame, hole, TEXTURE_DEPTH * height + band_up + band_lo, radius)
-    tex = as_round(tex, hole, surround(hole, closed_up, frame.half_width))
+    tex = as_round(tex, hole, ring)
     # where the edge's light slivers are opened away: the lid's corner reach plus twice the
     # edge's line width (the opening's kernel), 0.52 half-widths from each corner, about half
     # the lid (session 7, 2f0fcc9: portrait_07's pale wedge; no held-out set)
@@ -352,11 +352,10 @@ def _column_colour(image: np.ndarray, light: np.ndarray, where: np.ndarray, u: n
     return np.stack([np.interp(u, centres[good], cols[good, k]) for k in range(3)], -1).astype(np.float32)
 
 
-def _surround_light(light: np.ndarray, hole: np.ndarray, upper: np.ndarray, half_width: float) -> float:
+def _surround_light(light: np.ndarray, ring: np.ndarray) -> float:
     """The light (mean of RGB, 0..255) of the skin a closed lid is seen against: the
-    :data:`SURROUND_TOP` percentile of ``light`` ((h, w) float32) in :func:`surround` (its
-    arguments); ``inf`` with too few pixels there (no cap)."""
-    ring = surround(hole, upper, half_width)
+    :data:`SURROUND_TOP` percentile of ``light`` ((h, w) float32) in ``ring`` ((h, w) bool,
+    :func:`surround`); ``inf`` with too few pixels there (no cap)."""
     return float(np.percentile(light[ring], SURROUND_TOP)) if ring.sum() >= 8 else float("inf")
 
 

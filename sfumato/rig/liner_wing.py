@@ -44,7 +44,7 @@ def wings_past_corners(light: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Li
     1 px step from the corner out to :data:`WING_RUN` eye half-widths, the darkest pixel within
     :data:`WING_RISE` of the corners' line (under it by at most that many pixels, over it by the
     band ``band_up`` plus the distance past the corner) is at most :data:`WING_DARK` times
-    the lightest there. None where the lid's ``reach`` past the corner
+    the lightest there. False where the lid's ``reach`` past the corner
     (:func:`sfumato.rig.corner_white.white_past_corners`) is longer than :func:`corner_reach`:
     painted white runs on past it, which goes with the lid."""
     steps = np.arange(0.0, max(WING_RUN * frame.half_width, corner_reach(frame)[0] + 2.0) + 0.5, 1.0)

@@ -90,8 +90,7 @@ def white_model(lab: np.ndarray, contour: np.ndarray, c: np.ndarray, r: float) -
 
 
 def painted_white(
-    image: np.ndarray, contour: np.ndarray, c: np.ndarray, r: float, reach: float, lab: np.ndarray | None = None,
-    sides: np.ndarray | None = None,
+    image: np.ndarray, contour: np.ndarray, c: np.ndarray, r: float, reach: float, lab: np.ndarray | None = None
 ) -> np.ndarray:
     """The painted eye white: (h, w) bool.
 
@@ -102,14 +101,10 @@ def painted_white(
     Args:
         image: (h, w, 3) float32 RGB; contour: (h, w) bool; c: (2,) iris centre; r: iris radius;
         reach: how far (pixels) beyond the contour the painted opening may extend; lab: the
-        image's :func:`~sfumato.imaging.lab.rgb_to_lab` when the caller has it; sides: (h, w) bool,
-        the pixels on one side of the iris (its complement the other): a side whose white the
-        model of both sides misses is found with its own (:func:`painted_white_by_side`); None:
-        one model for both sides.
+        image's :func:`~sfumato.imaging.lab.rgb_to_lab` when the caller has it. One model for both
+        sides of the iris (each side its own where that one misses it: :func:`painted_white_sides`).
     """
     lab = rgb_to_lab(image) if lab is None else lab
-    if sides is not None:
-        return painted_white_by_side(image, contour, c, r, reach, sides, lab)
     found = white_model(lab, contour, c, r)
     return np.zeros(contour.shape, bool) if found is None else _grown(lab, contour, c, r, reach, *found)
 
@@ -151,15 +146,6 @@ than this many of its samples' lightness spreads: beside a grey white the lash l
 white's hue and only far darker, and the both-sides model's shaded white (:data:`DARKER`) does not
 apply to a white sampled from that side alone (portrait_03's image-right eye: 23 liner pixels at
 15-36 L were that side's white, and the rebuilt white a dark mauve-grey plate)."""
-
-
-def painted_white_by_side(
-    image: np.ndarray, contour: np.ndarray, c: np.ndarray, r: float, reach: float, sides: np.ndarray,
-    lab: np.ndarray | None = None,
-) -> np.ndarray:
-    """:func:`painted_white`, a side of the iris whose white the model of both sides missed found
-    with that side's own model: (h, w) bool (:func:`painted_white_sides`' first part)."""
-    return painted_white_sides(image, contour, c, r, reach, sides, lab)[0]
 
 
 def painted_white_sides(

@@ -189,7 +189,7 @@ it keeps 0.38 of its own hue as the first lean (2 radii, a length) did. On the 1
 sides that lean keep: portrait_20 0.38, portrait_02 0.55 (one eye: the first
 lean none), portrait_13 0.60-0.65, portrait_07 0.98; no other side leans (portrait_03's grey outer white kept
 0.28 when its 26 liner-tinted pixels were all the beige's colour model found of it; found with its
-own model, :func:`sfumato.rig.painted_white.painted_white_by_side`, it leans no more)."""
+own model, :func:`sfumato.rig.painted_white.painted_white_sides`, it leans no more)."""
 
 T_RANGE = (-0.1, 1.1)
 """The lid-space grid spans this range of t (0 on the lower lid, 1 on the upper)."""

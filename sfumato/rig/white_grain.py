@@ -292,22 +292,20 @@ def sclera_plate(
         have = fine_spread(tex, need)[0]
     if not (np.isfinite(have) and have > 1e-6):
         return colour.copy()
+    # no pixel beyond the grain's own range: white noise of this fine spread has a per-pixel
+    # spread of want / sqrt(6) (a second difference sums 1 + 4 + 1 variances)
+    limit = GRAIN * want / np.sqrt(6.0)
     specks = painted_specks(lum, own if painted is None else painted)
     if specks.size >= MIN_SPECKS:
         # the painted white's own specks: its tails, its sign asymmetry, its amplitude (a skin's
-        # dark specks in a white with light ones read as dirt), at most its fine contrast
-        # at its spatial scale, at most its fine contrast (:func:`scaled_specks`), no pixel
-        # beyond the grain's own range (as below)
+        # dark specks in a white with light ones read as dirt), at its spatial scale and at most
+        # its fine contrast (:func:`scaled_specks`)
         shown = laid if laid.any() else need
         core = shown & (cv2.distanceTransform((hole > 0.01).astype(np.uint8), cv2.DIST_L2, 3) > CORE * r)
         tex = scaled_specks(tex, need, specks, want, [m for m in (shown, core) if m.any()])
-        limit = GRAIN * want / np.sqrt(6.0)
         tex = np.clip(tex, -limit, limit)
     else:
         tex *= np.float32(want / have)
-        # no pixel beyond the grain's own range: white noise of this fine spread has a per-pixel
-        # spread of want / sqrt(6) (a second difference sums 1 + 4 + 1 variances)
-        limit = GRAIN * want / np.sqrt(6.0)
         tex = np.clip(tex, -limit, limit)
         again = fine_spread(tex, laid if laid.any() else need)[0]  # the clip took some: back to want
         if np.isfinite(again) and again > 1e-6:
