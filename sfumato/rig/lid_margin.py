@@ -49,6 +49,9 @@ WIDTH = 0.15
 not one lash). Its height across the line is scaled by the lid's slope there and where it is
 drawn, so a line sampled where the lid rises steeply (near a corner, cut obliquely by the
 eye frame's v) is drawn as thick as the painter drew it, not as thick as the oblique cut."""
+MIN_SIDE = 1.0
+"""A side's profile is taken over at least this many pixels along the lid (where the corner is
+nearer than :data:`GAP` and this, the window slides back toward the replaced span)."""
 REACH = 2
 """The margin is drawn only over what the rebuilt white replaced and this many pixels round it
 (its ragged edge on the line; drawn along the whole span, it darkened the Mona Lisa's painted
@@ -105,6 +108,24 @@ def _replaced_span(hole: np.ndarray, frame: EyeFrame, lids: Lids, grid: np.ndarr
     return vals.max(0) > 0.05
 
 
+def _near_column(edge: float, sign: int, gap: float, width: float, ends: tuple[float, float]) -> float | None:
+    """Where one side's profile is sampled from (eye-frame u, its column nearest the iris):
+    ``gap`` pixels past the replaced span's ``edge`` on side ``sign`` (-1: toward ``ends[0]``),
+    or, where the lid's corner (``ends``: its first and last usable u) leaves less than
+    :data:`MIN_SIDE` pixels past that, the window slides back toward the span: the last ``width``
+    pixels before the corner that start a pixel past the span, at least :data:`MIN_SIDE` of them
+    (None: the span runs into the corner). A painted line that runs on dark and thick into the
+    outer corner (portrait_10's image-right eye: the span ends 3 px short of it) is a side of the
+    line like any other; skipped, the other side's thin line was drawn across the whole old
+    place, lighter than the painted line beside it."""
+    corner = ends[1] if sign > 0 else ends[0]
+    near = edge + sign * gap
+    if sign * (corner - near) >= MIN_SIDE:
+        return near
+    room = sign * (corner - edge) - 1.0  # from a pixel past the span to the corner
+    return corner - sign * min(width, room) if room >= MIN_SIDE else None
+
+
 def _side(image: np.ndarray, frame: EyeFrame, lids: Lids, cols: np.ndarray, dd: np.ndarray) -> tuple[np.ndarray, float]:
     """The painted margin's profile across the lid at eye-frame u ``cols`` (their median):
     ((len(dd), 3) float32 RGB at heights ``dd`` over the contour, the height of its darkest
@@ -146,7 +167,9 @@ def lid_margin(image: np.ndarray, base: np.ndarray, hole: np.ndarray, frame: Eye
     gap, width = GAP * r + 1.0, max(2.0, WIDTH * r)
     sides = []
     for sign, edge in ((-1, a), (1, b)):
-        near = edge + sign * gap
+        near = _near_column(edge, sign, gap, width, (float(lids.u[0]) + 0.5, float(lids.u[-1]) - 0.5))
+        if near is None:
+            continue
         far = float(np.clip(near + sign * width, lids.u[0] + 0.5, lids.u[-1] - 0.5))  # a corner may cut it short
         lo, hi = min(near, far), max(near, far)
         if lo < lids.u[0] + 0.5 or hi > lids.u[-1] - 0.5 or hi - lo < 1.0:
