@@ -48,8 +48,10 @@ def test_own_side_white_leaves_the_liner_out():
 
 def test_portrait_03_outer_white_is_not_a_dark_plate():
     """portrait_03, image-right eye: the rebuilt white where the iris was, on the outer (grey)
-    side, is within 10 L of the light grey white painted beside the iris (old: 14.6 below it, a
-    dark mauve-grey plate; now 8.9 below it)."""
+    side, is within 7.5 L of the light grey white painted beside the iris (before session 11: 14.6
+    below it, a dark mauve-grey plate; session 11: 8.9 below it; now 6.0: the edge is matched to
+    that side's painted white alone, not its liner, sfumato.rig.white_edge.match_edge's
+    ``allowed``)."""
     from tests.crops import shared_eye_layers
 
     e = shared_eye_layers("portrait_03")
@@ -60,4 +62,4 @@ def test_portrait_03_outer_white_is_not_a_dark_plate():
     assert rebuilt.sum() > 20 and band.sum() > 5, (rebuilt.sum(), band.sum())
     gap = float(np.median(painted[band][:, 0]) - np.median(base[rebuilt][:, 0]))
     print(f"painted {np.median(painted[band][:, 0]):.1f} L, rebuilt {np.median(base[rebuilt][:, 0]):.1f} L")
-    assert gap < 10.0, gap
+    assert gap < 7.5, gap

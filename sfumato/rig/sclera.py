@@ -287,6 +287,6 @@ def white_and_hole(
         colour = colour + (lab_to_rgb(mixed) - lab_to_rgb(own))  # the change alone: none where no side leans
     plate = sclera_plate(image, known, disc(shape, c, 1.35 * r, 1.0), colour, sigma, (white > 0.5) & (disc(shape, c, 1.15 * r, 1.0) < 0.01))
     hole = replaced(light, lightness(plate), inside, ring, tint, c, r, iris_l)
-    plate = match_edge(image, plate, hole, inside, light, iris_l, c, r)
+    plate = match_edge(image, plate, hole, inside, light, iris_l, c, r, None if near is None else ~near | (white > 0.5))
     return image * (1 - hole[..., None]) + plate * hole[..., None], hole
 

@@ -12,7 +12,7 @@ from sfumato.rig.white_fill import masked_blur
 
 def match_edge(
     image: np.ndarray, plate: np.ndarray, hole: np.ndarray, inside: np.ndarray, light: np.ndarray, iris_l: float,
-    c: np.ndarray, r: float,
+    c: np.ndarray, r: float, allowed: np.ndarray | None = None,
 ) -> np.ndarray:
     """The rebuilt white made continuous with the painted white it meets.
 
@@ -25,7 +25,10 @@ def match_edge(
     Args:
         image, plate: (h, w, 3) float32 RGB, the painted ROI and the rebuilt white; hole: (h, w)
         float32 in [0, 1]; inside: (h, w) float32 soft opening; light: (h, w) float32 L of the
-        image; iris_l: median L of the iris; c: (2,) iris centre; r: iris radius, pixels.
+        image; iris_l: median L of the iris; c: (2,) iris centre; r: iris radius, pixels;
+        allowed: (h, w) bool, the only pixels that may set the edge (None: all): on a side with
+        its own white, its painted white alone (its liner is of the white's hue and lighter than
+        the floor: portrait_03's image-right grey white took 3 L of its liner's dark).
 
     Returns:
         (h, w, 3) float32 RGB.
@@ -36,6 +39,8 @@ def match_edge(
     kept = (hole < 0.05) & (inside > 0.99) & near & (light >= iris_l + EDGE_FLOOR * (plate_l - iris_l))
     kept = cv2.erode(cv2.dilate(kept.astype(np.uint8), np.ones((3, 3), np.uint8)), np.ones((3, 3), np.uint8)) > 0
     kept &= (hole < 0.05) & (inside > 0.99)
+    if allowed is not None:
+        kept &= allowed
     if kept.sum() < 4:
         return plate
     mean, den = masked_blur(np.clip(image - plate, -EDGE_STEP, EDGE_STEP), kept.astype(np.float32), max(1.0, 0.5 * r))
@@ -63,7 +68,9 @@ def match_lid_shade(
     painted pixel of the opening beside the iris that is well lighter than the iris (no lash or
     iris rim) (and of the fill's hue: a shaded white, not a red lid rim) is compared with the fill at its place between the lids (``t`` bins), and the
     fill's lightness (CIE L only; its (a, b) are kept) is scaled by the median ratio of each bin (a
-    bin with fewer than 3 pixels keeps its scale), smoothed across bins and interpolated along t.
+    bin with fewer than 3 pixels takes its nearest bins' ratio: portrait_13's image-left white
+    under the lid, L 32 beside a fill of 57 but below the floor, kept the fill's lightness up to
+    the lid line), smoothed across bins and interpolated along t.
 
     Args:
         image, colour: (h, w, 3) float32 RGB, the painted ROI and the fill; t: (h, w) float32, 0 on
@@ -75,14 +82,18 @@ def match_lid_shade(
     """
     fill_l = lightness(colour)
     lab, fill_lab = (rgb_to_lab(x) for x in (image, colour))
-    hue = np.hypot(lab[..., 1] - fill_lab[..., 1], lab[..., 2] - fill_lab[..., 2])  # a red lid rim is not a shade
+    hue = shade_distance(lab, fill_lab)  # a red lid rim is no shade of the white; its own shade is
     ok = beside & (light >= iris_l + EDGE_FLOOR * (fill_l - iris_l)) & (hue < SHADE_HUE)
     centres = (np.arange(bins) + 0.5) / bins
-    scale = np.ones(bins)
+    scale = np.full(bins, np.nan)
     for k in range(bins):
         m = ok & (t >= k / bins) & (t < (k + 1) / bins)
         if m.sum() >= 3:
             scale[k] = np.clip(np.median(light[m]) / max(float(np.median(fill_l[m])), 1.0), SHADE_RANGE[0], SHADE_RANGE[1])
+    known = np.isfinite(scale)
+    # a bin with too few pixels (under the lid, where the shade is darkest and the floor leaves
+    # out most of it) takes its neighbours' scale, not none: unshaded it ends in a hard light edge
+    scale = np.interp(centres, centres[known], scale[known]) if known.any() else np.ones(bins)
     scale = np.convolve(np.pad(scale, 1, mode="edge"), [0.25, 0.5, 0.25], mode="valid")  # no step between bins
     shade = cv2.GaussianBlur(np.interp(np.clip(t, 0.0, 1.0), centres, scale).astype(np.float32), (0, 0), 1.0)
     # the lightness scaled, the fill's own (a, b) kept: scaling RGB would take chroma with it and
@@ -92,6 +103,29 @@ def match_lid_shade(
 
 
 SHADE_HUE = 15.0
-"""... by the painted pixels within this Lab (a, b) distance of the fill's colour only."""
+"""... by the painted pixels within this Lab (a, b) distance of the fill's colour in their shade
+only (:func:`shade_distance`)."""
+
 SHADE_RANGE = (0.55, 1.0)
 """The fill is scaled by no less and no more than this between the lids."""
+
+
+def shade_distance(lab: np.ndarray, fill_lab: np.ndarray) -> np.ndarray:
+    """How far each painted pixel's colour lies from the fill's colour, or from the fill's colour in
+    the pixel's shade, whichever is nearer: (h, w) float32 CIE (a, b) distance, in the fill's units.
+
+    A white in shade is the white's paint with less light: its RGB scaled, so its CIE L + 16 and
+    its (a, b) shrink by the same factor (Lab's cube roots of a scaled XYZ). The distance from that
+    shade is divided by the factor (the pixel brought back to the fill's light), so a grey lash
+    liner beside a beige white, whose (a, b) shrink toward grey too, counts no nearer than it did
+    (:data:`SHADE_HUE` of the fill's own chroma). The shaded yellow white under portrait_13's
+    image-left lid (L 40, (a, b) (4.8, 41.7) beside a fill of L 56, (7.1, 55.6)) lies 14 from the
+    fill's own (a, b), 2 from its shade; a red lid rim stays far from both.
+
+    Args:
+        lab, fill_lab: (h, w, 3) float32 CIE Lab of the painting and of the fill.
+    """
+    ratio = np.clip((lab[..., 0] + 16.0) / np.maximum(fill_lab[..., 0] + 16.0, 1.0), 1e-3, 1.0)
+    shaded = np.hypot(lab[..., 1] - ratio * fill_lab[..., 1], lab[..., 2] - ratio * fill_lab[..., 2]) / ratio
+    own = np.hypot(lab[..., 1] - fill_lab[..., 1], lab[..., 2] - fill_lab[..., 2])
+    return np.minimum(shaded, own).astype(np.float32)
