@@ -185,3 +185,42 @@ def test_portrait_03_line_runs_on_where_the_iris_was():
     assert np.isfinite(gaps).all() and np.isfinite(bare).all(), (gaps, bare)
     assert max(gaps) <= TARGET, gaps
     assert min(bare[:4]) > 2 * TARGET, bare  # without the margin the image-left eye's line is broken
+
+
+def test_a_dark_mass_beside_the_iris_is_not_the_line():
+    """Beside the iris toward one corner the painting is dark under the contour too (the eye in
+    shadow, as the Mona Lisa's image-right eye toward its outer corner: the rig rebuilds it as
+    white): no lash line there to continue. The frame's line over the old place continues the
+    painted line on the other side (L 30, as light as it is there) and reads no gap; the old
+    measure took the dark mass (L 10) for the line and read +16. A real break on the same
+    painting still reads one."""
+    _, whole, upper = _synthetic_lid()
+    old, new, r = np.array([58.0, 25.0]), np.array([88.0, 25.0]), 10.0
+    line = np.round(upper).astype(np.int32)
+    frame = np.full_like(whole, 80.0)
+    cv2.polylines(frame, [line], False, 30.0, 3)
+    painted = frame.copy()
+    yy, xx = np.mgrid[0 : whole.shape[0], 0 : whole.shape[1]]
+    under = yy >= np.interp(xx, upper[:, 0], upper[:, 1]) - 1.0
+    painted[(xx >= 66) & under & (yy < np.interp(xx, upper[:, 0], upper[:, 1]) + 25.0)] = 10.0
+    assert abs(line_gap(frame, upper, painted, upper, old, new, r)) < 2.0
+    broken = frame.copy()
+    broken[:, 52:64] = 80.0
+    assert line_gap(broken, upper, painted, upper, old, new, r) > 40.0
+
+
+def test_a_line_read_lighter_on_both_sides_of_the_old_place_is_no_break():
+    """The frame's line reads lighter than the painting's all along the lid (L 22 against 10: a
+    turned head's resampling, FaceMesh's contour on the frame lower under the line than on the
+    painting, as on portrait_11's image-right eye at +21..+28 degrees, where the frame's line
+    1.2-2 radii from the iris read 33-40 against the painting's 24-29): no break over the old
+    place (the old measure read the whole difference, +12). A break in that line still reads
+    one."""
+    _, whole, upper = _synthetic_lid()
+    old, new, r = np.array([58.0, 25.0]), np.array([88.0, 25.0]), 10.0
+    frame = np.full_like(whole, 80.0)
+    cv2.polylines(frame, [np.round(upper).astype(np.int32)], False, 22.0, 3)
+    assert abs(line_gap(frame, upper, whole, upper, old, new, r)) < 2.0
+    broken = frame.copy()
+    broken[:, 52:64] = 80.0
+    assert line_gap(broken, upper, whole, upper, old, new, r) > 40.0
