@@ -224,3 +224,43 @@ def test_a_line_read_lighter_on_both_sides_of_the_old_place_is_no_break():
     broken = frame.copy()
     broken[:, 52:64] = 80.0
     assert line_gap(broken, upper, whole, upper, old, new, r) > 40.0
+
+
+def _bank_gaps(name: str, frames: tuple[int, ...]) -> list[float]:
+    """bench_rig's line gap of the image-right eye (the face's left, :data:`EYES` [1]) on the
+    sweep's ``frames`` of ``../shared/testdata/NAME.jpg`` (the crop as rendered, head turn
+    included; FaceMesh averaged over 3 jittered copies, as bench_rig)."""
+    from sfumato.face.quality import painted_iris_radii, steady_landmarks
+    from sfumato.face.topology import EYES
+    from sfumato.imaging.lab import rgb_to_lab
+    from sfumato.rig.lids import Lids
+
+    def upper(lm: np.ndarray) -> np.ndarray:
+        up, _ = Lids.split_contour(np.asarray(lm)[list(EYES[1].contour), :2])
+        return up[np.argsort(up[:, 0])]
+
+    eng = shared_rig(name)
+    paint = eng._crop  # the head crop the rig was prepared on
+    ref = steady_landmarks(paint, samples=3)
+    r = painted_iris_radii(paint, ref)[1]
+    gaps = []
+    for i in frames:
+        frame = eng.render(i)
+        lm = steady_landmarks(frame, samples=3)
+        assert lm is not None and ref is not None
+        gaps.append(line_gap(rgb_to_lab(frame)[..., 0], upper(lm), rgb_to_lab(paint)[..., 0], upper(ref), ref[EYES[1].iris[0], :2], lm[EYES[1].iris[0], :2], r))
+    return gaps
+
+
+def test_mona_lisa_and_portrait_11_lines_run_on():
+    """The Mona Lisa's image-right eye at -26 and -22 degrees (sweep frames 2, 4), portrait_11's
+    at +21 and +24 (27, 29): the rim over the revealed white continues the painted line beside
+    the iris (looked at, 8-12x), and the measure says so: -4.0 / -3.7 and -3.1 / -0.9, at most
+    :data:`TARGET`. The measure before (no test that a side is a line over the eye, no correction
+    for how the frame reads the line further out) read +8.7 / +9.0 (the dark mass toward the Mona
+    Lisa's outer corner taken for her line) and +6.0 / +8.2 (portrait_11's whole line read
+    lighter on the turned frames)."""
+    ml = _bank_gaps("mona_lisa", (2, 4))
+    p11 = _bank_gaps("portrait_11", (27, 29))
+    print("mona_lisa", np.round(ml, 1), "portrait_11", np.round(p11, 1))
+    assert np.isfinite(ml + p11).all() and max(ml + p11) <= TARGET, (ml, p11)
