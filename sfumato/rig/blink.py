@@ -25,6 +25,13 @@ from sfumato.rig.skin_palette import palette_ab
 
 __all__ = ["LidSheet", "close_lids", "draw_lash", "lash_line", "lid_sheet", "soften_seam"]
 
+LASH_FRINGE = 0.7
+"""The closed lashes are a soft band at the line, not a hairline: where the painted lashes are
+dark (the line's strength, ``sheet.lash_strength``) they shade at least this fraction of it
+under the moving margin (closed, the upper lashes hang down over the lower lid), fading as a
+half Gaussian ..."""
+FRINGE_DROP = 0.6
+"""... this many times the painted lash band's thickness (``sheet.fringe``) wide (its sigma)."""
 MARGIN_SHADE = 0.08
 """The closed lid is this much darker at its lash line, fading over a quarter of an opening height."""
 
@@ -101,6 +108,11 @@ def lash_line(u: np.ndarray, v: np.ndarray, rest: Lids, now: Lids, sheet: LidShe
     d = np.where(d < 0, solid - d, d)  # under the margin it falls off as it does over the core
     core = np.interp(d, steps, sec, right=0.0)  # the painted line's cross-section
     grow = np.clip(du / max(sheet.soft, 1e-3), 0.0, 1.0)
+    if sheet.fringe > 0:  # the closed lashes: a soft band hanging from the line, the painted lash band's width
+        f = sheet.fringe
+        hang = up_now - v  # under the margin (over it the lid has its own form)
+        fringe = LASH_FRINGE * taper * np.exp(-0.5 * (hang / (FRINGE_DROP * f)) ** 2)  # the lashes are longest mid-lid
+        core = np.maximum(core, np.where(hang > 0, fringe, 0.0))
     return (sheet.lash_strength * core * taper * grow).astype(np.float32)
 
 

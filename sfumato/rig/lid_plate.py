@@ -32,6 +32,7 @@ from sfumato.rig.corner_white import CORNER_REACH, corner_reach, white_past_corn
 from sfumato.rig.lash_line import lash_profile
 from sfumato.rig.lids import EyeFrame, Lids
 from sfumato.rig.liner_wing import wing_taper, wings_past_corners
+from sfumato.rig.lid_shade import crown_light, form_depth, formed, lid_form, seen
 from sfumato.rig.lid_grain import TEXTURE_CLIP, TEXTURE_DEPTH, as_round, lid_texture  # noqa: F401 (TEXTURE_CLIP: tests)
 from sfumato.ramp import unit_ramp as ramp  # blink reads it from here too
 from sfumato.rig.seamless import seamless_fill
@@ -125,7 +126,8 @@ class LidSheet:
             (:func:`white_past_corners`); lash_palette: the painted lash line's and the lid's
             colours by lightness (:func:`sfumato.rig.skin_palette.skin_palette`), or None;
         wings: whether a painted liner wing runs on past the (left, right) corner
-            (:func:`sfumato.rig.liner_wing.wings_past_corners`: the lid leaves it in place).
+            (:func:`sfumato.rig.liner_wing.wings_past_corners`: the lid leaves it in place);
+        fringe: the painted upper lash band's thickness, pixels (the closed lashes' soft band).
     """
 
     plate: np.ndarray
@@ -139,6 +141,7 @@ class LidSheet:
     reach: tuple[float, float] | None = None
     lash_palette: tuple[np.ndarray, np.ndarray] | None = None
     wings: tuple[bool, bool] = (False, False)
+    fringe: float = 0.0
 
 
 def cover(u: np.ndarray, v: np.ndarray, frame: EyeFrame, rest: Lids, now: Lids, band_up: float, band_lo: float,
@@ -228,8 +231,8 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     at = mid if mid.any() else np.ones_like(mid)  # an eye too narrow for a middle: the whole ROI
     m_up, m_lo = float(np.median(l_up[at])), float(np.median(l_lo[at]))  # one light for the whole lid
     upper = v >= lids.moved(0.0, 1.0).at(u)[0]  # over the line where the closed lids meet
-    ring = surround(hole, upper, frame.half_width)  # the skin the closed lid is seen against
-    lit = _lit_in(LID_LIT * m_lo, _surround_light(light, ring))
+    ring_lit = surround(hole, upper, frame.half_width)  # the skin the closed lid is seen against
+    lit = _lit_in(LID_LIT * m_lo, _surround_light(light, ring_lit))
     k = float(np.clip((lit - m_up) / max(m_lo - m_up, 1e-3), 0.0, LID_MIX))
     lid = col_up + k * (col_lo - col_up)
     top = up + band_up
@@ -241,7 +244,7 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     # a blue-grey cast over portrait_20's inner lid), lit toward its middle as the lid is lit
     # against the fold; under that line the lower lid's skin
     tex = lid_texture(image, light, frame, hole, TEXTURE_DEPTH * height + band_up + band_lo, radius)
-    tex = as_round(tex, hole, ring)
+    tex = as_round(tex, hole, ring_lit)
     # where the edge's light slivers are opened away: the lid's corner reach plus twice the
     # edge's line width (the opening's kernel), 0.52 half-widths from each corner, about half
     # the lid (session 7, 2f0fcc9: portrait_07's pale wedge; no held-out set)
@@ -255,14 +258,18 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     colour = np.where(upper[..., None], col_top * g + lid * (1 - g), col_lo).astype(np.float32)
     opening = (v < up) & (v > lo) & (u > lids.u[0]) & (u < lids.u[-1])
     near = cv2.dilate(hole.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=max(3, int(PALETTE_REACH * frame.half_width)))
-    plate = lay_in(image, tex, colour, hole, upper, line, corners, ~corners & (v > up), edge=edge,
-                   skin=(near > 0) & ~hole & ~opening)
+    lab = rgb_to_lab(image)
+    # the upper lid's form: lit across its crown, turning away toward the line, corners and crease
+    form = lid_form(u, v, lids, lids.moved(0.0, 1.0).at(u)[0], top, form_depth(lab[..., 0], ring_lit))
+    flat, shaped = (lay_in(image, tex, c, hole, upper, line, corners, ~corners & (v > up), edge=edge,
+                           skin=(near > 0) & ~hole & ~opening) for c in (colour, colour * np.where(upper, form, 1.0)[..., None]))
+    plate = formed(flat, shaped, hole & upper, crown_light(seen(lab[..., 0], frame.half_width), ring_lit), frame.half_width)
     lash_skin = span & (v > up + lash_band) & (v < up + lash_band + 0.8 * height)
     lash, strength, section = lash_profile(image, light, u, v, frame, lids, darkest, max(1.5, 0.25 * height), mid,
                                             lash_skin if lash_skin.any() else fold)
     cap = (LIGHT_CAP * np.maximum(l_lo, colour.mean(-1))).astype(np.float32)
-    palette = skin_palette(rgb_to_lab(image), mid & (v > up - 0.5) & (v < up + lash_band + 0.3 * height))
-    return LidSheet(plate, float(band_up), float(band_lo), soft, lash, section, strength, cap, reach, palette, wings)
+    palette = skin_palette(lab, mid & (v > up - 0.5) & (v < up + lash_band + 0.3 * height))
+    return LidSheet(plate, float(band_up), float(band_lo), soft, lash, section, strength, cap, reach, palette, wings, float(lash_band))
 
 
 def lay_in(image: np.ndarray, tex: np.ndarray, colour: np.ndarray, hole: np.ndarray, upper: np.ndarray | None = None,

@@ -1,0 +1,121 @@
+"""The closed lid's form: a convex lid over the eyeball, shaded in the painting's own contrast.
+
+A closed upper lid is no flat plate: it is skin stretched over the eyeball, so the light falls
+across its middle (over the cornea) and it turns away from the light toward the lash line, into
+both corners and up into the crease. Laid in with one tone from lash line to crease (the lid
+plate's guide was the painted fold's colour, constant along each column), every closed lid read
+as a flat plate with a hairline under it (portrait_07, 10, 13, the Mona Lisa), and FaceMesh,
+which knows closed eyes from real faces, read the Mona Lisa's closed eyes at 0.57 / 0.44 of
+their opening.
+
+:func:`lid_form` is that form, a (h, w) multiplier on the plate's guide (the seamless fill then
+keeps its shading inside and meets the painting on the lid's edge): 1 across the lid's middle,
+falling toward the closed lash line, the corners and the crease as a dome does, by as much as
+the painting itself darkens its skin round the eye (:func:`form_depth`: the skin directly above
+and beside the closed lid, from its median light to its shaded tenth), no painted-on contrast.
+The fill meets the painting on the crease and at the corners, so the form lifts the crown over
+that skin; :func:`formed` keeps only as much of it as leaves the crown no lighter than the
+painting lights the skin round the lid (:func:`crown_light`): where the lid is already lit as
+the lightest skin round it (portrait_10, 13, the astronaut) it stays as it was.
+
+Arrays are ROI pixels: ``light`` (h, w) float32; ``u``, ``v`` (h, w) float32 eye-frame
+coordinates (:class:`sfumato.rig.lids.EyeFrame`, v up).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from sfumato.imaging.lab import rgb_to_lab
+from sfumato.rig.lids import Lids
+
+PEAK = 0.6
+"""The lid is lightest this fraction of the way from the closed lash line up to the top of the
+closed lid (the lid's crown over the cornea, which lies low in the orbit; the crease above it
+turns in under the brow)."""
+CROWN = 1.0
+"""How far the lid falls into the crease and the corners, as a share of :func:`form_depth` (the
+fall toward the lash line is all of it mid-lid). At 0 (the lash line side only, where the fill
+is free: the crown no lighter) FaceMesh read the Mona Lisa's image-left closed eye 0.69 of its
+opening against 0.57 before (tests/test_closed_lid.py's wink test 0.17, limit 0.15); at 1 0.50."""
+TOP = 85.0
+"""The crown's light and the light it may reach are read at this percentile of the lid's and the
+skin's CIE L (:func:`crown_light`, :func:`formed`; the lit skin round the lid as
+:data:`sfumato.rig.lid_plate.SURROUND_TOP` reads it: at 90 the astronaut's crown rose 1.1 L over
+the skin under her eye and her lid fold, tests/test_closed_lid.py's no-white test) ..."""
+SEEN = 0.1
+"""... both read as a viewer sees a blink: blurred by this many eye half-widths (sigma, at least 1 px;
+unblurred, the lit specks of the skin round the astronaut's eye in a cast shadow let her crown
+rise 9 L over the shadow, tests/test_lid_plate_look.py)."""
+DEPTH = (0.06, 0.25)
+"""The form darkens the lid's rim by the painting's own contrast (:func:`form_depth`) clipped to
+this range, as a fraction of the lid's light: at least a lid's turn (a flat-shaded painting still
+has a round eyeball under the lid), at most a quarter (a lid in a face whose skin round the eye
+runs into black hair, portrait_20, or a deep shadow, portrait_13, is no darker for it)."""
+
+
+def form_depth(light: np.ndarray, ring: np.ndarray) -> float:
+    """How much the painting darkens its skin round the eye, as a fraction of its light: from the
+    median to the 10th percentile of ``light`` ((h, w) CIE L or mean of RGB) in ``ring`` ((h, w)
+    bool, :func:`sfumato.rig.lid_plate.surround`: the skin directly above and beside the closed
+    lid), over the median, clipped to :data:`DEPTH`; :data:`DEPTH`'s least with too few pixels."""
+    if ring.sum() < 8:
+        return DEPTH[0]
+    p10, p50 = np.percentile(light[ring], [10, 50])
+    return float(np.clip((p50 - p10) / max(float(p50), 1e-3), *DEPTH))
+
+
+def lid_form(u: np.ndarray, v: np.ndarray, lids: Lids, closed: np.ndarray, top: np.ndarray, depth: float) -> np.ndarray:
+    """The closed upper lid's form: (h, w) float32 multiplier in [1 - ``depth``, 1].
+
+    1 from the lid's crown up (:data:`PEAK` of the way from the ``closed`` lash line, (h, w) v of
+    the line where the closed lids meet, to ``top``, (h, w) v of the closed lid's top edge, in
+    each column), falling as a parabola to 1 - ``depth`` on the closed lash line mid-lid, less
+    toward the corners as the closed lash line tapers there (darkened as much there, the lid left
+    dark pixels where portrait_02's painted liner was at its inner corner, tests/test_closed_lid.py).
+    Under ``closed`` it is 1. Only toward the lash line: on the crease and at the corners the
+    seamless fill meets the painting's own skin (its crease and corner shadows), and a form
+    falling toward them too lifted the lid's crown by as much over that skin (the Mona Lisa's
+    lid 55 -> 68 L against skin round it at 56 L, its 90th percentile).
+    """
+    t = np.clip((v - closed) / np.maximum(top - closed, 1.0), 0.0, 1.0)  # 0 on the line .. 1 on the top edge
+    x_line = np.clip((PEAK - t) / PEAK, 0.0, 1.0)
+    x_top = np.clip((t - PEAK) / (1.0 - PEAK), 0.0, 1.0)
+    span = max(float(lids.u[-1] - lids.u[0]), 1e-3)
+    s = np.clip((u - float(lids.u[0])) / span, 0.0, 1.0)
+    mid = np.clip(4.0 * s * (1.0 - s), 0.0, 1.0)
+    dark = x_line ** 2 * np.sqrt(mid) + CROWN * (1.0 - (1.0 - x_top ** 2) * mid)
+    return np.where(v >= closed, 1.0 - depth * np.minimum(dark, 1.0), 1.0).astype(np.float32)
+
+
+def seen(light: np.ndarray, half_width: float) -> np.ndarray:
+    """``light`` ((h, w) float32) as a viewer sees the eye in a blink (:data:`SEEN`): same shape."""
+    return cv2.GaussianBlur(light.astype(np.float32), (0, 0), max(1.0, SEEN * half_width))
+
+
+def crown_light(light: np.ndarray, ring: np.ndarray) -> float:
+    """The lightest the closed lid's crown may be lit (CIE L): the :data:`TOP` percentile of
+    ``light`` ((h, w) CIE L of the painting, :func:`seen`) over the skin round the lid (``ring``,
+    (h, w) bool, :func:`sfumato.rig.lid_plate.surround`): the lid is lit as the painting lights
+    the skin it is seen against, no lighter (with the painting's own lid fold as the limit too,
+    lighter than the skin round it on the Mona Lisa, 63-64 L against 50-56, and on portrait_02's
+    pale pink lids, their crowns were pale patches: tests/test_lid_plate_look.py 0.30 and 0.36);
+    ``inf`` with too few pixels."""
+    return float(np.percentile(light[ring], TOP)) if ring.sum() >= 8 else float("inf")
+
+
+def formed(flat: np.ndarray, shaped: np.ndarray, lid: np.ndarray, crown: float, half_width: float) -> np.ndarray:
+    """The closed lid with its form, lit no lighter than ``crown`` (:func:`crown_light`):
+    ``flat`` + a ((h, w, 3) float32 RGB, the lid laid in without its form) + a * (``shaped`` -
+    ``flat``) (``shaped``: laid in with it, :func:`lid_form`), a the largest in [0, 1] that keeps
+    the :data:`TOP` percentile of the lid's (``lid``, (h, w) bool) CIE L as seen
+    (:func:`seen`, eye ``half_width`` pixels) at most ``crown`` (a lid already lit past it keeps
+    the flat plate). The seamless fill meets the painting on the crease and at the corners, so a
+    form falling toward them lifts the crown over that skin; it is the lid's own shading only as
+    far as the painting lights skin there. Same shape."""
+    if lid.sum() < 8:
+        return flat
+    f, s = (float(np.percentile(seen(rgb_to_lab(x)[..., 0], half_width)[lid], TOP)) for x in (flat, shaped))
+    a = float(np.clip((crown - f) / max(s - f, 1e-3), 0.0, 1.0)) if s > f else 1.0
+    return (flat + a * (shaped - flat)).astype(np.float32)
