@@ -50,3 +50,17 @@ def lab_to_rgb(lab: np.ndarray) -> np.ndarray:
     flat = x if x.ndim == 3 else x.reshape(1, -1, 3)
     rgb = cv2.cvtColor(flat, cv2.COLOR_Lab2RGB) * np.float32(255.0)
     return rgb if x.ndim == 3 else rgb.reshape(x.shape)
+
+
+def luminance(light: np.ndarray | float) -> np.ndarray:
+    """Relative luminance Y in [0, 1] of CIE lightness ``light`` ((...) L in [0, 100]): light, not
+    its perceived lightness, is what a shade multiplies. (...) float32."""
+    x = np.asarray(light, np.float32)
+    return np.where(x > 8.0, ((x + 16.0) / 116.0) ** 3, x / 903.3).astype(np.float32)
+
+
+def lightness_of(y: np.ndarray | float) -> np.ndarray:
+    """CIE L of relative luminance ``y`` ((...) in [0, 1]), the inverse of :func:`luminance`:
+    (...) float32 in [0, 100]."""
+    x = np.maximum(np.asarray(y, np.float32), 0.0)
+    return np.where(x > 0.008856, 116.0 * np.cbrt(x) - 16.0, 903.3 * x).astype(np.float32)

@@ -21,6 +21,7 @@ from sfumato.rig.iris_halo import halo_hole
 from sfumato.rig.iris_tint import TINTED, iris_tint, side_colours
 from sfumato.rig.lids import EyeFrame, Lids, opening
 from sfumato.rig.painted_white import painted_white_sides
+from sfumato.rig.orbit_shade import orbit_shade
 from sfumato.rig.white_edge import match_edge, match_lid_shade
 from sfumato.rig.white_grain import FEATURE, GRAIN, canvas_texture, sclera_plate  # noqa: F401 (re-exported)
 from sfumato.rig.white_fill import FEW, lean_shares, lid_space_colour, lid_space_samples, masked_blur, two_sided_colour  # noqa: F401 (re-exported)
@@ -215,7 +216,9 @@ def white_and_hole(
     across the iris from either side, in the eye's lid coordinates
     (:func:`~sfumato.rig.white_fill.lid_space_colour`): the lightness painted next to
     the iris, its shading toward the corners and under the lid, a side in shade kept in shade;
-    the shading model (:func:`shading_model`) stands in only for a side with nothing painted.
+    the shading model (:func:`shading_model`) stands in only for a side with nothing painted,
+    in the shade and the colours of the skin round that side
+    (:func:`sfumato.rig.orbit_shade.orbit_shade`).
     The canvas texture is laid over it (:func:`sfumato.rig.white_grain.sclera_plate`). Replaced: the iris disc, its
     whole dark surround out to where the painting is as light as its white or the rebuilt white
     again (:func:`sfumato.rig.iris_halo.halo_hole`: no half-blended limbus left as a second iris
@@ -262,14 +265,15 @@ def white_and_hole(
     near = own if trusted and own.any() else None
     known = white_samples(white, trusted, cand, inside, loose, ring, u, u_iris, c, r, near=near)
     sigma = max(1.0, 0.5 * r)
-    colour = lid_space_colour(image, known, model, u, v, lids, frame, u_iris, r, sigma)
+    shade = orbit_shade(lab, u, v, lids, inside, hw, u_iris, r, HOLE * r)  # a side with no painted white is in its shade
+    colour = lid_space_colour(image, known, model, u, v, lids, frame, u_iris, r, sigma, shade=shade)
     # its hue from the white beyond the ring the iris' colour bled into (as light as the white,
     # of the iris' hue: an olive ring in a yellow white would tint all the rebuilt white)
     tint = tint_of(lab, white > 0.5, in_iris, u, u_iris, dist, r)
     known_hue = known
     if (tint > TINTED).any():
         known_hue = white_samples(white, trusted, cand, inside, loose, ring, u, u_iris, c, r, tint <= TINTED, near)
-        hue = lid_space_colour(image, known_hue, model, u, v, lids, frame, u_iris, r, sigma)
+        hue = lid_space_colour(image, known_hue, model, u, v, lids, frame, u_iris, r, sigma, shade=shade)
         colour = with_hue(colour, hue)
     beside = (inside > 0.5) & (disc(shape, c, 1.1 * r, 1.0) < 0.01)
     if near is not None:  # a side with its own white: its liner and lid rim are of its hue, no shade
@@ -280,7 +284,7 @@ def white_and_hole(
     # own hue, so this comes last and changes no lightness
     shares = lean_shares(*lid_space_samples(known_hue, lids, frame), u_iris, r)  # counted where the fill runs
     if any(0.0 < q < 1.0 for q in shares):
-        lean = lid_space_colour(image, known_hue, model, u, v, lids, frame, u_iris, r, sigma, lean=shares)
+        lean = lid_space_colour(image, known_hue, model, u, v, lids, frame, u_iris, r, sigma, lean=shares, shade=shade)
         own = rgb_to_lab(colour)
         mixed = own.copy()
         mixed[..., 1:] = rgb_to_lab(lean)[..., 1:]

@@ -53,6 +53,18 @@ def palette_ab(light: np.ndarray, palette: tuple[np.ndarray, np.ndarray]) -> np.
     return np.stack([np.interp(light, centres, ab[:, k]) for k in range(2)], -1).astype(np.float32)
 
 
+def along_palette(light: np.ndarray, ref: np.ndarray, palette: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """The (a, b) a colour ``ref`` ((3,) CIE Lab) takes when shaded to each lightness of ``light``
+    ((...) L) as the painting's own colours shade: its (a, b) moved as the ``palette``'s move from
+    its lightness to that one (a warm tan into a red-brown), not kept (a dimmed yellow, greener
+    than any paint round it) nor scaled with RGB (a grey). (..., 2) float32; with fewer than two
+    palette bins ``ref``'s own (a, b) everywhere."""
+    ab = np.broadcast_to(np.asarray(ref[1:], np.float32), np.shape(light) + (2,)).astype(np.float32)
+    if palette[0].size < 2:
+        return ab
+    return (ab + palette_ab(light, palette) - palette_ab(np.float32(ref[0]), palette)).astype(np.float32)
+
+
 def palette_fill(guide: np.ndarray, edge: np.ndarray, hole: np.ndarray, skin: np.ndarray,
                  side: np.ndarray | None = None) -> np.ndarray:
     """:func:`~sfumato.rig.seamless.seamless_fill` of ``hole`` (guide ``guide``, matched to

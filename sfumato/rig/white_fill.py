@@ -14,6 +14,7 @@ import numpy as np
 from sfumato.imaging.lab import lab_to_rgb, rgb_to_lab
 from sfumato.imaging.resize import resize_max_side, resize_to
 from sfumato.rig.lids import EyeFrame, Lids
+from sfumato.rig.orbit_shade import OrbitShade
 
 WORK_SIDE = 240
 """Smooth fills (inpainting under the lids, the white of the eye) are computed on an eye ROI
@@ -138,7 +139,7 @@ def _lean_hue(fills: list[np.ndarray], shares: tuple[float, float], own: list[bo
 
 def two_sided_colour(
     image: np.ndarray, known: np.ndarray, model: np.ndarray, u: np.ndarray, u_iris: float, r: float, sigma: float,
-    lean: tuple[float, float] | None = None,
+    lean: tuple[float, float] | None = None, shade: OrbitShade | None = None,
 ) -> np.ndarray:
     """The painted white's smooth colour carried across the iris from either side.
 
@@ -156,7 +157,10 @@ def two_sided_colour(
         sigma: finest interpolation scale, pixels; lean: each side's share of its own hue
         (:func:`lean_shares`, counted on the lid-space grid: :func:`lid_space_samples`): a side
         with few samples takes the rest of its hue from the other side (:func:`_lean_hue`);
-        None: no lean.
+        None: no lean; shade: the skin round the eye (:class:`~sfumato.rig.orbit_shade.OrbitShade`):
+        a side with no samples is in the shade the orbit shows round it and takes the colour the
+        painting's paint has at its lightness (:meth:`~sfumato.rig.orbit_shade.OrbitShade.shaded`);
+        None: the model toned like the other side only.
 
     Returns:
         (h, w, 3) float32 RGB.
@@ -170,6 +174,8 @@ def two_sided_colour(
         if fills[i] is None:  # the model (darker toward this side's corner), toned like the other side
             o, at = fills[1 - i], sides[1 - i] > 0.5
             fills[i] = model * float(np.median(o[at].mean(1)) / max(float(np.median(model[at].mean(1))), 1.0))
+            if shade is not None:
+                fills[i] = shade.shaded(fills[i], image[sides[1 - i] > 0.5], u, i)
     if lean is not None:
         fills = _lean_hue(fills, lean, own)
     w = np.clip((u - (u_iris - r)) / (2.0 * r), 0.0, 1.0)[..., None]
@@ -222,6 +228,7 @@ def lid_space_samples(known: np.ndarray, lids: Lids, frame: EyeFrame) -> tuple[n
 def lid_space_colour(
     image: np.ndarray, known: np.ndarray, model: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids,
     frame: EyeFrame, u_iris: float, r: float, sigma: float, lean: tuple[float, float] | None = None,
+    shade: OrbitShade | None = None,
 ) -> np.ndarray:
     """:func:`two_sided_colour` computed in the eye's lid coordinates (u, t), t from the lower
     lid (0) to the upper (1), and mapped back.
@@ -236,7 +243,7 @@ def lid_space_colour(
         image: (h, w, 3) float32 RGB ROI; known: (h, w) float32 {0, 1} samples of the white;
         model: (h, w, 3) float32 RGB shading model; u, v: (h, w) float32 eye-frame coordinates;
         lids: the lids; frame: the eye frame; u_iris: the iris centre's u; r: iris radius,
-        pixels; sigma: finest interpolation scale, pixels; lean: as :func:`two_sided_colour`.
+        pixels; sigma: finest interpolation scale, pixels; lean, shade: as :func:`two_sided_colour`.
 
     Returns:
         (h, w, 3) float32 RGB.
@@ -249,7 +256,7 @@ def lid_space_colour(
         return cv2.remap(np.ascontiguousarray(a, np.float32), mx, my, how, borderMode=cv2.BORDER_REPLICATE)
 
     flat = two_sided_colour(sample(image, cv2.INTER_LINEAR), sample(known, cv2.INTER_NEAREST), sample(model, cv2.INTER_LINEAR),
-                            grid_u, u_iris, r, sigma, lean)
+                            grid_u, u_iris, r, sigma, lean, shade)
     up_p, lo_p = lids.at(u)
     t = (v - lo_p) / np.maximum(up_p - lo_p, 1.0)
     bx = ((u - u0) / max(u1 - u0, 1e-6) * (cols - 1)).astype(np.float32)
