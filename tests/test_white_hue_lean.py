@@ -77,6 +77,24 @@ def test_a_side_with_enough_samples_or_none_keeps_its_colour(reflex_px):
     assert np.abs(new - old).max() < 1e-3
 
 
+
+def test_a_side_with_its_own_white_keeps_its_hue():
+    """A side whose white was found with its own colour model (painted_white_sides: a white of
+    another paint, portrait_03's grey outer white beside its beige inner corner) keeps all its hue
+    however few its samples: the same 7 grey samples that lean on the cream side as a reflex fill
+    that half with their own grey (old lean_shares had no such side: the grey side leaned 0.18 on
+    the beige, dE ab 4.9 against the painted grey on portrait_03, tests/test_own_side_white.py)."""
+    image, known, model, u, v, lids, frame, c, r, inside = _eye(reflex_px=7)
+    cells = lid_space_samples(known, lids, frame)
+    assert 0.0 < lean_shares(*cells, 0.0, r)[1] < 1.0  # a reflex leans ...
+    shares = lean_shares(*cells, 0.0, r, own=(False, True))
+    assert shares[1] == 1.0 and shares[0] == lean_shares(*cells, 0.0, r)[0]  # ... its own white does not
+    plain = lid_space_colour(image, known, model, u, v, lids, frame, 0.0, r, 5.0)
+    kept = lid_space_colour(image, known, model, u, v, lids, frame, 0.0, r, 5.0, lean=shares)
+    grey = _half_ab(kept, c, r, inside, 1)
+    assert np.hypot(*(grey[1:] - _half_ab(plain, c, r, inside, 1)[1:])) < 0.1, grey  # its own fill's hue
+    assert np.hypot(*(grey[1:] - np.float32(CREAM[1:]))) > 8.0, grey  # the grey's, not the cream's
+
 def test_portrait_20_rebuilt_white_is_warm_on_both_sides():
     """portrait_20, image-right eye: the rebuilt white under the iris, on the reflex's side, is as
     warm as the painted white (CIE b within 7 of the lit white beside the iris; the old fill:

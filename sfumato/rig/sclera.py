@@ -282,7 +282,8 @@ def white_and_hole(
     # a side of the iris with only a few samples (a reflex, a sliver in the corner) gives its
     # lightness but only part of its hue (white_fill.FEW): the shading above keeps to the fill's
     # own hue, so this comes last and changes no lightness
-    shares = lean_shares(*lid_space_samples(known_hue, lids, frame), u_iris, r)  # counted where the fill runs
+    own_sides = (False, False) if near is None else (bool((near & (u < u_iris)).any()), bool((near & (u >= u_iris)).any()))
+    shares = lean_shares(*lid_space_samples(known_hue, lids, frame), u_iris, r, own_sides)  # counted where the fill runs
     if any(0.0 < q < 1.0 for q in shares):
         lean = lid_space_colour(image, known_hue, model, u, v, lids, frame, u_iris, r, sigma, lean=shares, shade=shade)
         own = rgb_to_lab(colour)
