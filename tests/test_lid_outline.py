@@ -105,7 +105,7 @@ def test_lid_in_a_shadowed_orbit_has_no_outline_repo_only(dark_orbit):
     painting's gradients. It read 3.2 on one eye (the old plate: 9.8): the lid is lit toward
     the skin under the eye (:data:`sfumato.rig.lid_plate.LID_LIT`) within a few pixels of a
     dark edge; 2.5 since session 11, lit no lighter than the lit skin round it
-    (:data:`sfumato.rig.lid_plate.SURROUND_TOP`), which the shadow's soft edge still holds
+    (:data:`sfumato.rig.lid_light.SURROUND_TOP`), which the shadow's soft edge still holds
     within its reach. A known shortfall, marked strict xfail rather than a limit raised to fit."""
     ratios = [outline_ratio(e, 0.5) for e in dark_orbit._eyes]
     assert max(ratios) <= MAX_OUTLINE, np.round(ratios, 2)

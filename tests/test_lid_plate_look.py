@@ -121,7 +121,7 @@ def test_lid_in_a_cast_shadow_reads_no_plate_repo_only(dark_orbit: RigEngine):
     image-left eye under her hair): the closed lid stays in the shadow, not lit toward the
     cheek into a pale plate (0.62 / 0.72 at 2c8dee0, lit to the cheek's light by
     :data:`sfumato.rig.lid_plate.LID_LIT`; 0.13 / 0.00 no lighter than the lit skin round it,
-    :data:`sfumato.rig.lid_plate.SURROUND_TOP`)."""
+    :data:`sfumato.rig.lid_light.SURROUND_TOP`)."""
     shares = [plate_share(e) for e in dark_orbit._eyes]
     assert max(shares) <= MAX_PLATE, np.round(shares, 2)
 
@@ -136,7 +136,7 @@ def test_painted_closed_lid_reads_no_plate(name):
     round it: at most :data:`MAX_PLATE` of it out of that light (at 2c8dee0 portrait_07's
     image-left lid 0.55, portrait_11's 0.38, portrait_13's image-right 0.72; 0.04, 0.18 and
     0.22 with the lid lit no lighter than the lit skin round it in a shadow over the whole eye,
-    :data:`sfumato.rig.lid_plate.CAST`)."""
+    :data:`sfumato.rig.lid_light.CAST`)."""
     eng = shared_rig(name)
     shares = [plate_share(e) for e in sorted(eng._eyes, key=lambda e: e.roi[1].start)]
     print(name, "plate share (image-left, image-right)", np.round(shares, 2))

@@ -42,7 +42,7 @@ opening against 0.57 before (tests/test_closed_lid.py's wink test 0.17, limit 0.
 TOP = 85.0
 """The crown's light and the light it may reach are read at this percentile of the lid's and the
 skin's CIE L (:func:`crown_light`, :func:`formed`; the lit skin round the lid as
-:data:`sfumato.rig.lid_plate.SURROUND_TOP` reads it: at 90 the astronaut's crown rose 1.1 L over
+:data:`sfumato.rig.lid_light.SURROUND_TOP` reads it: at 90 the astronaut's crown rose 1.1 L over
 the skin under her eye and her lid fold, tests/test_closed_lid.py's no-white test) ..."""
 SEEN = 0.1
 """... both read as a viewer sees a blink: blurred by this many eye half-widths (sigma, at least 1 px;
