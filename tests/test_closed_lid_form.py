@@ -31,22 +31,33 @@ SHUT = 0.55
 """The speech benchmark's blink threshold (``sfumato.speech.measure.count_blinks``)."""
 
 
-def dark_mass(light: np.ndarray, e: EyeLayers, lids: Lids, below: float) -> float:
-    """How much dark the upper lash line of ``lids`` (in ``e``'s eye frame) carries in ``light``
-    ((h, w) CIE L of ``e``'s ROI): mid-lid (the middle third between the corners), each column's
-    profile across the line from ``below`` opening heights under it to 0.6 over it, read at half
-    pixels, summed under the lid skin over it (the 80th percentile of the profile from 0.3
-    opening heights over the line up), L x pixels; the median over the columns."""
+def mid_lid_profiles(light: np.ndarray, e: EyeLayers, lids: Lids, lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:
+    """``light`` ((h, w) float32, ``e``'s ROI) across the upper line of ``lids`` in the middle
+    third of the eye (15 columns between the corners), from ``lo`` to ``hi`` opening heights
+    off it (up is positive) at half pixels: (offsets (m,) pixels, profiles (15, m))."""
     h = max(e.lids.height(), 2.0)
     span = float(e.lids.u[-1] - e.lids.u[0])
-    ds = np.arange(-below * h, 0.6 * h + 0.25, 0.5)
-    out = []
+    ds = np.arange(lo * h, hi * h + 0.25, 0.5)
+    rows = []
     for u0 in np.linspace(e.lids.u[0] + span / 3, e.lids.u[-1] - span / 3, 15):
         v0 = float(lids.at(np.array([u0]))[0][0])
         xy = e.frame.to_xy(np.stack([np.full_like(ds, u0), v0 + ds], -1))
         x = np.clip(np.round(xy[:, 0]).astype(int), 0, light.shape[1] - 1)
         y = np.clip(np.round(xy[:, 1]).astype(int), 0, light.shape[0] - 1)
-        prof = light[y, x]
+        rows.append(light[y, x])
+    return ds, np.array(rows)
+
+
+def dark_mass(light: np.ndarray, e: EyeLayers, lids: Lids, below: float) -> float:
+    """How much dark the upper lash line of ``lids`` (in ``e``'s eye frame) carries in ``light``
+    ((h, w) CIE L of ``e``'s ROI): mid-lid (:func:`mid_lid_profiles`), each column's profile
+    across the line from ``below`` opening heights under it to 0.6 over it, read at half
+    pixels, summed under the lid skin over it (the 80th percentile of the profile from 0.3
+    opening heights over the line up), L x pixels; the median over the columns."""
+    h = max(e.lids.height(), 2.0)
+    ds, profiles = mid_lid_profiles(light, e, lids, -below, 0.6)
+    out = []
+    for prof in profiles:
         skin = float(np.percentile(prof[ds > 0.3 * h], 80))
         out.append(0.5 * float(np.clip(skin - prof, 0.0, None).sum()))
     return float(np.median(out))

@@ -25,13 +25,19 @@ from sfumato.rig.skin_palette import palette_ab
 
 __all__ = ["LidSheet", "close_lids", "draw_lash", "lash_line", "lid_sheet", "soften_seam"]
 
-LASH_FRINGE = 0.7
-"""The closed lashes are a soft band at the line, not a hairline: where the painted lashes are
-dark (the line's strength, ``sheet.lash_strength``) they shade at least this fraction of it
+LASH_FRINGE = 1.0
+"""The closed lashes are a band at the line, not a hairline: where the painted lashes are
+dark (the line's strength, ``sheet.lash_strength``) they shade this fraction of it right
 under the moving margin (closed, the upper lashes hang down over the lower lid), fading as a
 half Gaussian ..."""
-FRINGE_DROP = 0.6
-"""... this many times the painted lash band's thickness (``sheet.fringe``) wide (its sigma)."""
+FRINGE_DROP = 0.8
+"""... this many times the painted line's thickness (:func:`line_depth`, at most the painted lash
+band's, ``sheet.fringe``) wide (its sigma): a dark fringe a few pixels deep. As wide as the lash
+band (0.7 of the strength, sigma 0.6 bands, 2406d8b) it was a mid-tone wash 6-7 px deep under
+portrait_11's and portrait_20's image-left lines, whose bands (10.7, 12.2 px) reach up to a
+crease or rim over lines 3-3.5 px thick: a mauve or grey smear, not lashes."""
+LINE_EDGE = 0.1
+"""The painted line's cross-section has ended where it has faded under this (:func:`line_depth`)."""
 MARGIN_SHADE = 0.08
 """The closed lid is this much darker at its lash line, fading over a quarter of an opening height."""
 
@@ -108,12 +114,20 @@ def lash_line(u: np.ndarray, v: np.ndarray, rest: Lids, now: Lids, sheet: LidShe
     d = np.where(d < 0, solid - d, d)  # under the margin it falls off as it does over the core
     core = np.interp(d, steps, sec, right=0.0)  # the painted line's cross-section
     grow = np.clip(du / max(sheet.soft, 1e-3), 0.0, 1.0)
-    if sheet.fringe > 0:  # the closed lashes: a soft band hanging from the line, the painted lash band's width
-        f = sheet.fringe
+    if sheet.fringe > 0:  # the closed lashes: a band hanging from the line, as deep as the painted line is thick
+        f = min(sheet.fringe, line_depth(sec, steps))
         hang = up_now - v  # under the margin (over it the lid has its own form)
         fringe = LASH_FRINGE * taper * np.exp(-0.5 * (hang / (FRINGE_DROP * f)) ** 2)  # the lashes are longest mid-lid
         core = np.maximum(core, np.where(hang > 0, fringe, 0.0))
     return (sheet.lash_strength * core * taper * grow).astype(np.float32)
+
+
+def line_depth(section: np.ndarray, steps: np.ndarray) -> float:
+    """How thick the painted upper lash line is, pixels: from its darkest to where its
+    cross-section (``section`` at ``steps`` pixels, 1 at the core, 0 in the skin:
+    :func:`sfumato.rig.lash_line.line_shape`) has faded to :data:`LINE_EDGE`; at least 1 px."""
+    faded = section < LINE_EDGE
+    return max(1.0, float(steps[np.argmax(faded)]) if faded.any() else float(steps[-1]))
 
 
 def draw_lash(image: np.ndarray, alpha: np.ndarray, sheet: LidSheet) -> np.ndarray:
