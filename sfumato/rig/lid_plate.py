@@ -85,6 +85,10 @@ PALETTE_REACH = 0.5
 (:mod:`sfumato.rig.skin_palette`; the orbit, the cheek under the eye: the skin a closed lid is
 seen against; set on portrait_20's tan skin and dark red-brown orbit)."""
 
+LASH_SKIN = 0.3
+"""The closed lashes shade in the colours of the closed lid within this many opening heights of
+the closed line (over it and under it), with the painted line's (:attr:`LidSheet.lash_palette`)."""
+
 
 @dataclass
 class LidSheet:
@@ -102,7 +106,8 @@ class LidSheet:
         cap: (h, w) float32, the lightest (mean of RGB, 0..255) the rising lower lash band may be.
         reach: how far the closing lid reaches past the (left, right) corner, pixels
             (:func:`white_past_corners`); lash_palette: the painted lash line's and the lid's
-            colours by lightness (:func:`sfumato.rig.skin_palette.skin_palette`), or None;
+            colours by lightness, with the closed lid's round the closed line
+            (:data:`LASH_SKIN`; :func:`sfumato.rig.skin_palette.skin_palette`), or None;
         wings: whether a painted liner wing runs on past the (left, right) corner
             (:func:`sfumato.rig.liner_wing.wings_past_corners`: the lid leaves it in place);
         fringe: the painted upper lash band's thickness, pixels (the closed lashes' soft band).
@@ -208,7 +213,8 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     l_up, l_lo = col_up.mean(-1), col_lo.mean(-1)
     at = mid if mid.any() else np.ones_like(mid)  # an eye too narrow for a middle: the whole ROI
     m_up, m_lo = float(np.median(l_up[at])), float(np.median(l_lo[at]))  # one light for the whole lid
-    upper = v >= lids.moved(0.0, 1.0).at(u)[0]  # over the line where the closed lids meet
+    closed = lids.moved(0.0, 1.0).at(u)[0]  # the line where the closed lids meet
+    upper = v >= closed
     ring_lit = surround(hole, upper, frame.half_width)  # the skin the closed lid is seen against
     lit = lit_in(LID_LIT * m_lo, surround_light(light, ring_lit))
     k = float(np.clip((lit - m_up) / max(m_lo - m_up, 1e-3), 0.0, LID_MIX))
@@ -238,15 +244,20 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     near = cv2.dilate(hole.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=max(3, int(PALETTE_REACH * frame.half_width)))
     lab = rgb_to_lab(image)
     # the upper lid's form: lit across its crown, turning away toward the line, corners and crease
-    form = lid_form(u, v, lids, lids.moved(0.0, 1.0).at(u)[0], top, form_depth(lab[..., 0], ring_lit))
+    form = lid_form(u, v, lids, closed, top, form_depth(lab[..., 0], ring_lit))
     flat, shaped = (lay_in(image, tex, c, hole, upper, line, corners, ~corners & (v > up), edge=edge,
                            skin=(near > 0) & ~hole & ~opening) for c in (colour, colour * np.where(upper, form, 1.0)[..., None]))
     plate = formed(flat, shaped, hole & upper, crown_light(seen(lab[..., 0], frame.half_width), ring_lit), frame.half_width)
     lash_skin = span & (v > up + lash_band) & (v < up + lash_band + 0.8 * height)
     lash, strength, section = lash_profile(image, light, u, v, frame, lids, darkest, max(1.5, 0.25 * height), mid,
                                             lash_skin if lash_skin.any() else fold)
+    # the closed lashes' colours: the painted line's and lid's, and the closed lid's round the
+    # closed line, which they are drawn over (a lid in shadow over the line, portrait_20's
+    # image-left, has no colours lighter than L 27: the fringe over the lit lower lid took them, grey)
+    shut = mid & hole & (np.abs(v - closed) < max(1.5, LASH_SKIN * height))
     cap = (LIGHT_CAP * np.maximum(l_lo, colour.mean(-1))).astype(np.float32)
-    palette = skin_palette(lab, mid & (v > up - 0.5) & (v < up + lash_band + 0.3 * height))
+    painted = mid & (v > up - 0.5) & (v < up + lash_band + 0.3 * height)
+    palette = skin_palette(np.where(shut[..., None], rgb_to_lab(plate), lab), shut | painted)
     return LidSheet(plate, float(band_up), float(band_lo), soft, lash, section, strength, cap, reach, palette, wings, float(lash_band))
 
 
