@@ -67,17 +67,22 @@ def form_depth(light: np.ndarray, ring: np.ndarray) -> float:
 
 
 def lid_form(u: np.ndarray, v: np.ndarray, lids: Lids, closed: np.ndarray, top: np.ndarray, depth: float) -> np.ndarray:
-    """The closed upper lid's form: (h, w) float32 multiplier in [1 - ``depth``, 1].
+    """The closed upper lid's form, a dome: (h, w) float32 multiplier in [1 - ``depth``, 1].
 
-    1 from the lid's crown up (:data:`PEAK` of the way from the ``closed`` lash line, (h, w) v of
-    the line where the closed lids meet, to ``top``, (h, w) v of the closed lid's top edge, in
-    each column), falling as a parabola to 1 - ``depth`` on the closed lash line mid-lid, less
-    toward the corners as the closed lash line tapers there (darkened as much there, the lid left
-    dark pixels where portrait_02's painted liner was at its inner corner, tests/test_closed_lid.py).
-    Under ``closed`` it is 1. Only toward the lash line: on the crease and at the corners the
-    seamless fill meets the painting's own skin (its crease and corner shadows), and a form
-    falling toward them too lifted the lid's crown by as much over that skin (the Mona Lisa's
-    lid 55 -> 68 L against skin round it at 56 L, its 90th percentile).
+    1 only on the lid's crown mid-lid: :data:`PEAK` of the way from the ``closed`` lash line
+    ((h, w) v of the line where the closed lids meet) to ``top`` ((h, w) v of the closed lid's top
+    edge) in each column, half-way between the corners of ``lids``. Elsewhere it is 1 - ``depth``
+    x min(1, x_line² √mid + :data:`CROWN` (1 - (1 - x_top²) mid)), where x_line runs from 0 at the
+    crown to 1 on the closed lash line, x_top from 0 at the crown to 1 on the top edge, and
+    mid = 4 s (1 - s) from 1 mid-lid to 0 at the corners (s the share of the way along u from one
+    corner to the other). So mid-lid it falls as a parabola to 1 - ``depth`` on the closed lash
+    line and to 1 - CROWN x ``depth`` on the top edge (the crease); toward the corners it falls at
+    every height, to 1 - ``depth`` at the corners themselves, from the line up to the top edge
+    (CROWN 1: the fall into the crease and the corners is as deep as toward the line). The lash
+    line's own fall tapers with √mid, but the corner term darkens the corners as much. Under
+    ``closed`` it is 1. The seamless fill meets the painting's skin on the crease and at the
+    corners, so this fall toward them lifts the crown over that skin: :func:`formed` keeps only
+    as much of the form as leaves the crown no lighter than the skin round the lid.
     """
     t = np.clip((v - closed) / np.maximum(top - closed, 1.0), 0.0, 1.0)  # 0 on the line .. 1 on the top edge
     x_line = np.clip((PEAK - t) / PEAK, 0.0, 1.0)
