@@ -243,6 +243,19 @@ WINK_JITTER = JITTER + tuple(tuple(int(v) for v in d) for d in np.random.default
 before / after the lid texture's long lines were filled to the local level)."""
 
 
+def eye_openings(img: np.ndarray) -> np.ndarray:
+    """FaceMesh's opening of each eye of ``img`` ((H, W, 3) uint8 RGB): lid gap over eye width
+    (:data:`sfumato.speech.measure.EYE_LIDS`), averaged over :data:`WINK_JITTER` shifted copies; (2,)."""
+    from sfumato.face.detect import mesh_landmarks
+    from sfumato.speech.measure import EYE_LIDS
+
+    runs = []
+    for dy, dx in WINK_JITTER:
+        lm = mesh_landmarks(np.ascontiguousarray(np.roll(img, (dy, dx), (0, 1))))
+        runs.append([np.linalg.norm(lm[a, :2] - lm[b, :2]) / np.linalg.norm(lm[c, :2] - lm[d, :2]) for a, b, c, d in EYE_LIDS])
+    return np.mean(runs, 0)
+
+
 def test_both_lids_close_alike_on_the_mona_lisa():
     """No wink: FaceMesh's eye openness (lid gap over eye width, relative to the open eye,
     averaged over :data:`WINK_JITTER` copies) of the Mona Lisa's two eyes agrees within 0.15 at
@@ -250,27 +263,18 @@ def test_both_lids_close_alike_on_the_mona_lisa():
     0.18). The old lid (a plate shaded from the orbit's shadow to a light stripe over the lash
     line) read, in one run, as an open eye on one side: up to 0.27 apart at closure 0.85."""
     from sfumato.engines.base import Pose
-    from sfumato.face.detect import mesh_landmarks
     from sfumato.imaging.painting import load_painting
-    from sfumato.speech.measure import EYE_LIDS
 
     path = TESTDATA / "mona_lisa.jpg"
     if not path.is_file():
         pytest.skip(f"{path} not present")
     eng = _engine(head_crop_of(load_painting(path)))
 
-    def openness(img: np.ndarray) -> np.ndarray:
-        runs = []
-        for dy, dx in WINK_JITTER:
-            lm = mesh_landmarks(np.ascontiguousarray(np.roll(img, (dy, dx), (0, 1))))
-            runs.append([np.linalg.norm(lm[a, :2] - lm[b, :2]) / np.linalg.norm(lm[c, :2] - lm[d, :2]) for a, b, c, d in EYE_LIDS])
-        return np.mean(runs, 0)
-
     gaps = []
     for gaze in (-10.0, 0.0, 10.0):
-        wide = openness(eng.render_pose(Pose(gaze, 0.0, 0.0, 0.0), 0.0))
+        wide = eye_openings(eng.render_pose(Pose(gaze, 0.0, 0.0, 0.0), 0.0))
         for blink in (0.5, 0.7, 0.85):
-            rel = openness(eng.render_pose(Pose(gaze, 0.0, 0.0, 0.0), blink)) / wide
+            rel = eye_openings(eng.render_pose(Pose(gaze, 0.0, 0.0, 0.0), blink)) / wide
             gaps.append(abs(float(rel[0] - rel[1])))
     assert max(gaps) <= 0.15, np.round(gaps, 2)
 

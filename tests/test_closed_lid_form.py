@@ -4,9 +4,12 @@
 A stranger's measures, from outside the rig: the rendered closed eye's CIE lightness across its
 lash line against the painting's own upper lash line (:func:`dark_mass`), and FaceMesh's eye
 opening on the rendered frames (the speech benchmark's count, ``benchmarks/bench_speech.py``,
-takes an eye under 0.55 of its open opening as shut). Real MediaPipe. The bundled astronaut
-is no test here (both measures hardly move on her small, blurred eye: the lid there is lit no
-lighter than before, :func:`sfumato.rig.lid_shade.formed`); the Mona Lisa when ../shared is present.
+takes an eye under 0.55 of its open opening as shut). Real MediaPipe on the Mona Lisa copy that
+ships in the repo (``sfumato.imaging.samples.sample("mona_lisa")``, 900 px; the 1200 px copy in
+../shared reads 1.83 / 1.36 and 0.516 on these measures). The bundled astronaut is no test here
+(both measures hardly move on her small, blurred eye: the lid there is lit no lighter than
+before, :func:`sfumato.rig.lid_shade.formed`). The form itself on synthetic grids:
+tests/test_lid_shade.py.
 """
 
 from __future__ import annotations
@@ -17,16 +20,19 @@ import pytest
 from sfumato.imaging.lab import rgb_to_lab
 from sfumato.rig.eye import EyeLayers, render_eye
 from sfumato.rig.lids import Lids
-from tests.conftest import TESTDATA
-from tests.test_closed_lid import WINK_JITTER, _engine, head_crop_of
+from tests.test_closed_lid import _engine, eye_openings, head_crop_of
 
-MIN_BAND = 1.3
+MIN_BAND = 1.5
 """The closed lash line carries at least this many times the dark of the painting's own upper
 lash line (:func:`lash_band_ratio`: the closed lashes hang over the line, a band, not the line
-alone). Read on the Mona Lisa: 1.20 / 0.99 at 100ae2f (the painted line's cross-section
-mirrored), 1.60 / 1.36 with the lashes' soft band (:data:`sfumato.rig.blink.LASH_FRINGE`).
-The astronaut is no test of it: 1.42 / 1.36 -> 1.60 / 1.39, the painted line over her small
-eye already a broad smudge."""
+alone). Read on the bundled Mona Lisa (image-left / image-right): 0.97 / 1.34 at 100ae2f (the
+painted line's cross-section mirrored, a flat lid), 1.85 / 1.89 now; with the lid's form off
+(:func:`sfumato.rig.lid_shade.lid_form` all 1) 1.15 / 1.89, with the lashes' band off
+(:data:`sfumato.rig.blink.LASH_FRINGE` 0) 1.65 / 1.34: 1.5 lies between, so the test fails
+without either. On the 1200 px copy in ../shared it reads 1.83 / 1.36 (1.20 / 0.99 at 100ae2f):
+the measure is in pixels of the painting and moves with its size, so this bound is the bundled
+copy's. The astronaut is no test of it (1.42 / 1.36 -> 1.60 / 1.39 at 2406d8b): the painted line over her
+small eye already a broad smudge."""
 SHUT = 0.55
 """The speech benchmark's blink threshold (``sfumato.speech.measure.count_blinks``)."""
 
@@ -71,43 +77,33 @@ def lash_band_ratio(e: EyeLayers) -> float:
     return dark_mass(shut, e, e.lids.moved(0.0, 1.0), 0.3) / max(dark_mass(painted, e, e.lids, 0.0), 1.0)
 
 
-def test_mona_lisa_closed_lashes_are_a_band_not_a_hairline():
+@pytest.fixture(scope="module")
+def mona_lisa():
+    """The rig engine prepared on the bundled Mona Lisa's head crop."""
+    from sfumato.imaging.samples import sample
+
+    return _engine(head_crop_of(sample("mona_lisa")))
+
+
+def test_mona_lisa_closed_lashes_are_a_band_not_a_hairline(mona_lisa):
     """The Mona Lisa's closed lash line carries at least :data:`MIN_BAND` times the dark of her
     painted upper lash line (:func:`lash_band_ratio`): the closed lashes are a soft band."""
-    from sfumato.imaging.painting import load_painting
-
-    path = TESTDATA / "mona_lisa.jpg"
-    if not path.is_file():
-        pytest.skip(f"{path} not present")
-    eng = _engine(head_crop_of(load_painting(path)))
-    ratios = [lash_band_ratio(e) for e in eng._eyes]
+    ratios = [lash_band_ratio(e) for e in mona_lisa._eyes]
     print("closed lash dark over the painted line's", np.round(ratios, 2))
     assert min(ratios) >= MIN_BAND, np.round(ratios, 2)
 
 
-def test_mona_lisa_closed_eyes_read_shut():
+def test_mona_lisa_closed_eyes_read_shut(mona_lisa):
     """FaceMesh's opening of the Mona Lisa's closed eyes (lid gap over eye width, averaged over
     :data:`tests.test_closed_lid.WINK_JITTER` copies, over the open eye's at the same gaze; both
-    eyes, gaze -10, 0, +10) is under :data:`SHUT` (0.568 at 100ae2f, a flat plate with a hairline:
-    the speech benchmark counted 1-3 of its blinks in 10 s)."""
+    eyes, gaze -10, 0, +10) is under :data:`SHUT`: the bundled copy 0.579 at 100ae2f (a flat plate
+    with a hairline; the 1200 px copy 0.568, the speech benchmark counted 1-3 of its blinks in
+    10 s), 0.464 now. With the lid's form off it reads 0.546, with the lashes' band off 0.507: the
+    benchmark's threshold still passes each alone (the form's by 0.004); the test that fails without
+    either is :data:`MIN_BAND`'s, and the form alone is tested in tests/test_lid_shade.py."""
     from sfumato.engines.base import Pose
-    from sfumato.face.detect import mesh_landmarks
-    from sfumato.imaging.painting import load_painting
-    from sfumato.speech.measure import EYE_LIDS
 
-    path = TESTDATA / "mona_lisa.jpg"
-    if not path.is_file():
-        pytest.skip(f"{path} not present")
-    eng = _engine(head_crop_of(load_painting(path)))
-
-    def opening(img: np.ndarray) -> np.ndarray:
-        runs = []
-        for dy, dx in WINK_JITTER:
-            lm = mesh_landmarks(np.ascontiguousarray(np.roll(img, (dy, dx), (0, 1))))
-            runs.append([np.linalg.norm(lm[a, :2] - lm[b, :2]) / np.linalg.norm(lm[c, :2] - lm[d, :2]) for a, b, c, d in EYE_LIDS])
-        return np.mean(runs, 0)
-
-    rel = [opening(eng.render_pose(Pose(g, 0.0, 0.0, 0.0), 1.0)) / opening(eng.render_pose(Pose(g, 0.0, 0.0, 0.0), 0.0))
+    rel = [eye_openings(mona_lisa.render_pose(Pose(g, 0.0, 0.0, 0.0), 1.0)) / eye_openings(mona_lisa.render_pose(Pose(g, 0.0, 0.0, 0.0), 0.0))
            for g in (-10.0, 0.0, 10.0)]
     print("closed over open (gaze x eye)", np.round(rel, 3))
     assert float(np.mean(rel)) < SHUT, np.round(rel, 3)
