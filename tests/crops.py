@@ -45,12 +45,13 @@ def shared_rig(name: str):
     return rig_of(load_painting(path))
 
 
-def shared_eye_layers(name: str):
-    """The image-right eye (the face's left) of ``../shared/testdata/NAME.jpg`` as the rig lays it
-    out, with what the white tests measure on it; skipped when the painting is not there.
+def shared_eye_layers(name: str, side: str = "left"):
+    """The eye on the face's ``side`` (``"left"``: the image-right eye) of
+    ``../shared/testdata/NAME.jpg`` as the rig lays it out, with what the white tests measure on
+    it; skipped when the painting is not there.
 
     Returns:
-        A namespace: ``c`` (2,) float64 iris centre and ``r`` its radius (ROI pixels); ``xx``,
+        A namespace: ``layers`` the :class:`sfumato.rig.eye.EyeLayers`; ``c`` (2,) float64 iris centre and ``r`` its radius (ROI pixels); ``xx``,
         ``d`` (h, w) pixel column and distance from ``c``; ``seen`` (h, w) bool, open between the
         lids; ``base``, ``painted`` (h, w, 3) float32 CIE Lab of the rebuilt white and of the painting.
     """
@@ -70,11 +71,11 @@ def shared_eye_layers(name: str):
         pytest.skip(f"{path} not present (../shared is optional)")
     crop = head_crop_of(load_painting(path))
     rig = extract_rig(crop.image, np.asarray(crop.landmarks, np.float64))
-    er = [e for e in rig.eyes if e.side == "left"][0]  # the face's left eye, on the image's right
+    er = [e for e in rig.eyes if e.side == side][0]
     layers = eye_layers(crop.image, er)
     c = np.asarray(er.iris.centre, np.float64) - (layers.x0, layers.y0)
     yy, xx = np.mgrid[0 : layers.image.shape[0], 0 : layers.image.shape[1]]
     return SimpleNamespace(
-        c=c, r=float(er.iris.radius), xx=xx, d=np.hypot(xx - c[0], yy - c[1]),
+        layers=layers, c=c, r=float(er.iris.radius), xx=xx, d=np.hypot(xx - c[0], yy - c[1]),
         seen=opening(layers.u, layers.v, layers.lids, layers.edge) > 0.99,
         base=rgb_to_lab(np.clip(layers.base, 0, 255).astype(np.float32)), painted=rgb_to_lab(layers.image))

@@ -16,6 +16,7 @@ from sfumato.rig.lids import EyeFrame, Lids, opening
 from sfumato.rig.sclera import rebuild_white
 from sfumato.rig.white_edge import match_edge
 from tests.conftest import TESTDATA
+from tests.test_white_shade import almond, with_iris
 
 YELLOW = (62.0, 8.0, 52.0)  # Lab: portrait_13's mustard white
 TOP = 0.35
@@ -35,21 +36,11 @@ def shaded_yellow_eye() -> tuple[np.ndarray, EyeFrame, Lids, np.ndarray, np.ndar
     :data:`TOP` at the lid), a dark green iris tucked under the lid; and its frame, lids, u, v,
     iris centre and radius, t (0 on the lower lid, 1 on the upper)."""
     h, w = 64, 120
-    frame = EyeFrame(np.array([60.0, 32.0]), np.array([1.0, 0.0]), 44.0)
-    u, v = frame.grids((h, w))
-    us = np.linspace(-44, 44, 64)
-    lids = Lids(us, 15.0 * np.clip(1 - (us / 44) ** 2, 0, 1), -13.0 * np.clip(1 - (us / 44) ** 2, 0, 1))
-    up, lo = lids.at(u)
-    t = np.clip((v - lo) / np.maximum(up - lo, 1.0), 0, 1)
+    frame, lids, u, v, t = almond(h, w)
     img = lab_to_rgb(np.broadcast_to(np.float32(YELLOW), (h, w, 3)).copy())
     img = img * (1.0 - (1.0 - TOP) * np.clip((t - 0.5) / 0.5, 0, 1))[..., None]
-    c, r = np.array([60.0, 28.0]), 12.0
-    yy, xx = np.mgrid[0:h, 0:w]
-    img[np.hypot(xx - c[0], yy - c[1]) < r] = (50.0, 62.0, 45.0)
-    inside = opening(u, v, lids, 1.0)
-    img = np.where(inside[..., None] > 0.5, img, np.float32((200, 140, 100)))
-    img += np.random.default_rng(3).normal(0, 1.5, img.shape).astype(np.float32)
-    return np.clip(img, 0, 255).astype(np.float32), frame, lids, u, v, c, r, t
+    img, c, r = with_iris(img, u, v, lids, (50.0, 62.0, 45.0), (200.0, 140.0, 100.0), 3)
+    return img, frame, lids, u, v, c, r, t
 
 
 def lid_darkening(light: np.ndarray, t: np.ndarray, where: np.ndarray) -> float:
@@ -77,27 +68,12 @@ def test_the_rebuilt_white_darkens_under_the_lid_as_painted():
 def test_portrait_13_image_left_white_darkens_under_the_lid():
     """portrait_13's image-left eye (the face's right): the rebuilt white where the iris was darkens
     toward the upper lid within :data:`MAX_LIFT` of the painted white beside the iris."""
-    import pytest
+    from tests.crops import shared_eye_layers
 
-    from sfumato.imaging.painting import load_painting
-    from sfumato.rig.eye import eye_layers
-    from sfumato.rig.rig import extract_rig
-    from tests.crops import head_crop_of
-
-    path = TESTDATA / "portrait_13.jpg"
-    if not path.is_file():
-        pytest.skip(f"{path} not present (../shared is optional)")
-    crop = head_crop_of(load_painting(path))
-    rig = extract_rig(crop.image, np.asarray(crop.landmarks, np.float64))
-    er = [e for e in rig.eyes if e.side == "right"][0]  # the face's right eye, on the image's left
-    e = eye_layers(crop.image, er)
-    c = np.asarray(er.iris.centre, np.float64) - (e.x0, e.y0)
-    r = float(er.iris.radius)
+    s = shared_eye_layers("portrait_13", "right")  # the face's right eye, on the image's left
+    e, c, r, xx, d, seen = s.layers, s.c, s.r, s.xx, s.d, s.seen
     up, lo = e.lids.at(e.u)
     t = (e.v - lo) / np.maximum(up - lo, 1.0)
-    yy, xx = np.mgrid[0 : e.u.shape[0], 0 : e.u.shape[1]]
-    d = np.hypot(xx - c[0], yy - c[1])
-    seen = opening(e.u, e.v, e.lids, e.edge) > 0.99
     light = rgb_to_lab(e.image)[..., 0]
     rebuilt = lid_darkening(rgb_to_lab(np.clip(e.base, 0, 255).astype(np.float32))[..., 0], t, seen & (d < 0.8 * r))
     # the painted white beside the iris on its inner side (the outer is a sliver): its shade

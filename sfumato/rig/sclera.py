@@ -276,8 +276,9 @@ def white_and_hole(
         hue = lid_space_colour(image, known_hue, model, u, v, lids, frame, u_iris, r, sigma, shade=shade)
         colour = with_hue(colour, hue)
     beside = (inside > 0.5) & (disc(shape, c, 1.1 * r, 1.0) < 0.01)
-    if near is not None:  # a side with its own white: its liner and lid rim are of its hue, no shade
-        beside &= ~near | (white > 0.5)
+    allowed = None if near is None else ~near | (white > 0.5)  # on a side with its own white, its painted white alone
+    if allowed is not None:  # a side with its own white: its liner and lid rim are of its hue, no shade
+        beside &= allowed
     colour = match_lid_shade(image, colour, t, beside, light, iris_l)
     # a side of the iris with only a few samples (a reflex, a sliver in the corner) gives its
     # lightness but only part of its hue (white_fill.FEW): the shading above keeps to the fill's
@@ -292,6 +293,6 @@ def white_and_hole(
         colour = colour + (lab_to_rgb(mixed) - lab_to_rgb(own))  # the change alone: none where no side leans
     plate = sclera_plate(image, known, disc(shape, c, 1.35 * r, 1.0), colour, sigma, (white > 0.5) & (disc(shape, c, 1.15 * r, 1.0) < 0.01))
     hole = replaced(light, lightness(plate), inside, ring, tint, c, r, iris_l)
-    plate = match_edge(image, plate, hole, inside, light, iris_l, c, r, None if near is None else ~near | (white > 0.5))
+    plate = match_edge(image, plate, hole, inside, light, iris_l, c, r, allowed)
     return image * (1 - hole[..., None]) + plate * hole[..., None], hole
 
