@@ -77,7 +77,6 @@ def test_a_side_with_enough_samples_or_none_keeps_its_colour(reflex_px):
     assert np.abs(new - old).max() < 1e-3
 
 
-
 def test_a_side_with_its_own_white_keeps_its_hue():
     """A side whose white was found with its own colour model (painted_white_sides: a white of
     another paint, portrait_03's grey outer white beside its beige inner corner) keeps all its hue
@@ -94,6 +93,7 @@ def test_a_side_with_its_own_white_keeps_its_hue():
     grey = _half_ab(kept, c, r, inside, 1)
     assert np.hypot(*(grey[1:] - _half_ab(plain, c, r, inside, 1)[1:])) < 0.1, grey  # its own fill's hue
     assert np.hypot(*(grey[1:] - np.float32(CREAM[1:]))) > 8.0, grey  # the grey's, not the cream's
+
 
 def test_portrait_20_rebuilt_white_is_warm_on_both_sides():
     """portrait_20, image-right eye: the rebuilt white under the iris, on the reflex's side, is as

@@ -143,3 +143,4 @@ def test_the_edge_of_a_side_with_its_own_white_is_set_by_that_white_alone():
     new = float(np.median(rgb_to_lab(match_edge(img, plate, hole, inside, light, 12.0, c, r, allowed))[edge][:, 0]))
     print(f"edge beside the grey white: all kept {old:.1f} L, its white alone {new:.1f} L")
     assert abs(new - 62.0) < 2.0, new
+    assert old < new - 3.0, (old, new)  # the liner setup matters: the old call reads it (56.1 against 62.0)
