@@ -35,7 +35,10 @@ FRINGE_DROP = 0.8
 band's, ``sheet.fringe``) wide (its sigma): a dark fringe a few pixels deep. As wide as the lash
 band (0.7 of the strength, sigma 0.6 bands, 2406d8b) it was a mid-tone wash 6-7 px deep under
 portrait_11's and portrait_20's image-left lines, whose bands (10.7, 12.2 px) reach up to a
-crease or rim over lines 3-3.5 px thick: a mauve or grey smear, not lashes."""
+crease or rim over lines 3-3.5 px thick: a mauve or grey smear, not lashes. Both values
+were chosen by hand on the closed eyes of portrait_11, portrait_20, portrait_03 and the Mona Lisa
+(:data:`LASH_FRINGE` 0.7 -> 1.0, this one from a few tried, 0.6-1.2; 2406d8b, 4790ae9): not
+swept, no held-out set; tests/test_closed_lash_fringe.py and tests/test_closed_lid_form.py read them."""
 LINE_EDGE = 0.1
 """The painted line's cross-section has ended where it has faded under this (:func:`line_depth`)."""
 MARGIN_SHADE = 0.08
