@@ -23,7 +23,7 @@ and measured with FaceMesh, against the painting measured the same way
 | revealed dE ab | the revealed white's colour difference from the same painted white on its side, CIE a and b only (hue and chroma: a tan patch in a yellow white, a grey one in a warm white, which the L columns miss), largest (:mod:`sfumato.face.white_match`); in brackets both sides' (sessions 7-8) | <= 6 |
 | grain | the revealed white's fine texture / the painting's painted white's: robust spread of the second differences of L along rows and columns within each set, the revealed white off its lid-line and rim pixels, the frame sampled in whole pixels (:mod:`sfumato.face.grain_match`); the frame furthest from 1 (by ratio); n/a when no frame reveals enough white | 0.6 .. 1.5 |
 | specks | the rebuilt white where the rig lays it (the eye with its iris taken out, painting pixels, over the old iris; the rig rebuilt from the bank's rig.json by the code checked out, so a bank built by older code is read as today's code would rebuild it) against the painting's painted white beside its iris (:func:`sfumato.face.grain_match.speck_match`): dark: its darkest specks (98th percentile of how much darker a pixel is than its 3 x 3 neighbours' median) over the painted white's; fine: its fine contrast (second differences, each direction about its own median) over the painted white's; beyond: the share of its specks darker than the painted white's darkest; the eye nearest to failing printed; n/a when the painted white is too small to measure (the astronaut) | <= 1.5 / 1.5 / 0.05 |
-| line gap | how much lighter the upper lid's line is over the iris' old place than the painted line beside it (:func:`sfumato.face.lid_line.line_gap`: along FaceMesh's upper lid contour on the frame, the darkest L across a band from 0.05 eye widths under it to 0.1 over it (FaceMesh's contour may lie under the painted line), at the points within an iris radius of the old place and off the new one, its 80th percentile minus the painted line's darkness beside the iris, either side's median, mixed across; a side counts only where it is a line over the eye, the painting 0.1-0.2 eye widths under it at least 15 L lighter), each eye, largest; n/a when no frame moved the iris off its old place | <= 6 |
+| line gap | how much lighter the upper lid's line is over the iris' old place than the painted line beside it (:func:`sfumato.face.lid_line.line_gap`: along FaceMesh's upper lid contour on the frame, the darkest L across a band from 0.05 eye widths under it to 0.1 over it (FaceMesh's contour may lie under the painted line), at the points within an iris radius of the old place and off the new one, its 80th percentile minus the painted line's darkness beside the iris, either side's median, mixed across; a side counts only where it is a line over the eye, the painting 0.1-0.2 eye widths under it at least 15 L lighter; that side's line taken as much lighter, up to 10 L, as the frame reads it 1.6-2.2 radii out than the painting does), each eye, largest; [N of 2 eyes, M no line] when fewer than both eyes were read, M of them because neither side of the painted line beside the iris is a line over the eye (:func:`sfumato.face.lid_line.line_sides`; the rest: no frame moved that iris off its old place); n/a (no line) when no eye has a line to continue, n/a (not moved) when no frame moved an iris off its old place | <= 6 |
 | bright | share of eye-white pixels (as for white dL) brighter than the painting's 90th percentile + 3 L, each eye against its own (:func:`sfumato.face.quality.bright_share`: pooled, a shaded eye pulls the threshold down and a lit eye's own white counts as too bright), the eyes weighted by their pixels, largest | <= 0.15 |
 | sharp | variance of the Laplacian over the inner half of the head crop / the painting's, smallest | >= 0.85 |
 | gaze range | 9 evenly spaced frames of the middle row, each averaged over ``--samples`` jittered copies: max - min, eye half-widths | >= 0.5 |
@@ -51,7 +51,7 @@ sys.path.insert(0, str(ROOT))
 
 from sfumato.bank.format import Bank, load_bank  # noqa: E402
 from sfumato.face.gaze import measure_gaze  # noqa: E402
-from sfumato.face.lid_line import line_gap  # noqa: E402
+from sfumato.face.lid_line import line_gap, line_sides  # noqa: E402
 from sfumato.face.topology import EYES  # noqa: E402
 from sfumato.rig.lids import Lids  # noqa: E402
 from sfumato.face.grain_match import TARGET as GRAIN_TARGET, grain_match, speck_match  # noqa: E402
@@ -93,6 +93,9 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
     ref_lap = laplacian_variance(painting, crop)
     ref_eye_r = eye_iris_radii(ref_steady)
     iris_eyes: list[tuple[float, float]] = []
+    # an eye with no side of its painted line a line over the eye reads no line gap on any frame
+    line_eyes = [line_sides(p_l, upper_lid(ref_steady, e), ref_steady[e.iris[0], :2], radii[k]) > 0 for k, e in enumerate(EYES)]
+    gap_eyes: set[int] = set()
     iris, dl, dl_old, bright, sharp, missing = [], [], [], [], [], 0
     common, revealed, revealed_db, revealed_dab, painted, centre_dl = [], [], [], [], [], float("nan")
     ring, ring_dab, both, both_dab, other, revealed_n, grain, gaps = [], [], [], [], 0, 0, [], []
@@ -135,8 +138,11 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
         g = grain_match(painting, full, ref_steady, lms, radii, ERODE, lab=(p_lab, f_lab), fits=fits).ratio
         if np.isfinite(g):
             grain.append(g)
-        gaps += [gap for k, e in enumerate(EYES) if np.isfinite(gap := line_gap(
-            f_l, upper_lid(lms, e), p_l, upper_lid(ref_steady, e), ref_steady[e.iris[0], :2], lms[e.iris[0], :2], radii[k]))]
+        for k, e in enumerate(EYES):
+            gap = line_gap(f_l, upper_lid(lms, e), p_l, upper_lid(ref_steady, e), ref_steady[e.iris[0], :2], lms[e.iris[0], :2], radii[k])
+            if np.isfinite(gap):
+                gaps.append(gap)
+                gap_eyes.add(k)
         if i == bank.center_index:
             centre_dl = white.white_median - ref_white.white_median
         dl_old.append(eye_stats(full, lm, light=f_l).white_median - ref_old.white_median)
@@ -164,7 +170,7 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
         "both_dl": worst(both, abs), "both_frames": len(both), "both_dab": worst(both_dab, float),
         "painted_iris_px": [round(r, 2) for r in radii],
         "grain": worst(grain, lambda g: abs(np.log(g))), "grain_frames": len(grain),
-        "line_gap": worst(gaps, float), "line_frames": len(gaps),
+        "line_gap": worst(gaps, float), "line_frames": len(gaps), "line_eyes_read": len(gap_eyes), "line_no_line": line_eyes.count(False),
         "specks": specks,
         "bright": worst(bright, float), "painting_bright": bright_share(ref_eyes, ref_eyes),
         "sharp": min(sharp), "sharp_frame": int(np.argmin(sharp)),
@@ -251,6 +257,16 @@ def specks_cell(r: dict) -> str:
     return "nan" if e is None else f"{e['dark']:.2f} / {e['fine']:.2f} / {e['beyond']:.2f}"
 
 
+def line_cell(r: dict, mark: str) -> str:
+    """The line gap cell: the worst gap and its mark, how many eyes were read when not both and
+    how many of the others have no painted line to continue; n/a with its reason when none."""
+    no_line = r.get("line_no_line", 0)
+    if not r.get("line_frames", 0):
+        return {2: "n/a (no line)", 1: "n/a (1 eye no line, 1 not moved)"}.get(no_line, "n/a (not moved)")
+    read = r.get("line_eyes_read", 2)
+    return f"{r['line_gap']:+.1f} {mark}" + (f" [{read} of 2 eyes, {no_line} no line]" if read < 2 else "")
+
+
 def table(rows: list[dict]) -> str:
     """The markdown table: worst frame per column, each marked ok / FAIL."""
     mark = lambda ok: "n/a" if ok is None else "ok" if ok else "FAIL"  # noqa: E731
@@ -269,7 +285,7 @@ def table(rows: list[dict]) -> str:
             f"| {r['white_dl']:+.1f} ({r['centre_dl']:+.1f}) {mark(v['white_dl'])} | ({r['white_dl_old']:+.1f}) "
             f"| {r['painted_dl']:+.1f} {mark(v['painted_dl'])} | {r['common_dl']:+.1f} {mark(v['common_dl'])} "
             f"| {r['revealed_dl']:+.1f} ({r['revealed_db']:+.1f}) {mark(v['revealed_dl'])} [{r['revealed_frames']} fr, {r['revealed_other']:.0%} other] "
-            f"| ({r['both_dl']:+.1f} [{r['both_frames']} fr]) | {r['revealed_dab']:.1f} ({r['both_dab']:.1f}) {mark(v['revealed_dab'])} | {r['grain']:.2f} {mark(v['grain'])} | {specks_cell(r)} {mark(v['specks'])} | {r['line_gap']:+.1f} {mark(v['line_gap'])} | {r['bright']:.2f} {mark(v['bright'])} "
+            f"| ({r['both_dl']:+.1f} [{r['both_frames']} fr]) | {r['revealed_dab']:.1f} ({r['both_dab']:.1f}) {mark(v['revealed_dab'])} | {r['grain']:.2f} {mark(v['grain'])} | {specks_cell(r)} {mark(v['specks'])} | {line_cell(r, mark(v['line_gap']))} | {r['bright']:.2f} {mark(v['bright'])} "
             f"| {r['sharp']:.2f} ({r['sharp_frame']}) {mark(v['sharp'])} | {r['gaze_range']:.2f} {mark(v['gaze_range'])} "
             f"| {r['reversed']}/{r['steps']} {mark(v['reversed'])} |"
         )

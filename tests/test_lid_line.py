@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from sfumato.engines.rig import RigEngine
+from sfumato.face import lid_line
 from sfumato.face.lid_line import darkest_along, line_gap
 from sfumato.rig.eye import EyeLayers, render_eye
 from sfumato.rig.iris import lightness
@@ -210,20 +211,76 @@ def test_a_dark_mass_beside_the_iris_is_not_the_line():
 
 
 def test_a_line_read_lighter_on_both_sides_of_the_old_place_is_no_break():
-    """The frame's line reads lighter than the painting's all along the lid (L 22 against 10: a
+    """The frame's line reads lighter than the painting's all along the lid (L 20 against 10: a
     turned head's resampling, FaceMesh's contour on the frame lower under the line than on the
     painting, as on portrait_11's image-right eye at +21..+28 degrees, where the frame's line
-    1.2-2 radii from the iris read 33-40 against the painting's 24-29): no break over the old
-    place (the old measure read the whole difference, +12). A break in that line still reads
-    one."""
+    1.2-2 radii from the iris read 33-40 against the painting's 24-29; 10 L is
+    :data:`sfumato.face.lid_line.MOST_LIGHTER`): no break over the old place (the measure before
+    10cfb01 read the whole difference, +10). A break in that line still reads one."""
     _, whole, upper = _synthetic_lid()
     old, new, r = np.array([58.0, 25.0]), np.array([88.0, 25.0]), 10.0
     frame = np.full_like(whole, 80.0)
-    cv2.polylines(frame, [np.round(upper).astype(np.int32)], False, 22.0, 3)
+    cv2.polylines(frame, [np.round(upper).astype(np.int32)], False, 10.0 + lid_line.MOST_LIGHTER, 3)
     assert abs(line_gap(frame, upper, whole, upper, old, new, r)) < 2.0
     broken = frame.copy()
     broken[:, 52:64] = 80.0
     assert line_gap(broken, upper, whole, upper, old, new, r) > 40.0
+
+
+def test_a_line_lightened_from_the_old_place_out_is_a_break(monkeypatch):
+    """The correction for how the frame reads the line further out is capped
+    (:data:`sfumato.face.lid_line.MOST_LIGHTER`): a rig that lightens the line from the old place
+    out past 2.2 radii (the whole reach of the correction) is not excused. The frame's line reads
+    8 L lighter than the painting's all along the lid (within what a re-rendered frame shows) and
+    10 L more across the old place and out to 2.4 radii either side (L 28 against 10): it reads
+    +8, over :data:`TARGET`; uncapped (10cfb01) it read 0.0, no gap. A 10 L break over the old
+    place alone on the same lighter line reads +10 either way."""
+    _, whole, upper = _synthetic_lid()
+    old, new, r = np.array([58.0, 25.0]), np.array([88.0, 25.0]), 10.0
+    frame = np.full_like(whole, 80.0)
+    cv2.polylines(frame, [np.round(upper).astype(np.int32)], False, 18.0, 3)
+    lightened = frame.copy()
+    lightened[:, 34:83] = np.where(frame[:, 34:83] < 80.0, 28.0, 80.0)
+    capped = line_gap(lightened, upper, whole, upper, old, new, r)
+    monkeypatch.setattr(lid_line, "MOST_LIGHTER", np.inf)
+    uncapped = line_gap(lightened, upper, whole, upper, old, new, r)
+    monkeypatch.undo()
+    broken = frame.copy()
+    broken[:, 49:68] = np.where(frame[:, 49:68] < 80.0, 28.0, 80.0)
+    print("lightened out past 2.2 radii: capped", round(capped, 1), "uncapped", round(uncapped, 1),
+          "a break over the old place", round(line_gap(broken, upper, whole, upper, old, new, r), 1))
+    assert capped > TARGET, capped
+    assert abs(uncapped) < 2.0, uncapped  # what the cap is for: uncapped, no gap
+    assert line_gap(broken, upper, whole, upper, old, new, r) > TARGET
+
+
+def test_an_eye_with_no_line_beside_its_iris_is_told_apart():
+    """An eye whose painted line is a dark mass on both sides of the iris (no side a line over
+    the eye) reads NaN, and :func:`sfumato.face.lid_line.line_sides` says why (0 sides), so
+    bench_rig reports it ("n/a (no line)", or how many eyes it read) instead of dropping it; the
+    dark mass on one side only leaves the other (1 side)."""
+    import importlib.util
+    from pathlib import Path
+
+    _, whole, upper = _synthetic_lid()
+    old, new, r = np.array([58.0, 25.0]), np.array([88.0, 25.0]), 10.0
+    yy, xx = np.mgrid[0 : whole.shape[0], 0 : whole.shape[1]]
+    lid_y = np.interp(xx, upper[:, 0], upper[:, 1])
+    mass = (yy >= lid_y - 1.0) & (yy < lid_y + 25.0)
+    one, none = whole.copy(), whole.copy()
+    one[(xx >= 66) & mass] = 10.0
+    none[mass] = 10.0
+    assert lid_line.line_sides(whole, upper, old, r) == 2
+    assert lid_line.line_sides(one, upper, old, r) == 1
+    assert lid_line.line_sides(none, upper, old, r) == 0
+    assert np.isnan(line_gap(whole, upper, none, upper, old, new, r))
+    spec = importlib.util.spec_from_file_location("bench_rig", Path(__file__).resolve().parents[1] / "benchmarks" / "bench_rig.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.line_cell({"line_frames": 0, "line_no_line": 2}, "n/a") == "n/a (no line)"
+    assert bench.line_cell({"line_frames": 0, "line_no_line": 0}, "n/a") == "n/a (not moved)"
+    assert bench.line_cell({"line_frames": 9, "line_gap": 2.5, "line_eyes_read": 1, "line_no_line": 1}, "ok") == "+2.5 ok [1 of 2 eyes, 1 no line]"
+    assert bench.line_cell({"line_frames": 9, "line_gap": 2.5, "line_eyes_read": 2, "line_no_line": 0}, "ok") == "+2.5 ok"
 
 
 def _bank_gaps(name: str, frames: tuple[int, ...]) -> list[float]:
