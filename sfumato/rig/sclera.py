@@ -266,14 +266,15 @@ def white_and_hole(
     known = white_samples(white, trusted, cand, inside, loose, ring, u, u_iris, c, r, near=near)
     sigma = max(1.0, 0.5 * r)
     shade = orbit_shade(lab, u, v, lids, inside, hw, u_iris, r, HOLE * r)  # a side with no painted white is in its shade
-    colour = lid_space_colour(image, known, model, u, v, lids, frame, u_iris, r, sigma, shade=shade)
+    apart = near is not None  # a side of another paint than the other's: the two meet under the iris' middle
+    colour = lid_space_colour(image, known, model, u, v, lids, frame, u_iris, r, sigma, shade=shade, apart=apart)
     # its hue from the white beyond the ring the iris' colour bled into (as light as the white,
     # of the iris' hue: an olive ring in a yellow white would tint all the rebuilt white)
     tint = tint_of(lab, white > 0.5, in_iris, u, u_iris, dist, r)
     known_hue = known
     if (tint > TINTED).any():
         known_hue = white_samples(white, trusted, cand, inside, loose, ring, u, u_iris, c, r, tint <= TINTED, near)
-        hue = lid_space_colour(image, known_hue, model, u, v, lids, frame, u_iris, r, sigma, shade=shade)
+        hue = lid_space_colour(image, known_hue, model, u, v, lids, frame, u_iris, r, sigma, shade=shade, apart=apart)
         colour = with_hue(colour, hue)
     beside = (inside > 0.5) & (disc(shape, c, 1.1 * r, 1.0) < 0.01)
     allowed = None if near is None else ~near | (white > 0.5)  # on a side with its own white, its painted white alone
@@ -286,7 +287,7 @@ def white_and_hole(
     own_sides = (False, False) if near is None else (bool((near & (u < u_iris)).any()), bool((near & (u >= u_iris)).any()))
     shares = lean_shares(*lid_space_samples(known_hue, lids, frame), u_iris, r, own_sides)  # counted where the fill runs
     if any(0.0 < q < 1.0 for q in shares):
-        lean = lid_space_colour(image, known_hue, model, u, v, lids, frame, u_iris, r, sigma, lean=shares, shade=shade)
+        lean = lid_space_colour(image, known_hue, model, u, v, lids, frame, u_iris, r, sigma, lean=shares, shade=shade, apart=apart)
         own = rgb_to_lab(colour)
         mixed = own.copy()
         mixed[..., 1:] = rgb_to_lab(lean)[..., 1:]

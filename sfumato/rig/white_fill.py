@@ -2,8 +2,8 @@
 
 :func:`white_colour` is the local mean of the visible white, dark outliers (cracks, lashes) left
 out, interpolated by anisotropic normalised convolution; :func:`two_sided_colour` fills each side
-of the iris from its own samples and blends them across it. The smooth fills run at a bounded
-work scale (:data:`WORK_SIDE`) so a huge painting's eye analysis stays cheap.
+of the iris from its own samples and blends them across it (:func:`meet`). The smooth fills run
+at a bounded work scale (:data:`WORK_SIDE`) so a huge painting's eye analysis stays cheap.
 """
 
 from __future__ import annotations
@@ -146,16 +146,18 @@ def _lean_hue(fills: list[np.ndarray], shares: tuple[float, float], own: list[bo
 
 def two_sided_colour(
     image: np.ndarray, known: np.ndarray, model: np.ndarray, u: np.ndarray, u_iris: float, r: float, sigma: float,
-    lean: tuple[float, float] | None = None, shade: OrbitShade | None = None,
+    lean: tuple[float, float] | None = None, shade: OrbitShade | None = None, apart: bool = False,
 ) -> np.ndarray:
     """The painted white's smooth colour carried across the iris from either side.
 
     Each side of the iris (``u`` below / above ``u_iris``) is filled from its own samples
     (:func:`white_colour`), so a side in shade keeps its shade however little of it is painted
     and however much white the other side shows; across the iris the two fills are blended
-    linearly. A side with no samples takes the shading ``model`` (darker toward its corner), toned
-    like the other side's samples; with no samples at all the model is the colour. The fill is
-    never lighter than the samples' 90th percentile.
+    linearly, over the whole iris where they are one white and nearer its middle where they are
+    two (a side with no samples in the orbit's shade, or ``apart``: :func:`meet`), so neither
+    side's light or hue reaches far under the other's half. A side with no samples takes the shading
+    ``model`` (darker toward its corner), toned like the other side's samples; with no samples
+    at all the model is the colour. The fill is never lighter than the samples' 90th percentile.
 
     Args:
         image: (h, w, 3) float32 RGB; known: (h, w) float32 {0, 1} samples of the white;
@@ -167,7 +169,8 @@ def two_sided_colour(
         None: no lean; shade: the skin round the eye (:class:`~sfumato.rig.orbit_shade.OrbitShade`):
         a side with no samples is in the shade the orbit shows round it and takes the colour the
         painting's paint has at its lightness (:meth:`~sfumato.rig.orbit_shade.OrbitShade.shaded`);
-        None: the model toned like the other side only.
+        None: the model toned like the other side only; apart: the two sides are two paints
+        (:func:`sfumato.rig.painted_white.painted_white_sides`), met about the iris' middle.
 
     Returns:
         (h, w, 3) float32 RGB.
@@ -185,12 +188,38 @@ def two_sided_colour(
                 fills[i] = shade.shaded(fills[i], image[sides[1 - i] > 0.5], u, i)
     if lean is not None:
         fills = _lean_hue(fills, lean, own)
-    w = np.clip((u - (u_iris - r)) / (2.0 * r), 0.0, 1.0)[..., None]
+    h = r * meet(own, shade, apart)
+    w = np.clip((u - (u_iris - h)) / (2.0 * h), 0.0, 1.0)[..., None]
     colour = fills[0] * (1.0 - w) + fills[1] * w
     # never lighter than the painted white's own 90th percentile (a sliver of light white on
     # one side must not light up half the eye)
     top = float(np.percentile(image.mean(2)[known > 0.5], 90))
     return colour * np.minimum(1.0, top / np.maximum(colour.mean(2), 1.0))[..., None]
+
+
+MEET = 0.5
+"""Two whites each run on under the iris to within this many iris radii of its centre and meet
+there (:func:`meet`); one painted white (its light falling across the eye) is blended across the
+whole iris, 1 radius each way. Blended across the whole iris, the Mona Lisa's lit inner white
+(68 L) lit the shaded outer half of her image-right old iris (50 L at 0.54 radii out, 45 now),
+and portrait_03's beige inner corner (b 15.8) tinted its grey outer white (b 0.5) under the old
+iris' outer half (b 4.8, 2.1 now). Session 11 narrowed the blend for every eye and flipped 7
+bench_rig cells; one white is blended as it was."""
+
+
+def meet(own: list[bool], shade: OrbitShade | None, apart: bool) -> float:
+    """Half the width of the blend across the iris, in iris radii: :data:`MEET` for two paints
+    (``apart``); for a side with no samples of its own (``own`` False) the luminance the orbit
+    round it keeps of the other side's (:meth:`~sfumato.rig.orbit_shade.OrbitShade.ratio`), no
+    less than :data:`MEET`: the deeper the shade falling across the eye, the nearer the iris'
+    middle the lit white ends (a side no darker, only of another hue, keeps the whole iris'
+    blend: portrait_03's image-left pink inner corner met its grey white at half a radius as a
+    seam); else 1."""
+    h = MEET if apart else 1.0
+    for i in (0, 1):
+        if not own[i] and shade is not None:
+            h = min(h, max(MEET, shade.ratio(i)))
+    return h
 
 
 FEW = 0.21
@@ -236,7 +265,7 @@ def lid_space_samples(known: np.ndarray, lids: Lids, frame: EyeFrame) -> tuple[n
 def lid_space_colour(
     image: np.ndarray, known: np.ndarray, model: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids,
     frame: EyeFrame, u_iris: float, r: float, sigma: float, lean: tuple[float, float] | None = None,
-    shade: OrbitShade | None = None,
+    shade: OrbitShade | None = None, apart: bool = False,
 ) -> np.ndarray:
     """:func:`two_sided_colour` computed in the eye's lid coordinates (u, t), t from the lower
     lid (0) to the upper (1), and mapped back.
@@ -251,7 +280,7 @@ def lid_space_colour(
         image: (h, w, 3) float32 RGB ROI; known: (h, w) float32 {0, 1} samples of the white;
         model: (h, w, 3) float32 RGB shading model; u, v: (h, w) float32 eye-frame coordinates;
         lids: the lids; frame: the eye frame; u_iris: the iris centre's u; r: iris radius,
-        pixels; sigma: finest interpolation scale, pixels; lean, shade: as :func:`two_sided_colour`.
+        pixels; sigma: finest interpolation scale, pixels; lean, shade, apart: as :func:`two_sided_colour`.
 
     Returns:
         (h, w, 3) float32 RGB.
@@ -264,7 +293,7 @@ def lid_space_colour(
         return cv2.remap(np.ascontiguousarray(a, np.float32), mx, my, how, borderMode=cv2.BORDER_REPLICATE)
 
     flat = two_sided_colour(sample(image, cv2.INTER_LINEAR), sample(known, cv2.INTER_NEAREST), sample(model, cv2.INTER_LINEAR),
-                            grid_u, u_iris, r, sigma, lean, shade)
+                            grid_u, u_iris, r, sigma, lean, shade, apart)
     up_p, lo_p = lids.at(u)
     t = (v - lo_p) / np.maximum(up_p - lo_p, 1.0)
     bx = ((u - u0) / max(u1 - u0, 1e-6) * (cols - 1)).astype(np.float32)
