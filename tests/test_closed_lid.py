@@ -289,10 +289,16 @@ def _liner_left(eng: RigEngine, dark: float) -> list[float]:
         up, lo = e.lids.at(e.u)
         h = e.lids.height()
         box = (np.abs(e.u - e.lids.u[inner]) < 0.2 * e.frame.half_width) & (e.v > lo - 0.1 * h) & (e.v < up + e.sheet.band_up)
-        n_open = int((lightness(e.image)[box] < dark).sum())
-        n_shut = int((lightness(render_eye(e, np.zeros(2), 1.0))[box] < dark).sum())
-        out.append(n_shut / max(n_open, 1))
+        out.append(dark_kept(e, box, dark))
     return out
+
+
+def dark_kept(e: EyeLayers, box: np.ndarray, dark: float) -> float:
+    """Pixels of ``box`` ((h, w) bool over the eye's ROI) darker than ``dark`` (L) with the eye
+    closed, over those with it open (the painting): 1 when the dark paint there stays."""
+    n_open = int((lightness(e.image)[box] < dark).sum())
+    n_shut = int((lightness(render_eye(e, np.zeros(2), 1.0))[box] < dark).sum())
+    return n_shut / max(n_open, 1)
 
 
 @pytest.fixture(scope="module")

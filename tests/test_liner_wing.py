@@ -11,11 +11,9 @@ import numpy as np
 import pytest
 
 from sfumato.engines.rig import RigEngine
-from sfumato.rig.eye import render_eye
-from sfumato.rig.iris import lightness
 from tests.conftest import TESTDATA
 from tests.crops import head_crop_of
-from tests.test_closed_lid import _engine, _liner_left
+from tests.test_closed_lid import _engine, _liner_left, dark_kept
 
 WING = 0.4
 """The drawn wing runs this many eye half-widths past the outer corner."""
@@ -33,9 +31,7 @@ def _wing_kept(eng: RigEngine, dark: float) -> list[float]:
         h = e.v - e.lids.upper[outer]
         hw = e.frame.half_width
         box = (d > 0.02 * hw) & (d < WING * hw) & (h > -0.2 * e.lids.height()) & (h < e.sheet.band_up + 0.5 * d)
-        n_open = int((lightness(e.image)[box] < dark).sum())
-        n_shut = int((lightness(render_eye(e, np.zeros(2), 1.0))[box] < dark).sum())
-        out.append(n_shut / max(n_open, 1))
+        out.append(dark_kept(e, box, dark))
     return out
 
 

@@ -102,7 +102,7 @@ def lid_texture(image: np.ndarray, light: np.ndarray, frame: EyeFrame, hole: np.
 def as_round(tex: np.ndarray, hole: np.ndarray, ring: np.ndarray) -> np.ndarray:
     """``tex`` ((h, w) float32 luminance ratio, :func:`lid_texture`) with its detail under
     ``hole`` ((h, w) bool, the closed lid) no stronger (:data:`ROUND`) than the painting's own
-    in ``ring`` ((h, w) bool: the skin round the lid, :func:`sfumato.rig.lid_plate.surround`),
+    in ``ring`` ((h, w) bool: the skin round the lid, :func:`sfumato.rig.lid_light.surround`),
     in the spread of its log: the lid is seen against that skin, and carried at the strength of the
     skin under the eye it came from, the Mona Lisa's crackle drew a dark network over her lid
     twice as strong as the craquelure of the orbit round it (tests/test_lid_plate_look.py).

@@ -59,7 +59,7 @@ runs into black hair, portrait_20, or a deep shadow, portrait_13, is no darker f
 def form_depth(light: np.ndarray, ring: np.ndarray) -> float:
     """How much the painting darkens its skin round the eye, as a fraction of its light: from the
     median to the 10th percentile of ``light`` ((h, w) CIE L or mean of RGB) in ``ring`` ((h, w)
-    bool, :func:`sfumato.rig.lid_plate.surround`: the skin directly above and beside the closed
+    bool, :func:`sfumato.rig.lid_light.surround`: the skin directly above and beside the closed
     lid), over the median, clipped to :data:`DEPTH`; :data:`DEPTH`'s least with too few pixels."""
     if ring.sum() < 8:
         return DEPTH[0]
@@ -103,7 +103,7 @@ def seen(light: np.ndarray, half_width: float) -> np.ndarray:
 def crown_light(light: np.ndarray, ring: np.ndarray) -> float:
     """The lightest the closed lid's crown may be lit (CIE L): the :data:`TOP` percentile of
     ``light`` ((h, w) CIE L of the painting, :func:`seen`) over the skin round the lid (``ring``,
-    (h, w) bool, :func:`sfumato.rig.lid_plate.surround`): the lid is lit as the painting lights
+    (h, w) bool, :func:`sfumato.rig.lid_light.surround`): the lid is lit as the painting lights
     the skin it is seen against, no lighter (with the painting's own lid fold as the limit too,
     lighter than the skin round it on the Mona Lisa, 63-64 L against 50-56, and on portrait_02's
     pale pink lids, their crowns were pale patches: tests/test_lid_plate_look.py 0.30 and 0.36);
