@@ -33,7 +33,7 @@ from sfumato.rig.lash_line import lash_profile
 from sfumato.rig.lids import EyeFrame, Lids
 from sfumato.rig.liner_wing import wing_taper, wings_past_corners
 from sfumato.rig.lid_light import lit_in, surround, surround_light
-from sfumato.rig.lid_shade import crown_light, form_depth, formed, lid_form, seen
+from sfumato.rig.lid_shade import crown_light, form_depth, formed, lid_form, lift, seen
 from sfumato.rig.lid_grain import TEXTURE_CLIP, TEXTURE_DEPTH, as_round, lid_texture  # noqa: F401 (TEXTURE_CLIP: tests)
 from sfumato.ramp import unit_ramp as ramp  # blink reads it from here too
 from sfumato.rig.seamless import seamless_fill
@@ -68,11 +68,12 @@ LIGHT_CAP = 1.06
 """The rising lower lash band is never lighter than this times the lid skin (the painted white
 it may hold along the lid's rim does not show under a closed lid; set on the astronaut's
 no-white check)."""
-CREASE = 0.6
-"""Over the top of the closed lid, from this fraction of its height (mid-lid, with the band it
-covers) up, its light turns into the painted skin's just over it (it meets that skin with no
-step: the crease and its shadow); the thin lid at the corners so stays the skin's (a fall as
-steep as the lid is thin there lit a hard pale wedge into portrait_07's outer corner)."""
+DARK_CREST = 0.6
+"""A closed lid darker than the painted skin over its top edge (in a shadow all round:
+portrait_13's image-right) keeps its shade up to this fraction of the way from the lash line to
+that edge (:func:`sfumato.rig.lid_shade.lift`'s crest; its top 40 %, as every lid had it before
+lidfold13): at :data:`sfumato.rig.lid_shade.LIFT_CREST` its shadow narrowed to the middle and
+it read 0.28 a plate (tests/test_lid_plate_look.py, limit 0.25)."""
 CREASE_REACH = 1.0
 """A painted crease (a dark line over a lighter lid fold, lighter skin above it again) within
 this many opening heights above the lid contour is where the closed lid ends: it unfolds the
@@ -237,8 +238,11 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     ring = (cv2.dilate(hole.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & ~hole & span & (v > up)
     col_top = _column_colour(edge, edge.mean(2), ring, u, lids, 0)
     col_top = col_up if col_top is None else col_top
-    fall = (1.0 - CREASE) * (height + band_up)  # mid-lid's: at the corners the thin lid stays the skin's
-    g = ramp((v - top + fall) / fall)[..., None]
+    # the lid's lift over that edge (lit as the lid is against the fold), none on the top edge,
+    # turning into it with no slope there (:func:`sfumato.rig.lid_shade.lift`)
+    # (a lid darker than that edge, closing in a shadow all round, keeps it higher: DARK_CREST)
+    dark = lid.mean(-1) < col_top.mean(-1)
+    g = 1.0 - np.where(dark, lift(v, closed, top, DARK_CREST), lift(v, closed, top))[..., None]
     colour = np.where(upper[..., None], col_top * g + lid * (1 - g), col_lo).astype(np.float32)
     opening = (v < up) & (v > lo) & (u > lids.u[0]) & (u < lids.u[-1])
     near = cv2.dilate(hole.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=max(3, int(PALETTE_REACH * frame.half_width)))

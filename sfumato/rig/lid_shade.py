@@ -30,11 +30,21 @@ import numpy as np
 from sfumato.imaging.lab import rgb_to_lab
 from sfumato.rig.lids import Lids
 
-PEAK = 0.6
+PEAK = 0.45
 """The lid is lightest this fraction of the way from the closed lash line up to the top of the
 closed lid (the lid's crown over the cornea, which lies low in the orbit; the crease above it
-turns in under the brow). Chosen by hand on the closed lids of the Mona Lisa and the other
-bench paintings (2406d8b): not swept, no held-out set."""
+turns in under the brow). 0.6 at 2406d8b, chosen by hand; 0.45 since lidfold13, the fall into
+the crease spread over more of the lid: the bundled Mona Lisa's closed lid stepped 13.9 L over
+the skin above its top edge at 8b7284f, 11.6 with the crease's half cosine at 0.6, 9.0 at 0.45
+(tests/test_closed_lid_top_edge.py; 0.35 read 6.3 with the lift at 0.35, but portrait_13's
+image-left lid then turned off her skin's colours at blink 0.5, tests/test_lid_colour.py 10.3
+against 9.5). Not swept further, no held-out set."""
+LIFT_CREST = 0.35
+"""The closed lid's lift over the skin it meets (:func:`lift`) is whole up to this fraction of
+the way from the closed lash line to its top edge, and turns into that skin above it:
+portrait_07's closed lids step 4.6 / 4.7 L over the skin above their top edge (8.0 / 8.5 at
+8b7284f; tests/test_closed_lid_top_edge.py); a trial at 0.45, faded toward the corners too,
+read 6.2 / 5.6. Chosen by hand on those and the Mona Lisa, no held-out set."""
 CROWN = 1.0
 """How far the lid falls into the crease and the corners, as a share of :func:`form_depth` (the
 fall toward the lash line is all of it mid-lid). At 0 (the lash line side only, where the fill
@@ -73,11 +83,13 @@ def lid_form(u: np.ndarray, v: np.ndarray, lids: Lids, closed: np.ndarray, top: 
     1 only on the lid's crown mid-lid: :data:`PEAK` of the way from the ``closed`` lash line
     ((h, w) v of the line where the closed lids meet) to ``top`` ((h, w) v of the closed lid's top
     edge) in each column, half-way between the corners of ``lids``. Elsewhere it is 1 - ``depth``
-    x min(1, x_line² √mid + :data:`CROWN` (1 - (1 - x_top²) mid)), where x_line runs from 0 at the
+    x min(1, x_line² √mid + :data:`CROWN` (1 - (1 - c) mid)), c = (1 - cos(π x_top)) / 2, where x_line runs from 0 at the
     crown to 1 on the closed lash line, x_top from 0 at the crown to 1 on the top edge, and
     mid = 4 s (1 - s) from 1 mid-lid to 0 at the corners (s the share of the way along u from one
     corner to the other). So mid-lid it falls as a parabola to 1 - ``depth`` on the closed lash
-    line and to 1 - CROWN x ``depth`` on the top edge (the crease); toward the corners it falls at
+    line and to 1 - CROWN x ``depth`` on the top edge (the crease: a half cosine in x_top there,
+    in place of x_top², so it has no slope on the top edge, where x_top² was steepest and drew
+    the lid's top as a crisp curve); toward the corners it falls at
     every height, to 1 - ``depth`` at the corners themselves, from the line up to the top edge
     (CROWN 1: the fall into the crease and the corners is as deep as toward the line). The lash
     line's own fall tapers with √mid, but the corner term darkens the corners as much. Under
@@ -91,8 +103,23 @@ def lid_form(u: np.ndarray, v: np.ndarray, lids: Lids, closed: np.ndarray, top: 
     span = max(float(lids.u[-1] - lids.u[0]), 1e-3)
     s = np.clip((u - float(lids.u[0])) / span, 0.0, 1.0)
     mid = np.clip(4.0 * s * (1.0 - s), 0.0, 1.0)
-    dark = x_line ** 2 * np.sqrt(mid) + CROWN * (1.0 - (1.0 - x_top ** 2) * mid)
+    crease = 0.5 * (1.0 - np.cos(np.pi * x_top))  # no slope on the top edge: the lid turns into the skin over it
+    dark = x_line ** 2 * np.sqrt(mid) + CROWN * (1.0 - (1.0 - crease) * mid)
     return np.where(v >= closed, 1.0 - depth * np.minimum(dark, 1.0), 1.0).astype(np.float32)
+
+
+def lift(v: np.ndarray, closed: np.ndarray, top: np.ndarray, crest: float = LIFT_CREST) -> np.ndarray:
+    """How much of the closed lid's lift over the skin it meets each pixel takes: (h, w) float32
+    in [0, 1], 1 from the ``closed`` line ((h, w) v) up to ``crest`` (:data:`LIFT_CREST`) of the
+    way to ``top`` ((h, w) v of the closed lid's top edge), then falling as a half cosine to 0 on
+    ``top``, with no slope there: the lid turns into the skin over it without an edge. Laid in
+    with one lift from the lash line up to 60 % of the lid's height (mid-lid), falling linearly
+    to its top edge over the rest (a kink there), portrait_07's closed lids were a flat brown and
+    a flat cream oval with a crisp top against the painted lid over them
+    (tests/test_closed_lid_top_edge.py)."""
+    t = np.clip((v - closed) / np.maximum(top - closed, 1.0), 0.0, 1.0)
+    x_top = np.clip((t - crest) / (1.0 - crest), 0.0, 1.0)
+    return (0.5 * (1.0 + np.cos(np.pi * x_top))).astype(np.float32)
 
 
 def seen(light: np.ndarray, half_width: float) -> np.ndarray:
