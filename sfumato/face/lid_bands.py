@@ -8,6 +8,8 @@ the painted white "beside the iris" is fair only at the same place between the l
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 
 from sfumato.face.topology import EyeIndices
@@ -105,7 +107,7 @@ def banded_residuals(
 
 def side_residuals(
     f: np.ndarray, f_t: np.ndarray, f_side: np.ndarray, p: np.ndarray, p_t: np.ndarray, p_side: np.ndarray,
-    bands: int = BANDS,
+    bands: int = BANDS, shade: Callable[[np.ndarray, int], np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each frame pixel minus the painting's white on ITS side of the old iris, in its band.
 
@@ -116,7 +118,9 @@ def side_residuals(
     copied its own side. Here a pixel's reference is the median of the painting's pixels on its
     own side (``p_side == f_side``) in its band (and :data:`WINDOW` beyond it), where that holds at least
     :data:`MIN_SIDE_PIXELS`; else the other side's (a side with no white painted at that height:
-    a narrow corner), flagged; a band with neither leaves the pixel out.
+    a narrow corner), flagged, and passed through ``shade`` when given (``shade(lab, side)``:
+    (3,) Lab of the other side's white -> (3,) Lab as it would read in side ``side``'s light,
+    :func:`sfumato.face.revealed_white.orbit_light`); a band with neither leaves the pixel out.
 
     Args:
         f: (N, 3) Lab frame pixels at ``f_t`` (N,) on side ``f_side`` (N,) bool; p: (M, 3) Lab
@@ -141,7 +145,7 @@ def side_residuals(
             here = (fb == k) & (f_side == s)
             own, far = refs[int(s)], refs[1 - int(s)]
             if own is not None or far is not None:
-                ref[here] = own if own is not None else far
+                ref[here] = own if own is not None else far if shade is None else shade(far, int(s))
                 other[here] = own is None
     kept = np.isfinite(ref[:, 0])
     return (np.asarray(f, np.float32) - ref)[kept], other[kept]

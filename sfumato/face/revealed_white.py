@@ -10,6 +10,20 @@ next to the shaded side read dark, though each copied its own side. Here each re
 compared with the painted white on ITS side of the old iris centre, in its band between the lids
 (:func:`sfumato.face.lid_bands.side_residuals`).
 
+A side with no white painted at a pixel's height (the Mona Lisa's image-right eye toward her
+shaded outer corner: its iris meets the corner, 27 % of her revealed pixels and all of them at
+-30 degrees; portrait_10's image-right and portrait_11's image-left eye when turned into that
+corner) has no reference of its own. The other side's white there is lit white: a white rebuilt
+in the shade of its own side read as an error of -21 L on the Mona Lisa, -20 on portrait_10,
+-15 on portrait_11, however right it looked. What the painting would show there is that white
+in THIS side's light, so the other side's white is taken through the light that turns the skin
+round the other side of the orbit into the skin round this side (:class:`OrbitLight`: each
+side's skin, a ring :data:`SKIN_RING` iris radii beyond the painted opening, beyond the iris'
+edge along the eye; the ratio of their median luminances, which the white's linear RGB is
+multiplied by). A white as light as the lit side's (a milky plate) or of an iris' colour still
+reads wrong; a white shaded as its own side of the orbit reads right. The model is the measure's assumption, stated: the white and the skin round it take the
+same light. Its share of the revealed pixels is still reported (``other``).
+
 "The old iris" and "the lids" are the painted ones (:func:`painted_eye`: fitted to the
 painting's pixels as the rig fits them), not FaceMesh's human-eye estimates: on portrait_07's
 image-left eye FaceMesh's iris centre lies 3 px (a quarter radius) right of the painted iris,
@@ -27,11 +41,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from sfumato.face.lid_bands import between_lids, side_residuals
 from sfumato.face.quality import shrunk_contour
 from sfumato.face.topology import EYES, EyeIndices
+from sfumato.imaging.lab import lab_to_rgb, rgb_to_lab
 from sfumato.rig.eye_fit import eye_region, fit_painted_eye
 from sfumato.rig.painted_white import painted_white
 
@@ -70,6 +86,84 @@ def painted_eyes(painting: np.ndarray, landmarks: np.ndarray) -> list[PaintedEye
     return [painted_eye(painting, landmarks, e) for e in EYES]
 
 
+SKIN_RING = (0.4, 1.2)
+"""The skin round an eye: a ring this many iris radii beyond its opening (off the lid line and
+lashes at its inner edge; :mod:`sfumato.face.grain_match` samples its grain reference there too)."""
+MIN_SKIN = 8
+"""A side whose skin ring holds fewer pixels than this gives no light: the other side's white is
+taken as it is (the reference before session 13)."""
+
+
+def skin_ring(opening: np.ndarray, radius: float) -> np.ndarray:
+    """(h, w) bool, the ring :data:`SKIN_RING` iris radii (``radius``, pixels) beyond ``opening``
+    ((h, w) bool, an eye's opening)."""
+    grown = [cv2.dilate(opening.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * int(k * radius) + 1,) * 2)) > 0
+             for k in SKIN_RING]
+    return grown[1] & ~grown[0]
+
+
+def _linear(rgb: np.ndarray) -> np.ndarray:
+    """sRGB in [0, 255] -> linear light in [0, 1] (the sRGB curve), float64, any shape."""
+    x = np.clip(np.asarray(rgb, np.float64) / 255.0, 0.0, 1.0)
+    return np.where(x > 0.04045, ((x + 0.055) / 1.055) ** 2.4, x / 12.92)
+
+
+def _srgb(lin: np.ndarray) -> np.ndarray:
+    """The inverse of :func:`_linear`: linear light (clipped to [0, 1]) -> sRGB in [0, 255]."""
+    x = np.clip(lin, 0.0, 1.0)
+    return 255.0 * np.where(x > 0.0031308, 1.055 * x ** (1 / 2.4) - 0.055, 12.92 * x)
+
+
+RGB_Y = np.array([0.2126, 0.7152, 0.0722])
+"""Relative luminance of linear sRGB (Rec. 709 weights)."""
+
+
+@dataclass(frozen=True)
+class OrbitLight:
+    """The light round each side of one eye's orbit (the module docstring).
+
+    Attributes:
+        skin: (2,) float64 relative luminance Y in [0, 1], the median of the skin round each side
+            of the old iris (0 the image-right side, 1 the image-left: ``side_residuals``' side
+            index ``left``); NaN where the ring holds fewer than :data:`MIN_SKIN` pixels.
+    """
+
+    skin: np.ndarray
+
+    def __call__(self, lab: np.ndarray, side: int) -> np.ndarray:
+        """(3,) Lab: the other side's white ``lab`` (3,) as it reads in ``side``'s light (its
+        linear RGB times this side's skin luminance over the other side's: lighter or darker,
+        its hue kept); unchanged where either side has no skin measured."""
+        this, far = float(self.skin[side]), float(self.skin[1 - side])
+        if not (np.isfinite(this) and np.isfinite(far) and far > 0):
+            return lab
+        return rgb_to_lab(_srgb(_linear(lab_to_rgb(np.asarray(lab, np.float32))) * (this / far)).astype(np.float32))
+
+
+def orbit_light(painting: np.ndarray, opening: np.ndarray, left: np.ndarray, along: np.ndarray, radius: float) -> OrbitLight:
+    """Each side's skin round one eye (:class:`OrbitLight`): the median luminance of the ring
+    :data:`SKIN_RING` iris radii beyond the opening, beyond the iris' edge along the eye.
+
+    Luminance, not colour: the skin's hue round each side is the painter's as much as the
+    light's (portrait_20's image-right eye: an orange cheek and a brown lash wing round its
+    outer side against a pale inner side, channel by channel 0.95 / 0.61 / 0.28, turned the
+    reference orange and read its rebuilt white 11.5 ab off).
+
+    Args:
+        painting: (h, w, 3) uint8 RGB, the painting's ROI; opening: (h, w) bool, the painted
+            opening; left: (h, w) bool, the image-left side of the old iris centre; along: (h, w)
+            float32 distance along the eye from the old iris centre, pixels (``|u - uc|``);
+            radius: the painted iris' radius, pixels.
+    """
+    ring = skin_ring(opening, radius) & (along > radius)
+    skin = np.full(2, np.nan)
+    for s in (0, 1):
+        px = painting[ring & (left == bool(s))]
+        if len(px) >= MIN_SKIN:
+            skin[s] = float(np.median(_linear(px) @ RGB_Y))
+    return OrbitLight(skin)
+
+
 @dataclass(frozen=True)
 class SideReference:
     """One eye's revealed white against its own side's painted white (ROI pixels).
@@ -81,7 +175,9 @@ class SideReference:
         visible: painted iris pixels inside the opening (the area the revealed white is a share of).
         revealed, reference: (h, w) bool, the revealed pixels and the painted white they are
             compared with; t: (h, w) float32 height between the lids (0 lower, 1 upper);
-            left: (h, w) bool, the image-left side of the old iris centre; bands: how many bands.
+            left: (h, w) bool, the image-left side of the old iris centre; bands: how many bands;
+            light: the light round each side (:func:`orbit_light`), which a pixel compared with
+            the other side's white is compared with it through.
     """
 
     residuals: np.ndarray
@@ -92,6 +188,7 @@ class SideReference:
     t: np.ndarray
     left: np.ndarray
     bands: int
+    light: OrbitLight | None = None
 
 
 def side_reference(
@@ -125,5 +222,6 @@ def side_reference(
     revealed = inside & (dp < r) & (df > frame_iris)
     ref = white & inside & (dp > 1.15 * r) & (np.abs(u - uc) < 2.3 * r)
     left = u < uc
-    d, other = side_residuals(f_lab[revealed], t[revealed], left[revealed], p_lab[ref], t[ref], left[ref], bands)
-    return SideReference(d, other, int((inside & (dp < r)).sum()), revealed, ref, t, left, bands)
+    light = orbit_light(painting[y0:y0 + h, x0:x0 + w], shrunk_contour((h, w), local), left, np.abs(u - uc), r)
+    d, other = side_residuals(f_lab[revealed], t[revealed], left[revealed], p_lab[ref], t[ref], left[ref], bands, light)
+    return SideReference(d, other, int((inside & (dp < r)).sum()), revealed, ref, t, left, bands, light)
