@@ -58,23 +58,20 @@ import cv2
 import numpy as np
 
 from sfumato.face.eye_window import eye_window
+from sfumato.face.revealed_white import skin_ring
 from sfumato.face.topology import EYES
 from sfumato.face.white_match import FRAME_IRIS, MIN_REVEALED, EyeFit, fit_eyes
-from sfumato.imaging.grain import fine_spread, speck_residual, typical
+from sfumato.imaging.grain import fine_spread, speck_residual, speck_typical, typical
 from sfumato.imaging.lab import rgb_to_lab
 from sfumato.rig.lids import opening
 from sfumato.rig.painted_white import painted_white
-from sfumato.rig.white_grain import SPECK_TYPICAL
 
 if TYPE_CHECKING:
     from sfumato.rig.eye import EyeLayers
 
 MIN_REFERENCE = 24
 """A painted white with fewer second differences than this is no reference alone: the skin
-in a ring around the eye (:data:`SKIN_RING` iris radii beyond the contour) joins it."""
-SKIN_RING = (0.4, 1.2)
-"""The skin ring's inner and outer distance from the eye contour, iris radii (off the lid line
-and lashes at its inner edge)."""
+in a ring around the eye (:func:`sfumato.face.revealed_white.skin_ring`, 0.4-1.2 iris radii beyond the contour) joins it."""
 MIN_PIXELS = 12
 """An eye with fewer revealed pixels than this is not measured (nor one whose revealed white
 gives fewer than :data:`MIN_DIFFERENCES` second differences: a ratio of a handful is noise)."""
@@ -153,9 +150,7 @@ def grain_match(
         p_l = p_lab[y0:y1, x0:x1, 0]
         reference = white & inside & (dp > 1.15 * r)
         if fine_spread(p_l, reference)[1] < MIN_REFERENCE:
-            near = cv2.dilate(opening.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * int(SKIN_RING[0] * r) + 1,) * 2))
-            far = cv2.dilate(opening.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * int(SKIN_RING[1] * r) + 1,) * 2))
-            reference = reference | ((far > 0) & (near == 0))
+            reference = reference | skin_ring(opening, r)
         (s_rev, n), (s_ref, n_ref) = fine_spread(f_l, revealed), fine_spread(p_l, reference)
         if n < MIN_DIFFERENCES or not (np.isfinite(s_rev) and np.isfinite(s_ref) and s_ref > 0):
             continue
@@ -202,7 +197,7 @@ def speck_ratios(lum: np.ndarray, rebuilt_lum: np.ndarray, rebuilt: np.ndarray, 
         lum: (h, w) float32 luminance of the painting (0-255); rebuilt_lum: (h, w) float32 the
             same with the rebuilt white; rebuilt: (h, w) bool, the rebuilt white to measure;
             white: (h, w) bool, the painted white (its typical pixels are kept,
-            :data:`sfumato.rig.white_grain.SPECK_TYPICAL`: as the rig reads it).
+            :func:`sfumato.imaging.grain.speck_typical`: as the rig reads it).
 
     Returns:
         :class:`SpeckMatch`, NaN where either set gives fewer than :data:`SPECK_MIN` values.
@@ -211,7 +206,7 @@ def speck_ratios(lum: np.ndarray, rebuilt_lum: np.ndarray, rebuilt: np.ndarray, 
     if white.sum() < SPECK_MIN or rebuilt.sum() < SPECK_MIN:
         return SpeckMatch(nan, nan, nan, int(rebuilt.sum()), int(white.sum()))
     level = max(float(np.median(lum[white])), 1.0)
-    white = typical(lum, white, SPECK_TYPICAL, 0.04 * level)
+    white = speck_typical(lum, white)
     own, laid = speck_residual(lum, white), speck_residual(rebuilt_lum, rebuilt)
     dark = beyond = nan
     if own.size >= SPECK_MIN and laid.size >= SPECK_MIN:

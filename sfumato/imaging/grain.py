@@ -19,6 +19,11 @@ from sfumato.imaging.robust import robust_sd
 
 MIN_SAMPLES = 12
 """Fewer second differences than this measure nothing (NaN)."""
+SPECK_TYPICAL = 2.5
+"""Painted white pixels beyond this many robust spreads of its median are no specks of it (a
+lash or the dark rim caught at its edge: portrait_20's outer corner, L 67-99 in a 160-216 white).
+Here because the rig's laid grain (:func:`sfumato.rig.white_grain.painted_specks`) and the
+measure of it (:func:`sfumato.face.grain_match.speck_ratios`) must read the same specks."""
 
 
 def second_differences(x: np.ndarray, region: np.ndarray, centred: bool = False) -> np.ndarray:
@@ -63,6 +68,15 @@ def typical(x: np.ndarray, region: np.ndarray, k: float = 3.0, floor: float = 4.
         return region
     med = float(np.median(vals))
     return region & (np.abs(x - med) <= max(floor, k * float(robust_sd(vals, centre=med))))
+
+
+def speck_typical(lum: np.ndarray, region: np.ndarray) -> np.ndarray:
+    """(h, w) bool: the pixels of a painted white ``region`` that can hold its specks, within
+    :data:`SPECK_TYPICAL` robust spreads (at least 4 % of its median) of its median luminance
+    (``lum`` (h, w) float32, 0-255): :func:`typical` as the rig and the speck measure read it."""
+    vals = lum[region]
+    level = max(float(np.median(vals)), 1.0) if vals.size else 1.0
+    return typical(lum, region, SPECK_TYPICAL, 0.04 * level)
 
 
 def speck_residual(x: np.ndarray, region: np.ndarray) -> np.ndarray:

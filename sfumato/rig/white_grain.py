@@ -12,7 +12,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from sfumato.imaging.grain import fine_spread, speck_residual, typical
+from sfumato.imaging.grain import fine_spread, speck_residual, speck_typical, typical
 from sfumato.imaging.robust import robust_sd
 from sfumato.rig.white_fill import masked_blur
 
@@ -40,9 +40,6 @@ a sliver of painted white's second differences read its rim, halo and reflex as 
 MIN_SPECKS = 12
 """The laid grain takes the painted white's own distribution of specks
 (:func:`match_quantiles`) where it holds at least this many pixels with neighbours."""
-SPECK_TYPICAL = 2.5
-"""Painted white pixels beyond this many robust spreads of its median are no specks of it (a
-lash or the dark rim caught at its edge: portrait_20's outer corner, L 67-99 in a 160-216 white)."""
 SPECK_TAIL = 0.0
 """Share of the painted white's speck distribution left out at either end when the laid grain is
 matched to it (0: the laid grain reaches the painted white's lightest and darkest specks, never
@@ -130,16 +127,16 @@ def block_sources(source: np.ndarray, z: np.ndarray, b: int) -> tuple[np.ndarray
 def painted_specks(lum: np.ndarray, painted: np.ndarray) -> np.ndarray:
     """(K,) float32: the painted white's specks, each pixel's luminance over its in-white 3 x 3
     neighbours' median minus 1 (:func:`sfumato.imaging.grain.speck_residual`), over its
-    typical pixels only (within :data:`SPECK_TYPICAL` robust spreads of its median: a lash or
-    the iris' rim caught at its edge is no speck of the white).
+    typical pixels only (:func:`sfumato.imaging.grain.speck_typical`: within
+    :data:`sfumato.imaging.grain.SPECK_TYPICAL` robust spreads of its median, a lash or the
+    iris' rim caught at its edge is no speck of the white).
 
     Args:
         lum: (h, w) float32 luminance in [0, 255]; painted: (h, w) bool, the painted white.
     """
     if painted.sum() < MIN_SPECKS:
         return np.zeros(0, np.float32)
-    level = max(float(np.median(lum[painted])), 1.0)
-    return speck_residual(lum, typical(lum, painted, SPECK_TYPICAL, 0.04 * level))
+    return speck_residual(lum, speck_typical(lum, painted))
 
 
 def match_quantiles(values: np.ndarray, reference: np.ndarray) -> np.ndarray:
