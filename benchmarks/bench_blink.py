@@ -57,13 +57,13 @@ def measure(image: np.ndarray, repeats: int) -> dict[str, float] | None:
     crop = head_crop(image, faces[0], head_box(faces[0], (image.shape[1], image.shape[0]), 0.6))
     eng = RigEngine()
     eng.prepare(crop)
-    if not eng._eyes:
+    if not eng.eyes:
         return None
     row = {"crop": float(crop.image.shape[0])}
-    row["lid set-up"] = cpu_ms(lambda: [lid_sheet(e.image, e.u, e.v, e.lids, e.frame, e.radius) for e in eng._eyes], repeats)
+    row["lid set-up"] = cpu_ms(lambda: [lid_sheet(e.image, e.u, e.v, e.lids, e.frame, e.radius) for e in eng.eyes], repeats)
     shift = np.zeros(2)
     for b in LEVELS:
-        row[f"eye {b}"] = cpu_ms(lambda b=b: [render_eye(e, shift, b) for e in eng._eyes], repeats)
+        row[f"eye {b}"] = cpu_ms(lambda b=b: [render_eye(e, shift, b) for e in eng.eyes], repeats)
     pose = Pose(10.0, 0.0, 2.0, 0.0)
 
     def closed_frame() -> None:

@@ -109,7 +109,7 @@ def measure(image: np.ndarray, repeats: int, fit: bool, png: Path | None, name: 
             t = time.process_time()
             rig_module.extract_rig(crop.image, np.asarray(crop.landmarks, np.float64))
             times.append(1000.0 * (time.process_time() - t))
-    if not eng._eyes or eng.rig is None:
+    if not eng.eyes or eng.rig is None:
         return None
     fit_ms = []
     for _ in range(repeats):
@@ -128,7 +128,7 @@ def measure(image: np.ndarray, repeats: int, fit: bool, png: Path | None, name: 
         move_up, move_lo = max(move_up, du), max(move_lo, dl)
         share = max(share, max(du, dl) / (2 * er.half_width))
     worst, worst_r, tiles = -np.inf, -np.inf, []
-    for L, er in zip(eng._eyes, eng.rig.eyes):
+    for L, er in zip(eng.eyes, eng.rig.eyes):
         rows = [L.image]
         for sign in (-1, 1):
             b, out = band(L, er.white_lightness[0], sign)

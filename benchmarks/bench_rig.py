@@ -188,7 +188,7 @@ def bank_specks(bank: Bank) -> list[dict]:
 
     if bank.manifest["engine"]["name"] != "rig" or not (Path(bank.folder) / RIG_FILE).is_file():
         return []
-    found = [speck_match(e) for e in RigEngine.from_bank(bank.folder)._eyes]
+    found = [speck_match(e) for e in RigEngine.from_bank(bank.folder).eyes]
     return [{"dark": m.dark, "fine": m.fine, "beyond": m.beyond, "worst": m.worst} for m in found]
 
 

@@ -80,8 +80,8 @@ def test_painted_highlights_found_on_shared_paintings(name):
 
     eng = RigEngine()
     eng.prepare(head_crop_of(load_painting(path)))
-    assert len(eng._eyes) == 2
-    for e in eng._eyes:
+    assert len(eng.eyes) == 2
+    for e in eng.eyes:
         assert e.catch is not None
         assert np.hypot(*e.catch.offset) < 0.8 * e.radius and e.catch.radius < 0.3 * e.radius, e.catch
 
@@ -112,7 +112,7 @@ def test_rest_frame_keeps_portrait_11s_faint_highlight():
 
     eng = RigEngine()
     eng.prepare(head_crop_of(load_painting(path)))
-    e = eng._eyes[0]
+    e = eng.eyes[0]
     assert e.catch is not None
     p = e.frame.to_xy(e.rest) + np.asarray(e.catch.offset)
     h, w = e.image.shape[:2]

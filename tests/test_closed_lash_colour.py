@@ -86,7 +86,7 @@ def test_closed_lashes_are_not_grey(name, monkeypatch):
     if not path.is_file():
         pytest.skip(f"{path} not present")
     eng = _engine(head_crop_of(load_painting(path)))
-    greys = [fringe_grey(e, monkeypatch) for e in eng._eyes]
+    greys = [fringe_grey(e, monkeypatch) for e in eng.eyes]
     print(name, "fringe greyer than a line fading into the skin", np.round(greys, 2))
     assert max(greys) <= MAX_GREY, np.round(greys, 2)
 
@@ -96,6 +96,6 @@ def test_astronaut_closed_lashes_are_not_grey(monkeypatch):
     not the bug: her lid is lit over the line, 0.00 / 0.36 at 4790ae9)."""
     from skimage import data
 
-    greys = [fringe_grey(e, monkeypatch) for e in _engine(head_crop_of(data.astronaut()))._eyes]
+    greys = [fringe_grey(e, monkeypatch) for e in _engine(head_crop_of(data.astronaut())).eyes]
     print("astronaut fringe chroma short", np.round(greys, 2))
     assert max(greys) <= MAX_GREY, np.round(greys, 2)

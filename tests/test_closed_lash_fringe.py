@@ -78,7 +78,7 @@ def fringe_depth(e: EyeLayers, monkeypatch: pytest.MonkeyPatch) -> float:
 
 def depth_ratios(eng: RigEngine, monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """:func:`fringe_depth` over :func:`painted_thickness`, each eye of ``eng``."""
-    return [fringe_depth(e, monkeypatch) / max(painted_thickness(e), 1.0) for e in eng._eyes]
+    return [fringe_depth(e, monkeypatch) / max(painted_thickness(e), 1.0) for e in eng.eyes]
 
 
 def rimmed(astronaut: np.ndarray) -> tuple[HeadCrop, np.ndarray]:
@@ -88,7 +88,7 @@ def rimmed(astronaut: np.ndarray) -> tuple[HeadCrop, np.ndarray]:
     lash band reaching up to it)."""
     crop = head_crop_of(cv2.resize(astronaut, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC))
     img = crop.image.copy()
-    for e in _engine(crop)._eyes:
+    for e in _engine(crop).eyes:
         u = np.linspace(e.lids.u[0], e.lids.u[-1], 40)
         up = np.interp(u, e.lids.u, e.lids.upper) + RIM * e.lids.height()
         xy = e.frame.to_xy(np.stack([u, up], -1)) + [e.x0, e.y0]

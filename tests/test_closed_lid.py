@@ -39,7 +39,7 @@ def _fine(image: np.ndarray) -> np.ndarray:
 def _texture_ratio(eng: RigEngine) -> list[float]:
     """Per eye: fine detail (std) of the closed lid over that of the skin under the eye."""
     out = []
-    for e in eng._eyes:
+    for e in eng.eyes:
         lid, below = _regions(e)
         det = _fine(render_eye(e, np.zeros(2), 1.0))
         out.append(float(det[lid].std() / max(det[below].std(), 1e-6)))
@@ -55,7 +55,7 @@ def _lid_light(eng: RigEngine, lit_round: bool = False) -> list[float]:
     from tests.test_lid_plate_look import _regions as round_lid
 
     out = []
-    for e in eng._eyes:
+    for e in eng.eyes:
         lid, below = _regions(e)
         light, painted = lightness(render_eye(e, np.zeros(2), 1.0)), lightness(e.image)
         ref = float(np.median(painted[below]))
@@ -69,7 +69,7 @@ def _engine(crop: HeadCrop, image: np.ndarray | None = None) -> RigEngine:
     """A rig engine prepared on ``crop`` (its pixels replaced by ``image`` when given)."""
     eng = RigEngine()
     eng.prepare(crop if image is None else replace(crop, image=image))
-    assert len(eng._eyes) == 2
+    assert len(eng.eyes) == 2
     return eng
 
 
@@ -104,7 +104,7 @@ def test_closed_eye_shows_no_white(ast_engine):
     """A closed eye shows no white: nothing where the eye opening was is lighter than the skin
     around it (95th percentile of the skin under the eye and of the lid fold above) + 1 L (the
     old pale plate: up to 4.8 L lighter)."""
-    for e in ast_engine._eyes:
+    for e in ast_engine.eyes:
         up, lo = e.lids.at(e.u)
         h, mid = e.lids.height(), np.abs(e.u) < 0.5 * e.frame.half_width
         below = mid & (e.v < lo - 0.6 * h) & (e.v > lo - 1.6 * h)
@@ -121,7 +121,7 @@ def deep_set(ast_crop) -> RigEngine:
     shadow, at 0.45 of its light, with a soft edge."""
     eng = _engine(ast_crop)
     shade = np.ones(ast_crop.image.shape[:2], np.float32)
-    for e in eng._eyes:
+    for e in eng.eyes:
         up, _ = e.lids.at(e.u)
         h, hw = e.lids.height(), e.frame.half_width
         inside = np.clip((e.v - up) / 1.5, 0, 1) * np.clip((up + 2.8 * h - e.v) / 2.0, 0, 1)
@@ -178,7 +178,7 @@ def test_closed_lid_rounds_into_the_crease(deep_set):
     """A lit closed lid under a crease in shadow turns into the painted skin above it toward its
     top: the step across its top edge is at most 0.8 of its contrast with that skin (the plate
     ending in a hard edge, an outline along the crease: 0.93-0.94)."""
-    shares = [_seam_share(e) for e in deep_set._eyes]
+    shares = [_seam_share(e) for e in deep_set.eyes]
     assert max(shares) <= 0.8 and min(shares) >= -0.2, shares
 
 
@@ -197,7 +197,7 @@ def test_portrait_13_closed_lid_has_no_outline():
     path = TESTDATA / "portrait_13.jpg"
     if not path.is_file():
         pytest.skip(f"{path} not present")
-    eyes = _engine(head_crop_of(load_painting(path)))._eyes
+    eyes = _engine(head_crop_of(load_painting(path))).eyes
     steps = [_seam_step(e) for e in eyes]
     shares = [_seam_share(e) if contrast >= MIN_CONTRAST else None for e, (contrast, _) in zip(eyes, steps)]
     assert any(s is not None for s in shares), steps  # an eye with contrast to share out
@@ -285,7 +285,7 @@ def _liner_left(eng: RigEngine, dark: float) -> list[float]:
     over with it open. ``u`` runs toward image right: the sitter's right eye (image left, the
     first) has its inner corner at its largest ``u``."""
     out = []
-    for e, inner in zip(eng._eyes, (-1, 0)):
+    for e, inner in zip(eng.eyes, (-1, 0)):
         up, lo = e.lids.at(e.u)
         h = e.lids.height()
         box = (np.abs(e.u - e.lids.u[inner]) < 0.2 * e.frame.half_width) & (e.v > lo - 0.1 * h) & (e.v < up + e.sheet.band_up)
@@ -307,7 +307,7 @@ def lined(ast_crop) -> RigEngine:
     and reaching a little past it (as on portrait_02)."""
     eng = _engine(ast_crop)
     img = ast_crop.image.copy()
-    for e, inner in zip(eng._eyes, (-1, 0)):
+    for e, inner in zip(eng.eyes, (-1, 0)):
         u = np.linspace(e.lids.u[0], e.lids.u[-1], 40)
         u = np.concatenate([u, [e.lids.u[inner] + (0.12 if inner == -1 else -0.12) * e.frame.half_width]])
         up = np.interp(u, e.lids.u, e.lids.upper) + 0.6

@@ -88,7 +88,7 @@ def mona_lisa():
 def test_mona_lisa_closed_lashes_are_a_band_not_a_hairline(mona_lisa):
     """The Mona Lisa's closed lash line carries at least :data:`MIN_BAND` times the dark of her
     painted upper lash line (:func:`lash_band_ratio`): the closed lashes are a soft band."""
-    ratios = [lash_band_ratio(e) for e in mona_lisa._eyes]
+    ratios = [lash_band_ratio(e) for e in mona_lisa.eyes]
     print("closed lash dark over the painted line's", np.round(ratios, 2))
     assert min(ratios) >= MIN_BAND, np.round(ratios, 2)
 

@@ -44,7 +44,7 @@ def _corner_tips(e: EyeLayers, tip_r: float = TIP) -> list[tuple[float, float, f
 
 
 def _assert_corners_kept(eng: RigEngine, tip_r: float = TIP) -> None:
-    for k, e in enumerate(eng._eyes):
+    for k, e in enumerate(eng.eyes):
         for iris_l, painted, drawn in _corner_tips(e, tip_r):
             if painted - iris_l < 10:  # a corner as dark as the iris: nothing to tell apart
                 continue
@@ -58,7 +58,7 @@ def big_engine(astronaut) -> RigEngine:
 
 
 def test_corner_cover_is_soft_and_zero_at_the_corners(big_engine):
-    e = big_engine._eyes[0]
+    e = big_engine.eyes[0]
     u = np.linspace(e.lids.u[0], e.lids.u[-1], 201)
     c = corner_cover(u, e.lids, 5.0)
     assert c[0] == 0.0 and c[-1] == 0.0 and c[100] == 1.0
@@ -76,7 +76,7 @@ def test_rest_frame_is_unchanged_by_the_corner_cover(big_engine, monkeypatch):
     (so the comparison can tell the two apart)."""
     import sfumato.rig.eye as eye
 
-    for e in big_engine._eyes:
+    for e in big_engine.eyes:
         moved = np.array([0.8 * (e.lids.u[-1] - e.rest[0]), 0.0])  # well into the outer corner
         with_cover = [render_eye(e, np.zeros(2)), render_eye(e, moved)]
         with monkeypatch.context() as m:
@@ -117,7 +117,7 @@ def test_lids_cut_a_moved_iris_softly(big_engine, monkeypatch):
     four cases measure 0.69-0.79 of it)."""
     import sfumato.rig.eye as eye
 
-    for e in big_engine._eyes:
+    for e in big_engine.eyes:
         for du in (-0.6, 0.6):
             shift = np.array([du * e.radius, 0.0])
             centre = e.frame.to_xy(e.rest + shift)

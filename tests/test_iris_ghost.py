@@ -157,7 +157,7 @@ def _frames_dips(bank_engine, yaws=(-30, -15, 15, 30)) -> list[float]:
     dips = []
     for yaw in yaws:
         out = bank_engine.render_pose(Pose(yaw, 0.0, 0.0, 0.0))
-        for e in bank_engine._eyes:
+        for e in bank_engine.eyes:
             rows, cols = e.roi
             c_old = e.frame.to_xy(e.rest)
             c_new = e.frame.to_xy(e.rest + bank_engine._shift(e, yaw, 0.0))

@@ -33,7 +33,7 @@ def _ring(e, centre: np.ndarray, lo: float, hi: float) -> np.ndarray:
 
 
 def test_an_unturned_eye_is_the_painting_around_its_iris(big_engine):
-    for e in big_engine._eyes:
+    for e in big_engine.eyes:
         ring = _ring(e, e.frame.to_xy(e.rest), 1.0, 1.5)
         assert ring.sum() > 50
         diff = np.abs(lightness(render_eye(e, np.zeros(2))) - lightness(e.image))[ring]
@@ -48,7 +48,7 @@ def test_a_turned_eye_carries_its_dark_surround_not_a_light_crescent(big_engine)
     the surround's light pixels are not carried (the white's own light stays with the white)."""
     from sfumato.rig.eye import CARRY_TRAVEL, carried_share
 
-    for e in big_engine._eyes:
+    for e in big_engine.eyes:
         np.testing.assert_allclose(carried_share(e, 0.0), e.halo)
         assert not carried_share(e, CARRY_TRAVEL[1]).any()  # let go by then
         moved = carried_share(e, CARRY_TRAVEL[0])

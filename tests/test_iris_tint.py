@@ -84,7 +84,7 @@ def test_portrait_13s_rebuilt_white_takes_each_sides_hue():
 
     eng = RigEngine()
     eng.prepare(head_crop_of(cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)))
-    for e in eng._eyes:  # each side's rebuilt white (the old iris' half there) against the painted white just
+    for e in eng.eyes:  # each side's rebuilt white (the old iris' half there) against the painted white just
         # beyond the iris' tint ring on that side (its lighter half: no lash or lid line)
         c, r = e.frame.to_xy(e.rest), e.radius
         h, w = e.image.shape[:2]

@@ -87,7 +87,7 @@ def lid_cast(e: EyeLayers, blink: float) -> float:
 def test_the_skin_ring_against_itself_is_near_zero(ast_engine):
     """The measure's floor: the ring's own pixels against the rest of it read ~0 (0.4 / 0.4 on the
     astronaut's eyes), and a grey (chroma 0) at the skin's lightness reads far."""
-    for e in ast_engine._eyes:
+    for e in ast_engine.eyes:
         _, ring = _regions(e, 1.0)
         skin = cv2.GaussianBlur(rgb_to_lab(e.image), (0, 0), BLUR)[ring]
         self_d = [float(_distance(skin[i:i + 1], np.delete(skin, i, 0))[0]) for i in range(0, len(skin), 7)]
@@ -106,9 +106,9 @@ def _warm_orbit(astronaut: np.ndarray, lit: float) -> RigEngine:
     crop = head_crop_of(cv2.resize(astronaut, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC))
     eng = RigEngine()
     eng.prepare(crop)
-    assert len(eng._eyes) == 2
+    assert len(eng.eyes) == 2
     tint = np.ones(crop.image.shape, np.float32) * np.array(WARM, np.float32)  # a warm tan skin
-    for e in eng._eyes:
+    for e in eng.eyes:
         up, lo = e.lids.at(e.u)
         h, hw = e.lids.height(), e.frame.half_width
         # over the lid from just above its lash line, and round both corners down to the lower lid
@@ -121,7 +121,7 @@ def _warm_orbit(astronaut: np.ndarray, lit: float) -> RigEngine:
         tint[rows, cols] = np.minimum(tint[rows, cols], dark * np.array(WARM, np.float32)) * (1.0 + (lit - 1.0) * under[..., None])
     tinted = RigEngine()
     tinted.prepare(replace(crop, image=np.clip(crop.image * tint, 0, 255).astype(np.uint8)))
-    assert len(tinted._eyes) == 2
+    assert len(tinted.eyes) == 2
     return tinted
 
 
@@ -141,7 +141,7 @@ def lit_orbit(astronaut) -> RigEngine:
 @pytest.mark.parametrize("blink", [0.5, 1.0])
 def test_closing_lid_keeps_the_skin_colour_repo_only(ast_engine, blink):
     """On the astronaut the closing lid lies within :data:`MAX_CAST` of her skin's palette."""
-    casts = [lid_cast(e, blink) for e in ast_engine._eyes]
+    casts = [lid_cast(e, blink) for e in ast_engine.eyes]
     assert max(casts) <= MAX_CAST, np.round(casts, 1)
 
 
@@ -149,7 +149,7 @@ def test_closing_lid_keeps_the_skin_colour_repo_only(ast_engine, blink):
 def test_lid_in_a_warm_dark_orbit_has_no_cast_repo_only(warm_orbit, blink):
     """With a warm dark orbit round the eye (portrait_20's), the closing lid darkens into it in
     the skin's own colours, not a grey one."""
-    casts = [lid_cast(e, blink) for e in warm_orbit._eyes]
+    casts = [lid_cast(e, blink) for e in warm_orbit.eyes]
     assert max(casts) <= MAX_CAST, np.round(casts, 1)
 
 
@@ -158,7 +158,7 @@ def test_lid_lit_toward_the_cheek_in_a_warm_dark_orbit_has_no_cast_repo_only(lit
     """The same with the skin under the eye lit: the lid lit toward it keeps the skin's hue (the
     dark orbit sampled at the lid's edge and lightened by adding the same to R, G and B, as in
     session 7, made it a pale grey-green plate: 10.8-15.2)."""
-    casts = [lid_cast(e, blink) for e in lit_orbit._eyes]
+    casts = [lid_cast(e, blink) for e in lit_orbit.eyes]
     assert max(casts) <= MAX_CAST, np.round(casts, 1)
 
 
@@ -173,7 +173,7 @@ def test_painted_closing_lid_keeps_the_skin_colour(name):
     image-right lid is held by the xfail below, its image-left one here (tidy10 on main at
     bbad8f5: 4.5 / 4.5; session 7's blue-grey cast read 11.5)."""
     eng = shared_rig(name)
-    eyes = sorted(eng._eyes, key=lambda e: e.roi[1].start)  # image-left first
+    eyes = sorted(eng.eyes, key=lambda e: e.roi[1].start)  # image-left first
     if name == "portrait_20":
         eyes = eyes[:1]
     casts = [lid_cast(e, b) for e in eyes for b in (0.5, 1.0)]
@@ -187,7 +187,7 @@ def test_portrait_20_image_right_closing_lid_keeps_the_skin_colour():
     """portrait_20's image-right eye alone, so that its known salmon lid does not hide the
     image-left one (held in :func:`test_painted_closing_lid_keeps_the_skin_colour`)."""
     eng = shared_rig("portrait_20")
-    e = max(eng._eyes, key=lambda e: e.roi[1].start)
+    e = max(eng.eyes, key=lambda e: e.roi[1].start)
     casts = [lid_cast(e, b) for b in (0.5, 1.0)]
     print("portrait_20 image-right worst lid cast", round(max(casts), 1))
     assert max(casts) <= MAX_CAST, np.round(casts, 1)

@@ -101,7 +101,7 @@ def lash_softness(e: EyeLayers, blink: float = 1.0) -> float:
 def _engine(crop, image: np.ndarray | None = None) -> RigEngine:
     eng = RigEngine()
     eng.prepare(crop if image is None else replace(crop, image=image))
-    assert len(eng._eyes) == 2
+    assert len(eng.eyes) == 2
     return eng
 
 
@@ -131,7 +131,7 @@ def test_closed_lid_is_no_grainier_than_the_skin(big_astronaut):
     """The astronaut's closed lid (at twice the size) is at most 1.5 times as grainy as her
     skin under the eye (the old lid amplified the cheek's grain toward that of the strip over
     the lash band, her lid lines: 1.81 on one eye)."""
-    ratios = [grain_ratio(e) for e in _engine(big_astronaut)._eyes]
+    ratios = [grain_ratio(e) for e in _engine(big_astronaut).eyes]
     assert max(ratios) <= 1.5, ratios
 
 
@@ -148,7 +148,7 @@ def test_closed_lid_is_as_grainy_as_the_skin_repo_only(big_astronaut):
     slope there (sfumato.rig.lid_shade.lift, PEAK 0.45: the lid's shading no longer a flat
     plateau that levelled her grain). The repo-only check that a flat lid fails is also
     :func:`test_bundled_mona_lisa_closed_lid_is_as_grainy_as_the_skin`."""
-    ratios = [grain_ratio(e) for e in _engine(big_astronaut)._eyes]
+    ratios = [grain_ratio(e) for e in _engine(big_astronaut).eyes]
     assert min(ratios) >= 0.5, ratios
 
 
@@ -158,7 +158,7 @@ def test_bundled_mona_lisa_closed_lid_is_as_grainy_as_the_skin():
     A flat, textureless lid (no texture carried onto it) reads 0.03 / 0.02 here and fails."""
     from sfumato.imaging.samples import sample
 
-    ratios = [grain_ratio(e) for e in _engine(head_crop_of(sample("mona_lisa")))._eyes]
+    ratios = [grain_ratio(e) for e in _engine(head_crop_of(sample("mona_lisa"))).eyes]
     assert 0.5 <= min(ratios) and max(ratios) <= 1.5, ratios
 
 
@@ -169,7 +169,7 @@ def test_closed_lid_is_as_grainy_as_the_skin(name):
     1.79/1.75 on portrait_10, 1.56/1.90 on portrait_13, 1.66/2.03 on portrait_02. (The texture
     is a ratio: a lid left in the orbit's shadow reads less grainy here, portrait_10's 0.50 with
     the lid lit to 0.85 of the skin under the eye, when LID_LIT was 0.85; it is 1.0 now.)"""
-    ratios = [grain_ratio(e) for e in _painted(name)._eyes]
+    ratios = [grain_ratio(e) for e in _painted(name).eyes]
     assert 0.5 <= min(ratios) and max(ratios) <= 1.5, ratios
 
 
@@ -179,7 +179,7 @@ def crisp_lined(big_astronaut) -> RigEngine:
     0.8 opening heights over it one flat colour (the lid's own median), and along the lid a
     crisp black lash line 3 px thick (an anime lash line, as on portrait_03)."""
     img = big_astronaut.image.copy()
-    for e in _engine(big_astronaut)._eyes:
+    for e in _engine(big_astronaut).eyes:
         u = np.linspace(e.lids.u[0], e.lids.u[-1], 40)
         up = np.interp(u, e.lids.u, e.lids.upper)
         h = e.lids.height()
@@ -195,7 +195,7 @@ def test_closed_lash_line_is_as_crisp_as_the_painted_one(crisp_lined):
     """A crisp painted lash line closes, and half-closes, to a line whose edge spreads at most
     1.5 times as far as the painted one's (the old Gaussian line, as wide as the line and
     blurred again at the seam: 1.75)."""
-    ratios = [lash_softness(e, b) for e in crisp_lined._eyes for b in (1.0, 0.5)]
+    ratios = [lash_softness(e, b) for e in crisp_lined.eyes for b in (1.0, 0.5)]
     assert max(ratios) <= 1.5, ratios
 
 
@@ -203,5 +203,5 @@ def test_closed_lash_line_is_as_crisp_as_the_painted_one(crisp_lined):
 def test_crisp_painted_lash_lines_close_crisp(name):
     """portrait_03's and portrait_02's crisp lash lines close to lines whose edges spread at
     most 1.5 times as far (the old line: 2.50 and 1.71)."""
-    ratios = [lash_softness(e) for e in _painted(name)._eyes]
+    ratios = [lash_softness(e) for e in _painted(name).eyes]
     assert max(ratios) <= 1.5, ratios

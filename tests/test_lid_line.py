@@ -114,7 +114,7 @@ def lined_iris_engine(astronaut: np.ndarray) -> RigEngine:
     eng = RigEngine()
     eng.prepare(crop)
     paint = crop.image.copy()
-    for e in eng._eyes:
+    for e in eng.eyes:
         up, _ = e.lids.at(e.u)
         d = e.v - up  # pixels over the upper lid contour
         along = (e.u > e.lids.u[0]) & (e.u < e.lids.u[-1])
@@ -128,7 +128,7 @@ def lined_iris_engine(astronaut: np.ndarray) -> RigEngine:
         paint[rows, cols][line | top] = (25, 15, 20)
     eng = RigEngine()
     eng.prepare(replace(crop, image=paint))
-    assert len(eng._eyes) == 2
+    assert len(eng.eyes) == 2
     return eng
 
 
@@ -143,7 +143,7 @@ def test_the_line_runs_on_where_the_iris_was(lined_iris):
     from dataclasses import replace
 
     gaps, bare = [], []
-    for e in lined_iris._eyes:
+    for e in lined_iris.eyes:
         for sign in (-1, 1):
             shift = np.array([sign * 1.3 * e.radius, 0.0])
             gaps.append(_gap(e, shift))
@@ -159,7 +159,7 @@ def test_an_unturned_eye_keeps_its_painted_line(lined_iris):
     """At rest the margin is not drawn (the eye is rendered as without it); moved, it is."""
     from dataclasses import replace
 
-    for e in lined_iris._eyes:
+    for e in lined_iris.eyes:
         assert e.margin is not None
         bare = replace(e, margin=None)
         np.testing.assert_array_equal(render_eye(e, np.zeros(2)), render_eye(bare, np.zeros(2)))
@@ -177,7 +177,7 @@ def test_portrait_03_line_runs_on_where_the_iris_was():
 
     eng = shared_rig("portrait_03")
     gaps, bare = [], []
-    for e in sorted(eng._eyes, key=lambda e: e.roi[1].start):
+    for e in sorted(eng.eyes, key=lambda e: e.roi[1].start):
         for yaw in (-30.0, -21.0, 21.0, 30.0):
             shift = eng._shift(e, yaw, 0.0)
             gaps.append(_gap(e, shift))

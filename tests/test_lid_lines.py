@@ -72,7 +72,7 @@ def line_ratio(e: EyeLayers) -> float:
 def _engine(crop, image: np.ndarray | None = None) -> RigEngine:
     eng = RigEngine()
     eng.prepare(crop if image is None else replace(crop, image=image))
-    assert len(eng._eyes) == 2
+    assert len(eng.eyes) == 2
     return eng
 
 
@@ -82,7 +82,7 @@ def wrinkled(astronaut) -> RigEngine:
     2 px thick, shaped like the lower lid, 0.6 to 3.2 opening heights under it."""
     crop = head_crop_of(cv2.resize(astronaut, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC))
     img = crop.image.copy()
-    for e in _engine(crop)._eyes:
+    for e in _engine(crop).eyes:
         u = np.linspace(e.lids.u[0] - 0.2 * e.frame.half_width, e.lids.u[-1] + 0.2 * e.frame.half_width, 60)
         lo = np.interp(u, e.lids.u, e.lids.lower)
         for k in np.arange(0.6, 3.3, 0.65):
@@ -97,7 +97,7 @@ def test_wrinkles_under_the_eye_stay_off_the_closed_lid_repo_only(wrinkled):
     """Wrinkles drawn under the astronaut's eyes are not printed on her closed lids: their long
     dark lines along the lid are at most :data:`MAX_LINES` of the wrinkled skin's (the lid that
     took the skin's detail with its lines, striped: 0.84 / 0.86; now 0.07 / 0.15)."""
-    ratios = [line_ratio(e) for e in wrinkled._eyes]
+    ratios = [line_ratio(e) for e in wrinkled.eyes]
     assert max(ratios) <= MAX_LINES, np.round(ratios, 2)
 
 
@@ -109,5 +109,5 @@ def test_portrait_20_under_eye_wrinkles_stay_off_the_closed_lid():
     path = TESTDATA / "portrait_20.jpg"
     if not path.is_file():
         pytest.skip(f"{path} not present")
-    ratios = [line_ratio(e) for e in _engine(head_crop_of(load_painting(path)))._eyes]
+    ratios = [line_ratio(e) for e in _engine(head_crop_of(load_painting(path))).eyes]
     assert max(ratios) <= MAX_LINES, np.round(ratios, 2)

@@ -94,7 +94,7 @@ def test_portrait_10_line_runs_on_into_the_outer_corner():
     -11..-30 degree shifts): no lighter stretch over the old place (old code +5.6 / +6.2 / +8.0
     / +9.5 at -30 / -24 / -17 / -11; now +0.1..+0.4)."""
     eng = shared_rig("portrait_10")
-    e = sorted(eng._eyes, key=lambda e: e.roi[1].start)[1]
+    e = sorted(eng.eyes, key=lambda e: e.roi[1].start)[1]
     gaps = [_gap(e, eng._shift(e, yaw, 0.0)) for yaw in (-30.0, -24.0, -17.0, -11.0)]
     print(np.round(gaps, 1))
     assert np.isfinite(gaps).all() and max(gaps) <= TARGET / 2, gaps

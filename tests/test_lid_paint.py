@@ -64,7 +64,7 @@ def test_lash_line_is_lighter_between_the_painted_lashes(ast_engine):
     (Before: the closed line's whole variation over the painted line's, 0.60 and 0.67 against
     0.54 and 0.58 for the one-colour line, a bound of 0.59 passed by 0.007: most of the closed
     line's variation is the lid under the half-transparent line, which both lines share.)"""
-    for e in ast_engine._eyes:
+    for e in ast_engine.eyes:
         added, painted = lash_detail(e)
         assert added.std() > 0.2 * painted.std(), (added.std(), painted.std())
         assert np.corrcoef(added, np.maximum(painted, 0.0))[0, 1] > 0.6, (added, painted)

@@ -111,7 +111,7 @@ def detail_ratio(e: EyeLayers) -> float:
 
 def test_closed_lid_reads_no_plate_repo_only(ast_engine):
     """On the astronaut the closed lid lies within the light of the skin round it."""
-    shares = [plate_share(e) for e in ast_engine._eyes]
+    shares = [plate_share(e) for e in ast_engine.eyes]
     assert max(shares) <= MAX_PLATE, np.round(shares, 2)
 
 
@@ -122,7 +122,7 @@ def test_lid_in_a_cast_shadow_reads_no_plate_repo_only(dark_orbit: RigEngine):
     cheek into a pale plate (0.62 / 0.72 at 2c8dee0, lit to the cheek's light by
     :data:`sfumato.rig.lid_plate.LID_LIT`; 0.13 / 0.00 no lighter than the lit skin round it,
     :data:`sfumato.rig.lid_light.SURROUND_TOP`)."""
-    shares = [plate_share(e) for e in dark_orbit._eyes]
+    shares = [plate_share(e) for e in dark_orbit.eyes]
     assert max(shares) <= MAX_PLATE, np.round(shares, 2)
 
 
@@ -138,7 +138,7 @@ def test_painted_closed_lid_reads_no_plate(name):
     0.22 with the lid lit no lighter than the lit skin round it in a shadow over the whole eye,
     :data:`sfumato.rig.lid_light.CAST`)."""
     eng = shared_rig(name)
-    shares = [plate_share(e) for e in sorted(eng._eyes, key=lambda e: e.roi[1].start)]
+    shares = [plate_share(e) for e in sorted(eng.eyes, key=lambda e: e.roi[1].start)]
     print(name, "plate share (image-left, image-right)", np.round(shares, 2))
     assert max(shares) <= MAX_PLATE, np.round(shares, 2)
 
@@ -152,9 +152,9 @@ def cracked_cheek(astronaut) -> RigEngine:
     crop, cracked = crackled_crop(astronaut)
     eng = RigEngine()
     eng.prepare(crop)
-    assert len(eng._eyes) == 2
+    assert len(eng.eyes) == 2
     w = np.zeros(crop.image.shape[:2], np.float32)
-    for e in eng._eyes:
+    for e in eng.eyes:
         _, lo = e.lids.at(e.u)
         h, hw = e.lids.height(), e.frame.half_width
         under = np.clip((lo - 0.4 * h - e.v) / 3.0, 0, 1) * np.clip((1.8 * hw - np.abs(e.u)) / 3.0, 0, 1)
@@ -163,14 +163,14 @@ def cracked_cheek(astronaut) -> RigEngine:
     mixed = crop.image * (1.0 - w[..., None]) + cracked * w[..., None]
     out = RigEngine()
     out.prepare(replace(crop, image=np.clip(mixed, 0, 255).astype(np.uint8)))
-    assert len(out._eyes) == 2
+    assert len(out.eyes) == 2
     return out
 
 
 def test_closed_lid_is_as_detailed_as_the_skin_round_it_repo_only(ast_engine, cracked_cheek):
     """The closed lid is no more detailed than the skin round it (:data:`MAX_DETAIL`), also
     where the cheek it takes its grain from is crackled and the orbit is not."""
-    ratios = [detail_ratio(e) for eng in (ast_engine, cracked_cheek) for e in eng._eyes]
+    ratios = [detail_ratio(e) for eng in (ast_engine, cracked_cheek) for e in eng.eyes]
     assert max(ratios) <= MAX_DETAIL, np.round(ratios, 2)
 
 
@@ -179,6 +179,6 @@ def test_painted_closed_lid_is_as_detailed_as_the_skin_round_it(name):
     """On the shared paintings (both eyes) the closed lid's detail is at most :data:`MAX_DETAIL`
     times the skin's round it."""
     eng = shared_rig(name)
-    ratios = [detail_ratio(e) for e in sorted(eng._eyes, key=lambda e: e.roi[1].start)]
+    ratios = [detail_ratio(e) for e in sorted(eng.eyes, key=lambda e: e.roi[1].start)]
     print(name, "detail ratio (image-left, image-right)", np.round(ratios, 2))
     assert max(ratios) <= MAX_DETAIL, np.round(ratios, 2)

@@ -26,7 +26,7 @@ def _wing_kept(eng: RigEngine, dark: float) -> list[float]:
     ``u`` runs toward image right: the sitter's right eye (image left, the first) has its outer
     corner at its smallest ``u``."""
     out = []
-    for e, outer, sign in zip(eng._eyes, (0, -1), (-1.0, 1.0)):
+    for e, outer, sign in zip(eng.eyes, (0, -1), (-1.0, 1.0)):
         d = sign * (e.u - e.lids.u[outer])
         h = e.v - e.lids.upper[outer]
         hw = e.frame.half_width
@@ -43,7 +43,7 @@ def winged(astronaut) -> RigEngine:
     crop = head_crop_of(cv2.resize(astronaut, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC))
     eng = _engine(crop)
     img = crop.image.copy()
-    for e, outer, sign in zip(eng._eyes, (0, -1), (-1.0, 1.0)):
+    for e, outer, sign in zip(eng.eyes, (0, -1), (-1.0, 1.0)):
         u = np.linspace(e.lids.u[0], e.lids.u[-1], 40)
         past = np.linspace(0.0, WING * e.frame.half_width, 12)[1:]
         up = np.interp(u, e.lids.u, e.lids.upper) + 0.6

@@ -45,7 +45,7 @@ def test_closed_lid_is_skin_with_a_dark_lash_line(ast_engine, ast_crop):
     the eye), crossed by a lash line darker than that skin."""
     shut = ast_engine.render_pose(Pose(0.0), 1.0).astype(np.float32)
     light = lightness(shut)
-    for e in ast_engine._eyes:
+    for e in ast_engine.eyes:
         rows, cols = e.roi
         roi_l = light[rows, cols]
         up, lo = e.lids.at(e.u)
@@ -109,7 +109,7 @@ def test_catchlight_never_sits_on_the_white(glint_engine):
     """Moving the iris by its own radius and more, the highlight stays on the iris disc: no
     pixel of the eye white outside the moved iris is as bright as the catchlight."""
     eng = glint_engine
-    glints = [e for e in eng._eyes if e.catch is not None]
+    glints = [e for e in eng.eyes if e.catch is not None]
     assert glints, "no painted catchlight was found"
     for e in glints:
         cl_l = float(lightness(np.asarray(e.catch.colour, np.float32)[None, None])[0, 0])
@@ -130,7 +130,7 @@ def test_highlight_stays_on_an_iris_turned_a_radius(glint_engine):
     iris within the eyes' range); the old render had faded it to a faint dot on the side the
     highlight was left behind, and the iris in the corner read as a dead, dark disc."""
     eng = glint_engine
-    glints = [e for e in eng._eyes if e.catch is not None]
+    glints = [e for e in eng.eyes if e.catch is not None]
     assert glints, "no painted catchlight was found"
     for e in glints:
         cl = float(lightness(np.asarray(e.catch.colour, np.float32)[None, None])[0, 0])

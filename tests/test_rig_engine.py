@@ -84,9 +84,9 @@ def test_each_eye_turns_within_its_own_room(ast_engine, ast_crop):
     lead, led = ast_engine.p.eye_lead, False
     for side, sign in ((0, -1), (1, 1)):
         common = sign * ast_engine.yaw_limits[side]
-        turns = [_eye_turn(alike, e, common) for e in alike._eyes]
+        turns = [_eye_turn(alike, e, common) for e in alike.eyes]
         assert np.allclose(turns, common, atol=0.05)
-        for e in ast_engine._eyes:
+        for e in ast_engine.eyes:
             own = ast_engine._eye_yaw_limit(e, sign)
             turn = _eye_turn(ast_engine, e, common)
             assert abs(turn) == pytest.approx(min(own, lead * abs(common)), abs=0.05)
@@ -121,7 +121,7 @@ def test_yaw_changes_only_the_openings(ast_engine, ast_crop):
     from sfumato.rig.lid_margin import ABOVE
 
     inside = _eye_polygon_mask(ast_crop.landmarks, ast_crop.image.shape[:2], dilate=1)
-    for e in ast_engine._eyes:
+    for e in ast_engine.eyes:
         up, _ = e.lids.at(e.u)
         d = e.v - up
         rows, cols = e.roi
@@ -141,7 +141,7 @@ def test_no_old_iris_left_where_the_iris_went_away(ast_engine, ast_crop):
         out_l = lightness(out.astype(np.float32))
         h, w = img_l.shape
         yy, xx = np.mgrid[0:h, 0:w]
-        for e in ast_engine._eyes:
+        for e in ast_engine.eyes:
             c_old = e.frame.to_xy(e.rest) + (e.x0, e.y0)
             c_new = e.frame.to_xy(e.rest + ast_engine._shift(e, yaw, 0.0)) + (e.x0, e.y0)
             assert np.linalg.norm(c_new - c_old) > 0.8 * e.radius

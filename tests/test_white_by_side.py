@@ -113,7 +113,7 @@ def test_portrait_03_grey_side_is_not_taupe():
         pytest.skip(f"{path} not present")
     eng = RigEngine()
     eng.prepare(head_crop_of(load_painting(path)))
-    e = max(eng._eyes, key=lambda x: x.x0)  # the image-right eye
+    e = max(eng.eyes, key=lambda x: x.x0)  # the image-right eye
     c = e.frame.to_xy(e.rest[None])[0]
     yy, xx = np.mgrid[0 : e.u.shape[0], 0 : e.u.shape[1]]
     d = np.hypot(xx - c[0], yy - c[1])

@@ -52,8 +52,8 @@ def portrait_20_eyes() -> list[EyeLayers]:
         pytest.skip(f"{path} not present")
     eng = RigEngine()
     eng.prepare(head_crop_of(load_painting(path)))
-    assert len(eng._eyes) == 2
-    return eng._eyes
+    assert len(eng.eyes) == 2
+    return eng.eyes
 
 
 @pytest.mark.parametrize("k", [

@@ -55,6 +55,6 @@ def test_the_rebuilt_whites_carry_no_darker_specks_and_no_mottling(name):
     from tests.crops import shared_rig
 
     eng = shared_rig(name)
-    found = [speck_match(e) for e in eng._eyes]
+    found = [speck_match(e) for e in eng.eyes]
     assert len(found) == 2 and all(np.isfinite(m.worst) for m in found), found
     assert all(m.worst <= 1.0 for m in found), found

@@ -148,6 +148,13 @@ class RigEngine(Engine):
         self.eye_gain: list[tuple[float, float]] = []  # per eye: its turn / the common one (toward -x, +x)
         self.pitch_limit = 0.0
 
+    @property
+    def eyes(self) -> tuple[EyeLayers, ...]:
+        """Each rigged eye's layers (:class:`sfumato.rig.eye.EyeLayers`, ROI pixels), in the
+        rig's order; empty before :meth:`prepare` / :meth:`load`. Read-only: a tuple, for the
+        measures and tests that read the rig's own layers (``bench_rig``'s specks)."""
+        return tuple(self._eyes)
+
     # -- set-up -------------------------------------------------------------------------
     def prepare(self, crop: HeadCrop) -> None:
         """Rig the crop (``crop.image`` (S, S, 3) uint8 RGB, ``crop.landmarks`` (478, 3))."""
