@@ -5,9 +5,13 @@ painting's fine texture (craquelure, canvas weave, brush grain, JPEG blocks); a 
 that is a smooth colour reads as a patch pasted on. This compares the fine texture of the
 revealed white in the frame with the painting's own painted white beside its iris:
 
-- the fine texture of a set of pixels is the robust spread of the second differences of CIE L
-  along rows and columns within the set (:func:`sfumato.imaging.grain.fine_spread`: no shading
-  gradient and no pixel outside the set counts);
+- the fine texture of a set of pixels is the robust spread of the second differences of
+  ln(L + 16) (:func:`relative`: a third of ln Y, the grain relative to the local light) along
+  rows and columns within the set (:func:`sfumato.imaging.grain.fine_spread`: no shading
+  gradient and no pixel outside the set counts). In L itself (before session 13) a grain laid
+  in proportion to the white's light (:mod:`sfumato.rig.white_grain`) read smaller in a white
+  shaded under the lid as painted: portrait_20's image-right white at -30 read 0.49, near the
+  flat patch;
 - the revealed white: where the painted iris was and the frame's iris is not (within one iris
   radius of the painted iris, beyond :data:`sfumato.face.white_match.FRAME_IRIS` radii of the
   frame's; the eye contour shrunk off the lid lines), where it covers at least
@@ -91,6 +95,17 @@ SPECK_MIN = 12
 """Fewer specks than this on either side measure nothing (NaN)."""
 
 
+LIGHT_OFFSET = 16.0
+"""CIE L + this is proportional to the cube root of luminance (L > 8): :func:`relative`."""
+
+
+def relative(light: np.ndarray) -> np.ndarray:
+    """(h, w) float32 ln(L + 16) of CIE lightness ``light`` ((h, w), 0-100): a third of ln Y, so
+    that its second differences are the grain relative to the local light (a difference of 1 %
+    of the luminance reads the same in a lit white and in one in shade under the lid)."""
+    return np.log(np.asarray(light, np.float32) + np.float32(LIGHT_OFFSET))
+
+
 @dataclass(frozen=True)
 class GrainMatch:
     """The revealed white's fine texture against the painted white's, in one frame.
@@ -151,7 +166,7 @@ def grain_match(
         reference = white & inside & (dp > 1.15 * r)
         if fine_spread(p_l, reference)[1] < MIN_REFERENCE:
             reference = reference | skin_ring(opening, r)
-        (s_rev, n), (s_ref, n_ref) = fine_spread(f_l, revealed), fine_spread(p_l, reference)
+        (s_rev, n), (s_ref, n_ref) = fine_spread(relative(f_l), revealed), fine_spread(relative(p_l), reference)
         if n < MIN_DIFFERENCES or not (np.isfinite(s_rev) and np.isfinite(s_ref) and s_ref > 0):
             continue
         ratios.append(s_rev / s_ref)
