@@ -120,7 +120,7 @@ def lash_line(u: np.ndarray, v: np.ndarray, rest: Lids, now: Lids, sheet: LidShe
     if sheet.fringe > 0:  # the closed lashes: a band hanging from the line, as deep as the painted line is thick
         f = min(sheet.fringe, line_depth(sec, steps))
         hang = up_now - v  # under the margin (over it the lid has its own form)
-        fringe = LASH_FRINGE * taper * np.exp(-0.5 * (hang / (FRINGE_DROP * f)) ** 2)  # the lashes are longest mid-lid
+        fringe = LASH_FRINGE * np.exp(-0.5 * (hang / (FRINGE_DROP * f)) ** 2)  # tapered with the line below, once
         core = np.maximum(core, np.where(hang > 0, fringe, 0.0))
     return (sheet.lash_strength * core * taper * grow).astype(np.float32)
 
