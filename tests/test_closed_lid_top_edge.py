@@ -72,7 +72,7 @@ held-out set."""
 def test_bundled_mona_lisa_closed_lid_top_edge_repo_only(mona_lisa):
     """The bundled Mona Lisa's closed lids turn into the painted lid above them: no step over
     :data:`MONA_STEP` L across the top edge, closed or 0.6 closed."""
-    steps = _steps(mona_lisa._eyes)
+    steps = _steps(mona_lisa.eyes)
     print("bundled Mona Lisa top-edge step (eye x closed, 0.6)", np.round(steps, 1))
     assert np.abs(steps).max() <= MONA_STEP, np.round(steps, 1)
 
@@ -82,6 +82,6 @@ def test_portrait_07_closed_lid_top_edge():
     side, image-left / image-right) meet the painted lid over them with no step of
     :data:`MAX_STEP` L (8.0 / 8.5 closed, 7.8 / 8.1 at 0.6 at 8b7284f; 4.9 / 4.3 and 4.7 / 3.9 now:
 the image-left eye's margin is 0.1 L, the rig is deterministic)."""
-    steps = _steps(shared_rig("portrait_07")._eyes)
+    steps = _steps(shared_rig("portrait_07").eyes)
     print("portrait_07 top-edge step (eye x closed, 0.6)", np.round(steps, 1))
     assert np.abs(steps).max() <= MAX_STEP, np.round(steps, 1)
