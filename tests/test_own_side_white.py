@@ -49,9 +49,10 @@ def test_own_side_white_leaves_the_liner_out():
 def test_portrait_03_outer_white_is_not_a_dark_plate():
     """portrait_03, image-right eye: the rebuilt white where the iris was, on the outer (grey)
     side, is within 7.5 L of the light grey white painted beside the iris (before session 11: 14.6
-    below it, a dark mauve-grey plate; session 11: 8.9 below it; now 6.0: the edge is matched to
+    below it, a dark mauve-grey plate; session 11: 8.9 below it; session 12: 6.0-6.4, the edge matched to
     that side's painted white alone, not its liner, sfumato.rig.white_edge.match_edge's
-    ``allowed``)."""
+    ``allowed``; now 5.1, the grey shaded between the lids by its own painted white alone,
+    tests/test_two_paint_lid_shade.py)."""
     from tests.crops import shared_eye_layers
 
     e = shared_eye_layers("portrait_03")

@@ -59,7 +59,7 @@ EDGE_STEP = 40.0
 
 def match_lid_shade(
     image: np.ndarray, colour: np.ndarray, t: np.ndarray, beside: np.ndarray, light: np.ndarray, iris_l: float,
-    bins: int = 6,
+    bins: int = 6, sides: np.ndarray | None = None,
 ) -> np.ndarray:
     """The rebuilt white's colour shaded between the lids as the painted opening beside the iris is.
 
@@ -75,7 +75,11 @@ def match_lid_shade(
     Args:
         image, colour: (h, w, 3) float32 RGB, the painted ROI and the fill; t: (h, w) float32, 0 on
         the lower lid, 1 on the upper; beside: (h, w) bool, the opening beside the iris;
-        light: (h, w) float32 L of the image; iris_l: median L of the iris.
+        light: (h, w) float32 L of the image; iris_l: median L of the iris; sides: (h, w) float32
+        in [0, 1], how much each pixel's white is the second side's (the fill's blend across the
+        iris, :func:`sfumato.rig.white_fill.side_weight`) where the two sides of the iris are two
+        paints: each side is shaded by its own painted pixels alone (:func:`_bin_scales`), the
+        two shades blended as the fills are; None: one shade from both sides' pixels.
 
     Returns:
         (h, w, 3) float32 RGB.
@@ -84,6 +88,31 @@ def match_lid_shade(
     lab, fill_lab = (rgb_to_lab(x) for x in (image, colour))
     hue = shade_distance(lab, fill_lab)  # a red lid rim is no shade of the white; its own shade is
     ok = beside & (light >= iris_l + EDGE_FLOOR * (fill_l - iris_l)) & (hue < SHADE_HUE)
+    if sides is None:
+        shade = _shade_map(_bin_scales(ok, t, light, fill_l, bins), t)
+    else:  # two paints: each side's own shade, blended across the iris as the fills are
+        # each side's fill is its own painted white's lit lightness (white_colour leaves the dark
+        # out): its lightest bin is that white, the others its shade relative to it. Its pixels
+        # above the floor take in the fringe of a hard dark liner or iris rim at every height
+        # (portrait_03's grey outer white: no bin over 0.95, a plate 4 L under its own painted grey)
+        pooled = _bin_scales(ok, t, light, fill_l, bins)
+        low, high = (_bin_scales(ok & part, t, light, fill_l, bins, pooled) for part in (sides < 0.5, sides >= 0.5))
+        low, high = (x / max(float(x.max()), 1e-3) for x in (low, high))
+        shade = _shade_map(low, t) * (1.0 - sides) + _shade_map(high, t) * sides
+    # the lightness scaled, the fill's own (a, b) kept: scaling RGB would take chroma with it and
+    # turn a warm white in shade grey-lavender (portrait_20: dE ab 0.8 -> 4.9 from this step alone)
+    fill_lab[..., 0] *= shade
+    return lab_to_rgb(fill_lab)
+
+
+def _bin_scales(
+    ok: np.ndarray, t: np.ndarray, light: np.ndarray, fill_l: np.ndarray, bins: int, fallback: np.ndarray | None = None,
+) -> np.ndarray:
+    """The painted white's lightness over the fill's in each of ``bins`` bins of ``t``: (bins,)
+    float64 in :data:`SHADE_RANGE`, smoothed across bins, from the pixels ``ok`` ((h, w) bool;
+    ``t``, ``light``, ``fill_l`` (h, w) float32). A bin with fewer than 3 pixels (under the lid,
+    where the shade is darkest and the floor leaves out most of it) takes its neighbours' scale,
+    not none: unshaded it ends in a hard light edge; with no bin at all, ``fallback`` (None: 1)."""
     centres = (np.arange(bins) + 0.5) / bins
     scale = np.full(bins, np.nan)
     for k in range(bins):
@@ -91,15 +120,17 @@ def match_lid_shade(
         if m.sum() >= 3:
             scale[k] = np.clip(np.median(light[m]) / max(float(np.median(fill_l[m])), 1.0), SHADE_RANGE[0], SHADE_RANGE[1])
     known = np.isfinite(scale)
-    # a bin with too few pixels (under the lid, where the shade is darkest and the floor leaves
-    # out most of it) takes its neighbours' scale, not none: unshaded it ends in a hard light edge
-    scale = np.interp(centres, centres[known], scale[known]) if known.any() else np.ones(bins)
-    scale = np.convolve(np.pad(scale, 1, mode="edge"), [0.25, 0.5, 0.25], mode="valid")  # no step between bins
-    shade = cv2.GaussianBlur(np.interp(np.clip(t, 0.0, 1.0), centres, scale).astype(np.float32), (0, 0), 1.0)
-    # the lightness scaled, the fill's own (a, b) kept: scaling RGB would take chroma with it and
-    # turn a warm white in shade grey-lavender (portrait_20: dE ab 0.8 -> 4.9 from this step alone)
-    fill_lab[..., 0] *= shade
-    return lab_to_rgb(fill_lab)
+    if not known.any():
+        return np.ones(bins) if fallback is None else fallback
+    scale = np.interp(centres, centres[known], scale[known])
+    return np.convolve(np.pad(scale, 1, mode="edge"), [0.25, 0.5, 0.25], mode="valid")  # no step between bins
+
+
+def _shade_map(scale: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """The bins' ``scale`` ((bins,), :func:`_bin_scales`) interpolated along ``t`` ((h, w)
+    float32): (h, w) float32, softened by a pixel."""
+    centres = (np.arange(len(scale)) + 0.5) / len(scale)
+    return cv2.GaussianBlur(np.interp(np.clip(t, 0.0, 1.0), centres, scale).astype(np.float32), (0, 0), 1.0)
 
 
 SHADE_HUE = 15.0

@@ -188,13 +188,18 @@ def two_sided_colour(
                 fills[i] = shade.shaded(fills[i], image[sides[1 - i] > 0.5], u, i)
     if lean is not None:
         fills = _lean_hue(fills, lean, own)
-    h = r * meet(own, shade, apart)
-    w = np.clip((u - (u_iris - h)) / (2.0 * h), 0.0, 1.0)[..., None]
+    w = side_weight(u, u_iris, r * meet(own, shade, apart))[..., None]
     colour = fills[0] * (1.0 - w) + fills[1] * w
     # never lighter than the painted white's own 90th percentile (a sliver of light white on
     # one side must not light up half the eye)
     top = float(np.percentile(image.mean(2)[known > 0.5], 90))
     return colour * np.minimum(1.0, top / np.maximum(colour.mean(2), 1.0))[..., None]
+
+
+def side_weight(u: np.ndarray, u_iris: float, half: float) -> np.ndarray:
+    """How much of each pixel's white is the second side's (``u`` >= ``u_iris``): (h, w) float32
+    in [0, 1], a linear blend ``half`` pixels either side of the iris centre's ``u_iris``."""
+    return np.clip((u - (u_iris - half)) / (2.0 * half), 0.0, 1.0).astype(np.float32)
 
 
 MEET = 0.5
