@@ -31,7 +31,7 @@ from sfumato.rig.blink import LidSheet, close_lids, draw_lash, lash_line, lid_sh
 from sfumato.rig.catchlight import FOLLOW, catchlight_alpha, on_cornea
 from sfumato.rig.iris import disc, iris_layer, lightness
 from sfumato.rig.lid_margin import LidMargin, draw_margin, lid_margin, margin_layer
-from sfumato.rig.lids import EyeFrame, Lids, lid_shadow, opening, skin_source
+from sfumato.rig.lids import SHADOW_LIFT, EyeFrame, Lids, lid_shadow, opening, shadow_lift, skin_source
 from sfumato.rig.model import Catchlight, EyeRig
 from sfumato.rig.sclera import white_and_hole
 
@@ -84,6 +84,8 @@ class EyeLayers:
             has moved (:func:`carried_share`).
         margin: the upper lid's margin redrawn across where the iris was
             (:func:`sfumato.rig.lid_margin.lid_margin`), or None.
+        lift: the most the upper lid's shadow moved off the iris lightens it
+            (:func:`sfumato.rig.lids.shadow_lift`), >= 1.
     """
 
     x0: int
@@ -104,6 +106,7 @@ class EyeLayers:
     halo: np.ndarray
     dark: np.ndarray
     margin: LidMargin | None = None
+    lift: float = SHADOW_LIFT[1]
 
     @property
     def roi(self) -> tuple[slice, slice]:
@@ -151,7 +154,13 @@ def eye_layers(crop: np.ndarray, rig: EyeRig) -> EyeLayers:
     halo = carried_halo(hole, place_iris(iris_alpha, np.eye(2), c, shape))
     dark = darker_than_white(image, base, hole)
     margin = lid_margin(image, base, hole, frame, lids, float(frame.to_uv(c)[0]), r)
-    return EyeLayers(x0, y0, image, base, frame, u, v, lids, edge, iris_rgb, iris_alpha, frame.to_uv(c), r, rig.catchlight, sheet, halo, dark, margin)
+    lift = shadow_lift(lightness(image), u, v, lids, c, r, shadow_reach(lids, r))
+    return EyeLayers(x0, y0, image, base, frame, u, v, lids, edge, iris_rgb, iris_alpha, frame.to_uv(c), r, rig.catchlight, sheet, halo, dark, margin, lift)
+
+
+def shadow_reach(lids: Lids, radius: float) -> float:
+    """How far below the upper lid its shadow reaches (:func:`sfumato.rig.lids.lid_shadow`), pixels."""
+    return 0.2 * max(lids.height(), radius)
 
 
 def carried_halo(hole: np.ndarray, iris_alpha: np.ndarray) -> np.ndarray:
@@ -316,9 +325,10 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
     # further on it is let go: the rebuilt white all around the iris' old place
     if margin is not None:  # the lid's line and its shadow run on across it
         base = draw_margin(base, *margin)
-    reach, baked = 0.2 * max(L.lids.height(), L.radius), L.lids.moved(0.0, 0.0)
+    reach, baked = shadow_reach(L.lids, L.radius), L.lids.moved(0.0, 0.0)
     painted = Lids(baked.u + du, baked.upper + dv, baked.lower + dv)  # the shadow painted on the iris moved with it
-    shade = np.clip(lid_shadow(L.u, L.v, now, reach) / lid_shadow(L.u, L.v, painted, reach), 0.6, 1.4)[..., None]
+    # lightened out of the shadow no more than the painted iris is lighter below its lid band
+    shade = np.clip(lid_shadow(L.u, L.v, now, reach) / lid_shadow(L.u, L.v, painted, reach), 0.6, L.lift)[..., None]
     eye = base * (1 - alpha) + iris * shade * alpha
     if blink > 0:  # the closing lid shades the white too
         eye = eye * np.clip(lid_shadow(L.u, L.v, now, reach) / lid_shadow(L.u, L.v, baked, reach), 0.6, 1.0)[..., None]
