@@ -16,7 +16,6 @@ and measured with FaceMesh, against the painting measured the same way
 | white dL | median eye-white L (Lab) minus the painting's, largest (the issue's measure: it compares the painting's white beside its iris, shaded corners included, with whatever white the frame shows, so it moves with the iris even when no white changed); the eye white is inside the eye contour shrunk by ``ERODE`` of the opening height (off the lid lines) and outside a disc of the painting's own fitted iris radius around FaceMesh's iris centre, landmarks averaged over ``--mesh-samples`` jittered copies; in the frame the contour is the painting's moved where the painted eye went and the iris disc sits on the painted iris found there (:func:`sfumato.face.white_match.followed_landmarks`: FaceMesh's own half-pixel jitter moved enough dark rim pixels in or out of a half-dark white to read +6.6 on portrait_07's gaze-0 frame, nearly the painting) | within 6 |
 | (old dL) | the same with FaceMesh's human-sized iris disc, the raw contour and one FaceMesh run (the measure before: it counts a large painted iris' rim as white, and moves by a few L between near-identical frames) | for comparison |
 | (centre) | white dL of the centre frame (gaze 0, nearly the painting): a sanity check of the measure itself, ~0 when it is fair | ~0 |
-| painted dL | median L of the frame's eye white (the painting's painted white still white in the frame, and the revealed white) minus the painting's painted white (:mod:`sfumato.face.white_match`; the painted white is found from the pixels, a colour model sampled beside the iris, so no lid rim or lash counts), largest | within 6 |
 | common dL | median L over the eye white visible in BOTH painting and frame (the same painting pixels, followed into the frame), frame minus painting, largest (:mod:`sfumato.face.white_match`): did the rig change the white it should leave alone | within 6 |
 | revealed dL (db) | median L where the painted iris was and the frame's iris is not (the rebuilt white), each pixel minus the painting's painted white on ITS side of the old iris centre (up to 2.3 iris radii along the eye) at the same place between the lids (6 bands between the painted lids, the old iris the painted one: FaceMesh's fitted to the painting's pixels as the rig fits them; each band's reference the white within half a band beyond it, at least 3 pixels a side; :mod:`sfumato.face.revealed_white`), each eye against itself, largest; in brackets its b (yellow-blue) difference; the frame's iris is FaceMesh's refined by matching the painted iris; an eye counts only where the revealed white covers at least 0.1 of the painted iris' visible area (``white_match.MIN_REVEALED``); n/a (neither ok nor FAIL) when no frame reveals that much; [N fr] is how many frames were measured, "other" the share of their revealed pixels compared with the other side's white (none painted on their own side at their height), since session 13 that white as it reads in THEIR side's light: times the median luminance of the skin round their side of the orbit over the other side's (:class:`sfumato.face.revealed_white.OrbitLight`; against the lit white as it is, a white rebuilt in the shade of a side with none read -21 L on the Mona Lisa however right it looked, and a milky plate there read right) | within 6 |
 | (both sides) | the same against the mean of both sides' white, band by band between FaceMesh's lids (the measure of sessions 7-8, printed for one session: a white copied exactly from a lit side read lighter, from a shaded side darker); [N fr] its frames | for comparison |
@@ -28,6 +27,18 @@ and measured with FaceMesh, against the painting measured the same way
 | sharp | variance of the Laplacian over the inner half of the head crop / the painting's, smallest | >= 0.85 |
 | gaze range | 9 evenly spaced frames of the middle row, each averaged over ``--samples`` jittered copies: max - min, eye half-widths | >= 0.5 |
 | gaze order | reversed steps among those 9 | 0 |
+
+*painted dL* (the frame's visible eye white, the painted white still white plus the revealed white,
+against ALL of the painting's painted white; in the table until session 13) is no longer a column,
+only ``painted_dl`` in ``--json`` rows: its pixels are common dL's (the same painting pixels,
+measured there pair by pair) and revealed dL's (measured there against each side's own white in
+its light), and what it adds is which pixels are visible. On the Mona Lisa (main at 919d3a1) its
+-20..-25 L at frames 0-7 come from 21-86 pixels of her image-right eye where common dL has 0-6 (her
+lit inner white is under the moved iris) and revealed dL none at frames 2-7 (under
+``MIN_REVEALED``): the rebuilt white on her shaded side against her lit white, the false error
+:class:`sfumato.face.revealed_white.OrbitLight` took out of revealed dL. From frame 8 on, where
+common dL is measured, it reads common dL plus the share it sees (painting visible minus all:
++0.4..+1.8 L). Per side, or per pixel, it would reproduce those two columns.
 
 A frame where FaceMesh finds no face fails every per-frame column. Each cell is the worst
 frame's value, then ``ok`` or ``FAIL``.
@@ -66,7 +77,7 @@ TESTDATA = ROOT.parent / "shared" / "testdata"
 ERODE = 0.15
 """The eye contour is shrunk by this fraction of the opening height for the eye-white columns
 (FaceMesh's contour runs along the lid lines; their dark pixels are not eye white)."""
-TARGETS = {"iris": (0.8, 1.2), "white_dl": 6.0, "painted_dl": 6.0, "common_dl": 6.0, "revealed_dl": 6.0, "revealed_dab": 6.0, "line_gap": 6.0, "bright": 0.15, "sharp": 0.85,
+TARGETS = {"iris": (0.8, 1.2), "white_dl": 6.0, "common_dl": 6.0, "revealed_dl": 6.0, "revealed_dab": 6.0, "line_gap": 6.0, "bright": 0.15, "sharp": 0.85,
            "gaze_range": 0.5, "reversed": 0, "grain": GRAIN_TARGET}
 
 
@@ -211,7 +222,6 @@ def verdicts(r: dict) -> dict[str, bool | None]:
     return {
         "iris": ok_frames and lo <= r["iris"] <= hi,
         "white_dl": ok_frames and abs(r["white_dl"]) <= TARGETS["white_dl"],
-        "painted_dl": ok_frames and abs(r["painted_dl"]) <= TARGETS["painted_dl"],
         "common_dl": ok_frames and abs(r["common_dl"]) <= TARGETS["common_dl"],
         # None: no frame revealed enough white to measure (printed n/a, neither ok nor FAIL)
         "revealed_dl": None if not r.get("revealed_frames", 1) else ok_frames and abs(r["revealed_dl"]) <= TARGETS["revealed_dl"],
@@ -271,10 +281,10 @@ def table(rows: list[dict]) -> str:
     """The markdown table: worst frame per column, each marked ok / FAIL."""
     mark = lambda ok: "n/a" if ok is None else "ok" if ok else "FAIL"  # noqa: E731
     lines = [
-        "| painting | engine | frames | iris r (per eye) | white dL (centre) | (old dL) | painted dL | common dL | revealed dL (db) | (both sides) | revealed dE ab (both sides) | grain | specks (dark / fine / beyond) | line gap | bright "
+        "| painting | engine | frames | iris r (per eye) | white dL (centre) | (old dL) | common dL | revealed dL (db) | (both sides) | revealed dE ab (both sides) | grain | specks (dark / fine / beyond) | line gap | bright "
         "| sharp (frame) | gaze range | gaze order |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
-        "| target | | | 0.8..1.2 | within 6 | (FaceMesh disc) | within 6 | within 6 | within 6 | (before) | <= 6 | 0.6..1.5 | <= 1.5 / 1.5 / 0.05 | <= 6 | <= 0.15 | >= 0.85 | >= 0.5 "
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| target | | | 0.8..1.2 | within 6 | (FaceMesh disc) | within 6 | within 6 | (before) | <= 6 | 0.6..1.5 | <= 1.5 / 1.5 / 0.05 | <= 6 | <= 0.15 | >= 0.85 | >= 0.5 "
         "| 0 reversed |",
     ]
     for r in rows:
@@ -283,7 +293,7 @@ def table(rows: list[dict]) -> str:
         lines.append(
             f"| {Path(r['bank']).name} | {r['engine']} | {r['frames']}{nf} | {r['iris']:.2f} ({r['iris_eyes'][0]:.2f} / {r['iris_eyes'][1]:.2f}) {mark(v['iris'])} "
             f"| {r['white_dl']:+.1f} ({r['centre_dl']:+.1f}) {mark(v['white_dl'])} | ({r['white_dl_old']:+.1f}) "
-            f"| {r['painted_dl']:+.1f} {mark(v['painted_dl'])} | {r['common_dl']:+.1f} {mark(v['common_dl'])} "
+            f"| {r['common_dl']:+.1f} {mark(v['common_dl'])} "
             f"| {r['revealed_dl']:+.1f} ({r['revealed_db']:+.1f}) {mark(v['revealed_dl'])} [{r['revealed_frames']} fr, {r['revealed_other']:.0%} other] "
             f"| ({r['both_dl']:+.1f} [{r['both_frames']} fr]) | {r['revealed_dab']:.1f} ({r['both_dab']:.1f}) {mark(v['revealed_dab'])} | {r['grain']:.2f} {mark(v['grain'])} | {specks_cell(r)} {mark(v['specks'])} | {line_cell(r, mark(v['line_gap']))} | {r['bright']:.2f} {mark(v['bright'])} "
             f"| {r['sharp']:.2f} ({r['sharp_frame']}) {mark(v['sharp'])} | {r['gaze_range']:.2f} {mark(v['gaze_range'])} "

@@ -32,7 +32,10 @@ iris the rig rebuilt. Given the rig's own landmarks (rig.json) :func:`painted_ey
 rig's lids and iris to 0.01-0.3 px on portrait_20 / 07 / 03 / 13; from the measure's own
 FaceMesh run on the painting they lie up to 2.4 px (lids) and 3.7 px (iris centre, portrait_03's
 image-left eye) from the rig's, which moves the table's cells by up to 7 L (README). The painted
-white is found inside those lids (:func:`sfumato.rig.painted_white.painted_white`).
+white is found inside those lids (:func:`sfumato.rig.painted_white.painted_white_paints`: one
+colour model for both sides of the iris, but a side painted with another paint its own, so a grey
+white's liner of its hue is not taken as that white in shade; portrait_03's image-right grey
+outer side: median 41.7 -> 52.4 L over its 121 -> 61 reference pixels).
 
 Images (H, W, 3) uint8 RGB; Lab arrays float32 CIE Lab; landmarks (478, 2|3) FaceMesh pixels.
 """
@@ -49,7 +52,7 @@ from sfumato.face.quality import shrunk_contour
 from sfumato.face.topology import EYES, EyeIndices
 from sfumato.imaging.lab import lab_to_rgb, rgb_to_lab
 from sfumato.rig.eye_fit import eye_region, fit_painted_eye
-from sfumato.rig.painted_white import painted_white
+from sfumato.rig.painted_white import painted_white_paints
 
 
 @dataclass(frozen=True)
@@ -211,17 +214,18 @@ def side_reference(
     local = pe.contour - [x0, y0]
     c, r = pe.centre - [x0, y0], pe.radius
     inside = shrunk_contour((h, w), local, erode)
-    white = painted_white(painting[y0:y0 + h, x0:x0 + w].astype(np.float32), shrunk_contour((h, w), local), c, r, 0.0)
-    white = white if white.sum() >= 4 else inside
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     dp = np.hypot(xx - np.float32(c[0]), yy - np.float32(c[1]))
     df = np.hypot(xx - np.float32(c[0] + move[0]), yy - np.float32(c[1] + move[1]))
     e = EYES[eye]
     t, u, bands = between_lids(landmarks, e, xx + x0, yy + y0, pe.contour)
     uc = float(between_lids(landmarks, e, np.float32(pe.centre[0]), np.float32(pe.centre[1]), pe.contour)[1])
+    left = u < uc
+    # each side of another paint its own white, not the grey liner the both-sides model takes as shade
+    white = painted_white_paints(painting[y0:y0 + h, x0:x0 + w].astype(np.float32), shrunk_contour((h, w), local), c, r, left)
+    white = white if white.sum() >= 4 else inside
     revealed = inside & (dp < r) & (df > frame_iris)
     ref = white & inside & (dp > 1.15 * r) & (np.abs(u - uc) < 2.3 * r)
-    left = u < uc
     light = orbit_light(painting[y0:y0 + h, x0:x0 + w], shrunk_contour((h, w), local), left, np.abs(u - uc), r)
     d, other = side_residuals(f_lab[revealed], t[revealed], left[revealed], p_lab[ref], t[ref], left[ref], bands, light)
     return SideReference(d, other, int((inside & (dp < r)).sum()), revealed, ref, t, left, bands, light)
