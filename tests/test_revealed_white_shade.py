@@ -6,7 +6,11 @@ Before session 13 it was compared with the other side's lit white as it is: a wh
 the shade of its own corner read as an error however right it looked (the Mona Lisa -21 L at
 -30 degrees), and a milky plate as light as the lit white there read as right. Repo only: a
 synthetic eye through :func:`sfumato.face.white_match.white_match`; on ../shared: the Mona Lisa's
-rig frame, as the rig renders it and degraded (milky, flat grey, the old iris left)."""
+rig frame, as the rig renders it and degraded (milky, flat grey, the old iris left).
+
+Since review13 these pixels are reported in ``WhiteMatch.other_dl`` / ``other_dab``, not in the
+verdict ``revealed_dl`` / ``revealed_dab``: OrbitLight's model (the white and the skin round it
+take the same light) fails its hold-out on the bench paintings (tests/test_orbit_light_holdout.py)."""
 
 from __future__ import annotations
 
@@ -15,22 +19,12 @@ import pytest
 
 from sfumato.face.topology import EYES
 from sfumato.face.white_match import white_match
-from sfumato.imaging.lab import lab_to_rgb, rgb_to_lab
+from sfumato.imaging.lab import lab_to_rgb, linear_to_srgb as _srgb, rgb_to_lab, srgb_to_linear as _lin
 
 R = 8.0
 WHITE = 230.0  # grey level of the lit white, left of the iris
 SKIN = np.array([200.0, 150.0, 120.0])  # the lit skin, left of the iris
 SHADE = 0.4  # the light right of the iris, a share of the light left of it (linear)
-
-
-def _lin(x):
-    x = np.asarray(x, np.float64) / 255.0
-    return np.where(x > 0.04045, ((x + 0.055) / 1.055) ** 2.4, x / 12.92)
-
-
-def _srgb(x):
-    x = np.clip(x, 0, 1)
-    return 255.0 * np.where(x > 0.0031308, 1.055 * x ** (1 / 2.4) - 0.055, 12.92 * x)
 
 
 def corner_in_shade(move: float, rebuilt: str = "shaded"):
@@ -67,18 +61,24 @@ def corner_in_shade(move: float, rebuilt: str = "shaded"):
 
 
 def test_a_white_in_its_own_sides_shade_reads_right_and_a_milky_one_wrong():
-    """Old reference (the other side's lit white as it is): the shaded white -27.9 L (fails),
-    the milky one -0.1 (passes); now +0.0 (ab 0.3) and +28.0."""
+    """The pixels with no painted white on their side (right of the old iris) are read through
+    OrbitLight in ``other_dl``, not in the verdict ``revealed_dl`` (tests/test_orbit_light_holdout.py:
+    the model fails its hold-out on paintings). Here the skin and the white are shaded by the
+    same SHADE, so the shaded reading checks OrbitLight's arithmetic, not its model. Old reference
+    (the other side's lit white as it is): the shaded white -27.9 L, the milky one -0.1; through
+    OrbitLight +0.0 (ab 0.3) and +28.0. The verdict reads the left (own side) pixels only: the
+    same for both frames (before, with the other pixels in it: +0.0 and +28.0)."""
     painting, plm = corner_in_shade(0.0)
     frame, flm = corner_in_shade(-14.0, "shaded")
-    m = white_match(painting, frame, plm, flm, (R, R))
-    print("shaded", m)
-    assert np.isfinite(m.revealed_dl) and m.revealed_other > 0.3 * m.revealed_n, m  # mostly the side with no white
-    assert abs(m.revealed_dl) < 3.0 and m.revealed_dab < 3.0, m
+    shaded = white_match(painting, frame, plm, flm, (R, R))
+    print("shaded", shaded)
+    assert shaded.revealed_other > 0.3 * (shaded.revealed_n + shaded.revealed_other), shaded  # mostly the side with no white
+    assert abs(shaded.other_dl) < 3.0 and shaded.other_dab < 3.0, shaded
     milky, mlm = corner_in_shade(-14.0, "milky")
     m = white_match(painting, milky, plm, mlm, (R, R))
     print("milky", m)
-    assert m.revealed_dl > 6.0, m
+    assert m.other_dl > 6.0, m
+    assert np.isfinite(m.revealed_dl) and abs(m.revealed_dl - shaded.revealed_dl) < 0.5, (m, shaded)
 
 
 def test_without_skin_round_a_side_the_other_sides_white_is_taken_as_it_is():
@@ -109,11 +109,14 @@ def _degraded(frame: np.ndarray, revealed: np.ndarray, how: str, white: np.ndarr
 
 def test_the_mona_lisas_shaded_corner_reads_right_and_its_defects_wrong(tmp_path):
     """Her image-right eye at -30 degrees, bench_rig's first frame (the iris toward her inner
-    corner, the white rebuilt on its outer side, where she has no painted white): old reference
-    -20.9 L (fails), ab 11.0; now -0.8 L, ab 6.4 (over 6: the orange band over the moved iris,
-    looked at; not asserted here). The same frame with that white painted milky (her painted
-    white's 90th percentile) reads +28.4 L (old +7.1), flat grey 38.1 ab and +20.3 L (old 50.8 ab,
-    -1.0 L), the old iris left in place -16.3 L (old -37.4)."""
+    corner, the white rebuilt on its outer side, where she has no painted white): all its revealed
+    pixels (65) are read through OrbitLight in ``other_dl``, not in the verdict (it has none at
+    this frame). As rendered (printed, not asserted: the model fails its hold-out, and an assert
+    pinned her lighter almond as right) -0.5 L, ab 6.4 (919d3a1; old reference -20.9 L, ab 11.0).
+    The degraded frames still read wrong there: painted milky (her painted white's 90th
+    percentile) +29.6 L (old +7.1), flat grey 38.1 ab and +21.4 L (old 50.8 ab, -1.0 L), the old
+    iris left in place -16.6 L (old -37.4). These read the non-verdict column: a white of her
+    old iris there fails no bench cell."""
     from precompute.cli import main as precompute
     from sfumato.bank.format import load_bank
     from sfumato.face.quality import painted_iris_radii, steady_landmarks
@@ -134,9 +137,10 @@ def test_the_mona_lisas_shaded_corner_reads_right_and_its_defects_wrong(tmp_path
     radii = painted_iris_radii(img, lm)
     eyes = painted_eyes(img, lm)
     m = white_match(img, frame, lm, flm, radii, eyes=eyes)
+    # printed, not asserted: through OrbitLight, a model that fails its hold-out
+    # (tests/test_orbit_light_holdout.py), it would pin today's render as right
     print("as rendered", m)
-    assert np.isfinite(m.revealed_dl) and m.revealed_other > 0.5 * m.revealed_n, m
-    assert abs(m.revealed_dl) < 6.0, m
+    assert m.revealed_other > 0.5 * (m.revealed_n + m.revealed_other), m  # her shaded corner, no white of its own
     # the degraded frames: the white where her image-right eye's (EYES[1]) painted iris was and
     # its iris is not, found where the painted eye went in the frame (white_match.fit_eyes)
     fit = fit_eyes(rgb_to_lab(img)[..., 0], rgb_to_lab(frame)[..., 0], lm, flm, radii)[1]
@@ -158,6 +162,6 @@ def test_the_mona_lisas_shaded_corner_reads_right_and_its_defects_wrong(tmp_path
         bad = ghost if how == "ghost" else _degraded(frame, revealed, how, white)
         got[how] = white_match(img, bad, lm, flm, radii, eyes=eyes)
         print(how, got[how])
-    assert got["milky"].revealed_dl > 6.0, got["milky"]
-    assert got["grey"].revealed_dab > 6.0, got["grey"]
-    assert got["ghost"].revealed_dl < -6.0, got["ghost"]
+    assert got["milky"].other_dl > 6.0, got["milky"]
+    assert got["grey"].other_dab > 6.0, got["grey"]
+    assert got["ghost"].other_dl < -6.0, got["ghost"]

@@ -104,7 +104,8 @@ def test_the_rig_rebuilds_a_grainy_white_on_the_astronaut(astronaut):
     own size the iris is 4 px: too little white is revealed to measure), measured with FaceMesh
     on the frames. Measured 1.12 / 0.78; the code before read 0.42 / 0.41 (a flat patch). In
     session 13 (the grain relative to the local light) 0.79 / 0.69 (0.81 / 0.68 in L), flattened
-    0.10 / 0.06 (0.02 / 0.03 in L)."""
+    0.10 / 0.06 (0.02 / 0.03 in L); since 919d3a1 changed the gaze frames 0.81 / 0.69, flattened
+    0.13 / 0.19."""
     from sfumato.engines.base import Pose
     from sfumato.face.grain_match import TARGET, grain_match
     from sfumato.face.quality import face_landmarks, painted_iris_radii
@@ -169,7 +170,8 @@ def test_portrait_20s_rebuilt_white_is_not_a_flat_patch():
     reads as much smaller in L: the pair read 0.49 / 0.53, held at 0.47, a margin of 0.02 at -30
     over that old flat patch. Since session 13 the measure reads the grain relative to the local
     light (grain_match.relative, ln(L + 16)): 0.53 / 0.61, held at 0.5; the same frames with the
-    revealed white flattened row by row (_flattened) read 0.017 / 0.024 (0.030 / 0.021 in L)."""
+    revealed white flattened row by row (_flattened) read 0.017 / 0.024 (0.030 / 0.021 in L);
+    since 919d3a1 changed the gaze frames 0.53 / 0.62, flattened 0.061 / 0.131."""
     from sfumato.engines.base import Pose
     from sfumato.face.grain_match import TARGET, grain_match
     from sfumato.face.quality import face_landmarks, painted_iris_radii

@@ -64,3 +64,26 @@ def lightness_of(y: np.ndarray | float) -> np.ndarray:
     (...) float32 in [0, 100]."""
     x = np.maximum(np.asarray(y, np.float32), 0.0)
     return np.where(x > 0.008856, 116.0 * np.cbrt(x) - 16.0, 903.3 * x).astype(np.float32)
+
+
+RGB_Y = np.array([0.2126, 0.7152, 0.0722])
+"""Relative luminance Y of linear sRGB (Rec. 709 weights, the D65 white of :func:`rgb_to_lab`)."""
+
+
+def srgb_to_linear(rgb: np.ndarray) -> np.ndarray:
+    """sRGB in [0, 255] (clipped) -> linear light in [0, 1] (the sRGB curve), float64, any shape."""
+    x = np.clip(np.asarray(rgb, np.float64) / 255.0, 0.0, 1.0)
+    return np.where(x > 0.04045, ((x + 0.055) / 1.055) ** 2.4, x / 12.92)
+
+
+def linear_to_srgb(lin: np.ndarray) -> np.ndarray:
+    """The inverse of :func:`srgb_to_linear`: linear light (clipped to [0, 1]) -> sRGB in [0, 255],
+    float64, any shape, not rounded."""
+    x = np.clip(np.asarray(lin, np.float64), 0.0, 1.0)
+    return 255.0 * np.where(x > 0.0031308, 1.055 * x ** (1 / 2.4) - 0.055, 12.92 * x)
+
+
+def relative_luminance(rgb: np.ndarray) -> np.ndarray:
+    """Relative luminance Y in [0, 1] of sRGB pixels: (..., 3) in [0, 255] -> (...) float64
+    (the Y that :func:`luminance` gives of their CIE L)."""
+    return srgb_to_linear(rgb) @ RGB_Y
