@@ -11,8 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from sfumato.imaging.lab import lab_to_rgb, rgb_to_lab
-from sfumato.rig.lids import EyeFrame, Lids, opening
+from sfumato.rig.lids import opening
 from sfumato.rig.sclera import white_and_hole
+from tests.almond import almond
 
 WHITE = (68.0, 7.5, 50.5)  # Lab: a lit yellow white (the Mona Lisa's inner white)
 DARK = (28.5, 14.0, 23.0)  # Lab: the painted iris and shade filling the other side to its corner
@@ -34,10 +35,7 @@ def shaded_eye():
     eye lit (55 L) on the left, in shade (30 L) on the right, darkening across the iris along a
     warm palette (the Mona Lisa's image-right eye: 49 and 31 L past its corners)."""
     h, w = 64, 120
-    frame = EyeFrame(np.array([60.0, 32.0]), np.array([1.0, 0.0]), 44.0)
-    u, v = frame.grids((h, w))
-    us = np.linspace(-44, 44, 64)
-    lids = Lids(us, 14.0 * np.clip(1 - (us / 44) ** 2, 0, 1), -12.0 * np.clip(1 - (us / 44) ** 2, 0, 1))
+    frame, lids, u, v = almond(14.0, 12.0, h, w)
     yy, xx = np.mgrid[0:h, 0:w]
     c, r = np.array([68.0, 31.0]), 12.0
     light = 55.0 - 25.0 * np.clip((xx - c[0]) / (2.0 * r) + 0.5, 0, 1)  # the shade falls across the eye at the iris

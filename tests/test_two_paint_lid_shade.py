@@ -11,8 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from sfumato.imaging.lab import lab_to_rgb, rgb_to_lab
-from sfumato.rig.lids import EyeFrame, Lids, opening
+from sfumato.rig.lids import opening
 from sfumato.rig.sclera import white_and_hole
+from tests.almond import almond
 
 BEIGE, GREY = (70.0, 9.0, 15.0), (64.0, 5.0, 1.0)
 
@@ -24,10 +25,7 @@ def two_paint_eye():
     liner and of the iris rim in it (46 L, of its hue). Returns (RGB, frame, lids, u, v, inside,
     centre, radius)."""
     h, w = 64, 120
-    frame = EyeFrame(np.array([60.0, 32.0]), np.array([1.0, 0.0]), 44.0)
-    u, v = frame.grids((h, w))
-    us = np.linspace(-44, 44, 64)
-    lids = Lids(us, 13.0 * np.clip(1 - (us / 44) ** 2, 0, 1), -11.0 * np.clip(1 - (us / 44) ** 2, 0, 1))
+    frame, lids, u, v = almond(13.0, 11.0, h, w)
     yy, xx = np.mgrid[0:h, 0:w]
     c, r = np.array([60.0, 31.0]), 10.0
     inside = opening(u, v, lids, 1.0)
