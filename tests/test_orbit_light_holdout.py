@@ -10,8 +10,8 @@ not banded) from the other side's, and compare with the other side's white as it
 reference before session 13). The model has to beat "as it is" to be worth a verdict.
 
 On the ten bench paintings (../shared, 16 such eyes, 32 sides) it does not: the prediction is
-worse than as-is on 22 of 32 sides, median |error| 14.1 L against 7.8 L (review13's check, the
-same numbers; worst portrait_20 image-right eye +77 L, portrait_07 image-left +73 L: skin over
+worse than as-is on 22 of 32 sides, median |error| 11.2 L against 5.7 L (with the reference
+before 6fcfbf4's per-paint white, review13's check, 14.1 against 7.8: the same numbers; worst portrait_20 image-right eye +77 L, portrait_07 image-left +73 L: skin over
 hair, a cheek of another paint). So bench_rig / white_match decide revealed dL and dE only on
 pixels with their own side's painted white and report the other pixels' residual through
 OrbitLight in a column of their own, not a verdict (``WhiteMatch.other_dl``). That test is a
