@@ -4,8 +4,8 @@ The Mona Lisa's image-right eye turned to her nose (gaze -30..-13) showed an amb
 top of the moved iris, on under the lid to its right: the iris moved to where her upper lid is
 higher, and its top, hidden under the lid at rest, was filled with the mean of its whole ring
 (her lit, amber lower iris) and then lightened as if the lid's shadow had been painted on it
-(sfumato.rig.iris.around_fill, sfumato.rig.lids.shadow_lift). The amber white under the lid
-right of the iris and the lighter almond beside it are the rebuilt white's, not measured here. Repo only: a synthetic eye and the bundled 900 px
+(sfumato.rig.iris.around_fill, sfumato.rig.lids.shadow_lift). The lighter almond beside it, the
+rebuilt white of her shaded outer side, is measured too (:func:`almond_and_skin`). Repo only: a synthetic eye and the bundled 900 px
 Mona Lisa through the whole rig.
 """
 
@@ -90,7 +90,7 @@ def mona_lisa_eye():
 
     eng = rig_of(sample("mona_lisa"))
     k = [i for i, er in enumerate(eng.rig.eyes) if er.side == "left"][0]
-    e = eng._eyes[k]
+    e = eng.eyes[k]
     pose = min(eng._poses, key=lambda q: abs(q.gaze_yaw + 30.0) + abs(q.gaze_pitch))
     t = eng.p.head_turn
     return e, eng._shift(e, pose.gaze_yaw - t * pose.head_yaw, pose.gaze_pitch - t * pose.head_pitch)
@@ -106,3 +106,37 @@ def test_the_mona_lisas_band_under_the_lid_at_minus_30(mona_lisa_eye):
     print(f"band {band.round(1)} C {np.hypot(*band[1:]):.1f}; painted {paint.round(1)} C {np.hypot(*paint[1:]):.1f}: {over:+.1f} L")
     assert over <= 3.0, over
     assert np.hypot(*band[1:]) <= np.hypot(*paint[1:]) + 3.0
+
+
+def almond_and_skin(e, shift: np.ndarray) -> tuple[float, float, np.ndarray, np.ndarray]:
+    """The white revealed right of the moved iris (below the lid shadow's reach, from 1.1 radii
+    right of the moved centre to the old iris' right edge) and the painted skin round that side
+    of the orbit (:func:`sfumato.rig.orbit_shade.orbit` past the old iris' right edge): their
+    median CIE L, and the frame's Lab (h, w, 3) and the almond's mask (h, w) bool."""
+    from sfumato.rig.lids import opening
+    from sfumato.rig.orbit_shade import orbit
+
+    _, _, frame = band_and_paint(e, shift)
+    paint = rgb_to_lab(e.image)
+    up, lo = e.lids.at(e.u)
+    shown = (up - e.v >= shadow_reach(e.lids, e.radius)) & (e.v - lo > 0.5)
+    almond = shown & (e.u > e.rest[0] + shift[0] + 1.1 * e.radius) & (e.u < e.rest[0] + e.radius) & (e.u < e.lids.u[-1] - 1)
+    skin = orbit(e.u, e.v, e.lids, opening(e.u, e.v, e.lids, e.edge), e.frame.half_width) & (e.u > e.rest[0] + e.radius)
+    assert almond.sum() > 20 and skin.sum() > 20, (almond.sum(), skin.sum())
+    return float(np.median(frame[almond][:, 0])), float(np.median(paint[skin][:, 0])), frame, almond
+
+
+def test_the_mona_lisas_shaded_side_is_no_almond_at_minus_30(mona_lisa_eye):
+    """Her image-right eye at gaze -30: the white revealed right of the moved iris, on the side she
+    painted no white (her outer corner is iris and shade), no more than 6 L over the skin in the
+    orbit's shade round that side (34.3 L): sfumato.rig.orbit_shade.OrbitShade.shaded caps that
+    side's white at that skin as far as it is in deep shade, and the lit white gives way a quarter
+    of the blend before the old iris' middle (sfumato.rig.white_fill.TAKEOVER). Old code
+    (919d3a1): 50.8 L, +16.5 (the lighter almond; -21 / -13: +11.2 / +9.7); now 39.4, +5.1
+    (-21 / -13: +1.8 / +0.8). The bound is what this reaches, not the aim (no lighter than that
+    skin): ending the lit white's blend at the middle reads +3.8 but takes FaceMesh's gaze range
+    of her sweep under test_rig_engine's 0.5 (0.494)."""
+    e, shift = mona_lisa_eye
+    white, skin, _, _ = almond_and_skin(e, shift)
+    print(f"almond {white:.1f} L, {white - skin:+.1f} over the skin round that side ({skin:.1f})")
+    assert white - skin <= 6.0, (white, skin)

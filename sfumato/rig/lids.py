@@ -144,13 +144,18 @@ def lid_shadow(u: np.ndarray, v: np.ndarray, lids: Lids, reach: float, strength:
     return (1.0 - strength * np.exp(-d / max(reach, 1e-3))).astype(np.float32)
 
 
-SHADOW_LIFT = (1.0, 1.0 / 0.6)
+SHADOW_LIFT = (1.0, 1.4)
 """The most the upper lid's shadow moved off a painted iris pixel may lighten it, at least and at
-most (:func:`shadow_lift`; the upper bound is the render's clip of the shadow ratio)."""
+most (:func:`shadow_lift`; the upper bound is the render's clip of the shadow ratio before
+919d3a1, so an iris too hidden to measure is lightened as before: :func:`lid_shadow`'s ratio
+reaches 1 / 0.7 = 1.43, which 919d3a1's 1 / 0.6 let through)."""
 
 
 def shadow_lift(light: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, centre: np.ndarray, radius: float, reach: float) -> float:
-    """How much lighter the painted iris is out of the upper lid's shadow than in it: the median
+    """How much lighter the painted iris is out of the upper lid's shadow than in it (the bound
+    :func:`sfumato.rig.eye.render_eye` clips the shadow's ratio at, a multiplier of the iris' sRGB;
+    read here as a ratio of CIE L, which for a lift up to 1.4 is within a few per cent of the
+    ratio of sRGB values of a brown iris): the median
     CIE L of its outer ring's upper half (0.5..0.95 radii, above its centre) from ``reach`` to 3
     ``reach`` pixels below the upper lid over that of the band within ``reach`` of it, in
     :data:`SHADOW_LIFT`; where either holds fewer than 8 pixels (an iris mostly under its lid)

@@ -30,6 +30,10 @@ ORBIT = 0.5
 """The skin round the eye the shade is read from reaches this many half widths past the lids and
 the corners: the lids, the corners' shade, the top of the cheek (not the brow). Chosen by hand
 on the Mona Lisa's image-right outer corner (and portrait_10's, e3130c8): not swept, no held-out set."""
+DEEP = 0.5
+"""A side whose orbit keeps this much of the other side's luminance or less is in deep shade
+(:meth:`OrbitShade.depth`): as :data:`sfumato.rig.white_fill.MEET`, the narrowest blend; the
+Mona Lisa's image-right outer side keeps 0.37. Chosen with MEET, not swept, no held-out set."""
 
 
 @dataclass(frozen=True)
@@ -59,12 +63,21 @@ class OrbitShade:
             return 1.0
         return float(min(1.0, float(luminance(a)) / max(float(luminance(b)), 1e-6)))
 
+    def depth(self, side: int) -> float:
+        """How deep in shade ``side`` is, in [0, 1]: 0 for an orbit as light round it as round the
+        other (:meth:`ratio` 1), 1 from :data:`DEEP` of the other's luminance down."""
+        return float(np.clip((1.0 - self.ratio(side)) / (1.0 - DEEP), 0.0, 1.0))
+
     def shaded(self, fill: np.ndarray, ref: np.ndarray, u: np.ndarray, side: int) -> np.ndarray:
         """``fill`` (the shading model toned like the other side's white), for a side with no
         painted white: where it shows (that side of the iris within :attr:`reach`; ``u``, (h, w)
         float32 u of each pixel) its median no lighter than the other side's white (``ref``,
         (n, 3) RGB, its pixels) in the orbit's shade across the eye (:meth:`ratio`; luminance
-        scaled, the model's shape kept: darker toward the corner and under the lid); its (a, b) the other
+        scaled, the model's shape kept: darker toward the corner and under the lid), and, as far
+        as the side is in deep shade (:meth:`depth`), no lighter than the skin round it
+        (:attr:`light`): the painter left that side no white and painted it as dark as its orbit,
+        and a white lighter than that skin reads as a lit almond cut out of the shade (the Mona
+        Lisa's image-right outer side at gaze -30: 50.8 L over her 34.3 L orbit); its (a, b) the other
         side's white's, moved as the painting's own colours move from that white's lightness to
         each pixel's (:func:`sfumato.rig.skin_palette.along_palette`), no more chroma than that
         white's (portrait_10's warm skin would turn its grey white in shade a pink C 16 against
@@ -79,7 +92,10 @@ class OrbitShade:
         shows = (d >= 0) & (d < self.reach)
         here = float(np.median(lab[..., 0][shows])) if shows.any() else 0.0
         if here > 0:  # the side's light multiplied by the shade, as it multiplies the skin's
-            dim = min(1.0, self.ratio(side) * float(luminance(ref_lab[0])) / max(float(luminance(here)), 1e-6))
+            want = self.ratio(side) * float(luminance(ref_lab[0]))
+            if np.isfinite(self.light[side]):  # in deep shade no lighter than the skin round it
+                want += (min(want, float(luminance(self.light[side]))) - want) * self.depth(side)
+            dim = min(1.0, want / max(float(luminance(here)), 1e-6))
             lab[..., 0] = lightness_of(luminance(lab[..., 0]) * dim)
         ab = along_palette(lab[..., 0], ref_lab, self.palette)
         chroma = np.hypot(ab[..., 0], ab[..., 1])[..., None]  # a white in shade no more coloured than lit

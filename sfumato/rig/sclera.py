@@ -24,7 +24,7 @@ from sfumato.rig.painted_white import painted_white_sides
 from sfumato.rig.orbit_shade import orbit_shade
 from sfumato.rig.white_edge import match_edge, match_lid_shade
 from sfumato.rig.white_grain import FEATURE, GRAIN, canvas_texture, sclera_plate  # noqa: F401 (re-exported)
-from sfumato.rig.white_fill import FEW, MEET, lean_shares, side_weight, lid_space_colour, lid_space_samples, masked_blur, two_sided_colour  # noqa: F401 (re-exported)
+from sfumato.rig.white_fill import FEW, MEET, blend_weight, lean_shares, side_weight, lid_space_colour, lid_space_samples, masked_blur, two_sided_colour  # noqa: F401 (re-exported)
 
 def select_white(image: np.ndarray, light: np.ndarray, candidates: np.ndarray, iris_light: float) -> np.ndarray:
     """The painted eye white among ``candidates``: the lighter, less coloured part, well above
@@ -281,9 +281,12 @@ def white_and_hole(
     if allowed is not None:  # a side with its own white: its liner and lid rim are of its hue, no shade
         beside &= allowed
     # two paints (apart) each shaded by its own painted white alone (white_edge.match_lid_shade):
-    # pooled, portrait_03's beige inner corner, darker under its liner, shaded its grey outer white
-    sides = side_weight(u, u_iris, MEET * r) if apart else None
-    colour = match_lid_shade(image, colour, t, beside, light, iris_l, sides=sides)
+    # pooled, portrait_03's beige inner corner, darker under its liner, shaded its grey outer white.
+    # A side with no painted white (its fill the orbit's shade's) turns its colour with its light
+    # under the lid as the skin round it does (the Mona Lisa's outer side: a little less amber)
+    share, filled = blend_weight(known, u, u_iris, r, shade, apart)  # the fill's blend (its samples counted in the ROI, not the lid grid)
+    turn = None if filled[0] == filled[1] else (share if filled[0] else 1.0 - share)
+    colour = match_lid_shade(image, colour, t, beside, light, iris_l, sides=share if apart else None, palette=shade.palette, turn=turn)
     # a side of the iris with only a few samples (a reflex, a sliver in the corner) gives its
     # lightness but only part of its hue (white_fill.FEW): the shading above keeps to the fill's
     # own hue, so this comes last and changes no lightness

@@ -176,10 +176,10 @@ def two_sided_colour(
         (h, w, 3) float32 RGB.
     """
     sides = [known * (u < u_iris), known * (u >= u_iris)]
-    fills = [white_colour(image, k, sigma, percentile=15.0) if k.sum() >= 2 else None for k in sides]
+    own = own_sides(known, u, u_iris)
+    fills = [white_colour(image, k, sigma, percentile=15.0) if o else None for k, o in zip(sides, own)]
     if fills[0] is None and fills[1] is None:
         return model
-    own = [f is not None for f in fills]
     for i in (0, 1):
         if fills[i] is None:  # the model (darker toward this side's corner), toned like the other side
             o, at = fills[1 - i], sides[1 - i] > 0.5
@@ -188,12 +188,45 @@ def two_sided_colour(
                 fills[i] = shade.shaded(fills[i], image[sides[1 - i] > 0.5], u, i)
     if lean is not None:
         fills = _lean_hue(fills, lean, own)
-    w = side_weight(u, u_iris, r * meet(own, shade, apart))[..., None]
+    w = blend_weight(known, u, u_iris, r, shade, apart)[0][..., None]
     colour = fills[0] * (1.0 - w) + fills[1] * w
     # never lighter than the painted white's own 90th percentile (a sliver of light white on
     # one side must not light up half the eye)
     top = float(np.percentile(image.mean(2)[known > 0.5], 90))
     return colour * np.minimum(1.0, top / np.maximum(colour.mean(2), 1.0))[..., None]
+
+
+TAKEOVER = 0.25
+"""Where one side of the iris has no painted white and its orbit is in deep shade
+(:meth:`~sfumato.rig.orbit_shade.OrbitShade.depth` 1), the blend across the iris is moved this
+share of its half width toward the lit side (:func:`blend_weight`): the lit white gives way before
+the old iris' middle. The Mona Lisa's image-right eye at gaze -30 (bundled 900 px), the white right
+of the moved iris over the skin round that side: 0 +7.7 L, 0.25 +5.1, 0.5 +4.4, 1 +3.8; her
+sweep's FaceMesh gaze range (test_mona_lisa_gaze_is_monotonic, limit 0.5): 0.583, 0.567, 0.531,
+0.494 (the lit white left of the iris turned away reads less). Chosen on her alone, no held-out set."""
+
+
+def own_sides(known: np.ndarray, u: np.ndarray, u_iris: float) -> list[bool]:
+    """Which side of the iris (``u`` below / above ``u_iris``) has samples of its own (at least
+    two of ``known``, (h, w) float32 {0, 1}): [below, above]."""
+    return [bool(known[u < u_iris].sum() >= 2), bool(known[u >= u_iris].sum() >= 2)]
+
+
+def blend_weight(known: np.ndarray, u: np.ndarray, u_iris: float, r: float, shade: OrbitShade | None, apart: bool) -> tuple[np.ndarray, list[bool]]:
+    """The blend of the two sides' fills :func:`two_sided_colour` makes from these samples
+    (``known`` (h, w) float32 {0, 1} at ``u`` (h, w) float32; ``u_iris``, ``r`` pixels;
+    ``shade``, ``apart`` as there): the second side's share ((h, w) float32 in [0, 1],
+    :func:`side_weight` over :func:`meet` radii, moved :data:`TAKEOVER` toward a lit side whose
+    other side has no samples, as far as that side is in deep shade) and which sides have
+    samples of their own (:func:`own_sides`), for the steps after the fill that treat the two
+    sides apart (:func:`sfumato.rig.white_edge.match_lid_shade`)."""
+    own = own_sides(known, u, u_iris)
+    h = r * meet(own, shade, apart)
+    centre = u_iris
+    if shade is not None and own[0] != own[1]:  # the lit white gives way before the middle, as far as the other side is in deep shade
+        side = 0 if not own[0] else 1
+        centre = u_iris + (1.0 if side == 0 else -1.0) * TAKEOVER * h * shade.depth(side)
+    return side_weight(u, centre, h), own
 
 
 def side_weight(u: np.ndarray, u_iris: float, half: float) -> np.ndarray:
