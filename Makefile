@@ -1,7 +1,7 @@
 # sfumato: the two set-up commands of the README live here.
 #   make demo   install, build the bundled Mona Lisa's bank (frames/mona_lisa), run the live portrait
 #               (no webcam: the simulated viewer; no display: 20 s headless, recorded side by side to out/live.mp4)
-#   make test   install with the test, FOMM and server extras, run the whole test suite
+#   make test   install with the FOMM, speech, server and test extras, run the whole test suite
 # A Python the pinned wheels exist for (mediapipe 0.10.21: 3.10-3.12): the first of python3.12,
 # python3.11, python3.10, python3 that is one of those. Override with `make PYTHON=/path/to/python3.11`.
 PY_OK  := import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 12))

@@ -53,6 +53,9 @@ def require_pytriton() -> None:
     try:
         import pytriton  # noqa: F401
     except ImportError:
+        if sys.platform != "linux":
+            raise SfumatoError("the FOMM server needs NVIDIA PyTriton, which runs on Linux only (x86-64, glibc >= 2.35); "
+                               "run it on a Linux machine and point the kiosks at it") from None
         raise SfumatoError("the FOMM server needs NVIDIA PyTriton: pip install -e '.[server]'") from None
 
 
