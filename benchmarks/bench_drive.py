@@ -26,7 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from live.compositor import MasterBank  # noqa: E402
 from live.config import DriveConfig  # noqa: E402
 from live.drive import DriveWorker  # noqa: E402
-from live.drive_app import drive_source, make_backend  # noqa: E402
+from live.drive_app import make_backend  # noqa: E402
+from live.drive_source import drive_source  # noqa: E402
 from tests.fakebank import fake_bank  # noqa: E402
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from live.compositor import MasterBank
-from live.drive_app import SIDE_ALPHA, drive_source
+from live.drive_source import SIDE_ALPHA, drive_source
 from sfumato.bank.format import load_bank, write_bank
 from sfumato.geometry.blend import BlendParams, alpha_mask
 from sfumato.imaging.resize import resize_to

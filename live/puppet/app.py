@@ -38,7 +38,7 @@ def make_puppet(cfg: LiveConfig, bank: Bank, master: MasterBank, log: Callable[[
         bank: the loaded bank (its painting, head box and blend mask are read).
         master: the same bank scaled for the screen.
     """
-    from live.drive_app import drive_source
+    from live.drive_source import drive_source
 
     layers = parse_layers(cfg.puppet.layers)
     source = drive_source(bank, master)
