@@ -120,7 +120,41 @@ def frame_case(ps: PaintedSide, painting: np.ndarray, frame: np.ndarray, crop=No
         row[e] = {"frame_l": float(np.median(f_l[masks[k]])) if masks[k].any() else float("nan"), "frame_n": int(masks[k].sum()),
                   "painting_l": float(np.median(ps.light[ps.masks[k]])), "painting_n": int(ps.masks[k].sum()),
                   "sides": [side_stats(f_l, masks[k], old[0], s) + side_stats(ps.light, ps.masks[k], c[0], s) for s in (0, 1)]}
+    row["composed_l"] = composed_median(ps, row)
+    for k, e in enumerate(NAMES):  # each eye alone: two eyes 50 L apart make a pooled median jump (portrait_07)
+        r = row[e]
+        r["composition_dl"] = composed_median(ps, row, only=k) - r["painting_l"]
+        r["side_dl"] = r["frame_l"] - r["painting_l"] - r["composition_dl"]
+    row["composition_dl"] = row["composed_l"] - ps.median
+    row["side_dl"] = row["white_dl"] - row["composition_dl"]
     return row, masks
+
+
+def composed_median(ps: PaintedSide, row: dict, only: int | None = None) -> float:
+    """The painting's median L had its measured pixels been seen in the frame's shares: each
+    painted pixel weighted by the frame's pixel count over the painting's in its cell (eye, side of
+    the old iris), a weighted median. white dL minus (this minus the painting's median) is what is
+    left when each side is compared with itself: the part the moved iris' cover (which sides, which
+    eye show) makes is the measure's, the rest is where the frame's white differs side by side.
+    NaN when a cell the frame shows has no painted pixel. ``only``: that eye alone (``EYES`` order)."""
+    values, weights = [], []
+    for k, e in enumerate(NAMES):
+        if only is not None and k != only:
+            continue
+        c = ps.landmarks[EYES[k].iris[0], 0]
+        for s, (_, fn, _, pn) in enumerate(row[e]["sides"]):
+            if fn and not pn:
+                return float("nan")
+            if fn:
+                m = ps.masks[k] & ((np.arange(ps.masks[k].shape[1]) >= c) == bool(s))[None, :]
+                values.append(ps.light[m])
+                weights.append(np.full(int(m.sum()), fn / pn))
+    if not values:
+        return float("nan")
+    v, w = np.concatenate(values), np.concatenate(weights)
+    order = np.argsort(v)
+    cum = np.cumsum(w[order])
+    return float(v[order][np.searchsorted(cum, 0.5 * cum[-1])])
 
 
 def worst_picture(painting: np.ndarray, frame: np.ndarray, ps: PaintedSide, row: dict, masks: list[np.ndarray]) -> np.ndarray:
@@ -129,12 +163,13 @@ def worst_picture(painting: np.ndarray, frame: np.ndarray, ps: PaintedSide, row:
     strips = []
     for k, e in enumerate(NAMES):
         box = eye_box(ps.landmarks, k)
-        a = outlined(painting, ps.masks[k], box, (0, 255, 0), f"painting {e} {row[e]['painting_l']:.1f} n{row[e]['painting_n']}")
-        b = outlined(frame, masks[k], box, (255, 0, 0), f"{row['gaze']:+.0f} {row[e]['frame_l']:.1f} n{row[e]['frame_n']}")
+        scale = max(4, int(round(240 / max(box[2] - box[0], 1))))  # a small face's eye as large as a painting's
+        a = outlined(painting, ps.masks[k], box, (0, 255, 0), f"painting {e} {row[e]['painting_l']:.1f} n{row[e]['painting_n']}", scale)
+        b = outlined(frame, masks[k], box, (255, 0, 0), f"{row['gaze']:+.0f} {row[e]['frame_l']:.1f} n{row[e]['frame_n']}", scale)
         strips.append(np.concatenate([a, np.full((a.shape[0], 4, 3), 255, np.uint8), b], 1))
     w = max(s.shape[1] for s in strips)
     img = np.concatenate([np.pad(s, ((0, 4), (0, w - s.shape[1]), (0, 0)), constant_values=255) for s in strips], 0)
-    cv2.putText(img, f"white dL {row['white_dl']:+.1f} (frame {row['frame']})", (3, img.shape[0] - 8), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (255, 0, 255), 1)
+    cv2.putText(img, f"white dL {row['white_dl']:+.1f} (frame {row['frame']}): cover {row['composition_dl']:+.1f}, sides {row['side_dl']:+.1f}", (3, img.shape[0] - 8), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (255, 0, 255), 1)
     return img
 
 
@@ -154,8 +189,8 @@ def measure(bank_dir: Path, frames: list[int] | None, out: Path) -> list[dict]:
         row = {"frame": i, "gaze": float(bank.labels[i][0]), **row}
         rows.append(row)
         pics[i] = (full, masks)
-        print(bank.name, i, f"{row['white_dl']:+.1f}", " ".join(
-            f"{e} {row[e]['frame_l']:.1f}/{row[e]['painting_l']:.1f} n {row[e]['frame_n']}/{row[e]['painting_n']} sides "
+        print(bank.name, i, f"{row['white_dl']:+.1f} = composition {row['composition_dl']:+.1f} + sides {row['side_dl']:+.1f}", " ".join(
+            f"{e} {row[e]['frame_l']:.1f}/{row[e]['painting_l']:.1f} (cover {row[e]['composition_dl']:+.1f}, sides {row[e]['side_dl']:+.1f}) n {row[e]['frame_n']}/{row[e]['painting_n']} sides "
             + " ".join("%.1f/%.1f n%d/%d" % (a, c, b, d) for a, b, c, d in row[e]["sides"]) for e in NAMES), flush=True)
     out.mkdir(parents=True, exist_ok=True)
     (out / f"{bank.name}.json").write_text(json.dumps({"painting_l": ps.median, "rows": rows}, indent=1))
