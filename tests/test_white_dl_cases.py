@@ -34,6 +34,7 @@ def test_the_painting_against_itself_reads_zero_on_every_side(measured):
     mod, img, ps = measured
     row, masks = mod.frame_case(ps, img, img)
     assert abs(row["white_dl"]) < 0.5, row
+    assert abs(row["composition_dl"]) < 0.5 and abs(row["side_dl"]) < 0.5, row  # nothing covered, nothing changed
     for e in mod.NAMES:
         for f, n, p, m in row[e]["sides"]:
             assert n > 0 and m > 0, row[e]
@@ -59,3 +60,18 @@ def test_one_side_made_lighter_is_read_on_that_side_alone(measured):
     assert abs(lf - lp) < 3.0, row["imgL"]
     for f, _, p, _ in row["imgR"]["sides"]:
         assert abs(f - p) < 3.0, row["imgR"]
+    # the same eyes and sides seen as in the painting: the change is the sides', not the cover's
+    assert row["imgL"]["side_dl"] > 3.0 and abs(row["imgL"]["composition_dl"]) < 2.0, row["imgL"]
+
+
+def test_the_cover_is_the_paintings_median_over_the_sides_the_frame_shows(measured):
+    """A frame that shows only the image-left eye's right side (the rest under the moved iris):
+    the painting's median over the frame's shares is that side's own median, not both eyes'."""
+    mod, img, ps = measured
+    row, _ = mod.frame_case(ps, img, img)
+    (_, _, lp, ln), (_, _, rp, rn) = row["imgL"]["sides"]
+    row["imgL"]["sides"] = [[np.nan, 0, lp, ln], [rp, rn, rp, rn]]
+    row["imgR"]["sides"] = [[np.nan, 0, f[2], f[3]] for f in row["imgR"]["sides"]]
+    got = mod.composed_median(ps, row)
+    assert abs(got - rp) < 1.0, (got, rp, ps.median)
+    assert abs(ps.median - rp) > 1.0  # the whole painting reads otherwise: the test can tell them apart
