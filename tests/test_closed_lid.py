@@ -103,13 +103,18 @@ def test_closed_lid_carries_the_crackle(crackled):
 def test_closed_eye_shows_no_white(ast_engine):
     """A closed eye shows no white: nothing where the eye opening was is lighter than the skin
     around it (95th percentile of the skin under the eye and of the lid fold above) + 1 L (the
-    old pale plate: up to 4.8 L lighter)."""
+    old pale plate: up to 4.8 L lighter). Both read on the closed frame's lightness under a 3 x 3
+    median: a white is a patch, a speck of the painted grain is not one (read as it is, one
+    grain speck of the astronaut's image-left lid, L 89.3 among 84.6-87.3, stood 0.2 L over the
+    bound in a lid no lighter than her skin with dome14's lid, 88.8 on main at 7f586c6; 86.6
+    against 88.3 median-filtered; the old pale plate at c3e0523 stands 3.6 / 1.1 L over it
+    median-filtered, 3.8 / 2.6 as it is)."""
     for e in ast_engine.eyes:
         up, lo = e.lids.at(e.u)
         h, mid = e.lids.height(), np.abs(e.u) < 0.5 * e.frame.half_width
         below = mid & (e.v < lo - 0.6 * h) & (e.v > lo - 1.6 * h)
         fold = mid & (e.v > up + e.sheet.band_up) & (e.v < up + e.sheet.band_up + 0.8 * h)
-        light = lightness(render_eye(e, np.zeros(2), 1.0))
+        light = cv2.medianBlur(lightness(render_eye(e, np.zeros(2), 1.0)).astype(np.float32), 3)
         skin = float(np.percentile(np.concatenate([light[below], light[fold]]), 95))
         shut = opening(e.u, e.v, e.lids, 1.0) > 0
         assert light[shut].max() <= skin + 1.0, (light[shut].max(), skin)

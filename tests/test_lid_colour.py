@@ -4,8 +4,8 @@ A stranger's measure (:func:`lid_cast`), built apart from the code's own skin pa
 (:mod:`sfumato.rig.skin_palette`: median (a, b) in 4 L bins of the skin round the lid): each
 pixel of the closing lid over the eye's opening (between the lids at rest, above the moving lid's
 margin) is compared with the painting's skin in a ring round the eye (1.25-1.75 eye half-widths,
-an ellipse 0.6 as high as wide; the cheek and the sides, not the brow above: no lid skin, no
-lash, no brow hair) at the lid pixel's own lightness (within 2 L; the 5 nearest in L where fewer
+an ellipse 0.6 as high as wide; the cheek and the sides up to :data:`BROW_CUT`, not the brow
+above: no lid skin, no lash, no brow hair) at the lid pixel's own lightness (within 2 L; the 5 nearest in L where fewer
 lie within): the median of the 5 nearest of those in CIE (a, b). A lid colour that the painting's
 skin shows at that lightness reads near 0, one it never shows (a grey, a blue, a mauve) reads
 far. Both pictures are blurred by 1.5 px first (the painted grain, a lightness texture, is not
@@ -39,11 +39,22 @@ ring, 90th percentile, worst on the 12 eyes of the test images: portrait_20's im
 eye): main at 2d0092f 0.5-5.8 on the test images but portrait_20's image-right lid, 11.5 (a rosy
 salmon plate in a pale cream face: strict xfail below); c034ae7 (session 7) 11.5 on
 portrait_20's image-left lid with its blue-grey cast, 15.6 on portrait_13's mauve lid, 11.6 on
-portrait_02, and 15.2 on the astronaut's lit warm orbit (:func:`warm_orbit`), 1.1-2.8 on main."""
+portrait_02, and 15.2 on the astronaut's lit warm orbit (:func:`warm_orbit`), 1.1-2.8 on main.
+With the ring cut at :data:`BROW_CUT` (dome14): main at 7f586c6 1.0-8.2 (portrait_13's
+image-left lid half closed), dome14 1.0-7.4 (portrait_02); c034ae7 still 10.7-15.2."""
 WARM = (1.0, 0.82, 0.6)
 """The synthetic case's skin: the astronaut's times this (a warm tan, as portrait_20's)."""
 BLUR = 1.5
 """Both pictures are blurred by this many pixels (sigma) before the measure."""
+BROW_CUT = 0.2
+"""The ring holds no skin more than this many eye half-widths over the eye's axis: its two ends
+beside the eye reach 0.8 half-widths up, and there portrait_13's image-left ring ended in her
+brow's tail: brown hair pixels, (a, b) (21-24, 40-47), the nearest ring pixels in L to her
+half-closed lid's outer third, where it turns into the shadow under her brow (L 41, darker
+than all her skin in the ring but 2 pixels). Compared with brow hair, that lid, (a, b) (19, 36),
+hue 62 degrees and chroma 41 as her skin's (18, 37), 64 and 42, read 11.5 with dome14's lid
+(10.5 with lidtone13's, 9.3 on main at 7f586c6); 7.3 with the cut (8.2 main). Session 7's casts still read far with it: portrait_13's mauve lid 10.7
+(15.6 without), portrait_20's blue-grey one 11.5 (11.5), the lit warm orbit 15.2 (15.2)."""
 NEAR_L, NEAREST = 2.0, 5
 """Skin within this many L of a lid pixel is its lightness (the :data:`NEAREST` nearest in L
 where fewer lie within), and the median of the :data:`NEAREST` nearest of it in (a, b) its
@@ -58,7 +69,7 @@ def _regions(e: EyeLayers, blink: float) -> tuple[np.ndarray, np.ndarray]:
     within = (e.u > e.lids.u[0] + 1.0) & (e.u < e.lids.u[-1] - 1.0)
     lid = within & (e.v > margin + 0.5) & (e.v < up) & (e.v > lo)
     rho = np.hypot(e.u / hw, e.v / (0.6 * hw))
-    ring = (rho > 1.25) & (rho < 1.75) & ~((e.v > 0) & (np.abs(e.u) < 1.1 * hw))  # no brow
+    ring = (rho > 1.25) & (rho < 1.75) & ~((e.v > 0) & (np.abs(e.u) < 1.1 * hw)) & (e.v <= BROW_CUT * hw)  # no brow
     return lid, ring
 
 

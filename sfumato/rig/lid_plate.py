@@ -72,7 +72,7 @@ DARK_CREST = 0.6
 """A closed lid darker than the painted skin over its top edge (in a shadow all round:
 portrait_13's image-right) keeps its shade up to this fraction of the way from the lash line to
 that edge (:func:`sfumato.rig.lid_shade.lift`'s crest; its top 40 %, as every lid had it before
-lidfold13): at :data:`sfumato.rig.lid_shade.LIFT_CREST` its shadow narrowed to the middle and
+lidfold13; since lidtone13 it turns into that edge by :data:`sfumato.rig.lid_shade.LIFT_TOP`): at :data:`sfumato.rig.lid_shade.LIFT_CREST` its shadow narrowed to the middle and
 it read 0.28 a plate (tests/test_lid_plate_look.py, limit 0.25)."""
 CREASE_REACH = 1.0
 """A painted crease (a dark line over a lighter lid fold, lighter skin above it again) within
@@ -238,11 +238,12 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     ring = (cv2.dilate(hole.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & ~hole & span & (v > up)
     col_top = _column_colour(edge, edge.mean(2), ring, u, lids, 0)
     col_top = col_up if col_top is None else col_top
-    # the lid's lift over that edge (lit as the lid is against the fold), none on the top edge,
-    # turning into it with no slope there (:func:`sfumato.rig.lid_shade.lift`)
+    # the lid's lift over that edge (lit as the lid is against the fold), a dome: none on the
+    # top edge nor at the corners, turning into that edge with no slope (:func:`sfumato.rig.lid_shade.lift`)
     # (a lid darker than that edge, closing in a shadow all round, keeps it higher: DARK_CREST)
     dark = lid.mean(-1) < col_top.mean(-1)
-    g = 1.0 - np.where(dark, lift(v, closed, top, DARK_CREST), lift(v, closed, top))[..., None]
+    along = (u - float(lids.u[0])) / max(float(lids.u[-1] - lids.u[0]), 1e-3)
+    g = 1.0 - np.where(dark, lift(v, closed, top, along, DARK_CREST), lift(v, closed, top, along))[..., None]
     colour = np.where(upper[..., None], col_top * g + lid * (1 - g), col_lo).astype(np.float32)
     opening = (v < up) & (v > lo) & (u > lids.u[0]) & (u < lids.u[-1])
     near = cv2.dilate(hole.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=max(3, int(PALETTE_REACH * frame.half_width)))

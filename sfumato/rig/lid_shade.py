@@ -41,10 +41,30 @@ image-left lid then turned off her skin's colours at blink 0.5, tests/test_lid_c
 against 9.5). Not swept further, no held-out set."""
 LIFT_CREST = 0.35
 """The closed lid's lift over the skin it meets (:func:`lift`) is whole up to this fraction of
-the way from the closed lash line to its top edge, and turns into that skin above it:
+the way from the closed lash line to its top edge, and turns into that skin above it (lidfold13:
 portrait_07's closed lids step 4.6 / 4.7 L over the skin above their top edge (8.0 / 8.5 at
 8b7284f; tests/test_closed_lid_top_edge.py); a trial at 0.45, faded toward the corners too,
-read 6.2 / 5.6. Chosen by hand on those and the Mona Lisa, no held-out set."""
+read 6.2 / 5.6; chosen by hand on those and the Mona Lisa, no held-out set) ..."""
+LIFT_TOP = 0.9
+"""... and is none from this fraction of the way up (the lid is the skin it meets over its top
+tenth): falling as a half cosine over the whole rest of the lid, the lid lit toward the cheek
+(up to 150 RGB units over the skin its top edge meets, portrait_20) stepped 20.1 / 11.9 L over
+the skin above its top edge on portrait_20, 12.1 / 13.0 on portrait_11 (pale plates), 4.6 / 4.7
+on portrait_07; 15.0 / 7.2, 8.7 / 9.1 and 2.6 / 3.3 at 0.9 (tests/test_closed_lid_top_edge.py).
+Swept by hand (dome14; crest, top: portrait_20's image-left step, the grain of portrait_13's
+image-left lid and portrait_07's over the skin under the eye, tests/test_lid_grain.py, and the
+light of the deep-set synthetic lid, tests/test_closed_lid.py): 0.35, 0.8 (lidtone13) 9.0, 1.53,
+2.24, 0.75: the lid's fall into a dark top edge squeezed into a few pixels (portrait_13: 90 RGB
+units over 6 px under a flat brown band), a dark band with a crisp lower edge; 0.0, 0.85 9.2,
+0.89, 1.19, but the deep-set lid 0.64 as light as the skin under it and portrait_20's 0.68 (floor
+0.75); 0.3, 0.85 11.3, 1.16, 1.69, 0.74; 0.3, 0.9 14.1, 1.01, 1.29, 0.75; 0.35, 0.9 15.0, 0.91,
+1.21, 0.76. A lid lit toward a pale cheek under a much darker edge either steps at that edge or
+falls steeply just under it: this lift only trades one for the other. No held-out set ..."""
+CORNER_FLAT = 0.5
+"""... and the lift is whole only within this share of the lid's half-width of its middle,
+falling to none at both corners (:func:`lift`): the lid meets the skin at its corners in that
+skin's tone, lit only over its middle and lower part. At 0.3 the deep-set synthetic eye's closed
+lid read 0.74 as light as the skin under it (tests/test_closed_lid.py, floor 0.75)."""
 CROWN = 1.0
 """How far the lid falls into the crease and the corners, as a share of :func:`form_depth` (the
 fall toward the lash line is all of it mid-lid). At 0 (the lash line side only, where the fill
@@ -108,18 +128,26 @@ def lid_form(u: np.ndarray, v: np.ndarray, lids: Lids, closed: np.ndarray, top: 
     return np.where(v >= closed, 1.0 - depth * np.minimum(dark, 1.0), 1.0).astype(np.float32)
 
 
-def lift(v: np.ndarray, closed: np.ndarray, top: np.ndarray, crest: float = LIFT_CREST) -> np.ndarray:
+def lift(v: np.ndarray, closed: np.ndarray, top: np.ndarray, along: np.ndarray, crest: float = LIFT_CREST) -> np.ndarray:
     """How much of the closed lid's lift over the skin it meets each pixel takes: (h, w) float32
-    in [0, 1], 1 from the ``closed`` line ((h, w) v) up to ``crest`` (:data:`LIFT_CREST`) of the
-    way to ``top`` ((h, w) v of the closed lid's top edge), then falling as a half cosine to 0 on
-    ``top``, with no slope there: the lid turns into the skin over it without an edge. Laid in
-    with one lift from the lash line up to 60 % of the lid's height (mid-lid), falling linearly
-    to its top edge over the rest (a kink there), portrait_07's closed lids were a flat brown and
-    a flat cream oval with a crisp top against the painted lid over them
-    (tests/test_closed_lid_top_edge.py)."""
+    in [0, 1], a 2-D dome (the lid's own convex form over the eyeball): 1 over the lid's lower
+    middle, 0 on its top edge and at both corners, the half cosine of the distance
+    min(1, sqrt(x_top² + x_u²)) from that middle, with no slope where it reaches 0. x_top runs
+    from 0 at ``crest`` (:data:`LIFT_CREST`) of the way from the ``closed`` line ((h, w) v) to
+    ``top`` ((h, w) v of the closed lid's top edge) to 1 at :data:`LIFT_TOP` of the way;
+    x_u from 0 within :data:`CORNER_FLAT` of the middle to 1 at either corner (``along``,
+    (h, w) float32: each pixel's share of the way from one corner to the other, clipped to
+    0 .. 1). Laid in with one lift from the lash line up to 60 % of the lid's height (mid-lid),
+    falling linearly to its top edge over the rest (a kink there), portrait_07's closed lids
+    were a flat brown and a flat cream oval with a crisp top against the painted lid over them;
+    with a half cosine from 35 % to the top edge but one lift across the lid's whole width,
+    portrait_11's and portrait_20's lids were still pale plates lit toward the cheek up to
+    their top edge and into both corners (tests/test_closed_lid_top_edge.py)."""
     t = np.clip((v - closed) / np.maximum(top - closed, 1.0), 0.0, 1.0)
-    x_top = np.clip((t - crest) / (1.0 - crest), 0.0, 1.0)
-    return (0.5 * (1.0 + np.cos(np.pi * x_top))).astype(np.float32)
+    x_top = np.clip((t - crest) / max(LIFT_TOP - crest, 1e-3), 0.0, 1.0)
+    off = np.abs(2.0 * np.clip(along, 0.0, 1.0) - 1.0)  # 0 mid-lid .. 1 at a corner
+    x = np.minimum(np.hypot(x_top, np.clip((off - CORNER_FLAT) / (1.0 - CORNER_FLAT), 0.0, 1.0)), 1.0)
+    return (0.5 * (1.0 + np.cos(np.pi * x))).astype(np.float32)
 
 
 def seen(light: np.ndarray, half_width: float) -> np.ndarray:
