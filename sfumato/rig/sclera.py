@@ -281,12 +281,9 @@ def white_and_hole(
     if allowed is not None:  # a side with its own white: its liner and lid rim are of its hue, no shade
         beside &= allowed
     # two paints (apart) each shaded by its own painted white alone (white_edge.match_lid_shade):
-    # pooled, portrait_03's beige inner corner, darker under its liner, shaded its grey outer white.
-    # A side with no painted white (its fill the orbit's shade's) turns its colour with its light
-    # under the lid as the skin round it does (the Mona Lisa's outer side: a little less amber)
-    share, filled = blend_weight(known, u, u_iris, r, shade, apart)  # the fill's blend (its samples counted in the ROI, not the lid grid)
-    turn = None if filled[0] == filled[1] else (share if filled[0] else 1.0 - share)
-    colour = match_lid_shade(image, colour, t, beside, light, iris_l, sides=share if apart else None, palette=shade.palette, turn=turn)
+    # pooled, portrait_03's beige inner corner, darker under its liner, shaded its grey outer white
+    share, _ = blend_weight(known, u, u_iris, r, shade, apart)  # the fill's blend (its samples counted in the ROI, not the lid grid)
+    colour = match_lid_shade(image, colour, t, beside, light, iris_l, sides=share if apart else None)
     # a side of the iris with only a few samples (a reflex, a sliver in the corner) gives its
     # lightness but only part of its hue (white_fill.FEW): the shading above keeps to the fill's
     # own hue, so this comes last and changes no lightness

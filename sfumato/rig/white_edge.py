@@ -7,7 +7,6 @@ import numpy as np
 
 from sfumato.imaging.lab import lab_to_rgb, lightness, rgb_to_lab
 from sfumato.rig.iris import disc
-from sfumato.rig.skin_palette import palette_ab
 from sfumato.rig.white_fill import masked_blur
 
 
@@ -60,8 +59,7 @@ EDGE_STEP = 40.0
 
 def match_lid_shade(
     image: np.ndarray, colour: np.ndarray, t: np.ndarray, beside: np.ndarray, light: np.ndarray, iris_l: float,
-    bins: int = 6, sides: np.ndarray | None = None, palette: tuple[np.ndarray, np.ndarray] | None = None,
-    turn: np.ndarray | None = None,
+    bins: int = 6, sides: np.ndarray | None = None,
 ) -> np.ndarray:
     """The rebuilt white's colour shaded between the lids as the painted opening beside the iris is.
 
@@ -82,15 +80,6 @@ def match_lid_shade(
         iris, :func:`sfumato.rig.white_fill.side_weight`) where the two sides of the iris are two
         paints: each side is shaded by its own painted pixels alone (:func:`_bin_scales`), the
         two shades blended as the fills are; None: one shade from both sides' pixels.
-        palette, turn: the skin round the eye's (a, b) by lightness
-        (:func:`sfumato.rig.skin_palette.skin_palette`) and (h, w) float32 in [0, 1], how much
-        each pixel's fill is a side's with no painted white (the orbit's shade,
-        :meth:`sfumato.rig.orbit_shade.OrbitShade.shaded`): there the shaded fill's (a, b)
-        turns with its light as the painting's own colours do
-        (:func:`sfumato.rig.skin_palette.along_palette`), no more coloured than lit (kept, the
-        shaded white stays the lit white's amber: the Mona Lisa's band under her lid over and
-        right of the moved iris at gaze -30, chroma 30.6 -> 29.6 against her painted 28.9; her
-        skin is amber down to about 30 L, so the turn is small); None: the (a, b) kept everywhere.
 
     Returns:
         (h, w, 3) float32 RGB.
@@ -112,22 +101,11 @@ def match_lid_shade(
         shade = _shade_map(low, t) * (1.0 - sides) + _shade_map(high, t) * sides
     # the lightness scaled, the fill's own (a, b) kept: scaling RGB would take chroma with it and
     # turn a warm white in shade grey-lavender (portrait_20: dE ab 0.8 -> 4.9 from this step alone)
-    lit = fill_lab[..., 0].copy()
+    # (a side with no painted white is not turned along the skin's palette here: session 13 did,
+    # and it changed the Mona Lisa's band under her lid by at most 12/255 of blue on ~50 pixels,
+    # chroma 31.2 -> 31.1, which nobody could see at 10x; no test could tell it apart. Removed.)
     fill_lab[..., 0] *= shade
-    if turn is not None and palette is not None and palette[0].size >= 2:
-        fill_lab[..., 1:] = _turned(fill_lab, lit, palette, turn)
     return lab_to_rgb(fill_lab)
-
-
-def _turned(lab: np.ndarray, lit: np.ndarray, palette: tuple[np.ndarray, np.ndarray], turn: np.ndarray) -> np.ndarray:
-    """(h, w, 2) float32 (a, b) of the shaded fill ``lab`` ((h, w, 3) Lab) moved, ``turn``
-    ((h, w) float32 in [0, 1]) of the way, as ``palette``'s move from its lit lightness ``lit``
-    ((h, w) L) to its shaded one, its chroma at most its lit chroma."""
-    ab = lab[..., 1:]
-    shifted = ab + palette_ab(lab[..., 0], palette) - palette_ab(lit, palette)
-    c0, c1 = (np.hypot(x[..., 0], x[..., 1])[..., None] for x in (ab, shifted))
-    shifted = shifted * np.minimum(1.0, c0 / np.maximum(c1, 1e-6))
-    return (ab + (shifted - ab) * turn[..., None]).astype(np.float32)
 
 
 def _bin_scales(
