@@ -13,6 +13,15 @@ paint turns as it darkens (its palette by lightness, :func:`sfumato.rig.skin_pal
 :meth:`OrbitShade.shaded` applies them to that side's fill
 (:func:`sfumato.rig.white_fill.two_sided_colour`).
 
+The ratio rests on the assumption the measure dropped from its verdict
+(:class:`sfumato.face.revealed_white.OrbitLight`): the white takes the light of the skin round it.
+Where it can be checked it does not hold: on the bench eyes painted on both sides, each darker-orbit
+side's painted white predicted from the other side's through :meth:`OrbitShade.ratio` is worse than
+the other side's white as it is (review14: 11 sides, median |error| 10.4 L against 3.7, worse on 7,
+mostly too dark; tests/test_orbit_shade_holdout.py, a strict xfail). So the ratio is unsupported;
+what keeps the Mona Lisa's image-right outer side dark is the skin cap (a side in deep shade,
+:data:`DEEP`, no lighter than the skin round it, :meth:`OrbitShade.shaded`), not the ratio.
+
 Arrays are ROI pixels (or the lid-space grid's cells): images (h, w, 3) float32 RGB in [0, 255].
 """
 
@@ -33,7 +42,13 @@ on the Mona Lisa's image-right outer corner (and portrait_10's, e3130c8): not sw
 DEEP = 0.5
 """A side whose orbit keeps this much of the other side's luminance or less is in deep shade
 (:meth:`OrbitShade.depth`): as :data:`sfumato.rig.white_fill.MEET`, the narrowest blend; the
-Mona Lisa's image-right outer side keeps 0.37. Chosen with MEET, not swept, no held-out set."""
+Mona Lisa's image-right outer side keeps 0.37. Chosen with MEET, not swept, no held-out set.
+Where the bench rigs use it (sides with no painted white, the rig on its head crop, review14 S3):
+the Mona Lisa's image-right outer side keeps 0.32 and portrait_10's image-right 0.42 (both depth 1
+for any DEEP from 0.42 up), portrait_03's 0.86 and portrait_11's image-left 0.66 (depth 0.28 and
+0.67, which move with any change of DEEP): no range of DEEP leaves all 11 banks as they are; the
+Mona Lisa and portrait_10 stay as they are for DEEP in [0.42, 1). tests/test_orbit_depth.py pins
+what it encodes (ratio 0.45 and 0.7 read depth 1 and 0.6)."""
 
 
 @dataclass(frozen=True)
