@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.test_orbit_light_holdout import PAINTINGS
+from tests.test_orbit_light_holdout import PAINTINGS, HoldOutFailed, _judge
 
 MIN_SIDE = 8
 """Painted white pixels a side needs to count as painted."""
@@ -68,21 +68,9 @@ def held_out(engine, name: str) -> list[tuple[str, float, float]]:
     return out
 
 
-class HoldOutFailed(AssertionError):
-    """The model's prediction is no better than the other side's white as it is."""
-
-
 def judge(rows: list[tuple[str, float, float]]) -> None:
-    """Raise :class:`HoldOutFailed` unless the ratio's median |error| beats as-is's and it is worse
-    on at most half the sides."""
-    for label, model, asis in rows:
-        print(f"{label}: OrbitShade.ratio {model:+.1f} L, as is {asis:+.1f} L")
-    model = np.abs([m for _, m, _ in rows])
-    asis = np.abs([a for _, _, a in rows])
-    print(f"{len(rows)} sides: median |error| OrbitShade.ratio {np.median(model):.1f} L, as is {np.median(asis):.1f} L; "
-          f"worse on {(model > asis).sum()}")
-    if not (np.median(model) < np.median(asis) and (model > asis).sum() <= len(rows) // 2):
-        raise HoldOutFailed("OrbitShade.ratio fails the hold-out")
+    """The hold-out's verdict (tests/test_orbit_light_holdout.py's) for OrbitShade.ratio."""
+    _judge(rows, "OrbitShade.ratio")
 
 
 def test_judge_fails_a_model_worse_than_as_is_and_passes_a_better_one():
