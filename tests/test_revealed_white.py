@@ -109,7 +109,7 @@ def test_a_real_painted_white_against_its_own_side_reads_zero(name, apart):
     eye is lit from one side (portrait_07's image-right eye: 87-90 L on one side, 52-79 on the
     other). portrait_03's two sides are two paints, a beige inner corner and a grey outer white,
     3.0 L apart against their mean since session 13 (each side its own paint's white,
-    sfumato.rig.painted_white.painted_white_paints); 7.9 before, the grey side's reference half
+    sfumato.face.painted_reference.painted_white_paints); 7.9 before, the grey side's reference half
     its liner."""
     import cv2
 

@@ -115,8 +115,12 @@ def test_the_mona_lisas_shaded_corner_reads_right_and_its_defects_wrong(tmp_path
     pinned her lighter almond as right) -0.5 L, ab 6.4 (919d3a1; old reference -20.9 L, ab 11.0).
     The degraded frames still read wrong there: painted milky (her painted white's 90th
     percentile) +29.6 L (old +7.1), flat grey 38.1 ab and +21.4 L (old 50.8 ab, -1.0 L), the old
-    iris left in place -16.6 L (old -37.4). These read the non-verdict column: a white of her
-    old iris there fails no bench cell."""
+    iris left in place -16.6 L (old -37.4). These read the non-verdict column; since review14 the
+    same pixels have a verdict with no light model (sfumato.face.almond, ``almond_skin`` /
+    ``almond_ghost``: at most +6 L over the skin round that side, at least +10 over her painted
+    iris or half way to that skin where that is less): as rendered +1.4 L over the skin, +5.6 over
+    the iris (her corner 4.2 over it: ok), milky +41.6 over the skin, the old iris left -1.8 over
+    the iris (both FAIL)."""
     from precompute.cli import main as precompute
     from sfumato.bank.format import load_bank
     from sfumato.face.quality import painted_iris_radii, steady_landmarks
@@ -165,3 +169,9 @@ def test_the_mona_lisas_shaded_corner_reads_right_and_its_defects_wrong(tmp_path
     assert got["milky"].other_dl > 6.0, got["milky"]
     assert got["grey"].other_dab > 6.0, got["grey"]
     assert got["ghost"].other_dl < -6.0, got["ghost"]
+    from sfumato.face.almond import OVER_SKIN
+
+    for how, g in (("as rendered", m), *got.items()):
+        print(f"{how}: no-white side {g.almond_skin:+.1f} L over the skin, {g.almond_ghost:+.1f} over its ghost bound")
+    assert got["milky"].almond_skin > OVER_SKIN, got["milky"]
+    assert got["ghost"].almond_ghost < 0.0, got["ghost"]

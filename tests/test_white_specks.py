@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sfumato.face.grain_match import SPECK_BEYOND, SPECK_LIMIT, speck_match, speck_ratios
+from sfumato.face.grain_match import SPECK_BEYOND, SPECK_LIMIT, SpeckMatch, speck_match, speck_ratios
 
 
 def _white(seed: int, h: int = 40, w: int = 90) -> np.ndarray:
@@ -40,6 +40,8 @@ def test_a_white_like_the_painted_one_passes_and_dirt_or_mottling_fails():
     dirty = np.where(rebuilt & (rng.random(lum.shape) < 0.06), same * 0.85, same)
     bad = speck_ratios(lum, dirty, rebuilt, painted)
     assert bad.beyond > SPECK_BEYOND and bad.dark > SPECK_LIMIT, bad
+    # beyond is a check, not a verdict (it cannot fail the rig it measures): worst is dark's alone
+    assert bad.worst == pytest.approx(bad.dark / SPECK_LIMIT) and SpeckMatch(1.0, 0.9, 0.5).worst == pytest.approx(1.0 / SPECK_LIMIT)
     blobs = np.kron(rng.standard_normal((lum.shape[0] // 2, lum.shape[1] // 2)), np.ones((2, 2))).astype(np.float32)
     mottled = np.where(rebuilt, 170.0 * (1.0 + 0.05 * 2.5 * blobs), lum)
     coarse = speck_ratios(lum, mottled, rebuilt, painted)

@@ -60,19 +60,30 @@ def between_lids(
         (t, u, bands): (...) float32 each, and how many bands to compare in (:data:`BANDS`,
         fewer for an opening under ``BANDS * BAND_HEIGHT`` pixels high).
     """
+    frame, lids = eye_lids(landmarks, eye, contour)
+    u, v = eye_uv(frame, xx, yy)
+    hi, lo = lids.at(u)
+    bands = int(np.clip(lids.height() // BAND_HEIGHT, 1, BANDS))
+    return ((v - lo) / np.maximum(hi - lo, 1.0)).astype(np.float32), np.asarray(u, np.float32), bands
+
+
+def eye_lids(landmarks: np.ndarray, eye: EyeIndices, contour: np.ndarray | None = None) -> tuple[EyeFrame, Lids]:
+    """One eye's frame (its corners' line, image pixels) and lids from FaceMesh's contour
+    (``landmarks`` (478, 2|3) pixels, ``eye.contour``) or ``contour`` ((K, 2) pixels, that layout)."""
     pts = np.asarray(landmarks, np.float64)[list(eye.contour), :2] if contour is None else np.asarray(contour, np.float64)
     a, b = pts[0], pts[len(pts) // 2]  # the corners
     axis = (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
     axis = axis if axis[0] >= 0 else -axis  # toward image +x
     frame = EyeFrame((a + b) / 2, axis, float(np.linalg.norm(b - a)) / 2)
     upper, lower = Lids.split_contour(pts)
-    lids = Lids.from_contours(frame, upper, lower)
+    return frame, Lids.from_contours(frame, upper, lower)
+
+
+def eye_uv(frame: EyeFrame, xx: np.ndarray, yy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(u, v) in ``frame`` of the points ``xx``, ``yy`` ((...) float32 image pixels): (...) float32 each."""
     ax, up = frame.axis.astype(np.float32), frame.up.astype(np.float32)
     dx, dy = xx - np.float32(frame.centre[0]), yy - np.float32(frame.centre[1])
-    u, v = dx * ax[0] + dy * ax[1], dx * up[0] + dy * up[1]
-    hi, lo = lids.at(u)
-    bands = int(np.clip(lids.height() // BAND_HEIGHT, 1, BANDS))
-    return ((v - lo) / np.maximum(hi - lo, 1.0)).astype(np.float32), np.asarray(u, np.float32), bands
+    return dx * ax[0] + dy * ax[1], dx * up[0] + dy * up[1]
 
 
 def banded_residuals(
@@ -131,10 +142,21 @@ def side_residuals(
         ((K, 3) float32 residuals, (K,) bool: taken against the other side's white), K <= N,
         in the order of ``f`` (the pixels that have a reference).
     """
+    ref, other = side_references(f_t, f_side, p, p_t, p_side, bands, shade)
+    kept = np.isfinite(ref[:, 0])
+    return (np.asarray(f, np.float32) - ref)[kept], other[kept]
+
+
+def side_references(
+    f_t: np.ndarray, f_side: np.ndarray, p: np.ndarray, p_t: np.ndarray, p_side: np.ndarray,
+    bands: int = BANDS, shade: Callable[[np.ndarray, int], np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each frame pixel's reference (:func:`side_residuals`, the same arguments less the pixels):
+    (N, 3) float32 Lab, NaN where its band has none, and (N,) bool, taken from the other side."""
     fb = np.minimum((np.clip(f_t, 0.0, 1.0) * bands).astype(int), bands - 1)
     pt = np.clip(p_t, 0.0, 1.0) * bands  # in bands
-    ref = np.full((len(f), 3), np.nan, np.float32)
-    other = np.zeros(len(f), bool)
+    ref = np.full((len(f_t), 3), np.nan, np.float32)
+    other = np.zeros(len(f_t), bool)
     for k in range(bands):
         near = np.abs(pt - (k + 0.5)) <= 0.5 + WINDOW
         refs = []
@@ -147,5 +169,4 @@ def side_residuals(
             if own is not None or far is not None:
                 ref[here] = own if own is not None else far if shade is None else shade(far, int(s))
                 other[here] = own is None
-    kept = np.isfinite(ref[:, 0])
-    return (np.asarray(f, np.float32) - ref)[kept], other[kept]
+    return ref, other

@@ -36,7 +36,7 @@ iris the rig rebuilt. Given the rig's own landmarks (rig.json) :func:`painted_ey
 rig's lids and iris to 0.01-0.3 px on portrait_20 / 07 / 03 / 13; from the measure's own
 FaceMesh run on the painting they lie up to 2.4 px (lids) and 3.7 px (iris centre, portrait_03's
 image-left eye) from the rig's, which moves the table's cells by up to 7 L (README). The painted
-white is found inside those lids (:func:`sfumato.rig.painted_white.painted_white_paints`: one
+white is found inside those lids (:func:`sfumato.face.painted_reference.painted_white_paints`: one
 colour model for both sides of the iris, but a side painted with another paint its own, so a grey
 white's liner of its hue is not taken as that white in shade; portrait_03's image-right grey
 outer side: median 41.7 -> 52.4 L over its 121 -> 61 reference pixels).
@@ -51,12 +51,12 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from sfumato.face.lid_bands import between_lids, side_residuals
+from sfumato.face.lid_bands import between_lids, side_references
 from sfumato.face.quality import shrunk_contour
 from sfumato.face.topology import EYES, EyeIndices
 from sfumato.imaging.lab import lab_to_rgb, linear_to_srgb, relative_luminance, rgb_to_lab, srgb_to_linear
 from sfumato.rig.eye_fit import eye_region, fit_painted_eye
-from sfumato.rig.painted_white import painted_white_paints
+from sfumato.face.painted_reference import painted_white_paints
 
 
 @dataclass(frozen=True)
@@ -169,6 +169,8 @@ class SideReference:
             left: (h, w) bool, the image-left side of the old iris centre; bands: how many bands;
             light: the light round each side (:func:`orbit_light`), which a pixel compared with
             the other side's white is compared with it through.
+        lab: (K, 3) float32 Lab, the frame's pixels behind ``residuals`` (read by
+            :func:`sfumato.face.almond.almond`); on_left: (K,) bool, theirs of ``left``.
     """
 
     residuals: np.ndarray
@@ -180,6 +182,8 @@ class SideReference:
     left: np.ndarray
     bands: int
     light: OrbitLight | None = None
+    lab: np.ndarray | None = None
+    on_left: np.ndarray | None = None
 
 
 def side_reference(
@@ -215,5 +219,8 @@ def side_reference(
     revealed = inside & (dp < r) & (df > frame_iris)
     ref = white & inside & (dp > 1.15 * r) & (np.abs(u - uc) < 2.3 * r)
     light = orbit_light(painting[y0:y0 + h, x0:x0 + w], shrunk_contour((h, w), local), left, np.abs(u - uc), r)
-    d, other = side_residuals(f_lab[revealed], t[revealed], left[revealed], p_lab[ref], t[ref], left[ref], bands, light)
-    return SideReference(d, other, int((inside & (dp < r)).sum()), revealed, ref, t, left, bands, light)
+    f = f_lab[revealed]
+    against, other = side_references(t[revealed], left[revealed], p_lab[ref], t[ref], left[ref], bands, light)
+    kept = np.isfinite(against[:, 0])  # as side_residuals: the pixels whose band has a reference
+    return SideReference((f - against)[kept], other[kept], int((inside & (dp < r)).sum()), revealed, ref, t, left, bands, light,
+                         f[kept], left[revealed][kept])

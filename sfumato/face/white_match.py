@@ -53,6 +53,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from sfumato.face.almond import almond
 from sfumato.face.eye_register import register_eye
 from sfumato.face.eye_window import eye_window
 from sfumato.face.quality import shrunk_contour
@@ -117,6 +118,8 @@ class WhiteMatch:
         other_dl, other_dab: those pixels against the other side's white in their side's light
             (:class:`sfumato.face.revealed_white.OrbitLight`), as ``revealed_dl`` / ``revealed_dab``;
             reported, not a verdict: the model fails its hold-out (tests/test_orbit_light_holdout.py).
+        almond_skin, almond_ghost: those pixels' verdict with no light model (:func:`sfumato.face.almond.almond`): the
+            worst eye side's median L over the skin round it (largest) and over its ghost bound (``Almond.ghost``, least).
     """
 
     common_dl: float
@@ -134,6 +137,8 @@ class WhiteMatch:
     revealed_other: int = 0
     other_dl: float = float("nan")
     other_dab: float = float("nan")
+    almond_skin: float = float("nan")
+    almond_ghost: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -214,7 +219,7 @@ def white_match(
     plm = np.asarray(painting_lm, np.float64)
     eyes = painted_eyes(painting, plm) if eyes is None else eyes
     common_p, common_f, rev_f, rev_ref, white_p, white_f, rev_d, both_d, far_d = [], [], [], [], [], [], [], [], []
-    other_n = 0
+    other_n, almonds = 0, []
     for k, (e, fit) in enumerate(zip(EYES, fits)):
         if fit is None:
             continue
@@ -260,6 +265,7 @@ def white_match(
             if len(far) >= least:
                 far_d.append(far)
                 other_n += len(far)
+                almonds += almond(side, p_here, eyes[k], e, plm, (x0, y0))
         else:
             revealed = np.zeros_like(common)
         white_f.append(f_here[common | revealed])
@@ -267,7 +273,8 @@ def white_match(
     common, ring, white = median_differences(common_f, common_p), median_differences(rev_f, rev_ref), median_differences(white_f, white_p)
     rev, both, far = median_residuals(rev_d), median_residuals(both_d), median_residuals(far_d)
     return WhiteMatch(common.l, common.b, rev.l, rev.b, sum(len(x) for x in common_f), sum(len(x) for x in rev_d), white.l, rev.ab,
-                      ring.l, ring.ab, both.l, both.ab, other_n if np.isfinite(far.l) else 0, far.l, far.ab)
+                      ring.l, ring.ab, both.l, both.ab, other_n if np.isfinite(far.l) else 0, far.l, far.ab,
+                      max((a.over_skin for a in almonds if np.isfinite(a.over_skin)), default=float("nan")), min((a.ghost for a in almonds), default=float("nan")))
 
 
 @dataclass(frozen=True)

@@ -106,10 +106,10 @@ def painted_white(
     """
     lab = rgb_to_lab(image) if lab is None else lab
     found = white_model(lab, contour, c, r)
-    return np.zeros(contour.shape, bool) if found is None else _grown(lab, contour, c, r, reach, *found)
+    return np.zeros(contour.shape, bool) if found is None else grown_white(lab, contour, c, r, reach, *found)
 
 
-def _grown(lab: np.ndarray, contour: np.ndarray, c: np.ndarray, r: float, reach: float, model: WhiteModel, seeds: np.ndarray) -> np.ndarray:
+def grown_white(lab: np.ndarray, contour: np.ndarray, c: np.ndarray, r: float, reach: float, model: WhiteModel, seeds: np.ndarray) -> np.ndarray:
     """The pixels within ``reach`` of ``contour``, off the iris, that match ``model`` and are
     connected to its ``seeds``: (h, w) bool (:func:`painted_white`)."""
     k = int(np.ceil(reach))
@@ -161,7 +161,9 @@ def painted_white_sides(
     (26 of 106), which then leaned on the beige side's hue (:data:`sfumato.rig.white_fill.FEW`):
     a taupe plate where the grey white was. Such a side (:data:`SIDE_SHADE`, :data:`MISSED`)
     takes its own model's white, none of it far darker than that model (:data:`OWN_DARK`); the
-    other side keeps the both-sides model's.
+    other side keeps the both-sides model's. :data:`MISSED` counts that side's own white after
+    the :data:`OWN_DARK` cut (since 6fcfbf4; before, before it: the same masks on the 11 bench
+    paintings, review14).
 
     Args:
         as :func:`painted_white`; sides: (h, w) bool, the pixels on one side of the iris (the
@@ -176,13 +178,13 @@ def painted_white_sides(
     both = white_model(lab, contour, c, r)
     if both is None:
         return np.zeros(contour.shape, bool), own_sides
-    pooled = _grown(lab, contour, c, r, reach, *both)
+    pooled = grown_white(lab, contour, c, r, reach, *both)
     out = np.zeros(contour.shape, bool)
     for side in (sides, ~sides):
         found = pooled & side
         own = white_model(lab, contour & side, c, r)
         if own is not None and float(own[0].lab[0]) >= float(both[0].lab[0]) - SIDE_SHADE and found.any():
-            mine = _own_white(lab, contour, c, r, reach, side, own)
+            mine = own_white(lab, contour, c, r, reach, side, own)
             if mine.sum() > MISSED * found.sum():
                 found = mine
                 own_sides |= side
@@ -190,7 +192,7 @@ def painted_white_sides(
     return out, own_sides
 
 
-def _own_white(
+def own_white(
     lab: np.ndarray, contour: np.ndarray, c: np.ndarray, r: float, reach: float, side: np.ndarray,
     own: tuple[WhiteModel, np.ndarray],
 ) -> np.ndarray:
@@ -198,53 +200,4 @@ def _own_white(
     that side, and its seeds), none of it darker than that model by more than :data:`OWN_DARK`
     of its lightness spreads."""
     model = own[0]
-    return _grown(lab, contour & side, c, r, reach, *own) & side & (lab[..., 0] >= float(model.lab[0]) - OWN_DARK * float(model.spread[0]))
-
-
-PAINT_HUE = 1.0
-"""The measures' painted white (:func:`painted_white_paints`): a side's own model is another paint
-when its (a, b) lie more than this many of the both-sides model's (a, b) spreads from that
-model's, and it is no lighter than that model, nor darker than it by more than
-:data:`SIDE_SHADE`. On the 11 paintings (the measure's painted lids and iris): portrait_03's
-image-right grey outer white (1.38, 6.1 L darker) and image-left beige inner corner (2.20, 2.6 L
-darker); every other side with a white of its own lit within :data:`SIDE_SHADE` reads 0.0-0.88
-(portrait_20's image-left outer side the nearest) but portrait_13's image-left inner side (1.56,
-10.0 L LIGHTER: a lighter white, whose shade toward the corner the both-sides model keeps and
-its own model's :data:`OWN_DARK` would cut to 8 of 17 pixels)."""
-
-
-def painted_white_paints(
-    image: np.ndarray, contour: np.ndarray, c: np.ndarray, r: float, sides: np.ndarray, lab: np.ndarray | None = None,
-) -> np.ndarray:
-    """The painted white as the white measures take it (:mod:`sfumato.face.revealed_white`,
-    :mod:`sfumato.face.white_match`): (h, w) bool, :func:`painted_white`, but a side of the iris
-    painted with another paint (its own model's hue :data:`PAINT_HUE` off the model of both sides,
-    no lighter, and darker by at most :data:`SIDE_SHADE`) is that side's own model's white, none of it
-    darker than :data:`OWN_DARK` of its spreads, as the rig takes a side the both-sides model
-    missed (:func:`painted_white_sides`).
-
-    One model for both sides takes a grey white's liner as white: below the model the white may be
-    any darker (:data:`DARKER`, a white in shade) down to :data:`FLOOR`, and the grey liner is of
-    the grey white's hue. portrait_03's image-right eye: of the 121 pixels the revealed white's
-    reference held on its grey outer side, half were liner (p10 / p25 27.9 / 33.8 L; median 41.7
-    where its light grey reads 56-57).
-
-    Args:
-        as :func:`painted_white` (``reach`` 0); sides: (h, w) bool, the pixels on one side of
-        the iris, its complement the other.
-    """
-    lab = rgb_to_lab(image) if lab is None else lab
-    both = white_model(lab, contour, c, r)
-    if both is None:
-        return np.zeros(contour.shape, bool)
-    out = _grown(lab, contour, c, r, 0.0, *both)
-    model = both[0]
-    for side in (sides, ~sides):
-        own = white_model(lab, contour & side, c, r)
-        if own is None or not float(model.lab[0]) - SIDE_SHADE <= float(own[0].lab[0]) <= float(model.lab[0]):
-            continue
-        if np.hypot(*((own[0].lab[1:] - model.lab[1:]) / model.spread[1:])) > PAINT_HUE:
-            mine = _own_white(lab, contour, c, r, 0.0, side, own)
-            if mine.any():
-                out = (out & ~side) | mine
-    return out
+    return grown_white(lab, contour & side, c, r, reach, *own) & side & (lab[..., 0] >= float(model.lab[0]) - OWN_DARK * float(model.spread[0]))

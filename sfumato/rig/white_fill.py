@@ -155,7 +155,9 @@ def two_sided_colour(
     and however much white the other side shows; across the iris the two fills are blended
     linearly, over the whole iris where they are one white and nearer its middle where they are
     two (a side with no samples in the orbit's shade, or ``apart``: :func:`meet`), so neither
-    side's light or hue reaches far under the other's half. A side with no samples takes the shading
+    side's light or hue reaches far under the other's half; where a side with no samples is in
+    deep shade the blend's centre moves toward the lit side (:data:`TAKEOVER` of its half width,
+    :func:`blend_weight`): the lit white gives way before the iris' middle. A side with no samples takes the shading
     ``model`` (darker toward its corner), toned like the other side's samples; with no samples
     at all the model is the colour. The fill is never lighter than the samples' 90th percentile.
 
