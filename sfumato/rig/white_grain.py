@@ -1,10 +1,11 @@
 """The canvas texture of the rebuilt eye white: the painting's fine grain carried over.
 
 :func:`sclera_plate` lays the canvas' own fine luminance modulation (crackle, canvas grain)
-over the rebuilt white's smooth colour, copied in whole-pixel blocks from the painted white and
-the skin around the eye at the painted white's amplitude (grain only: no lash, lid line, iris
-rim or catchlight); :func:`canvas_texture` (used by the closing lid) is a related idea at every
-pixel.
+over the rebuilt white's smooth colour, copied in whole-pixel blocks from the painted white of
+the same eye (:mod:`sfumato.rig.white_texture`), or, where it is too small to lend any, from the
+skin around the eye given the painted white's specks, at most at the painted white's amplitude
+(grain only: no lash, lid line, iris rim or catchlight); :func:`canvas_texture` (used by the
+closing lid) is a related idea at every pixel.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 from sfumato.imaging.grain import fine_spread, speck_residual, speck_typical, typical
 from sfumato.imaging.robust import robust_sd
 from sfumato.rig.white_fill import masked_blur
+from sfumato.rig.white_texture import own_texture
 
 GRAIN = 3.0
 """The laid grain is clipped to this many robust spreads of the source's own (a stray speck
@@ -183,6 +185,16 @@ def scaled_specks(tex: np.ndarray, need: np.ndarray, specks: np.ndarray, want: f
     return out
 
 
+def at_most(tex: np.ndarray, want: float, measured: list[np.ndarray]) -> np.ndarray:
+    """``tex`` ((h, w) float32 grain ratio) scaled down so that its fine contrast
+    (:func:`sfumato.imaging.grain.fine_spread`) over every set in ``measured`` ((h, w) bool) is
+    at most ``want``; never raised (the painted white's own residual is laid as it is)."""
+    have = max((fine_spread(tex, m)[0] for m in measured), default=float("nan"))
+    if np.isfinite(have) and have > want:
+        return tex * np.float32(want / have)
+    return tex
+
+
 def sclera_plate(
     image: np.ndarray, white: np.ndarray, hole: np.ndarray, colour: np.ndarray, sigma: float, painted: np.ndarray | None = None,
 ) -> np.ndarray:
@@ -192,8 +204,12 @@ def sclera_plate(
     the luminance ratio of each pixel to its local mean (:func:`grain_residual`), over the
     painted white (``white``, off ``hole``) and over the skin ring around the eye (the same
     canvas), each region against its own mean so no edge between them counts. The painted white
-    keeps its own grain; everywhere else the texture is copied in whole-pixel square blocks
-    (:data:`BLOCK`, no resampling, no blur) from sources drawn at random (:data:`SEED`) among the
+    keeps its own grain; everywhere else it takes the painted white's own residual, in small
+    whole-pixel blocks drawn from its calm pixels and turned at random
+    (:func:`sfumato.rig.white_texture.own_texture`), scaled down to at most its fine contrast
+    (:func:`at_most`, never raised). Only where the painted white holds too few (fewer than
+    :data:`sfumato.rig.white_texture.MIN_SOURCES` calm pixels) is the texture copied in
+    whole-pixel square blocks (:data:`BLOCK`, no resampling, no blur) from sources drawn at random (:data:`SEED`) among the
     blocks that lie wholly in those regions and hold no feature (:data:`FEATURE`: no lash, lid
     line, iris rim, catchlight or strand) and no busy texture (:data:`BUSY`), each region's
     grain in units of its own robust spread. It is laid at the painted white's fine contrast
@@ -256,7 +272,6 @@ def sclera_plate(
         return colour.copy()
     feature = cv2.dilate((np.abs(z) > FEATURE).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     z = np.clip(z, -GRAIN, GRAIN)
-    tex = np.zeros_like(lum)
     h, w = lum.shape
     # the painted white's own blocks first (smaller ones where it is a sliver); the skin ring's
     # only where the white holds too few (its freckles, pores and painted sparkles are no white)
@@ -269,44 +284,51 @@ def sclera_plate(
         if ys.size >= MIN_BLOCKS:
             break
     need = ~own & (cv2.dilate(eye.astype(np.uint8), disk(2)) > 0)
-    if not ys.size:
-        return colour.copy()
-    rng = np.random.default_rng(SEED)
-    picks = iter(rng.integers(0, ys.size, size=((h + b - 1) // b) * ((w + b - 1) // b)))
-    for y in range(0, h, b):
-        for x in range(0, w, b):
-            k = next(picks)
-            cell = need[y:y + b, x:x + b]
-            if cell.any():
-                block = z[ys[k]:ys[k] + cell.shape[0], xs[k]:xs[k] + cell.shape[1]]
-                # grain is zero-mean at a block's scale: a block's offset is a shadow or a
-                # reflex edge in its source, laid down as a light or dark rectangle
-                tex[y:y + b, x:x + b] = np.where(cell, block - block.mean(), 0.0)
     laid = need & (hole > 0.01)
-    # laid at the painted white's fine contrast: the calm blocks drawn, and their seams, move it
-    have = fine_spread(tex, laid)[0]
-    if not (np.isfinite(have) and have > 1e-6):
-        have = fine_spread(tex, need)[0]
-    if not (np.isfinite(have) and have > 1e-6):
-        return colour.copy()
-    # no pixel beyond the grain's own range: white noise of this fine spread has a per-pixel
-    # spread of want / sqrt(6) (a second difference sums 1 + 4 + 1 variances)
-    limit = GRAIN * want / np.sqrt(6.0)
-    specks = painted_specks(lum, own if painted is None else painted)
-    if specks.size >= MIN_SPECKS:
-        # the painted white's own specks: its tails, its sign asymmetry, its amplitude (a skin's
-        # dark specks in a white with light ones read as dirt), at its spatial scale and at most
-        # its fine contrast (:func:`scaled_specks`)
-        shown = laid if laid.any() else need
-        core = shown & (cv2.distanceTransform((hole > 0.01).astype(np.uint8), cv2.DIST_L2, 3) > CORE * r)
-        tex = scaled_specks(tex, need, specks, want, [m for m in (shown, core) if m.any()])
-        tex = np.clip(tex, -limit, limit)
+    shown = laid if laid.any() else need
+    core = shown & (cv2.distanceTransform((hole > 0.01).astype(np.uint8), cv2.DIST_L2, 3) > CORE * r)
+    # the painted white's own texture, from its own pixels (:mod:`sfumato.rig.white_texture`);
+    # the skin ring's blocks given its specks only where it holds too few blocks
+    tex = own_texture(lum, own if painted is None else painted, need, scale, np.random.default_rng(SEED))
+    if tex is not None:
+        tex = at_most(tex, want, [m for m in (shown, core) if m.any()])
     else:
-        tex *= np.float32(want / have)
-        tex = np.clip(tex, -limit, limit)
-        again = fine_spread(tex, laid if laid.any() else need)[0]  # the clip took some: back to want
-        if np.isfinite(again) and again > 1e-6:
-            tex = np.clip(tex * np.float32(want / again), -limit, limit)
+        if not ys.size:
+            return colour.copy()
+        tex = np.zeros_like(lum)
+        rng = np.random.default_rng(SEED)
+        picks = iter(rng.integers(0, ys.size, size=((h + b - 1) // b) * ((w + b - 1) // b)))
+        for y in range(0, h, b):
+            for x in range(0, w, b):
+                k = next(picks)
+                cell = need[y:y + b, x:x + b]
+                if cell.any():
+                    block = z[ys[k]:ys[k] + cell.shape[0], xs[k]:xs[k] + cell.shape[1]]
+                    # grain is zero-mean at a block's scale: a block's offset is a shadow or a
+                    # reflex edge in its source, laid down as a light or dark rectangle
+                    tex[y:y + b, x:x + b] = np.where(cell, block - block.mean(), 0.0)
+        # laid at the painted white's fine contrast: the calm blocks drawn, and their seams, move it
+        have = fine_spread(tex, laid)[0]
+        if not (np.isfinite(have) and have > 1e-6):
+            have = fine_spread(tex, need)[0]
+        if not (np.isfinite(have) and have > 1e-6):
+            return colour.copy()
+        # no pixel beyond the grain's own range: white noise of this fine spread has a per-pixel
+        # spread of want / sqrt(6) (a second difference sums 1 + 4 + 1 variances)
+        limit = GRAIN * want / np.sqrt(6.0)
+        specks = painted_specks(lum, own if painted is None else painted)
+        if specks.size >= MIN_SPECKS:
+            # the painted white's own specks: its tails, its sign asymmetry, its amplitude (a skin's
+            # dark specks in a white with light ones read as dirt), at its spatial scale and at most
+            # its fine contrast (:func:`scaled_specks`)
+            tex = scaled_specks(tex, need, specks, want, [m for m in (shown, core) if m.any()])
+            tex = np.clip(tex, -limit, limit)
+        else:
+            tex *= np.float32(want / have)
+            tex = np.clip(tex, -limit, limit)
+            again = fine_spread(tex, laid if laid.any() else need)[0]  # the clip took some: back to want
+            if np.isfinite(again) and again > 1e-6:
+                tex = np.clip(tex * np.float32(want / again), -limit, limit)
     if laid.any():  # zero-mean where it shows: the texture moves no lightness
         tex[need] -= float(np.average(tex[laid], weights=hole[laid]))  # as much as each pixel shows
     # the painted white keeps its own grain exactly
