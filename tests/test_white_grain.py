@@ -105,8 +105,8 @@ def test_the_rig_rebuilds_a_grainy_white_on_the_astronaut(astronaut):
     on the frames. Measured 1.12 / 0.78; the code before read 0.42 / 0.41 (a flat patch). In
     session 13 (the grain relative to the local light) 0.79 / 0.69 (0.81 / 0.68 in L), flattened
     0.10 / 0.06 (0.02 / 0.03 in L); since 919d3a1 changed the gaze frames 0.81 / 0.69, flattened
-    0.13 / 0.19; with the painted white's own texture (session 14) 0.83 / 0.88, flattened 0.10 /
-    0.06."""
+    0.13 / 0.19; with the painted white's own texture (session 14) 0.82 / 0.94, flattened 0.09 /
+    0.07."""
     from sfumato.engines.base import Pose
     from sfumato.face.grain_match import TARGET, grain_match
     from sfumato.face.quality import face_landmarks, painted_iris_radii
@@ -174,7 +174,7 @@ def test_portrait_20s_rebuilt_white_is_not_a_flat_patch():
     revealed white flattened row by row (_flattened) read 0.017 / 0.024 (0.030 / 0.021 in L);
     since 919d3a1 changed the gaze frames 0.53 / 0.62, flattened 0.061 / 0.131. Since session 14
     the rebuilt white takes the painted white's own texture (:mod:`sfumato.rig.white_texture`;
-    the image-right white of 25 px lends single pixels): 0.76 / 0.68, flattened 0.075 / 0.008,
+    the image-right white of 25 px lends single pixels): 0.72 / 0.76, flattened 0.085 / 0.010,
     held at the column's own 0.6 (7f586c6 reads 0.53 there)."""
     from sfumato.engines.base import Pose
     from sfumato.face.grain_match import TARGET, grain_match

