@@ -51,6 +51,21 @@ red streaks, chroma 32 and 40, had been taken for highlights and redrawn as pink
 INNER = 0.8
 """... and peaks within this many iris radii of the iris centre (the white seen through the
 iris' soft rim is light and small there too)."""
+SPRITE = 1
+"""The :attr:`~sfumato.rig.model.Catchlight.matte` a new rig stores: the painted highlight drawn
+as a sprite (:mod:`sfumato.rig.catchlight_sprite`), not a disc."""
+
+
+def local_excess(light: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
+    """How far each pixel stands above the iris around it: the white top-hat of ``light`` ((h, w)
+    float32, CIE L or any channel) with a disc of :data:`LOCAL` iris radii (``radius``, pixels).
+
+    Returns:
+        (h, w) float32 excess >= 0, and the disc (uint8 structuring element) it was measured with.
+    """
+    size = 2 * int(np.ceil(LOCAL * radius)) + 1
+    se = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    return cv2.morphologyEx(np.ascontiguousarray(light, np.float32), cv2.MORPH_TOPHAT, se), se
 
 
 def find_catchlight(
@@ -84,9 +99,7 @@ def find_catchlight(
     if iris.sum() < 12 or radius < MIN_RADIUS:
         return None, mask
     med = float(np.median(light[iris]))
-    size = 2 * int(np.ceil(LOCAL * radius)) + 1
-    excess = cv2.morphologyEx(np.ascontiguousarray(light, np.float32), cv2.MORPH_TOPHAT,
-                              cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size)))
+    excess, _ = local_excess(light, radius)
     blob = (iris & (excess > MIN_EXCESS) & (light > med + MIN_EXCESS)).astype(np.uint8)
     n, lab, stats, _ = cv2.connectedComponentsWithStats(blob, connectivity=8)
     best, best_peak = 0, -1.0
@@ -124,6 +137,7 @@ def find_catchlight(
         radius=float(max(0.6, np.sqrt(area / np.pi))),
         colour=colour,  # type: ignore[arg-type]
         strength=strength,
+        matte=SPRITE,
     )
     grow = cv2.dilate(core.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))
     return cl, grow.astype(np.float32)

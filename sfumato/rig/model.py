@@ -51,12 +51,17 @@ class Catchlight:
         colour: (r, g, b) its colour in [0, 255].
         strength: alpha of the layer's core, 0..1: 1.0 for every highlight found since the finder
             draws it in its own colour (rig.json files from before may hold less).
+        matte: how the layer is drawn: 0 (rig.json files from before, which lack the field) a disc
+            of ``radius`` in ``colour``; 1 the painted highlight itself, re-cut from the painting
+            when the layers are derived (:mod:`sfumato.rig.catchlight_sprite`), the disc only
+            where nothing stands above the iris there.
     """
 
     offset: tuple[float, float]
     radius: float
     colour: tuple[float, float, float]
     strength: float
+    matte: int = 0
 
 
 @dataclass
