@@ -124,10 +124,11 @@ def grown_white(lab: np.ndarray, contour: np.ndarray, c: np.ndarray, r: float, r
 SIDE_SHADE = 10.0
 """A side of the iris is found with its own colour model only when that model is at most this
 many L darker than the model of both sides: a side whose lightest, least coloured pixels are far
-darker than the eye's white shows shade, iris or lid, not a white of another hue (portrait_20's
-image-right eye: a cool grey reflex and the iris' shadow, 59 L against 74; portrait_10's and
-portrait_13's image-right eyes: 35 and 37 L against 66 and 59), and its white in shade is the
-both-sides model's (:data:`DARKER`). Portrait_03's grey outer white: 57 L against 65."""
+darker than the eye's white shows shade, iris or lid, not a white of another hue (portrait_10's
+and portrait_13's image-right eyes: 35 and 37 L against 66 and 59), and its white in shade is the
+both-sides model's (:data:`DARKER`); but a side far off the eye's white in hue is another paint in
+its shade (:data:`PAINT_FAR`: portrait_20's image-right outer side, 59 L against 74, a blue-white
+sliver under a black band). Portrait_03's grey outer white: 57 L against 65."""
 
 MISSED = 2.0
 """... and only when its own model finds more than this many times the pixels the both-sides
@@ -146,6 +147,36 @@ than this many of its samples' lightness spreads: beside a grey white the lash l
 white's hue and only far darker, and the both-sides model's shaded white (:data:`DARKER`) does not
 apply to a white sampled from that side alone (portrait_03's image-right eye: 23 liner pixels at
 15-36 L were that side's white, and the rebuilt white a dark mauve-grey plate)."""
+
+
+PAINT_FAR = 2.5
+"""A side whose own model's (a, b) lie more than this many of the both-sides model's (a, b)
+spreads from that model's is another paint however it is lit: it takes its own white when that
+model is at most :data:`FAR_SHADE` L darker (not :data:`SIDE_SHADE`) and finds more pixels there
+than the both-sides model (not :data:`MISSED` times as many). portrait_20's image-right eye's outer
+side: a blue-white sliver under a black band, (a, b) (4.7, 9.8) against the cream's (4.8, 25.0),
+2.87 spreads off, 15.2 L darker; its own model finds 18 pixels, the cream model 10 (the ones
+nearest cream), and the rebuilt outer white was a cream plate. On the 11 paintings the only other
+sides this far off are portrait_03's image-right grey outer white (3.35, already its own) and
+portrait_10's image-right outer side (2.49, and 31 L darker, of which the cream model finds
+nothing: its shade, as before)."""
+FAR_SHADE = 20.0
+"""How much darker than the both-sides model a side of another paint (:data:`PAINT_FAR`) may be."""
+
+
+def own_in_shade(lab: np.ndarray, contour: np.ndarray, c: np.ndarray, r: float, side: np.ndarray) -> bool:
+    """Whether ``side``'s own model lies more than :data:`SIDE_SHADE` L under the model of both
+    sides: a side of another paint found in its shade (:data:`PAINT_FAR`), whose darks beside its
+    white are its shade (portrait_20's black band under the lid), not the liner of a lit white
+    (portrait_03's grey, 8 L under). ``lab`` (h, w, 3) Lab; ``contour``, ``side`` (h, w) bool; ``c``,
+    ``r`` the iris, as :func:`white_model`."""
+    both, own = white_model(lab, contour, c, r), white_model(lab, contour & side, c, r)
+    return both is not None and own is not None and float(own[0].lab[0]) < float(both[0].lab[0]) - SIDE_SHADE
+
+
+def _hue_off(own: WhiteModel, both: WhiteModel) -> float:
+    """How far ``own``'s (a, b) lie from ``both``'s, in ``both``'s (a, b) spreads."""
+    return float(np.hypot(*((own.lab[1:] - both.lab[1:]) / both.spread[1:])))
 
 
 def painted_white_sides(
@@ -183,9 +214,10 @@ def painted_white_sides(
     for side in (sides, ~sides):
         found = pooled & side
         own = white_model(lab, contour & side, c, r)
-        if own is not None and float(own[0].lab[0]) >= float(both[0].lab[0]) - SIDE_SHADE and found.any():
+        far = own is not None and _hue_off(own[0], both[0]) > PAINT_FAR  # another paint, in its shade
+        if own is not None and float(own[0].lab[0]) >= float(both[0].lab[0]) - (FAR_SHADE if far else SIDE_SHADE) and found.any():
             mine = own_white(lab, contour, c, r, reach, side, own)
-            if mine.sum() > MISSED * found.sum():
+            if mine.sum() > (1.0 if far else MISSED) * found.sum():
                 found = mine
                 own_sides |= side
         out |= found

@@ -20,7 +20,7 @@ from sfumato.rig.iris import disc
 from sfumato.rig.iris_halo import halo_hole
 from sfumato.rig.iris_tint import TINTED, iris_tint, side_colours
 from sfumato.rig.lids import EyeFrame, Lids, opening
-from sfumato.rig.painted_white import painted_white_sides
+from sfumato.rig.painted_white import own_in_shade, painted_white_sides
 from sfumato.rig.orbit_shade import orbit_shade
 from sfumato.rig.white_edge import match_edge, match_lid_shade
 from sfumato.rig.white_grain import FEATURE, GRAIN, canvas_texture, sclera_plate  # noqa: F401 (re-exported)
@@ -277,13 +277,17 @@ def white_and_hole(
         hue = lid_space_colour(image, known_hue, model, u, v, lids, frame, u_iris, r, sigma, shade=shade, apart=apart)
         colour = with_hue(colour, hue)
     beside = (inside > 0.5) & (disc(shape, c, 1.1 * r, 1.0) < 0.01)
+    # a side of its own paint found in its shade: its darks beside its white are that shade
+    # (portrait_20's black band under the lid), its bins with none of its white take them
+    halves = [half for half in (u < u_iris, u >= u_iris) if near is not None and (near & half).any() and own_in_shade(lab, cand, c, r, half)]
+    dark_opening = beside & np.logical_or.reduce(halves) if halves else None
     allowed = None if near is None else ~near | (white > 0.5)  # on a side with its own white, its painted white alone
     if allowed is not None:  # a side with its own white: its liner and lid rim are of its hue, no shade
         beside &= allowed
     # two paints (apart) each shaded by its own painted white alone (white_edge.match_lid_shade):
     # pooled, portrait_03's beige inner corner, darker under its liner, shaded its grey outer white
     share, _ = blend_weight(known, u, u_iris, r, shade, apart)  # the fill's blend (its samples counted in the ROI, not the lid grid)
-    colour = match_lid_shade(image, colour, t, beside, light, iris_l, sides=share if apart else None)
+    colour = match_lid_shade(image, colour, t, beside, light, iris_l, sides=share if apart else None, opening=dark_opening)
     # a side of the iris with only a few samples (a reflex, a sliver in the corner) gives its
     # lightness but only part of its hue (white_fill.FEW): the shading above keeps to the fill's
     # own hue, so this comes last and changes no lightness

@@ -59,7 +59,7 @@ EDGE_STEP = 40.0
 
 def match_lid_shade(
     image: np.ndarray, colour: np.ndarray, t: np.ndarray, beside: np.ndarray, light: np.ndarray, iris_l: float,
-    bins: int = 6, sides: np.ndarray | None = None,
+    bins: int = 6, sides: np.ndarray | None = None, opening: np.ndarray | None = None,
 ) -> np.ndarray:
     """The rebuilt white's colour shaded between the lids as the painted opening beside the iris is.
 
@@ -80,6 +80,11 @@ def match_lid_shade(
         iris, :func:`sfumato.rig.white_fill.side_weight`) where the two sides of the iris are two
         paints: each side is shaded by its own painted pixels alone (:func:`_bin_scales`), the
         two shades blended as the fills are; None: one shade from both sides' pixels.
+        opening: (h, w) bool, the painted opening beside the iris, its darks included, on a side
+        of its own paint found in its shade (:func:`sfumato.rig.painted_white.own_in_shade`):
+        where the sides are two paints, a bin of it with no painted white of its own but painted
+        pixels takes their shade (:func:`_bin_scales`); None: its neighbours' (a lit white's
+        darks are its liner: portrait_03's grey).
 
     Returns:
         (h, w, 3) float32 RGB.
@@ -96,8 +101,12 @@ def match_lid_shade(
         # above the floor take in the fringe of a hard dark liner or iris rim at every height
         # (portrait_03's grey outer white: no bin over 0.95, a plate 4 L under its own painted grey)
         pooled = _bin_scales(ok, t, light, fill_l, bins)
-        low, high = (_bin_scales(ok & part, t, light, fill_l, bins, pooled) for part in (sides < 0.5, sides >= 0.5))
-        low, high = (np.clip(x / max(float(x.max()), 1e-3), *SHADE_RANGE) for x in (low, high))
+        low, high = (
+            _bin_scales(ok & part, t, light, fill_l, bins, pooled, None if opening is None else opening & part)
+            for part in (sides < 0.5, sides >= 0.5)
+        )
+        floor = SHADE_RANGE[0] if opening is None else DARK_SHADE  # only a dark bin's scale lies below SHADE_RANGE
+        low, high = (np.clip(x / max(float(x.max()), 1e-3), floor, SHADE_RANGE[1]) for x in (low, high))
         shade = _shade_map(low, t) * (1.0 - sides) + _shade_map(high, t) * sides
     # the lightness scaled, the fill's own (a, b) kept: scaling RGB would take chroma with it and
     # turn a warm white in shade grey-lavender (portrait_20: dE ab 0.8 -> 4.9 from this step alone)
@@ -110,18 +119,27 @@ def match_lid_shade(
 
 def _bin_scales(
     ok: np.ndarray, t: np.ndarray, light: np.ndarray, fill_l: np.ndarray, bins: int, fallback: np.ndarray | None = None,
+    dark: np.ndarray | None = None,
 ) -> np.ndarray:
     """The painted white's lightness over the fill's in each of ``bins`` bins of ``t``: (bins,)
     float64 in :data:`SHADE_RANGE`, smoothed across bins, from the pixels ``ok`` ((h, w) bool;
     ``t``, ``light``, ``fill_l`` (h, w) float32). A bin with fewer than 3 pixels (under the lid,
     where the shade is darkest and the floor leaves out most of it) takes its neighbours' scale,
-    not none: unshaded it ends in a hard light edge; with no bin at all, ``fallback`` (None: 1)."""
+    not none: unshaded it ends in a hard light edge; with no bin at all, ``fallback`` (None: 1).
+    With ``dark`` ((h, w) bool, a side's painted opening, darks included), a bin with fewer than 3
+    pixels of ``ok`` but 3 of ``dark`` takes those pixels' ratio: a side of its own paint painted
+    black under the lid is that dark there (portrait_20's image-right outer side: a black band,
+    1-27 L, over a blue-white sliver; its bins from t 0.5 up had none of its white and took the
+    sliver's light, a plate of 54-60 L up to the lid)."""
     centres = (np.arange(bins) + 0.5) / bins
     scale = np.full(bins, np.nan)
     for k in range(bins):
         m = ok & (t >= k / bins) & (t < (k + 1) / bins)
+        low = SHADE_RANGE[0]
+        if m.sum() < 3 and dark is not None:
+            m, low = dark & (t >= k / bins) & (t < (k + 1) / bins), DARK_SHADE
         if m.sum() >= 3:
-            scale[k] = np.clip(np.median(light[m]) / max(float(np.median(fill_l[m])), 1.0), SHADE_RANGE[0], SHADE_RANGE[1])
+            scale[k] = np.clip(np.median(light[m]) / max(float(np.median(fill_l[m])), 1.0), low, SHADE_RANGE[1])
     known = np.isfinite(scale)
     if not known.any():
         return np.ones(bins) if fallback is None else fallback
@@ -142,6 +160,10 @@ only (:func:`shade_distance`)."""
 
 SHADE_RANGE = (0.55, 1.0)
 """The fill is scaled by no less and no more than this between the lids."""
+DARK_SHADE = 0.25
+"""... but a side of its own paint where it is painted dark with none of its white (a ``dark`` bin
+of :func:`_bin_scales`) down to this: portrait_20's black band under the lid is 1-27 L over a
+blue-white of 59 (0.02-0.45); at 0.55 the rebuilt band read 35-45 L, a grey plate, not a band."""
 
 
 def shade_distance(lab: np.ndarray, fill_lab: np.ndarray) -> np.ndarray:
