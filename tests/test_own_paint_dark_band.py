@@ -14,10 +14,6 @@ degrees, read with benchmarks/white_dl_cases.py."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -25,6 +21,7 @@ from sfumato.imaging.lab import lab_to_rgb, rgb_to_lab
 from sfumato.rig.lids import opening
 from sfumato.rig.sclera import white_and_hole
 from tests.almond import almond
+from tests.test_white_dl_cases import _cases
 
 CREAM, COOL, BAND, EDGE = (76.0, 5.0, 26.0), (61.0, 5.0, 8.0), (8.0, 3.0, 3.0), (64.0, 5.0, 17.0)
 
@@ -71,15 +68,6 @@ def test_a_cool_sliver_under_a_black_band_is_rebuilt_cool_and_dark_under_the_lid
     print(f"rebuilt right half: b {b_low:.1f} along the lower lid; L {l_low:.1f} there, {l_high:.1f} under the upper lid")
     assert abs(b_low - COOL[2]) < 4.0, b_low
     assert l_low - l_high > 20.0, (l_low, l_high)
-
-
-def _cases():
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "white_dl_cases.py"
-    spec = importlib.util.spec_from_file_location("white_dl_cases", path)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod  # its dataclass looks its module up
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def test_portrait_20s_outer_side_at_minus_24_reads_as_painted(tmp_path):
