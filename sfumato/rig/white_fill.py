@@ -268,7 +268,8 @@ this many squared iris radii takes part of its hue from the other side (portrait
 image-right eye: 7 grey cells of a reflex beside the iris, 0.08 r², made half of its warm white
 a cool grey, dE ab 9.8). Chosen on that eye, the one the lean was made for (no held-out set), so
 it keeps 0.38 of its own hue as the first lean (2 radii, a length) did. On the 11 paintings the
-sides that lean keep: portrait_20 0.38, portrait_02 0.55 (one eye: the first
+sides that lean keep: portrait_20 0.38 (since session 14 that side is its own paint,
+:data:`sfumato.rig.painted_white.PAINT_FAR`, and keeps all), portrait_02 0.55 (one eye: the first
 lean none), portrait_13 0.60-0.65, portrait_07 0.98; no other side leans (portrait_03's grey outer white kept
 0.28 when its 26 liner-tinted pixels were all the beige's colour model found of it; found with its
 own model, :func:`sfumato.rig.painted_white.painted_white_sides`, it kept 0.82 of its 80 cells, and
