@@ -9,7 +9,11 @@ tests/test_white_by_side.py, tests/test_two_paint_reference.py).
 
 Today they part on one side: portrait_03's image-left beige inner corner, another paint by hue
 (2.20 spreads off) that the rig leaves to the both-sides model (which finds none of it there: its
-fill is the shading model toned like the other side)."""
+fill is the shading model toned like the other side). Since side14 (session 14) also
+portrait_20's image-right outer side: a blue-white sliver under a black band, 2.87 spreads off the
+cream and 15 L under it, the rig's own paint in its shade (painted_white.PAINT_FAR, FAR_SHADE
+20 L), the measure's not (it takes a side no more than SIDE_SHADE, 10 L, darker; the measures
+were left as they are)."""
 
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ import pytest
 
 from tests.test_orbit_light_holdout import PAINTINGS
 
-PARTED = {("portrait_03", "image-left", "inner")}
+PARTED = {("portrait_03", "image-left", "inner"), ("portrait_20", "image-right", "outer")}
 """(painting, eye, side of its iris) where one rule takes a white of its own and the other does not."""
 
 
