@@ -132,9 +132,10 @@ def test_the_mona_lisas_shaded_side_is_no_almond_at_minus_30(mona_lisa_eye):
     orbit's shade round that side (34.3 L): sfumato.rig.orbit_shade.OrbitShade.shaded caps that
     side's white at that skin as far as it is in deep shade, and the lit white gives way a quarter
     of the blend before the old iris' middle (sfumato.rig.white_fill.TAKEOVER). Old code
-    (919d3a1): 50.8 L, +16.5 (the lighter almond; -21 / -13: +11.2 / +9.7); now 39.4, +5.1
-    (-21 / -13: +1.8 / +0.8). The bound is what this reaches, not the aim (no lighter than that
-    skin): ending the lit white's blend at the middle reads +3.8 but takes FaceMesh's gaze range
+    (919d3a1): 50.8 L, +16.5 (the lighter almond; -21 / -13: +11.2 / +9.7); 5ea25b0 39.4, +5.1
+    (-21 / -13: +1.8 / +0.8); now 35.6, +1.3, the corner no longer darkened again in that shade
+    (sfumato.rig.sclera.corner_keep; tests/test_shaded_corner.py). The bound is what 5ea25b0
+    reached, not the aim (no lighter than that skin): ending the lit white's blend at the middle reads +3.8 but takes FaceMesh's gaze range
     of her sweep under test_rig_engine's 0.5 (0.494)."""
     e, shift = mona_lisa_eye
     white, skin, _, _ = almond_and_skin(e, shift)

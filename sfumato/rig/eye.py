@@ -32,6 +32,7 @@ from sfumato.rig.blink import LidSheet, close_lids, draw_lash, lash_line, lid_sh
 from sfumato.rig.catchlight import FOLLOW, catchlight_alpha, on_cornea
 from sfumato.rig.catchlight_sprite import CatchlightSprite, cut_sprite
 from sfumato.rig.iris import disc, iris_layer, lightness
+from sfumato.rig.iris_rim import dark_rim
 from sfumato.rig.lid_margin import LidMargin, draw_margin, lid_margin, margin_layer
 from sfumato.rig.lids import SHADOW_LIFT, EyeFrame, Lids, lid_shadow, opening, shadow_lift, skin_source
 from sfumato.rig.model import Catchlight, EyeRig
@@ -90,6 +91,9 @@ class EyeLayers:
             (:func:`sfumato.rig.lid_margin.lid_margin`), or None.
         lift: the most the upper lid's shadow moved off the iris lightens it
             (:func:`sfumato.rig.lids.shadow_lift`), >= 1.
+        rim: (n, n, 3) float32 RGB, the iris layer with its outer rim in the iris' own paint
+            (:func:`sfumato.rig.iris_rim.dark_rim`), shown as the iris moves off its painted place;
+            None: the painted layer always.
     """
 
     x0: int
@@ -112,6 +116,7 @@ class EyeLayers:
     margin: LidMargin | None = None
     lift: float = SHADOW_LIFT[1]
     sprite: CatchlightSprite | None = None
+    rim: np.ndarray | None = None
 
     @property
     def roi(self) -> tuple[slice, slice]:
@@ -158,14 +163,15 @@ def eye_layers(crop: np.ndarray, rig: EyeRig) -> EyeLayers:
         # iris' opening left there instead FaceMesh found portrait_07's turned irises 0.02 nearer rest
         hide = catchlight_alpha(shape, c + cl.offset, Catchlight(cl.offset, cl.radius + 1.5, cl.colour, 1.0))
     trust = seen if hide is None else seen * (1 - hide)
-    iris_rgb, iris_alpha = iris_layer(painted, trust, c, r, max(1.0, 0.6 * rig.iris.limbus * r), hide)
+    iris_rgb, iris_alpha, painted_share = iris_layer(painted, trust, c, r, max(1.0, 0.6 * rig.iris.limbus * r), hide)
     base, hole = white_and_hole(image, lids, frame, u, v, inside, c, r, edge)
     sheet = lid_sheet(image, u, v, lids, frame, r)
     halo = carried_halo(hole, place_iris(iris_alpha, np.eye(2), c, shape))
     dark = darker_than_white(image, base, hole)
     margin = lid_margin(image, base, hole, frame, lids, float(frame.to_uv(c)[0]), r)
     lift = shadow_lift(lightness(image), u, v, lids, c, r, shadow_reach(lids, r))
-    return EyeLayers(x0, y0, image, base, frame, u, v, lids, edge, iris_rgb, iris_alpha, frame.to_uv(c), r, cl, sheet, halo, dark, margin, lift, sprite)
+    return EyeLayers(x0, y0, image, base, frame, u, v, lids, edge, iris_rgb, iris_alpha, frame.to_uv(c), r, cl, sheet, halo, dark, margin, lift,
+                     sprite, dark_rim(iris_rgb, r, painted_share))
 
 
 def shadow_reach(lids: Lids, radius: float) -> float:
@@ -314,7 +320,9 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
     a = rot @ np.diag([sx, sy]) @ rot.T
     n = L.iris_alpha.shape[0]
     centre = L.frame.to_xy(new)
-    iris = place_iris(L.iris_rgb, a, centre, shape, cv2.INTER_CUBIC)
+    # its painted rim (a lid's light rim, the corner's skin) stays behind as it moves off its place
+    rgb = L.iris_rgb if L.rim is None else L.iris_rgb + (L.rim - L.iris_rgb) * np.float32(moved)
+    iris = place_iris(rgb, a, centre, shape, cv2.INTER_CUBIC)
     alpha = place_iris(L.iris_alpha, a, centre, shape)[..., None]
     # the corners' skin covers the iris where the lids meet, relative to how the painting showed
     # each part of it at rest (an iris painted near a corner keeps its painted look there)

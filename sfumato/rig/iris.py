@@ -162,7 +162,7 @@ def disc(shape: tuple[int, int], centre: np.ndarray, radius: float, edge: float)
 
 def iris_layer(
     image: np.ndarray, seen: np.ndarray, centre: np.ndarray, radius: float, edge: float, hide: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The painted iris as a movable layer, centred on the iris.
 
     Pixels the lids hide (``seen`` low) or ``hide`` marks (the catchlight) are completed: small
@@ -175,7 +175,8 @@ def iris_layer(
         hide: (h, w) float32 in [0, 1] or None, pixels to replace (the catchlight).
 
     Returns:
-        rgb (n, n, 3) float32 and alpha (n, n) float32, n = 2 * half + 1 with
+        rgb (n, n, 3) float32, alpha (n, n) float32 and painted (n, n) float32 in [0, 1], the
+        share of each pixel that is the painting's (the rest completed), n = 2 * half + 1 with
         half = ceil(radius + edge) + 2; the iris centre is at pixel (half, half).
     """
     half = int(np.ceil(radius + edge)) + 2
@@ -206,7 +207,7 @@ def iris_layer(
     w = np.clip(soft * 1.5 - 0.25, 0, 1)[..., None]
     rgb = rgb * w + comp * (1 - w)
     alpha = disc((n, n), c, radius, edge)
-    return rgb.astype(np.float32), alpha
+    return rgb.astype(np.float32), alpha, w[..., 0].astype(np.float32)
 
 
 AROUND_ANGLES = 96

@@ -21,7 +21,7 @@ from sfumato.rig.iris_halo import halo_hole
 from sfumato.rig.iris_tint import TINTED, iris_tint, side_colours
 from sfumato.rig.lids import EyeFrame, Lids, opening
 from sfumato.rig.painted_white import own_in_shade, painted_white_sides
-from sfumato.rig.orbit_shade import orbit_shade
+from sfumato.rig.orbit_shade import OrbitShade, orbit_shade
 from sfumato.rig.white_edge import match_edge, match_lid_shade
 from sfumato.rig.white_grain import FEATURE, GRAIN, canvas_texture, sclera_plate  # noqa: F401 (re-exported)
 from sfumato.rig.white_fill import FEW, MEET, blend_weight, lean_shares, side_weight, lid_space_colour, lid_space_samples, masked_blur, two_sided_colour  # noqa: F401 (re-exported)
@@ -53,7 +53,8 @@ def select_white(image: np.ndarray, light: np.ndarray, candidates: np.ndarray, i
 
 
 def shading_model(
-    image: np.ndarray, white: np.ndarray, t: np.ndarray, a: np.ndarray, bins: int = 5
+    image: np.ndarray, white: np.ndarray, t: np.ndarray, a: np.ndarray, bins: int = 5,
+    corner: tuple[float, float] = (1.0, 1.0),
 ) -> np.ndarray:
     """The eye white's colour everywhere from a shading model fitted to the painted white.
 
@@ -66,6 +67,9 @@ def shading_model(
     Args:
         image: (h, w, 3) float32 RGB; white: (h, w) float32 {0, 1}; t, a: (h, w) float32
             (a signed).
+        corner: how much of the default darkening toward each corner (a < 0, a > 0) a side with
+            no painted white keeps, in [0, 1] (:func:`corner_keep`); a side with its own white
+            keeps its fitted shading.
 
     Returns:
         (h, w, 3) float32 RGB.
@@ -93,8 +97,8 @@ def shading_model(
         return out / max(float(np.interp(np.median(x[sel]), centres, out)), 1e-3)
 
     f = fit(np.clip(t, 0, 1), f_default, sel)
-    g_neg = fit(np.clip(-a, 0, 1), g_default, sel & (a < 0))
-    g_pos = fit(np.clip(a, 0, 1), g_default, sel & (a > 0))
+    g_neg = fit(np.clip(-a, 0, 1), 1.0 - corner[0] * (1.0 - g_default), sel & (a < 0))
+    g_pos = fit(np.clip(a, 0, 1), 1.0 - corner[1] * (1.0 - g_default), sel & (a > 0))
     aa = np.clip(np.abs(a), 0, 1)
     g = np.where(a < 0, np.interp(aa, centres, g_neg), np.interp(aa, centres, g_pos))
     scale = np.interp(np.clip(t, 0, 1), centres, f) * g
@@ -193,6 +197,18 @@ def replaced(
     return cv2.GaussianBlur(hole, (0, 0), max(0.5, 0.05 * r))
 
 
+def corner_keep(shade: OrbitShade) -> tuple[float, float]:
+    """How much of :func:`shading_model`'s default darkening toward each corner (u < 0, u > 0) a
+    side with no painted white keeps: 1 less how deep in shade the orbit round that side of the
+    iris is (:meth:`~sfumato.rig.orbit_shade.OrbitShade.depth`). A side in deep shade is as light
+    as the skin round it (:meth:`~sfumato.rig.orbit_shade.OrbitShade.shaded`), and that skin is
+    the corner's shade already: darkened toward the corner again, the Mona Lisa's image-right
+    outer white fell from 37 L beside the moved iris (gaze -21) to 22 L before her 34 L corner, a
+    light crescent along the iris and a dark pocket beside it, where her lit image-left white is
+    no lighter by the iris than beyond it."""
+    return 1.0 - shade.depth(0), 1.0 - shade.depth(1)
+
+
 HOLE = 1.2
 """The rebuilt white replaces the painted eye up to this many iris radii from the old iris
 (where it is darker than the white: rim, halo, the iris' shadow)."""
@@ -256,7 +272,8 @@ def white_and_hole(
     up_v, lo_v = lids.at(u)
     t = (v - lo_v) / np.maximum(up_v - lo_v, 1.0)
     loose = ((inside > 0.5) & (far > 0.5)).astype(np.float32)  # reaches into narrow corners
-    model = shading_model(image, white if white.sum() >= 12 else np.maximum(white, loose), t, u / hw)
+    shade = orbit_shade(lab, u, v, lids, inside, hw, u_iris, r, HOLE * r)  # a side with no painted white is in its shade
+    model = shading_model(image, white if white.sum() >= 12 else np.maximum(white, loose), t, u / hw, corner=corner_keep(shade))
     ring = disc(shape, c, HOLE * r, max(1.0, 0.15 * r))
     # samples of the white: all the painted opening from just outside the iris on, off the lid
     # lines: the lightness painted next to the iris, its shaded corners, the shade under the
@@ -265,7 +282,6 @@ def white_and_hole(
     near = own if trusted and own.any() else None
     known = white_samples(white, trusted, cand, inside, loose, ring, u, u_iris, c, r, near=near)
     sigma = max(1.0, 0.5 * r)
-    shade = orbit_shade(lab, u, v, lids, inside, hw, u_iris, r, HOLE * r)  # a side with no painted white is in its shade
     apart = near is not None  # a side of another paint than the other's: the two meet under the iris' middle
     colour = lid_space_colour(image, known, model, u, v, lids, frame, u_iris, r, sigma, shade=shade, apart=apart)
     # its hue from the white beyond the ring the iris' colour bled into (as light as the white,
