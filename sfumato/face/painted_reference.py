@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from sfumato.imaging.lab import rgb_to_lab
-from sfumato.rig.painted_white import OWN_DARK, SIDE_SHADE, grown_white, own_white, white_model
+from sfumato.rig.painted_white import OWN_DARK, SIDE_SHADE, grown_white, hue_off, own_white, white_model
 
 PAINT_HUE = 1.0
 """The measures' painted white (:func:`painted_white_paints`): a side's own model is another paint
@@ -79,7 +79,7 @@ def paint_sides(
         own = white_model(lab, contour & side, c, r)
         if own is None or not float(model.lab[0]) - SIDE_SHADE <= float(own[0].lab[0]) <= float(model.lab[0]):
             continue
-        if np.hypot(*((own[0].lab[1:] - model.lab[1:]) / model.spread[1:])) > PAINT_HUE:
+        if hue_off(own[0], model) > PAINT_HUE:
             mine = own_white(lab, contour, c, r, 0.0, side, own)
             if mine.sum() >= MIN_OWN:  # a sliver is no side's white (review14 S1)
                 out = (out & ~side) | mine

@@ -174,8 +174,9 @@ def own_in_shade(lab: np.ndarray, contour: np.ndarray, c: np.ndarray, r: float, 
     return both is not None and own is not None and float(own[0].lab[0]) < float(both[0].lab[0]) - SIDE_SHADE
 
 
-def _hue_off(own: WhiteModel, both: WhiteModel) -> float:
-    """How far ``own``'s (a, b) lie from ``both``'s, in ``both``'s (a, b) spreads."""
+def hue_off(own: WhiteModel, both: WhiteModel) -> float:
+    """How far ``own``'s (a, b) lie from ``both``'s, in ``both``'s (a, b) spreads (the rig's
+    :data:`PAINT_FAR` and the measure's ``painted_reference.PAINT_HUE`` read the same distance)."""
     return float(np.hypot(*((own.lab[1:] - both.lab[1:]) / both.spread[1:])))
 
 
@@ -214,7 +215,7 @@ def painted_white_sides(
     for side in (sides, ~sides):
         found = pooled & side
         own = white_model(lab, contour & side, c, r)
-        far = own is not None and _hue_off(own[0], both[0]) > PAINT_FAR  # another paint, in its shade
+        far = own is not None and hue_off(own[0], both[0]) > PAINT_FAR  # another paint, in its shade
         if own is not None and float(own[0].lab[0]) >= float(both[0].lab[0]) - (FAR_SHADE if far else SIDE_SHADE) and found.any():
             mine = own_white(lab, contour, c, r, reach, side, own)
             if mine.sum() > (1.0 if far else MISSED) * found.sum():
