@@ -1,6 +1,7 @@
 """The rig and the white measures each decide which side of an iris is painted with a white of its
 own: the rig by count (sfumato.rig.painted_white.painted_white_sides: its own model finds MISSED
-times the pixels the both-sides model finds there), the measure by hue
+times the pixels the both-sides model finds there) or by hue and count (PAINT_FAR spreads off and more
+pixels: a paint in its shade, since session 14), the measure by hue
 (sfumato.face.painted_reference.painted_white_paints: its own model PAINT_HUE spreads off). Two
 rules for one eye can part; this lists, on the bench paintings, every side where they do, and
 fails on any not in :data:`PARTED` (and on any of it that no longer parts), so a change to either

@@ -175,7 +175,8 @@ def test_portrait_20s_rebuilt_white_is_not_a_flat_patch():
     since 919d3a1 changed the gaze frames 0.53 / 0.62, flattened 0.061 / 0.131. Since session 14
     the rebuilt white takes the painted white's own texture (:mod:`sfumato.rig.white_texture`;
     the image-right white of 25 px lends single pixels): 0.72 / 0.76, flattened 0.085 / 0.010,
-    held at the column's own 0.6 (7f586c6 reads 0.53 there)."""
+    held at the column's own 0.6 (7f586c6 reads 0.53 there); since side14 made that eye's outer
+    side its own paint in its shade (acdce31) 0.68 / 0.88, flattened 0.11 / 0.12."""
     from sfumato.engines.base import Pose
     from sfumato.face.grain_match import TARGET, grain_match
     from sfumato.face.quality import face_landmarks, painted_iris_radii

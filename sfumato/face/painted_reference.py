@@ -4,10 +4,14 @@ the iris painted with another paint its own.
 
 This is the measure's rule, not the rig's. The rig takes a side's own model when the model of both
 sides MISSED most of that side's white (:func:`sfumato.rig.painted_white.painted_white_sides`: a
-count); the measure when a side's own model is another paint (:data:`PAINT_HUE`: a hue). On the 11
-bench paintings they agree on every side but portrait_03's image-left beige inner corner, which the
-measure takes as its own paint and the rig does not (the both-sides model finds none of it there, so
-the rig keeps its white; tests/test_paint_rules_agree.py lists it).
+count), or, since session 14, when that model lies :data:`sfumato.rig.painted_white.PAINT_FAR` of
+its (a, b) spreads off and finds more pixels (a hue and a count, down to ``FAR_SHADE`` darker); the
+measure when a side's own model is another paint (:data:`PAINT_HUE`: a hue, no darker than
+``SIDE_SHADE``). On the 11 bench paintings they part on two sides: portrait_03's image-left beige
+inner corner (the measure's own paint, not the rig's: the both-sides model finds none of it there,
+so the rig keeps its white) and portrait_20's image-right outer side (the rig's own paint in its
+shade, 15 L under the eye's white, past the measure's SIDE_SHADE); tests/test_paint_rules_agree.py
+lists both (``PARTED``).
 
 Arrays are ROI pixels: ``image`` (h, w, 3) float32 RGB in [0, 255], masks (h, w) bool.
 """

@@ -302,7 +302,7 @@ def white_and_hole(
         beside &= allowed
     # two paints (apart) each shaded by its own painted white alone (white_edge.match_lid_shade):
     # pooled, portrait_03's beige inner corner, darker under its liner, shaded its grey outer white
-    share, _ = blend_weight(known, u, u_iris, r, shade, apart)  # the fill's blend (its samples counted in the ROI, not the lid grid)
+    share = blend_weight(known, u, u_iris, r, shade, apart)  # the fill's blend (its samples counted in the ROI, not the lid grid)
     colour = match_lid_shade(image, colour, t, beside, light, iris_l, sides=share if apart else None, opening=dark_opening)
     # a side of the iris with only a few samples (a reflex, a sliver in the corner) gives its
     # lightness but only part of its hue (white_fill.FEW): the shading above keeps to the fill's

@@ -190,7 +190,7 @@ def two_sided_colour(
                 fills[i] = shade.shaded(fills[i], image[sides[1 - i] > 0.5], u, i)
     if lean is not None:
         fills = _lean_hue(fills, lean, own)
-    w = blend_weight(known, u, u_iris, r, shade, apart)[0][..., None]
+    w = blend_weight(known, u, u_iris, r, shade, apart)[..., None]
     colour = fills[0] * (1.0 - w) + fills[1] * w
     # never lighter than the painted white's own 90th percentile (a sliver of light white on
     # one side must not light up half the eye)
@@ -214,21 +214,20 @@ def own_sides(known: np.ndarray, u: np.ndarray, u_iris: float) -> list[bool]:
     return [bool(known[u < u_iris].sum() >= 2), bool(known[u >= u_iris].sum() >= 2)]
 
 
-def blend_weight(known: np.ndarray, u: np.ndarray, u_iris: float, r: float, shade: OrbitShade | None, apart: bool) -> tuple[np.ndarray, list[bool]]:
+def blend_weight(known: np.ndarray, u: np.ndarray, u_iris: float, r: float, shade: OrbitShade | None, apart: bool) -> np.ndarray:
     """The blend of the two sides' fills :func:`two_sided_colour` makes from these samples
     (``known`` (h, w) float32 {0, 1} at ``u`` (h, w) float32; ``u_iris``, ``r`` pixels;
     ``shade``, ``apart`` as there): the second side's share ((h, w) float32 in [0, 1],
     :func:`side_weight` over :func:`meet` radii, moved :data:`TAKEOVER` toward a lit side whose
-    other side has no samples, as far as that side is in deep shade) and which sides have
-    samples of their own (:func:`own_sides`), for the steps after the fill that treat the two
-    sides apart (:func:`sfumato.rig.white_edge.match_lid_shade`)."""
+    other side has no samples, as far as that side is in deep shade; which sides have samples of
+    their own: :func:`own_sides`)."""
     own = own_sides(known, u, u_iris)
     h = r * meet(own, shade, apart)
     centre = u_iris
     if shade is not None and own[0] != own[1]:  # the lit white gives way before the middle, as far as the other side is in deep shade
         side = 0 if not own[0] else 1
         centre = u_iris + (1.0 if side == 0 else -1.0) * TAKEOVER * h * shade.depth(side)
-    return side_weight(u, centre, h), own
+    return side_weight(u, centre, h)
 
 
 def side_weight(u: np.ndarray, u_iris: float, half: float) -> np.ndarray:
