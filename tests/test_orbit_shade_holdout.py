@@ -52,7 +52,7 @@ def held_out(engine, name: str) -> list[tuple[str, float, float]]:
         inside = opening(e.u, e.v, e.lids, e.edge)
         # the rig's own painted white (sclera.white_and_hole's candidates and sides)
         cand = (opening(e.u, e.v, e.lids, 1.5 * e.edge + 0.5) > 0.99) & (disc(shape, c, r + 1.0, 1.0) < 0.5)
-        white, _ = painted_white_sides(e.image, cand, c, r, 0.0, e.u < u_iris, lab)
+        white, _, _ = painted_white_sides(e.image, cand, c, r, 0.0, e.u < u_iris, lab)
         shade = orbit_shade(lab, e.u, e.v, e.lids, inside, e.frame.half_width, u_iris, r, HOLE * r)
         sides = [white & (e.u < u_iris - 1.15 * r), white & (e.u > u_iris + 1.15 * r)]
         if min(int(s.sum()) for s in sides) < MIN_SIDE or not np.all(np.isfinite(shade.light)):

@@ -37,7 +37,7 @@ def test_own_side_white_leaves_the_liner_out():
     """The grey side, found with its own model, is its grey white: no liner pixel (the old code
     took all 228 liner pixels as that side's white)."""
     image, contour, c, r, sides = _two_whites()
-    white, own = painted_white_sides(image, contour, c, r, 0.0, sides)
+    white, own, _ = painted_white_sides(image, contour, c, r, 0.0, sides)
     xx = np.mgrid[0 : contour.shape[0], 0 : contour.shape[1]][1]
     assert own[:, 85].all() and not own[:, 10].any(), "the grey side is found with its own model"
     grey = white & contour & (xx > c[0]) & (xx < 80)

@@ -40,7 +40,7 @@ def rig_sides(engine) -> list[tuple[bool, bool]]:
         lab = rgb_to_lab(e.image)
         c, r, u_iris = np.asarray(e.frame.to_xy(e.rest), np.float64), float(e.radius), float(e.rest[0])
         cand = (opening(e.u, e.v, e.lids, 1.5 * e.edge + 0.5) > 0.99) & (disc(lab.shape[:2], c, r + 1.0, 1.0) < 0.5)
-        _, own = painted_white_sides(e.image, cand, c, r, 0.0, e.u < u_iris, lab)  # as sclera.white_and_hole
+        _, own, _ = painted_white_sides(e.image, cand, c, r, 0.0, e.u < u_iris, lab)  # as sclera.white_and_hole
         low, high = bool((own & (e.u < u_iris)).any()), bool((own & (e.u >= u_iris)).any())
         out.append((low, high) if e.frame.axis[0] > 0 else (high, low))  # u grows toward image +x
     return out

@@ -91,7 +91,7 @@ def test_rebuilt_white_takes_the_grey_sides_tone(monkeypatch):
     pooled = pw.painted_white
     monkeypatch.setattr(
         "sfumato.rig.sclera.painted_white_sides",
-        lambda image, contour, c, r, reach, sides, lab=None: (pooled(image, contour, c, r, reach, lab), np.zeros(contour.shape, bool)),
+        lambda image, contour, c, r, reach, sides, lab=None: (pooled(image, contour, c, r, reach, lab), np.zeros(contour.shape, bool), np.zeros(contour.shape, bool)),
     )
     old = _right_half_lab(white_and_hole(image, lids, frame, u, v, inside, c, r, 1.0)[0], inside, c, r)
     assert abs(new[2] - GREY[2]) < 4.0 and abs(new[0] - GREY[0]) < 3.0, (new, old)

@@ -164,16 +164,6 @@ FAR_SHADE = 20.0
 """How much darker than the both-sides model a side of another paint (:data:`PAINT_FAR`) may be."""
 
 
-def own_in_shade(lab: np.ndarray, contour: np.ndarray, c: np.ndarray, r: float, side: np.ndarray) -> bool:
-    """Whether ``side``'s own model lies more than :data:`SIDE_SHADE` L under the model of both
-    sides: a side of another paint found in its shade (:data:`PAINT_FAR`), whose darks beside its
-    white are its shade (portrait_20's black band under the lid), not the liner of a lit white
-    (portrait_03's grey, 8 L under). ``lab`` (h, w, 3) Lab; ``contour``, ``side`` (h, w) bool; ``c``,
-    ``r`` the iris, as :func:`white_model`."""
-    both, own = white_model(lab, contour, c, r), white_model(lab, contour & side, c, r)
-    return both is not None and own is not None and float(own[0].lab[0]) < float(both[0].lab[0]) - SIDE_SHADE
-
-
 def hue_off(own: WhiteModel, both: WhiteModel) -> float:
     """How far ``own``'s (a, b) lie from ``both``'s, in ``both``'s (a, b) spreads (the rig's
     :data:`PAINT_FAR` and the measure's ``painted_reference.PAINT_HUE`` read the same distance)."""
@@ -183,9 +173,9 @@ def hue_off(own: WhiteModel, both: WhiteModel) -> float:
 def painted_white_sides(
     image: np.ndarray, contour: np.ndarray, c: np.ndarray, r: float, reach: float, sides: np.ndarray,
     lab: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`painted_white`, a side of the iris whose white the model of both sides missed found
-    with that side's own model, and the sides found so.
+    with that side's own model, the sides found so, and of those the ones in their shade.
 
     A painter's white need not be one colour across the eye: portrait_03's image-right eye has a
     beige inner corner and a grey outer white. One model sampled from both sides is the side with
@@ -202,14 +192,19 @@ def painted_white_sides(
         rig: u below the iris centre's), its complement the other.
 
     Returns:
-        (h, w) bool painted white, and (h, w) bool the pixels of the sides whose white was found
-        with their own model (all False on most eyes).
+        (h, w) bool painted white; (h, w) bool the pixels of the sides whose white was found
+        with their own model (all False on most eyes); (h, w) bool the pixels of those sides whose
+        own model lies more than :data:`SIDE_SHADE` under the model of both sides, a side of another
+        paint found in its shade (:data:`PAINT_FAR`), whose darks beside its white are its shade
+        (portrait_20's black band under the lid), not the liner of a lit white (portrait_03's grey,
+        8 L under).
     """
     lab = rgb_to_lab(image) if lab is None else lab
     own_sides = np.zeros(contour.shape, bool)
+    in_shade = np.zeros(contour.shape, bool)
     both = white_model(lab, contour, c, r)
     if both is None:
-        return np.zeros(contour.shape, bool), own_sides
+        return np.zeros(contour.shape, bool), own_sides, in_shade
     pooled = grown_white(lab, contour, c, r, reach, *both)
     out = np.zeros(contour.shape, bool)
     for side in (sides, ~sides):
@@ -221,8 +216,10 @@ def painted_white_sides(
             if mine.sum() > (1.0 if far else MISSED) * found.sum():
                 found = mine
                 own_sides |= side
+                if float(own[0].lab[0]) < float(both[0].lab[0]) - SIDE_SHADE:
+                    in_shade |= side
         out |= found
-    return out, own_sides
+    return out, own_sides, in_shade
 
 
 def own_white(

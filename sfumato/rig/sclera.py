@@ -20,7 +20,7 @@ from sfumato.rig.iris import disc
 from sfumato.rig.iris_halo import halo_hole
 from sfumato.rig.iris_tint import TINTED, iris_tint, side_colours
 from sfumato.rig.lids import EyeFrame, Lids, opening
-from sfumato.rig.painted_white import own_in_shade, painted_white_sides
+from sfumato.rig.painted_white import painted_white_sides
 from sfumato.rig.orbit_shade import OrbitShade, orbit_shade
 from sfumato.rig.white_edge import match_edge, match_lid_shade
 from sfumato.rig.white_grain import FEATURE, GRAIN, canvas_texture, sclera_plate  # noqa: F401 (re-exported)
@@ -267,7 +267,7 @@ def white_and_hole(
     # the painted white itself (colour model sampled beside the iris, connected to it): no lid
     # rim, lash or iris rim inside a contour that misses a stylised eye's painted opening
     u_iris = float(frame.to_uv(c)[0])
-    painted, own = painted_white_sides(image, cand, c, r, 0.0, u < u_iris, lab)  # each side its own white
+    painted, own, own_shaded = painted_white_sides(image, cand, c, r, 0.0, u < u_iris, lab)  # each side its own white
     white = painted.astype(np.float32) if painted.sum() >= 12 else select_white(image, light, cand, iris_l)
     up_v, lo_v = lids.at(u)
     t = (v - lo_v) / np.maximum(up_v - lo_v, 1.0)
@@ -295,8 +295,7 @@ def white_and_hole(
     beside = (inside > 0.5) & (disc(shape, c, 1.1 * r, 1.0) < 0.01)
     # a side of its own paint found in its shade: its darks beside its white are that shade
     # (portrait_20's black band under the lid), its bins with none of its white take them
-    halves = [half for half in (u < u_iris, u >= u_iris) if near is not None and (near & half).any() and own_in_shade(lab, cand, c, r, half)]
-    dark_opening = beside & np.logical_or.reduce(halves) if halves else None
+    dark_opening = beside & own_shaded if near is not None and own_shaded.any() else None
     allowed = None if near is None else ~near | (white > 0.5)  # on a side with its own white, its painted white alone
     if allowed is not None:  # a side with its own white: its liner and lid rim are of its hue, no shade
         beside &= allowed

@@ -81,7 +81,7 @@ def match_lid_shade(
         paints: each side is shaded by its own painted pixels alone (:func:`_bin_scales`), the
         two shades blended as the fills are; None: one shade from both sides' pixels.
         opening: (h, w) bool, the painted opening beside the iris, its darks included, on a side
-        of its own paint found in its shade (:func:`sfumato.rig.painted_white.own_in_shade`):
+        of its own paint found in its shade (:func:`sfumato.rig.painted_white.painted_white_sides`' third mask):
         where the sides are two paints, a bin of it with no painted white of its own but painted
         pixels takes their shade (:func:`_bin_scales`); None: its neighbours' (a lit white's
         darks are its liner: portrait_03's grey).
