@@ -20,8 +20,8 @@ and measured with FaceMesh, against the painting measured the same way
 | revealed dL (db) | median L where the painted iris was and the frame's iris is not (the rebuilt white), each pixel minus the painting's painted white on ITS side of the old iris centre (up to 2.3 iris radii along the eye) at the same place between the lids (a side painted with another paint than the other, portrait_03's grey outer white, its own white, not the both-sides colour model's, which takes the grey's liner as that white in shade: :func:`sfumato.face.painted_reference.painted_white_paints`; 6 bands between the painted lids, the old iris the painted one: FaceMesh's fitted to the painting's pixels as the rig fits them; each band's reference the white within half a band beyond it, at least 3 pixels a side; :mod:`sfumato.face.revealed_white`), each eye against itself, largest; in brackets its b (yellow-blue) difference; the frame's iris is FaceMesh's refined by matching the painted iris; an eye counts only where the revealed white covers at least 0.1 of the painted iris' visible area (``white_match.MIN_REVEALED``); n/a (neither ok nor FAIL) when no frame reveals that much; [N fr] is how many frames were measured; only pixels with painted white on their own side at their height count (since review13). "(other N% [M fr]: dL / dE ab, no verdict)": the revealed pixels with none (a side whose iris meets the corner), their share and worst frames against the other side's white in THEIR side's light, times the median luminance of the skin round their side of the orbit over the other side's (:class:`sfumato.face.revealed_white.OrbitLight`); not a verdict: that model fails its hold-out on the bench eyes painted on both sides (tests/test_orbit_light_holdout.py; README) | within 6 |
 | (both sides) | the same against the mean of both sides' white, band by band between FaceMesh's lids (the measure of sessions 7-8, printed for one session: a white copied exactly from a lit side read lighter, from a shaded side darker); [N fr] its frames | for comparison |
 | revealed dE ab | the revealed white's colour difference from the same painted white on its side, CIE a and b only (hue and chroma: a tan patch in a yellow white, a grey one in a warm white, which the L columns miss), largest (:mod:`sfumato.face.white_match`); in brackets both sides' (sessions 7-8) | <= 6 |
-| no-white side (skin / ghost) | the revealed white on a side of the old iris with no painted white of its own (the "other" pixels above: a side whose iris meets the corner), judged with no light model (:mod:`sfumato.face.almond`): per frame, each such eye side's median L (at least 4 pixels, in frames where the other column counts) over the painted skin round that side of the orbit (:func:`sfumato.rig.orbit_shade.orbit`, beyond the old iris' edge), largest, and how far it is over its ghost bound, least: at least 10 L over the painted iris' median L, or half way from the iris to that skin where that is less (``Almond.ghost``: the Mona Lisa's shaded corner is 4.2 L over her iris); [N fr] is how many frames had such pixels; n/a when none. Set on the Mona Lisa (session 13's almond rule), no held-out set | <= +6 / >= 0 |
-| grain | the revealed white's fine texture / the painting's painted white's: robust spread of the second differences of ln(L + 16) (the grain relative to the local light, since session 13: in L a white shaded under the lid as painted read flatter than it is) along rows and columns within each set, the revealed white off its lid-line and rim pixels, the frame sampled in whole pixels (:mod:`sfumato.face.grain_match`); the frame furthest from 1 (by ratio); n/a when no frame reveals enough white | 0.6 .. 1.5 |
+| no-white side (light / ghost) | the revealed white on a side of the old iris with no painted white of its own at its height (the "other" pixels above: a side whose iris meets the corner), judged with no light model (:mod:`sfumato.face.almond`): per frame, each such eye side's median L (at least 4 pixels, in frames where the other column counts) over that side's light, largest: the painted skin round that side of the orbit (:func:`sfumato.rig.orbit_shade.orbit`, beyond the old iris' edge), or that side's own painted white at other heights where it has 4 pixels and is lighter (since session 15: a photograph's lit white is lighter than its skin); and how far it is over its ghost bound, least: at least 10 L over the painted iris' median L, or half way from the iris to that skin where that is less (``Almond.ghost``); where that skin is under 20 L over the iris lightness cannot tell a shaded white from the iris, so a side under the bound fails only if it keeps at least 0.3 of the old iris' own pattern there ("(kept K)": 1 - var(frame - painting) / var(painting) at those pixels; the Mona Lisa's old iris left 0.94-0.99, resampled half a pixel off 0.57, her rendered white 0.06-0.09); [N fr] is how many frames had such pixels; n/a when none. Set on the Mona Lisa (session 13's almond rule), no held-out set | <= +6 / >= 0 |
+| grain (flat / sandy) | the revealed white's fine texture against the range the painting shows round that eye (since session 15): robust spread of the second differences of ln(L + 16) (the grain relative to the local light) along rows and columns within each set, the revealed white off its lid-line and rim pixels, the frame sampled in whole pixels (:mod:`sfumato.face.grain_match`), each eye over the lower (flat) and over the higher (sandy) of its painted white's and its skin ring's; least flat and largest sandy of any eye and frame. Before, one ratio against the painted white alone (``GrainMatch.ratio``, in --json as ``grain``): on portrait_02 / 03 / 07 that white's fine contrast is shading strokes and reflexes, 2.3-5 x the skin's, and a white with the skin's grain read 0.3-0.4; n/a when no frame reveals enough white | >= 0.6 / <= 1.5 |
 | specks | the rebuilt white where the rig lays it (the eye with its iris taken out, painting pixels, over the old iris; the rig rebuilt from the bank's rig.json by the code checked out, so a bank built by older code is read as today's code would rebuild it) against the painting's painted white beside its iris (:func:`sfumato.face.grain_match.speck_match`): dark: its darkest specks (98th percentile of how much darker a pixel is than its 3 x 3 neighbours' median) over the painted white's; fine: its fine contrast (second differences, each direction about its own median) over the painted white's; in brackets beyond: the share of its specks darker than the painted white's darkest, a check, not a verdict (the rig never lays a speck darker than the painted white's darkest: near 0 by construction, it cannot fail on today's code); the eye nearest to failing printed; n/a when the painted white is too small to measure (the astronaut) | <= 1.5 / 1.5 (~0) |
 | line gap | how much lighter the upper lid's line is over the iris' old place than the painted line beside it (:func:`sfumato.face.lid_line.line_gap`: along FaceMesh's upper lid contour on the frame, the darkest L across a band from 0.05 eye widths under it to 0.1 over it (FaceMesh's contour may lie under the painted line), at the points within an iris radius of the old place and off the new one, its 80th percentile minus the painted line's darkness beside the iris, either side's median, mixed across; a side counts only where it is a line over the eye, the painting 0.1-0.2 eye widths under it at least 15 L lighter; that side's line taken as much lighter, up to 10 L, as the frame reads it 1.6-2.2 radii out than the painting does), each eye, largest; [N of 2 eyes, M no line] when fewer than both eyes were read, M of them because neither side of the painted line beside the iris is a line over the eye (:func:`sfumato.face.lid_line.line_sides`; the rest: no frame moved that iris off its old place); n/a (no line) when no eye has a line to continue, n/a (not moved) when no frame moved an iris off its old place | <= 6 |
 | bright | share of eye-white pixels (as for white dL) brighter than the painting's 90th percentile + 3 L, each eye against its own (:func:`sfumato.face.quality.bright_share`: pooled, a shaded eye pulls the threshold down and a lit eye's own white counts as too bright), the eyes weighted by their pixels, largest | <= 0.15 |
@@ -71,7 +71,7 @@ from sfumato.face.quality import (  # noqa: E402
     bright_share, erosion_depths, eye_iris_radii, eye_stats, face_landmarks, gaze_order, laplacian_variance, painted_iris_radii, steady_landmarks,
 )
 from sfumato.face.revealed_white import painted_eyes  # noqa: E402
-from sfumato.face.almond import OVER_SKIN  # noqa: E402
+from sfumato.face.almond import worst as worst_almond  # noqa: E402
 from sfumato.face.white_match import fit_eyes, followed_landmarks, white_match  # noqa: E402
 from sfumato.imaging.lab import rgb_to_lab  # noqa: E402
 
@@ -113,7 +113,7 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
     common, revealed, revealed_db, revealed_dab, painted, centre_dl = [], [], [], [], [], float("nan")
     ring, ring_dab, both, both_dab, other, revealed_n, grain, gaps = [], [], [], [], 0, 0, [], []
     other_dl, other_dab = [], []  # the pixels with no painted white on their side: reported, not a verdict
-    almond_skin, almond_ghost = [], []  # ... and their own verdict with no light model (sfumato.face.almond)
+    almonds, almond_frames = [], 0  # ... and their own verdict with no light model (sfumato.face.almond)
     eyes = painted_eyes(painting, ref_steady)  # the painted lids and irises, once (revealed_white.side_reference)
     for i in tqdm(range(len(bank)), desc=bank.name, unit="frame", leave=False, disable=not progress):
         full = bank.full_frame(i)
@@ -146,9 +146,9 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
             other_dl.append(m.other_dl)
             other_dab.append(m.other_dab)
             other += m.revealed_other
-        if np.isfinite(m.almond_ghost):
-            almond_skin.append(m.almond_skin)
-            almond_ghost.append(m.almond_ghost)
+        if m.almonds:
+            almonds += m.almonds
+            almond_frames += 1
         if np.isfinite(m.both_dl):
             both.append(m.both_dl)
             both_dab.append(m.both_dab)
@@ -157,9 +157,9 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
         if np.isfinite(m.ring_dl):
             ring.append(m.ring_dl)
             ring_dab.append(m.ring_dab)
-        g = grain_match(painting, full, ref_steady, lms, radii, ERODE, lab=(p_lab, f_lab), fits=fits).ratio
-        if np.isfinite(g):
-            grain.append(g)
+        g = grain_match(painting, full, ref_steady, lms, radii, ERODE, lab=(p_lab, f_lab), fits=fits)
+        if np.isfinite(g.ratio):
+            grain.append((g.ratio, g.flat, g.sandy))
         for k, e in enumerate(EYES):
             gap = line_gap(f_l, upper_lid(lms, e), p_l, upper_lid(ref_steady, e), ref_steady[e.iris[0], :2], lms[e.iris[0], :2], radii[k])
             if np.isfinite(gap):
@@ -190,11 +190,11 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
         "revealed_dab": worst(revealed_dab, float), "ring_dl": worst(ring, abs), "ring_dab": worst(ring_dab, float),
         "revealed_other": other / (revealed_n + other) if revealed_n + other else float("nan"),
         "other_dl": worst(other_dl, abs), "other_dab": worst(other_dab, float), "other_frames": len(other_dl),
-        "almond_skin": worst([a for a in almond_skin if np.isfinite(a)], float), "almond_ghost": worst(almond_ghost, lambda a: -a),
-        "almond_frames": len(almond_ghost),
+        **almond_row(almonds), "almond_frames": almond_frames,
         "both_dl": worst(both, abs), "both_frames": len(both), "both_dab": worst(both_dab, float),
         "painted_iris_px": [round(r, 2) for r in radii],
-        "grain": worst(grain, lambda g: abs(np.log(g))), "grain_frames": len(grain),
+        "grain": worst([g[0] for g in grain], lambda g: abs(np.log(g))), "grain_frames": len(grain),
+        "grain_flat": min((g[1] for g in grain), default=float("nan")), "grain_sandy": max((g[2] for g in grain), default=float("nan")),
         "line_gap": worst(gaps, float), "line_frames": len(gaps), "line_eyes_read": len(gap_eyes), "line_no_line": line_eyes.count(False),
         "specks": specks,
         "bright": worst(bright, float), "painting_bright": bright_share(ref_eyes, ref_eyes),
@@ -241,8 +241,8 @@ def verdicts(r: dict) -> dict[str, bool | None]:
         "revealed_dl": None if not r.get("revealed_frames", 1) else ok_frames and abs(r["revealed_dl"]) <= TARGETS["revealed_dl"],
         "revealed_dab": None if not r.get("revealed_frames", 1) else ok_frames and r["revealed_dab"] <= TARGETS["revealed_dab"],
         # None: no frame revealed a side with no painted white (n/a); a side with no skin ring: the iris bound alone
-        "almond": None if not r.get("almond_frames", 0) else ok_frames and not r["almond_skin"] > OVER_SKIN and r["almond_ghost"] >= 0.0,
-        "grain": None if not r.get("grain_frames", 0) else ok_frames and TARGETS["grain"][0] <= r["grain"] <= TARGETS["grain"][1],
+        "almond": None if not r.get("almond_frames", 0) else ok_frames and r["almond_ok"],
+        "grain": None if not r.get("grain_frames", 0) else ok_frames and TARGETS["grain"][0] <= r["grain_flat"] and r["grain_sandy"] <= TARGETS["grain"][1],
         "line_gap": None if not r.get("line_frames", 0) else ok_frames and r["line_gap"] <= TARGETS["line_gap"],
         "specks": None if worst_specks(r) is None else bool(worst_specks(r)["worst"] <= 1.0),
         "bright": ok_frames and r["bright"] <= TARGETS["bright"],
@@ -294,12 +294,24 @@ def line_cell(r: dict, mark: str) -> str:
     return f"{r['line_gap']:+.1f} {mark}" + (f" [{read} of 2 eyes, {no_line} no line]" if read < 2 else "")
 
 
+def almond_row(almonds: list) -> dict:
+    """The bank's :class:`sfumato.face.almond.Almond` readings summed up for its row: the largest
+    median L over a side's light, the least over a ghost bound with that side's kept pattern, and
+    whether every side of every frame is ok (:func:`sfumato.face.almond.worst`)."""
+    light, ghost, ok = worst_almond(almonds)
+    nan = float("nan")
+    return {"almond_light": light, "almond_ghost": ghost.ghost if ghost else nan,
+            "almond_kept": ghost.kept if ghost else nan, "almond_ok": bool(ok)}
+
+
 def almond_cell(r: dict, mark: str) -> str:
     """The revealed white on sides with no painted white (:mod:`sfumato.face.almond`): the worst
-    frames' median L over the skin round that side and over its ghost bound, [N fr], or n/a."""
+    frames' median L over that side's light and over its ghost bound, with "(kept K)", the share of
+    the old iris' pattern that side keeps, where it is under that bound, [N fr], or n/a."""
     if not r.get("almond_frames", 0):
         return "n/a"
-    return f"{r['almond_skin']:+.1f} / {r['almond_ghost']:+.1f} {mark} [{r['almond_frames']} fr]"
+    kept = f" (kept {r['almond_kept']:.2f})" if r["almond_ghost"] < 0 and np.isfinite(r["almond_kept"]) else ""
+    return f"{r['almond_light']:+.1f} / {r['almond_ghost']:+.1f}{kept} {mark} [{r['almond_frames']} fr]"
 
 
 def other_cell(r: dict) -> str:
@@ -314,10 +326,10 @@ def table(rows: list[dict]) -> str:
     """The markdown table: worst frame per column, each marked ok / FAIL."""
     mark = lambda ok: "n/a" if ok is None else "ok" if ok else "FAIL"  # noqa: E731
     lines = [
-        "| painting | engine | frames | iris r (per eye) | white dL (centre) | (old dL) | common dL | revealed dL (db) | (both sides) | revealed dE ab (both sides) | no-white side (skin / ghost) | grain | specks (dark / fine) (beyond) | line gap | bright "
+        "| painting | engine | frames | iris r (per eye) | white dL (centre) | (old dL) | common dL | revealed dL (db) | (both sides) | revealed dE ab (both sides) | no-white side (light / ghost) | grain (flat / sandy) | specks (dark / fine) (beyond) | line gap | bright "
         "| sharp (frame) | gaze range | gaze order |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
-        "| target | | | 0.8..1.2 | within 6 | (FaceMesh disc) | within 6 | within 6 | (before) | <= 6 | <= +6 / >= 0 | 0.6..1.5 | <= 1.5 / 1.5 (~0) | <= 6 | <= 0.15 | >= 0.85 | >= 0.5 "
+        "| target | | | 0.8..1.2 | within 6 | (FaceMesh disc) | within 6 | within 6 | (before) | <= 6 | <= +6 / >= 0 | >= 0.6 / <= 1.5 | <= 1.5 / 1.5 (~0) | <= 6 | <= 0.15 | >= 0.85 | >= 0.5 "
         "| 0 reversed |",
     ]
     for r in rows:
@@ -328,7 +340,7 @@ def table(rows: list[dict]) -> str:
             f"| {r['white_dl']:+.1f} ({r['centre_dl']:+.1f}) {mark(v['white_dl'])} | ({r['white_dl_old']:+.1f}) "
             f"| {r['common_dl']:+.1f} {mark(v['common_dl'])} "
             f"| {r['revealed_dl']:+.1f} ({r['revealed_db']:+.1f}) {mark(v['revealed_dl'])} [{r['revealed_frames']} fr]{other_cell(r)} "
-            f"| ({r['both_dl']:+.1f} [{r['both_frames']} fr]) | {r['revealed_dab']:.1f} ({r['both_dab']:.1f}) {mark(v['revealed_dab'])} | {almond_cell(r, mark(v['almond']))} | {r['grain']:.2f} {mark(v['grain'])} | {specks_cell(r)} {mark(v['specks'])} | {line_cell(r, mark(v['line_gap']))} | {r['bright']:.2f} {mark(v['bright'])} "
+            f"| ({r['both_dl']:+.1f} [{r['both_frames']} fr]) | {r['revealed_dab']:.1f} ({r['both_dab']:.1f}) {mark(v['revealed_dab'])} | {almond_cell(r, mark(v['almond']))} | {r['grain_flat']:.2f} / {r['grain_sandy']:.2f} {mark(v['grain'])} | {specks_cell(r)} {mark(v['specks'])} | {line_cell(r, mark(v['line_gap']))} | {r['bright']:.2f} {mark(v['bright'])} "
             f"| {r['sharp']:.2f} ({r['sharp_frame']}) {mark(v['sharp'])} | {r['gaze_range']:.2f} {mark(v['gaze_range'])} "
             f"| {r['reversed']}/{r['steps']} {mark(v['reversed'])} |"
         )

@@ -14,6 +14,7 @@ take the same light) fails its hold-out on the bench paintings (tests/test_orbit
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -97,14 +98,50 @@ def test_without_skin_round_a_side_the_other_sides_white_is_taken_as_it_is():
 def _degraded(frame: np.ndarray, revealed: np.ndarray, how: str, white: np.ndarray) -> np.ndarray:
     """``frame`` with its ``revealed`` pixels ((H, W) bool) painted: ``milky`` the painted white's
     90th percentile ((N, 3) uint8 RGB ``white``: its pixels at or over their 90th percentile L),
-    ``grey`` its median lightness with no hue."""
+    ``blown`` 10 L over its lightest pixel (at most 100) in its median hue, ``grey`` its median
+    lightness with no hue."""
     out = frame.copy()
     lab = rgb_to_lab(white)
     if how == "milky":
         out[revealed] = np.median(white[lab[:, 0] >= np.percentile(lab[:, 0], 90)], 0).round().astype(np.uint8)
+    elif how == "blown":
+        blown = np.float32([min(float(lab[:, 0].max()) + 10.0, 100.0), *np.median(lab[:, 1:], 0)])
+        out[revealed] = lab_to_rgb(blown).clip(0, 255).round().astype(np.uint8)
     else:
         out[revealed] = lab_to_rgb(np.float32([np.median(lab[:, 0]), 0.0, 0.0])).round().astype(np.uint8)
     return out
+
+
+def degraded_frames(img: np.ndarray, frame: np.ndarray, lm: np.ndarray, flm: np.ndarray, radii: tuple[float, float],
+                    eyes: list, k: int, least: int = 40) -> dict[str, np.ndarray]:
+    """``frame`` ((H, W, 3) uint8 RGB) with eye ``k``'s revealed white degraded: the white where its painted
+    iris was and its iris is not (at least ``least`` pixels), found where the painted eye went in the frame
+    (white_match.fit_eyes): ``milky``, ``blown`` and ``grey`` (:func:`_degraded`), ``ghost`` the old iris' own pixels
+    there, ``ghost, half a pixel off`` the same resampled half a pixel off in x and y (a ghost that went
+    through a warp). ``img``: the painting; ``lm`` / ``flm``: landmarks of each; ``eyes``: its painted eyes."""
+    from sfumato.face.eye_window import eye_window
+    from sfumato.face.white_match import fit_eyes
+    from sfumato.rig.painted_white import painted_white
+
+    fit = fit_eyes(rgb_to_lab(img)[..., 0], rgb_to_lab(frame)[..., 0], lm, flm, radii)[k]
+    pe, r = eyes[k], max(radii[k], eyes[k].radius)
+    win = eye_window(lm, EYES[k], fit.affine, fit.iris, r, img.shape[:2], 0.15)
+    x0, y0, x1, y1 = win.box
+    dp = np.hypot(win.xx - pe.centre[0], win.yy - pe.centre[1])
+    ys, xs = np.nonzero(win.opening & (dp < 1.05 * pe.radius) & (win.df > 1.2 * r))
+    assert len(ys) > least, len(ys)
+    mx, my = win.frame_map(fit.affine, whole=True)
+    at = my[ys, xs].astype(int), mx[ys, xs].astype(int)
+    revealed = np.zeros(frame.shape[:2], bool)
+    revealed[at] = True
+    ghost, shifted = frame.copy(), frame.copy()
+    ghost[at] = img[ys + y0, xs + x0]  # the old iris' own pixels
+    off = [(v + o + 0.5).astype(np.float32)[:, None] for v, o in ((xs, x0), (ys, y0))]
+    shifted[at] = cv2.remap(img.astype(np.float32), *off, cv2.INTER_LINEAR)[:, 0].round().astype(np.uint8)
+    ring = win.opening & (dp > 1.15 * pe.radius)
+    white = img[y0:y1, x0:x1][painted_white(img[y0:y1, x0:x1].astype(np.float32), win.opening, pe.centre - [x0, y0], pe.radius, 0.0) & ring]
+    return {**{how: _degraded(frame, revealed, how, white) for how in ("milky", "blown", "grey")},
+            "ghost": ghost, "ghost, half a pixel off": shifted}
 
 
 def test_the_mona_lisas_shaded_corner_reads_right_and_its_defects_wrong(tmp_path):
@@ -120,14 +157,15 @@ def test_the_mona_lisas_shaded_corner_reads_right_and_its_defects_wrong(tmp_path
     ``almond_ghost``: at most +6 L over the skin round that side, at least +10 over her painted
     iris or half way to that skin where that is less): as rendered +1.4 L over the skin, +5.6 over
     the iris (her corner 4.2 over it: ok), milky +41.6 over the skin, the old iris left -1.8 over
-    the iris (both FAIL)."""
+    the iris (both FAIL). Since session 15 (``WhiteMatch.almonds``; her corner only 4.1 L over her
+    iris, where lightness cannot tell) a side under the ghost bound there fails only if it keeps at
+    least KEPT (0.3) of the old iris' own pattern: as rendered at -30 degrees -0.6 under the bound (FAIL
+    before), kept 0.06 (ok); the old iris left -3.7, kept 0.94 (FAIL), and resampled half a pixel
+    off, kept 0.57 (FAIL); milky +41.6 (FAIL)."""
     from precompute.cli import main as precompute
     from sfumato.bank.format import load_bank
     from sfumato.face.quality import painted_iris_radii, steady_landmarks
-    from sfumato.face.eye_window import eye_window
     from sfumato.face.revealed_white import painted_eyes
-    from sfumato.face.white_match import fit_eyes
-    from sfumato.rig.painted_white import painted_white
     from tests.conftest import TESTDATA
 
     path = TESTDATA / "mona_lisa.jpg"
@@ -145,33 +183,21 @@ def test_the_mona_lisas_shaded_corner_reads_right_and_its_defects_wrong(tmp_path
     # (tests/test_orbit_light_holdout.py), it would pin today's render as right
     print("as rendered", m)
     assert m.revealed_other > 0.5 * (m.revealed_n + m.revealed_other), m  # her shaded corner, no white of its own
-    # the degraded frames: the white where her image-right eye's (EYES[1]) painted iris was and
-    # its iris is not, found where the painted eye went in the frame (white_match.fit_eyes)
-    fit = fit_eyes(rgb_to_lab(img)[..., 0], rgb_to_lab(frame)[..., 0], lm, flm, radii)[1]
-    pe, r = eyes[1], max(radii[1], eyes[1].radius)
-    win = eye_window(lm, EYES[1], fit.affine, fit.iris, r, img.shape[:2], 0.15)
-    x0, y0, x1, y1 = win.box
-    dp = np.hypot(win.xx - pe.centre[0], win.yy - pe.centre[1])
-    ys, xs = np.nonzero(win.opening & (dp < 1.05 * pe.radius) & (win.df > 1.2 * r))
-    assert len(ys) > 40, len(ys)
-    mx, my = win.frame_map(fit.affine, whole=True)
-    revealed = np.zeros(frame.shape[:2], bool)
-    revealed[my[ys, xs].astype(int), mx[ys, xs].astype(int)] = True
-    ghost = frame.copy()
-    ghost[my[ys, xs].astype(int), mx[ys, xs].astype(int)] = img[ys + y0, xs + x0]  # the old iris' own pixels
-    ring = win.opening & (dp > 1.15 * pe.radius)
-    white = img[y0:y1, x0:x1][painted_white(img[y0:y1, x0:x1].astype(np.float32), win.opening, pe.centre - [x0, y0], pe.radius, 0.0) & ring]
+    bad = degraded_frames(img, frame, lm, flm, radii, eyes, 1)
     got = {}
-    for how in ("milky", "grey", "ghost"):
-        bad = ghost if how == "ghost" else _degraded(frame, revealed, how, white)
-        got[how] = white_match(img, bad, lm, flm, radii, eyes=eyes)
+    for how, f in bad.items():
+        got[how] = white_match(img, f, lm, flm, radii, eyes=eyes)
         print(how, got[how])
     assert got["milky"].other_dl > 6.0, got["milky"]
     assert got["grey"].other_dab > 6.0, got["grey"]
     assert got["ghost"].other_dl < -6.0, got["ghost"]
-    from sfumato.face.almond import OVER_SKIN
+    from sfumato.face.almond import KEPT, OVER_SKIN, worst
 
-    for how, g in (("as rendered", m), *got.items()):
-        print(f"{how}: no-white side {g.almond_skin:+.1f} L over the skin, {g.almond_ghost:+.1f} over its ghost bound")
-    assert got["milky"].almond_skin > OVER_SKIN, got["milky"]
-    assert got["ghost"].almond_ghost < 0.0, got["ghost"]
+    read = {how: worst(list(g.almonds)) for how, g in (("as rendered", m), *got.items())}
+    for how, (light, a, ok) in read.items():
+        print(f"{how}: no-white side {light:+.1f} L over its light, {a.ghost:+.1f} over its ghost bound, kept {a.kept:.2f}: {'ok' if ok else 'FAIL'}")
+    assert read["as rendered"][2], read["as rendered"]  # her shaded corner: 0.9 L under the lightness bound, its pattern not the iris'
+    assert read["as rendered"][1].kept < KEPT, read["as rendered"]
+    assert read["milky"][0] > OVER_SKIN and not read["milky"][2], read["milky"]
+    for how in ("ghost", "ghost, half a pixel off"):
+        assert read[how][1].ghost < 0.0 and read[how][1].kept >= KEPT and not read[how][2], (how, read[how])

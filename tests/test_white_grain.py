@@ -58,9 +58,11 @@ def test_the_same_canvas_gives_the_same_plate():
     assert np.array_equal(sclera_plate(image, white, hole, colour, 0.5 * r), sclera_plate(image, white, hole, colour, 0.5 * r))
 
 
-def _painted_eyes(move: float, revealed: str, seed: int = 3):
+def _painted_eyes(move: float, revealed: str, seed: int = 3, strokes: float = 0.0, laid: float | None = None):
     """Two synthetic painted eyes on grainy skin, the irises moved right by ``move`` px; where the
-    iris was, the white is ``revealed`` "grainy" (the white's own grain) or "flat" (its colour):
+    iris was, the white is ``revealed`` "grainy" (the white's own grain) or "flat" (its colour), or,
+    with ``laid``, its colour plus ``laid`` x the skin's grain; ``strokes``: the painted white crossed
+    by vertical shading strokes 2 px wide, +-``strokes`` of 255 (tests/test_grain_range.py).
     (H, W, 3) uint8 RGB, (478, 2) landmarks."""
     from sfumato.face.topology import EYES
 
@@ -68,16 +70,17 @@ def _painted_eyes(move: float, revealed: str, seed: int = 3):
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     rng = np.random.default_rng(seed)
     noise = rng.normal(0, 4.0, (h, w)).astype(np.float32)[..., None]
+    stroked = np.where((xx.astype(int) // 2) % 2 == 0, strokes, -strokes).astype(np.float32)[..., None]
     img = np.full((h, w, 3), (200.0, 150.0, 120.0), np.float32) + noise
     lm = np.zeros((478, 2), np.float64)
     for e, cx in zip(EYES, (70.0, 190.0)):
         t = np.linspace(0, 2 * np.pi, len(e.contour), endpoint=False)
         lm[list(e.contour)] = np.stack([cx + 34 * np.cos(t), 50 - 14 * np.sin(t)], 1)
         inside = ((xx - cx) / 34) ** 2 + ((yy - 50) / 14) ** 2 < 1
-        img[inside] = np.float32([225.0, 220.0, 210.0]) + noise[inside]
-        old = np.hypot(xx - (cx - 6), yy - 50) < r
-        if move > 0 and revealed == "flat":
-            img[inside & old] = (225.0, 220.0, 210.0)
+        img[inside] = np.float32([225.0, 220.0, 210.0]) + stroked[inside] + noise[inside]
+        old = inside & (np.hypot(xx - (cx - 6), yy - 50) < r)
+        if move > 0 and (revealed == "flat" or laid is not None):
+            img[old] = np.float32([225.0, 220.0, 210.0]) + (0.0 if laid is None else laid) * noise[old]
         c = np.array([cx - 6 + move, 50.0])
         img[inside & (np.hypot(xx - c[0], yy - c[1]) < r)] = (60.0, 45.0, 40.0)
         lm[e.iris[0]] = c

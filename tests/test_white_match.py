@@ -214,7 +214,8 @@ def test_one_conversion_and_one_fit_give_the_same_measures():
     plain = white_match(painting, frame, plm, flm, radii)
     shared = white_match(painting, frame, plm, flm, radii, lab=(p_lab, f_lab), fits=fits)
     assert np.isfinite(plain.revealed_dl) and np.isfinite(plain.revealed_dab), plain
-    np.testing.assert_array_equal(astuple(shared), astuple(plain))
+    np.testing.assert_array_equal(astuple(shared)[:-1], astuple(plain)[:-1])
+    np.testing.assert_array_equal([astuple(a) for a in shared.almonds], [astuple(a) for a in plain.almonds])  # the last field
     followed = followed_landmarks(painting, frame, plm, flm, radii)
     np.testing.assert_array_equal(followed_landmarks(painting, frame, plm, flm, radii, fits=fits), followed)
     assert not np.array_equal(followed, flm)  # the eyes were followed, not FaceMesh's taken

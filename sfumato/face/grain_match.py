@@ -34,6 +34,24 @@ with nearest-neighbour lookup, whole pixels, so no resampling softens the grain 
 The ratio revealed / reference is ~1 when the rebuilt white is as grainy as the painted one,
 0.3-0.5 for a flat patch, above 1.5 for a white more speckled than the painting's.
 
+That ratio asks the rebuilt white to copy whatever fine contrast the painted white has, and on
+portrait_02 / 03 / 07 that is shading strokes, reflexes and a liner hook, not grain: their painted
+white reads 2.3-5.0 x the fine contrast of the skin round the eye, and a rebuilt white with the
+skin's grain (visibly not flat, looked at 5-8x) read 0.32-0.39 (FAIL); with the rig's 2 x skin cap
+lifted portrait_07 read 1.69 on a visibly sandy white. So since session 15 the bench's verdict is
+two readings per eye (:attr:`GrainMatch.flat`, :attr:`GrainMatch.sandy`), against the range of
+fine contrast the painting shows around that eye, its painted white's and the skin ring's
+(:func:`sfumato.face.revealed_white.skin_ring`, at least :data:`MIN_REFERENCE` differences):
+
+- ``flat``: the revealed white's over the lower of the two: a patch flatter than both the painted
+  white and the skin round it is pasted on (a white flattened row by row reads 0.00-0.47 on the
+  bench banks, one eye 0.72 where short rows keep their medians' texture); the least eye;
+- ``sandy``: its over the higher of the two: grainier than everything painted round it; the
+  largest eye.
+
+Each eye is read alone (the least / largest eye, not pooled: a flat eye beside a grainy one is a
+flat eye). The target stays :data:`TARGET` (0.6 for ``flat``, 1.5 for ``sandy``).
+
 That ratio does not tell a white speckled like its canvas from one speckled with dirt, nor a
 calm white from a mottled one (portrait_20's dark-specked white read 0.65, portrait_10's right
 one 1.74): the frame's revealed white and the painted white beside it are a few dozen pixels
@@ -120,6 +138,9 @@ class GrainMatch:
         revealed, reference: the fine spreads (CIE L) of the eye with the most revealed
             pixels.
         revealed_n, reference_n: second differences behind them (both eyes).
+        flat: the least measured eye's revealed spread over the lower of its painted white's and
+            its skin ring's (the module docstring; NaN when no eye is measured).
+        sandy: the largest eye's revealed spread over the higher of the two.
     """
 
     ratio: float
@@ -127,6 +148,8 @@ class GrainMatch:
     reference: float = float("nan")
     revealed_n: int = 0
     reference_n: int = 0
+    flat: float = float("nan")
+    sandy: float = float("nan")
 
 
 def grain_match(
@@ -148,7 +171,7 @@ def grain_match(
     fits = fit_eyes(p_lab[..., 0], f_lab[..., 0], painting_lm, frame_lm, iris_radii) if fits is None else fits
     h, w = painting.shape[:2]
     plm = np.asarray(painting_lm, np.float64)
-    ratios, weights, best = [], [], (0, float("nan"), float("nan"))
+    ratios, weights, best, ranged = [], [], (0, float("nan"), float("nan")), []
     rev_total, ref_total = 0, 0
     for k, (e, fit) in enumerate(zip(EYES, fits)):
         if fit is None:
@@ -175,12 +198,24 @@ def grain_match(
             continue
         ratios.append(s_rev / s_ref)
         weights.append(n)
+        ranged.append(painted_range(s_rev, s_ref, fine_spread(relative(p_l), skin_ring(opening, r))))
         rev_total, ref_total = rev_total + n, ref_total + n_ref
         if n > best[0]:
             best = (n, s_rev, s_ref)
     if not ratios:
         return GrainMatch(float("nan"))
-    return GrainMatch(float(np.average(ratios, weights=weights)), best[1], best[2], rev_total, ref_total)
+    return GrainMatch(float(np.average(ratios, weights=weights)), best[1], best[2], rev_total, ref_total,
+                      min(f for f, _ in ranged), max(s for _, s in ranged))
+
+
+def painted_range(revealed: float, white: float, skin: tuple[float, int]) -> tuple[float, float]:
+    """One eye's revealed fine spread over the lower and over the higher of its painted white's
+    (``white``) and its skin ring's (``skin``: spread and second differences; the painted white
+    alone when they are fewer than :data:`MIN_REFERENCE`): (``flat``, ``sandy``) of
+    :class:`GrainMatch`. Spreads of ln(L + 16), > 0."""
+    spread, n = skin
+    refs = [white] + ([spread] if n >= MIN_REFERENCE and np.isfinite(spread) and spread > 0 else [])
+    return revealed / min(refs), revealed / max(refs)
 
 
 @dataclass(frozen=True)

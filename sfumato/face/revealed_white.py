@@ -170,7 +170,9 @@ class SideReference:
             light: the light round each side (:func:`orbit_light`), which a pixel compared with
             the other side's white is compared with it through.
         lab: (K, 3) float32 Lab, the frame's pixels behind ``residuals`` (read by
-            :func:`sfumato.face.almond.almond`); on_left: (K,) bool, theirs of ``left``.
+            :func:`sfumato.face.almond.almond`); on_left: (K,) bool, theirs of ``left``; painted: (K, 3)
+            float32 Lab, the painting's own pixels at the same places (the old iris there); heights: (K,)
+            float32, their ``t``.
     """
 
     residuals: np.ndarray
@@ -184,6 +186,8 @@ class SideReference:
     light: OrbitLight | None = None
     lab: np.ndarray | None = None
     on_left: np.ndarray | None = None
+    painted: np.ndarray | None = None
+    heights: np.ndarray | None = None
 
 
 def side_reference(
@@ -223,4 +227,4 @@ def side_reference(
     against, other = side_references(t[revealed], left[revealed], p_lab[ref], t[ref], left[ref], bands, light)
     kept = np.isfinite(against[:, 0])  # as side_residuals: the pixels whose band has a reference
     return SideReference((f - against)[kept], other[kept], int((inside & (dp < r)).sum()), revealed, ref, t, left, bands, light,
-                         f[kept], left[revealed][kept])
+                         f[kept], left[revealed][kept], p_lab[revealed][kept], t[revealed][kept])

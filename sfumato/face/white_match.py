@@ -53,7 +53,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from sfumato.face.almond import almond
+from sfumato.face.almond import Almond, almond
 from sfumato.face.eye_register import register_eye
 from sfumato.face.eye_window import eye_window
 from sfumato.face.quality import shrunk_contour
@@ -118,8 +118,8 @@ class WhiteMatch:
         other_dl, other_dab: those pixels against the other side's white in their side's light
             (:class:`sfumato.face.revealed_white.OrbitLight`), as ``revealed_dl`` / ``revealed_dab``;
             reported, not a verdict: the model fails its hold-out (tests/test_orbit_light_holdout.py).
-        almond_skin, almond_ghost: those pixels' verdict with no light model (:func:`sfumato.face.almond.almond`): the
-            worst eye side's median L over the skin round it (largest) and over its ghost bound (``Almond.ghost``, least).
+        almonds: those pixels' verdict with no light model, one :class:`sfumato.face.almond.Almond` per eye side
+            (:func:`sfumato.face.almond.almond`; :func:`sfumato.face.almond.worst` sums them up).
     """
 
     common_dl: float
@@ -137,8 +137,7 @@ class WhiteMatch:
     revealed_other: int = 0
     other_dl: float = float("nan")
     other_dab: float = float("nan")
-    almond_skin: float = float("nan")
-    almond_ghost: float = float("nan")
+    almonds: tuple[Almond, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -273,8 +272,7 @@ def white_match(
     common, ring, white = median_differences(common_f, common_p), median_differences(rev_f, rev_ref), median_differences(white_f, white_p)
     rev, both, far = median_residuals(rev_d), median_residuals(both_d), median_residuals(far_d)
     return WhiteMatch(common.l, common.b, rev.l, rev.b, sum(len(x) for x in common_f), sum(len(x) for x in rev_d), white.l, rev.ab,
-                      ring.l, ring.ab, both.l, both.ab, other_n if np.isfinite(far.l) else 0, far.l, far.ab,
-                      max((a.over_skin for a in almonds if np.isfinite(a.over_skin)), default=float("nan")), min((a.ghost for a in almonds), default=float("nan")))
+                      ring.l, ring.ab, both.l, both.ab, other_n if np.isfinite(far.l) else 0, far.l, far.ab, tuple(almonds))
 
 
 @dataclass(frozen=True)
