@@ -50,14 +50,31 @@ readings, the old fails it (a steeper fall reads less here but lays a dark band 
 
 def top_step(e: EyeLayers, blink: float) -> float:
     """The step in CIE L across the closed lid's top edge, mid-lid (module docstring): inside
-    minus outside, L."""
+    minus outside, L.
+
+    Where the closed lid ends under a painted crease (since lids15b, :mod:`sfumato.rig.lid_top`:
+    the crease and all above it stay as painted; most of the middle half's pixels under one) the
+    strip just outside is the crease itself and the skin over it is a step the painting has
+    itself (portrait_11's image-left: its lid skin L 53 under the red-brown crease, 36 over it):
+    there the strip inside is held against the painted lid skin it replaces, the strip just
+    under the lid's top (:data:`STRIP` deep): a closed lid that is that skin, unfolded, has no
+    step at the crease. Elsewhere (no crease; every sheet before lids15b, which had no per-pixel
+    top) the measure as it was written."""
     s = e.sheet
     up, _ = e.lids.at(e.u)
-    top = up + s.band_up
     span = float(e.lids.u[-1] - e.lids.u[0])
     mid = (e.u > e.lids.u[0] + 0.25 * span) & (e.u < e.lids.u[-1] - 0.25 * span)
     k = max(2.0, STRIP * e.frame.half_width)
     shut = cv2.GaussianBlur(rgb_to_lab(render_eye(e, np.zeros(2), blink))[..., 0], (0, 0), 1.0)
+    line = getattr(s, "crease", None)
+    if line is not None and float(np.median(line[mid])) > 0.5:
+        painted = rgb_to_lab(e.image)[..., 0]
+        d = e.v - up - (s.top + s.soft * line)  # under the lid's top (its soft edge ends there)
+        inside = mid & (d >= -s.soft - k) & (d <= -s.soft) & (line > 0.5)
+        fold = mid & (d >= -k) & (d <= 0.0) & (line > 0.5)
+        assert inside.sum() >= 8 and fold.sum() >= 8, (inside.sum(), fold.sum())
+        return float(shut[inside].mean() - cv2.GaussianBlur(painted, (0, 0), 1.0)[fold].mean())
+    top = up + s.band_up
     d = e.v - top
     inside = mid & (d >= -s.soft - k) & (d <= -s.soft)
     outside = mid & (d >= s.soft) & (d <= s.soft + k)

@@ -42,10 +42,10 @@ def outline_ratio(e: EyeLayers, blink: float) -> float:
     """How hard the closing lid's outline is at ``blink`` (see the module docstring)."""
     s = e.sheet
     now = e.lids.moved(0.0, blink)
-    w = cover(e.u, e.v, e.frame, e.lids, now, s.band_up, s.band_lo, s.soft, s.reach, s.wings)
+    w = cover(e.u, e.v, e.frame, e.lids, now, s.band(), s.band_lo, s.soft, s.reach, s.wings)
     up_now, _ = now.at(e.u)
     on = (w > 0.15) & (w < 0.85) & (e.v > up_now + 1.5 * s.soft)
-    full = (cover(e.u, e.v, e.frame, e.lids, e.lids.moved(0.0, 1.0), s.band_up, s.band_lo, s.soft, s.reach, s.wings) > 0).astype(np.uint8)
+    full = (cover(e.u, e.v, e.frame, e.lids, e.lids.moved(0.0, 1.0), s.band(), s.band_lo, s.soft, s.reach, s.wings) > 0).astype(np.uint8)
     k = np.ones((3, 3), np.uint8)
     ring = (cv2.dilate(full, k, iterations=5) > 0) & ~(cv2.dilate(full, k, iterations=2) > 0) & (e.v > e.lids.at(e.u)[0])
     assert on.sum() >= 10 and ring.sum() >= 10  # else the measure says nothing

@@ -62,7 +62,7 @@ def _regions(e: EyeLayers) -> tuple[np.ndarray, np.ndarray]:
     """The closed lid over its lash line and the skin directly above and beside it: (h, w) bool each."""
     s = e.sheet
     now = e.lids.moved(0.0, 1.0)
-    w = cover(e.u, e.v, e.frame, e.lids, now, s.band_up, s.band_lo, s.soft, s.reach, s.wings)
+    w = cover(e.u, e.v, e.frame, e.lids, now, s.band(), s.band_lo, s.soft, s.reach, s.wings)
     up_now, _ = now.at(e.u)
     hw = e.frame.half_width
     lid = (w > 0.5) & (e.v > up_now + 2.0 * s.soft)

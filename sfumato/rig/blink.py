@@ -86,7 +86,7 @@ def close_lids(
         over = (f_lo > 0) * ramp((S.band_lo + S.soft - s_lo) / S.soft) * ramp(dl / S.soft) * (1.0 - np.minimum(1.0, S.cap / np.maximum(light, 1.0)))
         moved = moved * (1.0 - over)[..., None]
 
-    w = cover(u, v, frame, rest, now, S.band_up, S.band_lo, S.soft, S.reach, S.wings)[..., None]
+    w = cover(u, v, frame, rest, now, S.band(), S.band_lo, S.soft, S.reach, S.wings)[..., None]
     shade_up = 1.0 - MARGIN_SHADE * np.exp(-np.maximum(s_up, 0.0) / max(0.25 * height, 1.0))
     plate = S.plate * shade_up[..., None]
     return moved * (1 - w) + plate * w

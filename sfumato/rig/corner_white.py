@@ -18,7 +18,7 @@ tapering to nothing (painted liner at the corners goes with the lid; set on port
 liner and a synthetic liner on the astronaut)."""
 WHITE_CONTRAST = 6.0
 """Painted white past a corner is this much lighter (mean of RGB, 0..255) than the skin beyond
-it (as :data:`sfumato.rig.lid_plate.CREASE_CONTRAST`; portrait_11's inner corners: 15-25 lighter) ..."""
+it (as :data:`sfumato.rig.lid_top.CREASE_CONTRAST`; portrait_11's inner corners: 15-25 lighter) ..."""
 WHITE_REACH = 0.3
 """... and the closing lid covers it up to this many eye half-widths past the corner (beyond,
 it is skin, or the eye's outline is off: chosen on portrait_11, no held-out set)."""

@@ -33,6 +33,7 @@ from sfumato.rig.lash_line import lash_profile
 from sfumato.rig.lids import EyeFrame, Lids
 from sfumato.rig.liner_wing import wing_taper, wings_past_corners
 from sfumato.rig.lid_light import lit_in, surround, surround_light
+from sfumato.rig.lid_top import UPPER_BAND, crease_row, lid_top, misread_crease, profile
 from sfumato.rig.lid_shade import crown_light, form_depth, formed, lid_form, lift, seen
 from sfumato.rig.lid_grain import TEXTURE_CLIP, TEXTURE_DEPTH, as_round, lid_texture  # noqa: F401 (TEXTURE_CLIP: tests)
 from sfumato.ramp import unit_ramp as ramp  # blink reads it from here too
@@ -40,10 +41,6 @@ from sfumato.rig.seamless import seamless_fill
 from sfumato.imaging.lab import rgb_to_lab
 from sfumato.rig.skin_palette import palette_fill, skin_palette
 
-UPPER_BAND = 0.3
-"""The painted upper margin (lash line, lid fold) that the unfolding lid covers reaches at
-least this many opening heights above the lid contour (further where its darkest row lies
-higher). Set on the astronaut (the first rig blink)."""
 LOWER_BAND = 0.15
 """The lower lash band, moved rigidly with the rising lower lid, is this many opening heights
 thick (set on the astronaut)."""
@@ -74,13 +71,6 @@ portrait_13's image-right) keeps its shade up to this fraction of the way from t
 that edge (:func:`sfumato.rig.lid_shade.lift`'s crest; its top 40 %, as every lid had it before
 lidfold13; since lidtone13 it turns into that edge by :data:`sfumato.rig.lid_shade.LIFT_TOP`): at :data:`sfumato.rig.lid_shade.LIFT_CREST` its shadow narrowed to the middle and
 it read 0.28 a plate (tests/test_lid_plate_look.py, limit 0.25)."""
-CREASE_REACH = 1.0
-"""A painted crease (a dark line over a lighter lid fold, lighter skin above it again) within
-this many opening heights above the lid contour is where the closed lid ends: it unfolds the
-whole painted fold, the crease staying as its top edge ..."""
-CREASE_CONTRAST = 6.0
-"""... when it is this much darker (mean of RGB, 0..255) than the fold under it and the skin over
-it (both set on portrait_13's deep-set eyes)."""
 PALETTE_REACH = 0.5
 """The closed lid shades in the colours of the skin within this many eye half-widths round it
 (:mod:`sfumato.rig.skin_palette`; the orbit, the cheek under the eye: the skin a closed lid is
@@ -112,6 +102,12 @@ class LidSheet:
         wings: whether a painted liner wing runs on past the (left, right) corner
             (:func:`sfumato.rig.liner_wing.wings_past_corners`: the lid leaves it in place);
         fringe: the painted upper lash band's thickness, pixels (the closed lashes' soft band).
+        top: (h, w) float32, how far over the painted upper contour the closed lid reaches at
+            each pixel's u, pixels (under the painted crease: :func:`sfumato.rig.lid_top.lid_top`,
+            its soft edge ending there), or None: ``band_up`` all along (then ``band_up``: the
+            painted band's top, the crease's core where there is one, mid-lid);
+        crease: (h, w) float32 in [0, 1], how far the lid's top lies under a painted line at
+            each pixel's u (:func:`sfumato.rig.lid_top.lid_top`), or None.
     """
 
     plate: np.ndarray
@@ -126,9 +122,16 @@ class LidSheet:
     lash_palette: tuple[np.ndarray, np.ndarray] | None = None
     wings: tuple[bool, bool] = (False, False)
     fringe: float = 0.0
+    top: np.ndarray | None = None
+    crease: np.ndarray | None = None
+
+    def band(self) -> float | np.ndarray:
+        """How far over the painted upper contour the closed lid reaches: :attr:`top`, or
+        ``band_up`` where there is none (what :func:`cover` takes as its ``band_up``)."""
+        return self.band_up if self.top is None else self.top
 
 
-def cover(u: np.ndarray, v: np.ndarray, frame: EyeFrame, rest: Lids, now: Lids, band_up: float, band_lo: float,
+def cover(u: np.ndarray, v: np.ndarray, frame: EyeFrame, rest: Lids, now: Lids, band_up: float | np.ndarray, band_lo: float,
           soft: float, reach: tuple[float, float] | None = None, wings: tuple[bool, bool] = (False, False)
           ) -> np.ndarray:
     """How much of the lid plate a closing lid shows at each pixel: (h, w) float32 in [0, 1].
@@ -142,7 +145,8 @@ def cover(u: np.ndarray, v: np.ndarray, frame: EyeFrame, rest: Lids, now: Lids, 
 
     Args:
         u, v: (h, w) eye-frame coordinates; frame: the eye frame; rest: the lids the skin
-            shows; now: the closing lids; band_up, band_lo, soft: :class:`LidSheet`'s;
+            shows; now: the closing lids; band_up: how far over ``rest``'s upper lid the lid
+            reaches (a float, or (h, w) at each pixel: :meth:`LidSheet.band`); band_lo, soft: :class:`LidSheet`'s;
             reach: how far past the (left, right) corner it reaches (:class:`LidSheet`'s;
             None: :func:`corner_reach`); wings: :class:`LidSheet`'s.
     """
@@ -182,18 +186,27 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     width = lids.u[-1] - lids.u[0]
     mid = (u > lids.u[0] + 0.25 * width) & (u < lids.u[-1] - 0.25 * width)
     # the painted lash line may lie a little above FaceMesh's contour: the band reaches past
-    # the darkest row of the upper margin
+    # the darkest row of the upper margin, or past the lash line under it where that row is a
+    # crease as dark as the lash line (lid_top.misread_crease)
     rows = np.arange(-0.1 * height, 0.6 * height + 1.0, 0.5)
-    prof = [float(light[sel].mean()) if (sel := mid & (np.abs(v - up - d) < 0.5)).any() else np.inf for d in rows]
-    darkest = float(rows[int(np.argmin(prof))]) if np.isfinite(min(prof)) else 0.0
+    prof = profile(light, mid, v - up, rows)
+    misread = misread_crease(prof, rows, height)
+    darkest = float(rows[int(np.nanargmin(prof)) if misread is None else misread]) if np.isfinite(prof).any() else 0.0
     lash_band = max(1.5, UPPER_BAND * height, darkest + 0.15 * height + 1.0)
-    band_up = _crease(light, mid, v, up, lash_band, height)
+    lab = rgb_to_lab(image)
+    if misread is None:  # the closed lid reaches the painted crease's core, all along
+        band_up = crease_row(light, mid, v - up, lash_band, height)
+        top_up, under_line, reach_up = band_up, np.zeros(light.shape, np.float32), None
+    else:  # it ends under the painted crease, column by column (the crease stays)
+        top_up, under_line, band_up, _ = lid_top(2.55 * lab[..., 0], u, v, lids, height)
     band_lo = max(1.0, LOWER_BAND * height)
     soft = max(1.0, 0.35 * band_up)
+    if misread is not None:
+        reach_up = (top_up - soft * under_line).astype(np.float32)  # the soft edge ends at a painted line
     span = (u > lids.u[0] - 0.15 * frame.half_width) & (u < lids.u[-1] + 0.15 * frame.half_width)
-    fold = span & (v > up + band_up) & (v < up + band_up + 0.8 * height)
+    fold = span & (v > up + top_up) & (v < up + top_up + 0.8 * height)
     if fold.sum() < 8:  # a tiny ROI: everything above the lash band is skin
-        fold = v > up + band_up
+        fold = v > up + top_up
     below = span & (v < lo - 1.2 * band_lo) & (v > lo - band_lo - 0.8 * height)
     # the skin's colours with its thin dark lines closed over, as the closed lid's edge sees them
     line = max(1.0, EDGE_LINE * frame.half_width)
@@ -207,7 +220,7 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     # laid into the painting over all a closed lid covers, meeting it without a step
     reach = white_past_corners(light, u, v, lids, frame)
     wings = wings_past_corners(light, u, v, lids, frame, band_up, reach)  # painted liner wings stay
-    hole = cv2.dilate((cover(u, v, frame, lids, lids.moved(0.0, 1.0), band_up, band_lo, soft, reach, wings) > 0.0).astype(np.uint8),
+    hole = cv2.dilate((cover(u, v, frame, lids, lids.moved(0.0, 1.0), band_up if reach_up is None else reach_up, band_lo, soft, reach, wings) > 0.0).astype(np.uint8),
                       np.ones((3, 3), np.uint8)) > 0
     # a fold in the orbit's shadow: lit like the lower lid's skin (at most LID_MIX of it), in a
     # shadow over the whole eye no lighter than the lit skin round the lid
@@ -220,7 +233,7 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     lit = lit_in(LID_LIT * m_lo, surround_light(light, ring_lit))
     k = float(np.clip((lit - m_up) / max(m_lo - m_up, 1e-3), 0.0, LID_MIX))
     lid = col_up + k * (col_lo - col_up)
-    top = up + band_up
+    top = up + top_up
     # the upper lid (over the line where the lids meet; matched to the skin over it and at the
     # corners only, it keeps the guide's shading): toward its top the colour of the edge it
     # meets there (the values the fill is matched to, its thin lines closed over: sampled from
@@ -247,7 +260,6 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     colour = np.where(upper[..., None], col_top * g + lid * (1 - g), col_lo).astype(np.float32)
     opening = (v < up) & (v > lo) & (u > lids.u[0]) & (u < lids.u[-1])
     near = cv2.dilate(hole.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=max(3, int(PALETTE_REACH * frame.half_width)))
-    lab = rgb_to_lab(image)
     # the upper lid's form: lit across its crown, turning away toward the line, corners and crease
     form = lid_form(u, v, lids, closed, top, form_depth(lab[..., 0], ring_lit))
     flat, shaped = (lay_in(image, tex, c, hole, upper, line, corners, ~corners & (v > up), edge=edge,
@@ -263,7 +275,8 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     cap = (LIGHT_CAP * np.maximum(l_lo, colour.mean(-1))).astype(np.float32)
     painted = mid & (v > up - 0.5) & (v < up + lash_band + 0.3 * height)
     palette = skin_palette(np.where(shut[..., None], rgb_to_lab(plate), lab), shut | painted)
-    return LidSheet(plate, float(band_up), float(band_lo), soft, lash, section, strength, cap, reach, palette, wings, float(lash_band))
+    return LidSheet(plate, float(band_up), float(band_lo), soft, lash, section, strength, cap, reach, palette, wings, float(lash_band),
+                    reach_up, None if reach_up is None else under_line)
 
 
 def lay_in(image: np.ndarray, tex: np.ndarray, colour: np.ndarray, hole: np.ndarray, upper: np.ndarray | None = None,
@@ -352,19 +365,3 @@ def _column_colour(image: np.ndarray, light: np.ndarray, where: np.ndarray, u: n
         return None
     return np.stack([np.interp(u, centres[good], cols[good, k]) for k in range(3)], -1).astype(np.float32)
 
-
-def _crease(light: np.ndarray, mid: np.ndarray, v: np.ndarray, up: np.ndarray, band_up: float, height: float) -> float:
-    """How far above the upper lid contour the closed lid reaches, pixels: the painted crease
-    (:data:`CREASE_REACH`, :data:`CREASE_CONTRAST`) when there is one over the lash band, else
-    ``band_up``. ``light``: (h, w) mean of RGB; ``mid``: (h, w) bool, the middle of the lid."""
-    rows = np.arange(band_up, CREASE_REACH * height + 0.25, 0.5)
-    if rows.size < 4:
-        return band_up
-    prof = np.array([float(light[sel].mean()) if (sel := mid & (np.abs(v - up - d) < 0.5)).any() else np.nan for d in rows])
-    if np.isnan(prof).any():
-        return band_up
-    i = int(np.argmin(prof))
-    if i == 0 or i == rows.size - 1:
-        return band_up
-    fold, over = float(prof[:i].max()), float(prof[i + 1:].max())
-    return float(rows[i]) if min(fold, over) - float(prof[i]) >= CREASE_CONTRAST else band_up
