@@ -121,18 +121,21 @@ def test_the_rig_rebuilds_a_grainy_white_on_the_astronaut(astronaut):
 
 def _flattened(img: np.ndarray, frame: np.ndarray, lm: np.ndarray, flm: np.ndarray, radii) -> np.ndarray:
     """``frame`` with the white revealed where each painted iris was (within 1.1 radii of it,
-    beyond 1.2 of the iris found in the frame, inside the opening) painted flat, each pixel row
-    of it its median colour: the shading down the eye kept, the grain gone (a flat patch)."""
+    beyond ``white_match.FRAME_IRIS`` radii of the iris found in the frame, where the grain measure
+    reads it, inside the opening) painted flat, each pixel row of it its median colour: the shading
+    down the eye kept, the grain gone (a flat patch). Beyond 1.2 radii before limbus15: with the
+    moved iris' edge as soft as the painted one, the rows short of white (its top and bottom) took
+    their median from the iris' rim there and the "flat" patch read 0.47 on the astronaut at 2x."""
     from sfumato.face.eye_window import eye_window
     from sfumato.face.topology import EYES
-    from sfumato.face.white_match import fit_eyes
+    from sfumato.face.white_match import FRAME_IRIS, fit_eyes
     from sfumato.imaging.lab import lightness
 
     out = frame.copy()
     for k, (e, fit) in enumerate(zip(EYES, fit_eyes(lightness(img), lightness(frame), lm, flm, radii))):
         r = float(radii[k])
         win = eye_window(lm, e, fit.affine, fit.iris, r, img.shape[:2], 0.15)
-        ys, xs = np.nonzero(win.opening & (win.dp < 1.1 * r) & (win.df > 1.2 * r))
+        ys, xs = np.nonzero(win.opening & (win.dp < 1.1 * r) & (win.df > FRAME_IRIS * r))
         mx, my = win.frame_map(fit.affine, whole=True)
         fx, fy = mx[ys, xs].astype(int), my[ys, xs].astype(int)
         for row in np.unique(fy):
@@ -140,9 +143,20 @@ def _flattened(img: np.ndarray, frame: np.ndarray, lm: np.ndarray, flm: np.ndarr
     return out
 
 
+FLAT_LIMIT = 0.45
+"""A frame's revealed white flattened (:func:`_flattened`) reads under this on the rig's frames
+(0.3 before limbus15). The reading of a flat patch there is not near 0: its rows' steps of
+shading and the grid FaceMesh and the eye's registration lay it on count as grain. On
+portrait_13 at +30 the white the measure reads is pixel for pixel the same in main's frame at
+8e85d02 and limbus15's (only the iris' edge changed), and its flattened patch read 0.22 and
+0.37 (101 and 102 revealed pixels: the grid landed a pixel apart); main's frames shifted by
+0.25-1 px read 0.00-0.26 (portrait_13, portrait_07, the astronaut at 2x). Still well under the
+grain column's 0.6 (``grain_match.TARGET``), which a flat patch must fail."""
+
+
 def _check_grain(eng, target, grain_match, face_landmarks, painted_iris_radii, Pose) -> None:
     """Each measured frame's ratio in ``target``; the same frame with its revealed white
-    flattened (:func:`_flattened`) under 0.3."""
+    flattened (:func:`_flattened`) under :data:`FLAT_LIMIT`."""
     img = eng._crop
     lm = face_landmarks(img)
     radii = painted_iris_radii(img, lm)
@@ -157,7 +171,7 @@ def _check_grain(eng, target, grain_match, face_landmarks, painted_iris_radii, P
     measured = [s for s in seen if np.isfinite(s)]
     assert measured, seen
     assert all(target[0] <= s <= target[1] for s in measured), seen
-    assert all(f < 0.3 for s, f in zip(seen, flat) if np.isfinite(s)), flat
+    assert all(f < FLAT_LIMIT for s, f in zip(seen, flat) if np.isfinite(s)), flat
 
 
 def test_portrait_20s_rebuilt_white_is_not_a_flat_patch():

@@ -10,7 +10,9 @@ Layers, back to front, in a region of interest (ROI) around the eye:
    darker than the white, and let go as the iris travels on (:func:`carried_share`);
 2. the iris (:func:`sfumato.rig.iris.iris_layer`), moved and foreshortened as a disc on the
    eyeball, shaded by the upper lid's shadow, going under the corners' skin softly
-   (:func:`corner_cover`);
+   (:func:`corner_cover`); its edge falls into the white as softly as the painted one
+   (:mod:`sfumato.rig.limbus`: the alpha carries the painted fade, the layer's own rim the iris'
+   paint, :attr:`EyeLayers.body`);
 3. the catchlight, which moves only :data:`~sfumato.rig.catchlight.FOLLOW` of the iris: the
    painted highlight itself (:mod:`sfumato.rig.catchlight_sprite`), a disc for old rig files;
 4. the lids: the painted lid skin, displaced when the lids move, over everything outside the
@@ -33,6 +35,7 @@ from sfumato.rig.catchlight import FOLLOW, catchlight_alpha, on_cornea
 from sfumato.rig.catchlight_sprite import CatchlightSprite, cut_sprite
 from sfumato.rig.iris import disc, iris_layer, lightness
 from sfumato.rig.iris_rim import dark_rim
+from sfumato.rig.limbus import fade_start, painted_soft_edge
 from sfumato.rig.lid_margin import LidMargin, draw_margin, lid_margin, margin_layer
 from sfumato.rig.lids import SHADOW_LIFT, EyeFrame, Lids, lid_shadow, opening, shadow_lift, skin_source
 from sfumato.rig.model import Catchlight, EyeRig
@@ -94,6 +97,12 @@ class EyeLayers:
         rim: (n, n, 3) float32 RGB, the iris layer with its outer rim in the iris' own paint
             (:func:`sfumato.rig.iris_rim.dark_rim`), shown as the iris moves off its painted place;
             None: the painted layer always.
+        body: (n, n, 3) float32 RGB, ``rim`` with the painted limbus' fade into the white taken
+            off too (the soft alpha draws that fade over whatever white lies under it), shown as
+            the painted surround is let go (:func:`let_go`); None: no painted edge was measured
+            (the iris fills its opening), the alpha a linear ramp at the radius.
+        edge_px: (mid, width) pixels, the painted edge the alpha keeps
+            (:func:`sfumato.rig.limbus.painted_edge`), or None.
     """
 
     x0: int
@@ -117,6 +126,8 @@ class EyeLayers:
     lift: float = SHADOW_LIFT[1]
     sprite: CatchlightSprite | None = None
     rim: np.ndarray | None = None
+    body: np.ndarray | None = None
+    edge_px: tuple[float, float] | None = None
 
     @property
     def roi(self) -> tuple[slice, slice]:
@@ -163,15 +174,17 @@ def eye_layers(crop: np.ndarray, rig: EyeRig) -> EyeLayers:
         # iris' opening left there instead FaceMesh found portrait_07's turned irises 0.02 nearer rest
         hide = catchlight_alpha(shape, c + cl.offset, Catchlight(cl.offset, cl.radius + 1.5, cl.colour, 1.0))
     trust = seen if hide is None else seen * (1 - hide)
-    iris_rgb, iris_alpha, painted_share = iris_layer(painted, trust, c, r, max(1.0, 0.6 * rig.iris.limbus * r), hide)
+    soft = painted_soft_edge(image, opening(u, v, lids, 1.0), c, r)
+    iris_rgb, iris_alpha, painted_share = iris_layer(painted, trust, c, r, max(1.0, 0.6 * rig.iris.limbus * r), hide, soft)
     base, hole = white_and_hole(image, lids, frame, u, v, inside, c, r, edge)
     sheet = lid_sheet(image, u, v, lids, frame, r)
-    halo = carried_halo(hole, place_iris(iris_alpha, np.eye(2), c, shape))
+    halo = carried_halo(hole)
     dark = darker_than_white(image, base, hole)
     margin = lid_margin(image, base, hole, frame, lids, float(frame.to_uv(c)[0]), r)
     lift = shadow_lift(lightness(image), u, v, lids, c, r, shadow_reach(lids, r))
+    body = None if soft is None else dark_rim(iris_rgb, r, painted_share, fade_from=fade_start(*soft, r))
     return EyeLayers(x0, y0, image, base, frame, u, v, lids, edge, iris_rgb, iris_alpha, frame.to_uv(c), r, cl, sheet, halo, dark, margin, lift,
-                     sprite, dark_rim(iris_rgb, r, painted_share))
+                     sprite, dark_rim(iris_rgb, r, painted_share), body, soft)
 
 
 def shadow_reach(lids: Lids, radius: float) -> float:
@@ -179,16 +192,18 @@ def shadow_reach(lids: Lids, radius: float) -> float:
     return 0.2 * max(lids.height(), radius)
 
 
-def carried_halo(hole: np.ndarray, iris_alpha: np.ndarray) -> np.ndarray:
+def carried_halo(hole: np.ndarray) -> np.ndarray:
     """The painted surround of the iris that moves with it: (h, w) float32 in [0, 1].
 
     What the rebuilt white replaced (``hole``, (h, w) float32 in [0, 1]: the iris, its dark rim,
-    halo and the ring of its hue) outside the iris layer at rest (``iris_alpha``, (h, w) float32):
-    the limbus' shade belongs to the eyeball and turns with the iris, and at rest these are the
-    painting's own pixels. Full strength from half the hole's soft edge in, so at rest the
-    painting shows there exactly, not a mix with the rebuilt white.
+    halo and the ring of its hue): the limbus' shade belongs to the eyeball and turns with the
+    iris, and at rest these are the painting's own pixels. Full strength from half the hole's
+    soft edge in, so at rest the painting shows there exactly, not a mix with the rebuilt white;
+    the iris itself too, so under the iris' soft edge (:mod:`sfumato.rig.limbus`) the painting
+    lies, not the rebuilt white (before: a light ring a quarter of the way to the white where
+    the alpha was half, at rest).
     """
-    return (np.clip(2.0 * hole, 0.0, 1.0) * (1.0 - np.clip(iris_alpha, 0.0, 1.0))).astype(np.float32)
+    return np.clip(2.0 * hole, 0.0, 1.0).astype(np.float32)
 
 
 def darker_than_white(image: np.ndarray, base: np.ndarray, hole: np.ndarray) -> np.ndarray:
@@ -217,10 +232,15 @@ def carried_share(layers: "EyeLayers", travel: float) -> np.ndarray:
     :data:`CARRY_TRAVEL` radii of travel, where the rebuilt white takes over as before.
     """
     L = layers
+    moved = float(np.clip(travel / CARRY_TRAVEL[0], 0.0, 1.0))
+    return (L.halo * (L.dark + (1.0 - L.dark) * (1.0 - moved)) * (1.0 - let_go(travel))).astype(np.float32)
+
+
+def let_go(travel: float) -> float:
+    """How far the painted surround is let go at ``travel`` iris radii: 0 up to
+    ``CARRY_TRAVEL[0]``, 1 from ``CARRY_TRAVEL[1]`` on, linear between."""
     lo, hi = CARRY_TRAVEL
-    moved = float(np.clip(travel / lo, 0.0, 1.0))
-    keep = float(np.clip((hi - travel) / (hi - lo), 0.0, 1.0))
-    return (L.halo * (L.dark + (1.0 - L.dark) * (1.0 - moved)) * keep).astype(np.float32)
+    return float(np.clip((travel - lo) / (hi - lo), 0.0, 1.0))
 
 
 def cover_ratio(u: np.ndarray, now: Lids, rest_lids: Lids, u_rest: float, u_new: float, sx: float, width: float) -> np.ndarray:
@@ -322,6 +342,8 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
     centre = L.frame.to_xy(new)
     # its painted rim (a lid's light rim, the corner's skin) stays behind as it moves off its place
     rgb = L.iris_rgb if L.rim is None else L.iris_rgb + (L.rim - L.iris_rgb) * np.float32(moved)
+    if L.body is not None:  # the painted fade drawn by the alpha alone once the painted surround is let go
+        rgb = rgb + (L.body - rgb) * np.float32(let_go(travel))
     iris = place_iris(rgb, a, centre, shape, cv2.INTER_CUBIC)
     alpha = place_iris(L.iris_alpha, a, centre, shape)[..., None]
     # the corners' skin covers the iris where the lids meet, relative to how the painting showed

@@ -161,7 +161,8 @@ def disc(shape: tuple[int, int], centre: np.ndarray, radius: float, edge: float)
 
 
 def iris_layer(
-    image: np.ndarray, seen: np.ndarray, centre: np.ndarray, radius: float, edge: float, hide: np.ndarray | None = None
+    image: np.ndarray, seen: np.ndarray, centre: np.ndarray, radius: float, edge: float, hide: np.ndarray | None = None,
+    painted_edge: tuple[float, float] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The painted iris as a movable layer, centred on the iris.
 
@@ -173,13 +174,19 @@ def iris_layer(
         image: (h, w, 3) float32 RGB ROI; seen: (h, w) float32, trust in each painted pixel.
         centre: (2,) iris centre; radius: limbus radius; edge: width of the alpha's soft rim.
         hide: (h, w) float32 in [0, 1] or None, pixels to replace (the catchlight).
+        painted_edge: (mid, width) pixels, the painted edge (:func:`sfumato.rig.limbus.painted_edge`): the
+            alpha falls as the painting does, through 0.5 at ``mid`` over a 10-90% ``width``
+            (:func:`sfumato.rig.limbus.soft_disc`); None: a linear ramp ``edge`` wide at ``radius``.
 
     Returns:
         rgb (n, n, 3) float32, alpha (n, n) float32 and painted (n, n) float32 in [0, 1], the
         share of each pixel that is the painting's (the rest completed), n = 2 * half + 1 with
-        half = ceil(radius + edge) + 2; the iris centre is at pixel (half, half).
+        half = ceil(radius + edge) + 2 (or past the soft alpha's reach); the iris centre is at
+        pixel (half, half).
     """
-    half = int(np.ceil(radius + edge)) + 2
+    from sfumato.rig.limbus import reach, soft_disc
+
+    half = int(np.ceil(max(radius + edge, 0.0 if painted_edge is None else reach(*painted_edge)))) + 2
     n = 2 * half + 1
     m = np.float32([[1, 0, half - centre[0]], [0, 1, half - centre[1]]])
     warp = lambda a, interp=cv2.INTER_LINEAR: cv2.warpAffine(a, m, (n, n), flags=interp, borderMode=cv2.BORDER_REPLICATE)  # noqa: E731
@@ -206,7 +213,7 @@ def iris_layer(
     comp = around_fill(rgb, soft, half, comp)
     w = np.clip(soft * 1.5 - 0.25, 0, 1)[..., None]
     rgb = rgb * w + comp * (1 - w)
-    alpha = disc((n, n), c, radius, edge)
+    alpha = disc((n, n), c, radius, edge) if painted_edge is None else soft_disc((n, n), c, *painted_edge)
     return rgb.astype(np.float32), alpha, w[..., 0].astype(np.float32)
 
 

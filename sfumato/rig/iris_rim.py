@@ -32,7 +32,7 @@ TOL = 2.0
 """... and this many CIE L more (the canvas' noise)."""
 
 
-def dark_rim(rgb: np.ndarray, radius: float, painted: np.ndarray | None = None) -> np.ndarray:
+def dark_rim(rgb: np.ndarray, radius: float, painted: np.ndarray | None = None, fade_from: float | None = None) -> np.ndarray:
     """The iris layer with its completed outer rim no lighter than the iris' own paint on the same ray.
 
     Each completed pixel (``painted`` low) beyond :data:`RIM` radii is capped in CIE L at the lightest of the layer (smoothed
@@ -47,6 +47,11 @@ def dark_rim(rgb: np.ndarray, radius: float, painted: np.ndarray | None = None) 
             painted white inside the fitted radius stays), one at most half so (the rim the layer
             completed under the lids and corners, and the lid's soft edge over it) is capped, a
             ramp between; None: all capped.
+        fade_from: iris radii; painted pixels from here out (a ramp over a tenth of a radius) are
+            capped too: the painted limbus' fade into the white taken off the layer, for an alpha
+            that carries that fade itself (:func:`sfumato.rig.limbus.soft_disc`) over the rebuilt
+            white (the :data:`INNER` radii scaled in to lie inside it); None: painted pixels kept
+            as above.
 
     Returns:
         (n, n, 3) float32 RGB in [0, 255].
@@ -59,12 +64,15 @@ def dark_rim(rgb: np.ndarray, radius: float, painted: np.ndarray | None = None) 
     dx, dy = xx - half, yy - half
     d = np.hypot(dx, dy)
     cap = np.zeros((n, n), np.float32)
-    for k in INNER:
+    inner = INNER if fade_from is None else tuple(k * min(1.0, (fade_from - 0.05) / INNER[-1]) for k in INNER)  # inside the fade
+    for k in inner:
         s = np.float32(k * radius) / np.maximum(d, 1e-3)
         cap = np.maximum(cap, cv2.remap(light, half + dx * s, half + dy * s, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE))
     ramp = np.clip((d / max(radius, 1e-3) - RIM[0]) / (RIM[1] - RIM[0]), 0.0, 1.0)
     if painted is not None:
         ramp = ramp * (1.0 - np.clip(2.0 * painted - 1.0, 0.0, 1.0))  # paint half seen at the lid's soft edge is capped too
+    if fade_from is not None:
+        ramp = np.maximum(ramp, np.clip((d / max(radius, 1e-3) - fade_from) / 0.1, 0.0, 1.0))
     new_l = lab[..., 0] - ramp * np.maximum(lab[..., 0] - (cap + TOL), 0.0)
     out = lab.copy()
     out[..., 0] = new_l
