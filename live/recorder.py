@@ -73,6 +73,8 @@ class Recorder:
         if self.error is not None or not self.due(t):
             return False
         if self._t0 is None:
+            if not self._start(frame):
+                return False
             self._t0 = t
         # several frames may be due after a stall: this one is repeated so the clock keeps up
         n = max(1, int((t - self._t0) * self.fps + 1e-6) + 1 - self.frames)
@@ -92,6 +94,25 @@ class Recorder:
                 self._cv.notify_all()
         return True
 
+    def _start(self, frame: np.ndarray) -> bool:
+        """Start ffmpeg on the caller's thread (the app's main thread), not the writer thread: it is
+        started with a ``preexec_fn``, and a fork from a worker thread while other threads run
+        (the puppet's FaceMesh) printed an "Exception ignored in _after_fork" traceback. False
+        when it cannot start (the recording stops, as for a write error)."""
+        try:
+            self._writer.start(frame)
+        except Exception as err:  # noqa: BLE001 - a recording that cannot start stops, not the app
+            self._stop(err)
+            return False
+        return True
+
+    def _stop(self, err: BaseException) -> None:
+        """Keep ``err`` as what stopped the recording, say so in one line, wake a waiting ``add``."""
+        self.error = err
+        self.log(f"recording {self.path} stopped: {describe_error(err)}; the portrait keeps running")
+        with self._cv:
+            self._cv.notify_all()
+
     def _run(self) -> None:
         while True:
             with self._cv:
@@ -108,10 +129,7 @@ class Recorder:
                 for _ in range(n):
                     self._write(frame)
             except Exception as err:  # noqa: BLE001 - any write failure stops the recording, not the app
-                self.error = err
-                self.log(f"recording {self.path} stopped: {describe_error(err)}; the portrait keeps running")
-                with self._cv:
-                    self._cv.notify_all()
+                self._stop(err)
 
     def _write(self, frame: np.ndarray) -> None:
         """Encode one frame (writer thread); raise ENOSPC when the disk is nearly full."""

@@ -194,3 +194,17 @@ def test_unknown_puppet_layer_is_one_line_exit_2(bank, tmp_path, capsys):
     rc = main(["--config", str(cfg), "--bank", bank, "--drive", "--camera", "sim", "--headless", "--duration", "1"])
     err = capsys.readouterr().err.strip().splitlines()
     assert rc == 2 and len(err) == 1 and "puppet.layers" in err[0] and "nose" in err[0]
+
+
+def test_the_readmes_drive_and_record_command_prints_no_traceback(bank, driver, tmp_path):
+    """README "Weightless driving": `--drive --camera clip.mp4 --headless --duration 12 --record out/puppet.mp4`
+    (shorter here). ffmpeg used to be forked, with a ``preexec_fn``, from the recorder's thread while the
+    puppet's FaceMesh ran: each run printed "Exception ignored in: <function _after_fork ...> Traceback"."""
+    cmd = [sys.executable, "-m", "live", "--bank", bank, "--drive", "--camera", str(driver), "--headless",
+           "--duration", "3", "--record", "out/puppet.mp4"]
+    res = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy",
+                              "PYTHONPATH": str(ROOT)})
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert (tmp_path / "out" / "puppet.mp4").stat().st_size > 0
+    assert "Traceback" not in res.stderr and "Exception ignored" not in res.stderr, res.stderr[-2000:]

@@ -89,26 +89,37 @@ class Mp4Writer:
             self._audio = Path(self._tmpdir.name) / "audio.wav"
             write_wav(self._audio, audio, sample_rate)
 
-    def write(self, frame: np.ndarray) -> None:
-        """Append one (H, W, 3) uint8 RGB frame, or a (3 H / 2, W) uint8 I420 one (``pix_fmt_in``)."""
+    def _size_of(self, frame: np.ndarray) -> tuple[np.ndarray, tuple[int, int]]:
+        """``frame`` as written (RGB: cropped to even sides) and its (w, h) size in pixels."""
         if self.pix_fmt_in == "yuv420p":
             if frame.ndim != 2 or frame.shape[0] % 3 or frame.shape[1] % 2 or (2 * frame.shape[0] // 3) % 2:
                 raise ValueError(f"an I420 frame is (3 H / 2, W) uint8 with H and W even, got {frame.shape}")
-            size = (frame.shape[1], 2 * frame.shape[0] // 3)
-        else:
-            frame = even(frame)
-            size = frame.shape[1::-1]
+            return frame, (frame.shape[1], 2 * frame.shape[0] // 3)
+        frame = even(frame)
+        return frame, frame.shape[1::-1]
+
+    def start(self, frame: np.ndarray) -> None:
+        """Start ffmpeg for frames shaped like ``frame`` (as :meth:`write` takes them), writing nothing;
+        nothing happens once started. :meth:`write` starts it itself: call this first where ffmpeg
+        must be forked from a particular thread (the recorder: the main thread, not its writer thread)."""
+        if self._gen is not None:
+            return
+        _, (w, h) = self._size_of(frame)
+        self._size = (w, h)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        audio = {"audio_path": str(self._audio), "audio_codec": "aac"} if self._audio else {}
+        extra = (["-shortest"] if self._audio else []) + (["-threads", str(self.threads)] if self.threads > 0 else [])
+        self._gen = imageio_ffmpeg.write_frames(
+            str(self.path), (w, h), fps=self.fps, codec="libx264", pix_fmt_in=self.pix_fmt_in, pix_fmt_out="yuv420p",
+            output_params=["-crf", str(self.crf), "-preset", self.preset, *extra], macro_block_size=2,
+            ffmpeg_log_level=self.log_level, **audio)
+        self._gen.send(None)
+
+    def write(self, frame: np.ndarray) -> None:
+        """Append one (H, W, 3) uint8 RGB frame, or a (3 H / 2, W) uint8 I420 one (``pix_fmt_in``)."""
+        frame, size = self._size_of(frame)
         if self._gen is None:
-            w, h = size
-            self._size = (w, h)
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            audio = {"audio_path": str(self._audio), "audio_codec": "aac"} if self._audio else {}
-            extra = (["-shortest"] if self._audio else []) + (["-threads", str(self.threads)] if self.threads > 0 else [])
-            self._gen = imageio_ffmpeg.write_frames(
-                str(self.path), (w, h), fps=self.fps, codec="libx264", pix_fmt_in=self.pix_fmt_in, pix_fmt_out="yuv420p",
-                output_params=["-crf", str(self.crf), "-preset", self.preset, *extra], macro_block_size=2,
-                ffmpeg_log_level=self.log_level, **audio)
-            self._gen.send(None)
+            self.start(frame)
         elif size != self._size:
             raise ValueError(f"frame size {size} differs from the first frame's {self._size}")
         self._gen.send(np.ascontiguousarray(frame))
