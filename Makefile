@@ -2,11 +2,12 @@
 #   make demo   install, build the bundled Mona Lisa's bank (frames/mona_lisa), run the live portrait
 #               (no webcam: the simulated viewer; no display: 20 s headless, recorded side by side to out/live.mp4)
 #   make test   install with the FOMM, speech, server and test extras, run the whole test suite
-# A Python the pinned wheels exist for (mediapipe 0.10.21: 3.10-3.12): the first of python3.12,
-# python3.11, python3.10, python3 that is one of those. Override with `make PYTHON=/path/to/python3.11`.
-PY_OK  := import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 12))
+# A Python the pinned wheels exist for (3.11-3.12: scipy 1.17, scikit-image 0.26, pillow 13 and imageio 2.38
+# need 3.11+, mediapipe 0.10.21 stops at 3.12): the first of python3.12, python3.11, python3 that is one
+# of those. Override with `make PYTHON=/path/to/python3.11`.
+PY_OK  := import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 12))
 ifeq ($(origin PYTHON),undefined)
-PYTHON := $(shell for p in python3.12 python3.11 python3.10 python3; do \
+PYTHON := $(shell for p in python3.12 python3.11 python3; do \
             command -v $$p >/dev/null 2>&1 && $$p -c '$(PY_OK)' 2>/dev/null && { echo $$p; break; }; done)
 endif
 VENV   ?= .venv
@@ -24,8 +25,8 @@ PIPER := piper-tts==1.8.0
 # A failed venv creation removes the half-made venv, so the next `make` starts clean.
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ] || ! $(PYTHON) -c '$(PY_OK)' 2>/dev/null; then \
-	  echo "sfumato needs Python 3.10, 3.11 or 3.12 (mediapipe 0.10.21 has no wheels for others);" \
-	       "$(if $(PYTHON),$(PYTHON) is not one of them,none found as python3.12 / python3.11 / python3.10 / python3)." \
+	  echo "sfumato needs Python 3.11 or 3.12 (its pinned wheels exist for no others);" \
+	       "$(if $(PYTHON),$(PYTHON) is not one of them,none found as python3.12 / python3.11 / python3)." \
 	       "Install one (Debian/Ubuntu:" \
 	       "apt install python3.11-venv, or pyenv install 3.12) and run make again, or make PYTHON=/path/to/python3.12" >&2; \
 	  exit 2; fi

@@ -45,7 +45,7 @@ def _make(project: Path, *args: str) -> subprocess.CompletedProcess:
 def test_an_unsupported_python_is_refused_with_how_to_get_one(project):
     proc = _make(project, f"PYTHON={project / 'py313'}")
     assert proc.returncode != 0 and not (project / ".venv").exists()
-    assert "needs Python 3.10, 3.11 or 3.12" in proc.stderr and "is not one of them" in proc.stderr
+    assert "needs Python 3.11 or 3.12" in proc.stderr and "is not one of them" in proc.stderr
     assert "PYTHON=" in proc.stderr
 
 
@@ -73,7 +73,7 @@ def test_the_makefile_picks_a_supported_python_by_itself(project):
     assert chosen, proc.stdout[-500:]
     if chosen[0]:
         check = subprocess.run([chosen[0], "-c", "import sys; print(sys.version_info[:2])"], capture_output=True, text=True)
-        assert check.stdout.strip() in ("(3, 10)", "(3, 11)", "(3, 12)")
+        assert check.stdout.strip() in ("(3, 11)", "(3, 12)")
 
 
 def test_package_metadata_has_an_spdx_licence_and_a_pinned_build_backend():
