@@ -62,7 +62,7 @@ def read_png(path: Path) -> np.ndarray:
     """Read an 8-bit RGB PNG as (H, W, 3) uint8 RGB."""
     img = cv2.imdecode(np.fromfile(path, dtype=np.uint8), cv2.IMREAD_COLOR)
     if img is None:
-        raise BankError(f"{path}: unreadable image; rebuild the bank with --force.")
+        raise BankError(f"{path}: unreadable image; {rebuild_advice(Path(path).parent)}.")
     return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
 
 
@@ -173,14 +173,29 @@ def write_bank(
     return folder
 
 
+def rebuild_advice(folder: Path) -> str:
+    """How to rebuild a broken bank whose manifest is still a bank's (a frame missing or changed, an old
+    format version): ``--force`` replaces it."""
+    return f"rebuild it with `python -m precompute PAINTING --out {folder} --force`"
+
+
+def delete_advice(folder: Path) -> str:
+    """How to rebuild a bank whose manifest is missing or unreadable: precompute's ``--force`` replaces
+    only folders it can tell are banks (:func:`precompute.destination.is_bank`), so this one must go first."""
+    return (f"if it is a bank cut short, delete {folder} and build it again with "
+            f"`python -m precompute PAINTING --out {folder}` (--force replaces only readable banks)")
+
+
 def _need(cond: bool, where: Path, what: str) -> None:
+    """Raise a :class:`BankError` naming ``where`` (a file in the bank folder) and ``what`` unless ``cond``."""
     if not cond:
-        raise BankError(f"{where}: {what}; rebuild the bank with `python -m precompute PAINTING --force`.")
+        raise BankError(f"{where}: {what}; {rebuild_advice(where.parent)}.")
 
 
 def _validate_manifest(m: Any, where: Path) -> None:
-    _need(isinstance(m, dict), where, "manifest is not a JSON object")
-    _need(m.get("format") == FORMAT, where, f"not a sfumato bank (format is {m.get('format')!r})")
+    if not isinstance(m, dict) or m.get("format") != FORMAT:
+        what = "is not a JSON object" if not isinstance(m, dict) else f"is not a sfumato bank's (format {m.get('format')!r})"
+        raise BankError(f"{where}: manifest {what}; {delete_advice(where.parent)}.")
     _need(m.get("version") == VERSION, where, f"bank format version {m.get('version')!r}, this sfumato reads {VERSION}")
     p = m.get("painting")
     _need(isinstance(p, dict) and isinstance(p.get("stored_as"), str), where, "painting entry missing")
@@ -327,7 +342,7 @@ def _check_image(path: Path, size: tuple[int, int], sha: str | None, verify: boo
         with Image.open(path) as im:
             got = im.size
     except Exception:
-        raise BankError(f"{path}: not a readable image; rebuild the bank with `python -m precompute PAINTING --force`.") from None
+        raise BankError(f"{path}: not a readable image; {rebuild_advice(path.parent)}.") from None
     _need(tuple(got) == tuple(size), path, f"image is {got[0]}x{got[1]}, manifest says {size[0]}x{size[1]}")
     if verify and sha:
         _need(sha256_file(path) == sha, path, "contents changed since the bank was built (sha256 mismatch)")
@@ -349,11 +364,12 @@ def load_bank(path: str | Path, verify: bool = True) -> Bank:
     if not folder.is_dir():
         raise BankError(f"{folder}: no such bank folder; build one with `python -m precompute PAINTING --out {folder}`.")
     mpath = folder / MANIFEST
-    _need(mpath.is_file(), mpath, "manifest missing")
+    if not mpath.is_file():
+        raise BankError(f"{mpath}: manifest missing; {delete_advice(folder)}.")
     try:
         manifest = json.loads(mpath.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise BankError(f"{mpath}: not valid JSON ({err}); rebuild the bank with `python -m precompute PAINTING --force`.") from None
+        raise BankError(f"{mpath}: not valid JSON ({err}); {delete_advice(folder)}.") from None
     _validate_manifest(manifest, mpath)
     pinfo = manifest["painting"]
     _check_image(folder / pinfo["stored_as"], tuple(pinfo["size"]), pinfo.get("stored_sha256"), verify)
