@@ -197,30 +197,32 @@ def test_a_lost_webcam_is_reported_once_then_every_few_minutes():
 
 
 # ---- display / kiosk -----------------------------------------------------------------------------
-def _live(*args, env=None, timeout=120):
+def _live(*args, cwd: Path, env=None, timeout=120):
+    """``python -m live ARGS`` with no display, run in ``cwd`` (a test's tmp_path: whatever a run that
+    should refuse writes, such as the headless fallback's out/live.mp4, lands there, not in the checkout)."""
     e = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
-    e.update(env or {})
-    return subprocess.run([sys.executable, "-m", "live", *args], capture_output=True, text=True, cwd=ROOT,
+    e.update({"PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}, **(env or {}))
+    return subprocess.run([sys.executable, "-m", "live", *args], capture_output=True, text=True, cwd=cwd,
                           timeout=timeout, env=e)
 
 
-def test_kiosk_without_a_display_fails_instead_of_running_headless(bank):
+def test_kiosk_without_a_display_fails_instead_of_running_headless(bank, tmp_path):
     t0 = time.perf_counter()
-    proc = _live("--bank", bank, "--camera", "sim", "--kiosk")
+    proc = _live("--bank", bank, "--camera", "sim", "--kiosk", cwd=tmp_path)
     assert proc.returncode == 2 and time.perf_counter() - t0 < 20
     assert "kiosk mode forbids running headless" in proc.stderr and "Traceback" not in proc.stderr
-    assert not (ROOT / "out" / "live.mp4").exists() or True   # (never started: nothing recorded)
+    assert not any(tmp_path.iterdir())   # never started: nothing recorded (the headless fallback writes out/live.mp4)
 
 
 def test_kiosk_key_in_the_config_file(bank, tmp_path):
     toml = tmp_path / "kiosk.toml"
     toml.write_text(f'bank = "{bank}"\n[display]\nkiosk = true\n[camera]\nsource = "sim"\n')
-    proc = _live("--config", str(toml))
+    proc = _live("--config", str(toml), cwd=tmp_path)
     assert proc.returncode == 2 and "kiosk" in proc.stderr
 
 
-def test_a_display_variable_without_a_screen_is_an_error_not_an_invisible_window(bank):
-    proc = _live("--bank", bank, "--camera", "sim", "--duration", "2", env={"DISPLAY": ":97"})
+def test_a_display_variable_without_a_screen_is_an_error_not_an_invisible_window(bank, tmp_path):
+    proc = _live("--bank", bank, "--camera", "sim", "--duration", "2", env={"DISPLAY": ":97"}, cwd=tmp_path)
     assert proc.returncode == 2 and "cannot open the display" in proc.stderr and "Traceback" not in proc.stderr
 
 
@@ -287,7 +289,7 @@ def test_live_loop_notifies_systemd_over_a_real_socket(bank, tmp_path):
     reader.start()
     try:
         proc = _live("--bank", bank, "--camera", "sim:walk", "--headless", "--duration", "3", "--size", "160x120",
-                     env={"NOTIFY_SOCKET": path, "WATCHDOG_USEC": "500000", "SDL_VIDEODRIVER": "dummy"})
+                     env={"NOTIFY_SOCKET": path, "WATCHDOG_USEC": "500000", "SDL_VIDEODRIVER": "dummy"}, cwd=tmp_path)
     finally:
         time.sleep(0.3)
         done.set()
