@@ -14,13 +14,13 @@ from __future__ import annotations
 import random
 
 from live.config import PresenceConfig
+from sfumato.ramp import smoothstep
 
 ENGAGED, HOLDING, RETURNING, IDLE = "engaged", "holding", "returning", "idle"
 
 
 def _ease(a: tuple[float, float], b: tuple[float, float], u: float) -> tuple[float, float]:
-    u = min(1.0, max(0.0, u))
-    s = u * u * (3.0 - 2.0 * u)
+    s = float(smoothstep(0.0, 1.0, u))
     return a[0] + (b[0] - a[0]) * s, a[1] + (b[1] - a[1]) * s
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from sfumato.ramp import unit_ramp
 from sfumato.rig.blink import LidSheet, close_lids, draw_lash, lash_line, lid_sheet, soften_seam
 from sfumato.rig.catchlight import FOLLOW, catchlight_alpha, on_cornea
 from sfumato.rig.catchlight_sprite import CatchlightSprite, cut_sprite
@@ -296,9 +297,7 @@ def corner_cover(u: np.ndarray, lids: Lids, width: float) -> np.ndarray:
     """How much of an iris the eye's corners leave visible: (h, w) float32 in [0, 1], 0 at
     either corner point (``lids.u[0]``, ``lids.u[-1]``), rising smoothly to 1 ``width`` pixels
     in from it along the eye's axis (``u``: (h, w) float32 eye-frame u of each pixel)."""
-    d = np.minimum(u - lids.u[0], lids.u[-1] - u) / max(width, 1e-3)
-    t = np.clip(d, 0.0, 1.0)
-    return (t * t * (3.0 - 2.0 * t)).astype(np.float32)
+    return unit_ramp(np.minimum(u - lids.u[0], lids.u[-1] - u) / max(width, 1e-3))
 
 
 def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.ndarray:

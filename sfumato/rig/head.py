@@ -7,6 +7,7 @@ import cv2
 import numpy as np
 
 from sfumato.face.topology import FACE_OVAL, N_MESH
+from sfumato.ramp import unit_ramp
 
 
 def rotate_head(landmarks: np.ndarray, yaw_deg: float, pitch_deg: float, pivot_depth: float) -> np.ndarray:
@@ -72,5 +73,4 @@ def head_window(landmarks: np.ndarray, xy: np.ndarray, outer: float, inner: floa
     dx, dy = xy[..., 0] - cx, xy[..., 1] - cy
     u = (dx * np.cos(t) + dy * np.sin(t)) / max(ax / 2.0, 1.0)
     v = (-dx * np.sin(t) + dy * np.cos(t)) / max(ay / 2.0, 1.0)
-    s = np.clip((outer - np.hypot(u, v)) / max(outer - inner, 1e-6), 0.0, 1.0)
-    return (s * s * (3.0 - 2.0 * s)).astype(np.float32)
+    return unit_ramp((outer - np.hypot(u, v)) / max(outer - inner, 1e-6))

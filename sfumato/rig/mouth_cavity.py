@@ -197,8 +197,7 @@ def mouth_palette(image: np.ndarray, landmarks: np.ndarray) -> Palette:
 
 def _below(x: np.ndarray, edge: np.ndarray, soft: np.ndarray) -> np.ndarray:
     """1 where ``x`` <= ``edge - soft``, 0 where ``x`` >= ``edge``, smooth between (0 where edge is 0)."""
-    t = np.clip((edge - x) / np.maximum(soft, 1e-3), 0.0, 1.0)
-    return t * t * (3.0 - 2.0 * t)
+    return smoothstep(0.0, 1.0, (edge - x) / np.maximum(soft, 1e-3))
 
 
 def cavity_colour(top: np.ndarray, bottom: np.ndarray, un: np.ndarray, inside: np.ndarray, width: float,

@@ -22,6 +22,7 @@ from scipy.ndimage import uniform_filter1d
 from scipy.signal import find_peaks
 
 from sfumato.engines.base import Pose
+from sfumato.ramp import smoothstep
 from sfumato.rig.mouth import MouthPose
 from sfumato.speech.audio import Audio
 from sfumato.speech.features import audio_mouth_track, loudness
@@ -108,8 +109,7 @@ def _blink_shape(t: np.ndarray, start: float) -> np.ndarray:
     x = t - start
     close = np.clip(x / 0.08, 0.0, 1.0)
     opening = np.clip(1.0 - (x - 0.12) / 0.15, 0.0, 1.0)
-    v = np.minimum(close, opening)
-    return v * v * (3.0 - 2.0 * v)
+    return smoothstep(0.0, 1.0, np.minimum(close, opening))
 
 
 def _blink_times(duration: float, p: MotionParams, rng: np.random.Generator, extra: list[float]) -> list[float]:
