@@ -18,12 +18,15 @@ cached in ``~/.cache/sfumato/fomm-onnx/<key>/``.
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 from pathlib import Path
 from typing import Callable, Optional
 
 import numpy as np
 
 from sfumato.errors import SfumatoError
+from sfumato.fomm.errors import FommError
 from sfumato.fomm.modes import DEFAULT_CHECKPOINT, MODES
 from sfumato.imaging.painting import sha256_file
 
@@ -85,18 +88,29 @@ class TorchBackend:
         return r.prediction, r.deformation, r.occlusion
 
 
-def export_graphs(checkpoint: Path, config: Optional[Path], out: Path, int8: bool) -> None:
-    """Export the three fp32 graphs (and the int8 generator) into ``out``."""
-    from sfumato.fomm import load_fomm
+def export_graphs(model, out: Path, int8: bool) -> None:
+    """Export the three fp32 graphs (and the int8 generator) of ``model`` (a loaded
+    :class:`sfumato.fomm.model.FommModel`) into ``out``.
+
+    They are written into a sibling folder ``<out>.tmp-<pid>`` and each finished file is then
+    renamed into ``out``, so a run killed half-way leaves no cut-short graph in the cache (a file
+    there is a whole one; a missing one is exported again next time).
+    """
     from sfumato.fomm.calibration import default_faces
     from sfumato.fomm.onnx_export import GENERATOR_INT8_FILE, export_onnx, face_calibration_feeds, quantize_generator_int8
 
-    out.mkdir(parents=True, exist_ok=True)
-    model = load_fomm(checkpoint, config)
-    paths = export_onnx(model, out)
-    if int8:
-        quantize_generator_int8(paths["motion_generator"], out / GENERATOR_INT8_FILE,
-                                face_calibration_feeds(model, default_faces()))
+    tmp = out.with_name(f"{out.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        paths = export_onnx(model, tmp)
+        if int8:
+            quantize_generator_int8(paths["motion_generator"], tmp / GENERATOR_INT8_FILE,
+                                    face_calibration_feeds(model, default_faces()))
+        out.mkdir(parents=True, exist_ok=True)
+        for f in sorted(tmp.iterdir()):
+            os.replace(f, out / f.name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 class OnnxBackend:
@@ -117,13 +131,21 @@ class OnnxBackend:
         rt_mode = "int8" if mode == "int8" else "exact"
         d = Path(onnx_dir) if onnx_dir else onnx_cache_dir(sha256_file(checkpoint), config)
         if not all((d / f).is_file() for f in (KP_FILE, ENCODER_FILE, GENERATOR_FILES[rt_mode])):
+            from sfumato.fomm import load_fomm
+
+            model = load_fomm(checkpoint, config)   # a wrong checkpoint fails here: no "exporting" line, no folder
             log(f"exporting FOMM to ONNX{' + int8' if rt_mode == 'int8' else ''} in {d} (once per checkpoint)")
-            export_graphs(checkpoint, config, d, int8=rt_mode == "int8")
-        self.rt = self._mnn_runtime(d, threads, log) if mode == "fast" and use_mnn else None
-        if self.rt is not None:
+            export_graphs(model, d, int8=rt_mode == "int8")
+        try:
+            mnn = self._mnn_runtime(d, threads, log) if mode == "fast" and use_mnn else None
+            self.rt = mnn if mnn is not None else FommOnnxRuntime(d, mode=rt_mode, num_threads=threads or None)
+        except FommError as err:   # a graph there that does not load: cut short by an older sfumato, or damaged
+            if "delete" in str(err):
+                raise
+            raise FommError(f"{err}; delete {d} and the graphs are exported again on the next run") from None
+        if mnn is not None:
             self.provider = f"MNN {self.rt.version} fp32, CPU ({self.rt.threads} threads)"
         else:
-            self.rt = FommOnnxRuntime(d, mode=rt_mode, num_threads=threads or None)
             provs = sorted({p[0] for p in self.rt.providers.values()})
             self.provider = f"ONNX Runtime {onnxruntime.__version__} {rt_mode}, {'/'.join(provs)}"
         self._cache = None
