@@ -86,6 +86,13 @@ def output_size(width: int, height: int, max_size: int) -> tuple[int, int]:
     return w - w % 2, h - h % 2
 
 
+def _created_file_mode() -> int:
+    """The mode an ordinary new file gets here: 0o666 less the umask (0o644 under the usual 022)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def speak(cfg: SpeakConfig) -> dict:
     """Render the clip ``cfg`` describes; returns a summary (frames, seconds, timing source)."""
     from sfumato.imaging.painting import load_painting
@@ -130,6 +137,7 @@ def speak(cfg: SpeakConfig) -> dict:
         write_mp4(tmp, frames, cfg.fps, audio=audio.samples, sample_rate=audio.rate, pix_fmt_in="yuv420p",
                   threads=1, preset=preset, crf=crf)  # the render workers keep the cores busy: one x264 thread costs the least
         render_s = time.perf_counter() - t_render
+        tmp.chmod(_created_file_mode())   # mkstemp makes it 0600: readable by its owner alone (a kiosk user could not play it)
         tmp.replace(out)
     except BaseException:
         tmp.unlink(missing_ok=True)
