@@ -37,13 +37,9 @@ def normalise(landmarks: np.ndarray) -> np.ndarray:
     return pts / rms
 
 
-def shape_distance(a: np.ndarray, b: np.ndarray) -> float:
-    """RMS distance between two normalised face shapes (0 = same shape and pose)."""
-    return float(np.sqrt(((normalise(a) - normalise(b)) ** 2).sum(axis=1).mean()))
-
-
 def distances(source: np.ndarray, frames: Sequence[np.ndarray | None]) -> np.ndarray:
-    """(T,) shape distance of each frame's landmarks to the source's; inf where None."""
+    """(T,) shape distance of each frame's landmarks to the source's: the RMS distance between the
+    normalised shapes (0 = same shape and pose); inf where None."""
     ref = normalise(source)
     out = np.full(len(frames), np.inf)
     for i, lm in enumerate(frames):
