@@ -61,7 +61,10 @@ install: $(VENV)/.installed-base
 install-full: $(VENV)/.installed-full
 install-speech: $(VENV)/.installed-speech
 
-$(BANK)/manifest.json: $(PAINTING) | $(VENV)/.installed-base
+# The bank is built again when the painting or the code that builds it changes (a `git pull` that
+# changes the rig rebuilds it, about 5 s), not only when the painting does.
+BANK_CODE := $(wildcard sfumato/*.py sfumato/*/*.py sfumato/*/*/*.py precompute/*.py)
+$(BANK)/manifest.json: $(PAINTING) $(BANK_CODE) | $(VENV)/.installed-base
 	$(BIN)/python -m precompute $(PAINTING) --out $(BANK) --force
 
 demo: $(VENV)/.installed-base $(BANK)/manifest.json

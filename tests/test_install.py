@@ -3,6 +3,7 @@ nothing that breaks the retry, and the package metadata builds without setuptool
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tomllib
@@ -87,3 +88,28 @@ def test_package_metadata_has_an_spdx_licence_and_a_pinned_build_backend():
         warnings.simplefilter("error")           # any setuptools deprecation warning fails the test
         read_configuration(ROOT / "pyproject.toml")
     assert setuptools.__version__
+
+
+@needs_make
+def test_make_demo_builds_the_bank_again_when_the_code_is_newer(tmp_path):
+    """After a `git pull` that changes the rig, `make demo` must not keep showing the old bank."""
+    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    old, new = 1_600_000_000, 1_700_000_000
+    files = {"pyproject.toml": old, ".venv/bin/python": old, ".venv/.installed-base": old + 1,
+             "sfumato/data/mona_lisa.jpg": old, "sfumato/rig/eye.py": old, "frames/mona_lisa/manifest.json": old + 2}
+    for name, t in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("")
+        os.utime(tmp_path / name, (t, t))
+
+    def builds() -> bool:
+        proc = subprocess.run(["make", "-n", "demo"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        return "-m precompute" in proc.stdout
+
+    assert not builds()                                     # the bank is newer than everything: kept
+    os.utime(tmp_path / "sfumato/rig/eye.py", (new, new))   # the rig changed (a git pull)
+    assert builds()
+    os.utime(tmp_path / "sfumato/rig/eye.py", (old, old))
+    os.utime(tmp_path / "sfumato/data/mona_lisa.jpg", (new, new))   # the painting changed, as before
+    assert builds()
