@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,6 +96,21 @@ def painted_side(painting: np.ndarray, crop=None) -> PaintedSide:
     return PaintedSide(ref, radii, depths, p_l, masks, float(np.median(p_l[masks[0] | masks[1]])))  # type: ignore[arg-type]
 
 
+def frame_masks(ps: PaintedSide, painting: np.ndarray, frame: np.ndarray, crop=None) -> tuple[np.ndarray, list, list[np.ndarray]] | None:
+    """Each eye's measured pixels on ``frame`` ((H, W, 3) uint8 RGB) as ``bench_rig`` takes them
+    (the painting's contour followed into the frame, shrunk as ``ps``, outside the painted iris'
+    disc found there): the frame's (H, W) float32 L, each eye's fit
+    (:func:`sfumato.face.white_match.fit_eyes`) and (H, W) bool mask; None when FaceMesh finds no
+    face in the frame."""
+    lms = steady_landmarks(frame, near=crop, samples=3)
+    if lms is None:
+        return None
+    f_l = lightness(frame)
+    fits = fit_eyes(ps.light, f_l, ps.landmarks, lms, ps.radii)
+    fol = followed_landmarks(painting, frame, ps.landmarks, lms, ps.radii, fits=fits)
+    return f_l, fits, [eye_white_mask(f_l.shape, fol, ps.radii, ERODE, only=k, depths=ps.depths) for k in (0, 1)]
+
+
 def frame_case(ps: PaintedSide, painting: np.ndarray, frame: np.ndarray, crop=None) -> tuple[dict, list[np.ndarray]] | None:
     """One frame's white dL and where it comes from: ``frame`` (H, W, 3) uint8 RGB against
     ``painting`` measured as ``ps``.
@@ -106,13 +122,10 @@ def frame_case(ps: PaintedSide, painting: np.ndarray, frame: np.ndarray, crop=No
         painting median, painting n]``) and each eye's measured pixels ((H, W) bool); None when
         FaceMesh finds no face in the frame.
     """
-    lms = steady_landmarks(frame, near=crop, samples=3)
-    if lms is None:
+    found = frame_masks(ps, painting, frame, crop)
+    if found is None:
         return None
-    f_l = lightness(frame)
-    fits = fit_eyes(ps.light, f_l, ps.landmarks, lms, ps.radii)
-    fol = followed_landmarks(painting, frame, ps.landmarks, lms, ps.radii, fits=fits)
-    masks = [eye_white_mask(f_l.shape, fol, ps.radii, ERODE, only=k, depths=ps.depths) for k in (0, 1)]
+    f_l, fits, masks = found
     row: dict = {"white_dl": float(np.median(f_l[masks[0] | masks[1]])) - ps.median}
     for k, e in enumerate(NAMES):
         c = ps.landmarks[EYES[k].iris[0], :2].astype(np.float64)
@@ -173,6 +186,17 @@ def worst_picture(painting: np.ndarray, frame: np.ndarray, ps: PaintedSide, row:
     return img
 
 
+def cases(bank, frames: list[int] | None, case) -> Iterator[tuple[int, np.ndarray, dict, object]]:
+    """Each of ``frames`` of ``bank`` (all when None) measured by ``case(frame)`` ((H, W, 3) uint8
+    RGB -> ``(row, extra)``, or None when FaceMesh finds no face there, then skipped): the frame's
+    index, the frame, its row with ``frame`` and ``gaze`` first, and ``extra``."""
+    for i in frames if frames is not None else range(len(bank)):
+        full = bank.full_frame(i)
+        found = case(full)
+        if found is not None:
+            yield i, full, {"frame": i, "gaze": float(bank.labels[i][0]), **found[0]}, found[1]
+
+
 def measure(bank_dir: Path, frames: list[int] | None, out: Path) -> list[dict]:
     """Per-frame white dL rows of one bank (see the module docstring); writes the JSON and the
     worst frame's picture under ``out``."""
@@ -180,13 +204,7 @@ def measure(bank_dir: Path, frames: list[int] | None, out: Path) -> list[dict]:
     painting, crop = bank.painting, bank.crop
     ps = painted_side(painting, crop)
     rows, pics = [], {}
-    for i in frames if frames is not None else range(len(bank)):
-        full = bank.full_frame(i)
-        found = frame_case(ps, painting, full, crop)
-        if found is None:
-            continue
-        row, masks = found
-        row = {"frame": i, "gaze": float(bank.labels[i][0]), **row}
+    for i, full, row, masks in cases(bank, frames, lambda f: frame_case(ps, painting, f, crop)):
         rows.append(row)
         pics[i] = (full, masks)
         print(bank.name, i, f"{row['white_dl']:+.1f} = composition {row['composition_dl']:+.1f} + sides {row['side_dl']:+.1f}", " ".join(
@@ -200,14 +218,16 @@ def measure(bank_dir: Path, frames: list[int] | None, out: Path) -> list[dict]:
     return rows
 
 
-def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def main(measure_bank=None, doc: str | None = None) -> None:
+    """The command line: BANK_DIR... --out DIR [--frames ...], each bank measured by
+    ``measure_bank(bank_dir, frames, out)`` (this module's :func:`measure` by default)."""
+    p = argparse.ArgumentParser(description=doc or __doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("banks", nargs="+", type=Path)
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--frames", type=int, nargs="*", help="frame indices (all when left out)")
     args = p.parse_args()
     for b in args.banks:
-        measure(b, args.frames, args.out)
+        (measure_bank or measure)(b, args.frames, args.out)
 
 
 if __name__ == "__main__":

@@ -123,10 +123,14 @@ def test_speech_eye_step_moves_the_iris_at_most_a_fraction_of_a_pixel(ast_crop):
     stepped = RigEngine(head_window=1.7, eye_step=step)
     exact.prepare(ast_crop)
     stepped.prepare(ast_crop)
+    # the painted highlight is drawn by whole pixels (crisp as painted, session 15): where the two
+    # asked places straddle a half pixel (at most step / 4 apart) it lands a pixel over, at its full
+    # contrast (69 over 10 pixels at the third gaze here): no more pixels than its core (matte >= 0.5), twice (32)
+    glints = 2 * sum(int((e.sprite.matte >= 0.5).sum()) for e in exact.eyes if e.sprite is not None)
     worst = 0.0
     for k in range(6):  # gazes between the steps, so the rounding shows
         pose = Pose(2.0 + 0.37 * k, 0.5 + 0.21 * k, 0.8, -0.6)
-        d = np.abs(exact.render_pose(pose, roll=0.5).astype(int) - stepped.render_pose(pose, roll=0.5))
-        assert d.max() <= 32 and d.mean() < 0.02, (k, d.max(), d.mean())
+        d = np.abs(exact.render_pose(pose, roll=0.5).astype(int) - stepped.render_pose(pose, roll=0.5)).max(2)
+        assert (d > 32).sum() <= glints and d.mean() < 0.02, (k, d.max(), (d > 32).sum(), glints, d.mean())
         worst = max(worst, float(d.max()))
     assert worst > 0  # the rounding is real: frames are not all equal

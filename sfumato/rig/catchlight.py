@@ -2,8 +2,9 @@
 
 The highlight is a reflection of the light, not a mark on the iris: when the eye turns it
 stays nearly where it is (it moves :data:`FOLLOW` of the iris' displacement), so it is
-removed from the iris texture and drawn on top, clipped to the iris, and it fades out as the
-iris carries the cornea away from it (:func:`on_cornea`).
+removed from the iris texture and drawn on top, on the iris: carried along at its edge, as bright
+as painted, once the iris has moved away from where the light puts it (:func:`on_cornea`), and
+whole on the part of the iris the eye shows (:mod:`sfumato.rig.catchlight_seat`).
 """
 
 from __future__ import annotations
@@ -21,12 +22,7 @@ whose centre of curvature lies about halfway between the eye's centre of rotatio
 pupil (about 5 mm and 10 mm in front of it), so it moves about half as far as the pupil: a
 Hirschberg ratio of about 12 degrees of eye turn per mm of reflex off the pupil centre. At
 0.25 (about 7.5 degrees per mm) the highlights found on portrait_13's irises lagged far enough
-behind to pull FaceMesh's iris centres back (gaze range 0.52 -> 0.49), and portrait_07's
-faded out at -30 degrees."""
-KEEP, GONE = 1.2, 2.0
-"""The highlight the iris carries along keeps its full strength until, left where the light
-put it, it would lie ``KEEP`` iris radii from the iris centre, and fades out by ``GONE``
-(:func:`on_cornea`)."""
+behind to pull FaceMesh's iris centres back (gaze range 0.52 -> 0.49)."""
 
 
 LOCAL = 0.35
@@ -151,26 +147,30 @@ def catchlight_alpha(shape: tuple[int, int], position: np.ndarray, cl: Catchligh
     return (cl.strength * disc(shape, position, cl.radius, max(0.8, 0.35 * cl.radius))).astype(np.float32)
 
 
-def on_cornea(position: np.ndarray, centre: np.ndarray, radius: float, size: float) -> tuple[np.ndarray, float]:
-    """Keep the catchlight on the cornea: its position and strength when the iris (``radius``
-    pixels, centred at ``centre``) has moved away from ``position`` (pixels).
+def on_cornea(position: np.ndarray, centre: np.ndarray, radius: float, size: float, painted: float = 0.0) -> np.ndarray:
+    """Keep the catchlight on the cornea: its position when the iris (``radius`` pixels, centred
+    at ``centre``) has moved away from ``position`` (pixels, where the light puts it).
 
     A reflection on the cornea never sits on the white: once the highlight (``size`` pixels in
-    radius) would reach past 0.75 of the iris radius it is carried along at that distance. It
-    keeps its full strength until it would lie :data:`KEEP` radii out and is gone at
-    :data:`GONE`: a real eye's corneal reflex moves about 1 mm off the pupil centre per 7-12
-    degrees of eye turn (the Hirschberg ratio), so within the eye-in-head range of a sweep
-    (at most 35 degrees, an iris radius being about 6 mm) it stays well on the iris; an iris
-    turned into a corner without its highlight reads as a dead, dark disc.
+    radius) would reach past 0.75 of the iris radius, or past ``painted`` pixels (how far out
+    the painter put it, foreshortened as the radius) if further, it is carried along at that
+    distance, as bright as painted. Without ``painted`` a highlight painted further out was
+    drawn off its painted place on the unturned eye (portrait_13's image-left, 0.65 radii out,
+    and a sub-pixel shift there read 9 L under its painted peak on the gaze-0 frame). A painter turning the eye keeps the highlight on the cornea near its edge
+    rather than dimming it: a real eye's corneal reflex moves about 1 mm off the pupil centre per
+    7-12 degrees of eye turn (the Hirschberg ratio), under half an iris radius over a sweep's
+    eye-in-head range, but a highlight painted 0.76 radii off the pupil (portrait_07's image-left)
+    would lie 1.26 radii out at -30 degrees, and faded there from 1.2 radii (session 14) it drew
+    at 0.63 of its strength: an iris turned into a corner without its highlight reads as a dead,
+    dark disc.
 
     Returns:
-        (2,) position, pixels, and a strength factor in [0, 1].
+        (2,) position, pixels.
     """
     c = np.asarray(centre, np.float64)
     d_vec = np.asarray(position, np.float64) - c
     d = float(np.hypot(*d_vec))
-    room = max(0.75 * radius - size, 0.0)
+    room = max(0.75 * radius - size, painted, 0.0)
     if d <= room:
-        return np.asarray(position, np.float64), 1.0
-    fade = float(np.clip((GONE * radius - d) / max((GONE - KEEP) * radius, 1e-3), 0.0, 1.0))
-    return c + d_vec * (room / d), fade
+        return np.asarray(position, np.float64)
+    return c + d_vec * (room / d)

@@ -14,7 +14,8 @@ Layers, back to front, in a region of interest (ROI) around the eye:
    (:mod:`sfumato.rig.limbus`: the alpha carries the painted fade, the layer's own rim the iris'
    paint, :attr:`EyeLayers.body`);
 3. the catchlight, which moves only :data:`~sfumato.rig.catchlight.FOLLOW` of the iris: the
-   painted highlight itself (:mod:`sfumato.rig.catchlight_sprite`), a disc for old rig files;
+   painted highlight itself (:mod:`sfumato.rig.catchlight_sprite`), a disc for old rig files,
+   kept whole on the iris the eye shows (:mod:`sfumato.rig.catchlight_seat`);
 4. the lids: the painted lid skin, displaced when the lids move, over everything outside the
    soft opening they leave; where they cut a moved iris the edge is softened
    (:func:`soften_lid_edge`).
@@ -33,6 +34,7 @@ import numpy as np
 from sfumato.ramp import unit_ramp
 from sfumato.rig.blink import LidSheet, close_lids, draw_lash, lash_line, lid_sheet, soften_seam
 from sfumato.rig.catchlight import FOLLOW, catchlight_alpha, on_cornea
+from sfumato.rig.catchlight_seat import drawn_matte, needed, seat
 from sfumato.rig.catchlight_sprite import CatchlightSprite, cut_sprite
 from sfumato.rig.iris import disc, iris_layer, lightness
 from sfumato.rig.iris_rim import dark_rim
@@ -104,6 +106,8 @@ class EyeLayers:
             (the iris fills its opening), the alpha a linear ramp at the radius.
         edge_px: (mid, width) pixels, the painted edge the alpha keeps
             (:func:`sfumato.rig.limbus.painted_edge`), or None.
+        catch_need: the share of the highlight the moved iris keeps in view
+            (:func:`sfumato.rig.catchlight_seat.needed`: what the painting showed, at most 0.97).
     """
 
     x0: int
@@ -129,6 +133,7 @@ class EyeLayers:
     rim: np.ndarray | None = None
     body: np.ndarray | None = None
     edge_px: tuple[float, float] | None = None
+    catch_need: float = 1.0
 
     @property
     def roi(self) -> tuple[slice, slice]:
@@ -184,8 +189,9 @@ def eye_layers(crop: np.ndarray, rig: EyeRig) -> EyeLayers:
     margin = lid_margin(image, base, hole, frame, lids, float(frame.to_uv(c)[0]), r)
     lift = shadow_lift(lightness(image), u, v, lids, c, r, shadow_reach(lids, r))
     body = None if soft is None else dark_rim(iris_rgb, r, painted_share, fade_from=fade_start(*soft, r))
+    need = 1.0 if cl is None else needed(sprite, cl, shape, c, r, place_iris(iris_alpha, np.eye(2), c, shape) * inside)
     return EyeLayers(x0, y0, image, base, frame, u, v, lids, edge, iris_rgb, iris_alpha, frame.to_uv(c), r, cl, sheet, halo, dark, margin, lift,
-                     sprite, dark_rim(iris_rgb, r, painted_share), body, soft)
+                     sprite, dark_rim(iris_rgb, r, painted_share), body, soft, need)
 
 
 def shadow_reach(lids: Lids, radius: float) -> float:
@@ -374,12 +380,14 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
     # 3. catchlight: stays with the light, drawn on the iris only
     if L.catch is not None:
         pos = L.frame.to_xy(rest + FOLLOW * np.array([du, dv])) + np.asarray(L.catch.offset)
-        pos, fade = on_cornea(pos, centre, L.radius * min(sx, sy), L.catch.radius)
+        pos = on_cornea(pos, centre, L.radius * min(sx, sy), L.catch.radius, float(np.hypot(*L.catch.offset)) * min(sx, sy))
+        # kept whole on the iris the eye shows (catchlight_seat): not cut by its edge or a corner
+        pos = seat(pos, alpha[..., 0] * opening(L.u, L.v, gazed, L.edge), drawn_matte(L.sprite, L.catch, shape), L.catch_need)
         if L.sprite is not None:  # the painted highlight, moved
             premul, matte = L.sprite.place(shape, pos)
-            eye = eye * (1 - matte[..., None] * alpha * fade) + premul * alpha * fade
+            eye = eye * (1 - matte[..., None] * alpha) + premul * alpha
         else:
-            ca = catchlight_alpha(shape, pos, L.catch)[..., None] * alpha * fade
+            ca = catchlight_alpha(shape, pos, L.catch)[..., None] * alpha
             eye = eye * (1 - ca) + np.asarray(L.catch.colour, np.float32) * ca
     # 4. the lids clip it all with a soft edge
     mask = opening(L.u, L.v, now, L.edge)[..., None]
