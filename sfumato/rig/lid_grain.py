@@ -1,7 +1,8 @@
 """The closed lid's grain: the painting's fine detail, without the lines of the skin it came from.
 
 A closed lid is skin of the same painting as the cheek, so it carries the cheek's fine detail
-(crackle, canvas, brush grain), taken from the skin under the eye (:func:`lid_texture`). That
+(crackle, canvas, brush grain), taken from the skin under the eye (:func:`lid_texture`), at the
+strength of the skin round the lid it is seen against (:func:`match_grain`). That
 skin also has *lines*: wrinkles, the lower lid's folds, long and following its form. Printed
 on the lid, they read as the under-eye wrinkles drawn across it (portrait_20's dark arcs), so
 lines longer than :data:`LINE_LENGTH` are taken out of the texture first
@@ -16,6 +17,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from sfumato.imaging.lab import rgb_to_lab
 from sfumato.imaging.robust import robust_sd
 from sfumato.ramp import unit_ramp
 from sfumato.rig.lids import EyeFrame
@@ -86,7 +88,7 @@ def lid_texture(image: np.ndarray, light: np.ndarray, frame: EyeFrame, hole: np.
     strength (the lid is skin of the same painting as the cheek, no grainier), without that
     skin's long lines (:func:`without_long_lines`).
     """
-    shift = (float(np.round(-depth * frame.up[0])), float(np.round(-depth * frame.up[1])))
+    shift = _shift(frame, depth)
     sigma = max(1.0, TEXTURE_SCALE * radius)
     ones = np.ones_like(light)
     painted = canvas_texture(image, [ones], sigma, np.zeros_like(light), (0.0, 0.0), lo=TEXTURE_CLIP[0], hi=TEXTURE_CLIP[1])
@@ -97,6 +99,12 @@ def lid_texture(image: np.ndarray, light: np.ndarray, frame: EyeFrame, hole: np.
         # the lines' detail goes, not the lid's light (the Mona Lisa's lids 0.86 -> 0.83 of the skin under the eye)
         moved = clean * (float(np.median(moved[hole])) / max(float(np.median(clean[hole])), 1e-3))
     return np.where(hole, moved, painted).astype(np.float32)
+
+
+def _shift(frame: EyeFrame, depth: float) -> tuple[float, float]:
+    """Where :func:`lid_texture` takes the closed lid's texture from: (dx, dy) whole pixels,
+    ``depth`` pixels under it."""
+    return float(np.round(-depth * frame.up[0])), float(np.round(-depth * frame.up[1]))
 
 
 def as_round(tex: np.ndarray, hole: np.ndarray, ring: np.ndarray) -> np.ndarray:
@@ -176,3 +184,52 @@ def _line_elements(length: float, along: float | None = None, cone: bool = True)
         cv2.line(k, (int(round(c - dx)), int(round(c - dy))), (int(round(c + dx)), int(round(c + dy))), 1, 1)
         out.append(k)
     return out
+
+
+GRAIN_SCALE = 1.2
+"""The closed lid's fine grain (:func:`match_grain`): CIE L less its Gaussian blur of this many
+pixels (sigma), the grain a viewer sees on a closed lid held still, crackle and canvas ..."""
+FLAT = 0.6
+"""... read on this share of the skin's pixels round the lid, those on the gentlest slopes (the
+painted lines there, a crease, a lash line's fringe, the brow's hairs, are no grain: counted,
+the lid was raised toward them, a speckled lid) ..."""
+GRAIN_GAIN = (0.5, 1.8)
+"""... and the lid's texture scaled to it by at least / at most these (from the skin under the
+eye at its own strength the closed lids read 0.33 / 0.56 as grainy as the skin round them on
+portrait_03, a smooth plate, 0.43 / 0.63 on portrait_11, and 1.32 / 1.68 on the Mona Lisa, a
+ratio texture on a lid 8-10 L lighter than her orbit: a coarse, contrasty patch). Up to 2.0
+portrait_10's image-right lid read 1.54 as grainy as its cheek (tests/test_lid_grain.py: 1.5;
+its skin round the lid 2-3 times its cheek's): 1.8, no held-out set; a texture amplified
+further is its source's noise, not the skin's grain."""
+
+
+def fine_grain(light: np.ndarray, where: np.ndarray, lined: bool = True) -> float:
+    """The robust spread of ``light`` ((h, w) float32 CIE L) less its :data:`GRAIN_SCALE` blur
+    over ``where``'s ((h, w) bool) pixels, where it is ``lined`` off its painted lines (the
+    :data:`FLAT` share of them where ``light`` blurred as much slopes least: a crease's or a brow
+    hair's edges are no grain): L, 0 with fewer than 8 pixels."""
+    if where.sum() < 8:
+        return 0.0
+    smooth = cv2.GaussianBlur(light, (0, 0), GRAIN_SCALE)
+    slope = np.hypot(cv2.Sobel(smooth, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(smooth, cv2.CV_32F, 0, 1, ksize=3))
+    flat = where & (slope <= np.percentile(slope[where], 100 * FLAT)) if lined else where
+    return float(robust_sd((light - smooth)[flat])) if flat.sum() >= 8 else 0.0
+
+
+def match_grain(plate: np.ndarray, tex: np.ndarray, hole: np.ndarray, lid: np.ndarray, painted: np.ndarray,
+                ring: np.ndarray) -> np.ndarray:
+    """``plate`` ((h, w, 3) float32 RGB, the closed lid laid in with the texture ``tex``, (h, w)
+    float32 luminance ratio, under ``hole``) with the texture's strength scaled so the lid's
+    fine grain (:func:`fine_grain` over ``lid``, (h, w) bool: the upper lid clear of its closed
+    line) is the painted skin's round it (``painted`` (h, w) float32 CIE L over ``ring``, (h, w)
+    bool: :func:`sfumato.rig.lid_light.surround`, off its painted lines), in absolute L (a ratio
+    texture is stronger on a lighter lid), by :data:`GRAIN_GAIN` at most either way. Same shape;
+    ``plate`` as it is when a region is too small."""
+    shut = rgb_to_lab(plate)[..., 0]
+    have = fine_grain(shut, lid & hole, lined=False)  # the lid has no painted lines
+    want = fine_grain(painted, ring)
+    if have <= 1e-6 or want <= 1e-6:
+        return plate
+    gain = float(np.clip(want / have, *GRAIN_GAIN))
+    scale = np.exp((gain - 1.0) * np.log(np.maximum(tex, 1e-3)))
+    return np.where(hole[..., None], plate * scale[..., None], plate).astype(np.float32)

@@ -35,7 +35,7 @@ from sfumato.rig.liner_wing import wing_taper, wings_past_corners
 from sfumato.rig.lid_light import lit_in, surround, surround_light
 from sfumato.rig.lid_top import UPPER_BAND, crease_row, lid_top, misread_crease, profile
 from sfumato.rig.lid_shade import crown_light, form_depth, formed, lid_form, lift, seen
-from sfumato.rig.lid_grain import TEXTURE_CLIP, TEXTURE_DEPTH, as_round, lid_texture  # noqa: F401 (TEXTURE_CLIP: tests)
+from sfumato.rig.lid_grain import TEXTURE_CLIP, TEXTURE_DEPTH, as_round, lid_texture, match_grain  # noqa: F401 (TEXTURE_CLIP: tests)
 from sfumato.ramp import unit_ramp as ramp  # blink reads it from here too
 from sfumato.rig.seamless import seamless_fill
 from sfumato.imaging.lab import rgb_to_lab
@@ -265,6 +265,8 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     flat, shaped = (lay_in(image, tex, c, hole, upper, line, corners, ~corners & (v > up), edge=edge,
                            skin=(near > 0) & ~hole & ~opening) for c in (colour, colour * np.where(upper, form, 1.0)[..., None]))
     plate = formed(flat, shaped, hole & upper, crown_light(seen(lab[..., 0], frame.half_width), ring_lit), frame.half_width)
+    # its grain the skin's round it (the texture came from the skin under the eye)
+    plate = match_grain(plate, tex, hole, hole & (v > closed + max(2.0, 0.15 * height)), lab[..., 0], ring_lit)
     lash_skin = span & (v > up + lash_band) & (v < up + lash_band + 0.8 * height)
     lash, strength, section = lash_profile(image, light, u, v, frame, lids, darkest, max(1.5, 0.25 * height), mid,
                                             lash_skin if lash_skin.any() else fold)
