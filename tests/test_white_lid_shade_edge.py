@@ -25,10 +25,12 @@ halfway up the opening, linearly."""
 MAX_LIFT = 0.2
 """The rebuilt white's darkening under the lid (L near the lid over L in the middle of the
 opening) may fall short of the painted white's beside it by at most this. The synthetic eye reads
-0.67 against 0.53 painted (0.93 on the old code), portrait_13's image-left eye 0.76 against 0.59
-(0.94 on the old code, a near-flat plate). Not closer: the darkest shade under the lid lies below
-the floor that keeps lashes out (:data:`sfumato.rig.white_edge.EDGE_FLOOR`), so the band nearest
-the lid takes the next band's shade, not its own."""
+0.63 against 0.53 painted (0.93 on the code before this test, 0.67 before white07), portrait_13's
+image-left eye 0.74 against 0.59 (0.94 before this test, a near-flat plate; 0.79 before white07).
+Not closer: the darkest shade under the lid lies below the floor that keeps lashes out
+(:data:`sfumato.rig.white_edge.EDGE_FLOOR`), and a band takes it only where it is most of the
+band's painted pixels near the iris (:func:`sfumato.rig.white_edge._deep_scales`,
+tests/test_white_deep_shade.py); elsewhere the band nearest the lid takes the next band's shade."""
 
 
 def shaded_yellow_eye() -> tuple[np.ndarray, EyeFrame, Lids, np.ndarray, np.ndarray, np.ndarray, float, np.ndarray]:

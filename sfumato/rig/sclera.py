@@ -22,7 +22,7 @@ from sfumato.rig.iris_tint import TINTED, iris_tint, side_colours
 from sfumato.rig.lids import EyeFrame, Lids, opening
 from sfumato.rig.painted_white import painted_white_sides
 from sfumato.rig.orbit_shade import OrbitShade, orbit_shade
-from sfumato.rig.white_edge import match_edge, match_lid_shade
+from sfumato.rig.white_edge import EDGE_REACH, match_edge, match_lid_shade
 from sfumato.rig.white_grain import FEATURE, GRAIN, canvas_texture, sclera_plate  # noqa: F401 (re-exported)
 from sfumato.rig.white_fill import FEW, MEET, blend_weight, lean_shares, side_weight, lid_space_colour, lid_space_samples, masked_blur, two_sided_colour  # noqa: F401 (re-exported)
 
@@ -302,7 +302,8 @@ def white_and_hole(
     # two paints (apart) each shaded by its own painted white alone (white_edge.match_lid_shade):
     # pooled, portrait_03's beige inner corner, darker under its liner, shaded its grey outer white
     share = blend_weight(known, u, u_iris, r, shade, apart)  # the fill's blend (its samples counted in the ROI, not the lid grid)
-    colour = match_lid_shade(image, colour, t, beside, light, iris_l, sides=share if apart else None, opening=dark_opening)
+    near_iris = disc(shape, c, EDGE_REACH * r, 1.0) > 0.5  # the white in shade right beside the iris is the revealed white's
+    colour = match_lid_shade(image, colour, t, beside, light, iris_l, sides=share, opening=dark_opening, near=near_iris, paints=apart)
     # a side of the iris with only a few samples (a reflex, a sliver in the corner) gives its
     # lightness but only part of its hue (white_fill.FEW): the shading above keeps to the fill's
     # own hue, so this comes last and changes no lightness

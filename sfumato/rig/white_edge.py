@@ -59,7 +59,8 @@ EDGE_STEP = 40.0
 
 def match_lid_shade(
     image: np.ndarray, colour: np.ndarray, t: np.ndarray, beside: np.ndarray, light: np.ndarray, iris_l: float,
-    bins: int = 6, sides: np.ndarray | None = None, opening: np.ndarray | None = None,
+    bins: int = 6, sides: np.ndarray | None = None, opening: np.ndarray | None = None, near: np.ndarray | None = None,
+    paints: bool = True,
 ) -> np.ndarray:
     """The rebuilt white's colour shaded between the lids as the painted opening beside the iris is.
 
@@ -70,7 +71,8 @@ def match_lid_shade(
     fill's lightness (CIE L only; its (a, b) are kept) is scaled by the median ratio of each bin (a
     bin with fewer than 3 pixels takes its nearest bins' ratio: portrait_13's image-left white
     under the lid, L 32 beside a fill of 57 but below the floor, kept the fill's lightness up to
-    the lid line), smoothed across bins and interpolated along t.
+    the lid line; a bin whose pixels near the iris lie mostly under the floor takes theirs:
+    ``near``), smoothed across bins and interpolated along t.
 
     Args:
         image, colour: (h, w, 3) float32 RGB, the painted ROI and the fill; t: (h, w) float32, 0 on
@@ -85,6 +87,16 @@ def match_lid_shade(
         where the sides are two paints, a bin of it with no painted white of its own but painted
         pixels takes their shade (:func:`_bin_scales`); None: its neighbours' (a lit white's
         darks are its liner: portrait_03's grey).
+        near: (h, w) bool, the white's reach round the iris (:data:`EDGE_REACH` radii): a bin
+        whose painted pixels there (of the white's hue) lie mostly under the floor is the white
+        in the lid's shadow, not lash: it takes their shade, down to :data:`DARK_SHADE`, and as
+        far as that lies under :data:`SHADE_RANGE` their (a, b) too, each side its own
+        (:func:`_deep_scales`; portrait_07's image-left white, 10-24 L from halfway up beside
+        a fill of 50-68, as dark as its iris: the floor left those bins none, and the rebuilt
+        white was a plate up to the lid, tan on one side, grey on the other). None: no such bins.
+        paints: with ``sides``, whether the two sides are two paints (each shaded by its own
+        white alone, as above); False: one paint, shaded by both sides' pixels as with
+        ``sides`` None, each side with its own deep bins, the two blended by ``sides``.
 
     Returns:
         (h, w, 3) float32 RGB.
@@ -93,33 +105,57 @@ def match_lid_shade(
     lab, fill_lab = (rgb_to_lab(x) for x in (image, colour))
     hue = shade_distance(lab, fill_lab)  # a red lid rim is no shade of the white; its own shade is
     ok = beside & (light >= iris_l + EDGE_FLOOR * (fill_l - iris_l)) & (hue < SHADE_HUE)
+    # near the iris, of the white's hue, no darker than half the iris: a black lash line is no shade
+    close = None if near is None else beside & near & (hue < SHADE_HUE) & (light >= DEEP_IRIS * iris_l)
+    parts = [np.ones_like(ok)] if sides is None else [sides < 0.5, sides >= 0.5]
+    deep = [None if close is None else _deep_scales(close & part, ok, t, light, fill_l, bins) for part in parts]
+    if all(d is None or not np.isfinite(d).any() for d in deep):
+        deep = [None] * len(parts)
+    pooled = _bin_scales(ok, t, light, fill_l, bins, deep=deep[0] if sides is None else None)
     if sides is None:
-        shade = _shade_map(_bin_scales(ok, t, light, fill_l, bins), t)
+        scales = [pooled]
+    elif not paints:  # one paint: both sides' pixels, each side its own deep bins
+        if all(d is None for d in deep):
+            sides, scales = None, [pooled]
+        else:
+            scales = [_bin_scales(ok, t, light, fill_l, bins, deep=d) for d in deep]
     else:  # two paints: each side's own shade, blended across the iris as the fills are
         # each side's fill is its own painted white's lit lightness (white_colour leaves the dark
         # out): its lightest bin is that white, the others its shade relative to it. Its pixels
         # above the floor take in the fringe of a hard dark liner or iris rim at every height
         # (portrait_03's grey outer white: no bin over 0.95, a plate 4 L under its own painted grey)
-        pooled = _bin_scales(ok, t, light, fill_l, bins)
-        low, high = (
-            _bin_scales(ok & part, t, light, fill_l, bins, pooled, None if opening is None else opening & part)
-            for part in (sides < 0.5, sides >= 0.5)
-        )
-        floor = SHADE_RANGE[0] if opening is None else DARK_SHADE  # only a dark bin's scale lies below SHADE_RANGE
-        low, high = (np.clip(x / max(float(x.max()), 1e-3), floor, SHADE_RANGE[1]) for x in (low, high))
-        shade = _shade_map(low, t) * (1.0 - sides) + _shade_map(high, t) * sides
+        scales = [
+            _bin_scales(ok & part, t, light, fill_l, bins, pooled, None if opening is None else opening & part, d)
+            for part, d in zip(parts, deep)
+        ]
+        floor = SHADE_RANGE[0] if opening is None and all(d is None for d in deep) else DARK_SHADE  # only a dark bin's lies below
+        scales = [np.clip(x / max(float(x.max()), 1e-3), floor, SHADE_RANGE[1]) for x in scales]
+    weights = [None] if sides is None else [1.0 - sides, sides]
+    shade = np.zeros(t.shape, np.float32)
+    shift = np.zeros(t.shape + (2,), np.float32)
+    for x, part, d, wgt in zip(scales, parts, deep, weights):
+        m = _shade_map(x, t)
+        shade += m if wgt is None else m * wgt
+        if d is not None:  # a shade deeper than SHADE_RANGE is the painted shade's colour too
+            far = np.clip((SHADE_RANGE[0] - m) / (SHADE_RANGE[0] - DARK_SHADE), 0.0, 1.0)
+            far = far if wgt is None else far * wgt
+            shift += far[..., None] * _shade_map(_bin_hue(close & part, t, lab, fill_lab, bins), t)
     # the lightness scaled, the fill's own (a, b) kept: scaling RGB would take chroma with it and
     # turn a warm white in shade grey-lavender (portrait_20: dE ab 0.8 -> 4.9 from this step alone)
     # (a side with no painted white is not turned along the skin's palette here: session 13 did,
     # and it changed the Mona Lisa's band under her lid by at most 12/255 of blue on ~50 pixels,
     # chroma 31.2 -> 31.1, which nobody could see at 10x; no test could tell it apart. Removed.)
+    # Only a shade deeper than SHADE_RANGE, the painted white's own darks beside the iris, takes
+    # their (a, b): portrait_07's image-left cream, (a, b) (10, 18) kept at 20 L, was an olive band
+    # where its painted shade is red-brown (18-20, 11-17).
     fill_lab[..., 0] *= shade
+    fill_lab[..., 1:] += shift
     return lab_to_rgb(fill_lab)
 
 
 def _bin_scales(
     ok: np.ndarray, t: np.ndarray, light: np.ndarray, fill_l: np.ndarray, bins: int, fallback: np.ndarray | None = None,
-    dark: np.ndarray | None = None,
+    dark: np.ndarray | None = None, deep: np.ndarray | None = None,
 ) -> np.ndarray:
     """The painted white's lightness over the fill's in each of ``bins`` bins of ``t``: (bins,)
     float64 in :data:`SHADE_RANGE`, smoothed across bins, from the pixels ``ok`` ((h, w) bool;
@@ -130,10 +166,14 @@ def _bin_scales(
     pixels of ``ok`` but 3 of ``dark`` takes those pixels' ratio: a side of its own paint painted
     black under the lid is that dark there (portrait_20's image-right outer side: a black band,
     1-27 L, over a blue-white sliver; its bins from t 0.5 up had none of its white and took the
-    sliver's light, a plate of 54-60 L up to the lid)."""
+    sliver's light, a plate of 54-60 L up to the lid). A bin where ``deep`` ((bins,) float64,
+    :func:`_deep_scales`) is finite takes that scale."""
     centres = (np.arange(bins) + 0.5) / bins
     scale = np.full(bins, np.nan)
     for k in range(bins):
+        if deep is not None and np.isfinite(deep[k]):
+            scale[k] = deep[k]
+            continue
         m = ok & (t >= k / bins) & (t < (k + 1) / bins)
         low = SHADE_RANGE[0]
         if m.sum() < 3 and dark is not None:
@@ -148,10 +188,51 @@ def _bin_scales(
 
 
 def _shade_map(scale: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """The bins' ``scale`` ((bins,), :func:`_bin_scales`) interpolated along ``t`` ((h, w)
-    float32): (h, w) float32, softened by a pixel."""
+    """The bins' ``scale`` ((bins,), :func:`_bin_scales`; or (bins, k), each column on its own)
+    interpolated along ``t`` ((h, w) float32): (h, w) (or (h, w, k)) float32, softened by a pixel."""
+    if scale.ndim == 2:
+        return np.stack([_shade_map(scale[:, j], t) for j in range(scale.shape[1])], -1)
     centres = (np.arange(len(scale)) + 0.5) / len(scale)
     return cv2.GaussianBlur(np.interp(np.clip(t, 0.0, 1.0), centres, scale).astype(np.float32), (0, 0), 1.0)
+
+
+def _deep_scales(
+    close: np.ndarray, ok: np.ndarray, t: np.ndarray, light: np.ndarray, fill_l: np.ndarray, bins: int,
+) -> np.ndarray | None:
+    """The bins of ``t`` where the white beside the iris is in deep shade: (bins,) float64, the
+    painted pixels' lightness over the fill's, from :data:`DARK_SHADE` up to under
+    :data:`SHADE_RANGE`, where a bin holds 3 of ``close`` ((h, w) bool: the painted opening near
+    the iris, of the white's hue) and most of them are under the floor (not in ``ok``, (h, w)
+    bool) and their ratio lies under ``SHADE_RANGE`` (a shade the lit white's bins can reach is
+    left to them: the bundled Mona Lisa's lit inner white, 0.58 under its lid, darkened the old
+    iris' top and lit a crescent beside her moved iris, tests/test_shaded_corner.py); NaN
+    elsewhere (that bin keeps :func:`_bin_scales`' own); None when no bin is. Under the floor a thin lash line is a few
+    pixels of a bin near the iris; the white in the lid's shadow is most of them (portrait_07's
+    image-left eye: 6-9 of 7-11 from halfway up)."""
+    scale = np.full(bins, np.nan)
+    for k in range(bins):
+        m = close & (t >= k / bins) & (t < (k + 1) / bins)
+        if m.sum() >= 3 and 2 * (m & ~ok).sum() > m.sum():
+            ratio = float(np.median(light[m]) / max(float(np.median(fill_l[m])), 1.0))
+            if ratio < SHADE_RANGE[0]:  # a shade the lit white's own bins could reach is left to them
+                scale[k] = max(ratio, DARK_SHADE)
+    return scale if np.isfinite(scale).any() else None
+
+
+def _bin_hue(pixels: np.ndarray, t: np.ndarray, lab: np.ndarray, fill_lab: np.ndarray, bins: int) -> np.ndarray:
+    """How far the painted ``pixels``' (a, b) ((h, w) bool; ``lab``, ``fill_lab`` (h, w, 3)
+    float32 CIE Lab of the painting and the fill) lie from the fill's in each of ``bins`` bins of
+    ``t``: (bins, 2) float64, each bin's median; a bin with fewer than 3 takes its neighbours'."""
+    centres = (np.arange(bins) + 0.5) / bins
+    off = np.full((bins, 2), np.nan)
+    for k in range(bins):
+        m = pixels & (t >= k / bins) & (t < (k + 1) / bins)
+        if m.sum() >= 3:
+            off[k] = np.median(lab[m][:, 1:], 0) - np.median(fill_lab[m][:, 1:], 0)
+    known = np.isfinite(off[:, 0])
+    if not known.any():
+        return np.zeros((bins, 2))
+    return np.stack([np.interp(centres, centres[known], off[known, j]) for j in range(2)], -1)
 
 
 SHADE_HUE = 15.0
@@ -160,6 +241,11 @@ only (:func:`shade_distance`)."""
 
 SHADE_RANGE = (0.55, 1.0)
 """The fill is scaled by no less and no more than this between the lids."""
+DEEP_IRIS = 0.5
+"""A pixel darker than this fraction of the iris' lightness is no shade of the white (:func:`_deep_scales`):
+the white in the lid's shadow is lit as the iris beside it is (portrait_07's image-left white 10-24
+L beside its 16 L iris), a black lash line hanging into a loose contour is far darker (the stylised
+eye of tests/test_painted_white.py: 8 L beside a 23 L iris, which darkened the white under it by 4 L)."""
 DARK_SHADE = 0.25
 """... but a side of its own paint where it is painted dark with none of its white (a ``dark`` bin
 of :func:`_bin_scales`) down to this: portrait_20's black band under the lid is 1-27 L over a
