@@ -80,7 +80,7 @@ def test_lid_top_ends_under_the_crease(creased):
     for e in creased[0].eyes:
         h = e.lids.height()
         assert e.sheet.top is not None  # the crease read as such (lid_top.misread_crease)
-        full, line, _, _ = lid_top(2.55 * lightness(e.image), e.u, e.v, e.lids, max(h, 2.0))
+        full, line, _ = lid_top(2.55 * lightness(e.image), e.u, e.v, e.lids, max(h, 2.0))
         assert np.allclose(full - e.sheet.soft * line, e.sheet.top)
         top = float(np.median(full[np.abs(e.u) < 0.3 * e.frame.half_width]))
         assert 0.15 * h <= top <= CREASE_AT * h, (top, CREASE_AT * h)

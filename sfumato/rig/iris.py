@@ -22,6 +22,7 @@ import numpy as np
 from scipy.ndimage import map_coordinates
 
 from sfumato.imaging.lab import lightness  # noqa: F401 (the rig, its layers and tests read it from here)
+from sfumato.rig.limbus import reach, soft_disc
 
 N_ANGLES = 64
 
@@ -184,8 +185,6 @@ def iris_layer(
         half = ceil(radius + edge) + 2 (or past the soft alpha's reach); the iris centre is at
         pixel (half, half).
     """
-    from sfumato.rig.limbus import reach, soft_disc
-
     half = int(np.ceil(max(radius + edge, 0.0 if painted_edge is None else reach(*painted_edge)))) + 2
     n = 2 * half + 1
     m = np.float32([[1, 0, half - centre[0]], [0, 1, half - centre[1]]])

@@ -198,7 +198,7 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
         band_up = crease_row(light, mid, v - up, lash_band, height)
         top_up, under_line, reach_up = band_up, np.zeros(light.shape, np.float32), None
     else:  # it ends under the painted crease, column by column (the crease stays)
-        top_up, under_line, band_up, _ = lid_top(2.55 * lab[..., 0], u, v, lids, height)
+        top_up, under_line, band_up = lid_top(2.55 * lab[..., 0], u, v, lids, height)
     band_lo = max(1.0, LOWER_BAND * height)
     soft = max(1.0, 0.35 * band_up)
     if misread is not None:

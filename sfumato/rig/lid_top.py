@@ -164,7 +164,7 @@ def column_top(prof: np.ndarray, rows: np.ndarray, height: float) -> tuple[float
 
 
 def lid_top(light: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, height: float
-            ) -> tuple[np.ndarray, np.ndarray, float, float]:
+            ) -> tuple[np.ndarray, np.ndarray, float]:
     """How far over the painted upper contour the closed lid reaches at each pixel's u.
 
     Args:
@@ -177,8 +177,7 @@ def lid_top(light: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, height:
         painted line there (where it is, the lid's soft edge must end at it, not straddle it);
         the middle half's median band (how far the painted band the closed lid unfolds reaches
         over the contour: the crease's darkest row, as the scalar band of old, for the lid's
-        soft width and texture depth); the middle half's lash band (pixels over the contour
-        that the painted lash line and its fringe take)).
+        soft width and texture depth)).
     """
     up, _ = lids.at(u)
     d = v - up
@@ -191,7 +190,7 @@ def lid_top(light: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, height:
             found.append((*column_top(prof, rows, height), 0.5 * (a + b)))
     corner = max(1.5, UPPER_BAND * height)
     if not found:
-        return np.full(u.shape, corner, np.float32), np.zeros(u.shape, np.float32), corner, corner
+        return np.full(u.shape, corner, np.float32), np.zeros(u.shape, np.float32), corner
     tops, lashes, lines, bands, c = (np.array(x, np.float64) for x in zip(*found))
     if tops.size >= 3:  # each column with its neighbours' (one misread column is no step)
         pad = lambda x: np.concatenate([x[:1], x, x[-1:]])  # noqa: E731
@@ -215,7 +214,7 @@ def lid_top(light: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, height:
     ends = [lines[k] if tops[k] <= lashes[k] else 0.0 for k in (0, -1)]  # at the lash band: no line
     top = np.interp(u, knots, vals).astype(np.float32)
     line = np.interp(u, knots, np.concatenate([ends[:1], lines, ends[1:]])).astype(np.float32)
-    return top, line, band, float(np.median(lashes[mid]))
+    return top, line, band
 
 
 def misread_crease(prof: np.ndarray, rows: np.ndarray, height: float) -> int | None:
