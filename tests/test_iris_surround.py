@@ -46,7 +46,7 @@ def test_a_turned_eye_carries_its_dark_surround_not_a_light_crescent(big_engine)
     resampled): where the painted iris' dark surround went, the frame is about as dark as the
     painting was there at rest (it moved with the iris; before, the rebuilt white showed there);
     the surround's light pixels are not carried (the white's own light stays with the white)."""
-    from sfumato.rig.eye import CARRY_TRAVEL, carried_share
+    from sfumato.rig.iris_surround import CARRY_TRAVEL, carried_share
 
     for e in big_engine.eyes:
         np.testing.assert_allclose(carried_share(e, 0.0), e.halo)
@@ -79,14 +79,14 @@ def test_carried_halo_is_the_hole_iris_and_all():
     """The whole hole, the iris' own place too (limbus15): under the iris' soft edge the painting
     lies, not the rebuilt white (outside the iris only, a light ring a quarter of the way to the
     white showed where the alpha was half, at rest)."""
-    from sfumato.rig.eye import carried_halo
+    from sfumato.rig.iris_surround import carried_halo
 
     hole = np.array([[0.0, 0.25, 0.5, 1.0, 1.0]], np.float32)
     np.testing.assert_allclose(carried_halo(hole), [[0.0, 0.5, 1.0, 1.0, 1.0]])
 
 
 def test_darker_than_white_is_the_replaced_pixels_darker_than_the_rebuilt_white():
-    from sfumato.rig.eye import DARKER, darker_than_white
+    from sfumato.rig.iris_surround import DARKER, darker_than_white
 
     image = np.array([[[200, 200, 200], [100, 100, 100], [240, 240, 240], [100, 100, 100]]], np.float32)
     plate = np.full_like(image, 200.0)

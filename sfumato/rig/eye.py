@@ -5,9 +5,9 @@ Layers, back to front, in a region of interest (ROI) around the eye:
 1. the rebuilt eye white (:func:`sfumato.rig.white_grain.sclera_plate`) wherever the painted iris
    was (rim and halo included), the painted white elsewhere; over it the painted surround of
    the iris (its dark rim, halo and the ring of its hue that the rebuilt white replaced) moved
-   with the iris (:func:`carried_halo`): at rest the painting's own pixels, so an unturned eye is
+   with the iris (:func:`~sfumato.rig.iris_surround.carried_halo`): at rest the painting's own pixels, so an unturned eye is
    the painting, not a light ring of rebuilt white around its iris; once moved only its part
-   darker than the white, and let go as the iris travels on (:func:`carried_share`);
+   darker than the white, and let go as the iris travels on (:func:`~sfumato.rig.iris_surround.carried_share`);
 2. the iris (:func:`sfumato.rig.iris.iris_layer`), moved and foreshortened as a disc on the
    eyeball, shaded by the upper lid's shadow, going under the corners' skin softly
    (:func:`corner_cover`); its edge falls into the white as softly as the painted one
@@ -18,7 +18,7 @@ Layers, back to front, in a region of interest (ROI) around the eye:
    kept whole on the iris the eye shows (:mod:`sfumato.rig.catchlight_seat`);
 4. the lids: the painted lid skin, displaced when the lids move, over everything outside the
    soft opening they leave; where they cut a moved iris the edge is softened
-   (:func:`soften_lid_edge`).
+   (:func:`~sfumato.rig.iris_place.soften_lid_edge`).
 
 :func:`eye_layers` derives the layers from the head crop and an :class:`EyeRig` (no FaceMesh),
 :func:`render_eye` composes one gaze.
@@ -37,7 +37,9 @@ from sfumato.rig.catchlight import FOLLOW, catchlight_alpha, on_cornea
 from sfumato.rig.catchlight_seat import drawn_matte, needed, seat
 from sfumato.rig.catchlight_sprite import CatchlightSprite, cut_sprite
 from sfumato.rig.iris import disc, iris_layer, lightness
+from sfumato.rig.iris_place import LID_SOFT, foreshorten, iris_box, place_iris, soften_lid_edge
 from sfumato.rig.iris_rim import dark_rim
+from sfumato.rig.iris_surround import CARRY_TRAVEL, carried_halo, carried_share, darker_than_white, let_go
 from sfumato.rig.limbus import fade_start, painted_soft_edge
 from sfumato.rig.lid_margin import LidMargin, draw_margin, lid_margin, margin_layer
 from sfumato.rig.lids import SHADOW_LIFT, EyeFrame, Lids, lid_shadow, opening, shadow_lift, skin_source
@@ -47,23 +49,6 @@ from sfumato.rig.sclera import white_and_hole
 EYEBALL = 2.5
 """Eyeball radius in iris radii (a human eye: about 12 mm over 6 mm; painted irises are often
 drawn smaller than the eyeball suggests, so a little more)."""
-LID_SOFT = 0.08
-"""Where the lids cut a moved iris, the edge is softened with a blur of this many iris radii
-(:func:`soften_lid_edge`): a painted iris meets its lids in soft paint, and a cut through the
-middle of the iris texture (where the lid now lies over it) is otherwise a hard, faceted line."""
-DARKER = 4.0
-"""A replaced pixel this many L darker than the rebuilt white there is the iris' dark surround
-(rim, limbus shadow) and moves with the iris in full (:func:`darker_than_white`). Picked by hand
-(3f6f073: a few L above the rebuilt white's own texture, so a light crescent beside the iris, the
-white's own light, stays behind), looked at on portrait_13, portrait_20 and the Mona Lisa; not swept."""
-CARRY_TRAVEL = (0.25, 0.5)
-"""The iris' painted surround moves with it in full up to the first travel (iris radii: about
-4-8 degrees of gaze), and is let go by the second (:func:`carried_share`). The surround matters
-near rest, where the eye is the painting and a ring of rebuilt white around the iris or a grey
-patch beside it (portrait_20 at +-4..8 degrees) shows. Carried further, FaceMesh reads it as
-iris: an iris turned into a corner has its surround's leading side under the corner's skin and
-the trailing side in the open, and the iris found lags behind (portrait_13 at -30 degrees: 1.2
-px, gaze range 0.52 -> 0.49 when carried at every angle; 0.52 let go by 1.0 radius)."""
 CORNER_COVER = 0.6
 """The skin of an eye corner slides over the iris across this many (foreshortened) iris radii
 before the corner point (:func:`corner_cover`): an iris turned into a corner goes under it with
@@ -90,9 +75,9 @@ class EyeLayers:
             or None (no catchlight, or a rig.json from before the sprite: drawn as a disc).
         sheet: the closing lid (:func:`sfumato.rig.blink.lid_sheet`).
         halo: (h, w) float32 in [0, 1], the painted surround that moves with the iris
-            (:func:`carried_halo`); dark: (h, w) float32 in [0, 1], the part of it darker than
-            the rebuilt white (:func:`darker_than_white`), the only part carried once the iris
-            has moved (:func:`carried_share`).
+            (:func:`~sfumato.rig.iris_surround.carried_halo`); dark: (h, w) float32 in [0, 1], the part of it darker than
+            the rebuilt white (:func:`~sfumato.rig.iris_surround.darker_than_white`), the only part carried once the iris
+            has moved (:func:`~sfumato.rig.iris_surround.carried_share`).
         margin: the upper lid's margin redrawn across where the iris was
             (:func:`sfumato.rig.lid_margin.lid_margin`), or None.
         lift: the most the upper lid's shadow moved off the iris lightens it
@@ -102,7 +87,7 @@ class EyeLayers:
             None: the painted layer always.
         body: (n, n, 3) float32 RGB, ``rim`` with the painted limbus' fade into the white taken
             off too (the soft alpha draws that fade over whatever white lies under it), shown as
-            the painted surround is let go (:func:`let_go`); None: no painted edge was measured
+            the painted surround is let go (:func:`~sfumato.rig.iris_surround.let_go`); None: no painted edge was measured
             (the iris fills its opening), the alpha a linear ramp at the radius.
         edge_px: (mid, width) pixels, the painted edge the alpha keeps
             (:func:`sfumato.rig.limbus.painted_edge`), or None.
@@ -199,57 +184,6 @@ def shadow_reach(lids: Lids, radius: float) -> float:
     return 0.2 * max(lids.height(), radius)
 
 
-def carried_halo(hole: np.ndarray) -> np.ndarray:
-    """The painted surround of the iris that moves with it: (h, w) float32 in [0, 1].
-
-    What the rebuilt white replaced (``hole``, (h, w) float32 in [0, 1]: the iris, its dark rim,
-    halo and the ring of its hue): the limbus' shade belongs to the eyeball and turns with the
-    iris, and at rest these are the painting's own pixels. Full strength from half the hole's
-    soft edge in, so at rest the painting shows there exactly, not a mix with the rebuilt white;
-    the iris itself too, so under the iris' soft edge (:mod:`sfumato.rig.limbus`) the painting
-    lies, not the rebuilt white (before: a light ring a quarter of the way to the white where
-    the alpha was half, at rest).
-    """
-    return np.clip(2.0 * hole, 0.0, 1.0).astype(np.float32)
-
-
-def darker_than_white(image: np.ndarray, base: np.ndarray, hole: np.ndarray) -> np.ndarray:
-    """How much darker than the rebuilt white each replaced pixel is: (h, w) float32 in [0, 1],
-    0 where the painting is as light as the rebuilt white there or lighter, 1 from
-    :data:`DARKER` L darker on (0 where nothing was replaced).
-
-    ``image``, ``base``: (h, w, 3) float32 RGB, the painted ROI and the eye with its iris taken
-    out (``image`` mixed with the rebuilt white by ``hole``, (h, w) float32 in [0, 1]).
-    """
-    some = hole > 0.02
-    plate = image + (base - image) / np.maximum(hole, 0.02)[..., None]  # the rebuilt white itself
-    d = np.where(some, lightness(plate) - lightness(image), 0.0)
-    return np.clip(d / DARKER, 0.0, 1.0).astype(np.float32)
-
-
-def carried_share(layers: "EyeLayers", travel: float) -> np.ndarray:
-    """What of the painted surround moves with the iris when it has moved ``travel`` iris radii:
-    (h, w) float32 in [0, 1].
-
-    All of it at rest (the painting there exactly); only its part darker than the white once
-    the iris has moved a quarter radius (in between a mix): the limbus' rim and shadow belong to
-    the eyeball and turn with the iris, while a light crescent beside it is the white's own light
-    (or the lower lid's light rim) and stays with the white (portrait_13's light crescent at the
-    iris' lower left, carried, read as too bright white beside the moved iris). Let go between
-    :data:`CARRY_TRAVEL` radii of travel, where the rebuilt white takes over as before.
-    """
-    L = layers
-    moved = float(np.clip(travel / CARRY_TRAVEL[0], 0.0, 1.0))
-    return (L.halo * (L.dark + (1.0 - L.dark) * (1.0 - moved)) * (1.0 - let_go(travel))).astype(np.float32)
-
-
-def let_go(travel: float) -> float:
-    """How far the painted surround is let go at ``travel`` iris radii: 0 up to
-    ``CARRY_TRAVEL[0]``, 1 from ``CARRY_TRAVEL[1]`` on, linear between."""
-    lo, hi = CARRY_TRAVEL
-    return float(np.clip((travel - lo) / (hi - lo), 0.0, 1.0))
-
-
 def cover_ratio(u: np.ndarray, now: Lids, rest_lids: Lids, u_rest: float, u_new: float, sx: float, width: float) -> np.ndarray:
     """How much of what moved from ``u_rest`` to ``u_new`` (eye-frame u, foreshortened by ``sx``)
     the corners leave visible now (lids ``now``), relative to how the painting showed it at rest
@@ -257,46 +191,6 @@ def cover_ratio(u: np.ndarray, now: Lids, rest_lids: Lids, u_rest: float, u_new:
     painted near a corner keeps its painted look there. ``width``: the corner's soft reach, pixels."""
     at_rest = corner_cover(u_rest + (u - u_new) / sx, rest_lids, width)
     return np.minimum(corner_cover(u, now, width) / np.maximum(at_rest, 1e-3), 1.0)
-
-
-def place_iris(layer: np.ndarray, a: np.ndarray, centre: np.ndarray, shape: tuple[int, int], flags: int = cv2.INTER_LINEAR) -> np.ndarray:
-    """An (n, n[, 3]) float32 layer centred at pixel (n//2, n//2) placed in an ROI of ``shape``
-    with its centre at ``centre`` (x, y) and the (2, 2) linear map ``a`` (foreshortening) about it."""
-    n = layer.shape[0]
-    m = np.concatenate([a, (np.asarray(centre, np.float64) - a @ np.array([n // 2, n // 2]))[:, None]], 1).astype(np.float32)
-    border = cv2.BORDER_CONSTANT if layer.ndim == 2 else cv2.BORDER_REPLICATE
-    return cv2.warpAffine(layer, m, (shape[1], shape[0]), flags=flags, borderMode=border)
-
-
-def soften_lid_edge(out: np.ndarray, L: EyeLayers, now: Lids, alpha: np.ndarray, moved: float, box: tuple[slice, slice]) -> np.ndarray:
-    """Soften the cut the lids make through a moved iris: (h, w, 3) float32 ``out`` blurred
-    (sigma :data:`LID_SOFT` iris radii) within that distance of the lid lines, weighted by the
-    iris' ((h, w) float32 ``alpha``; the white beside it is left alone) and by ``moved`` in
-    [0, 1] (0: the painted iris at rest, whose edge under the lids is the painter's, is left as
-    it is). Only ``box`` (rows, cols: the iris' footprint and a margin) is touched, in place."""
-    sigma = max(0.5, LID_SOFT * L.radius)
-    u, v = L.u[box], L.v[box]
-    up, lo = now.at(u)
-    d = np.minimum(np.abs(up - v), np.abs(v - lo))
-    band = (np.clip(1.0 - d / (2.0 * sigma), 0.0, 1.0) * np.clip(alpha[box], 0.0, 1.0) * moved)[..., None]
-    if band.any():
-        sub = out[box]
-        out[box] = sub + (cv2.GaussianBlur(sub, (0, 0), sigma) - sub) * band
-    return out
-
-
-def iris_box(shape: tuple[int, int], centre: np.ndarray, half: float) -> tuple[slice, slice]:
-    """(rows, cols) of the ``shape`` ROI within ``half`` pixels of ``centre`` (x, y)."""
-    h, w = shape
-    x, y = float(centre[0]), float(centre[1])
-    return (slice(max(0, int(np.floor(y - half))), min(h, int(np.ceil(y + half)) + 1)),
-            slice(max(0, int(np.floor(x - half))), min(w, int(np.ceil(x + half)) + 1)))
-
-
-def foreshorten(offset: float, eyeball: float) -> float:
-    """cos of the eyeball angle at which the iris centre sits ``offset`` pixels from its axis."""
-    s = np.clip(offset / max(eyeball, 1e-6), -0.95, 0.95)
-    return float(np.sqrt(1.0 - s * s))
 
 
 def corner_cover(u: np.ndarray, lids: Lids, width: float) -> np.ndarray:
