@@ -33,7 +33,7 @@ from sfumato.rig.lash_line import lash_profile
 from sfumato.rig.lids import EyeFrame, Lids
 from sfumato.rig.liner_wing import wing_taper, wings_past_corners
 from sfumato.rig.lid_light import lit_in, surround, surround_light
-from sfumato.rig.lid_top import UPPER_BAND, crease_row, lid_top, misread_crease, profile
+from sfumato.rig.lid_top import UPPER_BAND, crease_row, dark_crease, lid_top, misread_crease, profile
 from sfumato.rig.lid_shade import crown_light, form_depth, formed, lid_form, lift, seen
 from sfumato.rig.lid_grain import TEXTURE_CLIP, TEXTURE_DEPTH, as_round, lid_texture, match_grain  # noqa: F401 (TEXTURE_CLIP: tests)
 from sfumato.ramp import unit_ramp as ramp  # blink reads it from here too
@@ -194,14 +194,17 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     darkest = float(rows[int(np.nanargmin(prof)) if misread is None else misread]) if np.isfinite(prof).any() else 0.0
     lash_band = max(1.5, UPPER_BAND * height, darkest + 0.15 * height + 1.0)
     lab = rgb_to_lab(image)
-    if misread is None:  # the closed lid reaches the painted crease's core, all along
-        band_up = crease_row(light, mid, v - up, lash_band, height)
+    band_up = lash_band if misread is not None else crease_row(light, mid, v - up, lash_band, height)
+    # a crease read as the lash line, or as dark as the lash line under it, is a painted line
+    # the closed lid ends under (portrait_11's two eyes); a lighter crease it reaches the core of
+    under = misread is not None or (band_up > lash_band and dark_crease(light, mid, v - up, band_up, height))
+    if not under:  # the closed lid reaches the painted crease's core, all along
         top_up, under_line, reach_up = band_up, np.zeros(light.shape, np.float32), None
     else:  # it ends under the painted crease, column by column (the crease stays)
         top_up, under_line, band_up = lid_top(2.55 * lab[..., 0], u, v, lids, height)
     band_lo = max(1.0, LOWER_BAND * height)
     soft = max(1.0, 0.35 * band_up)
-    if misread is not None:
+    if under:
         reach_up = (top_up - soft * under_line).astype(np.float32)  # the soft edge ends at a painted line
     span = (u > lids.u[0] - 0.15 * frame.half_width) & (u < lids.u[-1] + 0.15 * frame.half_width)
     fold = span & (v > up + top_up) & (v < up + top_up + 0.8 * height)
