@@ -13,7 +13,8 @@ beside the iris" sampled there reads far darker than the white a viewer sees.
 
 - **common white**: the pixels that are eye white in BOTH images (painted white inside the
   painting's eye contour, shrunk off the lid lines, outside the painted iris and well outside the frame's iris,
-  found by matching the painted iris' pixels in the frame, :func:`find_iris`),
+  found by matching the painted iris' pixels in the frame, its highlight left out,
+  :func:`sfumato.face.iris_match.find_iris`),
   the frame sampled where each painting pixel went (a similarity fitted to the two eye
   contours, refined by registering the eye's pixels, :func:`fit_eyes`). It is ~0 for a frame that left the white alone; it moves when the white that
   stays visible was changed.
@@ -56,6 +57,7 @@ import numpy as np
 from sfumato.face.almond import Almond, almond
 from sfumato.face.eye_register import register_eye
 from sfumato.face.eye_window import eye_window
+from sfumato.face.iris_match import find_iris
 from sfumato.face.quality import shrunk_contour
 from sfumato.face.lid_bands import banded_residuals, between_lids
 from sfumato.face.revealed_white import PaintedEye, painted_eyes, side_reference
@@ -153,44 +155,6 @@ class EyeFit:
 
     affine: np.ndarray
     iris: np.ndarray
-
-
-def find_iris(
-    painting_l: np.ndarray, frame_l: np.ndarray, centre: np.ndarray, radius: float, opening: np.ndarray,
-    guess: np.ndarray,
-) -> np.ndarray:
-    """Where the painted iris went in the frame: FaceMesh's estimate refined by matching the
-    painted iris' pixels (inside the opening) within 0.6 radii of it (least squared difference,
-    OpenCV's masked template match).
-
-    FaceMesh's iris on a painted eye can lag the painted iris by a third of a radius or more;
-    the painted iris itself, moved and slightly foreshortened, pins it down.
-
-    Args:
-        painting_l, frame_l: (H, W) float32 CIE L; centre: (2,) painted iris centre, pixels;
-        radius: painted iris radius; opening: (H, W) bool, the painted eye opening;
-        guess: (2,) FaceMesh's iris centre in the frame, pixels.
-
-    Returns:
-        (2,) the iris centre in frame pixels.
-    """
-    h, w = painting_l.shape
-    half = int(np.ceil(1.1 * radius))
-    cx, cy = int(round(centre[0])), int(round(centre[1]))
-    guess = np.asarray(guess, np.float64)
-    if cx - half < 0 or cy - half < 0 or cx + half + 1 > w or cy + half + 1 > h:
-        return guess
-    templ = np.ascontiguousarray(painting_l[cy - half:cy + half + 1, cx - half:cx + half + 1])
-    yy, xx = np.mgrid[-half:half + 1, -half:half + 1]
-    mask = ((np.hypot(xx + cx - centre[0], yy + cy - centre[1]) < radius) & opening[cy - half:cy + half + 1, cx - half:cx + half + 1])
-    pad = int(np.ceil(0.6 * radius)) + 1
-    gx, gy = int(round(guess[0] - (centre[0] - cx))), int(round(guess[1] - (centre[1] - cy)))
-    x0, y0, x1, y1 = max(0, gx - half - pad), max(0, gy - half - pad), min(w, gx + half + 1 + pad), min(h, gy + half + 1 + pad)
-    if mask.sum() < 8 or x1 - x0 <= templ.shape[1] or y1 - y0 <= templ.shape[0]:
-        return guess
-    res = cv2.matchTemplate(np.ascontiguousarray(frame_l[y0:y1, x0:x1]), templ, cv2.TM_SQDIFF, mask=mask.astype(np.float32))
-    _, _, (mx, my), _ = cv2.minMaxLoc(res)
-    return np.array([x0 + mx + (centre[0] - cx) + half, y0 + my + (centre[1] - cy) + half], np.float64)
 
 
 def white_match(
