@@ -22,6 +22,7 @@ from sfumato.rig.iris_tint import TINTED, iris_tint, side_colours
 from sfumato.rig.lids import EyeFrame, Lids, opening
 from sfumato.rig.painted_white import painted_white_sides
 from sfumato.rig.orbit_shade import OrbitShade, orbit_shade
+from sfumato.rig.white_canvas import canvas_grain
 from sfumato.rig.white_edge import EDGE_REACH, match_edge, match_lid_shade
 from sfumato.rig.white_grain import FEATURE, GRAIN, canvas_texture, sclera_plate  # noqa: F401 (re-exported)
 from sfumato.rig.white_fill import FEW, MEET, blend_weight, lean_shares, side_weight, lid_space_colour, lid_space_samples, masked_blur, two_sided_colour  # noqa: F401 (re-exported)
@@ -315,7 +316,8 @@ def white_and_hole(
         mixed = own.copy()
         mixed[..., 1:] = rgb_to_lab(lean)[..., 1:]
         colour = colour + (lab_to_rgb(mixed) - lab_to_rgb(own))  # the change alone: none where no side leans
-    plate = sclera_plate(image, known, disc(shape, c, 1.35 * r, 1.0), colour, sigma, (white > 0.5) & (disc(shape, c, 1.15 * r, 1.0) < 0.01))
+    plate = sclera_plate(image, known, disc(shape, c, 1.35 * r, 1.0), colour, sigma, (white > 0.5) & (disc(shape, c, 1.15 * r, 1.0) < 0.01),
+                         canvas_grain(image, frame, lids, r))
     hole = replaced(light, lightness(plate), inside, ring, tint, c, r, iris_l)
     plate = match_edge(image, plate, hole, inside, light, iris_l, c, r, allowed)
     return image * (1 - hole[..., None]) + plate * hole[..., None], hole

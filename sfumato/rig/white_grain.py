@@ -2,13 +2,16 @@
 
 :func:`sclera_plate` lays the canvas' own fine luminance modulation (crackle, canvas grain)
 over the rebuilt white's smooth colour, copied in whole-pixel blocks from the painted white of
-the same eye (:mod:`sfumato.rig.white_texture`), or, where it is too small to lend any, from the
+the same eye (:mod:`sfumato.rig.white_texture`; on a crackled canvas the canvas itself from under
+the eye, :mod:`sfumato.rig.white_canvas`), or, where it is too small to lend any, from the
 skin around the eye given the painted white's specks, at most at the painted white's amplitude
 (grain only: no lash, lid line, iris rim or catchlight); :func:`canvas_texture` (used by the
 closing lid) is a related idea at every pixel.
 """
 
 from __future__ import annotations
+
+from typing import Callable
 
 import cv2
 import numpy as np
@@ -197,6 +200,7 @@ def at_most(tex: np.ndarray, want: float, measured: list[np.ndarray]) -> np.ndar
 
 def sclera_plate(
     image: np.ndarray, white: np.ndarray, hole: np.ndarray, colour: np.ndarray, sigma: float, painted: np.ndarray | None = None,
+    canvas: Callable[[np.ndarray, float, float], np.ndarray | None] | None = None,
 ) -> np.ndarray:
     """The whole eye white rebuilt: the fill ``colour`` times the canvas texture.
 
@@ -207,7 +211,9 @@ def sclera_plate(
     keeps its own grain; everywhere else it takes the painted white's own residual, in small
     whole-pixel blocks drawn from its calm pixels and turned at random
     (:func:`sfumato.rig.white_texture.own_texture`), scaled down to at most its fine contrast
-    (:func:`at_most`, never raised). Only where the painted white holds too few (fewer than
+    (:func:`at_most`, never raised); on a crackled canvas (the Mona Lisa) the canvas' own
+    texture instead (``canvas``, :mod:`sfumato.rig.white_canvas`), within the range of the
+    painted white's specks, scaled down alike. Only where the painted white holds too few (fewer than
     :data:`sfumato.rig.white_texture.MIN_SOURCES` calm pixels) is the texture copied in
     whole-pixel square blocks (:data:`BLOCK`, no resampling, no blur) from sources drawn at random (:data:`SEED`) among the
     blocks that lie wholly in those regions and hold no feature (:data:`FEATURE`: no lash, lid
@@ -230,6 +236,12 @@ def sclera_plate(
             local mean is a quarter of it (at least 0.8 px).
         painted: (h, w) bool, the painted white whose fine contrast the texture is laid at
             (None: ``white``).
+        canvas: the canvas' own texture, laid instead of the painted white's blocks where it
+            gives one, scaled down as they are: a function of the pixels to lay (``need``, (h, w)
+            bool) and the painted white's and the skin ring's fine contrasts giving (h, w) float32
+            ratio minus 1, or None where the canvas is not crackled
+            (:func:`sfumato.rig.white_canvas.canvas_grain`); asked only where the painted white
+            holds :data:`MIN_SPECKS` specks or more, and laid within their range; None: the blocks.
 
     Returns:
         (h, w, 3) float32 RGB: the eye white everywhere in the ROI.
@@ -288,8 +300,17 @@ def sclera_plate(
     shown = laid if laid.any() else need
     core = shown & (cv2.distanceTransform((hole > 0.01).astype(np.uint8), cv2.DIST_L2, 3) > CORE * r)
     # the painted white's own texture, from its own pixels (:mod:`sfumato.rig.white_texture`);
-    # the skin ring's blocks given its specks only where it holds too few blocks
-    tex = own_texture(lum, own if painted is None else painted, need, scale, np.random.default_rng(SEED))
+    # the skin ring's blocks given its specks only where it holds too few blocks; on a crackled
+    # canvas the canvas itself (:mod:`sfumato.rig.white_canvas`: the white's calm blocks leave its
+    # cracks out), asked only where the painted white holds specks enough to bound it and laid
+    # within their range (a crack darker than any in the white reads as dirt)
+    source = own if painted is None else painted
+    specks = painted_specks(lum, source) if canvas is not None else np.zeros(0, np.float32)
+    tex = canvas(need, fine.get("own", float("nan")), fine.get("skin", float("nan"))) if specks.size >= MIN_SPECKS else None
+    if tex is not None:
+        tex = np.where(need, np.clip(tex, specks.min(), specks.max()), 0.0).astype(np.float32)
+    else:
+        tex = own_texture(lum, source, need, scale, np.random.default_rng(SEED))
     if tex is not None:
         tex = at_most(tex, want, [m for m in (shown, core) if m.any()])
     else:
