@@ -285,8 +285,8 @@ def test_portrait_07s_rebuilt_white_is_no_grainier_than_its_canvas(monkeypatch):
     seen = []
     real = sclera.sclera_plate
 
-    def spy(image, white, hole, colour, sigma, painted=None):
-        plate = real(image, white, hole, colour, sigma, painted)
+    def spy(image, white, hole, colour, sigma, painted=None, canvas=None):
+        plate = real(image, white, hole, colour, sigma, painted, canvas)
         lum = image.mean(2)
         r = 2.0 * sigma
         eye = np.clip(white + hole, 0, 1) > 0.01

@@ -198,6 +198,27 @@ def at_most(tex: np.ndarray, want: float, measured: list[np.ndarray]) -> np.ndar
     return tex
 
 
+def crackle(
+    tex: np.ndarray, lum: np.ndarray, painted: np.ndarray, need: np.ndarray, canvas: Callable[[np.ndarray, float, float], np.ndarray | None],
+    want: float, fine: dict[str, float], measured: list[np.ndarray],
+) -> np.ndarray:
+    """The painted white's blocks (``tex``, (h, w) float32 ratio minus 1, :func:`own_texture`), or
+    the canvas' own texture where they lay less than the painted white's fine contrast (``want``,
+    over every set in ``measured``: the white's grain is in the steps its calm blocks leave out)
+    and the canvas round the eye is crackled (``canvas``, :func:`sfumato.rig.white_canvas.canvas_grain`,
+    given the painted white's and the skin ring's fine contrasts ``fine``); laid within the
+    range of the painted white's specks (:func:`painted_specks` of ``lum`` over ``painted``, at
+    least :data:`MIN_SPECKS`: a crack darker than any in the white reads as dirt) over ``need``."""
+    have = max((fine_spread(tex, m)[0] for m in measured), default=float("nan"))
+    if not (np.isfinite(have) and have < want):
+        return tex
+    specks = painted_specks(lum, painted)
+    laid = canvas(need, fine.get("own", float("nan")), fine.get("skin", float("nan"))) if specks.size >= MIN_SPECKS else None
+    if laid is None:
+        return tex
+    return np.where(need, np.clip(laid, specks.min(), specks.max()), 0.0).astype(np.float32)
+
+
 def sclera_plate(
     image: np.ndarray, white: np.ndarray, hole: np.ndarray, colour: np.ndarray, sigma: float, painted: np.ndarray | None = None,
     canvas: Callable[[np.ndarray, float, float], np.ndarray | None] | None = None,
@@ -211,9 +232,9 @@ def sclera_plate(
     keeps its own grain; everywhere else it takes the painted white's own residual, in small
     whole-pixel blocks drawn from its calm pixels and turned at random
     (:func:`sfumato.rig.white_texture.own_texture`), scaled down to at most its fine contrast
-    (:func:`at_most`, never raised); on a crackled canvas (the Mona Lisa) the canvas' own
-    texture instead (``canvas``, :mod:`sfumato.rig.white_canvas`), within the range of the
-    painted white's specks, scaled down alike. Only where the painted white holds too few (fewer than
+    (:func:`at_most`, never raised); where they lay less than that on a crackled canvas (the
+    Mona Lisa's image-right eye) the canvas' own texture instead (:func:`crackle`), scaled down
+    alike. Only where the painted white holds too few (fewer than
     :data:`sfumato.rig.white_texture.MIN_SOURCES` calm pixels) is the texture copied in
     whole-pixel square blocks (:data:`BLOCK`, no resampling, no blur) from sources drawn at random (:data:`SEED`) among the
     blocks that lie wholly in those regions and hold no feature (:data:`FEATURE`: no lash, lid
@@ -236,12 +257,10 @@ def sclera_plate(
             local mean is a quarter of it (at least 0.8 px).
         painted: (h, w) bool, the painted white whose fine contrast the texture is laid at
             (None: ``white``).
-        canvas: the canvas' own texture, laid instead of the painted white's blocks where it
-            gives one, scaled down as they are: a function of the pixels to lay (``need``, (h, w)
-            bool) and the painted white's and the skin ring's fine contrasts giving (h, w) float32
-            ratio minus 1, or None where the canvas is not crackled
-            (:func:`sfumato.rig.white_canvas.canvas_grain`); asked only where the painted white
-            holds :data:`MIN_SPECKS` specks or more, and laid within their range; None: the blocks.
+        canvas: the canvas' own texture (:func:`crackle`): a function of the pixels to lay
+            (``need``, (h, w) bool) and the painted white's and the skin ring's fine contrasts
+            giving (h, w) float32 ratio minus 1, or None where the canvas is not crackled
+            (:func:`sfumato.rig.white_canvas.canvas_grain`); None: the blocks alone.
 
     Returns:
         (h, w, 3) float32 RGB: the eye white everywhere in the ROI.
@@ -300,19 +319,14 @@ def sclera_plate(
     shown = laid if laid.any() else need
     core = shown & (cv2.distanceTransform((hole > 0.01).astype(np.uint8), cv2.DIST_L2, 3) > CORE * r)
     # the painted white's own texture, from its own pixels (:mod:`sfumato.rig.white_texture`);
-    # the skin ring's blocks given its specks only where it holds too few blocks; on a crackled
-    # canvas the canvas itself (:mod:`sfumato.rig.white_canvas`: the white's calm blocks leave its
-    # cracks out), asked only where the painted white holds specks enough to bound it and laid
-    # within their range (a crack darker than any in the white reads as dirt)
+    # the skin ring's blocks given its specks only where it holds too few blocks
+    measured = [m for m in (shown, core) if m.any()]
     source = own if painted is None else painted
-    specks = painted_specks(lum, source) if canvas is not None else np.zeros(0, np.float32)
-    tex = canvas(need, fine.get("own", float("nan")), fine.get("skin", float("nan"))) if specks.size >= MIN_SPECKS else None
+    tex = own_texture(lum, source, need, scale, np.random.default_rng(SEED))
+    if tex is not None and canvas is not None:
+        tex = crackle(tex, lum, source, need, canvas, want, fine, measured)
     if tex is not None:
-        tex = np.where(need, np.clip(tex, specks.min(), specks.max()), 0.0).astype(np.float32)
-    else:
-        tex = own_texture(lum, source, need, scale, np.random.default_rng(SEED))
-    if tex is not None:
-        tex = at_most(tex, want, [m for m in (shown, core) if m.any()])
+        tex = at_most(tex, want, measured)
     else:
         if not ys.size:
             return colour.copy()
