@@ -250,6 +250,13 @@ class RigEngine(Engine):
         lim_v = np.radians(soft_limit(pitch, 1.3 * self.pitch_limit, knee=1 / 1.3))
         return e.eyeball * (np.sin(r0 + np.array([lim_u, lim_v])) - np.sin(r0))
 
+    def iris_shifts(self, pose: Pose) -> list[np.ndarray]:
+        """Each rigged eye's (2,) float64 (du, dv) iris displacement, eye-frame pixels
+        (:attr:`EyeLayers.frame`, from :attr:`EyeLayers.rest`), as :meth:`render_pose` draws
+        ``pose``: where the rig puts the iris, for the measures that check what FaceMesh reads."""
+        t = self.p.head_turn
+        return [self._shift(e, pose.gaze_yaw - t * pose.head_yaw, pose.gaze_pitch - t * pose.head_pitch) for e in self._eyes]
+
     def render_pose(self, pose: Pose, blink: float = 0.0, roll: float = 0.0) -> np.ndarray:
         """Render one pose with a blink in [0, 1] and a head tilt ``roll`` (degrees, clockwise on
         screen, about the chin): (S, S, 3) uint8 RGB, the crop's size."""
@@ -258,8 +265,7 @@ class RigEngine(Engine):
         t = self.p.head_turn
         head_yaw, head_pitch, roll = t * pose.head_yaw, t * pose.head_pitch, t * roll
         frame = self._crop.copy()
-        for k, e in enumerate(self._eyes):
-            shift = self._shift(e, pose.gaze_yaw - head_yaw, pose.gaze_pitch - head_pitch)
+        for k, (e, shift) in enumerate(zip(self._eyes, self.iris_shifts(pose))):
             rows, cols = e.roi
             # the eyes' regions overlap on close-set or small eyes: each eye writes only the
             # pixels it changes (elsewhere its render is an exact copy of the painting), so one

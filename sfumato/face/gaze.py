@@ -28,20 +28,30 @@ def gaze_from_landmarks(landmarks: np.ndarray) -> tuple[float, float]:
         raise ValueError(f"expected (478, 2|3) refined FaceMesh landmarks, got {lm.shape}")
     hs, vs = [], []
     for eye in EYES:
-        a, b = lm[eye.corners[0], :2], lm[eye.corners[1], :2]
-        if a[0] > b[0]:
-            a, b = b, a
-        half = np.linalg.norm(b - a) / 2.0
-        if half <= 0:
+        frame = eye_axes(lm, eye)
+        if frame is None:
             continue
-        axis = (b - a) / (2.0 * half)
+        mid, axis, half = frame
         up = np.array([axis[1], -axis[0]])
-        d = lm[eye.iris[0], :2] - (a + b) / 2.0
+        d = lm[eye.iris[0], :2] - mid
         hs.append(float(d @ axis / half))
         vs.append(float(d @ up / half))
     if not hs:
         raise ValueError("degenerate eye corners")
     return float(np.mean(hs)), float(np.mean(vs))
+
+
+def eye_axes(landmarks: np.ndarray, eye) -> tuple[np.ndarray, np.ndarray, float] | None:
+    """One eye's own frame from its corners: (midpoint (2,), unit axis (2,) toward image +x,
+    half-width in pixels) of ``landmarks`` ((478, 2|3) float64 pixels) for ``eye`` (an entry of
+    :data:`EYES`); None for coincident corners."""
+    a, b = landmarks[eye.corners[0], :2], landmarks[eye.corners[1], :2]
+    if a[0] > b[0]:
+        a, b = b, a
+    half = np.linalg.norm(b - a) / 2.0
+    if half <= 0:
+        return None
+    return (a + b) / 2.0, (b - a) / (2.0 * half), float(half)
 
 
 def jitter_variants(samples: int) -> list[tuple[float, float, float, float, bool]]:
@@ -85,14 +95,46 @@ def mapped_back(xy: np.ndarray, m: np.ndarray) -> np.ndarray:
     return np.asarray(xy, np.float64) @ mi[:, :2].T + mi[:, 2]
 
 
+def jittered_meshes(image_rgb: np.ndarray, samples: int = 8) -> list[tuple[np.ndarray, bool]]:
+    """FaceMesh on ``samples`` jittered copies of an image (:func:`jitter_variants`: slightly
+    scaled, shifted, rotated and mirrored; the first is the image as it is), each copy's
+    landmarks mapped back to the image.
+
+    Args:
+        image_rgb: (H, W, 3) uint8 RGB.
+        samples: number of copies (>= 1).
+
+    Returns:
+        one ``((478, 2) float64 x, y image pixels, mirrored)`` per copy where a face was found
+        (the largest face). In a mirrored copy FaceMesh's right eye is the face's left: its
+        indices name the other eye (:func:`measure_eye_gazes` swaps them back).
+    """
+    import cv2
+
+    from sfumato.face.detect import mesh_landmarks  # imports mediapipe lazily
+
+    w = image_rgb.shape[1]
+    out = []
+    for scale, tx, ty, rot, flip in jitter_variants(max(1, int(samples))):
+        img, m = jittered(cv2.flip(image_rgb, 1) if flip else image_rgb, scale, tx, ty, rot)
+        lms = mesh_landmarks(np.ascontiguousarray(img))
+        if lms is None:
+            continue
+        xy = mapped_back(lms[:, :2], m)
+        if flip:  # back to the image's orientation
+            xy[:, 0] = w - 1 - xy[:, 0]
+        out.append((xy, flip))
+    return out
+
+
 def measure_gaze(image_rgb: np.ndarray, samples: int = 8) -> tuple[float, float] | None:
     """Gaze measured with FaceMesh on an image (e.g. a rendered bank frame).
 
     FaceMesh sees a face at 192 px, so its iris points jitter by a few hundredths of an eye
     half-width from one image to a nearly identical one. The gaze is therefore averaged over
-    ``samples`` copies of the image, slightly scaled, shifted, rotated and mirrored (each
-    copy's landmarks mapped back to the image first); the first copy is the image as it is,
-    so ``samples=1`` is a single plain FaceMesh run.
+    ``samples`` copies of the image, slightly scaled, shifted, rotated and mirrored
+    (:func:`jittered_meshes`); the first copy is the image as it is, so ``samples=1`` is a
+    single plain FaceMesh run.
 
     Args:
         image_rgb: (H, W, 3) uint8 RGB.
@@ -102,22 +144,33 @@ def measure_gaze(image_rgb: np.ndarray, samples: int = 8) -> tuple[float, float]
         (horizontal, vertical) as in :func:`gaze_from_landmarks`, averaged over the copies
         where a face was found (the largest face), or None when none was.
     """
-    import cv2
-
-    from sfumato.face.detect import mesh_landmarks  # imports mediapipe lazily
-
-    w = image_rgb.shape[1]
-    gazes = []
-    for scale, tx, ty, rot, flip in jitter_variants(max(1, int(samples))):
-        img, m = jittered(cv2.flip(image_rgb, 1) if flip else image_rgb, scale, tx, ty, rot)
-        lms = mesh_landmarks(np.ascontiguousarray(img))
-        if lms is None:
-            continue
-        xy = mapped_back(lms[:, :2], m)
-        if flip:  # back to the image's orientation; each eye keeps its own iris and corners
-            xy[:, 0] = w - 1 - xy[:, 0]
-        gazes.append(gaze_from_landmarks(xy))
+    gazes = [gaze_from_landmarks(xy) for xy, _ in jittered_meshes(image_rgb, samples)]
     if not gazes:
         return None
     g = np.mean(gazes, axis=0)
+    return float(g[0]), float(g[1])
+
+
+def eye_gaze(landmarks: np.ndarray, eye) -> float:
+    """One eye's horizontal gaze (as :func:`gaze_from_landmarks`, that eye alone): its iris
+    centre's offset from its corners' midpoint along the corner line, in its half-widths;
+    ``landmarks`` (478, 2|3) pixels, ``eye`` an entry of :data:`sfumato.face.topology.EYES`;
+    NaN for coincident corners."""
+    lm = np.asarray(landmarks, np.float64)
+    frame = eye_axes(lm, eye)
+    if frame is None:
+        return float("nan")
+    mid, axis, half = frame
+    return float((lm[eye.iris[0], :2] - mid) @ axis / half)
+
+
+def measure_eye_gazes(image_rgb: np.ndarray, samples: int = 8) -> tuple[float, float] | None:
+    """Each eye's horizontal gaze (:func:`eye_gaze`, ``EYES`` order: the image-left eye first),
+    averaged over :func:`jittered_meshes` copies, a mirrored copy's eyes swapped back (its
+    "right eye" indices lie on the face's left eye); None when no copy shows a face. Their mean
+    is :func:`measure_gaze`'s horizontal gaze: what bench_rig's *gaze range* reads, eye by eye."""
+    per = [[eye_gaze(xy, e) for e in (EYES[::-1] if flip else EYES)] for xy, flip in jittered_meshes(image_rgb, samples)]
+    if not per:
+        return None
+    g = np.mean(per, axis=0)
     return float(g[0]), float(g[1])
