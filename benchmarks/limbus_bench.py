@@ -4,7 +4,9 @@
 
 For each bank: the painting's limbus edge width per eye (10-90% rise across the iris rim into
 the white, :func:`sfumato.face.limbus_edge.limbus_widths`) and the same on the gaze frames of
-the middle row (the nine bench_rig gaze columns); then each eye's iris radius on each frame over
+the middle row (the nine bench_rig gaze columns), over all rays and per side (the rays pointing
+image-left | image-right, :meth:`~sfumato.face.limbus_edge.LimbusEdge.sides`; the frames' sides
+are medians over the frames where that side shows white); then each eye's iris radius on each frame over
 the painting's, twice: FaceMesh's (bench_rig's *iris r*) and the radial fit's on the frame's
 own pixels (:func:`sfumato.rig.iris.fit_iris` from FaceMesh's circle), so a FaceMesh misreading
 shows against a fit that looks at the iris itself.
@@ -47,8 +49,10 @@ def measure(folder: str, samples: int = 2) -> dict:
         e = limbus_widths(lightness(full), lm)
         fm = eye_iris_radii(lm)
         frames.append({"gaze": float(bank.labels[int(i)][0]), "width": [x.width for x in e], "rays": [x.rays for x in e],
+                       "sides": [x.sides() for x in e],
                        "fm_r": [a / b for a, b in zip(fm, fm0)], "fit_r": [a.radius / b.radius for a, b in zip(e, e0)]})
     return {"bank": Path(folder).name, "painted": [x.width for x in e0], "painted_rays": [x.rays for x in e0],
+            "painted_sides": [x.sides() for x in e0],
             "painted_fit_r": [x.radius for x in e0], "painted_fm_r": list(fm0), "frames": frames}
 
 
@@ -64,8 +68,12 @@ def main() -> None:
         out.append(r)
         f = r["frames"]
         med = [float(np.nanmedian([x["width"][k] for x in f])) for k in (0, 1)]
+        sides = [[float(np.nanmedian([x["sides"][k][j] for x in f])) for j in (0, 1)] for k in (0, 1)]
+        ps = r["painted_sides"]
         print(f"{r['bank']}: painted edge {r['painted'][0]:.2f} / {r['painted'][1]:.2f} px (rays {r['painted_rays']}), "
-              f"frames median {med[0]:.2f} / {med[1]:.2f}", flush=True)
+              f"frames median {med[0]:.2f} / {med[1]:.2f}; by side (left|right) painted "
+              f"{ps[0][0]:.2f}|{ps[0][1]:.2f} / {ps[1][0]:.2f}|{ps[1][1]:.2f}, frames "
+              f"{sides[0][0]:.2f}|{sides[0][1]:.2f} / {sides[1][0]:.2f}|{sides[1][1]:.2f}", flush=True)
         for x in f:
             print(f"  {x['gaze']:+5.0f}  edge {x['width'][0]:5.2f} / {x['width'][1]:5.2f} ({x['rays'][0]:2d}/{x['rays'][1]:2d} rays)  "
                   f"r FaceMesh {x['fm_r'][0]:.2f} / {x['fm_r'][1]:.2f}  r fit {x['fit_r'][0]:.2f} / {x['fit_r'][1]:.2f}", flush=True)

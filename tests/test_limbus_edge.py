@@ -2,7 +2,7 @@
 iris had a hard, cut-out edge, a 1.5 px 10-90% rise, where her painted iris melts into the white
 over 3-5 px; a sharp-painted iris must stay sharp).
 
-The measure (:func:`sfumato.rig.limbus.ray_edges`): rays from the iris centre across its rim,
+The measure (:func:`sfumato.rig.limbus.ray_fits`): rays from the iris centre across its rim,
 where they run inside the opening into a white lighter than the iris, each fitted with an
 error-function step; its 10-90% rise. Painted: on the painting around the painted iris; rendered:
 on :func:`sfumato.rig.eye.render_eye`'s output around the moved iris, moved 0.5 and 0.8 iris
@@ -10,9 +10,16 @@ radii either way (past the travel where the painted surround is carried, so the 
 over the rebuilt white and the painted white beside it).
 
 Numbers (rendered over painted, the median over both eyes and the four shifts; painted px):
-- the astronaut at 3x (repo only; 2.7 / 3.2 px): main at b41295c 0.66, now 1.01;
-- the Mona Lisa (../shared; 3.0 / 3.0 px): main 0.74 (her moved iris 1.0-2.4 px), now 1.23;
-- portrait_03's anime eyes (../shared; 1.8 / 1.2 px): main 1.06, now 0.93 (sharp stays sharp).
+- the astronaut at 3x (repo only; 2.7 / 3.2 px): main at b41295c 0.66, limbus15 1.01; since
+  limbus20 (the edge by direction, set against the painted width in the directions the frame
+  shows, :func:`edge_ratio`) 0.99;
+- the Mona Lisa (../shared; 3.0 / 3.0 px): main 0.74 (her moved iris 1.0-2.4 px), limbus15 1.23,
+  limbus20 1.16;
+- portrait_03's anime eyes (../shared; 1.8 / 1.2 px): main 1.06, limbus15 0.93, limbus20 0.89
+  (sharp stays sharp; over all rays, the old reading, 0.84: its image-right eye's moved iris
+  shows the directions painted 1.2-1.4 px and reads 0.6-1.0 there, as it did at limbus15,
+  0.6-1.1, sharper than the alpha drawn there: the edge seen is likely its dark painted outline
+  ring, which the layer carries; it looks as before at 4x and 8x).
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ import pytest
 from sfumato.rig.eye import render_eye
 from sfumato.rig.iris import lightness
 from sfumato.rig.lids import opening
-from sfumato.rig.limbus import RISE, painted_edge, ray_edges, soft_disc
+from sfumato.rig.limbus import RISE, painted_edge, ray_fits, soft_disc, width_by_direction
 from tests.crops import rig_of, shared_rig
 
 SHIFTS = (-0.8, -0.5, 0.5, 0.8)
@@ -35,20 +42,31 @@ foreshortening at 0.8 radii narrows the edge along the axis by about 5 %."""
 
 
 def edge_ratio(eng) -> tuple[float, list[float], list[float]]:
-    """(median rendered / painted, painted widths per eye, rendered widths) of a rig engine."""
+    """(median rendered / painted, painted widths per eye, rendered widths) of a rig engine.
+
+    Each rendered width (the median over the rays kept round the moved iris) is set against the
+    painted width in the same directions (the painted rays' widths by direction,
+    :func:`sfumato.rig.limbus.width_by_direction`, at the rendered rays' angles, their median):
+    since limbus20 the edge is drawn per direction, and a moved iris shows white along the eye's
+    axis where the painted one showed it below, so a painting soft below and sharp beside (the
+    astronaut's image-left eye: 2.7 px over all its rays, 1.8 in the directions its moved iris
+    shows) was set against the wrong sides."""
     painted, rendered, ratios = [], [], []
     for e in eng.eyes:
         c = e.frame.to_xy(e.rest)
-        p = painted_edge(lightness(e.image), opening(e.u, e.v, e.lids, 1.0), c, e.radius)
+        inside = opening(e.u, e.v, e.lids, 1.0)
+        p = painted_edge(lightness(e.image), inside, c, e.radius)
         assert p is not None
         painted.append(p.width)
+        by_dir = width_by_direction(p.angles, p.widths)
+        phi = 2 * np.pi * np.arange(len(by_dir)) / len(by_dir)
         for s in SHIFTS:
             shift = np.array([s * e.radius, 0.0])
             out = render_eye(e, shift)
-            w, _ = ray_edges(lightness(out), opening(e.u, e.v, e.lids, 1.0), e.frame.to_xy(e.rest + shift), e.radius)
+            angles, w, _ = ray_fits(lightness(out), inside, e.frame.to_xy(e.rest + shift), e.radius)
             assert len(w) >= 3
             rendered.append(float(np.median(w)))
-            ratios.append(rendered[-1] / p.width)
+            ratios.append(rendered[-1] / float(np.median(np.interp(angles, phi, by_dir, period=2 * np.pi))))
     return float(np.median(ratios)), painted, rendered
 
 

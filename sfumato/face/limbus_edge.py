@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from sfumato.face.topology import EYES
-from sfumato.rig.limbus import MIN_RAYS, ray_edges
+from sfumato.rig.limbus import MIN_RAYS, ray_fits
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,8 @@ class LimbusEdge:
         width: median 10-90% rise across the rim over the rays kept, pixels (NaN with fewer than
             :data:`sfumato.rig.limbus.MIN_RAYS` rays); rays: how many rays were kept;
         centre: (2,) fitted iris centre, pixels; radius: fitted iris radius, pixels;
-        widths: (rays,) each kept ray's rise, pixels.
+        widths: (rays,) each kept ray's rise, pixels; angles: (rays,) each one's direction,
+            radians (image x right, y down: 0 points right).
     """
 
     width: float
@@ -37,6 +38,16 @@ class LimbusEdge:
     centre: np.ndarray
     radius: float
     widths: np.ndarray
+    angles: np.ndarray
+
+    def sides(self) -> tuple[float, float]:
+        """The median width of the rays pointing image-left and of those pointing image-right,
+        pixels (NaN with fewer than :data:`~sfumato.rig.limbus.MIN_RAYS` rays that side): an
+        iris painted sharp on one side and soft on the other reads two numbers."""
+        out = []
+        for keep in (np.cos(self.angles) < 0, np.cos(self.angles) > 0):
+            out.append(float(np.median(self.widths[keep])) if keep.sum() >= MIN_RAYS else float("nan"))
+        return out[0], out[1]
 
 
 def eye_edge(light: np.ndarray, poly: np.ndarray, c0: np.ndarray, r0: float) -> LimbusEdge:
@@ -52,9 +63,9 @@ def eye_edge(light: np.ndarray, poly: np.ndarray, c0: np.ndarray, r0: float) -> 
     inside = np.zeros(roi.shape, np.uint8)
     cv2.fillPoly(inside, [np.round(poly - [x0, y0]).astype(np.int32)], 1)
     fit = fit_iris(roi, inside.astype(np.float32), np.asarray(c0, np.float64) - [x0, y0], float(r0))
-    widths, _ = ray_edges(roi, inside.astype(np.float32), fit.centre, fit.radius)
+    angles, widths, _ = ray_fits(roi, inside.astype(np.float32), fit.centre, fit.radius)
     med = float(np.median(widths)) if len(widths) >= MIN_RAYS else float("nan")
-    return LimbusEdge(med, len(widths), fit.centre + [x0, y0], float(fit.radius), widths)
+    return LimbusEdge(med, len(widths), fit.centre + [x0, y0], float(fit.radius), widths, angles)
 
 
 def limbus_widths(light: np.ndarray, landmarks: np.ndarray) -> tuple[LimbusEdge, LimbusEdge]:

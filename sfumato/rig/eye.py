@@ -37,10 +37,10 @@ from sfumato.rig.catchlight import FOLLOW, catchlight_alpha, on_cornea
 from sfumato.rig.catchlight_seat import drawn_matte, needed, seat
 from sfumato.rig.catchlight_sprite import CatchlightSprite, cut_sprite
 from sfumato.rig.iris import disc, iris_layer, lightness
-from sfumato.rig.iris_place import LID_SOFT, foreshorten, iris_box, place_iris, soften_lid_edge
+from sfumato.rig.iris_place import LID_SOFT, foreshorten, iris_box, place_iris, placed_alpha, soften_lid_edge
 from sfumato.rig.iris_rim import dark_rim
 from sfumato.rig.iris_surround import CARRY_TRAVEL, carried_halo, carried_share, darker_than_white, let_go
-from sfumato.rig.limbus import fade_start, painted_soft_edge
+from sfumato.rig.limbus import DrawnEdge, fade_start, painted_soft_edge
 from sfumato.rig.lid_margin import LidMargin, draw_margin, lid_margin, margin_layer
 from sfumato.rig.lids import SHADOW_LIFT, EyeFrame, Lids, lid_shadow, opening, shadow_lift, skin_source
 from sfumato.rig.model import Catchlight, EyeRig
@@ -89,8 +89,8 @@ class EyeLayers:
             off too (the soft alpha draws that fade over whatever white lies under it), shown as
             the painted surround is let go (:func:`~sfumato.rig.iris_surround.let_go`); None: no painted edge was measured
             (the iris fills its opening), the alpha a linear ramp at the radius.
-        edge_px: (mid, width) pixels, the painted edge the alpha keeps
-            (:func:`sfumato.rig.limbus.painted_edge`), or None.
+        edge_px: the painted edge the alpha keeps, its width by direction
+            (:class:`sfumato.rig.limbus.DrawnEdge`), or None.
         catch_need: the share of the highlight the moved iris keeps in view
             (:func:`sfumato.rig.catchlight_seat.needed`: what the painting showed, at most 0.97).
     """
@@ -117,7 +117,7 @@ class EyeLayers:
     sprite: CatchlightSprite | None = None
     rim: np.ndarray | None = None
     body: np.ndarray | None = None
-    edge_px: tuple[float, float] | None = None
+    edge_px: DrawnEdge | None = None
     catch_need: float = 1.0
 
     @property
@@ -173,7 +173,7 @@ def eye_layers(crop: np.ndarray, rig: EyeRig) -> EyeLayers:
     dark = darker_than_white(image, base, hole)
     margin = lid_margin(image, base, hole, frame, lids, float(frame.to_uv(c)[0]), r)
     lift = shadow_lift(lightness(image), u, v, lids, c, r, shadow_reach(lids, r))
-    body = None if soft is None else dark_rim(iris_rgb, r, painted_share, fade_from=fade_start(*soft, r))
+    body = None if soft is None else dark_rim(iris_rgb, r, painted_share, fade_from=fade_start(soft.mid, soft.widths, r))
     need = 1.0 if cl is None else needed(sprite, cl, shape, c, r, place_iris(iris_alpha, np.eye(2), c, shape) * inside)
     return EyeLayers(x0, y0, image, base, frame, u, v, lids, edge, iris_rgb, iris_alpha, frame.to_uv(c), r, cl, sheet, halo, dark, margin, lift,
                      sprite, dark_rim(iris_rgb, r, painted_share), body, soft, need)
@@ -244,10 +244,10 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
     if L.body is not None:  # the painted fade drawn by the alpha alone once the painted surround is let go
         rgb = rgb + (L.body - rgb) * np.float32(let_go(travel))
     iris = place_iris(rgb, a, centre, shape, cv2.INTER_CUBIC)
-    alpha = place_iris(L.iris_alpha, a, centre, shape)[..., None]
+    box = iris_box(shape, centre, n / 2 + 3 * max(0.5, LID_SOFT * L.radius) + 2)  # the iris' footprint and more
+    alpha = placed_alpha(L, a, centre, shape, box)[..., None]
     # the corners' skin covers the iris where the lids meet, relative to how the painting showed
     # each part of it at rest (an iris painted near a corner keeps its painted look there)
-    box = iris_box(shape, centre, n / 2 + 3 * max(0.5, LID_SOFT * L.radius) + 2)  # the iris' footprint and more
     width = CORNER_COVER * L.radius * sx
     alpha[box] *= cover_ratio(L.u[box], now, L.lids, rest[0], new[0], sx, width)[..., None]
     base = L.base

@@ -22,7 +22,7 @@ import numpy as np
 from scipy.ndimage import map_coordinates
 
 from sfumato.imaging.lab import lightness  # noqa: F401 (the rig, its layers and tests read it from here)
-from sfumato.rig.limbus import reach, soft_disc
+from sfumato.rig.limbus import DrawnEdge, reach, soft_disc
 
 N_ANGLES = 64
 
@@ -163,7 +163,7 @@ def disc(shape: tuple[int, int], centre: np.ndarray, radius: float, edge: float)
 
 def iris_layer(
     image: np.ndarray, seen: np.ndarray, centre: np.ndarray, radius: float, edge: float, hide: np.ndarray | None = None,
-    painted_edge: tuple[float, float] | None = None,
+    painted_edge: DrawnEdge | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The painted iris as a movable layer, centred on the iris.
 
@@ -175,8 +175,8 @@ def iris_layer(
         image: (h, w, 3) float32 RGB ROI; seen: (h, w) float32, trust in each painted pixel.
         centre: (2,) iris centre; radius: limbus radius; edge: width of the alpha's soft rim.
         hide: (h, w) float32 in [0, 1] or None, pixels to replace (the catchlight).
-        painted_edge: (mid, width) pixels, the painted edge (:func:`sfumato.rig.limbus.painted_edge`): the
-            alpha falls as the painting does, through 0.5 at ``mid`` over a 10-90% ``width``
+        painted_edge: the painted edge (:class:`sfumato.rig.limbus.DrawnEdge`): the alpha falls
+            as the painting does, through 0.5 at ``mid`` over the 10-90% ``widths`` by direction
             (:func:`sfumato.rig.limbus.soft_disc`); None: a linear ramp ``edge`` wide at ``radius``.
 
     Returns:
@@ -185,7 +185,7 @@ def iris_layer(
         half = ceil(radius + edge) + 2 (or past the soft alpha's reach); the iris centre is at
         pixel (half, half).
     """
-    half = int(np.ceil(max(radius + edge, 0.0 if painted_edge is None else reach(*painted_edge)))) + 2
+    half = int(np.ceil(max(radius + edge, 0.0 if painted_edge is None else reach(painted_edge.mid, painted_edge.widths)))) + 2
     n = 2 * half + 1
     m = np.float32([[1, 0, half - centre[0]], [0, 1, half - centre[1]]])
     warp = lambda a, interp=cv2.INTER_LINEAR: cv2.warpAffine(a, m, (n, n), flags=interp, borderMode=cv2.BORDER_REPLICATE)  # noqa: E731
@@ -212,7 +212,7 @@ def iris_layer(
     comp = around_fill(rgb, soft, half, comp)
     w = np.clip(soft * 1.5 - 0.25, 0, 1)[..., None]
     rgb = rgb * w + comp * (1 - w)
-    alpha = disc((n, n), c, radius, edge) if painted_edge is None else soft_disc((n, n), c, *painted_edge)
+    alpha = disc((n, n), c, radius, edge) if painted_edge is None else soft_disc((n, n), c, painted_edge.mid, painted_edge.widths)
     return rgb.astype(np.float32), alpha, w[..., 0].astype(np.float32)
 
 

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
+from sfumato.rig.limbus import soft_disc
+
 if TYPE_CHECKING:
     from sfumato.rig.eye import EyeLayers
     from sfumato.rig.lids import Lids
@@ -27,6 +29,21 @@ def place_iris(layer: np.ndarray, a: np.ndarray, centre: np.ndarray, shape: tupl
     m = np.concatenate([a, (np.asarray(centre, np.float64) - a @ np.array([n // 2, n // 2]))[:, None]], 1).astype(np.float32)
     border = cv2.BORDER_CONSTANT if layer.ndim == 2 else cv2.BORDER_REPLICATE
     return cv2.warpAffine(layer, m, (shape[1], shape[0]), flags=flags, borderMode=border)
+
+
+def placed_alpha(L: EyeLayers, a: np.ndarray, centre: np.ndarray, shape: tuple[int, int], box: tuple[slice, slice]) -> np.ndarray:
+    """The moved iris' alpha in the ROI: (h, w) float32 in [0, 1]. With a painted edge
+    (``L.edge_px``) the disc is drawn afresh at the pixels inside ``box`` (rows, cols: the iris'
+    footprint), through the (2, 2) map ``a`` about ``centre`` (:func:`sfumato.rig.limbus.soft_disc`),
+    so a sharp-painted side stays as sharp wherever the iris lands between pixels; without one
+    the layer's alpha is warped there (:func:`place_iris`)."""
+    if L.edge_px is None:
+        return place_iris(L.iris_alpha, a, centre, shape)
+    out = np.zeros(shape, np.float32)
+    rows, cols = box
+    sub = (rows.stop - rows.start, cols.stop - cols.start)
+    out[box] = soft_disc(sub, np.asarray(centre, np.float64) - [cols.start, rows.start], L.edge_px.mid, L.edge_px.widths, a)
+    return out
 
 
 def soften_lid_edge(out: np.ndarray, L: EyeLayers, now: Lids, alpha: np.ndarray, moved: float, box: tuple[slice, slice]) -> np.ndarray:

@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from sfumato.imaging.lab import lab_to_rgb, rgb_to_lab
+from sfumato.rig.limbus import at_direction
 
 RIM = (0.8, 0.9)
 """The rim is capped from the first of these radii (iris radii) on, fully from the second (a
@@ -32,7 +33,7 @@ TOL = 2.0
 """... and this many CIE L more (the canvas' noise)."""
 
 
-def dark_rim(rgb: np.ndarray, radius: float, painted: np.ndarray | None = None, fade_from: float | None = None) -> np.ndarray:
+def dark_rim(rgb: np.ndarray, radius: float, painted: np.ndarray | None = None, fade_from: float | np.ndarray | None = None) -> np.ndarray:
     """The iris layer with its completed outer rim no lighter than the iris' own paint on the same ray.
 
     Each completed pixel (``painted`` low) beyond :data:`RIM` radii is capped in CIE L at the lightest of the layer (smoothed
@@ -50,8 +51,10 @@ def dark_rim(rgb: np.ndarray, radius: float, painted: np.ndarray | None = None, 
         fade_from: iris radii; painted pixels from here out (a ramp over a tenth of a radius) are
             capped too: the painted limbus' fade into the white taken off the layer, for an alpha
             that carries that fade itself (:func:`sfumato.rig.limbus.soft_disc`) over the rebuilt
-            white (the :data:`INNER` radii scaled in to lie inside it); None: painted pixels kept
-            as above.
+            white (the :data:`INNER` radii scaled in to lie inside it, inside its least); one
+            radius all round, or (S,) by direction (direction k at 2 pi k / S radians, image x
+            right and y down, linear in angle between: a side painted soft fades from further in,
+            :func:`sfumato.rig.limbus.fade_start`); None: painted pixels kept as above.
 
     Returns:
         (n, n, 3) float32 RGB in [0, 255].
@@ -64,7 +67,11 @@ def dark_rim(rgb: np.ndarray, radius: float, painted: np.ndarray | None = None, 
     dx, dy = xx - half, yy - half
     d = np.hypot(dx, dy)
     cap = np.zeros((n, n), np.float32)
-    inner = INNER if fade_from is None else tuple(k * min(1.0, (fade_from - 0.05) / INNER[-1]) for k in INNER)  # inside the fade
+    if fade_from is not None and np.ndim(fade_from) == 1:  # by direction: each pixel its own
+        inner = tuple(k * min(1.0, (float(np.min(fade_from)) - 0.05) / INNER[-1]) for k in INNER)
+        fade_from = at_direction(fade_from, dx, dy).astype(np.float32)
+    else:
+        inner = INNER if fade_from is None else tuple(k * min(1.0, (fade_from - 0.05) / INNER[-1]) for k in INNER)  # inside the fade
     for k in inner:
         s = np.float32(k * radius) / np.maximum(d, 1e-3)
         cap = np.maximum(cap, cv2.remap(light, half + dx * s, half + dy * s, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE))
