@@ -5,6 +5,7 @@ the painting, a headless recording measured from outside with FaceMesh."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,7 @@ from tests.puppet_video import FPS, Schedule, best_lag, face_measures, read_vide
 ROOT = Path(__file__).resolve().parents[1]
 SCREEN = (960, 540)
 PAINTING = (210, 0, 540, 540)   # the 512 px astronaut painting letterboxed on the 960x540 screen
+NATIVE_LOG = re.compile(r"^[IWEF]\d{4} ")   # absl / glog's line prefix: W0000 00:00:... file.cc:186] ...
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +201,9 @@ def test_unknown_puppet_layer_is_one_line_exit_2(bank, tmp_path, capsys):
 def test_the_readmes_drive_and_record_command_prints_no_traceback(bank, driver, tmp_path):
     """README "Weightless driving": `--drive --camera clip.mp4 --headless --duration 12 --record out/puppet.mp4`
     (shorter here). ffmpeg used to be forked, with a ``preexec_fn``, from the recorder's thread while the
-    puppet's FaceMesh ran: each run printed "Exception ignored in: <function _after_fork ...> Traceback"."""
+    puppet's FaceMesh ran: each run printed "Exception ignored in: <function _after_fork ...> Traceback".
+    And no MediaPipe native log line: the puppet's first face printed ``W0000 ... landmark_projection_calculator.cc:186]
+    Using NORM_RECT without IMAGE_DIMENSIONS ...`` (logged once per process when FaceMesh first finds a face)."""
     cmd = [sys.executable, "-m", "live", "--bank", bank, "--drive", "--camera", str(driver), "--headless",
            "--duration", "3", "--record", "out/puppet.mp4"]
     res = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=300,
@@ -208,3 +212,5 @@ def test_the_readmes_drive_and_record_command_prints_no_traceback(bank, driver, 
     assert res.returncode == 0, res.stderr[-2000:]
     assert (tmp_path / "out" / "puppet.mp4").stat().st_size > 0
     assert "Traceback" not in res.stderr and "Exception ignored" not in res.stderr, res.stderr[-2000:]
+    native = [line for line in res.stderr.splitlines() if NATIVE_LOG.match(line)]
+    assert not native, native

@@ -122,10 +122,13 @@ def face_mesh_tracker(min_confidence: float = 0.5):
 
     Video mode tracks the face from the previous frame's landmarks instead of detecting it
     every frame (about 30% faster). Not cached: each stream owns its tracker, used from one
-    thread. Created and warmed up with fd 2 silenced, so later calls need no redirection.
+    thread. Created and warmed up with fd 2 silenced, so later calls need no redirection: the
+    warm-up also shows it a face once per process (:func:`_first_face_logged`), and then a blank
+    frame, so that it starts with no face tracked.
     """
     import numpy as np
 
+    blank = np.zeros((64, 64, 3), np.uint8)
     with quiet_stderr():
         mesh = _solutions().face_mesh.FaceMesh(
             static_image_mode=False,
@@ -134,8 +137,38 @@ def face_mesh_tracker(min_confidence: float = 0.5):
             min_detection_confidence=min_confidence,
             min_tracking_confidence=min_confidence,
         )
-        mesh.process(np.zeros((64, 64, 3), np.uint8))
+        mesh.process(blank)
+        if _first_face_logged(mesh):
+            mesh.process(blank)   # lose the warm-up face: the first real frame detects afresh
     return mesh
+
+
+_FACE_SHOWN: list[bool] = []   # the once-per-process log below has been spent (or could not be)
+
+
+def _first_face_logged(mesh) -> bool:
+    """Show ``mesh`` a face, once per process, with fd 2 already silenced by the caller; True if done now.
+
+    MediaPipe's FaceMesh graph projects landmarks through a NORM_RECT with no IMAGE_DIMENSIONS
+    (its wiring, not ours: the Python solution API cannot pass them), and its
+    ``landmark_projection_calculator`` logs ``W0000 ... Using NORM_RECT without IMAGE_DIMENSIONS is only
+    supported for the square ROI`` the first time in the process any FaceMesh finds a face
+    (``ABSL_LOG_FIRST_N(WARNING, 1)``; absl ignores GLOG_minloglevel). The puppet's tracker used to print
+    it on the viewer's first face, mid-run. Shown the bundled painting (a quarter size, (225, 225, 3)
+    uint8 RGB, about 60 ms once) here, that one line goes to /dev/null.
+    """
+    if _FACE_SHOWN:
+        return False
+    _FACE_SHOWN.append(True)
+    import cv2
+
+    from sfumato.imaging.samples import sample_path
+
+    face = cv2.imread(str(sample_path("mona_lisa")), cv2.IMREAD_REDUCED_COLOR_4)
+    if face is None:   # a broken install: the line may show once, nothing else changes
+        return False
+    mesh.process(cv2.cvtColor(face, cv2.COLOR_BGR2RGB))
+    return True
 
 
 def face_oval_indices() -> tuple[int, ...]:
