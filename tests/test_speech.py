@@ -51,11 +51,25 @@ def test_missing_unreadable_and_silent_audio_are_refused(tmp_path):
     with pytest.raises(AudioError, match="not found"):
         read_audio(tmp_path / "nope.wav")
     (tmp_path / "notes.wav").write_text("not audio at all")
-    with pytest.raises(AudioError, match="not audio ffmpeg can read"):
+    with pytest.raises(AudioError, match=r"not audio ffmpeg can read \(Invalid data found when processing input\)"):
         read_audio(tmp_path / "notes.wav")
     save_wav(tmp_path / "silent.wav", Audio(np.zeros(RATE, np.float32), RATE))
     with pytest.raises(AudioError, match="silent"):
         read_audio(tmp_path / "silent.wav")
+
+
+def test_a_picture_given_as_audio_is_named_as_having_no_sound(tmp_path):
+    """review15 SHOULD 5: ``speak --audio notes.jpg`` said "not audio ffmpeg can read (Error opening output files:
+    Invalid argument)", ffmpeg's line about its output; the input's fault is named now."""
+    from sfumato.imaging.samples import sample_path
+
+    jpg = tmp_path / "notes.jpg"
+    jpg.write_bytes(sample_path("mona_lisa").read_bytes())
+    with pytest.raises(AudioError) as err:
+        read_audio(jpg)
+    message = str(err.value)
+    assert "has no sound in it" in message and "no audio stream" in message and "WAV" in message, message
+    assert "output" not in message.lower(), message
 
 
 def test_visemes_close_the_lips_on_m_and_round_them_on_u():

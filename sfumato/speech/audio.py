@@ -71,8 +71,8 @@ def read_audio(path: Path, rate: int = SAMPLE_RATE) -> Audio:
     cmd = [ffmpeg_exe(), "-v", "error", "-nostdin", "-i", str(path), "-vn", "-ac", "1", "-ar", str(rate), "-f", "s16le", "-"]
     proc = subprocess.run(cmd, capture_output=True)
     if proc.returncode != 0:
-        reason = (proc.stderr.decode(errors="replace").strip().splitlines() or ["unknown error"])[-1]
-        raise AudioError(f"{path}: not audio ffmpeg can read ({reason}); give a WAV, MP3, FLAC, OGG or M4A file.")
+        raise AudioError(f"{path}: {_unreadable(proc.stderr.decode(errors='replace'))}; "
+                         "give a WAV, MP3, FLAC, OGG or M4A file.")
     samples = np.frombuffer(proc.stdout, np.int16).astype(np.float32) / 32768.0
     if samples.size < rate // 10:
         raise AudioError(f"{path}: has no sound (shorter than 0.1 s); give a recording of speech.")
@@ -80,6 +80,20 @@ def read_audio(path: Path, rate: int = SAMPLE_RATE) -> Audio:
     if audio.peak_dbfs() < SILENCE_DBFS:
         raise AudioError(f"{path}: is silent (loudest part {audio.peak_dbfs():.0f} dBFS); give a recording of speech.")
     return audio
+
+
+def _unreadable(stderr: str) -> str:
+    """What is wrong with an input ffmpeg refused, from its ``-v error`` lines (``stderr``), in words.
+
+    ffmpeg's last line is about whichever side failed last, and for a picture or a video with no sound
+    that is the OUTPUT ("Error opening output files: Invalid argument": ``-vn`` left it no stream), which
+    reads as if the fault were sfumato's; so the input's own case is named instead."""
+    lines = stderr.strip().splitlines()
+    if any("does not contain any stream" in line for line in lines):
+        return "has no sound in it (ffmpeg opens it but finds no audio stream: a picture, or a video without sound)"
+    opening = [line.split("Error opening input:", 1)[1].strip() for line in lines if "Error opening input:" in line]
+    reason = opening[0] if opening else (lines or ["unknown error"])[-1]
+    return f"not audio ffmpeg can read ({reason})"
 
 
 def save_wav(path: Path, audio: Audio) -> None:
