@@ -242,6 +242,7 @@ class LiveLoop:
             self.stats.latencies_ms.append(lat)
             if self.trace is not None:
                 rec = {"t": round(t_rel, 4), **rec, "index": self._shown_index, "blink": round(self.closure, 4),
+                       "speaking": None if self.speaker is None else self.speaker.speaking(t_rel),
                        "latency_ms": round(lat, 3)}
                 self.trace.write(rec)
         pending.clear()

@@ -122,6 +122,14 @@ class Speaker:
         if self.sounds[index] is not None:
             self.sounds[index].play()
 
+    def speaking(self, t: float) -> int | None:
+        """Index of the clip being said at loop time ``t`` (into :attr:`clips`), or None: the trace's
+        ``speaking`` field, so a greeting can be checked from outside."""
+        playing = self.playing
+        if playing is None or not 0.0 <= t - self.t0 < self.clips[playing].duration:
+            return None
+        return playing
+
     def mouth(self, t: float) -> MouthPose | None:
         """The mouth at loop time ``t``; None when not speaking."""
         m = self.motion(t)

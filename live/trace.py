@@ -5,7 +5,8 @@ score], ...] camera px), ``chosen`` (index into faces or null), ``viewer`` (foll
 ``raw`` ([yaw, pitch] degrees of the chosen viewer, or null), ``target`` (presence target),
 ``smoothed`` ([yaw, pitch] after the One Euro filter), ``bin`` ([row, col] after hysteresis),
 ``index`` (frame shown most at the flip), ``blink`` (lid closure shown at the flip, 0 open ..
-1 closed), ``state`` (presence), ``track_ms``, ``latency_ms``
+1 closed), ``speaking`` (``[speech]``: index of the line being said at the flip, into the lines or
+the ``wav_folder`` recordings in order, or null), ``state`` (presence), ``track_ms``, ``latency_ms``
 (camera frame available -> display flip).
 """
 

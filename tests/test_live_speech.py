@@ -53,12 +53,25 @@ def _run(cfg: LiveConfig, seconds: float, logs: list[str]):
 
 @pytest.mark.slow
 def test_new_viewer_is_greeted_and_the_mouth_moves_in_the_recording(bank, tmp_path):
+    """The greeting seen from outside: in the recording (the mouth moves) and in the trace (``speaking``,
+    review15 SHOULD 11: the trace had no speech field)."""
+    from live.trace import read_trace
+
     logs: list[str] = []
-    loop, speaker = _run(config(bank, tmp_path), 7.0, logs)
+    loop, speaker = _run(config(bank, tmp_path, **{"output.trace": str(tmp_path / "trace.jsonl")}), 7.0, logs)
     assert any("speech: 1 line(s) ready" in m for m in logs), logs
     assert speaker is not None and speaker.greetings == 1 and speaker.mixer is not None
     start = speaker.t0
     assert 1.0 <= start <= 4.0  # the walk scenario's viewer walks in after 1 s
+    records = list(read_trace(tmp_path / "trace.jsonl"))
+    assert len(records) >= 150 and all("speaking" in r for r in records)
+    said = [r["t"] for r in records if r["speaking"] == 0]
+    assert all(r["speaking"] in (0, None) for r in records)
+    assert said and abs(said[0] - start) <= 0.1 and abs(said[-1] - (start + speaker.clips[0].duration)) <= 0.1, \
+        (said[:1], said[-1:], start, speaker.clips[0].duration)
+    assert len(said) >= 0.9 * speaker.clips[0].duration * 25   # every record in between (lockstep: 25 a second)
+    first = next(r for r in records if r["speaking"] == 0)
+    assert first["state"] == "engaged" and first["chosen"] is not None   # greeted on arrival, as the trace shows
     frames = np.stack([f for f in imageio.get_reader(str(tmp_path / "live.mp4"))]).astype(np.float32)
     x, y, w, h = loop.screen_bank.rect
     cx, cy = (int(round(v)) for v in speaker.rig.centre)
