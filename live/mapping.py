@@ -44,6 +44,13 @@ class LabelGrid:
 
     @classmethod
     def from_bank(cls, labels: np.ndarray, grid: tuple[int, int], center_index: int) -> "LabelGrid":
+        """The grid of a bank's frame labels.
+
+        Args:
+            labels: (rows * cols, 2) gaze (yaw, pitch) degrees per frame, row-major.
+            grid: (rows, cols).
+            center_index: the frame that looks straight out.
+        """
         rows, cols = int(grid[0]), int(grid[1])
         lab = np.asarray(labels, np.float64).reshape(rows, cols, 2)
         return cls(rows, cols, lab[:, :, 0].mean(axis=0), lab[:, :, 1].mean(axis=1),

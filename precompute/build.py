@@ -133,6 +133,8 @@ def _build_locked(cfg: BuildConfig, out: Path) -> Path:
         thumbs, previews, blink_previews, blink_thumb = [], [], [], None
 
         def finish(rendered: np.ndarray) -> np.ndarray:
+            """The engine's (S, S, 3) uint8 RGB head square -> the (h, w, 3) uint8 RGB crop as stored,
+            its clipped part blended into the painting's (colour-matched first when asked)."""
             rendered = rendered[rows_sl, cols_sl]
             if cfg.blend.color_match:
                 rendered = match_colors(rendered, base, alpha)

@@ -66,6 +66,8 @@ class PatchCache:
         return patch
 
     def put(self, key: Hashable, patch: np.ndarray) -> None:
+        """Keep ``patch`` (any array, counted by its bytes; not copied) under ``key``, dropping the
+        least recently used ones over the budget (the newest is always kept)."""
         old = self._items.pop(key, None)
         if old is not None:
             self.nbytes -= old.nbytes

@@ -55,6 +55,7 @@ class Controls:
 
     @classmethod
     def from_vector(cls, v: np.ndarray) -> "Controls":
+        """The controls from an (11,) vector in :meth:`vector`'s order."""
         v = [float(x) for x in v]
         return cls(v[0], v[1], v[2], v[3], v[4], (v[5], v[6]), v[7], v[8], (v[9], v[10]))
 

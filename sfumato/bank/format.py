@@ -81,6 +81,13 @@ class BankWriter:
     artifacts: dict[str, str] = field(default_factory=dict)
 
     def write_painting(self, painting: np.ndarray, source: Path | None, source_sha256: str | None) -> None:
+        """Store the painting the bank was built from (the one live shows) and its manifest entry.
+
+        Args:
+            painting: (H, W, 3) uint8 RGB, as the builder read it (not resized).
+            source: the file it came from (its name goes in the manifest), or None.
+            source_sha256: that file's sha256 (hex), or None.
+        """
         h, w = painting.shape[:2]
         digest = write_png(self.folder / PAINTING, painting)
         self.painting_info = {
@@ -92,6 +99,13 @@ class BankWriter:
         }
 
     def add_frame(self, patch: np.ndarray, label: Pose) -> None:
+        """Store the next frame (row-major order) and its pose label.
+
+        Args:
+            patch: (h, w, 3) uint8 RGB, the crop as shown (blended into the painting), the same
+                size for every frame.
+            label: the gaze and head pose it shows, degrees (rounded to 4 places in the manifest).
+        """
         name = frame_name(len(self.frames))
         digest = write_png(self.folder / name, patch)
         self.frames.append({"file": name, "sha256": digest, **{k: round(float(v), 4) for k, v in vars(label).items()}})

@@ -79,11 +79,15 @@ class TorchBackend:
         self._cache = self.model.prepare_source(source)
 
     def set_reference(self, frame: np.ndarray) -> None:
+        """frame: (256, 256, 3) float32 in [0, 1], the driver's neutral face (motion is relative to it)."""
         from sfumato.fomm.model import to_tensor
 
         self._kp_ref = self.model.detect(to_tensor(frame))
 
     def drive(self, frame: np.ndarray, relative: bool, adapt_scale: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One driving frame ((256, 256, 3) float32 in [0, 1]) -> prediction (256, 256, 3) float32 in
+        [0, 1], deformation (64, 64, 2) sampling grid in [-1, 1] (x first), occlusion (64, 64) in (0, 1)
+        (:class:`sfumato.fomm.model.FrameResult`)."""
         r = self.model.drive(self._cache, frame, self._kp_ref, relative=relative, adapt_scale=adapt_scale)
         return r.prediction, r.deformation, r.occlusion
 
@@ -169,15 +173,19 @@ class OnnxBackend:
         return FommMnnRuntime(d, num_threads=threads or None)
 
     def prepare(self, source: np.ndarray) -> None:
+        """source: (256, 256, 3) float32 in [0, 1]."""
         self._cache = self.rt.prepare_source(source)
 
     def set_reference(self, frame: np.ndarray) -> None:
+        """frame: (256, 256, 3) float32 in [0, 1], the driver's neutral face (motion is relative to it)."""
         from sfumato.fomm.motion_np import adapt_movement_scale
 
         self._kp_ref = self.rt.keypoints(frame)
         self._scale = float(adapt_movement_scale(self._cache.kp_value, self._kp_ref[0]))  # once per reference
 
     def drive(self, frame: np.ndarray, relative: bool, adapt_scale: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """As :meth:`TorchBackend.drive`: (256, 256, 3) float32 in [0, 1] in; prediction, deformation,
+        occlusion out."""
         r = self.rt.drive(self._cache, frame, self._kp_ref, relative=relative, adapt_scale=adapt_scale,
                           scale=self._scale if adapt_scale else None)
         return r.prediction, r.deformation, r.occlusion
