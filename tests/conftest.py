@@ -49,12 +49,9 @@ def ast_crop(astronaut):
 
 
 @pytest.fixture(scope="module")
-def ast_engine(ast_crop):
-    """A :class:`sfumato.engines.rig.RigEngine` prepared on :func:`ast_crop` with the default sweep."""
-    from sfumato.engines.base import SweepSpec
-    from sfumato.engines.rig import RigEngine
+def ast_engine():
+    """A :class:`sfumato.engines.rig.RigEngine` prepared on :func:`ast_crop` with the default sweep: a
+    copy, per module, of the one built once per session (:func:`tests.crops.astronaut_rig`)."""
+    from tests.crops import astronaut_rig
 
-    eng = RigEngine()
-    eng.prepare(ast_crop)
-    eng.plan(SweepSpec())
-    return eng
+    return astronaut_rig()

@@ -1,6 +1,20 @@
-"""The head crop of a test image, as precompute takes it (largest face, default margin)."""
+"""The head crop of a test image, as precompute takes it (largest face, default margin), and the rig
+engines the tests build on it.
+
+Rigs of the same painting at the same scale are built once per test session (:func:`shared_rig`,
+:func:`astronaut_rig`, :func:`sample_rig`; a build is 5-10 s, and about 20 modules asked for the same
+few): each call hands out a deep copy, so a test may mutate its engine or monkeypatch what it renders
+with. A rig built under a monkeypatch must not be cached (the patch would reach every later test): the
+cached helpers refuse when a function from the tests is patched into ``sfumato`` (:func:`_unpatched`),
+and such a test builds its own with :func:`rig_of` (or ``shared_rig(name, fresh=True)``).
+"""
 
 from __future__ import annotations
+
+import copy
+import sys
+import threading
+from typing import Any, Callable
 
 import numpy as np
 
@@ -31,9 +45,58 @@ def rig_of(image: np.ndarray, scale: float = 1.0):
     return eng
 
 
-def shared_rig(name: str):
-    """:func:`rig_of` the painting ``../shared/testdata/NAME.jpg``; the test is skipped when it is
-    not there (``../shared`` is optional)."""
+_RIGS: dict[tuple[str, float], Any] = {}
+"""Prepared engines by (painting, scale), built once per session: rigs of 2x-3x astronauts and 1200 px
+paintings hold 10-50 MB of arrays each (the astronaut at 3x: 11.5 MB)."""
+
+
+def _unpatched(what: str) -> None:
+    """Raise if a function defined in the tests has been patched into a ``sfumato`` module (a spy or a
+    stand-in): a rig built or handed out now would be built with it, or not be what the test asked for.
+    Constants set by monkeypatch are not seen; :func:`rig_of` builds without the cache."""
+    for mod_name, mod in list(sys.modules.items()):
+        if not mod_name.startswith("sfumato") or mod is None:
+            continue
+        for attr, value in list(vars(mod).items()):
+            if callable(value) and str(getattr(value, "__module__", "")).startswith("tests"):
+                raise RuntimeError(f"{what}: {mod_name}.{attr} is patched by the test; build the rig with "
+                                   "tests.crops.rig_of (uncached) instead")
+
+
+def _copy(engine):
+    """A deep copy of a prepared engine (its eye lock new: a lock cannot be copied)."""
+    memo = {id(engine._eye_lock): threading.Lock()} if hasattr(engine, "_eye_lock") else {}
+    return copy.deepcopy(engine, memo)
+
+
+def cached_rig(name: str, scale: float, image: Callable[[], np.ndarray]):
+    """A deep copy of :func:`rig_of` (``image()``, ``scale``), the painting called ``name``, built
+    the first time it is asked for in the session."""
+    key = (name, float(scale))
+    _unpatched(f"rig of {name} at {scale}x")
+    if key not in _RIGS:
+        _RIGS[key] = rig_of(image(), scale)
+    return _copy(_RIGS[key])
+
+
+def astronaut_rig(scale: float = 1.0):
+    """The astronaut (``skimage.data.astronaut()``) rigged at ``scale`` (see :func:`cached_rig`)."""
+    from skimage import data
+
+    return cached_rig("astronaut", scale, data.astronaut)
+
+
+def sample_rig(name: str, scale: float = 1.0):
+    """The bundled sample ``name`` (:func:`sfumato.imaging.samples.sample`) rigged at ``scale``."""
+    from sfumato.imaging.samples import sample
+
+    return cached_rig(f"sample:{name}", scale, lambda: sample(name))
+
+
+def shared_rig(name: str, fresh: bool = False):
+    """:func:`rig_of` the painting ``../shared/testdata/NAME.jpg``, a copy of the session's (see
+    :func:`cached_rig`), or with ``fresh`` built now (under the test's patches); the test is skipped
+    when it is not there (``../shared`` is optional)."""
     import pytest
 
     from sfumato.imaging.painting import load_painting
@@ -42,7 +105,9 @@ def shared_rig(name: str):
     path = TESTDATA / f"{name}.jpg"
     if not path.is_file():
         pytest.skip(f"{path} not present (../shared is optional)")
-    return rig_of(load_painting(path))
+    if fresh:
+        return rig_of(load_painting(path))
+    return cached_rig(f"shared:{name}", 1.0, lambda: load_painting(path))
 
 
 def shared_eye_layers(name: str, side: str = "left"):

@@ -15,7 +15,7 @@ from sfumato.engines.rig import RigEngine
 from sfumato.rig.eye import EyeLayers, corner_cover, render_eye
 from sfumato.rig.iris import disc, lightness
 from sfumato.rig.lids import opening
-from tests.crops import head_crop_of, rig_of, shared_rig
+from tests.crops import astronaut_rig, head_crop_of, shared_rig
 
 TIP = 0.3
 """The corner's point: the last ``TIP`` iris radii of the opening before a corner."""
@@ -53,8 +53,8 @@ def _assert_corners_kept(eng: RigEngine, tip_r: float = TIP) -> None:
 
 
 @pytest.fixture(scope="module")
-def big_engine(astronaut) -> RigEngine:
-    return rig_of(astronaut, 3.0)
+def big_engine() -> RigEngine:
+    return astronaut_rig(3.0)
 
 
 def test_corner_cover_is_soft_and_zero_at_the_corners(big_engine):

@@ -17,12 +17,12 @@ from sfumato.engines.rig import RigEngine
 from sfumato.rig.eye import render_eye
 from sfumato.rig.iris import lightness
 from sfumato.rig.lids import opening
-from tests.crops import rig_of
+from tests.crops import astronaut_rig
 
 
 @pytest.fixture(scope="module")
-def big_engine(astronaut) -> RigEngine:
-    return rig_of(astronaut, 3.0)
+def big_engine() -> RigEngine:
+    return astronaut_rig(3.0)
 
 
 def _ring(e, centre: np.ndarray, lo: float, hi: float) -> np.ndarray:

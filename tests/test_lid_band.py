@@ -85,10 +85,9 @@ def test_a_moved_iris_keeps_the_painted_lid_band():
 @pytest.fixture(scope="module")
 def mona_lisa_eye():
     """The bundled 900 px Mona Lisa's image-right eye (the face's left) and its shift at gaze -30."""
-    from sfumato.imaging.samples import sample
-    from tests.crops import rig_of
+    from tests.crops import sample_rig
 
-    eng = rig_of(sample("mona_lisa"))
+    eng = sample_rig("mona_lisa")
     k = [i for i, er in enumerate(eng.rig.eyes) if er.side == "left"][0]
     e = eng.eyes[k]
     pose = min(eng._poses, key=lambda q: abs(q.gaze_yaw + 30.0) + abs(q.gaze_pitch))

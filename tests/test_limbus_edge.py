@@ -31,7 +31,7 @@ from sfumato.rig.eye import render_eye
 from sfumato.rig.iris import lightness
 from sfumato.rig.lids import opening
 from sfumato.rig.limbus import RISE, painted_edge, ray_fits, soft_disc, width_by_direction
-from tests.crops import rig_of, shared_rig
+from tests.crops import astronaut_rig, shared_rig
 
 SHIFTS = (-0.8, -0.5, 0.5, 0.8)
 """Iris travel along the eye's axis, iris radii."""
@@ -96,9 +96,9 @@ def test_soft_disc_falls_over_its_width():
     assert abs(RISE - 2.563) < 1e-3
 
 
-def test_astronaut_moved_iris_keeps_its_painted_edge(astronaut):
+def test_astronaut_moved_iris_keeps_its_painted_edge():
     """Repo only: the astronaut at 3x (real FaceMesh, real rig). main at b41295c: 0.66."""
-    ratio, painted, rendered = edge_ratio(rig_of(astronaut, 3.0))
+    ratio, painted, rendered = edge_ratio(astronaut_rig(3.0))
     assert BAND[0] <= ratio <= BAND[1], (ratio, painted, rendered)
 
 

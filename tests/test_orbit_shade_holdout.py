@@ -83,14 +83,13 @@ def test_judge_fails_a_model_worse_than_as_is_and_passes_a_better_one():
 @pytest.mark.xfail(strict=True, raises=HoldOutFailed,
                    reason="the orbit's skin light does not predict the other side's white: the rig's ratio is unsupported (DEEP's skin cap does the work)")
 def test_orbit_shade_predicts_a_held_out_side_on_the_bench_paintings():
-    from sfumato.imaging.painting import load_painting
     from tests.conftest import TESTDATA
-    from tests.crops import rig_of
+    from tests.crops import shared_rig
 
     if not (TESTDATA / "mona_lisa.jpg").is_file():
         pytest.skip(f"{TESTDATA} not present (../shared is optional)")
     rows = []
     for name in PAINTINGS:
-        rows += held_out(rig_of(load_painting(TESTDATA / f"{name}.jpg")), name)
+        rows += held_out(shared_rig(name), name)
     assert len(rows) >= 8, rows  # the eyes painted on both sides are there to test
     judge(rows)

@@ -86,7 +86,7 @@ def test_the_rig_and_the_measure_take_the_same_sides_as_their_own_paint():
     from sfumato.face.quality import steady_landmarks
     from sfumato.imaging.painting import load_painting
     from tests.conftest import TESTDATA
-    from tests.crops import rig_of
+    from tests.crops import shared_rig
 
     if not (TESTDATA / "mona_lisa.jpg").is_file():
         pytest.skip(f"{TESTDATA} not present (../shared is optional)")
@@ -95,7 +95,7 @@ def test_the_rig_and_the_measure_take_the_same_sides_as_their_own_paint():
         image = load_painting(TESTDATA / f"{name}.jpg")  # as bench_rig: the measure on the painting, the rig on its head crop
         lm = steady_landmarks(image, samples=3)
         assert lm is not None, name
-        rig, measure = rig_sides(rig_of(image)), measure_sides(image, lm)
+        rig, measure = rig_sides(shared_rig(name)), measure_sides(image, lm)
         here = parted(name, rig, measure)
         print(f"{name}: rig {rig}, measure {measure}, parted {sorted(here)}")
         found |= here

@@ -95,10 +95,9 @@ def test_the_mona_lisas_moved_iris_has_no_light_crescent():
     the iris 38.6 / 36.0 L (chroma 35.0 / 32.3) over beyond 36.7 / 35.1 (+1.9 / +0.8), over her
     34.3 L skin +4.3 / +1.7; now 33.8 / 32.4 (chroma 30.7 / 29.7) over 33.6 / 33.5 (+0.2 / -1.1),
     over the skin -0.5 / -1.9."""
-    from sfumato.imaging.samples import sample
-    from tests.crops import rig_of
+    from tests.crops import sample_rig
 
-    check_no_crescent(*image_right_eye(rig_of(sample("mona_lisa"))))
+    check_no_crescent(*image_right_eye(sample_rig("mona_lisa")))
 
 
 @pytest.mark.slow

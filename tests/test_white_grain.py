@@ -102,7 +102,7 @@ def test_the_measure_tells_a_flat_patch_from_the_painted_grain():
     assert f.ratio < 0.3, f
 
 
-def test_the_rig_rebuilds_a_grainy_white_on_the_astronaut(astronaut):
+def test_the_rig_rebuilds_a_grainy_white_on_the_astronaut():
     """The real path: the rig's eyes at -30/+30 degrees on the astronaut enlarged twice (at its
     own size the iris is 4 px: too little white is revealed to measure), measured with FaceMesh
     on the frames. Measured 1.12 / 0.78; the code before read 0.42 / 0.41 (a flat patch). In
@@ -113,9 +113,9 @@ def test_the_rig_rebuilds_a_grainy_white_on_the_astronaut(astronaut):
     from sfumato.engines.base import Pose
     from sfumato.face.grain_match import TARGET, grain_match
     from sfumato.face.quality import face_landmarks, painted_iris_radii
-    from tests.crops import rig_of
+    from tests.crops import astronaut_rig
 
-    eng = rig_of(astronaut, 2.0)
+    eng = astronaut_rig(2.0)
     _check_grain(eng, TARGET, grain_match, face_landmarks, painted_iris_radii, Pose)
 
 
@@ -299,7 +299,7 @@ def test_portrait_07s_rebuilt_white_is_no_grainier_than_its_canvas(monkeypatch):
         return plate
 
     monkeypatch.setattr(sclera, "sclera_plate", spy)
-    shared_rig("portrait_07")
+    shared_rig("portrait_07", fresh=True)   # built now, under the spy
     assert len(seen) == 2, seen
     assert max(seen) < 1.25 * CANVAS, seen
 
