@@ -116,21 +116,53 @@ def test_eye_step_reuses_eye_renders_and_barely_moves_the_iris(ast_crop):
     assert len(stepped._eye_cache) == drawn + 2  # a blink is drawn anew
 
 
-def test_speech_eye_step_moves_the_iris_at_most_a_fraction_of_a_pixel(ast_crop):
-    step = SPEECH_RIG["eye_step"]
-    assert 0 < step <= 0.25  # an iris drawn at most step / 2 px from where it was asked
+def _sprite_mask(eng: RigEngine, pose: Pose, roll: float, monkeypatch) -> np.ndarray:
+    """(S, S) bool: the crop pixels the painted highlight's sprite changes in ``eng``'s render of ``pose``
+    (the render against one with every sprite placed empty, after the head warp), grown by a pixel."""
+    from sfumato.rig.catchlight_sprite import CatchlightSprite
+
+    def empty(self, shape, position):
+        return np.zeros((*shape, 3), np.float32), np.zeros(shape, np.float32)
+
+    eng._eye_cache.clear()
+    drawn = eng.render_pose(pose, roll=roll)
+    with monkeypatch.context() as m:
+        m.setattr(CatchlightSprite, "place", empty)
+        eng._eye_cache.clear()
+        bare = eng.render_pose(pose, roll=roll)
+    eng._eye_cache.clear()
+    return cv2.dilate((drawn != bare).any(2).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+
+
+def eye_step_errors(crop, step: float, monkeypatch, gazes: int = 6) -> list[tuple[float, float, int]]:
+    """Per gaze between the steps: the largest difference (0-255) between a render with the iris drawn
+    exactly and one with ``eye_step`` = ``step`` OFF the highlight's sprites (both places masked,
+    :func:`_sprite_mask`), the mean difference over the whole crop, and how many pixels were masked."""
     exact = RigEngine(head_window=1.7)
     stepped = RigEngine(head_window=1.7, eye_step=step)
-    exact.prepare(ast_crop)
-    stepped.prepare(ast_crop)
-    # the painted highlight is drawn by whole pixels (crisp as painted, session 15): where the two
-    # asked places straddle a half pixel (at most step / 4 apart) it lands a pixel over, at its full
-    # contrast (69 over 10 pixels at the third gaze here): no more pixels than its core (matte >= 0.5), twice (32)
-    glints = 2 * sum(int((e.sprite.matte >= 0.5).sum()) for e in exact.eyes if e.sprite is not None)
-    worst = 0.0
-    for k in range(6):  # gazes between the steps, so the rounding shows
+    exact.prepare(crop)
+    stepped.prepare(crop)
+    out = []
+    for k in range(gazes):  # gazes between the steps, so the rounding shows
         pose = Pose(2.0 + 0.37 * k, 0.5 + 0.21 * k, 0.8, -0.6)
-        d = np.abs(exact.render_pose(pose, roll=0.5).astype(int) - stepped.render_pose(pose, roll=0.5)).max(2)
-        assert (d > 32).sum() <= glints and d.mean() < 0.02, (k, d.max(), (d > 32).sum(), glints, d.mean())
-        worst = max(worst, float(d.max()))
-    assert worst > 0  # the rounding is real: frames are not all equal
+        a, b = exact.render_pose(pose, roll=0.5), stepped.render_pose(pose, roll=0.5)
+        d = np.abs(a.astype(int) - b).max(2)
+        glint = _sprite_mask(exact, pose, 0.5, monkeypatch) | _sprite_mask(stepped, pose, 0.5, monkeypatch)
+        out.append((float(d[~glint].max()), float(d.mean()), int(glint.sum())))
+    return out
+
+
+def test_speech_eye_step_moves_the_iris_at_most_a_fraction_of_a_pixel(ast_crop, monkeypatch):
+    """The iris drawn at most step / 2 px from where it was asked (0.125 px at speech's eye_step 0.25): off the
+    highlight no pixel more than 16 apart (6-12 over the 6 gazes). The painted highlight is drawn by whole pixels (crisp
+    as painted, session 15): where the two asked places straddle a half pixel it lands a pixel over at its full
+    contrast, so its sprite's pixels (both places, 221-247 pixels) are left out of the max. An iris up to half a
+    pixel off (eye_step 1.0) reads 18-38 there, so each of the 6 gazes fails on the max alone (eye_step 0.5, a quarter
+    pixel: 6-18, 2 fail); finalread15 S4: with a glint allowance and max 32 instead, that half-pixel error passed the
+    max on all 6 gazes and was caught by the mean alone, 0.0203-0.0375 against 0.02."""
+    step = SPEECH_RIG["eye_step"]
+    assert 0 < step <= 0.25
+    errors = eye_step_errors(ast_crop, step, monkeypatch)
+    for k, (worst, mean, masked) in enumerate(errors):
+        assert worst <= 16 and mean < 0.02 and 0 < masked < 400, (k, worst, mean, masked)
+    assert max(e[0] for e in errors) > 0  # the rounding is real: frames are not all equal
