@@ -53,7 +53,8 @@ paintings hold 10-50 MB of arrays each (the astronaut at 3x: 11.5 MB)."""
 def _unpatched(what: str) -> None:
     """Raise if a function defined in the tests has been patched into a ``sfumato`` module (a spy or a
     stand-in): a rig built or handed out now would be built with it, or not be what the test asked for.
-    Constants set by monkeypatch are not seen; :func:`rig_of` builds without the cache."""
+    Constants set by monkeypatch and methods patched on a class are not seen; :func:`rig_of` builds
+    without the cache."""
     for mod_name, mod in list(sys.modules.items()):
         if not mod_name.startswith("sfumato") or mod is None:
             continue
