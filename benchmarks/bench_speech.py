@@ -13,7 +13,9 @@ times are medians over all frames of one single-threaded pass (encoding: ffmpeg'
 per frame over the first 100 frames), which a loaded machine affects much less than wall time.
 Lip sync is also measured on ``--sentences`` more sentences (other words, questions, pauses) at
 ``--sentence-size`` px, from the text and from their sound fed back with ``--audio``, so one
-lucky sentence cannot carry the number.
+lucky sentence cannot carry the number. Sharpness: the variance of the Laplacian over the inner half of
+the head crop over the painting's (``bench_rig``'s sharp), on the rendered frames before encoding
+(what the nods, tilts, jaw and lids keep) and on the MP4's decoded frames (x264 takes more).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import time
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -62,18 +65,23 @@ def painting(size: int, folder: Path) -> Path:
     return path
 
 
-def stage_times(path: Path, text: str, encode: str = "small") -> dict[str, float]:
+def stage_times(path: Path, text: str, encode: str = "small") -> tuple[dict[str, float], dict[str, object]]:
     """Median CPU ms per frame of each rendering stage, one thread (OpenCV and OpenBLAS
     single-threaded too, as in the render workers: idle library threads spinning for work would
     be counted as the stage's CPU time), and of encoding (ffmpeg's own CPU time over I420 frames, as
     ``precompute speak`` feeds it, one x264 thread, from its process's rusage; median of three).
     The frames are rendered in order by one engine, so its eye cache sees every frame (the
-    render workers each see runs of 4)."""
+    render workers each see runs of 4).
+
+    Also returns, untimed, how sharp the rendered frames are before encoding: "box" (the head
+    crop, (x, y, w, h) painting pixels) and "sharp" ((median, smallest) over the frames of the
+    variance of the Laplacian over its inner half over the painting's, as ``bench_rig``'s sharp)."""
     import resource
 
     from precompute.speak import ENCODINGS
     from sfumato.face import topology as T
     from sfumato.imaging.painting import load_painting
+    from sfumato.speech.measure import head_sharpness
     from sfumato.speech.performance import make_performance
     from sfumato.speech.portrait import TalkingPortrait
     from sfumato.speech.tts import synthesize
@@ -87,7 +95,10 @@ def stage_times(path: Path, text: str, encode: str = "small") -> dict[str, float
     blas = threadpool_limits(1)
     try:
         speech = synthesize(text)
-        portrait = TalkingPortrait(load_painting(path))
+        still = load_painting(path)
+        portrait = TalkingPortrait(still)
+        box = tuple(int(v) for v in portrait.clipped)
+        sharp = []
         perf = make_performance(speech.audio, 25.0, speech.phones)
         times: dict[str, list[float]] = {"eyes + head (engine)": [], "brows": [], "mouth": [], "blend": [], "paste": [],
                                          "box to I420": []}
@@ -112,6 +123,7 @@ def stage_times(path: Path, text: str, encode: str = "small") -> dict[str, float
             data = yuv.update(frame, (cx + x0, cy + y0, cx + x1, cy + y1))
             t6 = time.process_time()
             frames.append(data.copy() if i < 100 else None)
+            sharp.append(float(head_sharpness([frame], still, box)[0]))
             for k, dt in zip(times, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5)):
                 times[k].append(dt * 1000.0)
         out = {k: statistics.median(v) for k, v in times.items()}
@@ -125,7 +137,7 @@ def stage_times(path: Path, text: str, encode: str = "small") -> dict[str, float
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             encodes.append((after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime))
         out["encode (ffmpeg x264)"] = 1000.0 * statistics.median(encodes) / max(len(kept), 1)
-        return out
+        return out, {"box": box, "sharp": (statistics.median(sharp), min(sharp))}
     finally:
         blas.restore_original_limits()
         cv2.setNumThreads(threads)
@@ -141,7 +153,8 @@ def main() -> int:
     ap.add_argument("--encode", choices=("small", "fast"), default="small", help="speak's x264 settings (precompute.speak.ENCODINGS)")
     args = ap.parse_args()
     from precompute.speak import SpeakConfig, speak
-    from sfumato.speech.measure import measure_clip
+    from sfumato.imaging.painting import load_painting
+    from sfumato.speech.measure import head_sharpness, measure_clip, read_video
 
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -160,7 +173,9 @@ def main() -> int:
         save_wav(wav, read_audio(talk))
         speak(SpeakConfig(painting=src, out=dub, audio=wav, max_size=args.size, force=True, progress=False))
         d = measure_clip(dub)
-        stages = stage_times(src, TEXT, args.encode)
+        stages, rendered = stage_times(src, TEXT, args.encode)
+        decoded = head_sharpness(read_video(talk)[0], load_painting(src), rendered["box"])
+        sharp = (float(np.median(decoded)), float(decoded.min()))
         small = painting(args.sentence_size, Path(tempfile.mkdtemp(dir=tmp)))
         more = []
         for k, text in enumerate(SENTENCES[: max(0, args.sentences)]):
@@ -187,6 +202,10 @@ def main() -> int:
         ("FaceMesh found the face", f"{m.faces_found:.0%} of frames", "100%", m.faces_found >= 0.99),
         ("head motion (nods, tilts; 5-95% span)", f"tilt {tilt:.1f} deg, nose {travel:.0%} of eye distance",
          "visible, subtle: tilt 0.5-4 deg, nose 2-15%", 0.5 <= tilt <= 4.0 and 0.02 <= travel <= 0.15),
+        ("sharpness, head (Laplacian variance over the painting's: median, smallest)",
+         f"rendered {rendered['sharp'][0]:.2f}, {rendered['sharp'][1]:.2f}; in the MP4 {sharp[0]:.2f}, {sharp[1]:.2f} (x264)",
+         "rendered median >= 0.85 (bench_rig's sharp; an open mouth's smooth inside lowers single frames)",
+         rendered["sharp"][0] >= 0.85),
     ]
     for name, value, target, ok in rows:
         print(f"| {name} | {value} | {target} | {'yes' if ok else 'NO'} |")

@@ -9,19 +9,23 @@
 - **duration**: audio stream against video stream, seconds;
 - **head motion**: the tilt of the line between the outer eye corners (degrees) and the nose
   tip's travel (over the eye-corner distance) from frame to frame: the speech's nods and tilts
-  as FaceMesh sees them.
+  as FaceMesh sees them;
+- **sharpness** (:func:`head_sharpness`): the variance of the Laplacian over the inner half of the
+  head crop, each frame over the painting's (``bench_rig``'s sharp), on rendered or decoded frames.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 
 from sfumato.errors import SfumatoError
 from sfumato.face import topology as T
 from sfumato.face.detect import _mesh_in_box, find_faces
+from sfumato.face.quality import laplacian_variance
 from sfumato.speech.audio import Audio, read_audio
 from sfumato.speech.features import rms_envelope
 
@@ -104,6 +108,30 @@ def count_blinks(eyes: np.ndarray, threshold: float = 0.55, bridge: int = 2) -> 
     starts = np.nonzero(np.diff(closed.astype(np.int8), prepend=0) == 1)[0]
     ends = np.nonzero(np.diff(closed.astype(np.int8), append=0) == -1)[0]
     return int(len(starts) - np.sum(starts[1:] - ends[:-1] - 1 <= bridge))
+
+
+def head_sharpness(frames: Iterable[np.ndarray], painting: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+    """How much of the painting's fine detail each frame keeps on the head.
+
+    Args:
+        frames: (H, W, 3) uint8 RGB frames of the clip (rendered, or decoded from the MP4).
+        painting: (H, W, 3) uint8 RGB, the painting at the frames' size.
+        box: (x, y, w, h) the head crop in those pixels (its inner half is read).
+
+    Returns:
+        (n,) float64: the variance of the Laplacian over the inner half of ``box`` on each frame
+        over the painting's (1.0: as sharp as painted; a blur lowers it, resampling noise can
+        raise it a little).
+    """
+    ref = laplacian_variance(painting, box)
+    if ref <= 0:
+        raise SfumatoError("the painting's head has no detail to compare with (a flat box)")
+    out = []
+    for f in frames:
+        if f.shape[:2] != painting.shape[:2]:
+            raise SfumatoError(f"frame {f.shape[1]}x{f.shape[0]} against a painting of {painting.shape[1]}x{painting.shape[0]}")
+        out.append(laplacian_variance(f, box) / ref)
+    return np.asarray(out, np.float64)
 
 
 def measure_clip(path: Path, max_lag_s: float = 0.2, blink_threshold: float = 0.55) -> ClipMeasure:
