@@ -42,7 +42,8 @@ def make_puppet(cfg: LiveConfig, bank: Bank, master: MasterBank, log: Callable[[
 
     layers = parse_layers(cfg.puppet.layers)
     source = drive_source(bank, master)
-    rig = HeadRig(source, layers, landmarks=head_landmarks(bank, source))
+    rig = HeadRig(source, layers, landmarks=head_landmarks(bank, source),
+                  turn_range=(cfg.puppet.max_yaw_deg, cfg.puppet.max_pitch_deg))
     log("driving the painting with your face (rig, no weights): hold still for a second to set your neutral "
         "face; press R to set it again")
     return PuppetWorker(rig, cfg.puppet, mirror=cfg.mapping.mirror, sync=cfg.output.lockstep, log=log)

@@ -14,7 +14,8 @@ Layers, each optional (``layers``), applied to the display-scale head crop:
 
 the head turn moves the control points of one thin-plate-spline warp
 (:class:`sfumato.rig.warp.ThinPlateWarp`, crop border pinned), so the face is resampled once
-per frame, and the result is blended into the painting by the bank's own mask
+per frame (each direction of yaw and pitch soft-limited, per painting, short of where that warp
+would fold the picture: :mod:`live.puppet.fold`), and the result is blended into the painting by the bank's own mask
 (:meth:`live.drive.DriveSource.compose`). The eye and mouth boxes are rendered at quantised
 controls (steps that move nothing by more than :data:`live.puppet.cache.QUANT_PX` px) and kept
 in a bounded cache, so a frame whose eyes or mouth did not change (or return to a shape seen
@@ -31,8 +32,10 @@ import numpy as np
 from live.drive import DriveSource
 from live.puppet.cache import PatchCache, overlaps, quantise, steps_for
 from live.puppet.features import OUTER_EYE_CORNERS
+from live.puppet.fold import turn_limit
 from live.puppet.retarget import Controls
 from sfumato.engines import HeadCrop, Pose, make_engine
+from sfumato.engines.rig import soft_limit
 from sfumato.rig.brows import BrowRig
 from sfumato.rig.eye import eye_roi
 from sfumato.rig.head import rotate_head
@@ -85,10 +88,13 @@ class HeadRig:
         layers: the subset of :data:`LAYERS` to animate.
         engine: the eye engine's registry name.
         landmarks: (478, 3) FaceMesh landmarks of ``source.head`` (found with FaceMesh when None).
+        turn_range: (yaw, pitch) degrees the controls reach at most (``[puppet]`` max_yaw_deg,
+            max_pitch_deg); a direction whose warp would fold before that turns at most as far as it
+            does not (:attr:`turn_limits`).
     """
 
     def __init__(self, source: DriveSource, layers: frozenset[str] = frozenset(LAYERS), engine: str = "rig",
-                 landmarks: Optional[np.ndarray] = None) -> None:
+                 landmarks: Optional[np.ndarray] = None, turn_range: tuple[float, float] = (15.0, 10.0)) -> None:
         self.source, self.layers = source, layers
         self.head = square_head(source.head)
         side = self.head.shape[0]
@@ -127,6 +133,8 @@ class HeadRig:
         self._pivot = np.array([mesh[:, 0].mean(), mesh[152, 1] + 0.3 * eye_dist])   # the neck, for roll
         reach = 1.1 * float(np.ptp(mesh[:, 0]))          # the farthest point from the turn's axis, about, px
         self._head_steps = steps_for(np.radians(1.0) * reach)         # per degree
+        self._turn_range = (float(turn_range[0]), float(turn_range[1]))
+        self.turn_limits = self._fold_limits()
         self.brows = BrowRig.from_landmarks(self.landmarks, side) if "brows" in layers else None
         self._brow_steps = steps_for(self.brows.lift * self.brows.scale) if self.brows is not None else 1
 
@@ -217,17 +225,53 @@ class HeadRig:
         amounts = tuple(quantise(float(np.clip(b, -1.0, 1.0)), q) for b in c.brows)
         return None if amounts == (0.0, 0.0) else amounts   # type: ignore[return-value]
 
-    def displacements(self, c: Controls) -> Optional[np.ndarray]:
-        """(N_MESH, 2) control point offsets of the head turn, or None at rest."""
-        yaw, pitch, roll = (c.head_yaw, c.head_pitch, c.head_roll) if "head" in self.layers else (0.0, 0.0, 0.0)
-        if max(abs(yaw), abs(pitch), abs(roll)) < REST_EPS:
-            return None
+    def _turn(self, yaw: float, pitch: float, roll: float = 0.0) -> np.ndarray:
+        """(N_MESH, 2) control point offsets for this yaw, pitch and roll (degrees), as asked."""
         moved = rotate_head(self._mesh, yaw, pitch, 0.6) if (yaw or pitch) else self._mesh[:, :2].copy()
         if roll:
             a = np.radians(roll)
             rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
             moved = (moved - self._pivot) @ rot.T + self._pivot
         return moved - self._mesh[:, :2]
+
+    def _fold_limits(self) -> dict[str, tuple[float, ...]]:
+        """Per axis, (toward -, toward +) the largest turn in degrees, up to :attr:`_turn_range`,
+        whose warp does not fold the picture (:func:`live.puppet.fold.turn_limit`); "corner": per
+        quadrant (yaw -/+ x pitch -/+, in that order) the share of both axis limits that a turn
+        and a nod together may take (1: all of them)."""
+        yaw, pitch = self._turn_range
+        lim = {
+            "yaw": (turn_limit(self.warp, lambda a: self._turn(-a, 0.0), yaw), turn_limit(self.warp, lambda a: self._turn(a, 0.0), yaw)),
+            "pitch": (turn_limit(self.warp, lambda a: self._turn(0.0, -a), pitch), turn_limit(self.warp, lambda a: self._turn(0.0, a), pitch)),
+        }
+        corner = []
+        for sy in (0, 1):
+            for sp in (0, 1):
+                y, p = (2 * sy - 1) * lim["yaw"][sy], (2 * sp - 1) * lim["pitch"][sp]
+                corner.append(turn_limit(self.warp, lambda t: self._turn(t * y, t * p), 1.0))
+        lim["corner"] = tuple(corner)
+        return lim
+
+    def _limited(self, axis: str, value: float) -> float:
+        """``value`` (degrees) as is where its direction can turn the whole range; else soft-limited
+        (:func:`sfumato.engines.rig.soft_limit`: the same near rest) to that direction's fold limit."""
+        top = self._turn_range[0 if axis == "yaw" else 1]
+        limit = self.turn_limits[axis][1 if value > 0 else 0]
+        return value if limit >= top else soft_limit(value, limit)
+
+    def displacements(self, c: Controls) -> Optional[np.ndarray]:
+        """(N_MESH, 2) control point offsets of the head turn, or None at rest. Yaw and pitch are
+        kept short of where the warp would fold (:attr:`turn_limits`)."""
+        yaw, pitch, roll = (c.head_yaw, c.head_pitch, c.head_roll) if "head" in self.layers else (0.0, 0.0, 0.0)
+        if max(abs(yaw), abs(pitch), abs(roll)) < REST_EPS:
+            return None
+        yaw, pitch = self._limited("yaw", yaw), self._limited("pitch", pitch)
+        if yaw and pitch:      # a turn and a nod together squeeze more than either: both take a share
+            ly, lp = self.turn_limits["yaw"][int(yaw > 0)], self.turn_limits["pitch"][int(pitch > 0)]
+            share = self.turn_limits["corner"][2 * int(yaw > 0) + int(pitch > 0)]
+            w = min(abs(yaw) / max(ly, 1e-6), 1.0) * min(abs(pitch) / max(lp, 1e-6), 1.0)
+            yaw, pitch = (1.0 - w * (1.0 - share)) * yaw, (1.0 - w * (1.0 - share)) * pitch
+        return self._turn(yaw, pitch, roll)
 
     def render_head(self, c: Controls, speech: Optional[MouthPose] = None) -> np.ndarray:
         """The animated head square: (S, S, 3) uint8 RGB (``speech``: the portrait's own mouth, if talking)."""
