@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from sfumato.bank.blinks import level_mix, nearest_blink_frame, paste_blink
+from sfumato.bank.blinks import feathered, lay_lid, nearest_blink_frame, nearest_level
 from sfumato.imaging.resize import resize_to
 
 
@@ -38,24 +38,25 @@ def scale_rect(rect: tuple[int, int, int, int], sx: float, sy: float) -> tuple[i
 
 @dataclass
 class BlinkSet:
-    """One blink frame's eye-region images at the bank's closure levels, at some scale.
+    """One blink frame's lid layers at the bank's closure levels, at some scale, faded out
+    at the box's edge (:func:`sfumato.bank.blinks.feathered`).
 
     Attributes:
-        images: per level, (h, w, 3) uint8 RGB.
+        layers: per level (premult (h, w, 3) float32 [0, 255], transmit (h, w, 1) float32 [0, 1]).
         box: (x, y, w, h) in patch pixels at that scale.
-        feather: ramp width in pixels at that scale.
+        feather: width of that faded edge, pixels at that scale.
     """
 
-    images: list[np.ndarray]
+    layers: list[tuple[np.ndarray, np.ndarray]]
     box: tuple[int, int, int, int]
     feather: int
 
     def scaled(self, sx: float, sy: float) -> "BlinkSet":
-        box = scale_rect(self.box, sx, sy)
         if (sx, sy) == (1.0, 1.0):
             return self
-        return BlinkSet([resize_to(im, box[2], box[3]) for im in self.images], box,
-                        max(1, int(round(self.feather * min(sx, sy)))))
+        box = scale_rect(self.box, sx, sy)
+        return BlinkSet([(resize_to(p, box[2], box[3]), resize_to(t[..., 0], box[2], box[3])[..., None])
+                         for p, t in self.layers], box, max(1, int(round(self.feather * min(sx, sy)))))
 
 
 @dataclass
@@ -69,7 +70,8 @@ class MasterBank:
         labels: (N, 2) float32 yaw, pitch degrees; grid (rows, cols); center_index.
         blink_levels: closure levels of the blink images (() when the bank has none).
         blinks: blink frame index -> its :class:`BlinkSet`, scaled like the patches.
-        blink_of: per frame, the blink frame whose blink it shows (nearest gaze).
+        blink_of: per frame, the blink frame whose lid it shows (nearest gaze).
+        blink_shift: per frame, (dx, dy) patch pixels that lid is moved by (the eyes' offset).
     """
 
     painting: np.ndarray
@@ -81,6 +83,7 @@ class MasterBank:
     blink_levels: tuple[float, ...] = ()
     blinks: dict[int, BlinkSet] = field(default_factory=dict)
     blink_of: list[int] = field(default_factory=list)
+    blink_shift: list[tuple[float, float]] = field(default_factory=list)
 
     @classmethod
     def from_bank(cls, bank, max_size: tuple[int, int]) -> "MasterBank":
@@ -93,15 +96,17 @@ class MasterBank:
         crop = scale_rect(bank.crop, w / pw, h / ph)
         patches = [resize_to(bank.patch(i), crop[2], crop[3]) for i in range(len(bank))]
         levels = tuple(getattr(bank, "blink_levels", ()))
-        blinks, blink_of = {}, []
+        blinks, blink_of, shift = {}, [], []
         if levels:
             sx, sy = crop[2] / bank.crop[2], crop[3] / bank.crop[3]
             for j in bank.blink_frames:
                 parts = [bank.blink_patch(j, lv) for lv in levels]
-                blinks[j] = BlinkSet([b.image for b in parts], parts[0].box, parts[0].feather).scaled(sx, sy)
+                layers = [feathered(b.premult, b.transmit, b.feather) for b in parts]
+                blinks[j] = BlinkSet(layers, parts[0].box, parts[0].feather).scaled(sx, sy)
             blink_of = [nearest_blink_frame(bank.labels, bank.blink_frames, i) for i in range(len(bank))]
+            shift = [(dx * sx, dy * sy) for dx, dy in (bank.eyes_shift(i, j) for i, j in enumerate(blink_of))]
         return cls(painting, patches, crop, np.asarray(bank.labels, np.float32),
-                   tuple(bank.grid), int(bank.center_index), levels, blinks, blink_of)
+                   tuple(bank.grid), int(bank.center_index), levels, blinks, blink_of, shift)
 
 
 class ScreenBank:
@@ -130,6 +135,7 @@ class ScreenBank:
         self.blink_levels = master.blink_levels
         self.blinks = {j: b.scaled(cw / mw_c, ch / mh_c) for j, b in master.blinks.items()}
         self.blink_of = master.blink_of
+        self.blink_shift = [(dx * cw / mw_c, dy * ch / mh_c) for dx, dy in master.blink_shift]
         self._mix = np.empty((ch, cw, 3), np.float32)
 
     @property
@@ -137,13 +143,15 @@ class ScreenBank:
         return bool(self.blinks)
 
     def patch(self, i: int, closure: float = 0.0) -> np.ndarray:
-        """Frame ``i``'s screen patch with the lids at ``closure`` (the blink of its nearest
-        blink frame pasted over the eyes): (h, w, 3) uint8 RGB."""
-        mix = level_mix(self.blink_levels, closure) if self.blinks else []
-        if not mix:
+        """Frame ``i``'s screen patch with the lids at ``closure``: the stored level nearest it
+        (never a mix of two) of its nearest blink frame's lid, moved onto this frame's eyes and
+        laid over its own open patch (its own iris between the lids): (h, w, 3) uint8 RGB."""
+        k = nearest_level(self.blink_levels, closure) if self.blinks else None
+        if k is None:
             return self.patches[i]
         b = self.blinks[self.blink_of[i]]
-        return paste_blink(self.patches[i].copy(), b.images, mix, b.box, b.feather)
+        premult, transmit = b.layers[k]
+        return lay_lid(self.patches[i].copy(), premult, transmit, b.box, self.blink_shift[i])
 
     def compose(self, weights: list[tuple[int, float]], closure: float = 0.0) -> np.ndarray:
         """Blend patches: ``weights`` [(index, weight)] summing to 1 -> (h, w, 3) uint8 RGB.

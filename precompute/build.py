@@ -147,12 +147,13 @@ def _build_locked(cfg: BuildConfig, out: Path) -> Path:
             _drain(pending, keep=1)
             pending.append(pool.submit(writer.add_frame, patch, p))
             if i in blinking:
-                closed = [finish(engine.render(i, blink=c)) for c in levels]
-                pending.append(pool.submit(writer.add_blinks, i, patch, closed, levels, feather))
+                lids = [render_lids(engine, i, c, finish, (rows_sl, cols_sl)) for c in levels]
+                pending.append(pool.submit(writer.add_blinks, i, patch, lids, levels, feather))
                 if i == blink_show:
+                    closed = [lid[0] for lid in lids]
                     blink_thumb = resize_max_side(closed[-1][focus], 256)[0]
                     blink_previews = [preview.frame(c) for c in closed]
-                del closed
+                del lids
             thumbs.append(resize_max_side(patch[focus], 256)[0])
             previews.append(preview.frame(patch))
             del patch
@@ -164,6 +165,9 @@ def _build_locked(cfg: BuildConfig, out: Path) -> Path:
         if blink_previews and writer.blinks:
             order += blink_sequence(previews[blink_show], blink_previews)
         write_mp4(tmp / PREVIEW, iter(order))
+        if writer.blinks and hasattr(engine, "eyes_at"):  # where each frame's eyes are, patch px
+            at = [engine.eyes_at(i) - (cols_sl.start, rows_sl.start) for i in range(len(poses))]
+            writer.blinks["eyes"] = [[round(float(x), 3), round(float(y), 3)] for x, y in at]
         for name, data in engine.artifacts().items():
             writer.add_artifact(name, data)
         meta = {
@@ -189,6 +193,18 @@ def _build_locked(cfg: BuildConfig, out: Path) -> Path:
             shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+def render_lids(engine, i: int, closure: float, finish, crop: tuple[slice, slice]) -> tuple[np.ndarray, np.ndarray]:
+    """Frame ``i`` at ``closure`` as (closed (h, w, 3) uint8 RGB finished patch, transmit (h, w)
+    uint8: how much of the eyes shows through the lids, 255 all; :func:`sfumato.bank.blinks.lid_layers`),
+    where the engine can tell (``render_lid``; ``crop``: the patch's rows and columns of its
+    square), else its closed frame and 0 (an opaque layer)."""
+    if hasattr(engine, "render_lid"):
+        closed, through = engine.render_lid(i, closure)
+        return finish(closed), np.ascontiguousarray(through[crop])
+    closed = finish(engine.render(i, blink=closure))
+    return closed, np.zeros(closed.shape[:2], np.uint8)
 
 
 def _drain(pending: list, keep: int) -> None:

@@ -138,16 +138,19 @@ def sweep_order(grid: tuple[int, int]) -> list[int]:
 
 
 def blink_sequence(open_frame: np.ndarray, closed: Sequence[np.ndarray]) -> list[np.ndarray]:
-    """A blink for the 20 fps preview: a pause, the lids closing through ``closed`` (one
-    frame per closure level, about 150 ms), one closed frame more, then opening twice as
-    slowly, and a pause.
+    """A blink for the 20 fps preview: a pause, the lids closing in about 150 ms (three of the
+    ``closed`` levels, the last one closed), one closed frame more, then opening through every
+    level back (twice as slowly; each level twice when there are fewer than five), and a pause.
 
     Args:
         open_frame: (h, w, 3) uint8 RGB preview frame with open eyes.
         closed: preview frames at increasing closure levels, the last one closed.
     """
-    opening = [f for f in closed[-2::-1] for _ in range(2)]
-    return [open_frame] * 4 + list(closed) + [closed[-1]] + opening + [open_frame] * 6
+    step = max(1, len(closed) // 3)
+    closing = list(closed[step - 1::step])
+    repeat = 2 if len(closed) < 5 else 1
+    opening = [f for f in closed[-2::-1] for _ in range(repeat)]
+    return [open_frame] * 4 + closing + [closed[-1]] + opening + [open_frame] * 6
 
 
 class PreviewFrames:

@@ -15,7 +15,7 @@ import pytest
 
 from precompute import build
 from precompute.build import BuildConfig, build_bank
-from sfumato.bank.blinks import BlinkSpec, blink_frames, changed_box, feather_mask, level_mix, paste_blink
+from sfumato.bank.blinks import BlinkSpec, blink_frames, changed_box, feather_mask, feathered, lay_lid, layer_of, lid_layers, nearest_level
 from sfumato.bank.format import load_bank
 from sfumato.engines import SweepSpec
 from sfumato.errors import BankError
@@ -31,17 +31,14 @@ def test_blink_frames_are_evenly_spaced_with_ends_and_centre():
     assert len(two_d) == 27 and {i // 21 for i in two_d} == {0, 2, 4} and 2 * 21 + 10 in two_d
 
 
-def test_level_mix_fades_in_then_crossfades_levels():
+def test_nearest_level_shows_one_level_never_a_mix():
     levels = (0.35, 0.7, 1.0)
-    assert level_mix(levels, 0.0) == []
-    (k, w), = level_mix(levels, 0.175)
-    assert k == 0 and abs(w - 0.5) < 1e-9
-    mix = level_mix(levels, 0.85)
-    assert [k for k, _ in mix] == [1, 2] and abs(sum(w for _, w in mix) - 1.0) < 1e-9 and abs(mix[1][1] - 0.5) < 1e-9
-    assert level_mix(levels, 1.0) == [(2, 1.0)]
+    assert nearest_level(levels, 0.0) is None and nearest_level(levels, 0.17) is None
+    assert [nearest_level(levels, c) for c in (0.18, 0.5, 0.53, 0.9, 1.0)] == [0, 0, 1, 2, 2]
+    assert nearest_level((), 0.5) is None
 
 
-def test_changed_box_and_feathered_paste_leave_no_seam():
+def test_changed_box_and_feathered_lid_leave_no_seam():
     rng = np.random.default_rng(0)
     open_patch = rng.integers(0, 256, (80, 120, 3), dtype=np.uint8)
     closed = open_patch.copy()
@@ -49,10 +46,13 @@ def test_changed_box_and_feathered_paste_leave_no_seam():
     box = changed_box(open_patch, [closed], pad=6)
     assert box == (44, 24, 32, 22)
     assert changed_box(open_patch, [open_patch.copy()], pad=6) is None
-    x, y, w, h = box
-    dest = open_patch.copy()
-    paste_blink(dest, [closed[y:y + h, x:x + w]], [(0, 1.0)], box, feather=6)
-    assert np.array_equal(dest, closed)          # the feather lies on unchanged pixels only
+    made = lid_layers(open_patch, [(closed, np.zeros((80, 120), np.uint8))], pad=6)          # an opaque layer (no lid alone)
+    assert made is not None and made[0] == box and made[1][0].shape == (22, 32, 4)
+    premult, transmit = feathered(*layer_of(made[1][0]), feather=6)
+    dest = lay_lid(open_patch.copy(), premult, transmit, box)
+    assert np.abs(dest.astype(int) - closed).max() <= 1           # the feather lies on unchanged pixels only
+    moved = lay_lid(open_patch.copy(), premult, transmit, box, (3.0, -2.0))
+    assert np.abs(moved[28:38, 53:73].astype(int) - closed[30:40, 50:70]).max() <= 1   # laid 3 px right, 2 up
     m = feather_mask(10, 20, 4)
     assert m.shape == (10, 20, 1) and m[0, 0, 0] < 0.2 and m[5, 10, 0] == 1.0
 
@@ -78,26 +78,29 @@ def test_bank_stores_compact_blinks_listed_with_sha256(blink_bank):
     out, engine = blink_bank
     m = json.loads((out / "manifest.json").read_text())
     b = m["blinks"]
-    assert b["levels"] == [0.35, 0.7, 1.0] and b["frames"] == [0, 1, 2, 4, 5, 6, 8, 9, 10] == blink_frames((1, 11), BlinkSpec())
-    assert len(b["patches"]) == 27 and all(len(p["sha256"]) == 64 and (out / p["file"]).is_file() for p in b["patches"])
-    assert sorted(c for _, c in engine.calls if c > 0) == sorted([0.35, 0.7, 1.0] * 9)
+    levels = list(BlinkSpec().levels)
+    assert b["levels"] == levels and b["frames"] == [0, 1, 2, 4, 5, 6, 8, 9, 10] == blink_frames((1, 11), BlinkSpec())
+    assert len(b["patches"]) == 9 * len(levels) and all(len(p["sha256"]) == 64 and (out / p["file"]).is_file() for p in b["patches"])
+    assert sorted(c for _, c in engine.calls if c > 0) == sorted(levels * 9)
     _, _, cw, ch = m["crop"]
     for p in b["patches"]:
         x, y, w, h = p["box"]
         assert w * h < 0.25 * cw * ch          # the eye region alone
     bank = load_bank(out)
-    assert bank.blink_levels == (0.35, 0.7, 1.0) and bank.blink_frames == b["frames"]
+    assert bank.blink_levels == tuple(levels) and bank.blink_frames == b["frames"]
     # frame 3 has no blink of its own: the nearest blink frame stands in
     bp = bank.blink_patch(3, 1.0)
-    assert bp.frame in (2, 4) and bp.level == 1.0 and bp.image.shape == (bp.box[3], bp.box[2], 3)
+    assert bp.frame in (2, 4) and bp.level == 1.0 and bp.premult.shape == (bp.box[3], bp.box[2], 3)
     x, y, w, h = bp.box
     f = bp.feather
-    inner_closed = bp.image[f:-f, f:-f].astype(float)
+    shut = bp.over(bank.patch(bp.frame))[y:y + h, x:x + w]
+    inner_closed = shut[f:-f, f:-f].astype(float)
     inner_open = bank.patch(bp.frame)[y + f:y + h - f, x + f:x + w - f].astype(float)
     assert 0.2 < inner_closed.mean() / inner_open.mean() < 0.5       # darkened by 1 - 0.7
-    assert np.array_equal(bp.image[:f], bank.patch(bp.frame)[y:y + f, x:x + w])   # feather = open frame
+    # feather = open frame (to the rounding of the uint8 layer laid in float)
+    assert np.abs(shut[:f].astype(int) - bank.patch(bp.frame)[y:y + f, x:x + w]).max() <= 1
     half = bank.blink_patch(bp.frame, 0.4)
-    assert half.level == 0.35 and half.image.mean() > bp.image.mean()
+    assert half.level == 0.3333 and half.over(bank.patch(bp.frame)).mean() > bp.over(bank.patch(bp.frame)).mean()
 
 
 def test_contact_sheet_and_preview_show_a_blink(blink_bank):
@@ -112,7 +115,7 @@ def test_contact_sheet_and_preview_show_a_blink(blink_bank):
     n = sum(1 for _ in reader)
     reader.close()
     sweep = 2 * 11 - 2
-    assert n == sweep + 4 + 3 + 1 + 4 + 6
+    assert n == sweep + 4 + 3 + 1 + 5 + 6                 # closing in 3 of the 6 levels, opening through 5
 
 
 def test_bad_blink_files_are_named(blink_bank, tmp_path):
@@ -149,7 +152,7 @@ def test_rig_bank_blinks_measured_from_outside(tmp_path, astronaut_png):
     out = build_bank(BuildConfig(astronaut_png, tmp_path / "rig", sweep=SweepSpec(cols=9), progress=False))
     bank = load_bank(out)
     assert bank.manifest["engine"]["name"] == "rig"
-    assert bank.blink_frames == list(range(9)) and bank.blink_levels == (0.35, 0.7, 1.0)
+    assert bank.blink_frames == list(range(9)) and bank.blink_levels == BlinkSpec().levels
     centre = bank.center_index
     gaps = []
     for level in (0.0, 0.35, 1.0):

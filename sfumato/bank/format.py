@@ -26,7 +26,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from sfumato.bank.blinks import BlinkPatch, blink_name, changed_box, nearest_blink_frame, paste_blink, validate_blinks
+from sfumato.bank.blinks import BlinkPatch, blink_name, layer_of, lid_layers, nearest_blink_frame, nearest_level, validate_blinks
 from sfumato.errors import BankError
 from sfumato.geometry.blend import BlendParams
 from sfumato.imaging.resize import paste
@@ -45,25 +45,25 @@ def frame_name(i: int) -> str:
 
 
 def encode_png(rgb: np.ndarray) -> bytes:
-    """(H, W, 3) uint8 RGB -> PNG bytes (fast compression)."""
-    ok, buf = cv2.imencode(".png", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), _PNG_FAST)
+    """(H, W, 3) uint8 RGB (or (H, W, 4) RGBA) -> PNG bytes (fast compression)."""
+    ok, buf = cv2.imencode(".png", cv2.cvtColor(rgb, cv2.COLOR_RGBA2BGRA if rgb.shape[-1] == 4 else cv2.COLOR_RGB2BGR), _PNG_FAST)
     if not ok:
         raise OSError(f"could not encode a {rgb.shape} image as PNG")
     return buf.tobytes()
 
 
 def write_png(path: Path, rgb: np.ndarray) -> str:
-    """Write (H, W, 3) uint8 RGB as PNG (fast compression); return its sha256."""
+    """Write (H, W, 3) uint8 RGB (or (H, W, 4) RGBA) as PNG (fast compression); return its sha256."""
     Path(path).write_bytes(encode_png(rgb))
     return sha256_file(path)
 
 
-def read_png(path: Path) -> np.ndarray:
-    """Read an 8-bit RGB PNG as (H, W, 3) uint8 RGB."""
-    img = cv2.imdecode(np.fromfile(path, dtype=np.uint8), cv2.IMREAD_COLOR)
-    if img is None:
+def read_png(path: Path, alpha: bool = False) -> np.ndarray:
+    """Read an 8-bit PNG as (H, W, 3) uint8 RGB (with ``alpha``, RGBA ones as (H, W, 4))."""
+    img = cv2.imdecode(np.fromfile(path, dtype=np.uint8), cv2.IMREAD_UNCHANGED if alpha else cv2.IMREAD_COLOR)
+    if img is None or img.ndim != 3:
         raise BankError(f"{path}: unreadable image; {rebuild_advice(Path(path).parent)}.")
-    return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
+    return cv2.cvtColor(img, cv2.COLOR_BGRA2RGBA if img.shape[2] == 4 else cv2.COLOR_BGR2RGB)
 
 
 @dataclass
@@ -110,22 +110,25 @@ class BankWriter:
         digest = write_png(self.folder / name, patch)
         self.frames.append({"file": name, "sha256": digest, **{k: round(float(v), 4) for k, v in vars(label).items()}})
 
-    def add_blinks(self, frame: int, open_patch: np.ndarray, closed: list[np.ndarray], levels: tuple[float, ...], feather: int) -> bool:
-        """Store frame ``frame``'s blink: the box around what ``closed`` (one (h, w, 3) uint8
-        RGB patch per closure level) changes in ``open_patch``, padded by ``feather`` pixels.
+    def add_blinks(self, frame: int, open_patch: np.ndarray, lids: list[tuple[np.ndarray, np.ndarray]],
+                   levels: tuple[float, ...], feather: int) -> bool:
+        """Store frame ``frame``'s blink: per level its lid layer (:func:`sfumato.bank.blinks.lid_layers`;
+        ``lids``: per level the closed (h, w, 3) uint8 RGB patch and the (h, w) uint8 share of the eyes it lets through) in the box around
+        what it changes in ``open_patch``, padded by ``feather`` pixels.
 
         Returns:
-            False (nothing stored) when the closed patches do not differ from the open one.
+            False (nothing stored) when the lids change nothing.
         """
-        box = changed_box(open_patch, closed, feather)
-        if box is None:
+        made = lid_layers(open_patch, lids, feather)
+        if made is None:
             return False
+        box, layers = made
         if self.blinks is None:
-            self.blinks = {"levels": [float(v) for v in levels], "frames": [], "feather": int(feather), "patches": []}
-        x, y, w, h = box
-        for level, patch in zip(levels, closed):
+            self.blinks = {"levels": [float(v) for v in levels], "frames": [], "feather": int(feather),
+                           "layers": "premultiplied", "patches": []}
+        for level, rgba in zip(levels, layers):
             name = blink_name(frame, level)
-            digest = write_png(self.folder / name, np.ascontiguousarray(patch[y : y + h, x : x + w]))
+            digest = write_png(self.folder / name, rgba)
             self.blinks["patches"].append({"frame": int(frame), "level": float(level), "file": name, "box": list(box), "sha256": digest})
         self.blinks["frames"].append(int(frame))
         return True
@@ -182,7 +185,7 @@ def write_bank(
     for patch, lab in zip(patches, labels):
         writer.add_frame(patch, lab if isinstance(lab, Pose) else Pose(*map(float, lab)))
     for i, closed in sorted((blinks or {}).items()):
-        writer.add_blinks(i, patches[i], closed, blink_levels, blink_feather)
+        writer.add_blinks(i, patches[i], [(c, np.zeros(c.shape[:2], np.uint8)) for c in closed], blink_levels, blink_feather)
     writer.finish(crop, grid or (1, len(patches)), {"engine": {"name": "external", "params": {}}, **(meta or {})})
     return folder
 
@@ -326,7 +329,8 @@ class Bank:
         return list(b["frames"]) if b else []
 
     def blink_patch(self, i: int, level: float) -> BlinkPatch:
-        """The blink image nearest frame ``i``'s gaze at the stored ``level`` nearest ``level``.
+        """The lid layer of the blink frame nearest frame ``i``'s gaze at the stored level
+        nearest ``level`` (lay it with :meth:`BlinkPatch.over`, moved by :meth:`eyes_shift`).
 
         Raises:
             BankError: when the bank has no blinks.
@@ -334,19 +338,28 @@ class Bank:
         if not self.blink_frames:
             raise BankError(f"{self.folder}: this bank has no blink frames; rebuild it with an engine that can blink.")
         frame = nearest_blink_frame(self.labels, self.blink_frames, i % len(self))
-        lv = min(self.blink_levels, key=lambda v: abs(v - level))
+        lv = self.blink_levels[nearest_level(self.blink_levels, level) or 0]
         b = self.manifest["blinks"]
         entry = next(p for p in b["patches"] if p["frame"] == frame and p["level"] == lv)
-        return BlinkPatch(read_png(self.folder / entry["file"]), tuple(entry["box"]), frame, lv, int(b.get("feather", 0)))  # type: ignore[arg-type]
+        premult, transmit = layer_of(read_png(self.folder / entry["file"], alpha=True))
+        return BlinkPatch(premult, transmit, tuple(entry["box"]), frame, lv, int(b.get("feather", 0)))  # type: ignore[arg-type]
+
+    def eyes_shift(self, i: int, j: int) -> tuple[float, float]:
+        """How far frame ``i``'s eyes lie from frame ``j``'s (dx, dy patch px; 0 in banks
+        built before the manifest kept them): a lid drawn for ``j`` is laid on ``i`` so moved."""
+        eyes = (self.manifest.get("blinks") or {}).get("eyes")
+        if not eyes:
+            return 0.0, 0.0
+        return float(eyes[i][0] - eyes[j][0]), float(eyes[i][1] - eyes[j][1])
 
     def full_frame(self, i: int, blink: float = 0.0) -> np.ndarray:
         """(H, W, 3) uint8 RGB: the painting with frame ``i`` pasted at the crop; with
-        ``blink`` > 0 the stored blink level nearest it pasted over the eyes (banks with blinks)."""
+        ``blink`` > 0 the stored lid level nearest it laid over the eyes (banks with blinks)."""
         x, y, _, _ = self.crop
         patch = self.patch(i)
-        if blink > 0:
+        if nearest_level(self.blink_levels, blink) is not None:
             bp = self.blink_patch(i, blink)
-            paste_blink(patch, [bp.image], [(0, 1.0)], bp.box, bp.feather)
+            patch = bp.over(patch, self.eyes_shift(i % len(self), bp.frame))
         return paste(self.painting.copy(), patch, x, y)
 
 

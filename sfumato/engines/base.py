@@ -76,7 +76,9 @@ class Engine(ABC):
       for each planned pose; ``params()`` for the manifest.
     - ``can_blink``: engines that can close the eyes set it to True and honour
       ``render(index, blink)`` (and ``render_pose(pose, blink)``), blink in [0, 1] (0 open,
-      1 closed); the others ignore ``blink``.
+      1 closed); the others ignore ``blink``. One that can draw the closing lid alone also
+      has ``render_lid(index, blink)`` and ``eyes_at(index)`` (:class:`sfumato.engines.rig.RigEngine`):
+      the bank then stores lid layers that live lays over any frame's own open eyes.
     - ``artifacts()``: extra files the engine wants stored in the bank folder ({file name:
       bytes}); the bank writer writes them and lists their sha256 in the manifest.
     """

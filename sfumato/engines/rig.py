@@ -29,8 +29,8 @@ import numpy as np
 
 from sfumato.engines.base import Engine, HeadCrop, Pose, SweepSpec
 from sfumato.errors import SfumatoError
-from sfumato.rig.eye import EyeLayers, eye_layers, render_eye
-from sfumato.face.topology import CHIN, N_MESH
+from sfumato.rig.eye import EyeLayers, eye_layers, render_eye, render_lid
+from sfumato.face.topology import CHIN, EYES, N_MESH
 from sfumato.rig.head import head_window, roll_points, rotate_head
 from sfumato.rig.model import RIG_FILE, Rig
 from sfumato.rig.rig import extract_rig
@@ -263,7 +263,7 @@ class RigEngine(Engine):
         if self._crop is None or self._warp is None or self.rig is None:
             raise RuntimeError("RigEngine.prepare() must be called before rendering")
         t = self.p.head_turn
-        head_yaw, head_pitch, roll = t * pose.head_yaw, t * pose.head_pitch, t * roll
+        head_yaw, head_pitch = t * pose.head_yaw, t * pose.head_pitch
         frame = self._crop.copy()
         for k, (e, shift) in enumerate(zip(self._eyes, self.iris_shifts(pose))):
             rows, cols = e.roi
@@ -272,6 +272,45 @@ class RigEngine(Engine):
             # eye's region never pastes the open painting over the other's closing lid
             pixels, changed = self._eye(k, e, shift, blink)
             frame[rows, cols][changed] = pixels[changed]
+        return self._turn(frame, pose, blink, roll)
+
+    def render_lid(self, index: int, blink: float) -> tuple[np.ndarray, np.ndarray]:
+        """Frame ``index`` at closure ``blink`` ((S, S, 3) uint8 RGB, as :meth:`render`) and how
+        much of the eyes its lids let through ((S, S) uint8, 255 all; :func:`sfumato.rig.eye.render_lid`).
+        Render the frame open first: the head turn is then redone for the eyes' box only."""
+        pose = self._poses[index]
+        t = self.p.head_turn
+        frame, through = self._crop.copy(), np.zeros(self._crop.shape[:2], np.uint8)
+        for e in self._eyes:
+            shift = self._steps(self._shift(e, pose.gaze_yaw - t * pose.head_yaw, pose.gaze_pitch - t * pose.head_pitch))[1]
+            closed, transmit = render_lid(e, shift, blink)
+            changed = (np.abs(closed - e.image) > 0.25).any(-1)
+            rows, cols = e.roi
+            frame[rows, cols][changed] = np.clip(np.rint(closed[changed]), 0, 255).astype(np.uint8)
+            through[rows, cols] = np.maximum(through[rows, cols], np.rint(255.0 * transmit).astype(np.uint8))
+        frame = self._turn(frame, pose, blink, 0.0)
+        yaw, pitch = t * pose.head_yaw, t * pose.head_pitch
+        if (yaw or pitch) and self._eyes:  # where the eyes land (the rest of it is 0)
+            kernel = KERNELS[self.p.detail_kernel]
+            box, pixels = self._warp.warp_region(through, self.head_motion(yaw, pitch, 0.0), self._eye_box(), bp_interpolation=kernel)
+            x0, y0, x1, y1 = box
+            through = np.zeros_like(through)
+            through[y0:y1, x0:x1] = pixels.reshape(y1 - y0, x1 - x0)
+        return frame, through
+
+    def eyes_at(self, index: int) -> np.ndarray:
+        """Where frame ``index`` puts the eyes: (2,) float64 x, y crop px, both eyes' landmarks'
+        mean after the head turn (a lid drawn for one frame is laid on another so moved)."""
+        pose, t = self._poses[index], self.p.head_turn
+        eyes = np.array(sorted({int(i) for e in EYES for i in e.contour}))
+        lm = self.rig.landmarks
+        moved = rotate_head(lm, t * pose.head_yaw, t * pose.head_pitch, self.p.pivot_depth) if (pose.head_yaw or pose.head_pitch) else np.asarray(lm, np.float64)[:, :2]
+        return moved[eyes].mean(0)
+
+    def _turn(self, frame: np.ndarray, pose: Pose, blink: float, roll: float) -> np.ndarray:
+        """``frame`` ((S, S, 3) uint8 RGB, eyes drawn) with the head turned for ``pose``."""
+        t = self.p.head_turn
+        head_yaw, head_pitch, roll = t * pose.head_yaw, t * pose.head_pitch, t * roll
         if not (head_yaw or head_pitch or roll):
             return frame
         moved = self.head_motion(head_yaw, head_pitch, roll)
@@ -293,11 +332,10 @@ class RigEngine(Engine):
         """Eye ``k``'s ROI drawn with the iris moved by ``shift`` (rounded to ``eye_step`` when
         that is > 0, and then from the cache when it was drawn lately): (h, w, 3) uint8 RGB
         pixels and the (h, w) bool mask of those that differ from the painting."""
-        step = self.p.eye_step
+        steps, shift = self._steps(shift)
         key = None
-        if step > 0:
-            steps = np.rint(np.asarray(shift, np.float64) / step)
-            key, shift = (k, int(steps[0]), int(steps[1]), float(blink)), steps * step
+        if steps is not None:
+            key = (k, int(steps[0]), int(steps[1]), float(blink))
             with self._eye_lock:
                 hit = self._eye_cache.get(key)
                 if hit is not None:
@@ -311,6 +349,14 @@ class RigEngine(Engine):
                 while len(self._eye_cache) > EYE_CACHE:
                     self._eye_cache.popitem(last=False)
         return drawn
+
+    def _steps(self, shift: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
+        """``shift`` rounded to ``eye_step`` (when > 0): (the steps or None, the shift drawn)."""
+        step = self.p.eye_step
+        if step <= 0:
+            return None, shift
+        steps = np.rint(np.asarray(shift, np.float64) / step)
+        return steps, steps * step
 
     def head_motion(self, yaw: float, pitch: float, roll: float = 0.0) -> np.ndarray:
         """(N, 2) float64 pixel displacements of the warp's control points for a head turn

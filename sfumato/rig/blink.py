@@ -133,7 +133,7 @@ def line_depth(section: np.ndarray, steps: np.ndarray) -> float:
     return max(1.0, float(steps[np.argmax(faded)]) if faded.any() else float(steps[-1]))
 
 
-def draw_lash(image: np.ndarray, alpha: np.ndarray, sheet: LidSheet) -> np.ndarray:
+def draw_lash(image: np.ndarray, alpha: np.ndarray, sheet: LidSheet, palette: bool = True) -> np.ndarray:
     """``image`` ((h, w, 3) float32 RGB) with the closing lash line drawn over it (``alpha``:
     (h, w, 1) :func:`lash_line`, colour ``sheet.lash``), its fringe in the painted line's own
     colours: a dark line mixed into a pale lid is grey at half strength (portrait_07's grey band
@@ -141,10 +141,13 @@ def draw_lash(image: np.ndarray, alpha: np.ndarray, sheet: LidSheet) -> np.ndarr
     the line's fringe is drawn, (a, b) turn to the painted line's and lid's at the same
     lightness (``sheet.lash_palette``), all the way at half strength, less toward its core
     (the line's own colour: at the same lightness portrait_03's black core took the red of
-    its fringe) and its outer edge."""
+    its fringe) and its outer edge. Without ``palette``, the plain blend only: linear in
+    ``image``, for the lid layer (:func:`sfumato.rig.eye.render_lid`), whose black and white
+    under the lid would take that shift's colours (it changes a real eye under the fringe
+    by about a grey level)."""
     out = image * (1 - alpha) + sheet.lash * alpha
     pal = sheet.lash_palette
-    if pal is None or pal[0].size < 2 or not (alpha > 0.01).any():
+    if not palette or pal is None or pal[0].size < 2 or not (alpha > 0.01).any():
         return out
     lab = rgb_to_lab(out)
     w = np.clip(2.0 * alpha, 0.0, 1.0) * np.clip(2.0 * (1.0 - alpha), 0.0, 1.0)  # the fringe, not the core

@@ -206,6 +206,31 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
     Returns:
         (h, w, 3) float32 RGB in [0, 255], the ROI.
     """
+    return _render(layers, shift, blink, False)[0]
+
+
+def render_lid(layers: EyeLayers, shift: np.ndarray, blink: float) -> tuple[np.ndarray, np.ndarray]:
+    """The eye at closure ``blink`` and how much of the eye its closing lids let through.
+
+    Rendered like :func:`render_eye`, and again twice with the eye's own pixels inside the
+    opening (white, iris, catchlight) replaced by black and by white: every later step (the
+    lids' clip, the softened seam, the lash line) is a blend, so ``transmit = (white - black) /
+    255`` is how much of the eye shows through, and the ROI at this closure over any other open
+    render ``open_eye`` of it is ``closed + transmit * (open_eye - open)``: that render's OWN iris
+    between the lids. The lash fringe's palette (a chroma shift, not a blend) is left out of the
+    black and white renders (taken from flat black and white it turned the iris under the
+    fringe red); ``closed`` has it.
+
+    Returns:
+        closed: (h, w, 3) float32 RGB in [0, 255], the ROI; transmit: (h, w) float32 in [0, 1].
+    """
+    closed, black, white = _render(layers, shift, blink, True)
+    return closed, np.clip((white - black).mean(-1) / 255.0, 0.0, 1.0)
+
+
+def _render(layers: EyeLayers, shift: np.ndarray, blink: float, lid: bool) -> list[np.ndarray]:
+    """:func:`render_eye`'s ROI, and with ``lid`` also that ROI with the eye's pixels inside the
+    opening flat black and flat white (their lid shading kept, no lash palette)."""
     L = layers
     du, dv = float(shift[0]), float(shift[1])
     gazed, now = L.lids.moved(dv, 0.0), L.lids.moved(dv, blink)
@@ -269,8 +294,10 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
     # lightened out of the shadow no more than the painted iris is lighter below its lid band
     shade = np.clip(lid_shadow(L.u, L.v, now, reach) / lid_shadow(L.u, L.v, painted, reach), 0.6, L.lift)[..., None]
     eye = base * (1 - alpha) + iris * shade * alpha
+    lid_shade = np.float32(1.0)
     if blink > 0:  # the closing lid shades the white too
-        eye = eye * np.clip(lid_shadow(L.u, L.v, now, reach) / lid_shadow(L.u, L.v, baked, reach), 0.6, 1.0)[..., None]
+        lid_shade = np.clip(lid_shadow(L.u, L.v, now, reach) / lid_shadow(L.u, L.v, baked, reach), 0.6, 1.0)[..., None]
+        eye = eye * lid_shade
     # 3. catchlight: stays with the light, drawn on the iris only
     if L.catch is not None:
         pos = L.frame.to_xy(rest + FOLLOW * np.array([du, dv])) + np.asarray(L.catch.offset)
@@ -285,10 +312,18 @@ def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.n
             eye = eye * (1 - ca) + np.asarray(L.catch.colour, np.float32) * ca
     # 4. the lids clip it all with a soft edge
     mask = opening(L.u, L.v, now, L.edge)[..., None]
-    out = skin * (1 - mask) + eye * mask
-    out = soften_lid_edge(out, L, now, alpha[..., 0], moved, box)
-    if blink > 0:  # the seam softened, the closing lid's lash line over it all (crisp)
-        la = lash_line(L.u, L.v, gazed, now, L.sheet)[..., None]
-        out = soften_seam(out, L.u, L.v, now, blink, L.edge)
-        out = draw_lash(out, la, L.sheet)
-    return out
+    la = lash_line(L.u, L.v, gazed, now, L.sheet)[..., None] if blink > 0 else None
+    fills = [(eye, True)]
+    if lid:  # the closing lid's shadow on the iris, over what the open lids cast on it
+        open_shade = np.clip(lid_shadow(L.u, L.v, gazed, reach) / lid_shadow(L.u, L.v, painted, reach), 0.6, L.lift)[..., None]
+        lid_shade = lid_shade * (1.0 + alpha * (shade / open_shade - 1.0))
+        fills += [(np.full_like(eye, k) * lid_shade, False) for k in (0.0, 255.0)]
+    outs = []
+    for flat, palette in fills:
+        out = skin * (1 - mask) + flat * mask
+        out = soften_lid_edge(out, L, now, alpha[..., 0], moved, box)
+        if la is not None:  # the seam softened, the closing lid's lash line over it all (crisp)
+            out = soften_seam(out, L.u, L.v, now, blink, L.edge)
+            out = draw_lash(out, la, L.sheet, palette=palette)
+        outs.append(out)
+    return outs
