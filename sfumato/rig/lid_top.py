@@ -11,13 +11,10 @@ from the lash line up to the *lower edge* of the first painted dark line over it
   darkest row, as it did, the lid covered half the line and, on portrait_11, whose lash line is
   no darker than its red-brown crease, the crease was read as the lash line and the lid reached
   past it almost to the brow);
-- a **shelf**: over the lash line the profile flattens on a band at least
-  :data:`CREASE_CONTRAST` darker than the skin it rises to within the old band (an anime eye's
-  pink fold line painted on its liner, portrait_03): the lid ends half-way up the liner's rise,
-  the band stays as the closed eye's fold line (covered, it left a smooth plate with a hard top
-  outline where the pink line had been);
-- neither: the old lash band (:data:`UPPER_BAND` opening heights, or past the lash line's darkest
-  row), as before.
+- none: the old lash band (:data:`UPPER_BAND` opening heights, or past the lash line's darkest
+  row), as before. (A third case, a *shelf*, a flat band over the lash line darker than the skin
+  it rises to, meant for portrait_03's pink fold line on its liner, was removed in closed16: no
+  eye that ends its lid here, shared or the astronaut's, reached it, and portrait_03 does not.)
 
 Found in :data:`BINS` columns between the corners, smoothed over three, so near the corners the
 lid ends where the painting's own lines end there (a band constant along the eye rose as a
@@ -25,7 +22,8 @@ vertical wall at the outer corner of portrait_11's image-left eye, the cut-out r
 brow).
 
 :func:`sfumato.rig.lid_plate.lid_sheet` ends the lid so only where the darkest row over it
-mid-lid is a crease over the lash line (:func:`misread_crease`); elsewhere the lid reaches the
+mid-lid is a crease over the lash line (:func:`misread_crease`) or the crease over it is as dark
+as the lash line (:func:`dark_crease`: portrait_11's two eyes); elsewhere the lid reaches the
 crease's core all along (:func:`crease_row`), as before lids15b (taken everywhere, the
 column-by-column top left the Mona Lisa's image-right lid a darker oval under a light sliver of
 her lit fold, and moved portrait_02, 03, 07 and 13 past their tests).
@@ -42,7 +40,7 @@ import numpy as np
 from sfumato.rig.lids import Lids
 
 UPPER_BAND = 0.3
-"""With no crease nor shelf over it, the painted upper margin (lash line, lid fold) that the
+"""With no crease over it, the painted upper margin (lash line, lid fold) that the
 unfolding lid covers reaches at least this many opening heights above the lid contour (further
 where its darkest row lies higher). Set on the astronaut (the first rig blink)."""
 CREASE_REACH = 1.0
@@ -136,7 +134,7 @@ def first_valley(prof: np.ndarray, start: int, stop: int) -> tuple[int, int] | N
 
 def column_top(prof: np.ndarray, rows: np.ndarray, height: float) -> tuple[float, float, bool, float]:
     """How far over the contour the closed lid reaches in one column, how far its lash band
-    does (pixels), whether that top is under a painted line (a crease or shelf), and how far
+    does (pixels), whether that top is under a painted line (a crease), and how far
     the painted band it unfolds reaches (pixels: the crease's darkest row, else the top): (top,
     lash band, under a line, band). ``prof``: (n,) lightness at ``rows`` (n,) pixels over the
     contour (from 0.1 opening heights under it, :data:`STEP` apart); ``height``: the opening
@@ -162,11 +160,6 @@ def column_top(prof: np.ndarray, rows: np.ndarray, height: float) -> tuple[float
             top = max(float(rows[k]), lash)
             return top, lash, True, float(rows[low])
         return lash, lash, False, lash
-    near = np.flatnonzero((rows > rows[i]) & (rows <= lash + 0.15 * height) & np.isfinite(prof))
-    if near.size and prof[near].max() - prof[i] >= 2.0 * CREASE_CONTRAST:  # a shelf under the skin
-        half = 0.5 * (prof[c0] + prof[i])
-        k = c0 + int(np.argmax(prof[c0 : i + 1] >= half))
-        return max(1.0, float(rows[k])), lash, True, lash
     return lash, lash, False, lash
 
 
