@@ -12,7 +12,7 @@ union of the stored blink boxes).
     non-blink frame 5 (the neighbour's iris pasted) 9.23; portrait_17 4.68 / 5.72. Now 1.30 /
     2.39 and 1.08 / 1.08 (frame 5's lid is frame 4's, moved onto its eyes).
 (b) A one-column step while the lids are half closed (0.2 .. 0.7) changes the eye box no more
-    than about twice the open eyes' step. Before: the astronaut's 2 -> 3 (where the shown blink
+    than 1.5 times the open eyes' step (a bound the old portrait_17 fails too). Before: the astronaut's 2 -> 3 (where the shown blink
     switches to the next blink frame) 2.40x, portrait_17's 1.98x (the Mona Lisa's 13.8x, not
     tested here: 2.0x now); now 0.88x and 0.84x.
 """
@@ -94,7 +94,7 @@ def test_one_column_step_mid_blink_is_no_pop(ast_shown):
     """(b) on the astronaut, where the shown blink switches from one blink frame to the next
     (2 -> 3) and between two frames that show the same one (5 -> 6)."""
     for i in (2, 5):
-        assert step_ratio(ast_shown, i) <= 2.0, i
+        assert step_ratio(ast_shown, i) <= 1.5, i
 
 
 def test_portrait_17_blinks_while_tracking(tmp_path):
@@ -107,4 +107,4 @@ def test_portrait_17_blinks_while_tracking(tmp_path):
         err = one_lid_error(shown, i)
         assert max(err) < limit, (i, np.round(err, 2))
     for i in (2, 5):
-        assert step_ratio(shown, i) <= 2.0, i
+        assert step_ratio(shown, i) <= 1.5, i

@@ -11,7 +11,7 @@ Layout of ``frames/<name>/``::
     contact_sheet.png   every frame at a glance
     preview.mp4         the sweep there and back
 
-``load_bank`` checks every file (presence, size, sha256) and names the bad one.
+``load_bank`` checks every file (presence, size, sha256; :mod:`sfumato.bank.validate`) and names the bad one.
 """
 
 from __future__ import annotations
@@ -24,17 +24,15 @@ from typing import Any
 
 import cv2
 import numpy as np
-from PIL import Image
 
-from sfumato.bank.blinks import BlinkPatch, blink_name, layer_of, lid_layers, nearest_blink_frame, nearest_level, validate_blinks
+from sfumato.bank.blinks import BlinkPatch, blink_name, layer_of, lid_layers, nearest_blink_frame, nearest_level
+from sfumato.bank.validate import FORMAT, VERSION, check_image, delete_advice, need, rebuild_advice, validate_manifest
 from sfumato.errors import BankError
 from sfumato.geometry.blend import BlendParams
 from sfumato.imaging.resize import paste
 from sfumato.imaging.painting import sha256_file
 from sfumato.pose import Pose
 
-FORMAT = "sfumato-bank"
-VERSION = 1
 MANIFEST = "manifest.json"
 PAINTING = "painting.png"
 _PNG_FAST = [cv2.IMWRITE_PNG_COMPRESSION, 1]
@@ -153,7 +151,7 @@ class BankWriter:
             **({"artifacts": dict(self.artifacts)} if self.artifacts else {}),
             "frames": self.frames,
         }
-        _validate_manifest(manifest, self.folder / MANIFEST)
+        validate_manifest(manifest, self.folder / MANIFEST)
         (self.folder / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
         return manifest
 
@@ -188,60 +186,6 @@ def write_bank(
         writer.add_blinks(i, patches[i], [(c, np.zeros(c.shape[:2], np.uint8)) for c in closed], blink_levels, blink_feather)
     writer.finish(crop, grid or (1, len(patches)), {"engine": {"name": "external", "params": {}}, **(meta or {})})
     return folder
-
-
-def rebuild_advice(folder: Path) -> str:
-    """How to rebuild a broken bank whose manifest is still a bank's (a frame missing or changed, an old
-    format version): ``--force`` replaces it."""
-    return f"rebuild it with `python -m precompute PAINTING --out {folder} --force`"
-
-
-def delete_advice(folder: Path) -> str:
-    """How to rebuild a bank whose manifest is missing or unreadable: precompute's ``--force`` replaces
-    only folders it can tell are banks (:func:`precompute.destination.is_bank`), so this one must go first."""
-    return (f"if it is a bank cut short, delete {folder} and build it again with "
-            f"`python -m precompute PAINTING --out {folder}` (--force replaces only readable banks)")
-
-
-def _need(cond: bool, where: Path, what: str) -> None:
-    """Raise a :class:`BankError` naming ``where`` (a file in the bank folder) and ``what`` unless ``cond``."""
-    if not cond:
-        raise BankError(f"{where}: {what}; {rebuild_advice(where.parent)}.")
-
-
-def _validate_manifest(m: Any, where: Path) -> None:
-    if not isinstance(m, dict) or m.get("format") != FORMAT:
-        what = "is not a JSON object" if not isinstance(m, dict) else f"is not a sfumato bank's (format {m.get('format')!r})"
-        raise BankError(f"{where}: manifest {what}; {delete_advice(where.parent)}.")
-    _need(m.get("version") == VERSION, where, f"bank format version {m.get('version')!r}, this sfumato reads {VERSION}")
-    p = m.get("painting")
-    _need(isinstance(p, dict) and isinstance(p.get("stored_as"), str), where, "painting entry missing")
-    size = p.get("size")
-    _need(isinstance(size, list) and len(size) == 2 and all(isinstance(v, int) and v > 0 for v in size), where, "painting size must be [width, height]")
-    crop = m.get("crop")
-    _need(isinstance(crop, list) and len(crop) == 4 and all(isinstance(v, int) for v in crop), where, "crop must be [x, y, w, h] integers")
-    x, y, w, h = crop
-    _need(w > 0 and h > 0 and x >= 0 and y >= 0 and x + w <= size[0] and y + h <= size[1], where, f"crop {crop} does not fit the {size[0]}x{size[1]} painting")
-    grid = m.get("grid")
-    _need(isinstance(grid, list) and len(grid) == 2 and all(isinstance(v, int) and v > 0 for v in grid), where, "grid must be [rows, cols]")
-    frames = m.get("frames")
-    _need(isinstance(frames, list) and len(frames) > 0, where, "no frames listed")
-    _need(len(frames) == grid[0] * grid[1], where, f"{len(frames)} frames listed but grid is {grid[0]}x{grid[1]}")
-    for i, f in enumerate(frames):
-        ok = isinstance(f, dict) and isinstance(f.get("file"), str) and all(
-            isinstance(f.get(k), (int, float)) and np.isfinite(f.get(k)) for k in ("gaze_yaw", "gaze_pitch")
-        )
-        _need(ok, where, f"frame {i} needs file, gaze_yaw and gaze_pitch")
-    _need(isinstance(m.get("engine"), dict) and "name" in m["engine"], where, "engine entry missing")
-    sq = m.get("square_box")
-    _need(sq is None or (isinstance(sq, list) and len(sq) == 3 and all(isinstance(v, int) for v in sq) and sq[2] > 0),
-          where, "square_box must be [x, y, side] integers")
-    outline = m.get("face_outline")
-    _need(outline is None or (isinstance(outline, list) and len(outline) >= 5
-                              and all(isinstance(p, list) and len(p) == 2 for p in outline)),
-          where, "face_outline must be a list of at least 5 [x, y] points")
-    _need(m.get("blend") is None or isinstance(m["blend"], dict), where, "blend must be an object")
-    validate_blinks(m, where, _need)
 
 
 class Bank:
@@ -293,7 +237,7 @@ class Bank:
         from sfumato.geometry.blend import alpha_mask
 
         if self.blend.shape == "ellipse":
-            _need(self.face_outline is not None, self.folder / MANIFEST, "an ellipse-blended bank needs face_outline")
+            need(self.face_outline is not None, self.folder / MANIFEST, "an ellipse-blended bank needs face_outline")
             return alpha_mask(self.blend, side, self.face_outline * (side / self.head_box[2]))
         return alpha_mask(self.blend, side)
 
@@ -363,18 +307,6 @@ class Bank:
         return paste(self.painting.copy(), patch, x, y)
 
 
-def _check_image(path: Path, size: tuple[int, int], sha: str | None, verify: bool) -> None:
-    _need(path.is_file(), path, "file missing")
-    try:
-        with Image.open(path) as im:
-            got = im.size
-    except Exception:
-        raise BankError(f"{path}: not a readable image; {rebuild_advice(path.parent)}.") from None
-    _need(tuple(got) == tuple(size), path, f"image is {got[0]}x{got[1]}, manifest says {size[0]}x{size[1]}")
-    if verify and sha:
-        _need(sha256_file(path) == sha, path, "contents changed since the bank was built (sha256 mismatch)")
-
-
 def load_bank(path: str | Path, verify: bool = True) -> Bank:
     """Open and validate a bank folder.
 
@@ -397,16 +329,16 @@ def load_bank(path: str | Path, verify: bool = True) -> Bank:
         manifest = json.loads(mpath.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise BankError(f"{mpath}: not valid JSON ({err}); {delete_advice(folder)}.") from None
-    _validate_manifest(manifest, mpath)
+    validate_manifest(manifest, mpath)
     pinfo = manifest["painting"]
-    _check_image(folder / pinfo["stored_as"], tuple(pinfo["size"]), pinfo.get("stored_sha256"), verify)
+    check_image(folder / pinfo["stored_as"], tuple(pinfo["size"]), pinfo.get("stored_sha256"), verify)
     _, _, w, h = manifest["crop"]
     for f in manifest["frames"]:
-        _check_image(folder / f["file"], (w, h), f.get("sha256"), verify)
+        check_image(folder / f["file"], (w, h), f.get("sha256"), verify)
     for b in (manifest.get("blinks") or {}).get("patches", []):
-        _check_image(folder / b["file"], tuple(b["box"][2:]), b.get("sha256"), verify)
+        check_image(folder / b["file"], tuple(b["box"][2:]), b.get("sha256"), verify)
     for name, sha in (manifest.get("artifacts") or {}).items():
-        _need((folder / name).is_file(), folder / name, "engine artifact missing")
+        need((folder / name).is_file(), folder / name, "engine artifact missing")
         if verify:
-            _need(sha256_file(folder / name) == sha, folder / name, "contents changed since the bank was built (sha256 mismatch)")
+            need(sha256_file(folder / name) == sha, folder / name, "contents changed since the bank was built (sha256 mismatch)")
     return Bank(folder, manifest)
