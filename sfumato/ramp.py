@@ -1,4 +1,5 @@
-"""The smooth ramp (smoothstep) the rig's fields and the live app's easings use."""
+"""The smooth ramp (smoothstep) the rig's fields and the live app's easings use, and the soft clip
+(:func:`soft_limit`) the rig's eye range and the puppet's retargeting use."""
 
 from __future__ import annotations
 
@@ -25,3 +26,13 @@ def unit_ramp(x: float | np.ndarray) -> np.float32 | np.ndarray:
     closed lid's soft edges and its grain). An array in gives a float32 array of its shape, a
     float a NumPy float32."""
     return smoothstep(0.0, 1.0, x).astype(np.float32)
+
+
+def soft_limit(x: float, limit: float, knee: float = 0.6) -> float:
+    """Strictly increasing soft clip of ``x`` into (-limit, limit): identity for |x| <= knee * limit."""
+    if limit <= 0:
+        return 0.0
+    k, ax = knee * limit, abs(x)
+    if ax <= k:
+        return float(x)
+    return float(np.sign(x) * (k + (limit - k) * np.tanh((ax - k) / (limit - k))))

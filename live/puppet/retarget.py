@@ -20,7 +20,7 @@ import numpy as np
 from live.config import PuppetConfig
 from live.filters import OneEuroFilter
 from live.puppet.features import Signals
-from sfumato.engines.rig import soft_limit
+from sfumato.ramp import soft_limit
 from sfumato.ramp import smoothstep
 
 N_CONTROLS = 11

@@ -35,7 +35,7 @@ from live.puppet.features import OUTER_EYE_CORNERS
 from live.puppet.fold import turn_limit
 from live.puppet.retarget import Controls
 from sfumato.engines import HeadCrop, Pose, make_engine
-from sfumato.engines.rig import soft_limit
+from sfumato.ramp import soft_limit
 from sfumato.rig.brows import BrowRig
 from sfumato.rig.eye import eye_roi
 from sfumato.rig.head import rotate_head

@@ -29,6 +29,7 @@ import numpy as np
 
 from sfumato.engines.base import Engine, HeadCrop, Pose, SweepSpec
 from sfumato.errors import SfumatoError
+from sfumato.ramp import soft_limit
 from sfumato.rig.eye import EyeLayers, eye_layers, render_eye, render_lid
 from sfumato.face.topology import CHIN, EYES, N_MESH
 from sfumato.rig.head import head_window, roll_points, rotate_head
@@ -91,16 +92,6 @@ class RigParams:
     head_window: float = 0.0
     detail_kernel: str = "linear"
     eye_step: float = 0.0
-
-
-def soft_limit(x: float, limit: float, knee: float = 0.6) -> float:
-    """Strictly increasing soft clip of ``x`` into (-limit, limit): identity for |x| <= knee * limit."""
-    if limit <= 0:
-        return 0.0
-    k, ax = knee * limit, abs(x)
-    if ax <= k:
-        return float(x)
-    return float(np.sign(x) * (k + (limit - k) * np.tanh((ax - k) / (limit - k))))
 
 
 def _visible_share(layers: EyeLayers, du: float) -> float:
@@ -262,8 +253,6 @@ class RigEngine(Engine):
         screen, about the chin): (S, S, 3) uint8 RGB, the crop's size."""
         if self._crop is None or self._warp is None or self.rig is None:
             raise RuntimeError("RigEngine.prepare() must be called before rendering")
-        t = self.p.head_turn
-        head_yaw, head_pitch = t * pose.head_yaw, t * pose.head_pitch
         frame = self._crop.copy()
         for k, (e, shift) in enumerate(zip(self._eyes, self.iris_shifts(pose))):
             rows, cols = e.roi
@@ -281,8 +270,8 @@ class RigEngine(Engine):
         pose = self._poses[index]
         t = self.p.head_turn
         frame, through = self._crop.copy(), np.zeros(self._crop.shape[:2], np.uint8)
-        for e in self._eyes:
-            shift = self._steps(self._shift(e, pose.gaze_yaw - t * pose.head_yaw, pose.gaze_pitch - t * pose.head_pitch))[1]
+        for e, moved in zip(self._eyes, self.iris_shifts(pose)):
+            shift = self._steps(moved)[1]
             closed, transmit = render_lid(e, shift, blink)
             changed = (np.abs(closed - e.image) > 0.25).any(-1)
             rows, cols = e.roi
