@@ -254,7 +254,7 @@ class HeadRig:
 
     def _limited(self, axis: str, value: float) -> float:
         """``value`` (degrees) as is where its direction can turn the whole range; else soft-limited
-        (:func:`sfumato.engines.rig.soft_limit`: the same near rest) to that direction's fold limit."""
+        (:func:`sfumato.ramp.soft_limit`: the same near rest) to that direction's fold limit."""
         top = self._turn_range[0 if axis == "yaw" else 1]
         limit = self.turn_limits[axis][1 if value > 0 else 0]
         return value if limit >= top else soft_limit(value, limit)
