@@ -44,21 +44,15 @@ class Schedule:
         return float(yaw), float(mouth), float(blink)
 
 
-def astronaut_rig(scale: float = 1.0):
-    """The astronaut's head square rigged (HeadRig), and where it sits in her picture (512x512 times ``scale``)."""
-    from skimage import data
-
+def head_rig_of(img: np.ndarray):
+    """A picture's head square rigged (HeadRig) as the puppet rigs it, and the square's box: ``img``
+    (H, W, 3) uint8 RGB with a face in it."""
     from live.drive import DriveSource
     from live.puppet.rig import HeadRig
     from sfumato.face.detect import find_faces
     from sfumato.geometry.crop import head_box
     from sfumato.imaging.resize import pad_square_crop
 
-    img = data.astronaut()
-    if scale != 1.0:
-        from sfumato.imaging.resize import resize_to
-
-        img = resize_to(img, int(round(512 * scale)), int(round(512 * scale)))
     face = find_faces(img)[0]
     box = head_box(face, (img.shape[1], img.shape[0]), margin=0.6)
     head = pad_square_crop(img, box.x, box.y, box.side)
@@ -66,7 +60,19 @@ def astronaut_rig(scale: float = 1.0):
     lm[:, 0] -= box.x
     lm[:, 1] -= box.y
     ones = np.ones(head.shape[:2], np.float32)
-    rig = HeadRig(DriveSource(head, head.copy(), ones, (0, 0)), landmarks=lm)
+    return box, HeadRig(DriveSource(head, head.copy(), ones, (0, 0)), landmarks=lm)
+
+
+def astronaut_rig(scale: float = 1.0):
+    """The astronaut's head square rigged (HeadRig), and where it sits in her picture (512x512 times ``scale``)."""
+    from skimage import data
+
+    img = data.astronaut()
+    if scale != 1.0:
+        from sfumato.imaging.resize import resize_to
+
+        img = resize_to(img, int(round(512 * scale)), int(round(512 * scale)))
+    box, rig = head_rig_of(img)
     return img, box, rig
 
 

@@ -12,12 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from live.drive import DriveSource
 from live.puppet.fold import MIN_DET, min_jacobian
 from live.puppet.retarget import Controls
 from live.puppet.rig import HeadRig
 from sfumato.rig.warp import ThinPlateWarp
-from tests.puppet_video import astronaut_rig
+from tests.puppet_video import astronaut_rig, head_rig_of
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "testdata"
 EXTREMES = [Controls(head_yaw=y, head_pitch=p) for y in (-15.0, -8.0, 0.0, 8.0, 15.0) for p in (-10.0, -5.0, 0.0, 5.0, 10.0)
@@ -35,17 +34,7 @@ def test_min_jacobian_is_one_at_rest_and_negative_on_a_fold():
 
 def _rig_of(img: np.ndarray) -> HeadRig:
     """A painting's head square rigged at this size (as the puppet does at display scale)."""
-    from sfumato.face.detect import find_faces
-    from sfumato.geometry.crop import head_box
-    from sfumato.imaging.resize import pad_square_crop
-
-    face = find_faces(img)[0]
-    box = head_box(face, (img.shape[1], img.shape[0]), margin=0.6)
-    head = pad_square_crop(img, box.x, box.y, box.side)
-    lm = face.landmarks.astype(np.float64).copy()
-    lm[:, 0] -= box.x
-    lm[:, 1] -= box.y
-    return HeadRig(DriveSource(head, head.copy(), np.ones(head.shape[:2], np.float32), (0, 0)), landmarks=lm)
+    return head_rig_of(img)[1]
 
 
 def _assert_never_folds(rig: HeadRig) -> None:
