@@ -261,6 +261,8 @@ def lay_lid(dest: np.ndarray, premult: np.ndarray, transmit: np.ndarray, box: tu
     region = dest[y0:y1, x0:x1]
     region[:] = np.clip(part[..., :3] + part[..., 3:] * region + 0.5, 0, 255).astype(np.uint8)
     return dest
+
+
 def feather_mask(h: int, w: int, feather: int) -> np.ndarray:
     """(h, w, 1) float32 in [0, 1]: 1 inside, ramping to 0 over ``feather`` px at each edge."""
     f = max(1, int(feather))
