@@ -37,10 +37,17 @@ def _rig_of(img: np.ndarray) -> HeadRig:
     return head_rig_of(img)[1]
 
 
+BETWEEN = 0.02
+"""How far under :data:`MIN_DET` a turn and a nod together may reach: HeadRig solves the fold limit
+on each axis and at each corner (both axis limits at once) and interpolates the share in between,
+so a mix can undershoot a little (portrait_03 at -15 deg yaw, -5 pitch: 0.293; the astronaut's
+least, at +15 / -10: 0.305). A fold is below 0 and portrait_03's ear visibly tore at 0.26."""
+
+
 def _assert_never_folds(rig: HeadRig) -> None:
     for c in EXTREMES:
         det = min_jacobian(rig.warp, rig.displacements(c))
-        assert det >= MIN_DET - 0.02, (c, round(det, 3), rig.turn_limits)
+        assert det >= MIN_DET - BETWEEN, (c, round(det, 3), rig.turn_limits)
 
 
 def test_astronaut_head_turn_keeps_its_area_and_is_unchanged_near_rest():
