@@ -12,7 +12,7 @@ import pytest
 
 from sfumato.imaging.lab import lab_to_rgb, rgb_to_lab
 from sfumato.rig.lids import EyeFrame, Lids, opening
-from sfumato.rig import white_fill
+from sfumato.rig import sclera, white_fill
 from sfumato.rig.sclera import white_and_hole
 from sfumato.rig.white_fill import FEW, lean_shares, lid_space_colour, lid_space_samples, two_sided_colour
 
@@ -145,12 +145,27 @@ def _sliver_eye(scale: int):
 
 
 def _reflex_half_b(scale: int) -> float:
-    """CIE b of the rebuilt white under the iris on the reflex's side (white_and_hole, the rig's path)."""
+    """CIE b of the rebuilt white's colour under the iris on the reflex's side, as the rig's path
+    (white_and_hole) hands it to the canvas texture (sclera.sclera_plate): the lean's product. Read
+    on the finished white until white16; since, that side is shaded by its own painted pixels (its
+    42 L shade: the rebuilt half 50 L, not the reflex's 71), and the painted shade at the hole's
+    edge (white_edge.match_edge) then sets most of its hue: b 19.7 leaned, 19.4 not, at 1x."""
     image, lids, frame, u, v, inside, c, r = _sliver_eye(scale)
-    base, _ = white_and_hole(image, lids, frame, u, v, inside, c, r, float(scale))
+    seen = []
+    plate = sclera.sclera_plate
+
+    def kept(*args, **kwargs):
+        seen.append(args[3])
+        return plate(*args, **kwargs)
+
+    sclera.sclera_plate = kept
+    try:
+        white_and_hole(image, lids, frame, u, v, inside, c, r, float(scale))
+    finally:
+        sclera.sclera_plate = plate
     yy, xx = np.mgrid[0 : image.shape[0], 0 : image.shape[1]]
     half = (np.hypot(xx - c[0], yy - c[1]) < 0.9 * r) & (inside > 0.99) & (xx > c[0] + 0.3 * r)
-    return float(np.median(rgb_to_lab(base)[half][:, 2]))
+    return float(np.median(rgb_to_lab(seen[0])[half][:, 2]))
 
 
 def test_the_same_eye_at_twice_the_size_leans_alike(monkeypatch):
@@ -162,8 +177,9 @@ def test_the_same_eye_at_twice_the_size_leans_alike(monkeypatch):
     at 1x, 0.56 at 2x (13 / 57 grid cells: a cell of the 1x grid is 0.08 of the count; 1.0 at 2x
     when it was counted against a length). The b it warms the rebuilt white by is not a measure of
     the lean alone: the rest of the rebuild is not exactly scale-free, and at 1x / 2x / 3x it
-    warms by +2.9 / +2.0 / +1.8 for shares 0.51 / 0.56 / 0.59 (the ratio 0.68 this test asserted
-    against 0.6 until session 10)."""
+    warmed the finished white by +2.9 / +2.0 / +1.8 for shares 0.51 / 0.56 / 0.59 (the ratio 0.68
+    this test asserted against 0.6 until session 10); read on the colour the texture is laid on
+    (since white16, :func:`_reflex_half_b`), +2.95 / +2.78 / +2.64."""
     shares: dict[int, list[float]] = {}
     lean_hue = white_fill._lean_hue
 

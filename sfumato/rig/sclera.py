@@ -304,7 +304,7 @@ def white_and_hole(
     # pooled, portrait_03's beige inner corner, darker under its liner, shaded its grey outer white
     share = blend_weight(known, u, u_iris, r, shade, apart)  # the fill's blend (its samples counted in the ROI, not the lid grid)
     near_iris = disc(shape, c, EDGE_REACH * r, 1.0) > 0.5  # the white in shade right beside the iris is the revealed white's
-    colour = match_lid_shade(image, colour, t, beside, light, iris_l, sides=share, opening=dark_opening, near=near_iris, paints=apart)
+    colour = match_lid_shade(image, colour, t, beside, light, iris_l, sides=share, opening=dark_opening, near=near_iris, paints=apart, white=white > 0.5)
     # a side of the iris with only a few samples (a reflex, a sliver in the corner) gives its
     # lightness but only part of its hue (white_fill.FEW): the shading above keeps to the fill's
     # own hue, so this comes last and changes no lightness

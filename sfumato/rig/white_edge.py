@@ -60,7 +60,7 @@ EDGE_STEP = 40.0
 def match_lid_shade(
     image: np.ndarray, colour: np.ndarray, t: np.ndarray, beside: np.ndarray, light: np.ndarray, iris_l: float,
     bins: int = 6, sides: np.ndarray | None = None, opening: np.ndarray | None = None, near: np.ndarray | None = None,
-    paints: bool = True,
+    paints: bool = True, white: np.ndarray | None = None,
 ) -> np.ndarray:
     """The rebuilt white's colour shaded between the lids as the painted opening beside the iris is.
 
@@ -68,7 +68,9 @@ def match_lid_shade(
     so a fill from them is as light under the upper lid as in the middle of the eye. Here every
     painted pixel of the opening beside the iris that is well lighter than the iris (no lash or
     iris rim) (and of the fill's hue: a shaded white, not a red lid rim) is compared with the fill at its place between the lids (``t`` bins), and the
-    fill's lightness (CIE L only; its (a, b) are kept) is scaled by the median ratio of each bin (a
+    fill's lightness (CIE L only; its (a, b) are kept) is scaled by the median of the pixels' own
+    ratios in each bin (a median of lightnesses over a median of fills takes them from different
+    pixels where a lit and a shaded side meet in a bin: portrait_13, white16) (a
     bin with fewer than 3 pixels takes its nearest bins' ratio: portrait_13's image-left white
     under the lid, L 32 beside a fill of 57 but below the floor, kept the fill's lightness up to
     the lid line; a bin whose pixels near the iris lie mostly under the floor takes theirs:
@@ -95,8 +97,14 @@ def match_lid_shade(
         a fill of 50-68, as dark as its iris: the floor left those bins none, and the rebuilt
         white was a plate up to the lid, tan on one side, grey on the other). None: no such bins.
         paints: with ``sides``, whether the two sides are two paints (each shaded by its own
-        white alone, as above); False: one paint, shaded by both sides' pixels as with
-        ``sides`` None, each side with its own deep bins, the two blended by ``sides``.
+        white alone, as above); False: one paint, each side shaded by its own pixels in the bins
+        where it has 3, by both sides' pixels elsewhere, each side with its own deep bins, the two
+        blended by ``sides`` (the fill carries each side's own light: portrait_13's image-right
+        eye, lit 49-63 L on one side and 26-34 L in shade on the other, took 0.72-0.89 pooled, its
+        lit half 10-25 L under the white beside it; now its lit side 0.91-1.0, its side in shade
+        0.58-0.98). white: (h, w) bool, the painted white (:mod:`sfumato.rig.painted_white`): with
+        one paint a side's own bins count it alone (a grey lash liner beside a grey white is of
+        that side's hue and would be its shade: tests/test_white_lid_shade_edge.py); None: all.
 
     Returns:
         (h, w, 3) float32 RGB.
@@ -114,11 +122,11 @@ def match_lid_shade(
     pooled = _bin_scales(ok, t, light, fill_l, bins, deep=deep[0] if sides is None else None)
     if sides is None:
         scales = [pooled]
-    elif not paints:  # one paint: both sides' pixels, each side its own deep bins
-        if all(d is None for d in deep):
-            sides, scales = None, [pooled]
-        else:
-            scales = [_bin_scales(ok, t, light, fill_l, bins, deep=d) for d in deep]
+    elif not paints:  # one paint: each side its own pixels' shade where it has them, both sides' elsewhere,
+        # each side its own deep bins (the fill carries each side's own light already)
+        mine = ok if white is None else ok & white
+        raw = _bin_scales(ok, t, light, fill_l, bins, smooth=False)  # smoothed once, with the side's own bins
+        scales = [_bin_scales(mine & part, t, light, fill_l, bins, deep=d, gaps=raw) for part, d in zip(parts, deep)]
     else:  # two paints: each side's own shade, blended across the iris as the fills are
         # each side's fill is its own painted white's lit lightness (white_colour leaves the dark
         # out): its lightest bin is that white, the others its shade relative to it. Its pixels
@@ -155,7 +163,7 @@ def match_lid_shade(
 
 def _bin_scales(
     ok: np.ndarray, t: np.ndarray, light: np.ndarray, fill_l: np.ndarray, bins: int, fallback: np.ndarray | None = None,
-    dark: np.ndarray | None = None, deep: np.ndarray | None = None,
+    dark: np.ndarray | None = None, deep: np.ndarray | None = None, gaps: np.ndarray | None = None, smooth: bool = True,
 ) -> np.ndarray:
     """The painted white's lightness over the fill's in each of ``bins`` bins of ``t``: (bins,)
     float64 in :data:`SHADE_RANGE`, smoothed across bins, from the pixels ``ok`` ((h, w) bool;
@@ -167,7 +175,11 @@ def _bin_scales(
     black under the lid is that dark there (portrait_20's image-right outer side: a black band,
     1-27 L, over a blue-white sliver; its bins from t 0.5 up had none of its white and took the
     sliver's light, a plate of 54-60 L up to the lid). A bin where ``deep`` ((bins,) float64,
-    :func:`_deep_scales`) is finite takes that scale."""
+    :func:`_deep_scales`) is finite takes that scale. With ``gaps`` ((bins,) float64, the scales of
+    both sides' pixels, not smoothed: ``smooth`` False), a bin with fewer than 3 pixels takes that
+    bin's scale instead of its neighbours' (a side shaded by its own pixels where it has them; the
+    bins are smoothed once, here: smoothed twice, portrait_03's image-left eye's inner side, all
+    its bins both sides', ran 0.70 under the lid where both sides' shade is 0.66)."""
     centres = (np.arange(bins) + 0.5) / bins
     scale = np.full(bins, np.nan)
     for k in range(bins):
@@ -178,12 +190,17 @@ def _bin_scales(
         low = SHADE_RANGE[0]
         if m.sum() < 3 and dark is not None:
             m, low = dark & (t >= k / bins) & (t < (k + 1) / bins), DARK_SHADE
-        if m.sum() >= 3:
-            scale[k] = np.clip(np.median(light[m]) / max(float(np.median(fill_l[m])), 1.0), low, SHADE_RANGE[1])
+        if m.sum() >= 3:  # each pixel's own ratio: a ratio of medians mixes two sides' lights
+            scale[k] = np.clip(np.median(light[m] / np.maximum(fill_l[m], 1.0)), low, SHADE_RANGE[1])
     known = np.isfinite(scale)
+    if gaps is not None:
+        scale = np.where(known, scale, gaps)
+        known = np.ones(bins, bool)
     if not known.any():
         return np.ones(bins) if fallback is None else fallback
     scale = np.interp(centres, centres[known], scale[known])
+    if not smooth:
+        return scale
     return np.convolve(np.pad(scale, 1, mode="edge"), [0.25, 0.5, 0.25], mode="valid")  # no step between bins
 
 
