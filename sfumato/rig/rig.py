@@ -1,50 +1,95 @@
 """Rig a painting's head crop: measure each eye once (lids, iris, catchlight, white).
 
 :func:`extract_rig` turns the crop and its FaceMesh landmarks into a :class:`Rig`. When the
-eyes cannot be animated honestly (closed, hidden behind dark glasses, a strict profile, too
+eyes cannot be animated honestly (closed or half closed, hidden behind dark glasses, a strict profile, too
 small) the rig has no eyes and says why in one line; the engine then turns the head only and
 never paints eyes onto closed lids.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from sfumato.rig.catchlight import find_catchlight
 from sfumato.face.topology import EYES, EyeIndices
-from sfumato.rig.eye_fit import eye_region, fit_painted_eye
+from sfumato.rig.eye_fit import EyeRegion, PaintedFit, eye_region, fit_painted_eye
 from sfumato.rig.iris import pupil_and_limbus, radial_profile
 from sfumato.rig.model import EyeRig, IrisFit, Rig
 
 MIN_EYE_WIDTH = 14.0
 """Eyes narrower than this (corner to corner, crop pixels) are too small to rig."""
-MIN_OPEN = 0.14
-"""An eye whose opening is lower than this fraction of its width is taken as closed."""
-MIN_CONTRAST = 5.0
-"""An iris whose rim steps less than this (L) from the white is not there to move."""
+MIN_OPEN = 0.17
+"""An eye whose opening (FaceMesh's, :func:`read_eye`) is lower than this fraction of its width
+is taken as closed. Midway between the readings of closed and open eyes (session 17: the rig's
+own blink 0.9 and 1.0 frames of the 10 test paintings and the astronaut, saved as paintings,
+read at most 0.12 on the lower eye of the pair, the Mona Lisa's; the 11 open paintings' lower
+eye at least 0.23, portrait_03's image-right). Was 0.14, and portrait_17's closed lid read 0.13."""
+MIN_CONTRAST = 10.0
+"""An iris whose rim steps less than this (L) from the white is not there to move: dark glasses,
+or a lid half over the eye, which hides the white beside the iris (FaceMesh opens a half-closed
+painted eye wider than painted, so its opening alone does not see it). Midway between
+portrait_17's own blink 0.7 frame saved as a painting, a slit whose lower eye reads 5.7 (was
+rigged, its rebuilt white a flat block over the lid where the iris left), and the faintest
+iris of the 11 open test paintings, portrait_17's image-right at 13.6 (session 17; was 5)."""
 MIN_IRIS_SHARE = 0.35
 """... nor one whose disc lies less than this much inside the opening."""
 
 
-def _eye_rig(crop: np.ndarray, lm: np.ndarray, eye: EyeIndices, side: str) -> tuple[EyeRig | None, str]:
-    """Measure one eye; (None, why) when it cannot be rigged."""
+@dataclass(frozen=True)
+class EyeReading:
+    """What the gate reads of one painted eye (:func:`read_eye`).
+
+    Attributes:
+        region: the eye's ROI and FaceMesh's estimates in it.
+        opening: FaceMesh's opening height over the eye's width (corner to corner), >= 0.
+        painted: the lids and iris fitted to the paint, or None when the eye is too small or
+            closed (the fit is not run).
+        contrast: the fitted iris' rim step from iris to white, L (0 when not fitted).
+        share: the share of the fitted iris disc inside the fitted opening, 0-1 (0 when not fitted).
+    """
+
+    region: EyeRegion
+    opening: float
+    painted: PaintedFit | None = None
+    contrast: float = 0.0
+    share: float = 0.0
+
+
+def read_eye(crop: np.ndarray, lm: np.ndarray, eye: EyeIndices) -> EyeReading:
+    """Read one eye for the gate: (S, S, 3) uint8 RGB crop, (478, 3) landmarks (crop pixels)."""
     region = eye_region(crop, lm, eye)
     width = region.width
-    if width < MIN_EYE_WIDTH:
-        return None, f"the eyes are too small to rig ({width:.0f} px wide, at least {MIN_EYE_WIDTH:.0f} needed)"
     # closed or not is FaceMesh's call: the fit only moves lids outward, so on a nearly shut
     # painted eye it could open an opening that is not there
-    mesh_open = region.mesh_lids().height()
-    if mesh_open < MIN_OPEN * width:
-        return None, f"the eyes look closed (opening {mesh_open / width:.2f} of the eye's width)"
+    reading = EyeReading(region, region.mesh_lids().height() / max(width, 1e-6))
+    if width < MIN_EYE_WIDTH or reading.opening < MIN_OPEN:
+        return reading
     painted = fit_painted_eye(region)
+    fit = painted.iris
+    yy, xx = np.mgrid[0 : painted.inside.shape[0], 0 : painted.inside.shape[1]]
+    in_disc = np.hypot(xx - fit.centre[0], yy - fit.centre[1]) < fit.radius
+    share = float((painted.inside * in_disc).sum() / max(in_disc.sum(), 1))
+    return EyeReading(region, reading.opening, painted, float(fit.contrast), share)
+
+
+def _eye_rig(crop: np.ndarray, lm: np.ndarray, eye: EyeIndices, side: str) -> tuple[EyeRig | None, str]:
+    """Measure one eye; (None, why) when it cannot be rigged."""
+    reading = read_eye(crop, lm, eye)
+    region, width = reading.region, reading.region.width
+    if width < MIN_EYE_WIDTH:
+        return None, f"the eyes are too small to rig ({width:.0f} px wide, at least {MIN_EYE_WIDTH:.0f} needed)"
+    if reading.painted is None:
+        return None, f"the eyes look closed or half closed (opening {reading.opening:.2f} of the eye's width)"
+    painted, share = reading.painted, reading.share
+    if reading.contrast < MIN_CONTRAST or share < MIN_IRIS_SHARE:
+        return None, (f"no iris to move (rim contrast {reading.contrast:.1f} L, {share:.0%} of it visible): "
+                      "closed or half-closed eyes, or dark glasses")
     image, light, inside, fit = region.image, painted.light, painted.inside, painted.iris
     x0, y0 = region.origin
     yy, xx = np.mgrid[0 : image.shape[0], 0 : image.shape[1]]
     in_disc = np.hypot(xx - fit.centre[0], yy - fit.centre[1]) < fit.radius
-    share = float((inside * in_disc).sum() / max(in_disc.sum(), 1))
-    if fit.contrast < MIN_CONTRAST or share < MIN_IRIS_SHARE:
-        return None, f"no iris to move (rim contrast {fit.contrast:.1f} L, {share:.0%} of it visible): closed eyes or dark glasses"
     pupil, limbus = pupil_and_limbus(radial_profile(light, inside, fit.centre, fit.radius))
     catch, _ = find_catchlight(image, light, inside, fit.centre, fit.radius)
     iris_px = in_disc & (inside > 0)
