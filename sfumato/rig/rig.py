@@ -81,7 +81,9 @@ def _eye_rig(crop: np.ndarray, lm: np.ndarray, eye: EyeIndices, side: str) -> tu
     if width < MIN_EYE_WIDTH:
         return None, f"the eyes are too small to rig ({width:.0f} px wide, at least {MIN_EYE_WIDTH:.0f} needed)"
     if reading.painted is None:
-        return None, f"the eyes look closed or half closed (opening {reading.opening:.2f} of the eye's width)"
+        # FaceMesh's opening cannot tell a lid from a dark lens (the astronaut in dark glasses reads 0.16)
+        return None, (f"the eyes look closed or half closed, or hidden by dark glasses "
+                      f"(opening {reading.opening:.2f} of the eye's width)")
     painted, share = reading.painted, reading.share
     if reading.contrast < MIN_CONTRAST or share < MIN_IRIS_SHARE:
         return None, (f"no iris to move (rim contrast {reading.contrast:.1f} L, {share:.0%} of it visible): "
