@@ -66,7 +66,7 @@ def top_step(e: EyeLayers, blink: float) -> float:
     mid = (e.u > e.lids.u[0] + 0.25 * span) & (e.u < e.lids.u[-1] - 0.25 * span)
     k = max(2.0, STRIP * e.frame.half_width)
     shut = cv2.GaussianBlur(rgb_to_lab(render_eye(e, np.zeros(2), blink))[..., 0], (0, 0), 1.0)
-    line = getattr(s, "crease", None)
+    line = s.crease
     if line is not None and float(np.median(line[mid])) > 0.5:
         painted = rgb_to_lab(e.image)[..., 0]
         d = e.v - up - (s.top + s.soft * line)  # under the lid's top (its soft edge ends there)

@@ -6,9 +6,11 @@ under the eye (:func:`sfumato.rig.lid_grain.lid_texture`: the only skin below th
 reaches without the lid's own lines), whose grain may be finer or coarser than the skin round
 the lid: on portrait_03 and portrait_11 the closed lids read 0.33 / 0.56 and 0.43 / 0.63 as
 grainy as the skin round them (smooth plates), the Mona Lisa's 1.32 / 1.68 (a ratio texture on
-a lid lighter than her orbit: a coarse, contrasty patch) at b41295c. Since lids15b its strength
-is scaled to the skin round it (:func:`sfumato.rig.lid_grain.match_grain`): 0.59 / 0.73, 0.50 /
-0.73 and 1.17 / 1.23.
+a lid lighter than her orbit: a coarse, contrasty patch) at b41295c. Since lids15b (a3590d5) its
+strength is scaled to the skin round it (:func:`sfumato.rig.lid_grain.match_grain`): 0.55 /
+0.73, 0.50 / 0.73 and 1.17 / 1.23 (image-left / image-right; :func:`round_ratio` on
+``tests.crops.shared_rig``; portrait_11's image-right 0.37 since 6e2ecb6, its closed lid ending
+under its painted crease: the same on c6d765f).
 
 A stranger's measure (:func:`round_ratio`): the closed frame's CIE L less its 1.2 px blur, robust
 spread, over the closed upper lid (cover 1, clear of its closed line by 2 px and of its edge by
@@ -41,8 +43,7 @@ than the skin under the eye the lid's texture comes from."""
 def round_ratio(e: EyeLayers) -> float:
     """The closed lid's fine grain over the painted skin's round it (module docstring)."""
     s = e.sheet
-    band = s.band() if hasattr(s, "band") else s.band_up
-    w = cover(e.u, e.v, e.frame, e.lids, e.lids.moved(0.0, 1.0), band, s.band_lo, s.soft, s.reach, s.wings)
+    w = cover(e.u, e.v, e.frame, e.lids, e.lids.moved(0.0, 1.0), s.band(), s.band_lo, s.soft, s.reach, s.wings)
     closed = e.lids.moved(0.0, 1.0).at(e.u)[0]
     k = np.ones((3, 3), np.uint8)
     lid = cv2.erode(((w > 0.99) & (e.v > closed + 2)).astype(np.uint8), k) > 0

@@ -70,7 +70,10 @@ between the Mona Lisa's rendered white at -30 / -28 degrees (0.06 / 0.09) and he
 there resampled half a pixel off in x and y (0.57; as it is 0.94-0.99); one painting, no held-out
 set (a ghost a whole pixel off keeps 0.04 and passes: the measure's eye fit registers to 0.02-0.12 px)."""
 FLAT_IRIS = 1.0
-"""Painted pixels there with less L spread than this have no pattern to keep (a flat iris): lightness alone."""
+"""Painted pixels there with less L spread than this have no pattern to keep (a flat iris): lightness alone.
+A guard against dividing by a near-zero variance, set by measure15 (8e85d02) with no recorded case.
+In session 17 the almond readings of bench_rig on the Mona Lisa and portrait_03 (two, both the
+Mona Lisa's; portrait_03 has none) spread 4.8 L: it does not bind there."""
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from typing import Callable
 
 import numpy as np
 
-from sfumato.rig.catchlight import catchlight_alpha, on_cornea
+from sfumato.rig.catchlight import catchlight_alpha
 from sfumato.rig.catchlight_sprite import CatchlightSprite
 from sfumato.rig.model import Catchlight
 
@@ -32,7 +32,13 @@ much as it held in the painting if less (a highlight painted against a lid keeps
 At 0.9 portrait_07's image-right highlight at +30 degrees kept a tenth under the iris' soft edge
 and peaked 2 L under its painted 92 L with 6 of its 8 pixels; at 0.97, 92 L and 8."""
 STEP = 0.25
-"""How finely (pixels) the highlight's way toward the middle of the visible iris is searched."""
+"""How finely (pixels) the highlight's way toward the middle of the visible iris is searched. The
+disc of an old rig file is drawn at any sub-pixel place; the painted sprite lands on whole pixels
+(:meth:`~sfumato.rig.catchlight_sprite.CatchlightSprite.place`), its mattes drawn once per pixel
+(:func:`drawn_matte`). A 1 px step for the sprite would seat it on another pixel in 16 of the 330
+seats of the 6 test paintings with sprites (their 33 frames; portrait_10 6, portrait_13 3,
+portrait_14 3, portrait_07 2, portrait_02 1, portrait_11 1), each a pixel further from where the
+light puts it than the quarter steps found it held (its whole-pixel steps are among theirs)."""
 SLACK = 1e-3
 """A share this close to the one needed counts as held (the rest frame's own, recomputed)."""
 
@@ -43,10 +49,20 @@ Matte = Callable[[np.ndarray], np.ndarray]
 def drawn_matte(sprite: CatchlightSprite | None, catch: Catchlight, shape: tuple[int, int]) -> Matte:
     """The matte the eye draws the highlight with at a position, in an ROI of ``shape``: the
     painted sprite's (:meth:`~sfumato.rig.catchlight_sprite.CatchlightSprite.place`), or the
-    disc of a rig file from before it (:func:`~sfumato.rig.catchlight.catchlight_alpha`)."""
-    if sprite is not None:
-        return lambda p: sprite.place(shape, p)[1]
-    return lambda p: catchlight_alpha(shape, p, catch)
+    disc of a rig file from before it (:func:`~sfumato.rig.catchlight.catchlight_alpha`). The
+    sprite lands on whole pixels, so each whole-pixel placement is drawn once and handed out
+    again (:func:`seat`'s :data:`STEP` search reached the same pixel up to 4 times running)."""
+    if sprite is None:
+        return lambda p: catchlight_alpha(shape, p, catch)
+    placed: dict[tuple[float, float], np.ndarray] = {}
+
+    def matte(p: np.ndarray) -> np.ndarray:
+        key = sprite.offset(p)
+        if key not in placed:
+            placed[key] = sprite.place(shape, p)[1]
+        return placed[key]
+
+    return matte
 
 
 def seen_share(matte: np.ndarray, visible: np.ndarray) -> float:
@@ -90,12 +106,12 @@ def seat(position: np.ndarray, visible: np.ndarray, matte: Matte, need: float) -
     return best
 
 
-def needed(sprite: CatchlightSprite | None, catch: Catchlight, shape: tuple[int, int], centre: np.ndarray, radius: float,
+def needed(sprite: CatchlightSprite | None, catch: Catchlight, shape: tuple[int, int], centre: np.ndarray,
            visible: np.ndarray) -> float:
     """The share of the highlight the moved iris keeps in view: :data:`SEEN`, or what the painting
-    showed at rest if less: the highlight drawn where it rests (:func:`drawn_matte`, placed by
-    :func:`~sfumato.rig.catchlight.on_cornea` on the unturned iris at ``centre``, (2,) ROI pixels,
-    of ``radius`` pixels) on ``visible`` ((h, w) float32 in [0, 1], the iris at rest times the
-    opening)."""
-    at = on_cornea(np.asarray(centre, np.float64) + catch.offset, centre, radius, catch.radius, float(np.hypot(*catch.offset)))
+    showed at rest if less: the highlight drawn where it was painted, off the unturned iris'
+    ``centre`` ((2,) ROI pixels) by its offset (:func:`drawn_matte`; there
+    :func:`~sfumato.rig.catchlight.on_cornea` leaves it, its room at least the painted distance),
+    on ``visible`` ((h, w) float32 in [0, 1], the iris at rest times the opening)."""
+    at = np.asarray(centre, np.float64) + catch.offset
     return min(SEEN, seen_share(drawn_matte(sprite, catch, shape)(at), visible))

@@ -71,13 +71,19 @@ class CatchlightSprite:
         np.clip(box, 0.0, 255.0, out=box)
         return out
 
+    def offset(self, position: np.ndarray) -> tuple[float, float]:
+        """The whole-pixel move (dx, dy) :meth:`place` makes to put the sprite at ``position``
+        ((2,) x, y ROI pixels): positions with the same offset draw the same pixels."""
+        dx, dy = (float(np.round(p - a)) for p, a in zip(position, self.anchor))
+        return dx, dy
+
     def place(self, shape: tuple[int, int], position: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The sprite moved to ``position`` ((2,) x, y ROI pixels), to the nearest whole pixel:
         (h, w, 3) premultiplied colour and (h, w) matte in an ROI of ``shape``, zero outside the
         sprite. The painter's own pixels, as crisp as painted: a stroke 1-3 px across resampled
         half a pixel over spreads into its neighbours at about two thirds of its peak
         (portrait_07's image-left triangle, 72 L painted, read 49 L at -30 degrees)."""
-        dx, dy = (float(np.round(p - a)) for p, a in zip(position, self.anchor))
+        dx, dy = self.offset(position)
         m = np.float32([[1, 0, self.x0 + dx], [0, 1, self.y0 + dy]])
         size = (shape[1], shape[0])
         flags, border = cv2.INTER_CUBIC, cv2.BORDER_CONSTANT

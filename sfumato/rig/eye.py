@@ -40,7 +40,7 @@ from sfumato.rig.iris import disc, iris_layer, lightness
 from sfumato.rig.iris_place import LID_SOFT, foreshorten, iris_box, place_iris, placed_alpha, soften_lid_edge
 from sfumato.rig.iris_rim import dark_rim
 from sfumato.rig.iris_surround import CARRY_TRAVEL, carried_halo, carried_share, darker_than_white, let_go
-from sfumato.rig.limbus import DrawnEdge, fade_start, painted_soft_edge
+from sfumato.rig.limbus import DrawnEdge, fade_start, rig_edge
 from sfumato.rig.lid_margin import LidMargin, draw_margin, lid_margin, margin_layer
 from sfumato.rig.lids import SHADOW_LIFT, EyeFrame, Lids, lid_shadow, opening, shadow_lift, skin_source
 from sfumato.rig.model import Catchlight, EyeRig
@@ -165,7 +165,7 @@ def eye_layers(crop: np.ndarray, rig: EyeRig) -> EyeLayers:
         # iris' opening left there instead FaceMesh found portrait_07's turned irises 0.02 nearer rest
         hide = catchlight_alpha(shape, c + cl.offset, Catchlight(cl.offset, cl.radius + 1.5, cl.colour, 1.0))
     trust = seen if hide is None else seen * (1 - hide)
-    soft = painted_soft_edge(image, opening(u, v, lids, 1.0), c, r)
+    soft = rig_edge(rig, image, opening(u, v, lids, 1.0), c, r)
     iris_rgb, iris_alpha, painted_share = iris_layer(painted, trust, c, r, max(1.0, 0.6 * rig.iris.limbus * r), hide, soft)
     base, hole = white_and_hole(image, lids, frame, u, v, inside, c, r, edge)
     sheet = lid_sheet(image, u, v, lids, frame, r)
@@ -174,7 +174,7 @@ def eye_layers(crop: np.ndarray, rig: EyeRig) -> EyeLayers:
     margin = lid_margin(image, base, hole, frame, lids, float(frame.to_uv(c)[0]), r)
     lift = shadow_lift(lightness(image), u, v, lids, c, r, shadow_reach(lids, r))
     body = None if soft is None else dark_rim(iris_rgb, r, painted_share, fade_from=fade_start(soft.mid, soft.widths, r))
-    need = 1.0 if cl is None else needed(sprite, cl, shape, c, r, place_iris(iris_alpha, np.eye(2), c, shape) * inside)
+    need = 1.0 if cl is None else needed(sprite, cl, shape, c, place_iris(iris_alpha, np.eye(2), c, shape) * inside)
     return EyeLayers(x0, y0, image, base, frame, u, v, lids, edge, iris_rgb, iris_alpha, frame.to_uv(c), r, cl, sheet, halo, dark, margin, lift,
                      sprite, dark_rim(iris_rgb, r, painted_share), body, soft, need)
 

@@ -192,7 +192,14 @@ pixels (sigma), the grain a viewer sees on a closed lid held still, crackle and 
 FLAT = 0.6
 """... read on this share of the skin's pixels round the lid, those on the gentlest slopes (the
 painted lines there, a crease, a lash line's fringe, the brow's hairs, are no grain: counted,
-the lid was raised toward them, a speckled lid) ..."""
+the lid was raised toward them, a speckled lid) ... Set by lids15b (a3590d5) with no recorded
+case. Swept in session 17 (the closed lid's grain over the skin's round it, image-left /
+image-right, ``tests/test_lid_grain_round.round_ratio``) at 0.4 / 0.5 / 0.6 / 0.7 / 0.8 / 1.0:
+the Mona Lisa 1.06 / 1.09 / 1.17 / 1.15 / 1.17 / 1.14 and 1.26 / 1.26 / 1.23 / 1.23 / 1.23 / 1.27,
+portrait_03's image-right 0.70 / 0.69 / 0.73 / 0.76 / 0.78 / 0.90 (image-left 0.55 at all),
+portrait_11's image-left 0.50 / 0.44 / 0.49 / 0.54 / 0.56 / 0.60 (image-right 0.35-0.37),
+portrait_10 0.42 / 0.35 at all: a mid-range choice (the more of the skin, the more of its lines
+counted as grain), no held-out set ..."""
 GRAIN_GAIN = (0.5, 1.8)
 """... and the lid's texture scaled to it by at least / at most these (from the skin under the
 eye at its own strength the closed lids read 0.33 / 0.56 as grainy as the skin round them on

@@ -26,6 +26,7 @@ from scipy.optimize import least_squares
 from scipy.special import erf, erfc
 
 from sfumato.imaging.lab import lightness
+from sfumato.rig.model import EyeRig, IrisEdge
 
 N_RAYS = 96
 """Rays round the iris."""
@@ -266,13 +267,36 @@ def painted_soft_edge(image: np.ndarray, inside: np.ndarray, c: np.ndarray, r: f
     return DrawnEdge(mid, np.minimum(width_by_direction(found.angles, found.widths), top))
 
 
+def rig_edge(eye: EyeRig, image: np.ndarray, inside: np.ndarray, c: np.ndarray, r: float) -> DrawnEdge | None:
+    """The eye's painted edge as its rig stores it (``eye.edge``, rig.json since version 2), or,
+    where the rig has none yet (a new rig, a version 1 file), fitted (:func:`painted_soft_edge`,
+    same arguments) and stored on ``eye`` so the rig's file carries it. Either way the same
+    numbers: a bank's rebuild draws the edge its frames were rendered with."""
+    if eye.edge is None:
+        found = painted_soft_edge(image, inside, c, r)
+        eye.edge = IrisEdge(None, []) if found is None else IrisEdge(found.mid, found.widths.tolist())
+    if eye.edge.mid is None:
+        return None
+    return DrawnEdge(float(eye.edge.mid), np.asarray(eye.edge.widths, np.float64))
+
+
 def fade_start(mid: float, width: float | np.ndarray, r: float) -> float | np.ndarray:
     """Where (iris radii) the layer's painted fade is taken off (:func:`sfumato.rig.iris_rim.dark_rim`,
     whose cap ramps in over a tenth of a radius from here): its ramp centred where the painted
     fade is a tenth of the way to the white, within 0.5..0.9 radii. Further in the paint is the
     iris' own (a lighter outer band of it kept: capped from the 3 % point, the astronaut's
     lighter iris rim read as a dark ring). One width, one radius; (S,) widths by direction,
-    (S,) radii (a side painted soft fades from further in)."""
+    (S,) radii (a side painted soft fades from further in).
+
+    The 0.05: half the cap's ramp (:func:`~sfumato.rig.iris_rim.dark_rim` ramps over 0.1 radii
+    from here), which so centres it on the tenth-of-the-way point. 0.5..0.9: guards set by limbus15
+    (fb3cf83) with no recorded case; 0.9 lets the ramp end by the fitted radius. Read in session
+    17 on the 22 eyes of the 11 test paintings and the astronaut (their base banks' rigs, every
+    direction): unclipped 0.74 (portrait_11's image-left, its soft edge) .. 0.95, so 0.5 never
+    binds; 0.9 binds on sharp edges (every direction of portrait_03's image-right, portrait_13's,
+    portrait_14's image-right and portrait_17's eyes, some of portrait_02's, 03's image-left, 07's
+    and 10's image-right, 14's image-left, 20's image-right), moving the cap at most 0.045 radii
+    (1 px at portrait_03's 22 px radius) further in than the fade asks."""
     if np.ndim(width) == 0:
         return float(np.clip((mid - 0.5 * max(float(width), MIN_WIDTH)) / max(r, 1e-3) - 0.05, 0.5, 0.9))
     return np.clip((mid - 0.5 * np.maximum(np.asarray(width, np.float64), MIN_WIDTH)) / max(r, 1e-3) - 0.05, 0.5, 0.9)

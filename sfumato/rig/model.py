@@ -15,7 +15,11 @@ from typing import Any
 
 import numpy as np
 
-RIG_VERSION = 1
+RIG_VERSION = 2
+"""Version 2 (session 17) stores each eye's painted iris edge (:class:`IrisEdge`); version 1 files,
+which lack it, still load, and the edge is fitted again from the painting."""
+READS = (1, 2)
+"""The rig file versions this sfumato reads."""
 RIG_FILE = "rig.json"
 
 
@@ -65,6 +69,24 @@ class Catchlight:
 
 
 @dataclass
+class IrisEdge:
+    """The painted iris' edge against its white as the rig draws it (what
+    :func:`sfumato.rig.limbus.painted_soft_edge` found), stored so a rebuild from the bank draws
+    it without fitting it again (the fit is most of a rebuild's time: about 40 %).
+
+    Attributes:
+        mid: half-way radius, pixels from the iris centre; None: too little white showed beside
+            the iris to read an edge (the alpha a linear ramp at the radius).
+        widths: (:data:`sfumato.rig.limbus.N_RAYS`,) 10-90 % width by direction, pixels (ray k at
+            2 pi k / N_RAYS radians, image x right and y down); empty with ``mid`` None.
+            Stored unrounded, so a rebuild draws the very edge the bank was rendered with.
+    """
+
+    mid: float | None
+    widths: list[float]
+
+
+@dataclass
 class EyeRig:
     """One eye: the opening (lid contours), the iris, the catchlight, the white.
 
@@ -77,6 +99,8 @@ class EyeRig:
         catchlight: the highlight, or None when the iris has none.
         white: (r, g, b) median colour of the painted eye white in [0, 255].
         white_lightness: (p50, p90) CIE L of the painted eye white.
+        edge: the painted iris edge (:class:`IrisEdge`), set when the layers are first derived
+            (:func:`sfumato.rig.eye.eye_layers`); None: not measured yet (a version 1 file).
     """
 
     side: str
@@ -86,6 +110,7 @@ class EyeRig:
     catchlight: Catchlight | None
     white: tuple[float, float, float]
     white_lightness: tuple[float, float]
+    edge: IrisEdge | None = None
 
     @property
     def corners(self) -> tuple[np.ndarray, np.ndarray]:
@@ -118,13 +143,16 @@ class Rig:
     version: int = RIG_VERSION
 
     def to_json(self) -> bytes:
-        """The rig as UTF-8 JSON bytes (coordinates rounded to 1/100 pixel)."""
+        """The rig as UTF-8 JSON bytes, every number as measured (since version 2; version 1 rounded
+        coordinates to 1/100 pixel, and a rebuild from it drew frames a few grey levels off the
+        bank's): the landmarks in the fewest digits that read back as the same float32, the eyes'
+        numbers as the float64s they are, so :meth:`from_json` gives the very rig back."""
         doc: dict[str, Any] = {
             "version": self.version,
             "size": int(self.size),
             "eyes_off": self.eyes_off,
-            "landmarks": np.round(np.asarray(self.landmarks, np.float64), 2).tolist(),
-            "eyes": [_round(asdict(e)) for e in self.eyes],
+            "landmarks": [[_short32(v) for v in p] for p in np.asarray(self.landmarks, np.float32)],
+            "eyes": [_plain(asdict(e)) for e in self.eyes],
         }
         return json.dumps(doc, separators=(",", ":")).encode()
 
@@ -132,26 +160,32 @@ class Rig:
     def from_json(cls, data: bytes | str) -> Rig:
         """Parse :meth:`to_json` output; raises ValueError on a malformed or newer file."""
         doc = json.loads(data)
-        if not isinstance(doc, dict) or int(doc.get("version", -1)) != RIG_VERSION:
-            raise ValueError(f"unsupported rig file (version {doc.get('version') if isinstance(doc, dict) else '?'}, expected {RIG_VERSION})")
+        if not isinstance(doc, dict) or int(doc.get("version", -1)) not in READS:
+            raise ValueError(f"unsupported rig file (version {doc.get('version') if isinstance(doc, dict) else '?'}, expected one of {READS})")
         eyes = []
         for e in doc["eyes"]:
             iris = IrisFit(**{k: tuple(v) if isinstance(v, list) else v for k, v in e["iris"].items()})
             cl = e.get("catchlight")
             catch = Catchlight(**{k: tuple(v) if isinstance(v, list) else v for k, v in cl.items()}) if cl else None
-            eyes.append(EyeRig(e["side"], e["upper"], e["lower"], iris, catch, tuple(e["white"]), tuple(e["white_lightness"])))
+            edge = IrisEdge(**e["edge"]) if e.get("edge") else None
+            eyes.append(EyeRig(e["side"], e["upper"], e["lower"], iris, catch, tuple(e["white"]), tuple(e["white_lightness"]), edge))
         lm = np.asarray(doc["landmarks"], np.float32)
         if lm.shape != (478, 3):
             raise ValueError(f"rig landmarks have shape {lm.shape}, expected (478, 3)")
         return cls(size=int(doc["size"]), landmarks=lm, eyes=eyes, eyes_off=str(doc.get("eyes_off", "")))
 
 
-def _round(x: Any) -> Any:
-    """Round floats (also inside lists, tuples, dicts) to 3 decimals for compact JSON."""
+def _short32(v: np.float32) -> float:
+    """A float32 as the float with the fewest digits that reads back as the same float32."""
+    return float(np.format_float_positional(v, unique=True, trim="-"))
+
+
+def _plain(x: Any) -> Any:
+    """NumPy scalars (also inside lists, tuples, dicts) as Python numbers, unrounded, for JSON."""
     if isinstance(x, dict):
-        return {k: _round(v) for k, v in x.items()}
+        return {k: _plain(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
-        return [_round(v) for v in x]
-    if isinstance(x, (float, np.floating)):
-        return round(float(x), 3)
+        return [_plain(v) for v in x]
+    if isinstance(x, np.generic):
+        return x.item()
     return x
