@@ -25,6 +25,7 @@ and measured with FaceMesh, against the painting measured the same way
 | specks | the rebuilt white where the rig lays it (the eye with its iris taken out, painting pixels, over the old iris; the rig rebuilt from the bank's rig.json by the code checked out, so a bank built by older code is read as today's code would rebuild it) against the painting's painted white beside its iris (:func:`sfumato.face.grain_match.speck_match`): dark: its darkest specks (98th percentile of how much darker a pixel is than its 3 x 3 neighbours' median) over the painted white's; fine: its fine contrast (second differences, each direction about its own median) over the painted white's; in brackets beyond: the share of its specks darker than the painted white's darkest, a check, not a verdict (the rig never lays a speck darker than the painted white's darkest: near 0 by construction, it cannot fail on today's code); the eye nearest to failing printed; n/a when the painted white is too small to measure (the astronaut) | <= 1.5 / 1.5 (~0) |
 | line gap | how much lighter the upper lid's line is over the iris' old place than the painted line beside it (:func:`sfumato.face.lid_line.line_gap`: along FaceMesh's upper lid contour on the frame, the darkest L across a band from 0.05 eye widths under it to 0.1 over it (FaceMesh's contour may lie under the painted line), at the points within an iris radius of the old place and off the new one, its 80th percentile minus the painted line's darkness beside the iris, either side's median, mixed across; a side counts only where it is a line over the eye, the painting 0.1-0.2 eye widths under it at least 15 L lighter; that side's line taken as much lighter, up to 10 L, as the frame reads it 1.6-2.2 radii out than the painting does), each eye, largest; [N of 2 eyes, M no line] when fewer than both eyes were read, M of them because neither side of the painted line beside the iris is a line over the eye (:func:`sfumato.face.lid_line.line_sides`; the rest: no frame moved that iris off its old place); n/a (no line) when no eye has a line to continue, n/a (not moved) when no frame moved an iris off its old place | <= 6 |
 | bright | share of eye-white pixels (as for white dL) brighter than the painting's 90th percentile + 3 L, each eye against its own (:func:`sfumato.face.quality.bright_share`: pooled, a shaded eye pulls the threshold down and a lit eye's own white counts as too bright), the eyes weighted by their pixels, largest | <= 0.15 |
+| closed (outline / corner) | the centre frame at blink 1.0 against the painting, each eye (``EYES`` order): the edge the closed lid adds where it meets the skin, over the painting's own skin detail round the eye, on its top and sides, and past each corner (:mod:`sfumato.face.closed_lid`); n/a for a bank with no blink frames | <= 0.8 / 0.8 |
 | sharp | variance of the Laplacian over the inner half of the head crop / the painting's, smallest | >= 0.85 |
 | gaze range | 9 evenly spaced frames of the middle row, each averaged over ``--samples`` jittered copies: max - min, eye half-widths | >= 0.5 |
 | gaze order | reversed steps among those 9 | 0 |
@@ -72,6 +73,7 @@ from sfumato.face.quality import (  # noqa: E402
 )
 from sfumato.face.revealed_white import painted_eyes  # noqa: E402
 from sfumato.face.almond import worst as worst_almond  # noqa: E402
+from sfumato.face.closed_lid import bank_closed  # noqa: E402
 from sfumato.face.white_match import fit_eyes, followed_landmarks, white_match  # noqa: E402
 from sfumato.imaging.lab import rgb_to_lab  # noqa: E402
 
@@ -178,6 +180,7 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
         gaze.append(np.nan if g is None else g[0])
     order = gaze_order(np.array(gaze))
     specks = bank_specks(bank)
+    closed = [{"outline": c.outline, "corner": c.corner, "ok": c.ok} for c in bank_closed(bank, ref_lm)]
     worst = lambda v, key: (max(v, key=key) if v else float("nan"))  # noqa: E731
     return {
         "bank": str(bank.folder), "engine": bank.manifest["engine"]["name"], "frames": len(bank), "no_face": missing,
@@ -196,7 +199,7 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
         "grain": worst([g[0] for g in grain], lambda g: abs(np.log(g))), "grain_frames": len(grain),
         "grain_flat": min((g[1] for g in grain), default=float("nan")), "grain_sandy": max((g[2] for g in grain), default=float("nan")),
         "line_gap": worst(gaps, float), "line_frames": len(gaps), "line_eyes_read": len(gap_eyes), "line_no_line": line_eyes.count(False),
-        "specks": specks,
+        "specks": specks, "closed": closed,
         "bright": worst(bright, float), "painting_bright": bright_share(ref_eyes, ref_eyes),
         "sharp": min(sharp), "sharp_frame": int(np.argmin(sharp)),
         "gaze": [round(float(g), 4) for g in gaze], "gaze_range": order["range"], "reversed": order["reversed_steps"],
@@ -245,6 +248,7 @@ def verdicts(r: dict) -> dict[str, bool | None]:
         "grain": None if not r.get("grain_frames", 0) else ok_frames and TARGETS["grain"][0] <= r["grain_flat"] and r["grain_sandy"] <= TARGETS["grain"][1],
         "line_gap": None if not r.get("line_frames", 0) else ok_frames and r["line_gap"] <= TARGETS["line_gap"],
         "specks": None if worst_specks(r) is None else bool(worst_specks(r)["worst"] <= 1.0),
+        "closed": all(c["ok"] for c in r["closed"]) if r.get("closed") else None,
         "bright": ok_frames and r["bright"] <= TARGETS["bright"],
         "sharp": r["sharp"] >= TARGETS["sharp"],
         "gaze_range": r["gaze_range"] >= TARGETS["gaze_range"],
@@ -282,6 +286,11 @@ def specks_cell(r: dict) -> str:
     check, no part of the verdict (:attr:`sfumato.face.grain_match.SpeckMatch.worst`)."""
     e = worst_specks(r)
     return "nan" if e is None else f"{e['dark']:.2f} / {e['fine']:.2f} ({e['beyond']:.2f})"
+
+
+def closed_cell(r: dict) -> str:
+    """Each eye's closed-lid outline / corner (:mod:`sfumato.face.closed_lid`); empty for a bank with no blinks."""
+    return ", ".join(f"{c['outline']:.2f} / {c['corner']:.2f}" for c in r.get("closed", []))
 
 
 def line_cell(r: dict, mark: str) -> str:
@@ -327,9 +336,9 @@ def table(rows: list[dict]) -> str:
     mark = lambda ok: "n/a" if ok is None else "ok" if ok else "FAIL"  # noqa: E731
     lines = [
         "| painting | engine | frames | iris r (per eye) | white dL (centre) | (old dL) | common dL | revealed dL (db) | (both sides) | revealed dE ab (both sides) | no-white side (light / ghost) | grain (flat / sandy) | specks (dark / fine) (beyond) | line gap | bright "
-        "| sharp (frame) | gaze range | gaze order |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
-        "| target | | | 0.8..1.2 | within 6 | (FaceMesh disc) | within 6 | within 6 | (before) | <= 6 | <= +6 / >= 0 | >= 0.6 / <= 1.5 | <= 1.5 / 1.5 (~0) | <= 6 | <= 0.15 | >= 0.85 | >= 0.5 "
+        "| closed (outline / corner) | sharp (frame) | gaze range | gaze order |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| target | | | 0.8..1.2 | within 6 | (FaceMesh disc) | within 6 | within 6 | (before) | <= 6 | <= +6 / >= 0 | >= 0.6 / <= 1.5 | <= 1.5 / 1.5 (~0) | <= 6 | <= 0.15 | <= 0.8 / 0.8 | >= 0.85 | >= 0.5 "
         "| 0 reversed |",
     ]
     for r in rows:
@@ -341,7 +350,7 @@ def table(rows: list[dict]) -> str:
             f"| {r['common_dl']:+.1f} {mark(v['common_dl'])} "
             f"| {r['revealed_dl']:+.1f} ({r['revealed_db']:+.1f}) {mark(v['revealed_dl'])} [{r['revealed_frames']} fr]{other_cell(r)} "
             f"| ({r['both_dl']:+.1f} [{r['both_frames']} fr]) | {r['revealed_dab']:.1f} ({r['both_dab']:.1f}) {mark(v['revealed_dab'])} | {almond_cell(r, mark(v['almond']))} | {r['grain_flat']:.2f} / {r['grain_sandy']:.2f} {mark(v['grain'])} | {specks_cell(r)} {mark(v['specks'])} | {line_cell(r, mark(v['line_gap']))} | {r['bright']:.2f} {mark(v['bright'])} "
-            f"| {r['sharp']:.2f} ({r['sharp_frame']}) {mark(v['sharp'])} | {r['gaze_range']:.2f} {mark(v['gaze_range'])} "
+            f"| {closed_cell(r)} {mark(v['closed'])} | {r['sharp']:.2f} ({r['sharp_frame']}) {mark(v['sharp'])} | {r['gaze_range']:.2f} {mark(v['gaze_range'])} "
             f"| {r['reversed']}/{r['steps']} {mark(v['reversed'])} |"
         )
     return "\n".join(lines)

@@ -155,7 +155,7 @@ def _seam(e: EyeLayers) -> tuple[float, float, float]:
     """Mid-lid L of the closed lid's pixel row just under its top edge, of the painted skin over
     that edge and of the closed lid (:func:`_seam_share`): (under, over, lid)."""
     up, _ = e.lids.at(e.u)
-    top = up + e.sheet.band_up
+    top = up + e.sheet.band()  # the lid's top edge (raised mid-lid over a lit fold: lid_top.past_fold)
     mid = np.abs(e.u) < 0.4 * e.frame.half_width
     shut, painted = lightness(render_eye(e, np.zeros(2), 1.0)), lightness(e.image)
     under = float(np.median(shut[mid & (e.v < top - 0.5) & (e.v > top - 1.5)]))

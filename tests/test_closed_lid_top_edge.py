@@ -74,7 +74,7 @@ def top_step(e: EyeLayers, blink: float) -> float:
         fold = mid & (d >= -k) & (d <= 0.0) & (line > 0.5)
         assert inside.sum() >= 8 and fold.sum() >= 8, (inside.sum(), fold.sum())
         return float(shut[inside].mean() - cv2.GaussianBlur(painted, (0, 0), 1.0)[fold].mean())
-    top = up + s.band_up
+    top = up + s.band()  # the lid's top edge (raised mid-lid over a lit fold: lid_top.past_fold)
     d = e.v - top
     inside = mid & (d >= -s.soft - k) & (d <= -s.soft)
     outside = mid & (d >= s.soft) & (d <= s.soft + k)

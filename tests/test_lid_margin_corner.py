@@ -24,6 +24,18 @@ SKIN, WHITE, IRIS = (200.0, 160.0, 140.0), (225.0, 220.0, 210.0), (60.0, 40.0, 3
 THIN, THICK = (75.0, 55.0, 50.0), (20.0, 15.0, 15.0)
 
 
+def almond(h: int, w: int, centre: tuple[float, float]) -> tuple[EyeFrame, np.ndarray, np.ndarray, Lids, np.ndarray]:
+    """A synthetic eye 80 px wide, level, centred at pixel ``centre`` of an (h, w) ROI: its
+    frame, (h, w) eye-frame u and v, its lids (14 px over and 12 px under the corners' line
+    mid-lid, parabolas) and (h, w) bool, the opening between them."""
+    frame = EyeFrame(np.array(centre, np.float64), np.array([1.0, 0.0]), 40.0)
+    u, v = frame.grids((h, w))
+    grid = np.linspace(-40.0, 40.0, 64)
+    lids = Lids(grid, 14.0 * (1 - (grid / 40) ** 2), -12.0 * (1 - (grid / 40) ** 2))
+    up, lo = lids.at(u)
+    return frame, u, v, lids, (v <= up) & (v >= lo) & (np.abs(u) < 40)
+
+
 def _corner_eye(iris_u: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, EyeFrame, Lids, float]:
     """A synthetic eye 80 px wide: a thinner, lighter line (2.5 px, L ~25) over the upper lid on
     the inner side of the iris, a thick near-black one (3 px) from the iris into the outer corner, the
@@ -31,12 +43,8 @@ def _corner_eye(iris_u: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, EyeF
     replaced (the iris inside the lid contour, no higher than a pixel over it): (painted, base
     (the white laid there), hole, frame, lids, r)."""
     h, w = 70, 120
-    frame = EyeFrame(np.array([60.0, 35.0]), np.array([1.0, 0.0]), 40.0)
-    u, v = frame.grids((h, w))
-    grid = np.linspace(-40.0, 40.0, 64)
-    lids = Lids(grid, 14.0 * (1 - (grid / 40) ** 2), -12.0 * (1 - (grid / 40) ** 2))
-    up, lo = lids.at(u)
-    inside = (v <= up) & (v >= lo) & (np.abs(u) < 40)
+    frame, u, v, lids, inside = almond(h, w, (60.0, 35.0))
+    up, _ = lids.at(u)
     img = np.empty((h, w, 3), np.float32)
     img[:] = SKIN
     img[inside] = WHITE

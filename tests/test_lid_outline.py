@@ -7,6 +7,9 @@ frame's lightness, over the larger of the painting's own median gradient there a
 painted skin just outside the region a closed lid covers (over the lid). 1: the lid's edge is
 as strong as the painting's skin or lines there; a pasted plate with a hard rim reads several.
 
+Past the corners the closing lid has no lash line over its lower edge: there that edge counts
+too (:func:`outline_ratio` with ``ends``: the notch portrait_02's inner corner had, review16).
+
 Real MediaPipe on the bundled astronaut (and a variant of it with the orbit shaded round the
 eye, as on portrait_07), and the shared paintings when ../shared is present.
 """
@@ -38,17 +41,24 @@ def _gradient(light: np.ndarray) -> np.ndarray:
     return np.hypot(gx, gy)
 
 
-def outline_ratio(e: EyeLayers, blink: float) -> float:
-    """How hard the closing lid's outline is at ``blink`` (see the module docstring)."""
+def outline_ratio(e: EyeLayers, blink: float, ends: bool = False) -> float:
+    """How hard the closing lid's outline is at ``blink`` (see the module docstring); with
+    ``ends``, of its outline past the corners only (where no lash line hides its lower edge: the
+    notch portrait_02's inner corner had), NaN where it has none there."""
     s = e.sheet
     now = e.lids.moved(0.0, blink)
     w = cover(e.u, e.v, e.frame, e.lids, now, s.band(), s.band_lo, s.soft, s.reach, s.wings)
     up_now, _ = now.at(e.u)
-    on = (w > 0.15) & (w < 0.85) & (e.v > up_now + 1.5 * s.soft)
+    past = (e.u < float(now.u[0])) | (e.u > float(now.u[-1]))  # past the corners no lash line: its lower edge too
+    on = (w > 0.15) & (w < 0.85) & ((e.v > up_now + 1.5 * s.soft) | past)
     full = (cover(e.u, e.v, e.frame, e.lids, e.lids.moved(0.0, 1.0), s.band(), s.band_lo, s.soft, s.reach, s.wings) > 0).astype(np.uint8)
     k = np.ones((3, 3), np.uint8)
     ring = (cv2.dilate(full, k, iterations=5) > 0) & ~(cv2.dilate(full, k, iterations=2) > 0) & (e.v > e.lids.at(e.u)[0])
     assert on.sum() >= 10 and ring.sum() >= 10  # else the measure says nothing
+    if ends:
+        on &= past
+        if on.sum() < 10:
+            return float("nan")
     out = _gradient(lightness(render_eye(e, np.zeros(2), blink)))
     paint = _gradient(lightness(e.image))
     return float(np.median(out[on]) / max(np.median(paint[ring]), np.median(paint[on]), 0.3))
@@ -111,11 +121,45 @@ def test_lid_in_a_shadowed_orbit_has_no_outline_repo_only(dark_orbit):
     assert max(ratios) <= MAX_OUTLINE, np.round(ratios, 2)
 
 
-@pytest.mark.parametrize("name", ["portrait_07", "portrait_11", "portrait_14", "portrait_20"])
+PAINTED = ["portrait_02", "portrait_03", "portrait_07", "portrait_10", "portrait_11", "portrait_13", "portrait_14", "portrait_20"]
+"""The shared paintings read: the brief's first four (a pasted oval mid-blink on portrait_07, 11,
+14 and 20) and review16's closed lids with hard edges (portrait_02, 03, 10, 13)."""
+
+
+@pytest.mark.parametrize("name", PAINTED)
 def test_painted_closing_lid_has_no_outline(name):
-    """On the shared paintings the brief named (a pasted oval mid-blink on portrait_07, 11, 14
-    and 20): at blink 0.5 and 1.0 the lid's outline is at most :data:`MAX_OUTLINE` times the
-    painting's own gradients there or round it."""
+    """At blink 0.5 and 1.0 the lid's outline is at most :data:`MAX_OUTLINE` times the
+    painting's own gradients there or round it (c6d765f: 0.41-1.44, portrait_03's image-left
+    1.44 mid-blink; the plates' look, 03's and 13's, is no harder edge than the painting's)."""
     eng = shared_rig(name)
     ratios = [outline_ratio(e, b) for e in eng.eyes for b in (0.5, 1.0)]
     assert max(ratios) <= MAX_OUTLINE, np.round(ratios, 2)
+
+
+def _ends(name: str) -> list[float]:
+    """:func:`outline_ratio` of the lid's ends past the corners, each eye at blink 0.5 and 1.0
+    (eyes with no outline there left out)."""
+    eng = shared_rig(name)
+    return [r for e in eng.eyes for b in (0.5, 1.0) if np.isfinite(r := outline_ratio(e, b, ends=True))]
+
+
+@pytest.mark.parametrize("name", [n for n in PAINTED if n != "portrait_03"])
+def test_painted_closing_lid_ends_have_no_outline(name):
+    """Past the corners (no lash line there: the lid's lower edge counts) the lid's outline is at
+    most :data:`MAX_OUTLINE` times the painting's gradients: portrait_02's image-left inner
+    corner, the notch, read 1.51 at c6d765f (barely over: a notch a few pixels long among the
+    ends' gradients), 1.21 since the lid past the corners is the skin as painted (closed17);
+    c6d765f -> closed17 elsewhere: portrait_07 1.94 -> 1.17, portrait_20 1.56 -> 1.48 (the
+    nearest to the bound now), portrait_10 0.79 -> 0.77, 11 1.11 -> 0.98, 13 0.94 -> 0.79,
+    14 1.20 -> 0.92."""
+    ends = _ends(name)
+    assert ends and max(ends) <= MAX_OUTLINE, np.round(ends, 2)
+
+
+@pytest.mark.xfail(strict=True, reason="portrait_03's image-left outer corner: the lid plate ends at the painted liner's wing "
+                   "root, its pale end square against the black liner (7.61 at c6d765f, 3.27 since closed17)")
+def test_portrait_03_closing_lid_ends_have_no_outline():
+    """:func:`test_painted_closing_lid_ends_have_no_outline` on portrait_03, whose wing
+    (:mod:`sfumato.rig.liner_wing`) the lid stops at with a hard end: a known defect."""
+    ends = _ends("portrait_03")
+    assert max(ends) <= MAX_OUTLINE, np.round(ends, 2)

@@ -30,6 +30,14 @@ def corner_reach(frame: EyeFrame) -> tuple[float, float]:
     return max(CORNER_REACH * frame.half_width, cs), cs
 
 
+def past_corners(u: np.ndarray, lids: Lids, frame: EyeFrame) -> np.ndarray:
+    """How far each pixel lies past a corner: (h, w) float32 in [0, 1], 0 between the corners,
+    rising to 1 over :func:`corner_reach`'s softness past either (``u``: (h, w) eye-frame u)."""
+    cs = corner_reach(frame)[1]
+    beyond = np.maximum(float(lids.u[0]) - u, u - float(lids.u[-1]))
+    return np.clip(beyond / cs, 0.0, 1.0).astype(np.float32)
+
+
 def white_past_corners(light: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame: EyeFrame) -> tuple[float, float]:
     """How far the closing lid reaches past the (left, right) corner, pixels: :func:`corner_reach`,
     or further where a sliver of painted white runs on past a corner, at most

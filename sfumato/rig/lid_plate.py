@@ -28,12 +28,12 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from sfumato.rig.corner_white import CORNER_REACH, corner_reach, white_past_corners
+from sfumato.rig.corner_white import CORNER_REACH, corner_reach, past_corners, white_past_corners
 from sfumato.rig.lash_line import lash_profile
 from sfumato.rig.lids import EyeFrame, Lids
 from sfumato.rig.liner_wing import wing_taper, wings_past_corners
 from sfumato.rig.lid_light import lit_in, surround, surround_light
-from sfumato.rig.lid_top import UPPER_BAND, crease_row, dark_crease, lid_top, misread_crease, profile
+from sfumato.rig.lid_top import UPPER_BAND, crease_row, dark_crease, fold_top, lid_top, misread_crease, past_fold, profile
 from sfumato.rig.lid_shade import crown_light, form_depth, formed, lid_form, lift, seen
 from sfumato.rig.lid_grain import TEXTURE_CLIP, TEXTURE_DEPTH, as_round, lid_texture, match_grain  # noqa: F401 (TEXTURE_CLIP: tests)
 from sfumato.ramp import unit_ramp as ramp  # blink reads it from here too
@@ -206,6 +206,8 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     soft = max(1.0, 0.35 * band_up)
     if under:
         reach_up = (top_up - soft * under_line).astype(np.float32)  # the soft edge ends at a painted line
+    elif band_up <= lash_band and (raised := past_fold(light, mid, v - up, band_up, soft, height)) > band_up:
+        top_up = reach_up = fold_top(u, lids, band_up, raised)  # no crease: not ending on a lit fold
     span = (u > lids.u[0] - 0.15 * frame.half_width) & (u < lids.u[-1] + 0.15 * frame.half_width)
     fold = span & (v > up + top_up) & (v < up + top_up + 0.8 * height)
     if fold.sum() < 8:  # a tiny ROI: everything above the lash band is skin
@@ -223,8 +225,9 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     # laid into the painting over all a closed lid covers, meeting it without a step
     reach = white_past_corners(light, u, v, lids, frame)
     wings = wings_past_corners(light, u, v, lids, frame, band_up, reach)  # painted liner wings stay
-    hole = cv2.dilate((cover(u, v, frame, lids, lids.moved(0.0, 1.0), band_up if reach_up is None else reach_up, band_lo, soft, reach, wings) > 0.0).astype(np.uint8),
-                      np.ones((3, 3), np.uint8)) > 0
+    shut_lid = lambda band: cv2.dilate((cover(u, v, frame, lids, lids.moved(0.0, 1.0), band, band_lo, soft, reach, wings) > 0.0  # noqa: E731
+                                        ).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0  # what the closed lid covers, and a pixel
+    hole = shut_lid(band_up if reach_up is None else reach_up)
     # a fold in the orbit's shadow: lit like the lower lid's skin (at most LID_MIX of it), in a
     # shadow over the whole eye no lighter than the lit skin round the lid
     l_up, l_lo = col_up.mean(-1), col_lo.mean(-1)
@@ -232,7 +235,10 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     m_up, m_lo = float(np.median(l_up[at])), float(np.median(l_lo[at]))  # one light for the whole lid
     closed = lids.moved(0.0, 1.0).at(u)[0]  # the line where the closed lids meet
     upper = v >= closed
-    ring_lit = surround(hole, upper, frame.half_width)  # the skin the closed lid is seen against
+    # the skin the closed lid is seen against: round the lid as far as its painted band reaches
+    # (raised past a lit fold, the ring lay in the orbit's shadow, and the lid took its fainter
+    # grain: portrait_13's image-right lid 0.90 -> 0.48 of the skin's under the eye; 0.56 so)
+    ring_lit = surround(hole if reach_up is None or under else shut_lid(band_up), upper, frame.half_width)
     lit = lit_in(LID_LIT * m_lo, surround_light(light, ring_lit))
     k = float(np.clip((lit - m_up) / max(m_lo - m_up, 1e-3), 0.0, LID_MIX))
     lid = col_up + k * (col_lo - col_up)
@@ -270,6 +276,11 @@ def lid_sheet(image: np.ndarray, u: np.ndarray, v: np.ndarray, lids: Lids, frame
     plate = formed(flat, shaped, hole & upper, crown_light(seen(lab[..., 0], frame.half_width), ring_lit), frame.half_width)
     # its grain the skin's round it (the texture came from the skin under the eye)
     plate = match_grain(plate, tex, hole, hole & (v > closed + max(2.0, 0.15 * height)), lab[..., 0], ring_lit)
+    # past the corners no lid lies: the skin as painted, its thin dark lines closed and its light
+    # slivers opened away (painted white), where the lid filled in under the closed line's end
+    # drew a hard notch against pale skin beside it (portrait_02's inner corner)
+    skin_past = lid_edge(image, tex, np.zeros_like(hole), line, corners) * tex[..., None]
+    plate = plate + (skin_past - plate) * past_corners(u, lids, frame)[..., None]
     lash_skin = span & (v > up + lash_band) & (v < up + lash_band + 0.8 * height)
     lash, strength, section = lash_profile(image, light, u, v, frame, lids, darkest, max(1.5, 0.25 * height), mid,
                                             lash_skin if lash_skin.any() else fold)

@@ -16,6 +16,11 @@ from the lash line up to the *lower edge* of the first painted dark line over it
   it rises to, meant for portrait_03's pink fold line on its liner, was removed in closed16: no
   eye that ends its lid here, shared or the astronaut's, reached it, and portrait_03 does not.)
 
+With no crease, a lid whose soft top edge would end on a painted *lit fold* (a light band over
+the lash line falling into the orbit's shadow) reaches past it mid-lid (:func:`past_fold`,
+:func:`fold_top`): ended on it, the fold's upper half stayed over the closed lid as a light rim,
+portrait_13's two lids a pale plate with a drawn top outline (closed16-fold, landed in closed17).
+
 Found in :data:`BINS` columns between the corners, smoothed over three, so near the corners the
 lid ends where the painting's own lines end there (a band constant along the eye rose as a
 vertical wall at the outer corner of portrait_11's image-left eye, the cut-out reaching the
@@ -270,6 +275,44 @@ def dark_crease(light: np.ndarray, mid: np.ndarray, d: np.ndarray, crease: float
     if not np.isfinite(lash).any() or not np.isfinite(line):
         return False
     return bool(line <= float(np.nanmin(lash)) + CREASE_CONTRAST)
+
+
+def past_fold(light: np.ndarray, mid: np.ndarray, d: np.ndarray, band: float, soft: float, height: float) -> float:
+    """How far over the upper lid contour the closed lid must reach mid-lid so its soft top edge
+    (``band`` - ``soft`` to ``band`` + ``soft`` pixels over it, :func:`sfumato.rig.lid_plate.cover`)
+    ends past a lit fold it would straddle: ``band``, or where the fold's fall into the shadow
+    over it is half done plus ``soft`` (``light``: (h, w) mean of RGB; ``mid``: (h, w) bool,
+    the middle of the lid; ``d``: (h, w) v over the contour; ``height``: the opening height).
+
+    A lit fold is the lightest row of the soft edge, falling at least twice
+    :data:`CREASE_CONTRAST` within a quarter of an opening height over it into a shadow that does
+    not rise again (a fall into a crease, portrait_07's image-right pink line, is the lid's top:
+    :func:`crease_row`). Half covered, its upper half stayed over the closed lid as a light rim
+    (portrait_13's two eyes: a pale plate with a drawn top outline); covered, the lid's top meets
+    the orbit's shadow (the fold unfolds into the closed lid). Only where no crease is found."""
+    rows = np.arange(band - soft, CREASE_REACH * height + 0.25, STEP)
+    prof = profile(light, mid, d, rows)
+    zone = np.flatnonzero(rows <= band + soft)
+    if zone.size < 2 or not np.isfinite(prof).all():
+        return band
+    p = int(zone[np.argmax(prof[zone])])
+    end = int(np.searchsorted(rows, rows[p] + 0.25 * height, side="right"))
+    low = p + int(np.argmin(prof[p:end]))
+    if p == 0 or prof[p] - prof[low] < 2.0 * CREASE_CONTRAST:
+        return band
+    back = int(np.searchsorted(rows, rows[low] + 0.25 * height, side="right"))
+    if float(np.max(prof[low:back])) - prof[low] >= CREASE_CONTRAST:  # into a crease: the lid's top
+        return band
+    e = p + int(np.argmax(prof[p : low + 1] <= 0.5 * (prof[p] + prof[low])))
+    return max(band, float(rows[e]) + soft)
+
+
+def fold_top(u: np.ndarray, lids: Lids, band: float, raised: float) -> np.ndarray:
+    """The closed lid's top over the upper lid contour at each pixel's u: ``raised`` mid-lid
+    (:func:`past_fold`), falling to ``band`` at the corners as the lid's dome does (a top raised
+    all along rose as a wall at portrait_20's image-right outer corner): (h, w) float32 pixels."""
+    s = np.clip((u - float(lids.u[0])) / max(float(lids.u[-1] - lids.u[0]), 1e-3), 0.0, 1.0)
+    return (band + (raised - band) * np.clip(4.0 * s * (1.0 - s), 0.0, 1.0) ** 0.5).astype(np.float32)
 
 
 def crease_row(light: np.ndarray, mid: np.ndarray, d: np.ndarray, band_up: float, height: float) -> float:
