@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from scipy.ndimage import distance_transform_edt
 
 from sfumato.imaging.lab import lab_to_rgb, lightness, rgb_to_lab
 from sfumato.rig.iris import disc
@@ -45,7 +46,66 @@ def match_edge(
         return plate
     mean, den = masked_blur(np.clip(image - plate, -EDGE_STEP, EDGE_STEP), kept.astype(np.float32), max(1.0, 0.5 * r))
     strength = np.clip(den / max(float(den.max()), 1e-6) * 2.0, 0.0, 1.0)[..., None]
-    return plate + mean * strength
+    return plate + mean * strength + seam_step(image, plate + mean * strength, kept, hole, r)
+
+
+def seam_step(image: np.ndarray, plate: np.ndarray, kept: np.ndarray, hole: np.ndarray, r: float) -> np.ndarray:
+    """What is left of the step between the painted white and the rebuilt white right where
+    they meet, carried into the hole and faded out over :data:`SEAM_FADE` iris radii: (h, w, 3)
+    float32 RGB, added to ``plate``.
+
+    :func:`match_edge`'s broad mean evens out a painted white that is lighter right beside the
+    iris than further out (portrait_17's image-left light crescent, L 49 at the iris against 40
+    a third of a radius on, over a rebuilt white of 45: the mean step near zero), and a thin strip
+    of painted white weighs little against the other side's broad one: the crescent's edge stayed
+    as a C-shaped seam along the old iris circle as the iris moved off (review16 #6). Here the
+    step of the painted white along the hole's edge (its kept pixels within :data:`SEAM_RIM`
+    pixels of the hole) is spread into the hole by a normalised blur over :data:`SEAM_ALONG`
+    radii (the painted white's modelling along the edge, no pixel copied: copying each hole
+    pixel's nearest kept pixel drew its grain in radial streaks, portrait_17's *sandy* 1.07 ->
+    1.48), full at the edge and gone :data:`SEAM_FADE` radii in (at 1.2 radii the light reflexes
+    beside portrait_02's iris, L 65-79 over a fill of 58-64, lit half its hole: *revealed dL*
+    -1.1 -> +7.6). Only what stands over the painted white's own grain is carried
+    (:data:`SEAM_GRAIN`: the synthetic eye of tests/test_iris_ghost.py took its kept pixels'
+    noise in), and only a lighter painted white (a darker one beside the hole is the old iris'
+    fade beyond the hole's reach, or the lid's shade, which :func:`match_lid_shade` and the broad
+    mean carry: carried again it darkened the old edge, the Mona Lisa's image-right seam 3.0 -> 3.9 dE).
+
+    Args:
+        image, plate: (h, w, 3) float32 RGB; kept: (h, w) bool, the painted white that sets the
+        edge (:func:`match_edge`); hole: (h, w) float32 in [0, 1], the share replaced; r: iris
+        radius, pixels.
+    """
+    step, _ = masked_blur(np.clip(image - plate, -EDGE_STEP, EDGE_STEP), kept.astype(np.float32), max(0.5, SEAM_SIGMA * r))
+    step = step * np.clip((lightness(plate + step) - lightness(plate)) / SEAM_LIGHTER, 0.0, 1.0)[..., None]
+    lab0 = rgb_to_lab(plate)
+    d = rgb_to_lab(np.clip(plate + step, 0.0, 255.0)) - lab0
+    size = np.linalg.norm(d, axis=-1, keepdims=True)
+    step = lab_to_rgb(lab0 + d * np.clip(1.0 - SEAM_GRAIN / np.maximum(size, 1e-6), 0.0, 1.0)) - plate
+    rim = kept & (distance_transform_edt(hole < 0.05) <= SEAM_RIM)  # the painted white along the hole's edge
+    carried, _ = masked_blur(step, rim.astype(np.float32), max(1.0, SEAM_ALONG * r))
+    fade = np.clip(1.0 - distance_transform_edt(~kept) / max(1.0, SEAM_FADE * r), 0.0, 1.0).astype(np.float32)
+    return carried * (fade * fade * (3.0 - 2.0 * fade))[..., None]
+
+
+SEAM_SIGMA = 0.04
+""":func:`seam_step` reads the step from the painted white within about this many iris radii
+(pixels' noise out, a light crescent's own lightness kept)."""
+SEAM_RIM = 2.0
+""":func:`seam_step` reads the painted white within this many pixels of the hole."""
+SEAM_ALONG = 0.25
+""":func:`seam_step` spreads the edge's step over this many iris radii (along the edge: no streaks)."""
+SEAM_FADE = 0.6
+""":func:`seam_step` fades the step out over this many iris radii into the hole (0.8 / 1.2 lit
+portrait_02's lower hole by its reflexes: *revealed dL* +4.5 / +6.8 against -1.1; 0.6 +3.4; the
+portrait_17 seam 2.9 / 2.9 / 3.1 dE, all under :data:`sfumato.face.iris_seam.STEP`)."""
+SEAM_GRAIN = 1.0
+""":func:`seam_step` carries only the part of the step (CIE dE76) over this: the painted white's
+own grain (the synthetic eye of tests/test_iris_ghost.py: its faint-ring reading 1.02 on the code
+before, 0.99 with the grain carried in, 1.05 with it left out)."""
+SEAM_LIGHTER = 1.0
+""":func:`seam_step` carries a step in full from this many L lighter than the rebuilt white, none
+where the painted white is no lighter."""
 
 
 EDGE_REACH = 1.6
