@@ -7,6 +7,7 @@ import numpy as np
 from scipy.ndimage import distance_transform_edt
 
 from sfumato.imaging.lab import lab_to_rgb, lightness, rgb_to_lab
+from sfumato.ramp import unit_ramp
 from sfumato.rig.iris import disc
 from sfumato.rig.white_fill import masked_blur
 
@@ -84,8 +85,8 @@ def seam_step(image: np.ndarray, plate: np.ndarray, kept: np.ndarray, hole: np.n
     step = lab_to_rgb(lab0 + d * np.clip(1.0 - SEAM_GRAIN / np.maximum(size, 1e-6), 0.0, 1.0)) - plate
     rim = kept & (distance_transform_edt(hole < 0.05) <= SEAM_RIM)  # the painted white along the hole's edge
     carried, _ = masked_blur(step, rim.astype(np.float32), max(1.0, SEAM_ALONG * r))
-    fade = np.clip(1.0 - distance_transform_edt(~kept) / max(1.0, SEAM_FADE * r), 0.0, 1.0).astype(np.float32)
-    return carried * (fade * fade * (3.0 - 2.0 * fade))[..., None]
+    fade = unit_ramp(1.0 - distance_transform_edt(~kept) / max(1.0, SEAM_FADE * r))
+    return carried * fade[..., None]
 
 
 SEAM_SIGMA = 0.04
