@@ -27,6 +27,7 @@ and measured with FaceMesh, against the painting measured the same way
 | bright | share of eye-white pixels (as for white dL) brighter than the painting's 90th percentile + 3 L, each eye against its own (:func:`sfumato.face.quality.bright_share`: pooled, a shaded eye pulls the threshold down and a lit eye's own white counts as too bright), the eyes weighted by their pixels, largest | <= 0.15 |
 | closed (outline / corner) | the centre frame at blink 1.0 against the painting, each eye (``EYES`` order): the edge the closed lid adds where it meets the skin, over the painting's own skin detail round the eye, on its top and sides, and past each corner (:mod:`sfumato.face.closed_lid`); n/a for a bank with no blink frames | <= 0.8 / 0.8 |
 | sharp | variance of the Laplacian over the inner half of the head crop / the painting's, smallest | >= 0.85 |
+| iris shown (per eye) [at] | how much of the painted iris a frame shows, from outside (:mod:`sfumato.face.iris_shown`): each pixel counted as much iris as its Lab colour lies from the painted white's median toward the painted iris', summed inside the painted opening (fitted to the painting's pixels, moved where the painted eye went) within 1.15 iris radii of the painted iris found in the frame, over the painting's sum; the least of any eye and frame, each eye's least, the gaze label of that frame. *iris r* cannot see an iris pushed under a corner; this reads foreshortening, the corners' cover, the lids and the head turn's squeeze of the far corner | >= 0.5 |
 | gaze range | 9 evenly spaced frames of the middle row, each averaged over ``--samples`` jittered copies: max - min, eye half-widths | >= 0.5 |
 | gaze order | reversed steps among those 9 | 0 |
 
@@ -68,6 +69,7 @@ from sfumato.face.lid_line import line_gap, line_sides  # noqa: E402
 from sfumato.face.topology import EYES  # noqa: E402
 from sfumato.rig.lids import Lids  # noqa: E402
 from sfumato.face.grain_match import TARGET as GRAIN_TARGET, grain_match, speck_match  # noqa: E402
+from sfumato.face.iris_shown import TARGET as SHOWN_TARGET, ShownMeter, shown_cell  # noqa: E402
 from sfumato.face.quality import (  # noqa: E402
     bright_share, erosion_depths, eye_iris_radii, eye_stats, face_landmarks, gaze_order, laplacian_variance, painted_iris_radii, steady_landmarks,
 )
@@ -82,7 +84,7 @@ ERODE = 0.15
 """The eye contour is shrunk by this fraction of the opening height for the eye-white columns
 (FaceMesh's contour runs along the lid lines; their dark pixels are not eye white)."""
 TARGETS = {"iris": (0.8, 1.2), "white_dl": 6.0, "common_dl": 6.0, "revealed_dl": 6.0, "revealed_dab": 6.0, "line_gap": 6.0, "bright": 0.15, "sharp": 0.85,
-           "gaze_range": 0.5, "reversed": 0, "grain": GRAIN_TARGET}
+           "gaze_range": 0.5, "reversed": 0, "grain": GRAIN_TARGET, "iris_shown": SHOWN_TARGET}
 
 
 def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool = True) -> dict:
@@ -100,8 +102,8 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
     # each eye's shrink off the lid lines in pixels, once: recomputed on every frame's fitted
     # contour it flipped between whole pixels with a 1 % wobble of the fit (quality.shrunk_contour)
     depths = erosion_depths(ref_steady, ERODE)
-    ref_followed = followed_landmarks(painting, painting, ref_steady, ref_steady, radii,
-                                      fits=fit_eyes(p_l, p_l, ref_steady, ref_steady, radii))
+    ref_fits = fit_eyes(p_l, p_l, ref_steady, ref_steady, radii)
+    ref_followed = followed_landmarks(painting, painting, ref_steady, ref_steady, radii, fits=ref_fits)
     ref_white = eye_stats(painting, ref_followed, radii, ERODE, light=p_l, depths=depths)
     ref_eyes = [eye_stats(painting, ref_followed, radii, ERODE, only=k, light=p_l, depths=depths) for k in (0, 1)]
     ref_old = eye_stats(painting, ref_lm, light=p_l)
@@ -117,6 +119,7 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
     other_dl, other_dab = [], []  # the pixels with no painted white on their side: reported, not a verdict
     almonds, almond_frames = [], 0  # ... and their own verdict with no light model (sfumato.face.almond)
     eyes = painted_eyes(painting, ref_steady)  # the painted lids and irises, once (revealed_white.side_reference)
+    shown = ShownMeter(p_lab, eyes, radii, ref_fits)
     for i in tqdm(range(len(bank)), desc=bank.name, unit="frame", leave=False, disable=not progress):
         full = bank.full_frame(i)
         sharp.append(laplacian_variance(full, crop) / ref_lap)
@@ -137,6 +140,7 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
         followed = followed_landmarks(painting, full, ref_steady, lms, radii, fits=fits)
         white = eye_stats(full, followed, radii, ERODE, light=f_l, depths=depths)
         dl.append(white.white_median - ref_white.white_median)
+        shown(i, f_lab, fits)
         m = white_match(painting, full, ref_steady, lms, radii, ERODE, lab=(p_lab, f_lab), fits=fits, eyes=eyes)
         common.append(m.common_dl)
         painted.append(m.white_dl)
@@ -202,6 +206,7 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
         "specks": specks, "closed": closed,
         "bright": worst(bright, float), "painting_bright": bright_share(ref_eyes, ref_eyes),
         "sharp": min(sharp), "sharp_frame": int(np.argmin(sharp)),
+        **shown.row(bank.labels),
         "gaze": [round(float(g), 4) for g in gaze], "gaze_range": order["range"], "reversed": order["reversed_steps"],
         "steps": order["steps"],
     }
@@ -251,6 +256,7 @@ def verdicts(r: dict) -> dict[str, bool | None]:
         "closed": all(c["ok"] for c in r["closed"]) if r.get("closed") else None,
         "bright": ok_frames and r["bright"] <= TARGETS["bright"],
         "sharp": r["sharp"] >= TARGETS["sharp"],
+        "iris_shown": None if not np.isfinite(r.get("iris_shown", float("nan"))) else ok_frames and r["iris_shown"] >= TARGETS["iris_shown"],
         "gaze_range": r["gaze_range"] >= TARGETS["gaze_range"],
         "reversed": r["reversed"] == TARGETS["reversed"],
     }
@@ -336,9 +342,9 @@ def table(rows: list[dict]) -> str:
     mark = lambda ok: "n/a" if ok is None else "ok" if ok else "FAIL"  # noqa: E731
     lines = [
         "| painting | engine | frames | iris r (per eye) | white dL (centre) | (old dL) | common dL | revealed dL (db) | (both sides) | revealed dE ab (both sides) | no-white side (light / ghost) | grain (flat / sandy) | specks (dark / fine) (beyond) | line gap | bright "
-        "| closed (outline / corner) | sharp (frame) | gaze range | gaze order |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
-        "| target | | | 0.8..1.2 | within 6 | (FaceMesh disc) | within 6 | within 6 | (before) | <= 6 | <= +6 / >= 0 | >= 0.6 / <= 1.5 | <= 1.5 / 1.5 (~0) | <= 6 | <= 0.15 | <= 0.8 / 0.8 | >= 0.85 | >= 0.5 "
+        "| closed (outline / corner) | sharp (frame) | iris shown (per eye) [at] | gaze range | gaze order |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        f"| target | | | 0.8..1.2 | within 6 | (FaceMesh disc) | within 6 | within 6 | (before) | <= 6 | <= +6 / >= 0 | >= 0.6 / <= 1.5 | <= 1.5 / 1.5 (~0) | <= 6 | <= 0.15 | <= 0.8 / 0.8 | >= 0.85 | >= {SHOWN_TARGET} | >= 0.5 "
         "| 0 reversed |",
     ]
     for r in rows:
@@ -350,7 +356,7 @@ def table(rows: list[dict]) -> str:
             f"| {r['common_dl']:+.1f} {mark(v['common_dl'])} "
             f"| {r['revealed_dl']:+.1f} ({r['revealed_db']:+.1f}) {mark(v['revealed_dl'])} [{r['revealed_frames']} fr]{other_cell(r)} "
             f"| ({r['both_dl']:+.1f} [{r['both_frames']} fr]) | {r['revealed_dab']:.1f} ({r['both_dab']:.1f}) {mark(v['revealed_dab'])} | {almond_cell(r, mark(v['almond']))} | {r['grain_flat']:.2f} / {r['grain_sandy']:.2f} {mark(v['grain'])} | {specks_cell(r)} {mark(v['specks'])} | {line_cell(r, mark(v['line_gap']))} | {r['bright']:.2f} {mark(v['bright'])} "
-            f"| {closed_cell(r)} {mark(v['closed'])} | {r['sharp']:.2f} ({r['sharp_frame']}) {mark(v['sharp'])} | {r['gaze_range']:.2f} {mark(v['gaze_range'])} "
+            f"| {closed_cell(r)} {mark(v['closed'])} | {r['sharp']:.2f} ({r['sharp_frame']}) {mark(v['sharp'])} | {shown_cell(r, mark(v['iris_shown']))} | {r['gaze_range']:.2f} {mark(v['gaze_range'])} "
             f"| {r['reversed']}/{r['steps']} {mark(v['reversed'])} |"
         )
     return "\n".join(lines)

@@ -9,10 +9,11 @@ eye white per eye) and derives the eye layers (:mod:`sfumato.rig.eye`). A frame 
    warped through them.
 
 Eye-in-head rotation stays within a natural range (the iris keeps at least ``min_visible`` of
-its painted visible share, and travels at most ``eye_range`` eye half-widths; an eye with more
-room than the other turns up to ``eye_lead`` times as far); the head turn carries the rest of
-the sweep, so the labels stay the gaze angles. A portrait whose eyes are closed or hidden gets
-the head turn only, with one line on stderr saying why.
+its visible share, :mod:`sfumato.rig.iris_share`, and travels at most ``eye_range`` eye
+half-widths; an eye with more room than the other turns up to ``eye_lead`` times as far); the
+head turn carries the rest of the sweep, up to ``max_head_yaw`` (``plan_drawn``: what they do not
+reach ends the sweep). A portrait whose eyes are closed or hidden gets the head turn only, with
+one line on stderr saying why.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from sfumato.ramp import soft_limit
 from sfumato.rig.eye import EyeLayers, eye_layers, render_eye, render_lid
 from sfumato.face.topology import CHIN, EYES, N_MESH
 from sfumato.rig.head import head_window, roll_points, rotate_head
+from sfumato.rig.iris_share import yaw_limit
 from sfumato.rig.model import RIG_FILE, Rig
 from sfumato.rig.rig import extract_rig
 from sfumato.rig.warp import ThinPlateWarp
@@ -53,7 +55,7 @@ class RigParams:
 
     Attributes:
         eye_range: the iris travels at most this many eye half-widths from its painted place.
-        min_visible: ... and keeps at least this fraction of its painted visible area.
+        min_visible: ... and keeps at least this fraction of its visible area (``plan_drawn``).
         eye_lead: the common eye-in-head range is the one both eyes allow; an eye whose own
             opening leaves it more room turns up to this many times as far (1: both turn alike),
             so the eye with room carries part of what the other cannot.
@@ -77,6 +79,14 @@ class RigParams:
             pixels and the last :data:`EYE_CACHE` eye renders are kept, so a gaze that barely
             moves (speech: the eyes hold the viewer while the head nods) re-uses them; 0.1 px
             moves an iris by at most 0.05 px from where it would be.
+        plan_drawn: the visible area is the iris' as the render draws it (:func:`sfumato.rig.iris_share.drawn_share`:
+            foreshortened, under the corners and the lids), and each side of the sweep ends where
+            the eyes and ``max_head_yaw`` reach, its labels scaled (each the gaze drawn). False
+            (the default; session 16's plan): the disc's points between the lid lines
+            (:func:`~sfumato.rig.iris_share.lid_share`), labels as asked, and where the head's cap
+            binds the eye goes on past its range (soft-limited; the Mona Lisa's iris at +30 keeps
+            0.46 of its drawn area). Not the default: FaceMesh's gaze range falls with it (Mona
+            Lisa 0.51 -> 0.41, portrait_11 0.54 -> 0.43; docs/rig_history.md, session 17).
     """
 
     eye_range: float = 0.5
@@ -92,18 +102,7 @@ class RigParams:
     head_window: float = 0.0
     detail_kernel: str = "linear"
     eye_step: float = 0.0
-
-
-def _visible_share(layers: EyeLayers, du: float) -> float:
-    """Share of the iris disc inside the painted opening with the iris moved ``du`` pixels."""
-    t = np.linspace(-1, 1, 21)
-    gx, gy = np.meshgrid(t, t)
-    inside = gx**2 + gy**2 <= 1
-    c = layers.rest + np.array([du, 0.0])
-    u, v = c[0] + layers.radius * gx[inside], c[1] + layers.radius * gy[inside]
-    up, lo = layers.lids.at(u)
-    ok = (v < up) & (v > lo) & (u > layers.lids.u[0]) & (u < layers.lids.u[-1])
-    return float(ok.mean())
+    plan_drawn: bool = False
 
 
 class RigEngine(Engine):
@@ -195,35 +194,36 @@ class RigEngine(Engine):
         return eng
 
     def _eye_yaw_limit(self, e: EyeLayers, sign: int) -> float:
-        """Largest eye-in-head yaw (degrees) toward ``sign`` that keeps this eye's iris in range."""
-        base = _visible_share(e, 0.0)
-        du_max = 0.0
-        for du in np.linspace(0, self.p.eye_range * e.frame.half_width, 25)[1:]:
-            if _visible_share(e, sign * du) < self.p.min_visible * base:
-                break
-            du_max = float(du)
-        du_max = max(du_max, 0.2 * e.frame.half_width)  # the eyes always move a little
-        r0 = np.clip(e.rest[0] / e.eyeball, -0.95, 0.95)
-        r1 = np.clip((e.rest[0] + sign * du_max) / e.eyeball, -0.95, 0.95)
-        return float(min(MAX_EYE_YAW, abs(np.degrees(np.arcsin(r1) - np.arcsin(r0)))))
+        """Largest eye-in-head yaw (degrees) toward ``sign`` that keeps this eye's iris in range
+        (:func:`sfumato.rig.iris_share.yaw_limit`)."""
+        return yaw_limit(e, sign, self.p.eye_range, self.p.min_visible, MAX_EYE_YAW, drawn=self.p.plan_drawn)
 
     # -- the sweep ----------------------------------------------------------------------
     def plan(self, spec: SweepSpec) -> list[Pose]:
-        """The sweep's poses (row-major): gaze labels as asked, the head turning what the eyes
-        cannot (its yaw grows past the spec's where the eye-in-head range ends)."""
+        """The sweep's poses (row-major), the head turning what the eyes cannot (its yaw grows
+        past the spec's where the eye-in-head range ends, up to ``max_head_yaw``). With
+        ``plan_drawn``, where the eyes' range and that cap fall short of the spec's gaze range,
+        that side of the sweep ends where they reach, its labels scaled evenly (each the gaze
+        drawn); without, the labels are the spec's."""
+        cap = max(self.p.max_head_yaw, abs(spec.head_yaw))
+        cut = self.p.plan_drawn and self._eyes
+        reach = [min(spec.gaze_range, lim + cap) if cut else spec.gaze_range for lim in self.yaw_limits]
         out = []
         for q in spec.poses():
-            yaw_eye, pitch_eye = q.gaze_yaw - q.head_yaw, q.gaze_pitch - q.head_pitch
+            side = 1 if q.gaze_yaw >= 0 else 0
+            k = reach[side] / spec.gaze_range if spec.gaze_range > 0 else 1.0
+            gaze_yaw, spec_head = k * q.gaze_yaw, k * q.head_yaw
+            yaw_eye, pitch_eye = gaze_yaw - spec_head, q.gaze_pitch - q.head_pitch
             if self._eyes:  # the eyes reach their range's end at the sweep's end, evenly
-                lim = self.yaw_limits[1] if yaw_eye >= 0 else self.yaw_limits[0]
-                yaw_eye = float(np.sign(yaw_eye) * min(abs(yaw_eye), lim * abs(q.gaze_yaw) / max(spec.gaze_range, 1e-6)))
+                lim = self.yaw_limits[side]
+                yaw_eye = float(np.sign(yaw_eye) * min(abs(yaw_eye), lim * abs(gaze_yaw) / max(reach[side], 1e-6)))
                 plim = self.pitch_limit * abs(q.gaze_pitch) / max(spec.pitch_range, 1e-6)
                 pitch_eye = float(np.sign(pitch_eye) * min(abs(pitch_eye), plim))
             else:
                 yaw_eye = pitch_eye = 0.0
-            cap = max(self.p.max_head_yaw, abs(q.head_yaw))
-            head_yaw = float(np.clip(q.gaze_yaw - yaw_eye, -cap, cap))
-            out.append(Pose(q.gaze_yaw, q.gaze_pitch, head_yaw, q.gaze_pitch - pitch_eye))
+            head_cap = max(self.p.max_head_yaw, abs(spec_head))
+            head_yaw = float(np.clip(gaze_yaw - yaw_eye, -head_cap, head_cap))
+            out.append(Pose(float(gaze_yaw), q.gaze_pitch, head_yaw, q.gaze_pitch - pitch_eye))
         self._poses = out
         return list(out)
 
@@ -232,8 +232,8 @@ class RigEngine(Engine):
         """(du, dv) iris displacement, pixels, for an eye-in-head rotation (degrees): ``yaw``
         is the common turn, which this eye scales by its :attr:`eye_gain`."""
         r0 = np.arcsin(np.clip(e.rest / e.eyeball, -0.95, 0.95))
-        # within the range the angle is kept; past it (the head turn is capped) it is softly
-        # limited at 1.3 times the range, so the sweep stays strictly ordered
+        # within the range the angle is kept; past it (the head turn is capped; with plan_drawn
+        # a planned sweep never asks it) it is softly limited at 1.3 times the range, strictly increasing
         side = 1 if yaw >= 0 else 0
         gain = next((g[side] for x, g in zip(self._eyes, self.eye_gain) if x is e), 1.0)
         lim = self.yaw_limits[side]

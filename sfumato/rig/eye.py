@@ -200,6 +200,50 @@ def corner_cover(u: np.ndarray, lids: Lids, width: float) -> np.ndarray:
     return unit_ramp(np.minimum(u - lids.u[0], lids.u[-1] - u) / max(width, 1e-3))
 
 
+@dataclass(frozen=True)
+class Placed:
+    """Where a moved iris lands in its ROI (:func:`place`).
+
+    Attributes:
+        new: (2,) float64 its centre, eye frame (u, v); sx, sy: its foreshortening along u, v
+            against the painted one (<= 1 turning off the painted place toward the rim).
+        a: (2, 2) float64 the foreshortening as an image-space linear map; centre: (2,) ROI x, y.
+        box: (rows, cols) the ROI slices it touches (its footprint and the lid edge's blur).
+        width: the corners' soft reach over it, pixels (:func:`corner_cover`).
+        alpha: (h, w) float32 in [0, 1], its alpha in the ROI with the corners' cover applied
+            (the lids' clip is not: :func:`sfumato.rig.lids.opening`).
+    """
+
+    new: np.ndarray
+    sx: float
+    sy: float
+    a: np.ndarray
+    centre: np.ndarray
+    box: tuple[slice, slice]
+    width: float
+    alpha: np.ndarray
+
+
+def place(L: EyeLayers, du: float, dv: float, now: Lids) -> Placed:
+    """The iris moved by (``du``, ``dv``) eye-frame pixels, foreshortened as a disc on the
+    eyeball, under the corners of the lids ``now``: what :func:`render_eye` draws it with."""
+    rest = L.rest
+    new = rest + np.array([du, dv])
+    sx = foreshorten(new[0], L.eyeball) / foreshorten(rest[0], L.eyeball)
+    sy = foreshorten(new[1], L.eyeball) / foreshorten(rest[1], L.eyeball)
+    rot = np.stack([L.frame.axis, -L.frame.up], 1)  # columns: image directions of the eye frame's u and -v
+    a = rot @ np.diag([sx, sy]) @ rot.T
+    centre = L.frame.to_xy(new)
+    shape = L.image.shape[:2]
+    box = iris_box(shape, centre, L.iris_alpha.shape[0] / 2 + 3 * max(0.5, LID_SOFT * L.radius) + 2)  # the footprint and more
+    alpha = placed_alpha(L, a, centre, shape, box)
+    # the corners' skin covers the iris where the lids meet, relative to how the painting showed
+    # each part of it at rest (an iris painted near a corner keeps its painted look there)
+    width = CORNER_COVER * L.radius * sx
+    alpha[box] *= cover_ratio(L.u[box], now, L.lids, rest[0], new[0], sx, width)
+    return Placed(new, sx, sy, a, centre, box, width, alpha)
+
+
 def render_eye(layers: EyeLayers, shift: np.ndarray, blink: float = 0.0) -> np.ndarray:
     """Render the eye with its iris moved by ``shift`` (du, dv) eye-frame pixels and a blink.
 
@@ -256,25 +300,14 @@ def _render(layers: EyeLayers, shift: np.ndarray, blink: float, lid: bool) -> li
         skin = skin if closed is None else closed
     # 2. iris: moved, foreshortened along the axis it turns about, shaded by the upper lid
     rest = L.rest
-    new = rest + np.array([du, dv])
-    sx = foreshorten(new[0], L.eyeball) / foreshorten(rest[0], L.eyeball)
-    sy = foreshorten(new[1], L.eyeball) / foreshorten(rest[1], L.eyeball)
-    ax, up = L.frame.axis, L.frame.up
-    rot = np.stack([ax, -up], 1)  # columns: image directions of the eye frame's u and -v
-    a = rot @ np.diag([sx, sy]) @ rot.T
-    n = L.iris_alpha.shape[0]
-    centre = L.frame.to_xy(new)
+    p = place(L, du, dv, now)
+    new, sx, sy, a, centre, box, width = p.new, p.sx, p.sy, p.a, p.centre, p.box, p.width
+    alpha = p.alpha[..., None]
     # its painted rim (a lid's light rim, the corner's skin) stays behind as it moves off its place
     rgb = L.iris_rgb if L.rim is None else L.iris_rgb + (L.rim - L.iris_rgb) * np.float32(moved)
     if L.body is not None:  # the painted fade drawn by the alpha alone once the painted surround is let go
         rgb = rgb + (L.body - rgb) * np.float32(let_go(travel))
     iris = place_iris(rgb, a, centre, shape, cv2.INTER_CUBIC)
-    box = iris_box(shape, centre, n / 2 + 3 * max(0.5, LID_SOFT * L.radius) + 2)  # the iris' footprint and more
-    alpha = placed_alpha(L, a, centre, shape, box)[..., None]
-    # the corners' skin covers the iris where the lids meet, relative to how the painting showed
-    # each part of it at rest (an iris painted near a corner keeps its painted look there)
-    width = CORNER_COVER * L.radius * sx
-    alpha[box] *= cover_ratio(L.u[box], now, L.lids, rest[0], new[0], sx, width)[..., None]
     base = L.base
     if travel == 0.0:  # at rest: the painting's own surround
         base = base + (L.image - base) * L.halo[..., None]
