@@ -304,6 +304,7 @@ def white_and_hole(
     # pooled, portrait_03's beige inner corner, darker under its liner, shaded its grey outer white
     share = blend_weight(known, u, u_iris, r, shade, apart)  # the fill's blend (its samples counted in the ROI, not the lid grid)
     near_iris = disc(shape, c, EDGE_REACH * r, 1.0) > 0.5  # the white in shade right beside the iris is the revealed white's
+    unshaded = colour  # the lean below is its hue's change from this (the lid shade's own (a, b) kept)
     colour = match_lid_shade(image, colour, t, beside, light, iris_l, sides=share, opening=dark_opening, near=near_iris, paints=apart, white=white > 0.5)
     # a side of the iris with only a few samples (a reflex, a sliver in the corner) gives its
     # lightness but only part of its hue (white_fill.FEW): the shading above keeps to the fill's
@@ -314,7 +315,7 @@ def white_and_hole(
         lean = lid_space_colour(image, known_hue, model, u, v, lids, frame, u_iris, r, sigma, lean=shares, shade=shade, apart=apart)
         own = rgb_to_lab(colour)
         mixed = own.copy()
-        mixed[..., 1:] = rgb_to_lab(lean)[..., 1:]
+        mixed[..., 1:] += rgb_to_lab(lean)[..., 1:] - rgb_to_lab(unshaded)[..., 1:]  # not the unshaded fill's (a, b): a deep shade's own is kept
         colour = colour + (lab_to_rgb(mixed) - lab_to_rgb(own))  # the change alone: none where no side leans
     plate = sclera_plate(image, known, disc(shape, c, 1.35 * r, 1.0), colour, sigma, (white > 0.5) & (disc(shape, c, 1.15 * r, 1.0) < 0.01),
                          canvas_grain(image, frame, lids, r))
