@@ -22,7 +22,7 @@ and measured with FaceMesh, against the painting measured the same way
 | revealed dE ab | the revealed white's colour difference from the same painted white on its side, CIE a and b only (hue and chroma: a tan patch in a yellow white, a grey one in a warm white, which the L columns miss), largest (:mod:`sfumato.face.white_match`); in brackets both sides' (sessions 7-8) | <= 6 |
 | no-white side (light / ghost) | the revealed white on a side of the old iris with no painted white of its own at its height (the "other" pixels above: a side whose iris meets the corner), judged with no light model (:mod:`sfumato.face.almond`): per frame, each such eye side's median L (at least 4 pixels, in frames where the other column counts) over that side's light, largest: the painted skin round that side of the orbit (:func:`sfumato.rig.orbit_shade.orbit`, beyond the old iris' edge), or that side's own painted white at other heights where it has 4 pixels and is lighter (since session 15: a photograph's lit white is lighter than its skin); and how far it is over its ghost bound, least: at least 10 L over the painted iris' median L, or half way from the iris to that skin where that is less (``Almond.ghost``); where that skin is under 20 L over the iris lightness cannot tell a shaded white from the iris, so a side under the bound fails only if it keeps at least 0.3 of the old iris' own pattern there ("(kept K)": 1 - var(frame - painting) / var(painting) at those pixels; the Mona Lisa's old iris left 0.94-0.99, resampled half a pixel off 0.57, her rendered white 0.06-0.09); [N fr] is how many frames had such pixels; n/a when none. Set on the Mona Lisa (session 13's almond rule), no held-out set | <= +6 / >= 0 |
 | grain (flat / sandy) | the revealed white's fine texture against the range the painting shows round that eye (since session 15): robust spread of the second differences of ln(L + 16) (the grain relative to the local light) along rows and columns within each set, the revealed white off its lid-line and rim pixels, the frame sampled in whole pixels (:mod:`sfumato.face.grain_match`), each eye over the lower (flat) and over the higher (sandy) of its painted white's and its skin ring's; least flat and largest sandy of any eye and frame. Before, one ratio against the painted white alone (``GrainMatch.ratio``, in --json as ``grain``): on portrait_02 / 03 / 07 that white's fine contrast is shading strokes and reflexes, 2.3-5 x the skin's, and a white with the skin's grain read 0.3-0.4; n/a when no frame reveals enough white | >= 0.6 / <= 1.5 |
-| specks | the rebuilt white where the rig lays it (the eye with its iris taken out, painting pixels, over the old iris; the rig rebuilt from the bank's rig.json by the code checked out, so a bank built by older code is read as today's code would rebuild it) against the painting's painted white beside its iris (:func:`sfumato.face.grain_match.speck_match`): dark: its darkest specks (98th percentile of how much darker a pixel is than its 3 x 3 neighbours' median) over the painted white's; fine: its fine contrast (second differences, each direction about its own median) over the painted white's; in brackets beyond: the share of its specks darker than the painted white's darkest, a check, not a verdict (the rig never lays a speck darker than the painted white's darkest: near 0 by construction, it cannot fail on today's code); the eye nearest to failing printed; n/a when the painted white is too small to measure (the astronaut) | <= 1.5 / 1.5 (~0) |
+| specks | the rebuilt white where the rig lays it (the eye with its iris taken out, painting pixels, over the old iris; the rig rebuilt from the bank's rig.json by the code checked out, so a bank built by older code is read as today's code would rebuild it) against the painting's painted white beside its iris (:func:`sfumato.face.grain_match.speck_match`): dark: its darkest specks (98th percentile of how much darker a pixel is than its 3 x 3 neighbours' median) over the painted white's; fine: its fine contrast (second differences, each direction about its own median) over the painted white's; grey: the share of its dark specks (3 L under their neighbours' median) greyer than their neighbours by 3 C* (:func:`sfumato.face.speck_hue.greyer_specks`: specks of a hue the painted white lacks, its own 0.00-0.14; nan: fewer than 10 dark specks); in brackets beyond: the share of its specks darker than the painted white's darkest, a check, not a verdict (the rig never lays a speck darker than the painted white's darkest: near 0 by construction, it cannot fail on today's code); the eye nearest to failing printed; n/a when the painted white is too small to measure (the astronaut) | <= 1.5 / 1.5 / 0.25 (~0) |
 | line gap | how much lighter the upper lid's line is over the iris' old place than the painted line beside it (:func:`sfumato.face.lid_line.line_gap`: along FaceMesh's upper lid contour on the frame, the darkest L across a band from 0.05 eye widths under it to 0.1 over it (FaceMesh's contour may lie under the painted line), at the points within an iris radius of the old place and off the new one, its 80th percentile minus the painted line's darkness beside the iris, either side's median, mixed across; a side counts only where it is a line over the eye, the painting 0.1-0.2 eye widths under it at least 15 L lighter; that side's line taken as much lighter, up to 10 L, as the frame reads it 1.6-2.2 radii out than the painting does), each eye, largest; [N of 2 eyes, M no line] when fewer than both eyes were read, M of them because neither side of the painted line beside the iris is a line over the eye (:func:`sfumato.face.lid_line.line_sides`; the rest: no frame moved that iris off its old place); n/a (no line) when no eye has a line to continue, n/a (not moved) when no frame moved an iris off its old place | <= 6 |
 | bright | share of eye-white pixels (as for white dL) brighter than the painting's 90th percentile + 3 L, each eye against its own (:func:`sfumato.face.quality.bright_share`: pooled, a shaded eye pulls the threshold down and a lit eye's own white counts as too bright), the eyes weighted by their pixels, largest | <= 0.15 |
 | closed (outline / corner) | the centre frame at blink 1.0 against the painting, each eye (``EYES`` order): the edge the closed lid adds where it meets the skin, over the painting's own skin detail round the eye, on its top and sides, and past each corner (:mod:`sfumato.face.closed_lid`); n/a for a bank with no blink frames | <= 0.8 / 0.8 |
@@ -213,7 +213,7 @@ def measure_bank(bank: Bank, samples: int, mesh_samples: int = 3, progress: bool
 
 
 def bank_specks(bank: Bank) -> list[dict]:
-    """Each eye's :func:`sfumato.face.grain_match.speck_match` (``dark``, ``fine``, ``beyond``,
+    """Each eye's :func:`sfumato.face.grain_match.speck_match` (``dark``, ``fine``, ``grey``, ``beyond``,
     ``worst``) on the rig rebuilt from the bank (``RigEngine.from_bank``: its own rig.json, no
     FaceMesh); [] for a bank of another engine or without a rig."""
     from sfumato.engines.rig import RigEngine
@@ -222,7 +222,7 @@ def bank_specks(bank: Bank) -> list[dict]:
     if bank.manifest["engine"]["name"] != "rig" or not (Path(bank.folder) / RIG_FILE).is_file():
         return []
     found = [speck_match(e) for e in RigEngine.from_bank(bank.folder).eyes]
-    return [{"dark": m.dark, "fine": m.fine, "beyond": m.beyond, "worst": m.worst} for m in found]
+    return [{"dark": m.dark, "fine": m.fine, "grey": m.grey, "beyond": m.beyond, "worst": m.worst} for m in found]
 
 
 def worst_specks(r: dict) -> dict | None:
@@ -288,10 +288,10 @@ def paintings(testdata: Path, only: list[str] | None, folder: Path) -> list[Path
 
 
 def specks_cell(r: dict) -> str:
-    """``dark / fine`` of the worse eye (:func:`worst_specks`), then ``(beyond)`` in brackets: a
+    """``dark / fine / grey`` of the worse eye (:func:`worst_specks`), then ``(beyond)`` in brackets: a
     check, no part of the verdict (:attr:`sfumato.face.grain_match.SpeckMatch.worst`)."""
     e = worst_specks(r)
-    return "nan" if e is None else f"{e['dark']:.2f} / {e['fine']:.2f} ({e['beyond']:.2f})"
+    return "nan" if e is None else f"{e['dark']:.2f} / {e['fine']:.2f} / {e.get('grey', float('nan')):.2f} ({e['beyond']:.2f})"
 
 
 def closed_cell(r: dict) -> str:
@@ -341,10 +341,10 @@ def table(rows: list[dict]) -> str:
     """The markdown table: worst frame per column, each marked ok / FAIL."""
     mark = lambda ok: "n/a" if ok is None else "ok" if ok else "FAIL"  # noqa: E731
     lines = [
-        "| painting | engine | frames | iris r (per eye) | white dL (centre) | (old dL) | common dL | revealed dL (db) | (both sides) | revealed dE ab (both sides) | no-white side (light / ghost) | grain (flat / sandy) | specks (dark / fine) (beyond) | line gap | bright "
+        "| painting | engine | frames | iris r (per eye) | white dL (centre) | (old dL) | common dL | revealed dL (db) | (both sides) | revealed dE ab (both sides) | no-white side (light / ghost) | grain (flat / sandy) | specks (dark / fine / grey) (beyond) | line gap | bright "
         "| closed (outline / corner) | sharp (frame) | iris shown (per eye) [at] | gaze range | gaze order |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
-        f"| target | | | 0.8..1.2 | within 6 | (FaceMesh disc) | within 6 | within 6 | (before) | <= 6 | <= +6 / >= 0 | >= 0.6 / <= 1.5 | <= 1.5 / 1.5 (~0) | <= 6 | <= 0.15 | <= 0.8 / 0.8 | >= 0.85 | >= {SHOWN_TARGET} | >= 0.5 "
+        f"| target | | | 0.8..1.2 | within 6 | (FaceMesh disc) | within 6 | within 6 | (before) | <= 6 | <= +6 / >= 0 | >= 0.6 / <= 1.5 | <= 1.5 / 1.5 / 0.25 (~0) | <= 6 | <= 0.15 | <= 0.8 / 0.8 | >= 0.85 | >= {SHOWN_TARGET} | >= 0.5 "
         "| 0 reversed |",
     ]
     for r in rows:

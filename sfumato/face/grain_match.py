@@ -70,12 +70,15 @@ out, painting pixels, no warp), over the whole old iris, against the painted whi
 - ``fine``: the rebuilt white's fine contrast over the painted white's, each direction's second
   differences about their own median (:func:`sfumato.imaging.grain.fine_spread` ``centred``: a
   sliver's shading curved across it is no grain); above :data:`SPECK_LIMIT` the rebuilt white is
-  mottled next to a calmer painted white.
+  mottled next to a calmer painted white;
+- ``grey``: the share of the rebuilt white's dark specks greyer than the white round them
+  (:func:`sfumato.face.speck_hue.greyer_specks`), specks of a hue the painted white lacks (its
+  own: 0.00-0.14 on the bench paintings); above :data:`GREY_LIMIT` they read as dirt.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import cv2
@@ -83,6 +86,7 @@ import numpy as np
 
 from sfumato.face.eye_window import eye_window
 from sfumato.face.revealed_white import skin_ring
+from sfumato.face.speck_hue import greyer_specks
 from sfumato.face.topology import EYES
 from sfumato.face.white_match import FRAME_IRIS, MIN_REVEALED, EyeFit, fit_eyes
 from sfumato.imaging.grain import fine_spread, speck_residual, speck_typical, typical
@@ -113,6 +117,10 @@ SPECK_BEYOND = 0.05
 the rebuilt white's specks darker than the painted white's darkest (portrait_20's image-right
 white before session 11: 0.105, its orange skin's dark specks; since then at most 0.04 on the
 bench banks)."""
+GREY_LIMIT = 0.25
+""":func:`speck_match`: at most this share of the rebuilt white's dark specks greyer than their
+neighbours (portrait_20's image-left white before session 17: 0.88, the Mona Lisa's image-right
+crackle 0.66; the painted whites 0.00-0.14)."""
 SPECK_MIN = 12
 """Fewer specks than this on either side measure nothing (NaN)."""
 
@@ -227,6 +235,8 @@ class SpeckMatch:
         fine: the rebuilt white's centred fine contrast / the painted white's.
         beyond: share of the rebuilt white's specks darker than the painted white's darkest.
         rebuilt_n, painted_n: the pixels behind them.
+        grey, grey_painted: share of the rebuilt / painted white's dark specks greyer than their
+            neighbours (:func:`sfumato.face.speck_hue.greyer_specks`; NaN: too few dark specks).
     """
 
     dark: float
@@ -234,13 +244,16 @@ class SpeckMatch:
     beyond: float = float("nan")
     rebuilt_n: int = 0
     painted_n: int = 0
+    grey: float = float("nan")
+    grey_painted: float = float("nan")
 
     @property
     def worst(self) -> float:
-        """The larger of ``dark`` / :data:`SPECK_LIMIT` and ``fine`` / :data:`SPECK_LIMIT`: above 1
-        the rebuilt white fails (NaN when nothing is measured). ``beyond`` is no part of it: it
-        cannot fail on today's rig (a check, printed in brackets by the bench)."""
-        vals = [v / SPECK_LIMIT for v in (self.dark, self.fine) if np.isfinite(v)]
+        """The largest of ``dark`` / :data:`SPECK_LIMIT`, ``fine`` / :data:`SPECK_LIMIT` and ``grey``
+        / :data:`GREY_LIMIT`: above 1 the rebuilt white fails (NaN when nothing is measured).
+        ``beyond`` is no part of it: it cannot fail on today's rig (a check, printed in brackets
+        by the bench)."""
+        vals = [v / lim for v, lim in ((self.dark, SPECK_LIMIT), (self.fine, SPECK_LIMIT), (self.grey, GREY_LIMIT)) if np.isfinite(v)]
         return max(vals) if vals else float("nan")
 
 
@@ -280,7 +293,8 @@ def speck_match(layers: EyeLayers) -> SpeckMatch:
     of the painted iris, inside the opening off its soft rim, wherever it differs from the
     painting (the iris was replaced there). The painted white: the painting's own white
     (:func:`sfumato.rig.painted_white.painted_white`) beyond 1.15 iris radii (off the iris' rim
-    and halo).
+    and halo). Their dark specks' greyness (``grey``, :func:`sfumato.face.speck_hue.greyer_specks`)
+    is read on the RGB, the painted white's over its typical pixels.
 
     Args:
         layers: one eye's :class:`sfumato.rig.eye.EyeLayers` (ROI pixels, float32 RGB 0-255).
@@ -294,4 +308,7 @@ def speck_match(layers: EyeLayers) -> SpeckMatch:
     inside = opening(layers.u, layers.v, layers.lids, 1.5 * layers.edge + 0.5) > 0.99
     rebuilt = inside & (dist < 0.9 * r) & (np.abs(base - image).max(2) > 0.5)
     white = painted_white(image, inside & (dist > r + 1.0), c, r, 0.0) & (dist > 1.15 * r)
-    return speck_ratios(image.mean(2).astype(np.float32), base.mean(2).astype(np.float32), rebuilt, white)
+    lum = image.mean(2).astype(np.float32)
+    found = speck_ratios(lum, base.mean(2).astype(np.float32), rebuilt, white)
+    own = speck_typical(lum, white) if white.sum() >= SPECK_MIN else white
+    return replace(found, grey=greyer_specks(base, rebuilt)[0], grey_painted=greyer_specks(image, own)[0])

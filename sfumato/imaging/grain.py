@@ -93,11 +93,19 @@ def speck_residual(x: np.ndarray, region: np.ndarray) -> np.ndarray:
         (row-major order of :func:`numpy.nonzero`).
     """
     x = np.asarray(x, np.float32)
-    h, w = x.shape
-    pad = np.pad(np.where(region, x, np.nan), 1, constant_values=np.nan)
+    ys, xs, med = neighbour_median(x, region)
+    return (x[ys, xs] / np.maximum(med, 1e-3) - 1.0).astype(np.float32)
+
+
+def neighbour_median(x: np.ndarray, region: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each pixel of ``region`` ((h, w) bool) with at least 4 neighbours in it: its row, its
+    column and the median of ``x`` ((h, w) float32) over its 3 x 3 neighbourhood in ``region``
+    (itself included): ((K,) int, (K,) int, (K,) float32), row-major order of :func:`numpy.nonzero`."""
+    h, w = region.shape
+    pad = np.pad(np.where(region, np.asarray(x, np.float32), np.nan), 1, constant_values=np.nan)
     stack = np.stack([pad[dy:dy + h, dx:dx + w] for dy in range(3) for dx in range(3)])
     ys, xs = np.nonzero(region)
     near = stack[:, ys, xs]
     ok = np.isfinite(near).sum(0) >= 5  # itself and at least 4 neighbours
     med = np.nanmedian(near[:, ok], axis=0) if ok.any() else np.zeros(0, np.float32)
-    return (x[ys[ok], xs[ok]] / np.maximum(med, 1e-3) - 1.0).astype(np.float32)
+    return ys[ok], xs[ok], med.astype(np.float32)

@@ -87,3 +87,19 @@ def relative_luminance(rgb: np.ndarray) -> np.ndarray:
     """Relative luminance Y in [0, 1] of sRGB pixels: (..., 3) in [0, 255] -> (...) float64
     (the Y that :func:`luminance` gives of their CIE L)."""
     return srgb_to_linear(rgb) @ RGB_Y
+
+
+def grey_shift(rgb: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``rgb`` ((..., 3) RGB in [0, 255]) with one offset added to all three channels, so that its
+    relative luminance (:func:`relative_luminance`) is ``y`` ((...) in [0, 1]): a lighter or darker
+    pixel of the same chroma, where scaling the channels would grey a darker one (its CIE L is
+    :func:`lightness_of` ``y`` either way). Newton's method on the sRGB curve, four steps; (..., 3)
+    float32 in [0, 255] (clipped: a target beyond the cube is not reached)."""
+    x = np.asarray(rgb, np.float64)
+    target = np.asarray(y, np.float64)
+    k = np.zeros(target.shape)
+    for _ in range(4):
+        s = np.clip((x + k[..., None]) / 255.0, 0.0, 1.0)
+        slope = np.where(s > 0.04045, 2.4 / 1.055 * ((s + 0.055) / 1.055) ** 1.4, 1.0 / 12.92) / 255.0
+        k += (target - relative_luminance(x + k[..., None])) / np.maximum(slope @ RGB_Y, 1e-6)
+    return np.clip(x + k[..., None], 0.0, 255.0).astype(np.float32)

@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from sfumato.imaging.grain import fine_spread, speck_residual, speck_typical, typical
+from sfumato.imaging.lab import grey_shift, relative_luminance
 from sfumato.imaging.robust import robust_sd
 from sfumato.rig.white_fill import masked_blur
 from sfumato.rig.white_texture import own_texture
@@ -223,7 +224,9 @@ def sclera_plate(
     image: np.ndarray, white: np.ndarray, hole: np.ndarray, colour: np.ndarray, sigma: float, painted: np.ndarray | None = None,
     canvas: Callable[[np.ndarray, float, float], np.ndarray | None] | None = None,
 ) -> np.ndarray:
-    """The whole eye white rebuilt: the fill ``colour`` times the canvas texture.
+    """The whole eye white rebuilt: the fill ``colour`` times the canvas texture in luminance, laid
+    as an offset of all three channels alike (:func:`sfumato.imaging.lab.grey_shift`: its chroma
+    kept, a dark speck no greyer; scaling the RGB greyed portrait_20's dark specks).
 
     The texture is the painting's own fine grain (crackle, canvas weave, brush, JPEG blocks):
     the luminance ratio of each pixel to its local mean (:func:`grain_residual`), over the
@@ -368,4 +371,5 @@ def sclera_plate(
         tex[need] -= float(np.average(tex[laid], weights=hole[laid]))  # as much as each pixel shows
     # the painted white keeps its own grain exactly
     tex = np.where(own, residual["own"], tex)
-    return colour * (1.0 + tex)[..., None]
+    # the luminance of the RGB scaled, as a grey offset: a dark speck keeps the fill's chroma as the
+    return grey_shift(colour, relative_luminance(colour * (1.0 + tex)[..., None]))  # painted white's do
