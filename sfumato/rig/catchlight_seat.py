@@ -57,6 +57,8 @@ def drawn_matte(sprite: CatchlightSprite | None, catch: Catchlight, shape: tuple
     placed: dict[tuple[float, float], np.ndarray] = {}
 
     def matte(p: np.ndarray) -> np.ndarray:
+        """The sprite's (H, W) float alpha in [0, 1] with its centre at ``p`` (x, y pixels), drawn
+        once per whole-pixel placement."""
         key = sprite.offset(p)
         if key not in placed:
             placed[key] = sprite.place(shape, p)[1]

@@ -64,7 +64,7 @@ def lid_share(layers: EyeLayers, du: float) -> float:
     return float(ok.mean())
 
 
-def yaw_limit(layers: EyeLayers, sign: int, eye_range: float, min_visible: float, max_yaw: float, drawn: bool = True) -> float:
+def yaw_limit(layers: EyeLayers, sign: int, eye_range: float, min_visible: float, max_yaw: float, *, drawn: bool) -> float:
     """Largest eye-in-head yaw (degrees) toward ``sign`` (-1: image -x, +1: +x) at which the iris
     travels at most ``eye_range`` eye half-widths and keeps at least ``min_visible`` of its area
     at rest, never past ``max_yaw``; at least :data:`EYE_MOVES` half-widths of travel.
