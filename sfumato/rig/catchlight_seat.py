@@ -57,7 +57,7 @@ def drawn_matte(sprite: CatchlightSprite | None, catch: Catchlight, shape: tuple
     placed: dict[tuple[float, float], np.ndarray] = {}
 
     def matte(p: np.ndarray) -> np.ndarray:
-        """The sprite's (H, W) float alpha in [0, 1] with its centre at ``p`` (x, y pixels), drawn
+        """The sprite's matte, (H, W) = ``shape`` float in [0, 1], placed at ``p`` ((2,) x, y ROI pixels), drawn
         once per whole-pixel placement."""
         key = sprite.offset(p)
         if key not in placed:
