@@ -57,6 +57,12 @@ class EyeReading:
     share: float = 0.0
 
 
+def _from_centre(shape: tuple[int, ...], centre) -> np.ndarray:
+    """(h, w) float64 distance of each pixel of an ROI of ``shape`` from ``centre`` ((2,) x, y ROI pixels)."""
+    yy, xx = np.mgrid[0 : shape[0], 0 : shape[1]]
+    return np.hypot(xx - centre[0], yy - centre[1])
+
+
 def read_eye(crop: np.ndarray, lm: np.ndarray, eye: EyeIndices) -> EyeReading:
     """Read one eye for the gate: (S, S, 3) uint8 RGB crop, (478, 3) landmarks (crop pixels)."""
     region = eye_region(crop, lm, eye)
@@ -68,8 +74,7 @@ def read_eye(crop: np.ndarray, lm: np.ndarray, eye: EyeIndices) -> EyeReading:
         return reading
     painted = fit_painted_eye(region)
     fit = painted.iris
-    yy, xx = np.mgrid[0 : painted.inside.shape[0], 0 : painted.inside.shape[1]]
-    in_disc = np.hypot(xx - fit.centre[0], yy - fit.centre[1]) < fit.radius
+    in_disc = _from_centre(painted.inside.shape, fit.centre) < fit.radius
     share = float((painted.inside * in_disc).sum() / max(in_disc.sum(), 1))
     return EyeReading(region, reading.opening, painted, float(fit.contrast), share)
 
@@ -90,13 +95,13 @@ def _eye_rig(crop: np.ndarray, lm: np.ndarray, eye: EyeIndices, side: str) -> tu
                       "closed or half-closed eyes, or dark glasses")
     image, light, inside, fit = region.image, painted.light, painted.inside, painted.iris
     x0, y0 = region.origin
-    yy, xx = np.mgrid[0 : image.shape[0], 0 : image.shape[1]]
-    in_disc = np.hypot(xx - fit.centre[0], yy - fit.centre[1]) < fit.radius
+    dist = _from_centre(image.shape[:2], fit.centre)
+    in_disc = dist < fit.radius
     pupil, limbus = pupil_and_limbus(radial_profile(light, inside, fit.centre, fit.radius))
     catch, _ = find_catchlight(image, light, inside, fit.centre, fit.radius)
     iris_px = in_disc & (inside > 0)
     colour = tuple(float(x) for x in image[iris_px].mean(0)) if iris_px.any() else (0.0, 0.0, 0.0)
-    white_px = (inside > 0) & (np.hypot(xx - fit.centre[0], yy - fit.centre[1]) > 1.35 * fit.radius)
+    white_px = (inside > 0) & (dist > 1.35 * fit.radius)
     if white_px.sum() >= 4:
         white = tuple(float(x) for x in np.median(image[white_px], 0))
         wl = (float(np.percentile(light[white_px], 50)), float(np.percentile(light[white_px], 90)))
