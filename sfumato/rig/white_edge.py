@@ -47,7 +47,8 @@ def match_edge(
         return plate
     mean, den = masked_blur(np.clip(image - plate, -EDGE_STEP, EDGE_STEP), kept.astype(np.float32), max(1.0, 0.5 * r))
     strength = np.clip(den / max(float(den.max()), 1e-6) * 2.0, 0.0, 1.0)[..., None]
-    return plate + mean * strength + seam_step(image, plate + mean * strength, kept, hole, r)
+    matched = plate + mean * strength
+    return matched + seam_step(image, matched, kept, hole, r)
 
 
 def seam_step(image: np.ndarray, plate: np.ndarray, kept: np.ndarray, hole: np.ndarray, r: float) -> np.ndarray:
